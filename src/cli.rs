@@ -1,0 +1,64 @@
+//! The command line: verbs and their flags (clap derive), nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "carnet",
+    version,
+    about = "Build a French documentation site from Markdown guides, repairing their encoding on the way"
+)]
+pub struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print every warning in full and the time of each stage.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+    /// Repair the encoding of guides (a dry run unless --write or --check).
+    Fix(FixArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site root (holding carnet.toml and content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site (default: public/ in the site root).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Absolute URL the site is published at (overrides carnet.toml).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Fail when a warning remains (guessed characters, unrepairable text).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Files or folders to repair; `-` reads stdin and writes stdout. Default: the content folder.
+    pub paths: Vec<PathBuf>,
+    /// The site root, to find the content folder when no path is given.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Rewrite the files in place (atomically).
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// With --write, keep the original as NAME.orig.
+    #[arg(long, requires = "write")]
+    pub backup: bool,
+    /// Exit 1 when anything would change, 0 otherwise.
+    #[arg(long)]
+    pub check: bool,
+}

@@ -1,0 +1,134 @@
+//! Loading the content folder: the only stage that sees bytes.
+//!
+//! `load` walks the folder, reads every guide in parallel, decodes and repairs its text (see
+//! `repair`), and cuts off its front matter. What it finds wrong comes back as diagnostics.
+
+pub mod frontmatter;
+pub mod repair;
+pub mod walk;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Location};
+use frontmatter::FrontMatter;
+use repair::RepairReport;
+pub use walk::{is_guide, is_ignored_name, Found};
+
+/// The comment that switches repair off for one guide.
+pub const NO_REPAIR_MARKER: &str = "<!-- carnet: no-repair -->";
+
+/// A guide read from disk: repaired text, front matter apart.
+#[derive(Debug, Clone)]
+pub struct Guide {
+    pub path: PathBuf,
+    /// Relative to the content folder.
+    pub rel: PathBuf,
+    pub front: FrontMatter,
+    /// The whole repaired text, front matter included.
+    pub text: String,
+    /// Byte offset of the body in `text`.
+    pub body_start: usize,
+    /// Lines before the body (front matter and its fences).
+    pub body_line: usize,
+    /// The legacy encoding the bytes were decoded from, when they were not UTF-8.
+    pub encoding: Option<&'static str>,
+    pub repair: RepairReport,
+}
+
+impl Guide {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// What the content folder holds.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub guides: Vec<Guide>,
+    /// Other files (images, PDFs), copied next to their pages.
+    pub files: Vec<Found>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the whole content folder.
+pub fn load(content_dir: &Path) -> Content {
+    if !content_dir.is_dir() {
+        let message = "content folder not found (create it, or set content_dir in carnet.toml)";
+        return Content {
+            diagnostics: vec![Diagnostic::error(Location::file(content_dir), message)],
+            ..Default::default()
+        };
+    }
+    let walked = walk::walk(content_dir);
+    let mut diagnostics = walked.diagnostics;
+    let results: Vec<(Option<Guide>, Vec<Diagnostic>)> = walked.guides.par_iter().map(read_guide).collect();
+    let mut guides = Vec::with_capacity(results.len());
+    for (guide, found) in results {
+        guides.extend(guide);
+        diagnostics.extend(found);
+    }
+    Content { guides, files: walked.files, diagnostics }
+}
+
+/// Reads, decodes, repairs and splits one guide.
+pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let bytes = match std::fs::read(&found.path) {
+        Ok(bytes) => bytes,
+        Err(err) => return (None, vec![Diagnostic::error(Location::file(&found.path), err.to_string())]),
+    };
+    let decoded = repair::decode(&bytes);
+    let (text, report) = if repair_disabled(&decoded.text) {
+        (decoded.text, RepairReport::default())
+    } else {
+        let (repaired, report) = repair::repair(&decoded.text);
+        (repaired.into_owned(), report)
+    };
+    let split = frontmatter::split(&text);
+    let body_start = text.len() - split.body.len();
+    let body_line = split.body_line;
+    let mut front = FrontMatter::default();
+    if let Some((format, front_text)) = split.front {
+        match frontmatter::parse(format, front_text) {
+            Ok((parsed, warnings)) => {
+                front = parsed;
+                for w in warnings {
+                    let location = Location::at(&found.path, w.line + 1, 1);
+                    diagnostics.push(Diagnostic::warning(location, w.message));
+                }
+            }
+            Err(problem) => {
+                let location = Location::at(&found.path, problem.line + 1, 1);
+                diagnostics
+                    .push(Diagnostic::error(location, format!("invalid front matter: {}", problem.message)));
+            }
+        }
+    }
+    let guide = Guide {
+        path: found.path.clone(),
+        rel: found.rel.clone(),
+        front,
+        text,
+        body_start,
+        body_line,
+        encoding: decoded.encoding,
+        repair: report,
+    };
+    (Some(guide), diagnostics)
+}
+
+/// `repair = false` in the front matter, or the no-repair comment anywhere in the guide.
+fn repair_disabled(text: &str) -> bool {
+    if text.contains(NO_REPAIR_MARKER) {
+        return true;
+    }
+    let split = frontmatter::split(text);
+    match split.front {
+        Some((format, front)) if front.contains("repair") => {
+            frontmatter::parse(format, front).is_ok_and(|(fm, _)| fm.repair == Some(false))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,179 @@
+//! Errors and diagnostics.
+//!
+//! `Error` is what stops a command; every variant about a file carries its path (and line and
+//! column where known) as data. `Diagnostic` is a non-fatal finding (a warning, or an error the
+//! build collects before failing) that stages return instead of printing.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in a source file something was found. Lines and columns start at 1.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+    /// The source line, shown under the message with a caret when a column is known.
+    pub source_line: Option<String>,
+}
+
+impl Location {
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location { path: path.into(), ..Default::default() }
+    }
+
+    pub fn at(path: impl Into<PathBuf>, line: usize, col: usize) -> Self {
+        Location { path: path.into(), line: Some(line), col: Some(col), source_line: None }
+    }
+
+    /// Location of byte `offset` in `text`, with the source line attached.
+    pub fn from_offset(path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        let source_line = text[line_start..].lines().next().unwrap_or("").trim_end_matches('\r');
+        Location {
+            path: path.into(),
+            line: Some(line),
+            col: Some(col),
+            source_line: Some(source_line.to_string()),
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.col {
+                write!(f, ":{col}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A finding about the content, collected and reported at the end of a stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub location: Location,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn warning(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { location, severity: Severity::Warning, message: message.into() }
+    }
+
+    pub fn error(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { location, severity: Severity::Error, message: message.into() }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{label}: {}: {}", self.location, self.message)?;
+        if let (Some(source), Some(line)) = (&self.location.source_line, self.location.line) {
+            let gutter = line.to_string().len();
+            write!(f, "\n {:gutter$} |\n {line} | {source}", "")?;
+            if let Some(col) = self.location.col {
+                let pad: String = source
+                    .chars()
+                    .take(col.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "\n {:gutter$} | {pad}^", "")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What stops a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}", path = .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Config(Box<Diagnostic>),
+    #[error("{}", plural_errors(.0))]
+    Build(Vec<Diagnostic>),
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn plural_errors(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    match errors {
+        1 => "the build failed with 1 error".to_string(),
+        n => format!("the build failed with {n} errors"),
+    }
+}
+
+impl Error {
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io { path: path.as_ref().to_path_buf(), source }
+    }
+
+    /// The diagnostics this error carries, for printing one per line.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Error::Config(d) => vec![(**d).clone()],
+            Error::Build(ds) => ds.clone(),
+            Error::Io { .. } | Error::Usage(_) => Vec::new(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_from_offset_counts_lines_and_chars() {
+        let text = "a = 1\nbé = x\n";
+        let loc = Location::from_offset("c.toml", text, text.find('x').unwrap());
+        assert_eq!((loc.line, loc.col), (Some(2), Some(6)));
+        assert_eq!(loc.source_line.as_deref(), Some("bé = x"));
+        assert_eq!(loc.to_string(), "c.toml:2:6");
+    }
+
+    #[test]
+    fn diagnostic_shows_caret_under_column() {
+        let d = Diagnostic::error(Location::from_offset("x.toml", "titl = 1", 0), "unknown key");
+        let shown = d.to_string();
+        assert!(shown.starts_with("error: x.toml:1:1: unknown key"), "{shown}");
+        assert!(shown.ends_with("| ^"), "{shown}");
+    }
+}

@@ -1,0 +1,43 @@
+//! carnet builds a French documentation site from a folder of Markdown guides.
+//!
+//! The pipeline, one module per stage:
+//! 1. `content`: walk the content folder, read each guide, decode its bytes and repair mojibake
+//!    (`content::repair`), cut off its front matter;
+//! 2. `markdown`: render each guide to HTML (heading ids, callouts, highlighted code blocks);
+//! 3. `site`: arrange guides into sections, link them, render them through the `theme`, and
+//!    write the output into a staging folder swapped in only when everything succeeded.
+//!
+//! `fix` drives `content::repair` over source files; `cli` and `run` are the command line.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod fix;
+pub mod markdown;
+pub mod report;
+pub mod site;
+pub mod slug;
+pub mod theme;
+
+use cli::{Cli, Command};
+use report::Reporter;
+
+/// Runs one command line; returns the process exit code (0 success, 1 failure, 2 usage error).
+pub fn run(cli: Cli) -> u8 {
+    let reporter = Reporter::new(cli.quiet, cli.verbose);
+    let result = match cli.command {
+        Command::Build(args) => site::build_command(&args, &reporter),
+        Command::Fix(args) => fix::run(&args, &reporter),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            reporter.error(&err);
+            match err {
+                error::Error::Usage(_) => 2,
+                _ => 1,
+            }
+        }
+    }
+}

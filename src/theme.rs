@@ -1,0 +1,274 @@
+//! The theme: tera templates and static files, and the typed contexts pages are rendered with.
+//!
+//! The default theme is embedded in the binary, so a site needs no theme folder of its own.
+//! `Theme::load` takes, in order of precedence: the site's `templates/`, then the theme folder
+//! `themes/<name>/` of the site when it has one, then the embedded default.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Diagnostic, Location};
+
+/// The templates every theme provides, rendered by name.
+pub const GUIDE_TEMPLATE: &str = "guide.html";
+pub const SECTION_TEMPLATE: &str = "section.html";
+pub const HOME_TEMPLATE: &str = "home.html";
+pub const NOT_FOUND_TEMPLATE: &str = "404.html";
+
+/// The embedded default theme: (path inside the theme folder, contents).
+const DEFAULT_THEME: &[(&str, &str)] = &[
+    ("templates/base.html", include_str!("../themes/default/templates/base.html")),
+    ("templates/guide.html", include_str!("../themes/default/templates/guide.html")),
+    ("templates/section.html", include_str!("../themes/default/templates/section.html")),
+    ("templates/home.html", include_str!("../themes/default/templates/home.html")),
+    ("templates/404.html", include_str!("../themes/default/templates/404.html")),
+    ("static/assets/carnet.css", include_str!("../themes/default/static/assets/carnet.css")),
+    ("static/assets/carnet.js", include_str!("../themes/default/static/assets/carnet.js")),
+];
+
+/// Everything a page template sees.
+#[derive(Debug, Serialize)]
+pub struct PageContext<'a> {
+    pub site: &'a SiteView,
+    pub page: PageView,
+    /// True only under `carnet serve`: the template adds the live-reload script.
+    pub live_reload: bool,
+}
+
+/// Site-wide values, the same for every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Absolute base URL with a trailing slash, when configured.
+    pub base_url: Option<String>,
+    /// Asset paths relative to the site root (prefix them with `page.root`).
+    pub assets: AssetPaths,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetPaths {
+    pub stylesheet: String,
+    pub script: String,
+    /// Script defining `window.CARNET_NAV`, the sidebar tree, shared by every page.
+    pub nav_script: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    Home,
+    Section,
+    Guide,
+    NotFound,
+}
+
+/// One page. Every URL in it is already relative to the page itself (or absolute for 404.html).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub kind: PageKind,
+    pub title: String,
+    pub description: String,
+    /// The page's path from the site root: `""` for the home page, `dossier/mon-guide/`.
+    pub path: String,
+    /// Prefix that leads from this page back to the site root: `""`, `../`, `../../`,
+    /// or the absolute base path (`/`, `/docs/`) for 404.html, which hosts serve at any depth.
+    pub root: String,
+    /// Absolute URL of the page when `base_url` is set.
+    pub canonical: Option<String>,
+    /// The rendered Markdown.
+    pub content: String,
+    /// Whether `content` starts with its own H1 (else the template writes the title).
+    pub has_h1: bool,
+    /// "Sur cette page": H2 entries with their H3 children.
+    pub toc: Vec<TocEntry>,
+    /// From the home page down to the parent of this page.
+    pub breadcrumb: Vec<Link>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    /// Home and section pages: the guides and sub-sections they list.
+    pub children: Vec<ListItem>,
+    /// The source file, relative to the content folder (empty for generated pages).
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub id: String,
+    pub text: String,
+    pub level: u8,
+    pub children: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ListItem {
+    pub title: String,
+    pub url: String,
+    pub description: String,
+    pub is_section: bool,
+}
+
+/// Compiled templates and the theme's static files.
+pub struct Theme {
+    tera: tera::Tera,
+    /// Static files to copy to the output root: (relative path, contents).
+    pub static_files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl Theme {
+    /// Loads and compiles the theme; every template error is returned at once.
+    pub fn load(site_root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let theme_dir = site_root.join("themes").join(theme_name);
+        let mut templates: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        let mut static_files = Vec::new();
+        let mut errors = Vec::new();
+
+        if theme_dir.is_dir() {
+            read_dir_into(&theme_dir.join("templates"), &mut templates, &mut errors);
+            read_static(&theme_dir.join("static"), &mut static_files, &mut errors);
+        } else if theme_name == "default" {
+            for (path, contents) in DEFAULT_THEME {
+                if let Some(name) = path.strip_prefix("templates/") {
+                    let shown = PathBuf::from("themes/default").join(path);
+                    templates.insert(name.to_string(), (shown, contents.to_string()));
+                } else if let Some(rel) = path.strip_prefix("static/") {
+                    static_files.push((PathBuf::from(rel), contents.as_bytes().to_vec()));
+                }
+            }
+        } else {
+            let message = format!("theme `{theme_name}` not found (looked for {})", theme_dir.display());
+            return Err(vec![Diagnostic::error(Location::file(&theme_dir), message)]);
+        }
+        // The site's own templates override the theme's, name for name.
+        read_dir_into(&site_root.join("templates"), &mut templates, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let tera = compile(&templates)?;
+        Ok(Theme { tera, static_files })
+    }
+
+    pub fn render(&self, template: &str, context: &PageContext) -> Result<String, String> {
+        let context = tera::Context::from_serialize(context).map_err(|e| error_chain(&e))?;
+        self.tera.render(template, &context).map_err(|e| error_chain(&e))
+    }
+}
+
+fn read_dir_into(
+    dir: &Path,
+    templates: &mut BTreeMap<String, (PathBuf, String)>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.extension().is_some_and(|ext| ext == "html") {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    templates.insert(name, (path, text));
+                }
+                Err(err) => errors.push(Diagnostic::error(Location::file(&path), err.to_string())),
+            }
+        }
+    }
+}
+
+fn read_static(dir: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>, errors: &mut Vec<Diagnostic>) {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => match std::fs::read(entry.path()) {
+                Ok(bytes) => {
+                    let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+                    files.push((rel, bytes));
+                }
+                Err(err) => errors.push(Diagnostic::error(Location::file(entry.path()), err.to_string())),
+            },
+            Ok(_) => {}
+            Err(err) if err.io_error().is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) => {}
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                errors.push(Diagnostic::error(Location::file(path), err.to_string()));
+            }
+        }
+    }
+}
+
+/// Compiles all templates, reporting each broken one with its file, line and column.
+fn compile(templates: &BTreeMap<String, (PathBuf, String)>) -> Result<tera::Tera, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    // Parse each template alone first, so that every syntax error is reported with its file.
+    for (name, (path, text)) in templates {
+        let mut single = tera::Tera::default();
+        single.autoescape_on(vec![".html"]);
+        if let Err(err) = single.add_raw_template(name, text) {
+            errors.push(template_diagnostic(path, text, &err));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    let all = templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
+    if let Err(err) = tera.add_raw_templates(all) {
+        // Errors across templates (a missing parent, a macro import): name the template.
+        let message = error_chain(&err);
+        let path = templates
+            .iter()
+            .find(|(name, _)| message.contains(name.as_str()))
+            .map(|(_, (path, _))| path.clone())
+            .unwrap_or_else(|| PathBuf::from("templates"));
+        return Err(vec![Diagnostic::error(Location::file(path), message)]);
+    }
+    Ok(tera)
+}
+
+/// Tera's parse errors carry ` --> line:col` in their text; turn that into a location.
+fn template_diagnostic(path: &Path, text: &str, err: &tera::Error) -> Diagnostic {
+    let chain = error_chain(err);
+    let position = chain.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("--> ")?;
+        let (line, col) = rest.split_once(':')?;
+        Some((line.trim().parse::<usize>().ok()?, col.trim().parse::<usize>().ok()?))
+    });
+    let message = chain
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('='))
+        .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(": ");
+    let location = match position {
+        Some((line, col)) => Location {
+            path: path.to_path_buf(),
+            line: Some(line),
+            col: Some(col),
+            source_line: text.lines().nth(line - 1).map(str::to_string),
+        },
+        None => Location::file(path),
+    };
+    Diagnostic::error(location, message)
+}
+
+/// Tera nests the useful message in `source()`; join the chain.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    message
+}

@@ -1,0 +1,1 @@
+// carnet default theme
