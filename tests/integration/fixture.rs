@@ -1,0 +1,83 @@
+//! A fixture site in a temporary folder, and the real `carnet` binary run over it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Site {
+    dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Site {
+    pub fn new() -> Site {
+        Site { dir: tempfile::tempdir().expect("temporary folder") }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file of the site (folders created as needed).
+    pub fn file(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Site {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.dir.path().join(rel)).unwrap();
+    }
+
+    /// Runs `carnet <args>` in the site root.
+    pub fn carnet(&self, args: &[&str]) -> Run {
+        let output: Output = Command::new(env!("CARGO_BIN_EXE_carnet"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run carnet");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// `carnet build`, which must succeed.
+    pub fn build(&self) -> Run {
+        let run = self.carnet(&["build"]);
+        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+        run
+    }
+
+    pub fn output(&self, rel: &str) -> PathBuf {
+        self.dir.path().join("public").join(rel)
+    }
+
+    /// A file of the built site, as text.
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.output(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Every file under the output folder with its contents, sorted.
+    pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let public = self.dir.path().join("public");
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&public)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&public).unwrap().to_string_lossy().into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}

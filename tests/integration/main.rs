@@ -1,0 +1,5 @@
+//! Integration tests: build fixture sites in temporary folders with the real `carnet` binary and
+//! check what a reader or an author would see (HTML, files, messages, exit codes).
+
+mod build;
+mod fixture;
