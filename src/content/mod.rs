@@ -119,9 +119,10 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
     (Some(guide), diagnostics)
 }
 
-/// `repair = false` in the front matter, or the no-repair comment anywhere in the guide.
+/// `repair = false` in the front matter, or the no-repair comment on a line of its own outside
+/// code blocks (a guide that shows the comment in a code block does not switch repair off).
 fn repair_disabled(text: &str) -> bool {
-    if text.contains(NO_REPAIR_MARKER) {
+    if has_no_repair_marker(text) {
         return true;
     }
     let split = frontmatter::split(text);
@@ -130,5 +131,39 @@ fn repair_disabled(text: &str) -> bool {
             frontmatter::parse(format, front).is_ok_and(|(fm, _)| fm.repair == Some(false))
         }
         _ => false,
+    }
+}
+
+fn has_no_repair_marker(text: &str) -> bool {
+    if !text.contains(NO_REPAIR_MARKER) {
+        return false;
+    }
+    let mut fence: Option<&str> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        match fence {
+            Some(open) if trimmed.starts_with(open) => fence = None,
+            Some(_) => {}
+            None if trimmed.starts_with("```") || trimmed.starts_with("~~~") => {
+                fence = Some(&trimmed[..3]);
+            }
+            None if trimmed == NO_REPAIR_MARKER => return true,
+            None => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_repair_marker_counts_only_outside_code() {
+        assert!(has_no_repair_marker("# T\n\n<!-- carnet: no-repair -->\ntexte\n"));
+        assert!(!has_no_repair_marker("# T\n\n```html\n<!-- carnet: no-repair -->\n```\n"));
+        assert!(!has_no_repair_marker("le commentaire `<!-- carnet: no-repair -->` en ligne\n"));
+        assert!(repair_disabled("+++\nrepair = false\n+++\ntexte"));
+        assert!(!repair_disabled("+++\nrepair = true\n+++\ntexte"));
     }
 }

@@ -151,8 +151,11 @@ fn bad_config_names_key_and_line() {
 #[test]
 fn config_sets_title_language_and_folders() {
     let site = Site::new();
-    site.file("carnet.toml", "title = \"Guides de l'équipe\"\ncontent_dir = \"docs\"\noutput_dir = \"site\"\n")
-        .file("docs/a.md", "# A\n");
+    site.file(
+        "carnet.toml",
+        "title = \"Guides de l'équipe\"\ncontent_dir = \"docs\"\noutput_dir = \"site\"\n",
+    )
+    .file("docs/a.md", "# A\n");
     let run = site.carnet(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let home = std::fs::read_to_string(site.root().join("site/index.html")).unwrap();
