@@ -51,6 +51,26 @@ pub struct BuildSummary {
     pub diagnostics: Vec<Diagnostic>,
     /// One line per guide whose encoding was repaired.
     pub repairs: Vec<String>,
+    /// Time spent in each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Measures the stages of a build one after the other.
+struct Stopwatch {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch { last: Instant::now(), stages: Vec::new() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 const STYLESHEET: &str = "assets/carnet.css";
@@ -73,6 +93,12 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
     for diagnostic in &summary.diagnostics {
         reporter.diagnostic(diagnostic);
     }
+    let stages: Vec<String> = summary
+        .stages
+        .iter()
+        .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
+        .collect();
+    reporter.detail(format!("stages: {}", stages.join(", ")));
     reporter.info(format!(
         "Built {} pages into {} in {} ms",
         summary.pages,
@@ -85,6 +111,7 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
 /// Builds the site; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
+    let mut watch = Stopwatch::start();
     let mut config = Config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
         config.base_url = Some(base_url.clone());
@@ -108,11 +135,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         }
     };
     content.guides.retain(|g| !g.front.draft);
+    watch.lap("load");
     let repairs = repair_reports(&content.guides, &mut diagnostics);
 
     let renderer = Renderer::new();
     let rendered: Vec<RenderedMarkdown> =
         content.guides.par_iter().map(|g| renderer.render(g.body())).collect();
+    watch.lap("markdown");
     let titles: Vec<String> = content.guides.iter().zip(&rendered).map(|(g, r)| guide_title(g, r)).collect();
     let infos: Vec<GuideInfo> = content
         .guides
@@ -133,6 +162,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         return Err(Error::Build(diagnostics));
     };
 
+    watch.lap("tree");
     let staging = Staging::create(&output_dir)?;
     let site = SiteView {
         title: config.title.clone(),
@@ -160,9 +190,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     });
     let render =
         PageRenderer { theme: &theme, site: &site, live_reload: options.live_reload, staging: &staging };
-    let mut errors: Vec<Diagnostic> =
+    let mut errors: Vec<PageError> =
         tree.reading_order.par_iter().filter_map(|&page| render.write(views.view(page)).err()).collect();
     errors.extend(render.write(not_found_view(&site)).err());
+    let mut errors = merge_page_errors(errors);
+    watch.lap("pages");
     if errors.is_empty() {
         write_assets(&staging, &theme, &renderer, &tree, &titles)?;
         write_sitemap(&staging, &site, &tree)?;
@@ -178,13 +210,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         diagnostics.append(&mut errors);
         return Err(Error::Build(diagnostics));
     }
+    watch.lap("assets");
     staging.commit()?;
+    watch.lap("swap");
     Ok(BuildSummary {
         pages: tree.reading_order.len() + 1,
         output: output_dir,
         elapsed: started.elapsed(),
         diagnostics,
         repairs,
+        stages: watch.stages,
     })
 }
 
@@ -236,8 +271,33 @@ struct PageRenderer<'a> {
     staging: &'a Staging,
 }
 
+/// A page that could not be rendered or written: where, which page, what.
+struct PageError {
+    location: Location,
+    page: String,
+    message: String,
+}
+
+/// One diagnostic per distinct problem: a broken template fails every page the same way.
+fn merge_page_errors(errors: Vec<PageError>) -> Vec<Diagnostic> {
+    let mut merged: Vec<(PageError, usize)> = Vec::new();
+    for error in errors {
+        match merged.iter_mut().find(|(e, _)| e.location == error.location && e.message == error.message) {
+            Some((_, others)) => *others += 1,
+            None => merged.push((error, 0)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(e, others)| {
+            let also = if others > 0 { format!(" (and {others} other page(s))") } else { String::new() };
+            Diagnostic::error(e.location, format!("{}{also}: {}", e.page, e.message))
+        })
+        .collect()
+}
+
 impl PageRenderer<'_> {
-    fn write(&self, page: PageView) -> Result<(), Diagnostic> {
+    fn write(&self, page: PageView) -> Result<(), PageError> {
         let template = match page.kind {
             PageKind::Home => theme::HOME_TEMPLATE,
             PageKind::Section => theme::SECTION_TEMPLATE,
@@ -248,17 +308,18 @@ impl PageRenderer<'_> {
             PageKind::NotFound => "404.html".to_string(),
             _ => format!("{}index.html", page.path),
         };
-        let source = if page.source.is_empty() { template.to_string() } else { page.source.clone() };
+        let source = if page.source.is_empty() { file.clone() } else { page.source.clone() };
         let context = PageContext { site: self.site, page, live_reload: self.live_reload };
-        let html = self.theme.render(template, &context).map_err(|message| {
-            Diagnostic::error(
-                Location::file(format!("templates/{template}")),
-                format!("rendering {source}: {message}"),
-            )
+        let html = self.theme.render(template, &context).map_err(|message| PageError {
+            location: Location::file(format!("templates/{template}")),
+            page: format!("rendering {source}"),
+            message,
         })?;
-        self.staging
-            .write(&file, html)
-            .map_err(|err| Diagnostic::error(Location::file(&file), err.to_string()))
+        self.staging.write(&file, html).map_err(|err| PageError {
+            location: Location::file(&file),
+            page: "writing".to_string(),
+            message: err.to_string(),
+        })
     }
 }
 
