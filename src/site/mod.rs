@@ -5,6 +5,7 @@
 //! streamed into a staging folder) → assets, sitemap, copies → swap of the staging folder.
 //! It returns a summary, or every error found.
 
+pub mod links;
 pub mod nav;
 pub mod output;
 pub mod pages;

@@ -1,0 +1,339 @@
+//! Resolving links between guides: `[texte](../AUTRE.md#section)` and bare file references such
+//! as `GUIDE_RENDER_COMPLET.md`, against every guide's path, URL and heading ids.
+//!
+//! `LinkIndex::new` indexes the guides and content files once; `resolve` turns one link target
+//! written in guide `from` into a `Resolved` target (with warnings for inexact matches), or a
+//! `Broken` reason with the closest existing target as a suggestion.
+
+use std::collections::HashMap;
+
+use percent_encoding::percent_decode_str;
+
+use crate::slug::fold;
+
+/// What the index knows about one guide.
+#[derive(Debug, Clone)]
+pub struct GuideTargets {
+    /// Path relative to the content folder, with `/` separators: `dossier/AUTRE.md`.
+    pub rel: String,
+    /// URL path from the site root: `dossier/autre/`.
+    pub path: String,
+    /// Canonical heading ids.
+    pub ids: Vec<String>,
+    /// Other ids that land on a heading (GitHub/GitLab forms): (alias, canonical id).
+    pub aliases: Vec<(String, String)>,
+}
+
+/// Where a link leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A page of the site, with a canonical heading id.
+    Guide { guide: usize, anchor: Option<String> },
+    /// A file of the content folder, by its path relative to it.
+    File { rel: String, anchor: Option<String> },
+    /// A heading of the same page.
+    Anchor(String),
+    /// Anything with a scheme (`https:`, `mailto:`) or a host: left as it is.
+    External,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub target: Target,
+    /// Inexact matches that were accepted (case of a file name, loose anchor).
+    pub warnings: Vec<String>,
+}
+
+/// Why a link leads nowhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+pub struct LinkIndex {
+    guides: Vec<GuideTargets>,
+    by_rel: HashMap<String, usize>,
+    by_rel_folded: HashMap<String, usize>,
+    by_path: HashMap<String, usize>,
+    files: HashMap<String, String>,
+}
+
+impl LinkIndex {
+    /// `files` are the other files of the content folder, relative, with `/` separators.
+    pub fn new(guides: Vec<GuideTargets>, files: impl IntoIterator<Item = String>) -> LinkIndex {
+        let by_rel = guides.iter().enumerate().map(|(i, g)| (g.rel.clone(), i)).collect();
+        let by_rel_folded = guides.iter().enumerate().map(|(i, g)| (g.rel.to_lowercase(), i)).collect();
+        let by_path =
+            guides.iter().enumerate().map(|(i, g)| (g.path.trim_end_matches('/').to_string(), i)).collect();
+        let files = files.into_iter().map(|f| (f.to_lowercase(), f)).collect();
+        LinkIndex { guides, by_rel, by_rel_folded, by_path, files }
+    }
+
+    pub fn guide(&self, index: usize) -> &GuideTargets {
+        &self.guides[index]
+    }
+
+    /// Resolves `href` written in guide `from`.
+    pub fn resolve(&self, from: usize, href: &str) -> Result<Resolved, Broken> {
+        let href = href.trim();
+        if is_external(href) {
+            return Ok(Resolved { target: Target::External, warnings: Vec::new() });
+        }
+        let (path, fragment) = match href.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment)),
+            None => (href, None),
+        };
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let path = percent_decode_str(path).decode_utf8_lossy();
+        let fragment = fragment.map(|f| percent_decode_str(f).decode_utf8_lossy().into_owned());
+        let mut warnings = Vec::new();
+        if path.is_empty() {
+            let anchor = fragment.unwrap_or_default();
+            let id = self.anchor(from, &anchor, &mut warnings)?;
+            return Ok(Resolved { target: Target::Anchor(id), warnings });
+        }
+        let joined = join(&self.guides[from].rel, &path).ok_or_else(|| Broken {
+            message: format!("`{path}` leads outside the content folder"),
+            suggestion: None,
+        })?;
+        if let Some(guide) = self.find_guide(&joined, &mut warnings) {
+            let anchor = match fragment.filter(|f| !f.is_empty()) {
+                Some(anchor) => Some(self.anchor(guide, &anchor, &mut warnings)?),
+                None => None,
+            };
+            return Ok(Resolved { target: Target::Guide { guide, anchor }, warnings });
+        }
+        if let Some(rel) = self.find_file(&joined, &mut warnings) {
+            return Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings });
+        }
+        Err(Broken {
+            message: format!("no guide or file `{joined}`"),
+            suggestion: self.suggest_guide(&joined),
+        })
+    }
+
+    /// A guide by its file (with or without `.md`), its folder, or its published URL path.
+    fn find_guide(&self, joined: &str, warnings: &mut Vec<String>) -> Option<usize> {
+        let bare = joined.trim_end_matches('/');
+        let candidates = [
+            joined.to_string(),
+            format!("{bare}.md"),
+            format!("{bare}/index.md"),
+            format!("{bare}/README.md"),
+            if bare.is_empty() { "index.md".to_string() } else { String::new() },
+        ];
+        if let Some(&guide) = candidates.iter().find_map(|c| self.by_rel.get(c)) {
+            return Some(guide);
+        }
+        if let Some(&guide) = candidates.iter().find_map(|c| self.by_rel_folded.get(&c.to_lowercase())) {
+            let actual = &self.guides[guide].rel;
+            warnings.push(format!("`{joined}` matches `{actual}` only when ignoring case; write `{actual}`"));
+            return Some(guide);
+        }
+        self.by_path.get(bare).copied()
+    }
+
+    fn find_file(&self, joined: &str, warnings: &mut Vec<String>) -> Option<String> {
+        let actual = self.files.get(&joined.to_lowercase())?;
+        if actual != joined {
+            warnings.push(format!("`{joined}` matches `{actual}` only when ignoring case; write `{actual}`"));
+        }
+        Some(actual.clone())
+    }
+
+    /// The canonical id for `anchor` in `guide`: exact, alias, or loose (accents, case, dashes).
+    fn anchor(&self, guide: usize, anchor: &str, warnings: &mut Vec<String>) -> Result<String, Broken> {
+        let target = &self.guides[guide];
+        if target.ids.iter().any(|id| id == anchor) {
+            return Ok(anchor.to_string());
+        }
+        if let Some((_, id)) = target.aliases.iter().find(|(alias, _)| alias == anchor) {
+            return Ok(id.clone());
+        }
+        let wanted = loose(anchor);
+        if let Some(id) = target.ids.iter().find(|id| loose(id) == wanted) {
+            warnings.push(format!("anchor `#{anchor}` taken as `#{id}`"));
+            return Ok(id.clone());
+        }
+        let suggestion = closest(anchor, target.ids.iter().map(String::as_str)).map(|id| format!("#{id}"));
+        Err(Broken { message: format!("no heading `#{anchor}` in `{}`", target.rel), suggestion })
+    }
+
+    fn suggest_guide(&self, joined: &str) -> Option<String> {
+        closest(
+            joined,
+            self.guides.iter().map(|g| g.rel.as_str()).chain(self.files.values().map(String::as_str)),
+        )
+        .map(str::to_string)
+    }
+
+    /// A guide named by a bare reference (`GUIDE_X.md`, `dossier/AUTRE.md`) written in `from`:
+    /// relative to `from`'s folder first, then from the content root, then by file name alone
+    /// when only one guide has it.
+    pub fn find_reference(&self, from: usize, name: &str) -> Option<usize> {
+        let mut ignored = Vec::new();
+        if let Some(guide) =
+            join(&self.guides[from].rel, name).and_then(|j| self.find_guide(&j, &mut ignored))
+        {
+            return Some(guide);
+        }
+        if let Some(guide) = self.find_guide(name.trim_start_matches("./"), &mut ignored) {
+            return Some(guide);
+        }
+        let file_name = name.rsplit('/').next().unwrap_or(name).to_lowercase();
+        let mut matches = self
+            .guides
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.rel.rsplit('/').next().is_some_and(|n| n.to_lowercase() == file_name));
+        match (matches.next(), matches.next()) {
+            (Some((guide, _)), None) => Some(guide),
+            _ => None,
+        }
+    }
+}
+
+/// `https:`, `mailto:`, `//host`: anything the site does not own.
+pub fn is_external(href: &str) -> bool {
+    if href.starts_with("//") {
+        return true;
+    }
+    let scheme_end = href.find(':');
+    let first_slash = href.find(['/', '#', '?']);
+    match (scheme_end, first_slash) {
+        (Some(colon), slash) if slash.is_none_or(|s| colon < s) => {
+            let scheme = &href[..colon];
+            scheme.len() > 1
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        _ => false,
+    }
+}
+
+/// `path` written in the guide at `from_rel`, as a path from the content root; `None` when it
+/// climbs above the root. A leading `/` means the content root.
+fn join(from_rel: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        from_rel.split('/').collect::<Vec<_>>().split_last().map(|(_, dir)| dir.to_vec()).unwrap_or_default()
+    };
+    let trailing_slash = path.ends_with('/');
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    let mut joined = parts.join("/");
+    if trailing_slash && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+/// Anchor comparison key: no accents, no case, letters and digits only.
+fn loose(anchor: &str) -> String {
+    fold(anchor).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The candidate nearest to `wanted`, when it is near enough to be a plausible typo.
+fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = wanted.to_lowercase();
+    candidates
+        .map(|c| (strsim::normalized_damerau_levenshtein(&wanted, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> LinkIndex {
+        let guide = |rel: &str, path: &str, ids: &[&str]| GuideTargets {
+            rel: rel.into(),
+            path: path.into(),
+            ids: ids.iter().map(|s| s.to_string()).collect(),
+            aliases: vec![("-résolution--erreur".into(), "resolution-erreur".into())],
+        };
+        LinkIndex::new(
+            vec![
+                guide(
+                    "GUIDE_RENDER_COMPLET.md",
+                    "guide-render-complet/",
+                    &["deploiement", "resolution-erreur"],
+                ),
+                guide("dossier/Autre Guide.md", "dossier/autre-guide/", &["causes"]),
+                guide("dossier/README.md", "dossier/", &["intro"]),
+            ],
+            ["dossier/schema.png".to_string()],
+        )
+    }
+
+    fn target(from: usize, href: &str) -> Target {
+        index().resolve(from, href).unwrap_or_else(|b| panic!("{href}: {b:?}")).target
+    }
+
+    #[test]
+    fn guide_links_in_every_form() {
+        let autre = Target::Guide { guide: 1, anchor: None };
+        assert_eq!(target(0, "dossier/Autre Guide.md"), autre);
+        assert_eq!(target(0, "./dossier/Autre%20Guide.md"), autre);
+        assert_eq!(target(0, "dossier/Autre Guide"), autre);
+        assert_eq!(target(2, "Autre Guide.md"), autre);
+        assert_eq!(target(1, "../GUIDE_RENDER_COMPLET.md"), Target::Guide { guide: 0, anchor: None });
+        assert_eq!(target(0, "dossier/"), Target::Guide { guide: 2, anchor: None });
+        assert_eq!(target(0, "/dossier/autre-guide/"), autre);
+    }
+
+    #[test]
+    fn anchors_resolve_to_canonical_ids() {
+        let with = |a: &str| Target::Guide { guide: 0, anchor: Some(a.to_string()) };
+        assert_eq!(target(1, "../GUIDE_RENDER_COMPLET.md#deploiement"), with("deploiement"));
+        assert_eq!(
+            target(1, "../GUIDE_RENDER_COMPLET.md#-r%C3%A9solution--erreur"),
+            with("resolution-erreur")
+        );
+        let loose = index().resolve(1, "../GUIDE_RENDER_COMPLET.md#Déploiement").unwrap();
+        assert_eq!(loose.target, with("deploiement"));
+        assert_eq!(loose.warnings.len(), 1);
+        assert_eq!(target(1, "#causes"), Target::Anchor("causes".into()));
+    }
+
+    #[test]
+    fn case_mismatch_resolves_with_a_warning() {
+        let resolved = index().resolve(0, "guide_render_complet.md").unwrap();
+        assert_eq!(resolved.target, Target::Guide { guide: 0, anchor: None });
+        assert!(resolved.warnings[0].contains("GUIDE_RENDER_COMPLET.md"));
+    }
+
+    #[test]
+    fn files_externals_and_broken_links() {
+        assert_eq!(target(1, "schema.png"), Target::File { rel: "dossier/schema.png".into(), anchor: None });
+        for external in ["https://render.com", "mailto:a@b.fr", "//cdn.example.org/x.js", "tel:+33"] {
+            assert_eq!(target(0, external), Target::External, "{external}");
+        }
+        let broken = index().resolve(0, "GUIDE_RENDER_COMPLE.md").unwrap_err();
+        assert_eq!(broken.suggestion.as_deref(), Some("GUIDE_RENDER_COMPLET.md"));
+        let anchor = index().resolve(0, "dossier/Autre Guide.md#cause").unwrap_err();
+        assert_eq!(anchor.suggestion.as_deref(), Some("#causes"));
+        assert!(index().resolve(0, "../../etc/passwd").is_err());
+        assert!(index().resolve(0, "#nulle-part").is_err());
+    }
+
+    #[test]
+    fn bare_references() {
+        let index = index();
+        assert_eq!(index.find_reference(1, "GUIDE_RENDER_COMPLET.md"), Some(0));
+        assert_eq!(index.find_reference(0, "dossier/Autre Guide.md"), Some(1));
+        assert_eq!(index.find_reference(0, "Autre Guide.md"), Some(1));
+        assert_eq!(index.find_reference(0, "GUIDE_INITIALISATION_INTERFACE_WEB.md"), None);
+    }
+}
