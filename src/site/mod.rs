@@ -191,9 +191,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     });
     let render =
         PageRenderer { theme: &theme, site: &site, live_reload: options.live_reload, staging: &staging };
-    let mut errors: Vec<PageError> =
-        tree.reading_order.par_iter().filter_map(|&page| render.write(views.view(page)).err()).collect();
-    errors.extend(render.write(not_found_view(&site)).err());
+    let mut errors: Vec<PageError> = tree
+        .reading_order
+        .par_iter()
+        .filter_map(|&page| render.write(views.view(page)).err().map(|e| *e))
+        .collect();
+    errors.extend(render.write(not_found_view(&site)).err().map(|e| *e));
     let mut errors = merge_page_errors(errors);
     watch.lap("pages");
     if errors.is_empty() {
@@ -298,7 +301,7 @@ fn merge_page_errors(errors: Vec<PageError>) -> Vec<Diagnostic> {
 }
 
 impl PageRenderer<'_> {
-    fn write(&self, page: PageView) -> Result<(), PageError> {
+    fn write(&self, page: PageView) -> Result<(), Box<PageError>> {
         let template = match page.kind {
             PageKind::Home => theme::HOME_TEMPLATE,
             PageKind::Section => theme::SECTION_TEMPLATE,
@@ -311,15 +314,19 @@ impl PageRenderer<'_> {
         };
         let source = if page.source.is_empty() { file.clone() } else { page.source.clone() };
         let context = PageContext { site: self.site, page, live_reload: self.live_reload };
-        let html = self.theme.render(template, &context).map_err(|message| PageError {
-            location: Location::file(format!("templates/{template}")),
-            page: format!("rendering {source}"),
-            message,
+        let html = self.theme.render(template, &context).map_err(|message| {
+            Box::new(PageError {
+                location: Location::file(format!("templates/{template}")),
+                page: format!("rendering {source}"),
+                message,
+            })
         })?;
-        self.staging.write(&file, html).map_err(|err| PageError {
-            location: Location::file(&file),
-            page: "writing".to_string(),
-            message: err.to_string(),
+        self.staging.write(&file, html).map_err(|err| {
+            Box::new(PageError {
+                location: Location::file(&file),
+                page: "writing".to_string(),
+                message: err.to_string(),
+            })
         })
     }
 }
