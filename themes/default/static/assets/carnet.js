@@ -104,7 +104,6 @@
   function setMenu(open, refocus) {
     de.classList.toggle("nav-open", open);
     menuBtn.setAttribute("aria-expanded", String(open));
-    menuBtn.setAttribute("aria-label", open ? "Fermer le menu" : "Menu");
     if (open) {
       var target = $('[aria-current="page"]', side) || $("a", side);
       if (target) setTimeout(function () { target.focus(); }, 50);
