@@ -214,8 +214,11 @@ fn compile(templates: &BTreeMap<String, (PathBuf, String)>) -> Result<tera::Tera
     for (name, (path, text)) in templates {
         let mut single = tera::Tera::default();
         single.autoescape_on(vec![".html"]);
-        if let Err(err) = single.add_raw_template(name, text) {
-            errors.push(template_diagnostic(path, text, &err));
+        match single.add_raw_template(name, text) {
+            // Parents are checked below, once every template is loaded.
+            Err(err) if matches!(err.kind, tera::ErrorKind::MissingParent { .. }) => {}
+            Err(err) => errors.push(template_diagnostic(path, text, &err)),
+            Ok(()) => {}
         }
     }
     if !errors.is_empty() {
@@ -237,29 +240,27 @@ fn compile(templates: &BTreeMap<String, (PathBuf, String)>) -> Result<tera::Tera
     Ok(tera)
 }
 
-/// Tera's parse errors carry ` --> line:col` in their text; turn that into a location.
+/// Tera's parse errors carry ` --> line:col` and `= expected …` lines; turn them into a location
+/// with the source line and a one-line message.
 fn template_diagnostic(path: &Path, text: &str, err: &tera::Error) -> Diagnostic {
     let chain = error_chain(err);
-    let position = chain.lines().find_map(|line| {
-        let rest = line.trim().strip_prefix("--> ")?;
-        let (line, col) = rest.split_once(':')?;
-        Some((line.trim().parse::<usize>().ok()?, col.trim().parse::<usize>().ok()?))
+    let position = chain.find("--> ").and_then(|start| {
+        let rest = &chain[start + 4..];
+        let end = rest.find(|c: char| !c.is_ascii_digit() && c != ':').unwrap_or(rest.len());
+        let (line, col) = rest[..end].split_once(':')?;
+        Some((line.parse::<usize>().ok()?, col.parse::<usize>().ok()?))
     });
-    let message = chain
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('='))
-        .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
-        .collect::<Vec<_>>()
-        .join(": ");
+    let head = chain.split(" --> ").next().unwrap_or(&chain).trim().trim_end_matches(':');
+    let detail = chain.lines().find_map(|l| l.trim().strip_prefix("= ")).unwrap_or("");
+    let message = if detail.is_empty() { head.to_string() } else { format!("{head}: {detail}") };
     let location = match position {
-        Some((line, col)) => Location {
+        Some((line, col)) if line > 0 => Location {
             path: path.to_path_buf(),
             line: Some(line),
             col: Some(col),
             source_line: text.lines().nth(line - 1).map(str::to_string),
         },
-        None => Location::file(path),
+        _ => Location::file(path),
     };
     Diagnostic::error(location, message)
 }

@@ -1,9 +1,397 @@
-//! Building the site (being written).
+//! Building the site: the pipeline from the content folder to the output folder.
+//!
+//! `build` runs: config → theme → `content::load` (read, decode, repair) → `markdown` render of
+//! every guide (parallel) → `tree` (URLs, sections, order) → page views → templates (parallel,
+//! streamed into a staging folder) → assets, sitemap, copies → swap of the staging folder.
+//! It returns a summary, or every error found.
+
+pub mod nav;
+pub mod output;
+pub mod pages;
+pub mod sitemap;
+pub mod tree;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
 
 use crate::cli::BuildArgs;
-use crate::error::{Error, Result};
+use crate::config::Config;
+use crate::content::{self, Guide};
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::markdown::{RenderedMarkdown, Renderer};
 use crate::report::Reporter;
+use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
+use output::Staging;
+use pages::{PageInputs, PageViews};
+use tree::{GuideInfo, SiteTree};
 
-pub fn build_command(_args: &BuildArgs, _reporter: &Reporter) -> Result<u8> {
-    Err(Error::Usage("not yet".into()))
+/// What a build is asked to do, validated from the command line and `carnet.toml`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `output_dir` of the config.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of the config.
+    pub base_url: Option<String>,
+    /// Fail when any warning remains.
+    pub strict: bool,
+    /// Add the live-reload script (only `carnet serve` sets it).
+    pub live_reload: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+    /// Warnings and notes, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// One line per guide whose encoding was repaired.
+    pub repairs: Vec<String>,
+}
+
+const STYLESHEET: &str = "assets/carnet.css";
+const SCRIPT: &str = "assets/carnet.js";
+const NAV_SCRIPT: &str = "assets/nav.js";
+
+/// `carnet build`: builds, prints the diagnostics and a one-line summary.
+pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
+    let options = BuildOptions {
+        root: args.root.clone(),
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        strict: args.strict,
+        live_reload: false,
+    };
+    let summary = build(&options)?;
+    for line in &summary.repairs {
+        reporter.info(line);
+    }
+    for diagnostic in &summary.diagnostics {
+        reporter.diagnostic(diagnostic);
+    }
+    reporter.info(format!(
+        "Built {} pages into {} in {} ms",
+        summary.pages,
+        summary.output.display(),
+        summary.elapsed.as_millis()
+    ));
+    Ok(0)
+}
+
+/// Builds the site; on any error the previous output is left as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let mut config = Config::load(&options.root)?;
+    if let Some(base_url) = &options.base_url {
+        config.base_url = Some(base_url.clone());
+    }
+    let content_dir = options.root.join(&config.content_dir);
+    let output_dir = match &options.output {
+        Some(output) => output.clone(),
+        None => options.root.join(&config.output_dir),
+    };
+    check_output_dir(&options.root, &content_dir, &output_dir)?;
+
+    let mut diagnostics = Vec::new();
+    let theme = Theme::load(&options.root, &config.theme);
+    let mut content = content::load(&content_dir);
+    diagnostics.append(&mut content.diagnostics);
+    let theme = match theme {
+        Ok(theme) => Some(theme),
+        Err(mut errors) => {
+            diagnostics.append(&mut errors);
+            None
+        }
+    };
+    content.guides.retain(|g| !g.front.draft);
+    let repairs = repair_reports(&content.guides, &mut diagnostics);
+
+    let renderer = Renderer::new();
+    let rendered: Vec<RenderedMarkdown> =
+        content.guides.par_iter().map(|g| renderer.render(g.body())).collect();
+    let titles: Vec<String> = content.guides.iter().zip(&rendered).map(|(g, r)| guide_title(g, r)).collect();
+    let infos: Vec<GuideInfo> = content
+        .guides
+        .iter()
+        .zip(&titles)
+        .map(|(g, title)| GuideInfo {
+            rel: g.rel.clone(),
+            title: title.clone(),
+            weight: g.front.weight.unwrap_or(0),
+            slug: g.front.slug.clone(),
+        })
+        .collect();
+    let tree = SiteTree::build(&infos, &config.title).map_err(|mut errors| {
+        diagnostics.append(&mut errors);
+        Error::Build(std::mem::take(&mut diagnostics))
+    })?;
+    let Some(theme) = theme.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) else {
+        return Err(Error::Build(diagnostics));
+    };
+
+    let staging = Staging::create(&output_dir)?;
+    let site = SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        base_url: config.normalized_base_url(),
+        assets: AssetPaths {
+            stylesheet: STYLESHEET.into(),
+            script: SCRIPT.into(),
+            nav_script: NAV_SCRIPT.into(),
+        },
+    };
+    let inputs = GuideParts::new(&content.guides, rendered);
+    let views = PageViews::new(PageInputs {
+        tree: &tree,
+        titles: &titles,
+        descriptions: &inputs.descriptions,
+        html: &inputs.html,
+        headings: &inputs.headings,
+        has_h1: &inputs.has_h1,
+        sources: &inputs.sources,
+        base_url: site.base_url.as_deref(),
+        site_title: &config.title,
+        site_description: &config.description,
+    });
+    let render =
+        PageRenderer { theme: &theme, site: &site, live_reload: options.live_reload, staging: &staging };
+    let mut errors: Vec<Diagnostic> =
+        tree.reading_order.par_iter().filter_map(|&page| render.write(views.view(page)).err()).collect();
+    errors.extend(render.write(not_found_view(&site)).err());
+    if errors.is_empty() {
+        write_assets(&staging, &theme, &renderer, &tree, &titles)?;
+        write_sitemap(&staging, &site, &tree)?;
+        copy_files(&staging, &content.files, &options.root.join("static"))?;
+    }
+    if options.strict && !diagnostics.is_empty() {
+        errors.push(Diagnostic::error(
+            Location::file(&content_dir),
+            format!("--strict: {} warning(s) remain", diagnostics.len()),
+        ));
+    }
+    if !errors.is_empty() {
+        diagnostics.append(&mut errors);
+        return Err(Error::Build(diagnostics));
+    }
+    staging.commit()?;
+    Ok(BuildSummary {
+        pages: tree.reading_order.len() + 1,
+        output: output_dir,
+        elapsed: started.elapsed(),
+        diagnostics,
+        repairs,
+    })
+}
+
+/// The parts of each guide the page views need, by guide index.
+struct GuideParts {
+    descriptions: Vec<String>,
+    html: Vec<String>,
+    headings: Vec<Vec<crate::markdown::Heading>>,
+    has_h1: Vec<bool>,
+    sources: Vec<String>,
+}
+
+impl GuideParts {
+    fn new(guides: &[Guide], rendered: Vec<RenderedMarkdown>) -> Self {
+        let mut parts = GuideParts {
+            descriptions: Vec::with_capacity(guides.len()),
+            html: Vec::with_capacity(guides.len()),
+            headings: Vec::with_capacity(guides.len()),
+            has_h1: Vec::with_capacity(guides.len()),
+            sources: Vec::with_capacity(guides.len()),
+        };
+        for (guide, r) in guides.iter().zip(rendered) {
+            let description = guide.front.description.clone().or(r.description).unwrap_or_default();
+            parts.descriptions.push(pages::short_description(&description));
+            parts.has_h1.push(r.title.is_some());
+            parts.html.push(r.html);
+            parts.headings.push(r.headings);
+            parts.sources.push(guide.rel.to_string_lossy().replace('\\', "/"));
+        }
+        parts
+    }
+}
+
+/// Front matter title, else the first H1, else the file name.
+fn guide_title(guide: &Guide, rendered: &RenderedMarkdown) -> String {
+    guide
+        .front
+        .title
+        .clone()
+        .or_else(|| rendered.title.clone())
+        .unwrap_or_else(|| guide.rel.file_stem().unwrap_or_default().to_string_lossy().replace('_', " "))
+}
+
+/// Renders pages through the theme and streams them into the staging folder.
+struct PageRenderer<'a> {
+    theme: &'a Theme,
+    site: &'a SiteView,
+    live_reload: bool,
+    staging: &'a Staging,
+}
+
+impl PageRenderer<'_> {
+    fn write(&self, page: PageView) -> Result<(), Diagnostic> {
+        let template = match page.kind {
+            PageKind::Home => theme::HOME_TEMPLATE,
+            PageKind::Section => theme::SECTION_TEMPLATE,
+            PageKind::Guide => theme::GUIDE_TEMPLATE,
+            PageKind::NotFound => theme::NOT_FOUND_TEMPLATE,
+        };
+        let file = match page.kind {
+            PageKind::NotFound => "404.html".to_string(),
+            _ => format!("{}index.html", page.path),
+        };
+        let source = if page.source.is_empty() { template.to_string() } else { page.source.clone() };
+        let context = PageContext { site: self.site, page, live_reload: self.live_reload };
+        let html = self.theme.render(template, &context).map_err(|message| {
+            Diagnostic::error(
+                Location::file(format!("templates/{template}")),
+                format!("rendering {source}: {message}"),
+            )
+        })?;
+        self.staging
+            .write(&file, html)
+            .map_err(|err| Diagnostic::error(Location::file(&file), err.to_string()))
+    }
+}
+
+fn not_found_view(site: &SiteView) -> PageView {
+    let base_path = site
+        .base_url
+        .as_deref()
+        .and_then(|url| url.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_else(|| "/".to_string());
+    PageView {
+        kind: PageKind::NotFound,
+        title: "Page introuvable".into(),
+        description: String::new(),
+        path: String::new(),
+        root: base_path,
+        canonical: None,
+        content: String::new(),
+        has_h1: false,
+        toc: Vec::new(),
+        breadcrumb: Vec::new(),
+        prev: None,
+        next: None,
+        children: Vec::new(),
+        source: String::new(),
+    }
+}
+
+/// Theme static files (the stylesheet with the highlighting palettes appended) and the sidebar.
+fn write_assets(
+    staging: &Staging,
+    theme: &Theme,
+    renderer: &Renderer,
+    tree: &SiteTree,
+    titles: &[String],
+) -> Result<()> {
+    for (rel, bytes) in &theme.static_files {
+        if rel == Path::new(STYLESHEET) {
+            let mut css = bytes.clone();
+            css.extend_from_slice(b"\n");
+            css.extend_from_slice(renderer.highlight_css().as_bytes());
+            staging.write(rel, css)?;
+        } else {
+            staging.write(rel, bytes)?;
+        }
+    }
+    staging.write(NAV_SCRIPT, nav::nav_script(tree, titles))
+}
+
+fn write_sitemap(staging: &Staging, site: &SiteView, tree: &SiteTree) -> Result<()> {
+    if let Some(base) = &site.base_url {
+        let paths = tree.reading_order.iter().map(|&p| tree.page_path(p));
+        staging.write("sitemap.xml", sitemap::sitemap_xml(base, paths))?;
+    }
+    staging.write("robots.txt", sitemap::robots_txt(site.base_url.as_deref()))
+}
+
+/// Content files go to the same place under the output; `static/` goes to the output root.
+fn copy_files(staging: &Staging, files: &[content::Found], static_dir: &Path) -> Result<()> {
+    files.par_iter().try_for_each(|file| staging.copy(&file.path, &file.rel))?;
+    if static_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(static_dir).follow_links(true) {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(static_dir).to_path_buf();
+                Error::io(
+                    &path,
+                    e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+                )
+            })?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(static_dir).unwrap_or(entry.path());
+                staging.copy(entry.path(), rel)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One line per repaired guide; guesses and unrepairable spots become warnings.
+fn repair_reports(guides: &[Guide], diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for guide in guides {
+        if let Some(encoding) = guide.encoding {
+            lines.push(format!("decoded {} from {encoding}", guide.path.display()));
+        }
+        let report = &guide.repair;
+        if report.is_clean() {
+            continue;
+        }
+        let layers = if report.layers.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", report.layers.join(" + "))
+        };
+        lines.push(format!("repaired {}: {} sequence(s){layers}", guide.path.display(), report.repaired));
+        for guess in &report.guesses {
+            let message = format!(
+                "lost byte restored by guess: `{}` (other candidates: {})",
+                guess.chosen,
+                guess.alternatives.join(" ")
+            );
+            diagnostics.push(Diagnostic::warning(Location::at(&guide.path, guess.line, guess.col), message));
+        }
+        for spot in &report.unrepairable {
+            let message = format!("damaged text left as it is: `{}`", spot.text);
+            diagnostics.push(Diagnostic::warning(Location::at(&guide.path, spot.line, spot.col), message));
+        }
+    }
+    lines
+}
+
+/// Refuses output folders whose replacement would destroy sources or more.
+fn check_output_dir(root: &Path, content_dir: &Path, output: &Path) -> Result<()> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root, content, out) = (absolute(root), absolute(content_dir), absolute(output));
+    let normalize = |p: &Path| p.components().collect::<PathBuf>();
+    let (root, content, out) = (normalize(&root), normalize(&content), normalize(&out));
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let refused = if out.parent().is_none() {
+        Some("it is the file system root")
+    } else if home.as_deref() == Some(out.as_path()) {
+        Some("it is your home folder")
+    } else if out == root || root.starts_with(&out) {
+        Some("it would replace the site root")
+    } else if content.starts_with(&out) {
+        Some("the content folder is inside it")
+    } else if out.starts_with(&content) {
+        Some("it is inside the content folder")
+    } else {
+        None
+    };
+    match refused {
+        Some(reason) => Err(Error::Usage(format!("refusing output folder {}: {reason}", output.display()))),
+        None => Ok(()),
+    }
 }

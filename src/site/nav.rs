@@ -1,0 +1,30 @@
+//! The sidebar tree, written once as `assets/nav.js` (`window.CARNET_NAV = …`) and shared by
+//! every page, so that a page's size does not grow with the number of guides.
+
+use serde::Serialize;
+
+use super::tree::SiteTree;
+
+/// A node of the sidebar: `t` title, `u` path from the site root, `c` children (folders only).
+#[derive(Debug, Serialize)]
+struct NavNode<'a> {
+    t: &'a str,
+    u: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    c: Vec<NavNode<'a>>,
+}
+
+/// The script defining `window.CARNET_NAV`.
+pub fn nav_script(tree: &SiteTree, guide_titles: &[String]) -> String {
+    let root = section_node(tree, guide_titles, 0);
+    let json = serde_json::to_string(&root).unwrap_or_else(|_| "null".into());
+    // `</` cannot close a script element when the file is inlined somewhere.
+    format!("window.CARNET_NAV={};\n", json.replace("</", "<\\/"))
+}
+
+fn section_node<'a>(tree: &'a SiteTree, titles: &'a [String], section: usize) -> NavNode<'a> {
+    let s = &tree.sections[section];
+    let guides = s.guides.iter().map(|&g| NavNode { t: &titles[g], u: &tree.guide_paths[g], c: Vec::new() });
+    let folders = s.sections.iter().map(|&child| section_node(tree, titles, child));
+    NavNode { t: &s.title, u: &s.path, c: guides.chain(folders).collect() }
+}

@@ -1,0 +1,205 @@
+//! Turning the tree into page views for the templates: relative URLs, breadcrumb,
+//! previous/next, "Sur cette page", and the listings of the home and folder pages.
+
+use std::collections::HashMap;
+
+use super::tree::{PageRef, SiteTree};
+use crate::markdown::Heading;
+use crate::theme::{Link, ListItem, PageKind, PageView, TocEntry};
+
+/// What the page views are made from: the tree and each guide's rendered parts.
+pub struct PageInputs<'a> {
+    pub tree: &'a SiteTree,
+    pub titles: &'a [String],
+    pub descriptions: &'a [String],
+    pub html: &'a [String],
+    pub headings: &'a [Vec<Heading>],
+    pub has_h1: &'a [bool],
+    pub sources: &'a [String],
+    pub base_url: Option<&'a str>,
+    pub site_title: &'a str,
+    pub site_description: &'a str,
+}
+
+/// Prefix leading from the page at `path` back to the site root: `""`, `../`, `../../`.
+pub fn root_prefix(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Link from the page at `from` to the page at `to` (both paths from the site root).
+pub fn relative_url(from: &str, to: &str) -> String {
+    let url = format!("{}{to}", root_prefix(from));
+    if url.is_empty() {
+        "./".to_string()
+    } else {
+        url
+    }
+}
+
+/// Builds every page view in reading order.
+pub struct PageViews<'a> {
+    inputs: PageInputs<'a>,
+    position: HashMap<PageRef, usize>,
+}
+
+impl<'a> PageViews<'a> {
+    pub fn new(inputs: PageInputs<'a>) -> Self {
+        let position = inputs.tree.reading_order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+        PageViews { inputs, position }
+    }
+
+    pub fn view(&self, page: PageRef) -> PageView {
+        let tree = self.inputs.tree;
+        let path = tree.page_path(page).to_string();
+        let (kind, guide, section) = match page {
+            PageRef::Section(0) => (PageKind::Home, tree.sections[0].index, Some(0)),
+            PageRef::Section(s) => (PageKind::Section, tree.sections[s].index, Some(s)),
+            PageRef::Guide(g) => (PageKind::Guide, Some(g), None),
+        };
+        let title = match (page, guide) {
+            (_, Some(g)) => self.inputs.titles[g].clone(),
+            (PageRef::Section(s), None) => tree.sections[s].title.clone(),
+            (PageRef::Guide(_), None) => unreachable!("a guide page always has its guide"),
+        };
+        let description = match guide {
+            Some(g) if !self.inputs.descriptions[g].is_empty() => self.inputs.descriptions[g].clone(),
+            _ if kind == PageKind::Home => self.inputs.site_description.to_string(),
+            _ => String::new(),
+        };
+        PageView {
+            kind,
+            title,
+            description,
+            root: root_prefix(&path),
+            canonical: self.inputs.base_url.map(|base| format!("{base}{path}")),
+            content: guide.map(|g| self.inputs.html[g].clone()).unwrap_or_default(),
+            has_h1: guide.is_some_and(|g| self.inputs.has_h1[g]),
+            toc: guide.map(|g| toc(&self.inputs.headings[g])).unwrap_or_default(),
+            breadcrumb: self.breadcrumb(page, &path),
+            prev: self.neighbour(page, &path, -1),
+            next: self.neighbour(page, &path, 1),
+            children: section.map(|s| self.children(s, &path)).unwrap_or_default(),
+            source: guide.map(|g| self.inputs.sources[g].clone()).unwrap_or_default(),
+            path,
+        }
+    }
+
+    /// The home page and the folders above the page.
+    fn breadcrumb(&self, page: PageRef, from: &str) -> Vec<Link> {
+        let tree = self.inputs.tree;
+        let mut parent = match page {
+            PageRef::Section(s) => tree.sections[s].parent,
+            PageRef::Guide(g) => Some(tree.guide_section[g]),
+        };
+        let mut crumbs = Vec::new();
+        while let Some(s) = parent {
+            let section = &tree.sections[s];
+            let title = if s == 0 { "Accueil".to_string() } else { self.section_title(s) };
+            crumbs.push(Link { title, url: relative_url(from, &section.path) });
+            parent = section.parent;
+        }
+        crumbs.reverse();
+        crumbs
+    }
+
+    fn section_title(&self, s: usize) -> String {
+        let section = &self.inputs.tree.sections[s];
+        section.index.map_or_else(|| section.title.clone(), |g| self.inputs.titles[g].clone())
+    }
+
+    fn page_title(&self, page: PageRef) -> String {
+        match page {
+            PageRef::Section(0) => "Accueil".to_string(),
+            PageRef::Section(s) => self.section_title(s),
+            PageRef::Guide(g) => self.inputs.titles[g].clone(),
+        }
+    }
+
+    fn neighbour(&self, page: PageRef, from: &str, step: isize) -> Option<Link> {
+        let order = &self.inputs.tree.reading_order;
+        let here = *self.position.get(&page)?;
+        let there = order.get(here.checked_add_signed(step)?)?;
+        let url = relative_url(from, self.inputs.tree.page_path(*there));
+        Some(Link { title: self.page_title(*there), url })
+    }
+
+    fn children(&self, s: usize, from: &str) -> Vec<ListItem> {
+        let tree = self.inputs.tree;
+        let section = &tree.sections[s];
+        let guides = section.guides.iter().map(|&g| ListItem {
+            title: self.inputs.titles[g].clone(),
+            url: relative_url(from, &tree.guide_paths[g]),
+            description: self.inputs.descriptions[g].clone(),
+            is_section: false,
+        });
+        let folders = section.sections.iter().map(|&child| ListItem {
+            title: self.section_title(child),
+            url: relative_url(from, &tree.sections[child].path),
+            description: tree.sections[child]
+                .index
+                .map(|g| self.inputs.descriptions[g].clone())
+                .unwrap_or_default(),
+            is_section: true,
+        });
+        guides.chain(folders).collect()
+    }
+}
+
+/// "Sur cette page": H2 headings with their H3 children.
+pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
+    let mut entries: Vec<TocEntry> = Vec::new();
+    for heading in headings.iter().filter(|h| h.level == 2 || h.level == 3) {
+        let entry = TocEntry {
+            id: heading.id.clone(),
+            text: heading.text.clone(),
+            level: heading.level,
+            children: Vec::new(),
+        };
+        match (heading.level, entries.last_mut()) {
+            (3, Some(parent)) => parent.children.push(entry),
+            _ => entries.push(entry),
+        }
+    }
+    entries
+}
+
+/// A description for meta tags: the first paragraph, cut at a word near 160 characters.
+pub fn short_description(text: &str) -> String {
+    const MAX: usize = 160;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= MAX {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_work_from_any_depth() {
+        assert_eq!(relative_url("", ""), "./");
+        assert_eq!(relative_url("", "a/"), "a/");
+        assert_eq!(relative_url("a/", ""), "../");
+        assert_eq!(relative_url("a/b/", "c/"), "../../c/");
+    }
+
+    #[test]
+    fn toc_nests_h3_under_h2() {
+        let h = |level, id: &str| Heading { level, id: id.into(), aliases: vec![], text: id.into() };
+        let toc = toc(&[h(1, "t"), h(3, "orphan"), h(2, "a"), h(3, "a1"), h(4, "deep"), h(2, "b")]);
+        let ids: Vec<_> = toc.iter().map(|e| (e.id.as_str(), e.children.len())).collect();
+        assert_eq!(ids, [("orphan", 0), ("a", 1), ("b", 0)]);
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_word() {
+        let text = "mot ".repeat(100);
+        let short = short_description(&text);
+        assert!(short.ends_with("mot…"), "{short}");
+        assert!(short.chars().count() <= 161);
+    }
+}

@@ -1,0 +1,261 @@
+//! The site's shape: which URL each guide gets, which folder (section) it belongs to, and the
+//! reading order. `SiteTree::build` takes the loaded guides (with their rendered titles) and
+//! returns sections and pages, or the errors that make the shape impossible (two guides, one URL).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostic, Location};
+use crate::slug::{fold, slugify};
+
+/// What the tree needs to know about one guide.
+#[derive(Debug, Clone)]
+pub struct GuideInfo {
+    pub rel: PathBuf,
+    pub title: String,
+    pub weight: i64,
+    pub slug: Option<String>,
+}
+
+/// A folder of the content, with its landing page.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder relative to the content folder (empty for the root).
+    pub dir: PathBuf,
+    /// URL path from the site root: `""` for the root, `dossier/`.
+    pub path: String,
+    pub title: String,
+    pub weight: i64,
+    /// The guide that is this folder's landing page (`index.md` or `README.md`).
+    pub index: Option<usize>,
+    pub parent: Option<usize>,
+    /// Guides of this folder in reading order (the index guide excluded).
+    pub guides: Vec<usize>,
+    /// Sub-folders in order.
+    pub sections: Vec<usize>,
+}
+
+/// One page of the output in reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageRef {
+    Section(usize),
+    Guide(usize),
+}
+
+#[derive(Debug)]
+pub struct SiteTree {
+    pub sections: Vec<Section>,
+    /// URL path of each guide, by guide index (index guides share their section's path).
+    pub guide_paths: Vec<String>,
+    /// Section of each guide, by guide index.
+    pub guide_section: Vec<usize>,
+    /// Every page in reading order (home first), for previous/next links.
+    pub reading_order: Vec<PageRef>,
+}
+
+const INDEX_NAMES: [&str; 2] = ["index.md", "readme.md"];
+
+/// True for `index.md` / `README.md`, the landing page of its folder.
+pub fn is_index_file(rel: &Path) -> bool {
+    rel.file_name().is_some_and(|n| INDEX_NAMES.contains(&n.to_string_lossy().to_lowercase().as_str()))
+}
+
+/// Title for a folder without landing page: `mes_guides` → `Mes guides`.
+fn folder_title(dir: &Path) -> String {
+    let name = dir.file_name().map(|n| n.to_string_lossy().replace(['_', '-'], " ")).unwrap_or_default();
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Key that orders titles as a French reader expects: no accents, no case, no leading emoji.
+pub fn title_sort_key(title: &str) -> String {
+    fold(title).trim_start_matches(|c: char| !c.is_alphanumeric()).to_string()
+}
+
+impl SiteTree {
+    pub fn build(guides: &[GuideInfo], site_title: &str) -> Result<SiteTree, Vec<Diagnostic>> {
+        let mut sections = vec![Section {
+            dir: PathBuf::new(),
+            path: String::new(),
+            title: site_title.to_string(),
+            weight: 0,
+            index: None,
+            parent: None,
+            guides: Vec::new(),
+            sections: Vec::new(),
+        }];
+        let mut by_dir: HashMap<PathBuf, usize> = HashMap::from([(PathBuf::new(), 0)]);
+        let mut guide_section = Vec::with_capacity(guides.len());
+        for guide in guides {
+            let dir = guide.rel.parent().unwrap_or(Path::new("")).to_path_buf();
+            guide_section.push(section_for(&dir, &mut sections, &mut by_dir));
+        }
+        let mut errors = Vec::new();
+        for (i, guide) in guides.iter().enumerate() {
+            let section = &mut sections[guide_section[i]];
+            if is_index_file(&guide.rel) {
+                if let Some(other) = section.index {
+                    errors.push(two_landing_pages(&guides[other].rel, &guide.rel));
+                    continue;
+                }
+                section.index = Some(i);
+                section.weight = guide.weight;
+                if section.parent.is_some() {
+                    section.title = guide.title.clone();
+                }
+            } else {
+                section.guides.push(i);
+            }
+        }
+        let guide_paths = assign_paths(guides, &sections, &guide_section, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        sort_children(&mut sections, guides);
+        let mut reading_order = Vec::with_capacity(guides.len() + sections.len());
+        walk_reading_order(&sections, 0, &mut reading_order);
+        Ok(SiteTree { sections, guide_paths, guide_section, reading_order })
+    }
+
+    /// URL path of a page from the site root.
+    pub fn page_path(&self, page: PageRef) -> &str {
+        match page {
+            PageRef::Section(s) => &self.sections[s].path,
+            PageRef::Guide(g) => &self.guide_paths[g],
+        }
+    }
+}
+
+/// The section of a folder, created with its ancestors when first seen.
+fn section_for(dir: &Path, sections: &mut Vec<Section>, by_dir: &mut HashMap<PathBuf, usize>) -> usize {
+    if let Some(&index) = by_dir.get(dir) {
+        return index;
+    }
+    let parent = section_for(dir.parent().unwrap_or(Path::new("")), sections, by_dir);
+    let segment = slugify(&dir.file_name().unwrap_or_default().to_string_lossy());
+    let segment = if segment.is_empty() { "section".to_string() } else { segment };
+    let index = sections.len();
+    sections.push(Section {
+        dir: dir.to_path_buf(),
+        path: format!("{}{segment}/", sections[parent].path),
+        title: folder_title(dir),
+        weight: 0,
+        index: None,
+        parent: Some(parent),
+        guides: Vec::new(),
+        sections: Vec::new(),
+    });
+    sections[parent].sections.push(index);
+    by_dir.insert(dir.to_path_buf(), index);
+    index
+}
+
+fn assign_paths(
+    guides: &[GuideInfo],
+    sections: &[Section],
+    guide_section: &[usize],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for section in sections {
+        owners.insert(section.path.clone(), section.dir.clone());
+    }
+    let mut paths = Vec::with_capacity(guides.len());
+    for (i, guide) in guides.iter().enumerate() {
+        let section = &sections[guide_section[i]];
+        if section.index == Some(i) {
+            paths.push(section.path.clone());
+            continue;
+        }
+        let stem = guide.rel.file_stem().unwrap_or_default().to_string_lossy();
+        let segment = slugify(guide.slug.as_deref().unwrap_or(&stem));
+        let segment = if segment.is_empty() { "page".to_string() } else { segment };
+        let path = format!("{}{segment}/", section.path);
+        if let Some(owner) = owners.get(&path) {
+            let message = format!(
+                "`{}` and `{}` would both be published at /{path}; rename one or give it a `slug`",
+                owner.display(),
+                guide.rel.display()
+            );
+            errors.push(Diagnostic::error(Location::file(&guide.rel), message));
+        } else {
+            owners.insert(path.clone(), guide.rel.clone());
+        }
+        paths.push(path);
+    }
+    paths
+}
+
+fn two_landing_pages(first: &Path, second: &Path) -> Diagnostic {
+    let message = format!(
+        "`{}` and `{}` are both the landing page of this folder; keep one",
+        first.display(),
+        second.display()
+    );
+    Diagnostic::error(Location::file(second), message)
+}
+
+fn sort_children(sections: &mut [Section], guides: &[GuideInfo]) {
+    let keys: Vec<(i64, String)> = sections.iter().map(|s| (s.weight, title_sort_key(&s.title))).collect();
+    for section in sections.iter_mut() {
+        section.guides.sort_by_cached_key(|&g| {
+            (guides[g].weight, title_sort_key(&guides[g].title), guides[g].rel.clone())
+        });
+        section.sections.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    }
+}
+
+/// Home, then each folder's guides, then its sub-folders, depth first.
+fn walk_reading_order(sections: &[Section], section: usize, order: &mut Vec<PageRef>) {
+    order.push(PageRef::Section(section));
+    order.extend(sections[section].guides.iter().map(|&g| PageRef::Guide(g)));
+    for &child in &sections[section].sections {
+        walk_reading_order(sections, child, order);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(rel: &str, title: &str, weight: i64) -> GuideInfo {
+        GuideInfo { rel: PathBuf::from(rel), title: title.into(), weight, slug: None }
+    }
+
+    #[test]
+    fn paths_sections_and_order() {
+        let guides = vec![
+            info("GUIDE_RENDER_COMPLET.md", "Guide Render", 0),
+            info("dossier/README.md", "Mon dossier", 0),
+            info("dossier/Été chaud.md", "🔥 Été", 0),
+            info("dossier/avant.md", "Zèbre", -1),
+            info("index.md", "Accueil", 0),
+        ];
+        let tree = SiteTree::build(&guides, "Docs").unwrap();
+        assert_eq!(tree.guide_paths[0], "guide-render-complet/");
+        assert_eq!(tree.guide_paths[2], "dossier/ete-chaud/");
+        assert_eq!(tree.guide_paths[1], "dossier/");
+        assert_eq!(tree.sections[0].index, Some(4));
+        assert_eq!(tree.sections[1].title, "Mon dossier");
+        let order: Vec<&str> = tree.reading_order.iter().map(|&p| tree.page_path(p)).collect();
+        assert_eq!(order, ["", "guide-render-complet/", "dossier/", "dossier/avant/", "dossier/ete-chaud/"]);
+    }
+
+    #[test]
+    fn two_guides_one_url_names_both() {
+        let guides = vec![info("Mon Guide.md", "a", 0), info("mon-guide.md", "b", 0)];
+        let errors = SiteTree::build(&guides, "Docs").unwrap_err();
+        assert!(errors[0].message.contains("Mon Guide.md"), "{}", errors[0].message);
+        assert!(errors[0].message.contains("mon-guide.md"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn folder_without_landing_page_gets_a_title() {
+        let tree = SiteTree::build(&[info("mes_guides/a.md", "A", 0)], "Docs").unwrap();
+        assert_eq!(tree.sections[1].title, "Mes guides");
+        assert_eq!(tree.sections[1].path, "mes-guides/");
+    }
+}
