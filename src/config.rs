@@ -41,13 +41,19 @@ impl Default for Config {
 impl Config {
     /// Parses `carnet.toml` text; `path` only names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        toml::from_str(text).map_err(|err| {
+        let config: Config = toml::from_str(text).map_err(|err| {
             let location = match err.span() {
                 Some(span) => Location::from_offset(path, text, span.start),
                 None => Location::file(path),
             };
             Error::Config(Box::new(Diagnostic::error(location, err.message().trim().to_string())))
-        })
+        })?;
+        if let Some(Err(message)) = config.base_url.as_deref().map(check_base_url) {
+            let offset = text.find("base_url").unwrap_or(0);
+            let location = Location::from_offset(path, text, offset);
+            return Err(Error::Config(Box::new(Diagnostic::error(location, message))));
+        }
+        Ok(config)
     }
 
     /// Loads `carnet.toml` from the site root, or the defaults when there is none.
@@ -63,6 +69,20 @@ impl Config {
     /// The base URL with exactly one trailing slash, if set.
     pub fn normalized_base_url(&self) -> Option<String> {
         self.base_url.as_deref().map(|url| format!("{}/", url.trim_end_matches('/')))
+    }
+}
+
+/// A base URL must be an absolute `http(s)://` URL that can be written into HTML as it is.
+pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
+    let has_scheme = url.starts_with("https://") || url.starts_with("http://");
+    let has_host = url.split_once("://").is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    let writable = !url.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c));
+    if has_scheme && has_host && writable {
+        Ok(())
+    } else {
+        Err(format!(
+            "base_url `{url}` must be an absolute http:// or https:// URL, e.g. https://docs.example.org/"
+        ))
     }
 }
 
@@ -93,6 +113,16 @@ mod tests {
         let shown = err.diagnostics()[0].to_string();
         assert!(shown.contains("carnet.toml:1:9"), "{shown}");
         assert!(shown.contains("string"), "{shown}");
+    }
+
+    #[test]
+    fn base_url_must_be_absolute_and_safe() {
+        for bad in ["docs.example.org", "/docs/", "https://", "https://x.org/\"onload=", "https://x .org"] {
+            let text = format!("title = \"x\"\nbase_url = {bad:?}\n");
+            let err = Config::parse(&text, Path::new("carnet.toml")).unwrap_err();
+            assert!(err.diagnostics()[0].to_string().contains("carnet.toml:2:1"), "{bad}");
+        }
+        assert!(check_base_url("https://docs.example.org/equipe/").is_ok());
     }
 
     #[test]

@@ -115,6 +115,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let mut watch = Stopwatch::start();
     let mut config = Config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
+        crate::config::check_base_url(base_url).map_err(Error::Usage)?;
         config.base_url = Some(base_url.clone());
     }
     let content_dir = options.root.join(&config.content_dir);
