@@ -148,18 +148,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let infos: Vec<GuideInfo> = content
         .guides
         .iter()
-        .zip(&titles)
-        .map(|(g, title)| GuideInfo {
+        .map(|g| GuideInfo {
             rel: g.rel.clone(),
-            title: title.clone(),
             weight: g.front.weight.unwrap_or(0),
             slug: g.front.slug.clone(),
         })
         .collect();
-    let tree = SiteTree::build(&infos, &config.title).map_err(|mut errors| {
+    let mut tree = SiteTree::build(&infos, &config.title).map_err(|mut errors| {
         diagnostics.append(&mut errors);
         Error::Build(std::mem::take(&mut diagnostics))
     })?;
+    tree.order(&infos, &titles);
     let Some(theme) = theme.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) else {
         return Err(Error::Build(diagnostics));
     };

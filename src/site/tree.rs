@@ -1,6 +1,7 @@
 //! The site's shape: which URL each guide gets, which folder (section) it belongs to, and the
-//! reading order. `SiteTree::build` takes the loaded guides (with their rendered titles) and
-//! returns sections and pages, or the errors that make the shape impossible (two guides, one URL).
+//! reading order. `SiteTree::build` needs only the guides' paths, so URLs are known before any
+//! guide is rendered (links need them); `SiteTree::order` then sorts by weight and rendered title.
+//! Errors are what makes the shape impossible (two guides, one URL).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -12,7 +13,6 @@ use crate::slug::{fold, slugify};
 #[derive(Debug, Clone)]
 pub struct GuideInfo {
     pub rel: PathBuf,
-    pub title: String,
     pub weight: i64,
     pub slug: Option<String>,
 }
@@ -103,9 +103,6 @@ impl SiteTree {
                 }
                 section.index = Some(i);
                 section.weight = guide.weight;
-                if section.parent.is_some() {
-                    section.title = guide.title.clone();
-                }
             } else {
                 section.guides.push(i);
             }
@@ -114,10 +111,20 @@ impl SiteTree {
         if !errors.is_empty() {
             return Err(errors);
         }
-        sort_children(&mut sections, guides);
-        let mut reading_order = Vec::with_capacity(guides.len() + sections.len());
-        walk_reading_order(&sections, 0, &mut reading_order);
-        Ok(SiteTree { sections, guide_paths, guide_section, reading_order })
+        Ok(SiteTree { sections, guide_paths, guide_section, reading_order: Vec::new() })
+    }
+
+    /// Titles folders after their landing page, sorts every folder by weight then title, and
+    /// sets the reading order. `titles` are by guide index.
+    pub fn order(&mut self, guides: &[GuideInfo], titles: &[String]) {
+        for section in self.sections.iter_mut().filter(|s| s.parent.is_some()) {
+            if let Some(index) = section.index {
+                section.title = titles[index].clone();
+            }
+        }
+        sort_children(&mut self.sections, guides, titles);
+        self.reading_order.clear();
+        walk_reading_order(&self.sections, 0, &mut self.reading_order);
     }
 
     /// URL path of a page from the site root.
@@ -198,12 +205,12 @@ fn two_landing_pages(first: &Path, second: &Path) -> Diagnostic {
     Diagnostic::error(Location::file(second), message)
 }
 
-fn sort_children(sections: &mut [Section], guides: &[GuideInfo]) {
+fn sort_children(sections: &mut [Section], guides: &[GuideInfo], titles: &[String]) {
     let keys: Vec<(i64, String)> = sections.iter().map(|s| (s.weight, title_sort_key(&s.title))).collect();
     for section in sections.iter_mut() {
-        section.guides.sort_by_cached_key(|&g| {
-            (guides[g].weight, title_sort_key(&guides[g].title), guides[g].rel.clone())
-        });
+        section
+            .guides
+            .sort_by_cached_key(|&g| (guides[g].weight, title_sort_key(&titles[g]), guides[g].rel.clone()));
         section.sections.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     }
 }
@@ -221,20 +228,27 @@ fn walk_reading_order(sections: &[Section], section: usize, order: &mut Vec<Page
 mod tests {
     use super::*;
 
-    fn info(rel: &str, title: &str, weight: i64) -> GuideInfo {
-        GuideInfo { rel: PathBuf::from(rel), title: title.into(), weight, slug: None }
+    fn info(rel: &str, weight: i64) -> GuideInfo {
+        GuideInfo { rel: PathBuf::from(rel), weight, slug: None }
+    }
+
+    fn ordered(guides: &[(&str, &str, i64)]) -> SiteTree {
+        let infos: Vec<GuideInfo> = guides.iter().map(|(rel, _, weight)| info(rel, *weight)).collect();
+        let titles: Vec<String> = guides.iter().map(|(_, title, _)| title.to_string()).collect();
+        let mut tree = SiteTree::build(&infos, "Docs").unwrap();
+        tree.order(&infos, &titles);
+        tree
     }
 
     #[test]
     fn paths_sections_and_order() {
-        let guides = vec![
-            info("GUIDE_RENDER_COMPLET.md", "Guide Render", 0),
-            info("dossier/README.md", "Mon dossier", 0),
-            info("dossier/Été chaud.md", "🔥 Été", 0),
-            info("dossier/avant.md", "Zèbre", -1),
-            info("index.md", "Accueil", 0),
-        ];
-        let tree = SiteTree::build(&guides, "Docs").unwrap();
+        let tree = ordered(&[
+            ("GUIDE_RENDER_COMPLET.md", "Guide Render", 0),
+            ("dossier/README.md", "Mon dossier", 0),
+            ("dossier/Été chaud.md", "🔥 Été", 0),
+            ("dossier/avant.md", "Zèbre", -1),
+            ("index.md", "Accueil", 0),
+        ]);
         assert_eq!(tree.guide_paths[0], "guide-render-complet/");
         assert_eq!(tree.guide_paths[2], "dossier/ete-chaud/");
         assert_eq!(tree.guide_paths[1], "dossier/");
@@ -246,7 +260,7 @@ mod tests {
 
     #[test]
     fn two_guides_one_url_names_both() {
-        let guides = vec![info("Mon Guide.md", "a", 0), info("mon-guide.md", "b", 0)];
+        let guides = vec![info("Mon Guide.md", 0), info("mon-guide.md", 0)];
         let errors = SiteTree::build(&guides, "Docs").unwrap_err();
         assert!(errors[0].message.contains("Mon Guide.md"), "{}", errors[0].message);
         assert!(errors[0].message.contains("mon-guide.md"), "{}", errors[0].message);
@@ -254,7 +268,7 @@ mod tests {
 
     #[test]
     fn folder_without_landing_page_gets_a_title() {
-        let tree = SiteTree::build(&[info("mes_guides/a.md", "A", 0)], "Docs").unwrap();
+        let tree = ordered(&[("mes_guides/a.md", "A", 0)]);
         assert_eq!(tree.sections[1].title, "Mes guides");
         assert_eq!(tree.sections[1].path, "mes-guides/");
     }
