@@ -5,6 +5,7 @@
 //! a line and reopening it at the start of the next, so that no span crosses a line.
 //! `css` is the light palette plus the dark one, following the theme's dark-mode convention.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use syntect::highlighting::{Color, Highlighter as StyleResolver, Theme};
@@ -57,6 +58,7 @@ impl Highlighter {
             state: reference.map(ParseState::new),
             stack: ScopeStack::new(),
             buffer: String::new(),
+            classes: HashMap::new(),
         }
     }
 }
@@ -67,6 +69,8 @@ pub(crate) struct LineHighlighter<'s> {
     state: Option<ParseState>,
     stack: ScopeStack,
     buffer: String,
+    /// Opening tags of the scopes reopened at line starts (saves syntect's global scope lock).
+    classes: HashMap<Scope, String>,
 }
 
 impl LineHighlighter<'_> {
@@ -92,7 +96,7 @@ impl LineHighlighter<'_> {
         let ops: Vec<_> = ops.into_iter().map(|(i, op)| (i.min(text.len()), op)).collect();
         let mut html = String::with_capacity(text.len() * 3);
         for scope in self.stack.as_slice() {
-            open_span(&mut html, *scope);
+            html.push_str(self.classes.entry(*scope).or_insert_with(|| open_span(*scope)));
         }
         match line_tokens_to_classed_spans(text, &ops, CLASS_STYLE, &mut self.stack) {
             Ok((spans, _)) => {
@@ -111,8 +115,8 @@ impl LineHighlighter<'_> {
 }
 
 /// `<span class="hl-meta hl-string">` for the scope `meta.string`.
-fn open_span(html: &mut String, scope: Scope) {
-    html.push_str("<span class=\"");
+fn open_span(scope: Scope) -> String {
+    let mut html = String::from("<span class=\"");
     let name = scope.build_string();
     for (i, atom) in name.split('.').enumerate() {
         if i > 0 {
@@ -122,6 +126,7 @@ fn open_span(html: &mut String, scope: Scope) {
         html.push_str(&escape_html(atom));
     }
     html.push_str("\">");
+    html
 }
 
 /// The two palettes, each under conditions that exclude the other (so a light rule can never

@@ -338,3 +338,12 @@ fn cached_blocks_render_identically() {
     assert_eq!(renderer.render(markdown).html, first);
     assert_eq!(first.matches("line hl").count(), 1, "{first}");
 }
+
+#[test]
+fn huge_blocks_are_left_plain_but_complete() {
+    let code = "x = 1\n".repeat(50_000);
+    let html = render(&format!("```python\n{code}```\n")).html;
+    assert_eq!(html.matches("<span class=\"line\">").count(), 50_000);
+    assert!(!html.contains("hl-source"));
+    assert_eq!(copy_text(&html), code.trim_end_matches('\n'));
+}
