@@ -299,6 +299,7 @@ fn dump_seed() {
     let guide = include_str!("../../tests/fixtures/markdown/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");
     let renderer = Renderer::new();
     println!("{}", renderer.render(guide).html);
+    println!("{}", renderer.render("```console\n$ ls \\\n  -l\ntotal 0\n```\n").html);
     println!("{}", renderer.highlight_css());
 }
 
