@@ -348,3 +348,16 @@ fn huge_blocks_are_left_plain_but_complete() {
     assert!(!html.contains("hl-source"));
     assert_eq!(copy_text(&html), code.trim_end_matches('\n'));
 }
+
+#[test]
+fn one_renderer_shared_by_threads_gives_the_same_html() {
+    let guide = include_str!("../../tests/fixtures/markdown/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");
+    let renderer = Renderer::new();
+    let expected = renderer.render(guide).html;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4).map(|_| scope.spawn(|| renderer.render(guide).html)).collect();
+        for handle in handles {
+            assert_eq!(handle.join().unwrap(), expected);
+        }
+    });
+}
