@@ -252,57 +252,6 @@ fn seed_renders_quickly_once_warm() {
     assert!(start.elapsed().as_millis() < 2_000, "{:?}", start.elapsed());
 }
 
-/// Timings for the report: `cargo test --release --lib markdown::tests::timings -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn timings() {
-    let guide = include_str!("../../tests/fixtures/markdown/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");
-    let start = std::time::Instant::now();
-    let renderer = Renderer::new();
-    println!("Renderer::new: {:?}", start.elapsed());
-    let start = std::time::Instant::now();
-    let first = renderer.render(guide);
-    println!("seed, first render (cold syntaxes): {:?}", start.elapsed());
-    let fresh = Renderer::new();
-    fresh.render("```bash\nx\n```\n```yaml\nx: 1\n```\n```python\nx\n```\n");
-    let start = std::time::Instant::now();
-    fresh.render(guide);
-    println!("seed, warm syntaxes, empty cache: {:?}", start.elapsed());
-    let start = std::time::Instant::now();
-    for _ in 0..100 {
-        renderer.render(guide);
-    }
-    println!("seed, cached code: {:?} per render", start.elapsed() / 100);
-    let mut big = String::new();
-    let mut n = 0;
-    while big.len() < 1 << 20 {
-        n += 1;
-        big.push_str(
-            &guide.replace("--workers 1", &format!("--workers {n}")).replace("main", &format!("main{n}")),
-        );
-    }
-    let start = std::time::Instant::now();
-    let rendered = fresh.render(&big);
-    println!(
-        "1 MB guide ({} bytes, {} headings, {} code blocks, distinct code): {:?}",
-        big.len(),
-        rendered.headings.len(),
-        rendered.html.matches("<figure").count(),
-        start.elapsed()
-    );
-    println!("seed html: {} bytes, css: {} bytes", first.html.len(), renderer.highlight_css().len());
-}
-
-#[test]
-#[ignore]
-fn dump_seed() {
-    let guide = include_str!("../../tests/fixtures/markdown/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");
-    let renderer = Renderer::new();
-    println!("{}", renderer.render(guide).html);
-    println!("{}", renderer.render("```console\n$ ls \\\n  -l\ntotal 0\n```\n").html);
-    println!("{}", renderer.highlight_css());
-}
-
 #[test]
 fn labelled_fence_under_a_file_heading_keeps_the_title_when_languages_agree() {
     let html = render("### render.yaml\n\n```yml\nx: 1\n```\n").html;
