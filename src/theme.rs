@@ -27,6 +27,7 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/_breadcrumb.html", include_str!("../themes/default/templates/_breadcrumb.html")),
     ("templates/_children.html", include_str!("../themes/default/templates/_children.html")),
     ("templates/_toc.html", include_str!("../themes/default/templates/_toc.html")),
+    ("templates/_backlinks.html", include_str!("../themes/default/templates/_backlinks.html")),
     ("static/assets/carnet.css", include_str!("../themes/default/static/assets/carnet.css")),
     ("static/assets/carnet.js", include_str!("../themes/default/static/assets/carnet.js")),
 ];
@@ -94,8 +95,19 @@ pub struct PageView {
     pub next: Option<Link>,
     /// Home and section pages: the guides and sub-sections they list.
     pub children: Vec<ListItem>,
+    /// "Pages qui renvoient ici": the guides linking to this one.
+    pub backlinks: Vec<Backlink>,
     /// The source file, relative to the content folder (empty for generated pages).
     pub source: String,
+}
+
+/// A guide that links to the page, with the heading of the section the link stands in.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Backlink {
+    pub title: String,
+    /// Relative URL of the linking guide, at that section.
+    pub url: String,
+    pub section: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -1,21 +1,42 @@
-//! The link pass: lets the caller rewrite link targets and link inline code.
+//! The link pass: lets the caller rewrite link targets and turn file names into links.
 //!
-//! `LinkHook` is implemented by the site builder (issue 4: `[x](AUTRE.md#sec)` → page URL,
-//! `` `GUIDE_X.md` `` → a link to that guide). `apply` calls it for every link and image
-//! destination, and for every inline code span outside a link.
+//! `LinkHook` is implemented by the site builder. `apply` calls `rewrite_link` for every link
+//! and image destination, and `reference` for every guide file name (`GUIDE_X.md`) written in
+//! inline code or plain text outside links, telling each time under which heading (by index in
+//! the page's headings) the link stands. Found references become links keeping their styling;
+//! missing ones are marked `.missing-guide` with the French tooltip "Guide introuvable".
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-/// What the link pass asks the caller. Both methods default to "leave it as it is".
+use super::escape_html;
+
+/// Where a link stands: the index of the heading above it in the page, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LinkSite {
+    pub heading: Option<usize>,
+}
+
+/// What a bare file name leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// Not a guide name after all: leave the text as it is.
+    NotAGuide,
+    /// The guide exists: link to this destination.
+    Found(String),
+    /// A guide name, but no such guide.
+    Missing,
+}
+
+/// What the link pass asks the caller. The defaults leave everything as it is.
 pub trait LinkHook {
     /// A new destination for a link (`is_image` false) or an image, or `None` to keep it.
-    fn rewrite_link(&mut self, _dest: &str, _is_image: bool) -> Option<String> {
+    fn rewrite_link(&mut self, _dest: &str, _is_image: bool, _at: LinkSite) -> Option<String> {
         None
     }
 
-    /// A destination to make an inline code span (`GUIDE_X.md`) a link, or `None`.
-    fn link_inline_code(&mut self, _code: &str) -> Option<String> {
-        None
+    /// What a guide file name (`GUIDE_X.md`, `dossier/AUTRE.md#section`) leads to.
+    fn reference(&mut self, _name: &str, _at: LinkSite) -> Reference {
+        Reference::NotAGuide
     }
 }
 
@@ -24,50 +45,166 @@ pub struct NoLinks;
 
 impl LinkHook for NoLinks {}
 
+const MISSING_TITLE: &str = "Guide introuvable";
+
 pub(crate) fn apply<'a>(events: Vec<Event<'a>>, hook: &mut impl LinkHook) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut in_link = 0usize;
+    let mut at = LinkSite::default();
+    let mut headings_seen = 0usize;
     for event in events {
         match event {
+            Event::Start(Tag::Heading { .. }) => {
+                at.heading = Some(headings_seen);
+                headings_seen += 1;
+                out.push(event);
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 in_link += 1;
-                let dest_url = rewrite(hook, dest_url, false);
+                let dest_url = rewrite(hook, dest_url, false, at);
                 out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 in_link += 1;
-                let dest_url = rewrite(hook, dest_url, true);
+                let dest_url = rewrite(hook, dest_url, true, at);
                 out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 in_link = in_link.saturating_sub(1);
                 out.push(event);
             }
-            Event::Code(code) if in_link == 0 => match hook.link_inline_code(&code) {
-                Some(dest) => {
-                    let link = Tag::Link {
-                        link_type: LinkType::Inline,
-                        dest_url: dest.into(),
-                        title: CowStr::Borrowed(""),
-                        id: CowStr::Borrowed(""),
-                    };
-                    out.push(Event::Start(link));
+            Event::Code(code) if in_link == 0 && is_guide_name(&code) => match hook.reference(&code, at) {
+                Reference::Found(dest) => {
+                    out.push(Event::Start(link_to(dest)));
                     out.push(Event::Code(code));
                     out.push(Event::End(TagEnd::Link));
                 }
-                None => out.push(Event::Code(code)),
+                Reference::Missing => out.push(Event::Html(
+                    format!(
+                        "<code class=\"missing-guide\" title=\"{MISSING_TITLE}\">{}</code>",
+                        escape_html(&code)
+                    )
+                    .into(),
+                )),
+                Reference::NotAGuide => out.push(Event::Code(code)),
             },
+            Event::Text(text) if in_link == 0 && text.contains(".md") => link_text(text, hook, at, &mut out),
             other => out.push(other),
         }
     }
     out
 }
 
-fn rewrite<'a>(hook: &mut impl LinkHook, dest: CowStr<'a>, is_image: bool) -> CowStr<'a> {
-    match hook.rewrite_link(&dest, is_image) {
+fn rewrite<'a>(hook: &mut impl LinkHook, dest: CowStr<'a>, is_image: bool, at: LinkSite) -> CowStr<'a> {
+    match hook.rewrite_link(&dest, is_image, at) {
         Some(new) => new.into(),
         None => dest,
     }
+}
+
+fn link_to<'a>(dest: String) -> Tag<'a> {
+    Tag::Link {
+        link_type: LinkType::Inline,
+        dest_url: dest.into(),
+        title: CowStr::Borrowed(""),
+        id: CowStr::Borrowed(""),
+    }
+}
+
+/// Splits plain text around the guide names it mentions, linking each found one.
+fn link_text<'a>(text: CowStr<'a>, hook: &mut impl LinkHook, at: LinkSite, out: &mut Vec<Event<'a>>) {
+    let mut rest: &str = &text;
+    let mut pieces: Vec<Event<'a>> = Vec::new();
+    let mut changed = false;
+    while let Some((start, end)) = next_guide_name(rest) {
+        let name = &rest[start..end];
+        let replacement = match hook.reference(name, at) {
+            Reference::Found(dest) => {
+                vec![
+                    Event::Start(link_to(dest)),
+                    Event::Text(name.to_string().into()),
+                    Event::End(TagEnd::Link),
+                ]
+            }
+            Reference::Missing => vec![Event::Html(
+                format!(
+                    "<span class=\"missing-guide\" title=\"{MISSING_TITLE}\">{}</span>",
+                    escape_html(name)
+                )
+                .into(),
+            )],
+            Reference::NotAGuide => {
+                pieces.push(Event::Text(rest[..end].to_string().into()));
+                rest = &rest[end..];
+                continue;
+            }
+        };
+        changed = true;
+        if start > 0 {
+            pieces.push(Event::Text(rest[..start].to_string().into()));
+        }
+        pieces.extend(replacement);
+        rest = &rest[end..];
+    }
+    if !changed {
+        out.push(Event::Text(text));
+        return;
+    }
+    if !rest.is_empty() {
+        pieces.push(Event::Text(rest.to_string().into()));
+    }
+    out.extend(pieces);
+}
+
+/// Characters a guide file name is made of (letters of any script, digits, `_ - . /`).
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')
+}
+
+/// True for inline code that is exactly a guide name: `GUIDE_X.md`, `./dossier/AUTRE.md#sec`.
+/// A bare `README.md` or `index.md` names the convention, not a guide, and is left alone.
+pub fn is_guide_name(code: &str) -> bool {
+    let name = code.split_once('#').map_or(code, |(name, _)| name);
+    !is_generic_name(name)
+        && name.len() > 3
+        && name.to_ascii_lowercase().ends_with(".md")
+        && name.chars().all(is_name_char)
+        && name[..name.len() - 3].chars().any(char::is_alphanumeric)
+        && !code.contains("://")
+}
+
+fn is_generic_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("readme.md") || name.eq_ignore_ascii_case("index.md")
+}
+
+/// The byte range of the next guide name in plain text: a run of name characters ending in `.md`
+/// at a word boundary, not part of a URL.
+fn next_guide_name(text: &str) -> Option<(usize, usize)> {
+    let mut search = 0;
+    while let Some(found) = text[search..].find(".md") {
+        let dot = search + found;
+        let end = dot + 3;
+        search = end;
+        if text[end..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let start =
+            text[..dot].char_indices().rev().take_while(|(_, c)| is_name_char(*c)).last().map(|(i, _)| i);
+        let Some(start) = start else { continue };
+        let name = text[start..end].trim_start_matches(['.', '/']);
+        let start = end - name.len();
+        let before = &text[..start];
+        if name.len() <= 3
+            || is_generic_name(name)
+            || before.ends_with("://")
+            || before.ends_with(':')
+            || before.ends_with('@')
+        {
+            continue;
+        }
+        return Some((start, end));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -75,27 +212,77 @@ mod tests {
     use super::*;
     use crate::markdown::Renderer;
 
-    struct Guides;
+    struct Guides {
+        sites: Vec<(String, LinkSite)>,
+    }
 
     impl LinkHook for Guides {
-        fn rewrite_link(&mut self, dest: &str, _is_image: bool) -> Option<String> {
+        fn rewrite_link(&mut self, dest: &str, _is_image: bool, at: LinkSite) -> Option<String> {
+            self.sites.push((dest.to_string(), at));
             dest.strip_prefix("AUTRE.md").map(|rest| format!("../autre/{rest}"))
         }
 
-        fn link_inline_code(&mut self, code: &str) -> Option<String> {
-            (code == "GUIDE_X.md").then(|| "../guide-x/".to_string())
+        fn reference(&mut self, name: &str, at: LinkSite) -> Reference {
+            self.sites.push((name.to_string(), at));
+            match name {
+                "GUIDE_X.md" => Reference::Found("../guide-x/".into()),
+                "ABSENT.md" => Reference::Missing,
+                _ => Reference::NotAGuide,
+            }
         }
+    }
+
+    fn render(markdown: &str) -> (String, Vec<(String, LinkSite)>) {
+        let mut hook = Guides { sites: Vec::new() };
+        let html = Renderer::new().render_with(markdown, &mut hook).html;
+        (html, hook.sites)
     }
 
     #[test]
     fn hook_rewrites_links_and_links_inline_code() {
-        let html = Renderer::new()
-            .render_with("[x](AUTRE.md#sec) et `GUIDE_X.md` et [`GUIDE_X.md`](y)\n", &mut Guides)
-            .html;
+        let (html, _) = render("[x](AUTRE.md#sec) et `GUIDE_X.md` et [`GUIDE_X.md`](y)\n");
         assert_eq!(
             html,
             "<p><a href=\"../autre/#sec\">x</a> et <a href=\"../guide-x/\"><code>GUIDE_X.md</code></a> \
              et <a href=\"y\"><code>GUIDE_X.md</code></a></p>\n"
         );
+    }
+
+    #[test]
+    fn missing_references_are_marked_in_code_and_text() {
+        let (html, _) = render("Voir `ABSENT.md`, puis ABSENT.md et GUIDE_X.md.\n");
+        assert_eq!(
+            html,
+            "<p>Voir <code class=\"missing-guide\" title=\"Guide introuvable\">ABSENT.md</code>, puis \
+             <span class=\"missing-guide\" title=\"Guide introuvable\">ABSENT.md</span> et \
+             <a href=\"../guide-x/\">GUIDE_X.md</a>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn non_guide_names_and_urls_are_left_alone() {
+        let (html, sites) = render("`render.yaml`, `wsgi.py`, https://x.org/README.md, a.mdx, `ls *.md`\n");
+        assert!(!html.contains("<a "), "{html}");
+        assert!(sites.is_empty(), "{sites:?}");
+    }
+
+    #[test]
+    fn hook_is_told_the_heading_each_link_stands_under() {
+        let (_, sites) = render("[a](AUTRE.md)\n\n# T\n\n## S\n\n`GUIDE_X.md` [b](AUTRE.md)\n");
+        let headings: Vec<Option<usize>> = sites.iter().map(|(_, at)| at.heading).collect();
+        assert_eq!(headings, [None, Some(1), Some(1)]);
+    }
+
+    #[test]
+    fn guide_names() {
+        assert!(is_guide_name("GUIDE_RENDER_COMPLET.md"));
+        assert!(is_guide_name("./dossier/Été.md#causes"));
+        assert!(!is_guide_name("render.yaml"));
+        assert!(!is_guide_name(".md"));
+        assert!(!is_guide_name("git add *.md"));
+        assert!(!is_guide_name("README.md") && !is_guide_name("index.md"));
+        assert!(is_guide_name("dossier/README.md"));
+        assert_eq!(next_guide_name("voir ./dossier/A.md."), Some((7, 19)));
+        assert_eq!(next_guide_name("https://x.org/A.md"), None);
     }
 }

@@ -2,9 +2,9 @@
 //!
 //! `Renderer::new` loads what is shared by every page (syntect's syntaxes, the palette CSS, the
 //! code cache). Rendering a page: 1. parse into pulldown-cmark events, 2. `summary` (first
-//! paragraph, plain text per section), 3. `code` (code blocks → figures), 4. `headings` (ids,
-//! aliases, permalinks), 5. `blocks` (callouts, tables, footnotes), 6. `links` (the caller's
-//! `LinkHook`), 7. serialize with pulldown-cmark's HTML writer.
+//! paragraph, plain text per section), 3. `code` (code blocks → figures), 4. `links` (the
+//! caller's `LinkHook`, told which heading each link stands under), 5. `headings` (ids, aliases,
+//! permalinks), 6. `blocks` (callouts, tables, footnotes), 7. serialize to HTML.
 
 mod blocks;
 mod code;
@@ -18,7 +18,7 @@ mod summary;
 
 use pulldown_cmark::{Options, Parser};
 
-pub use links::{LinkHook, NoLinks};
+pub use links::{is_guide_name, LinkHook, LinkSite, NoLinks, Reference};
 
 /// A heading of the rendered page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,9 +83,9 @@ impl Renderer {
         let events: Vec<_> = Parser::new_ext(markdown, options()).collect();
         let summary = summary::summarize(&events);
         let events = code::render_blocks(events, &self.highlighter, &self.cache);
+        let events = links::apply(events, hook);
         let (events, headings) = headings::assign_ids(events);
         let events = blocks::rewrite(events);
-        let events = links::apply(events, hook);
         let mut html = String::with_capacity(markdown.len() * 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());

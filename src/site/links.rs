@@ -57,6 +57,8 @@ pub struct LinkIndex {
     by_rel_folded: HashMap<String, usize>,
     by_path: HashMap<String, usize>,
     files: HashMap<String, String>,
+    /// `content/`: a reference written from the repository root (`content/GUIDE.md`) also counts.
+    content_prefix: Option<String>,
 }
 
 impl LinkIndex {
@@ -67,7 +69,20 @@ impl LinkIndex {
         let by_path =
             guides.iter().enumerate().map(|(i, g)| (g.path.trim_end_matches('/').to_string(), i)).collect();
         let files = files.into_iter().map(|f| (f.to_lowercase(), f)).collect();
-        LinkIndex { guides, by_rel, by_rel_folded, by_path, files }
+        LinkIndex { guides, by_rel, by_rel_folded, by_path, files, content_prefix: None }
+    }
+
+    /// Lets references written from the repository root (`content/GUIDE.md`) resolve.
+    pub fn with_content_prefix(mut self, content_dir: &str) -> Self {
+        let prefix = content_dir.trim_matches('/').replace('\\', "/");
+        self.content_prefix = (!prefix.is_empty() && prefix != ".").then(|| format!("{prefix}/"));
+        self
+    }
+
+    /// Sets a guide's heading ids once it is rendered.
+    pub fn set_headings(&mut self, guide: usize, ids: Vec<String>, aliases: Vec<(String, String)>) {
+        self.guides[guide].ids = ids;
+        self.guides[guide].aliases = aliases;
     }
 
     pub fn guide(&self, index: usize) -> &GuideTargets {
@@ -172,6 +187,8 @@ impl LinkIndex {
     /// relative to `from`'s folder first, then from the content root, then by file name alone
     /// when only one guide has it.
     pub fn find_reference(&self, from: usize, name: &str) -> Option<usize> {
+        let name =
+            self.content_prefix.as_deref().and_then(|prefix| name.strip_prefix(prefix)).unwrap_or(name);
         let mut ignored = Vec::new();
         if let Some(guide) =
             join(&self.guides[from].rel, name).and_then(|j| self.find_guide(&j, &mut ignored))
@@ -335,5 +352,7 @@ mod tests {
         assert_eq!(index.find_reference(0, "dossier/Autre Guide.md"), Some(1));
         assert_eq!(index.find_reference(0, "Autre Guide.md"), Some(1));
         assert_eq!(index.find_reference(0, "GUIDE_INITIALISATION_INTERFACE_WEB.md"), None);
+        let index = index.with_content_prefix("content");
+        assert_eq!(index.find_reference(1, "content/GUIDE_RENDER_COMPLET.md"), Some(0));
     }
 }

@@ -5,10 +5,12 @@
 //! streamed into a staging folder) → assets, sitemap, copies → swap of the staging folder.
 //! It returns a summary, or every error found.
 
+pub mod linker;
 pub mod links;
 pub mod nav;
 pub mod output;
 pub mod pages;
+pub mod render;
 pub mod sitemap;
 pub mod tree;
 
@@ -21,7 +23,7 @@ use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::content::{self, Guide};
 use crate::error::{Diagnostic, Error, Location, Result};
-use crate::markdown::{RenderedMarkdown, Renderer};
+use crate::markdown::Renderer;
 use crate::report::Reporter;
 use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
 use output::Staging;
@@ -140,11 +142,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     watch.lap("load");
     let repairs = repair_reports(&content.guides, &mut diagnostics);
 
-    let renderer = Renderer::new();
-    let rendered: Vec<RenderedMarkdown> =
-        content.guides.par_iter().map(|g| renderer.render(g.body())).collect();
-    watch.lap("markdown");
-    let titles: Vec<String> = content.guides.iter().zip(&rendered).map(|(g, r)| guide_title(g, r)).collect();
     let infos: Vec<GuideInfo> = content
         .guides
         .iter()
@@ -158,7 +155,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         diagnostics.append(&mut errors);
         Error::Build(std::mem::take(&mut diagnostics))
     })?;
-    tree.order(&infos, &titles);
+    let renderer = Renderer::new();
+    let mut guides = render::render_guides(
+        &content.guides,
+        &content.files,
+        &tree,
+        &renderer,
+        &config.content_dir.to_string_lossy(),
+    );
+    diagnostics.append(&mut guides.diagnostics);
+    watch.lap("markdown");
+    tree.order(&infos, &guides.titles);
     let Some(theme) = theme.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) else {
         return Err(Error::Build(diagnostics));
     };
@@ -176,15 +183,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             nav_script: NAV_SCRIPT.into(),
         },
     };
-    let inputs = GuideParts::new(&content.guides, rendered);
     let views = PageViews::new(PageInputs {
         tree: &tree,
-        titles: &titles,
-        descriptions: &inputs.descriptions,
-        html: &inputs.html,
-        headings: &inputs.headings,
-        has_h1: &inputs.has_h1,
-        sources: &inputs.sources,
+        guides: &guides,
         base_url: site.base_url.as_deref(),
         site_title: &config.title,
         site_description: &config.description,
@@ -200,7 +201,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let mut errors = merge_page_errors(errors);
     watch.lap("pages");
     if errors.is_empty() {
-        write_assets(&staging, &theme, &renderer, &tree, &titles)?;
+        write_assets(&staging, &theme, &renderer, &tree, &guides.titles)?;
         write_sitemap(&staging, &site, &tree)?;
         copy_files(&staging, &content.files, &options.root.join("static"))?;
     }
@@ -225,46 +226,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         repairs,
         stages: watch.stages,
     })
-}
-
-/// The parts of each guide the page views need, by guide index.
-struct GuideParts {
-    descriptions: Vec<String>,
-    html: Vec<String>,
-    headings: Vec<Vec<crate::markdown::Heading>>,
-    has_h1: Vec<bool>,
-    sources: Vec<String>,
-}
-
-impl GuideParts {
-    fn new(guides: &[Guide], rendered: Vec<RenderedMarkdown>) -> Self {
-        let mut parts = GuideParts {
-            descriptions: Vec::with_capacity(guides.len()),
-            html: Vec::with_capacity(guides.len()),
-            headings: Vec::with_capacity(guides.len()),
-            has_h1: Vec::with_capacity(guides.len()),
-            sources: Vec::with_capacity(guides.len()),
-        };
-        for (guide, r) in guides.iter().zip(rendered) {
-            let description = guide.front.description.clone().or(r.description).unwrap_or_default();
-            parts.descriptions.push(pages::short_description(&description));
-            parts.has_h1.push(r.title.is_some());
-            parts.html.push(r.html);
-            parts.headings.push(r.headings);
-            parts.sources.push(guide.rel.to_string_lossy().replace('\\', "/"));
-        }
-        parts
-    }
-}
-
-/// Front matter title, else the first H1, else the file name.
-fn guide_title(guide: &Guide, rendered: &RenderedMarkdown) -> String {
-    guide
-        .front
-        .title
-        .clone()
-        .or_else(|| rendered.title.clone())
-        .unwrap_or_else(|| guide.rel.file_stem().unwrap_or_default().to_string_lossy().replace('_', " "))
 }
 
 /// Renders pages through the theme and streams them into the staging folder.
@@ -352,6 +313,7 @@ fn not_found_view(site: &SiteView) -> PageView {
         prev: None,
         next: None,
         children: Vec::new(),
+        backlinks: Vec::new(),
         source: String::new(),
     }
 }

@@ -3,19 +3,15 @@
 
 use std::collections::HashMap;
 
+use super::render::RenderedGuides;
 use super::tree::{PageRef, SiteTree};
 use crate::markdown::Heading;
-use crate::theme::{Link, ListItem, PageKind, PageView, TocEntry};
+use crate::theme::{Backlink, Link, ListItem, PageKind, PageView, TocEntry};
 
 /// What the page views are made from: the tree and each guide's rendered parts.
 pub struct PageInputs<'a> {
     pub tree: &'a SiteTree,
-    pub titles: &'a [String],
-    pub descriptions: &'a [String],
-    pub html: &'a [String],
-    pub headings: &'a [Vec<Heading>],
-    pub has_h1: &'a [bool],
-    pub sources: &'a [String],
+    pub guides: &'a RenderedGuides,
     pub base_url: Option<&'a str>,
     pub site_title: &'a str,
     pub site_description: &'a str,
@@ -40,12 +36,21 @@ pub fn relative_url(from: &str, to: &str) -> String {
 pub struct PageViews<'a> {
     inputs: PageInputs<'a>,
     position: HashMap<PageRef, usize>,
+    /// For each guide, the (guide, heading) pairs that link to it, deduplicated, in order.
+    linked_from: Vec<Vec<(usize, Option<usize>)>>,
 }
 
 impl<'a> PageViews<'a> {
     pub fn new(inputs: PageInputs<'a>) -> Self {
         let position = inputs.tree.reading_order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
-        PageViews { inputs, position }
+        let mut linked_from = vec![Vec::new(); inputs.guides.titles.len()];
+        for edge in &inputs.guides.edges {
+            let sources: &mut Vec<(usize, Option<usize>)> = &mut linked_from[edge.to];
+            if !sources.contains(&(edge.from, edge.heading)) {
+                sources.push((edge.from, edge.heading));
+            }
+        }
+        PageViews { inputs, position, linked_from }
     }
 
     pub fn view(&self, page: PageRef) -> PageView {
@@ -57,12 +62,14 @@ impl<'a> PageViews<'a> {
             PageRef::Guide(g) => (PageKind::Guide, Some(g), None),
         };
         let title = match (page, guide) {
-            (_, Some(g)) => self.inputs.titles[g].clone(),
+            (_, Some(g)) => self.inputs.guides.titles[g].clone(),
             (PageRef::Section(s), None) => tree.sections[s].title.clone(),
             (PageRef::Guide(_), None) => unreachable!("a guide page always has its guide"),
         };
         let description = match guide {
-            Some(g) if !self.inputs.descriptions[g].is_empty() => self.inputs.descriptions[g].clone(),
+            Some(g) if !self.inputs.guides.descriptions[g].is_empty() => {
+                self.inputs.guides.descriptions[g].clone()
+            }
             _ if kind == PageKind::Home => self.inputs.site_description.to_string(),
             _ => String::new(),
         };
@@ -72,14 +79,15 @@ impl<'a> PageViews<'a> {
             description,
             root: root_prefix(&path),
             canonical: self.inputs.base_url.map(|base| format!("{base}{path}")),
-            content: guide.map(|g| self.inputs.html[g].clone()).unwrap_or_default(),
-            has_h1: guide.is_some_and(|g| self.inputs.has_h1[g]),
-            toc: guide.map(|g| toc(&self.inputs.headings[g])).unwrap_or_default(),
+            content: guide.map(|g| self.inputs.guides.html[g].clone()).unwrap_or_default(),
+            has_h1: guide.is_some_and(|g| self.inputs.guides.has_h1[g]),
+            toc: guide.map(|g| toc(&self.inputs.guides.headings[g])).unwrap_or_default(),
             breadcrumb: self.breadcrumb(page, &path),
             prev: self.neighbour(page, &path, -1),
             next: self.neighbour(page, &path, 1),
             children: section.map(|s| self.children(s, &path)).unwrap_or_default(),
-            source: guide.map(|g| self.inputs.sources[g].clone()).unwrap_or_default(),
+            backlinks: guide.map(|g| self.backlinks(g, &path)).unwrap_or_default(),
+            source: guide.map(|g| self.inputs.guides.sources[g].clone()).unwrap_or_default(),
             path,
         }
     }
@@ -104,14 +112,14 @@ impl<'a> PageViews<'a> {
 
     fn section_title(&self, s: usize) -> String {
         let section = &self.inputs.tree.sections[s];
-        section.index.map_or_else(|| section.title.clone(), |g| self.inputs.titles[g].clone())
+        section.index.map_or_else(|| section.title.clone(), |g| self.inputs.guides.titles[g].clone())
     }
 
     fn page_title(&self, page: PageRef) -> String {
         match page {
             PageRef::Section(0) => "Accueil".to_string(),
             PageRef::Section(s) => self.section_title(s),
-            PageRef::Guide(g) => self.inputs.titles[g].clone(),
+            PageRef::Guide(g) => self.inputs.guides.titles[g].clone(),
         }
     }
 
@@ -123,13 +131,31 @@ impl<'a> PageViews<'a> {
         Some(Link { title: self.page_title(*there), url })
     }
 
+    /// "Pages qui renvoient ici": each guide linking here, with the section the link stands in.
+    fn backlinks(&self, guide: usize, from: &str) -> Vec<Backlink> {
+        let guides = self.inputs.guides;
+        self.linked_from[guide]
+            .iter()
+            .map(|&(source, heading)| {
+                let heading = heading.and_then(|h| guides.headings[source].get(h));
+                let page = relative_url(from, &self.inputs.tree.guide_paths[source]);
+                let url = match heading {
+                    Some(h) if h.level > 1 => format!("{page}#{}", h.id),
+                    _ => page,
+                };
+                let section = heading.filter(|h| h.level > 1).map(|h| h.text.clone());
+                Backlink { title: guides.titles[source].clone(), url, section }
+            })
+            .collect()
+    }
+
     fn children(&self, s: usize, from: &str) -> Vec<ListItem> {
         let tree = self.inputs.tree;
         let section = &tree.sections[s];
         let guides = section.guides.iter().map(|&g| ListItem {
-            title: self.inputs.titles[g].clone(),
+            title: self.inputs.guides.titles[g].clone(),
             url: relative_url(from, &tree.guide_paths[g]),
-            description: self.inputs.descriptions[g].clone(),
+            description: self.inputs.guides.descriptions[g].clone(),
             is_section: false,
         });
         let folders = section.sections.iter().map(|&child| ListItem {
@@ -137,7 +163,7 @@ impl<'a> PageViews<'a> {
             url: relative_url(from, &tree.sections[child].path),
             description: tree.sections[child]
                 .index
-                .map(|g| self.inputs.descriptions[g].clone())
+                .map(|g| self.inputs.guides.descriptions[g].clone())
                 .unwrap_or_default(),
             is_section: true,
         });

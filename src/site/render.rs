@@ -1,0 +1,107 @@
+//! Rendering every guide's Markdown, cross-linked.
+//!
+//! `render_guides` runs, in parallel per guide: 1. Markdown → HTML with a `linker::Recorder`
+//! noting links; then, once every heading id is known, 2. `linker::resolve` writes the final
+//! URLs and reports broken links. It returns each guide's parts (title, description, HTML,
+//! headings) by guide index, the backlink edges, and the diagnostics.
+
+use rayon::prelude::*;
+
+use super::linker::{self, Edge, Recorder, Source};
+use super::links::{GuideTargets, LinkIndex};
+use super::pages::short_description;
+use super::tree::SiteTree;
+use crate::content::{Found, Guide};
+use crate::error::Diagnostic;
+use crate::markdown::{Heading, RenderedMarkdown, Renderer};
+
+/// The rendered parts of every guide, by guide index.
+#[derive(Debug, Default)]
+pub struct RenderedGuides {
+    pub titles: Vec<String>,
+    /// Short descriptions for meta tags and listings.
+    pub descriptions: Vec<String>,
+    pub html: Vec<String>,
+    pub headings: Vec<Vec<Heading>>,
+    pub has_h1: Vec<bool>,
+    /// Source paths relative to the content folder, with `/`.
+    pub sources: Vec<String>,
+    /// Links between guides (`from` ≠ `to`), for backlinks.
+    pub edges: Vec<Edge>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn render_guides(
+    guides: &[Guide],
+    files: &[Found],
+    tree: &SiteTree,
+    renderer: &Renderer,
+    content_dir: &str,
+) -> RenderedGuides {
+    let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
+    let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
+        rel: rel.clone(),
+        path: path.clone(),
+        ids: Vec::new(),
+        aliases: Vec::new(),
+    });
+    let mut index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
+        .with_content_prefix(content_dir);
+
+    let first_pass: Vec<(RenderedMarkdown, Recorder)> = guides
+        .par_iter()
+        .enumerate()
+        .map(|(i, guide)| {
+            let mut recorder = Recorder::new(&index, i, guide.body());
+            let rendered = renderer.render_with(guide.body(), &mut recorder);
+            (rendered, recorder)
+        })
+        .collect();
+    let mut noted = Vec::with_capacity(guides.len());
+    let mut rendered = Vec::with_capacity(guides.len());
+    for (r, recorder) in first_pass {
+        noted.push((recorder.noted, recorder.missing));
+        rendered.push(r);
+    }
+    for (i, r) in rendered.iter().enumerate() {
+        let aliases = r.headings.iter().flat_map(|h| h.aliases.iter().map(|a| (a.clone(), h.id.clone())));
+        index.set_headings(i, r.headings.iter().map(|h| h.id.clone()).collect(), aliases.collect());
+    }
+
+    let resolutions: Vec<linker::Resolution> = noted
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, links)| {
+            let guide = &guides[i];
+            let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
+            linker::resolve(&index, i, &tree.guide_paths[i], links, &rendered[i].html, &source)
+        })
+        .collect();
+
+    let mut out = RenderedGuides { sources, ..Default::default() };
+    for ((guide, r), resolution) in guides.iter().zip(rendered).zip(resolutions) {
+        out.titles.push(guide_title(guide, &r));
+        let description = guide.front.description.clone().or(r.description).unwrap_or_default();
+        out.descriptions.push(short_description(&description));
+        out.has_h1.push(r.title.is_some());
+        out.headings.push(r.headings);
+        out.html.push(resolution.html);
+        out.edges.extend(resolution.edges);
+        out.diagnostics.extend(resolution.diagnostics);
+    }
+    out
+}
+
+/// Front matter title, else the first H1, else the file name.
+fn guide_title(guide: &Guide, rendered: &RenderedMarkdown) -> String {
+    guide
+        .front
+        .title
+        .clone()
+        .or_else(|| rendered.title.clone())
+        .unwrap_or_else(|| guide.rel.file_stem().unwrap_or_default().to_string_lossy().replace('_', " "))
+}
+
+fn slash_path(path: &std::path::Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
