@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,8 +25,32 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
+    /// Check links, references, ids and encoding without writing anything.
+    Check(CheckArgs),
     /// Repair the encoding of guides (a dry run unless --write or --check).
     Fix(FixArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site root (holding carnet.toml and content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also check http(s) links (network access, bounded concurrency and timeouts).
+    #[arg(long)]
+    pub external: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -7,8 +7,10 @@
 //! 3. `site`: arrange guides into sections, link them, render them through the `theme`, and
 //!    write the output into a staging folder swapped in only when everything succeeded.
 //!
-//! `fix` drives `content::repair` over source files; `cli` and `run` are the command line.
+//! `check` reports what `site` finds without writing; `fix` drives `content::repair` over
+//! source files; `cli` and `run` are the command line.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -28,6 +30,7 @@ pub fn run(cli: Cli) -> u8 {
     let reporter = Reporter::new(cli.quiet, cli.verbose);
     let result = match cli.command {
         Command::Build(args) => site::build_command(&args, &reporter),
+        Command::Check(args) => check::run(&args, &reporter),
         Command::Fix(args) => fix::run(&args, &reporter),
     };
     match result {

@@ -27,10 +27,11 @@ struct Found<'a> {
     text: String,
 }
 
-/// Gives every heading its id and aliases; returns the rewritten events and the headings.
-pub(crate) fn assign_ids(mut events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Heading>) {
+/// Gives every heading its id and aliases; returns the rewritten events, the headings, and the
+/// explicit `{#id}`s written more than once (each later one got a `-1` suffix).
+pub(crate) fn assign_ids(mut events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Heading>, Vec<String>) {
     let found = collect(&events);
-    let ids = canonical_ids(&found);
+    let (ids, duplicates) = canonical_ids(&found);
     let aliases = forge_aliases(&found, &ids);
     let mut headings = Vec::with_capacity(found.len());
     for ((heading, id), aliases) in found.into_iter().zip(ids).zip(aliases) {
@@ -38,7 +39,7 @@ pub(crate) fn assign_ids(mut events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Hea
         events[heading.end] = Event::Html(close_tag(heading.level, &id).into());
         headings.push(Heading { level: heading.level, id, aliases, text: heading.text });
     }
-    (events, headings)
+    (events, headings, duplicates)
 }
 
 fn collect<'a>(events: &[Event<'a>]) -> Vec<Found<'a>> {
@@ -103,11 +104,23 @@ impl IdSet {
     }
 }
 
-/// Explicit ids first (they win), then the slugs in document order.
-fn canonical_ids(found: &[Found<'_>]) -> Vec<String> {
+/// Explicit ids first (they win), then the slugs in document order. Also returns the explicit
+/// ids that were already taken.
+fn canonical_ids(found: &[Found<'_>]) -> (Vec<String>, Vec<String>) {
     let mut set = IdSet::default();
-    let mut ids: Vec<Option<String>> =
-        found.iter().map(|h| h.explicit.as_ref().map(|id| set.unique(id.trim()))).collect();
+    let mut duplicates = Vec::new();
+    let mut ids: Vec<Option<String>> = found
+        .iter()
+        .map(|h| {
+            h.explicit.as_ref().map(|id| {
+                let unique = set.unique(id.trim());
+                if unique != id.trim() {
+                    duplicates.push(id.trim().to_string());
+                }
+                unique
+            })
+        })
+        .collect();
     for (heading, id) in found.iter().zip(ids.iter_mut()) {
         if id.is_none() {
             let slug = slugify(&heading.text);
@@ -115,7 +128,7 @@ fn canonical_ids(found: &[Found<'_>]) -> Vec<String> {
             *id = Some(set.unique(wanted));
         }
     }
-    ids.into_iter().map(Option::unwrap_or_default).collect()
+    (ids.into_iter().map(Option::unwrap_or_default).collect(), duplicates)
 }
 
 /// The GitHub and GitLab ids of each heading, kept when they clash with no other id.

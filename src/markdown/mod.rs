@@ -53,6 +53,8 @@ pub struct RenderedMarkdown {
     pub description: Option<String>,
     /// Plain text per section, in page order (empty sections left out).
     pub sections: Vec<Section>,
+    /// Explicit `{#id}`s used twice in the page (the later ones were renamed `id-1`, …).
+    pub duplicate_ids: Vec<String>,
 }
 
 /// Renders Markdown; built once per build and shared by the threads (`Send + Sync`).
@@ -84,7 +86,7 @@ impl Renderer {
         let summary = summary::summarize(&events);
         let events = code::render_blocks(events, &self.highlighter, &self.cache);
         let events = links::apply(events, hook);
-        let (events, headings) = headings::assign_ids(events);
+        let (events, headings, duplicate_ids) = headings::assign_ids(events);
         let events = blocks::rewrite(events);
         let mut html = String::with_capacity(markdown.len() * 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -95,6 +97,7 @@ impl Renderer {
             title,
             description: summary.description,
             sections: summary.sections,
+            duplicate_ids,
         }
     }
 

@@ -22,6 +22,7 @@ pub struct NotedLink {
     /// As written: a Markdown destination, or a guide file name.
     pub dest: String,
     pub is_reference: bool,
+    pub is_image: bool,
     /// Index of the heading above it in its page.
     pub heading: Option<usize>,
     /// Byte offset in the guide's body where it is written.
@@ -37,11 +38,21 @@ pub struct Recorder<'a> {
     pub noted: Vec<NotedLink>,
     /// References to guides that do not exist: (name, offset in the body).
     pub missing: Vec<(String, usize)>,
+    /// `http(s)://` links, for `carnet check --external`: (URL, offset in the body).
+    pub externals: Vec<(String, usize)>,
 }
 
 impl<'a> Recorder<'a> {
     pub fn new(index: &'a LinkIndex, from: usize, body: &'a str) -> Self {
-        Recorder { index, from, body, cursor: 0, noted: Vec::new(), missing: Vec::new() }
+        Recorder {
+            index,
+            from,
+            body,
+            cursor: 0,
+            noted: Vec::new(),
+            missing: Vec::new(),
+            externals: Vec::new(),
+        }
     }
 
     /// Where `needle` is written, searching forward from the previous link.
@@ -55,25 +66,36 @@ impl<'a> Recorder<'a> {
         found
     }
 
-    fn note(&mut self, dest: &str, is_reference: bool, at: LinkSite) -> String {
+    fn note(&mut self, dest: &str, is_reference: bool, is_image: bool, at: LinkSite) -> String {
         let offset = self.locate(dest);
-        self.noted.push(NotedLink { dest: dest.to_string(), is_reference, heading: at.heading, offset });
+        self.noted.push(NotedLink {
+            dest: dest.to_string(),
+            is_reference,
+            is_image,
+            heading: at.heading,
+            offset,
+        });
         format!("{TOKEN_START}{}@", self.noted.len() - 1)
     }
 }
 
 impl LinkHook for Recorder<'_> {
-    fn rewrite_link(&mut self, dest: &str, _is_image: bool, at: LinkSite) -> Option<String> {
+    fn rewrite_link(&mut self, dest: &str, is_image: bool, at: LinkSite) -> Option<String> {
         if is_external(dest.trim()) {
+            let offset = self.locate(dest);
+            let dest = dest.trim();
+            if dest.starts_with("http://") || dest.starts_with("https://") {
+                self.externals.push((dest.to_string(), offset));
+            }
             return None;
         }
-        Some(self.note(dest, false, at))
+        Some(self.note(dest, false, is_image, at))
     }
 
     fn reference(&mut self, name: &str, at: LinkSite) -> Reference {
         let file = name.split_once('#').map_or(name, |(file, _)| file);
         match self.index.find_reference(self.from, file) {
-            Some(_) => Reference::Found(self.note(name, true, at)),
+            Some(_) => Reference::Found(self.note(name, true, false, at)),
             None => {
                 let offset = self.locate(name);
                 self.missing.push((name.to_string(), offset));
@@ -106,7 +128,7 @@ pub struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn location(&self, offset: usize) -> Location {
+    pub fn location(&self, offset: usize) -> Location {
         Location::from_offset(self.path, self.text, self.body_start + offset)
     }
 }
@@ -127,6 +149,13 @@ pub fn resolve(
         let message = format!("reference to a missing guide `{name}`");
         diagnostics.push(Diagnostic::warning(source.location(offset), message));
     }
+    for link in noted.iter().filter(|l| l.is_image) {
+        if link_text(source.text, source.body_start + link.offset).is_some_and(|alt| alt.trim().is_empty()) {
+            let message =
+                format!("image `{}` has no alternative text (write it between the brackets)", link.dest);
+            diagnostics.push(Diagnostic::warning(source.location(link.offset), message));
+        }
+    }
     let urls: Vec<String> = noted
         .iter()
         .map(|link| {
@@ -145,7 +174,10 @@ pub fn resolve(
                     url_for(index, page_path, &resolved.target, &link.dest)
                 }
                 Err(broken) => {
-                    let text = link_text_at(source.text, source.body_start + link.offset);
+                    let text = link_text(source.text, source.body_start + link.offset)
+                        .filter(|t| !t.is_empty())
+                        .map(|t| format!(" « {t} »"))
+                        .unwrap_or_default();
                     let mut message = format!("broken link{text} to `{}`: {}", link.dest, broken.message);
                     if let Some(suggestion) = broken.suggestion {
                         message.push_str(&format!(" (did you mean `{suggestion}`?)"));
@@ -222,18 +254,16 @@ fn escape_attribute(text: &str) -> String {
     text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// ` « texte »` for a Markdown link `[texte](…)` whose destination starts at `offset`.
-fn link_text_at(text: &str, offset: usize) -> String {
+/// The text `texte` of a Markdown link `[texte](…)` (or image) whose destination is at `offset`.
+fn link_text(text: &str, offset: usize) -> Option<&str> {
     let before = &text[..offset.min(text.len())];
-    let Some(close) = before.rfind("](") else { return String::new() };
+    let close = before.rfind("](")?;
     if before[close + 2..].contains(['\n', ']']) {
-        return String::new();
+        return None;
     }
     let line_start = before[..close].rfind('\n').map_or(0, |i| i + 1);
-    match before[line_start..close].rfind('[') {
-        Some(open) => format!(" « {} »", &before[line_start + open + 1..close]),
-        None => String::new(),
-    }
+    let open = before[line_start..close].rfind('[')?;
+    Some(&before[line_start + open + 1..close])
 }
 
 #[cfg(test)]
@@ -252,8 +282,9 @@ mod tests {
 
     #[test]
     fn link_text_is_found_before_the_destination() {
-        let text = "Voir [le guide Render](GUIDE.md) ici";
-        assert_eq!(link_text_at(text, text.find("GUIDE").unwrap()), " « le guide Render »");
-        assert_eq!(link_text_at("`GUIDE.md`", 1), "");
+        let text = "Voir [le guide Render](GUIDE.md) ici ![](x.png)";
+        assert_eq!(link_text(text, text.find("GUIDE").unwrap()), Some("le guide Render"));
+        assert_eq!(link_text(text, text.find("x.png").unwrap()), Some(""));
+        assert_eq!(link_text("`GUIDE.md`", 1), None);
     }
 }

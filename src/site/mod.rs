@@ -5,6 +5,7 @@
 //! streamed into a staging folder) → assets, sitemap, copies → swap of the staging folder.
 //! It returns a summary, or every error found.
 
+pub mod analysis;
 pub mod linker;
 pub mod links;
 pub mod nav;
@@ -20,15 +21,15 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::cli::BuildArgs;
-use crate::config::Config;
-use crate::content::{self, Guide};
+use crate::content;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
 use crate::report::Reporter;
 use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
+use analysis::Analysis;
 use output::Staging;
 use pages::{PageInputs, PageViews};
-use tree::{GuideInfo, SiteTree};
+use tree::SiteTree;
 
 /// What a build is asked to do, validated from the command line and `carnet.toml`.
 #[derive(Debug, Clone)]
@@ -56,24 +57,6 @@ pub struct BuildSummary {
     pub repairs: Vec<String>,
     /// Time spent in each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
-}
-
-/// Measures the stages of a build one after the other.
-struct Stopwatch {
-    last: Instant,
-    stages: Vec<(&'static str, Duration)>,
-}
-
-impl Stopwatch {
-    fn start() -> Self {
-        Stopwatch { last: Instant::now(), stages: Vec::new() }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.stages.push((stage, now - self.last));
-        self.last = now;
-    }
 }
 
 const STYLESHEET: &str = "assets/carnet.css";
@@ -114,64 +97,26 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
 /// Builds the site; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
-    let mut watch = Stopwatch::start();
-    let mut config = Config::load(&options.root)?;
-    if let Some(base_url) = &options.base_url {
-        crate::config::check_base_url(base_url).map_err(Error::Usage)?;
-        config.base_url = Some(base_url.clone());
-    }
-    let content_dir = options.root.join(&config.content_dir);
-    let output_dir = match &options.output {
-        Some(output) => output.clone(),
-        None => options.root.join(&config.output_dir),
-    };
-    check_output_dir(&options.root, &content_dir, &output_dir)?;
-
-    let mut diagnostics = Vec::new();
-    let theme = Theme::load(&options.root, &config.theme);
-    let mut content = content::load(&content_dir);
-    diagnostics.append(&mut content.diagnostics);
-    let theme = match theme {
-        Ok(theme) => Some(theme),
-        Err(mut errors) => {
-            diagnostics.append(&mut errors);
-            None
-        }
-    };
-    content.guides.retain(|g| !g.front.draft);
-    watch.lap("load");
-    let repairs = repair_reports(&content.guides, &mut diagnostics);
-
-    let infos: Vec<GuideInfo> = content
-        .guides
-        .iter()
-        .map(|g| GuideInfo {
-            rel: g.rel.clone(),
-            weight: g.front.weight.unwrap_or(0),
-            slug: g.front.slug.clone(),
-        })
-        .collect();
-    let mut tree = SiteTree::build(&infos, &config.title).map_err(|mut errors| {
-        diagnostics.append(&mut errors);
-        Error::Build(std::mem::take(&mut diagnostics))
-    })?;
-    let renderer = Renderer::new();
-    let mut guides = render::render_guides(
-        &content.guides,
-        &content.files,
-        &tree,
-        &renderer,
-        &config.content_dir.to_string_lossy(),
-    );
-    diagnostics.append(&mut guides.diagnostics);
-    watch.lap("markdown");
-    tree.order(&infos, &guides.titles);
-    let Some(theme) = theme.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) else {
+    let analysis = analysis::analyze(options)?;
+    let Analysis {
+        config,
+        paths,
+        theme,
+        content,
+        tree,
+        guides,
+        renderer,
+        mut diagnostics,
+        repairs,
+        mut watch,
+    } = analysis;
+    let (Some(theme), Some(tree)) = (theme, tree) else {
         return Err(Error::Build(diagnostics));
     };
-
-    watch.lap("tree");
-    let staging = Staging::create(&output_dir)?;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Build(diagnostics));
+    }
+    let staging = Staging::create(&paths.output)?;
     let site = SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -207,7 +152,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     }
     if options.strict && !diagnostics.is_empty() {
         errors.push(Diagnostic::error(
-            Location::file(&content_dir),
+            Location::file(&paths.content),
             format!("--strict: {} warning(s) remain", diagnostics.len()),
         ));
     }
@@ -220,7 +165,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     watch.lap("swap");
     Ok(BuildSummary {
         pages: tree.reading_order.len() + 1,
-        output: output_dir,
+        output: paths.output,
         elapsed: started.elapsed(),
         diagnostics,
         repairs,
@@ -366,63 +311,4 @@ fn copy_files(staging: &Staging, files: &[content::Found], static_dir: &Path) ->
         }
     }
     Ok(())
-}
-
-/// One line per repaired guide; guesses and unrepairable spots become warnings.
-fn repair_reports(guides: &[Guide], diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
-    let mut lines = Vec::new();
-    for guide in guides {
-        if let Some(encoding) = guide.encoding {
-            lines.push(format!("decoded {} from {encoding}", guide.path.display()));
-        }
-        let report = &guide.repair;
-        if report.is_clean() {
-            continue;
-        }
-        let layers = if report.layers.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", report.layers.join(" + "))
-        };
-        lines.push(format!("repaired {}: {} sequence(s){layers}", guide.path.display(), report.repaired));
-        for guess in &report.guesses {
-            let message = format!(
-                "lost byte restored by guess: `{}` (other candidates: {})",
-                guess.chosen,
-                guess.alternatives.join(" ")
-            );
-            diagnostics.push(Diagnostic::warning(Location::at(&guide.path, guess.line, guess.col), message));
-        }
-        for spot in &report.unrepairable {
-            let message = format!("damaged text left as it is: `{}`", spot.text);
-            diagnostics.push(Diagnostic::warning(Location::at(&guide.path, spot.line, spot.col), message));
-        }
-    }
-    lines
-}
-
-/// Refuses output folders whose replacement would destroy sources or more.
-fn check_output_dir(root: &Path, content_dir: &Path, output: &Path) -> Result<()> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, content, out) = (absolute(root), absolute(content_dir), absolute(output));
-    let normalize = |p: &Path| p.components().collect::<PathBuf>();
-    let (root, content, out) = (normalize(&root), normalize(&content), normalize(&out));
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let refused = if out.parent().is_none() {
-        Some("it is the file system root")
-    } else if home.as_deref() == Some(out.as_path()) {
-        Some("it is your home folder")
-    } else if out == root || root.starts_with(&out) {
-        Some("it would replace the site root")
-    } else if content.starts_with(&out) {
-        Some("the content folder is inside it")
-    } else if out.starts_with(&content) {
-        Some("it is inside the content folder")
-    } else {
-        None
-    };
-    match refused {
-        Some(reason) => Err(Error::Usage(format!("refusing output folder {}: {reason}", output.display()))),
-        None => Ok(()),
-    }
 }

@@ -12,7 +12,7 @@ use super::links::{GuideTargets, LinkIndex};
 use super::pages::short_description;
 use super::tree::SiteTree;
 use crate::content::{Found, Guide};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Location};
 use crate::markdown::{Heading, RenderedMarkdown, Renderer};
 
 /// The rendered parts of every guide, by guide index.
@@ -28,6 +28,8 @@ pub struct RenderedGuides {
     pub sources: Vec<String>,
     /// Links between guides (`from` ≠ `to`), for backlinks.
     pub edges: Vec<Edge>,
+    /// `http(s)://` links with where they are written, for `carnet check --external`.
+    pub externals: Vec<(String, Location)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -59,7 +61,18 @@ pub fn render_guides(
         .collect();
     let mut noted = Vec::with_capacity(guides.len());
     let mut rendered = Vec::with_capacity(guides.len());
-    for (r, recorder) in first_pass {
+    let mut out = RenderedGuides { sources, ..Default::default() };
+    for ((r, recorder), guide) in first_pass.into_iter().zip(guides) {
+        let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
+        for (url, offset) in recorder.externals {
+            out.externals.push((url, source.location(offset)));
+        }
+        for id in &r.duplicate_ids {
+            let offset = guide.body().find(&format!("{{#{id}}}")).unwrap_or(0);
+            let message =
+                format!("explicit id `#{id}` is used twice in this page; the later one became `#{id}-1`");
+            out.diagnostics.push(Diagnostic::warning(source.location(offset), message));
+        }
         noted.push((recorder.noted, recorder.missing));
         rendered.push(r);
     }
@@ -78,7 +91,6 @@ pub fn render_guides(
         })
         .collect();
 
-    let mut out = RenderedGuides { sources, ..Default::default() };
     for ((guide, r), resolution) in guides.iter().zip(rendered).zip(resolutions) {
         out.titles.push(guide_title(guide, &r));
         let description = guide.front.description.clone().or(r.description).unwrap_or_default();

@@ -1,0 +1,117 @@
+//! `carnet check`: everything the build validates, without writing any output.
+//!
+//! `run` analyses the site (`site::analysis::analyze`: encoding, front matter, URLs, links,
+//! references, ids, images), optionally checks external links, and prints the findings sorted
+//! by file, as text (`file:line:col: severity: message`) or as one JSON document.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::cli::{CheckArgs, Format};
+use crate::error::{Diagnostic, Result, Severity};
+use crate::report::Reporter;
+use crate::site::{analysis, BuildOptions};
+
+/// One finding of the JSON report.
+#[derive(Debug, Serialize)]
+struct Finding<'a> {
+    path: String,
+    line: Option<usize>,
+    col: Option<usize>,
+    severity: &'static str,
+    message: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    files: usize,
+    guides: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonReport<'a> {
+    findings: Vec<Finding<'a>>,
+    summary: Summary,
+}
+
+pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
+    let options = BuildOptions {
+        root: args.root.clone(),
+        output: None,
+        base_url: None,
+        strict: args.strict,
+        live_reload: false,
+    };
+    let analysis = analysis::analyze(&options)?;
+    let mut findings = analysis.diagnostics;
+    if args.external {
+        findings.extend(external_findings(analysis.guides.externals, reporter));
+    }
+    findings.sort_by(|a, b| {
+        (&a.location.path, a.location.line, a.location.col).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.col,
+        ))
+    });
+    let summary = Summary {
+        errors: findings.iter().filter(|d| d.is_error()).count(),
+        warnings: findings.iter().filter(|d| !d.is_error()).count(),
+        files: findings.iter().map(|d| &d.location.path).collect::<BTreeSet<_>>().len(),
+        guides: analysis.content.guides.len(),
+    };
+    match args.format {
+        Format::Text => print_text(&findings, &summary),
+        Format::Json => print_json(&findings, summary),
+    }
+    let failed = findings.iter().any(|d| d.is_error() || args.strict);
+    Ok(u8::from(failed))
+}
+
+fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn print_text(findings: &[Diagnostic], summary: &Summary) {
+    let mut previous: Option<&std::path::Path> = None;
+    for finding in findings {
+        if previous.is_some_and(|p| p != finding.location.path) {
+            println!();
+        }
+        previous = Some(&finding.location.path);
+        println!("{}: {}: {}", finding.location, severity_label(finding.severity), finding.message);
+    }
+    if !findings.is_empty() {
+        println!();
+    }
+    println!(
+        "{} error(s), {} warning(s) in {} file(s); {} guide(s) checked",
+        summary.errors, summary.warnings, summary.files, summary.guides
+    );
+}
+
+fn print_json(findings: &[Diagnostic], summary: Summary) {
+    let findings = findings
+        .iter()
+        .map(|d| Finding {
+            path: d.location.path.to_string_lossy().into_owned(),
+            line: d.location.line,
+            col: d.location.col,
+            severity: severity_label(d.severity),
+            message: &d.message,
+        })
+        .collect();
+    let report = JsonReport { findings, summary };
+    println!("{}", serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into()));
+}
+
+/// External links are checked by `external` (network); placeholder until it lands.
+fn external_findings(_links: Vec<(String, crate::error::Location)>, _reporter: &Reporter) -> Vec<Diagnostic> {
+    Vec::new()
+}
