@@ -24,6 +24,9 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/section.html", include_str!("../themes/default/templates/section.html")),
     ("templates/home.html", include_str!("../themes/default/templates/home.html")),
     ("templates/404.html", include_str!("../themes/default/templates/404.html")),
+    ("templates/_breadcrumb.html", include_str!("../themes/default/templates/_breadcrumb.html")),
+    ("templates/_children.html", include_str!("../themes/default/templates/_children.html")),
+    ("templates/_toc.html", include_str!("../themes/default/templates/_toc.html")),
     ("static/assets/carnet.css", include_str!("../themes/default/static/assets/carnet.css")),
     ("static/assets/carnet.js", include_str!("../themes/default/static/assets/carnet.js")),
 ];

@@ -1,1 +1,232 @@
-// carnet default theme
+/* carnet — default theme. Vanilla JS, fetches nothing (works from file://).
+   Theme toggle, sidebar from window.CARNET_NAV, phone menu, "Sur cette page" scrollspy,
+   copy/download buttons of code blocks, index.html links for file://. */
+(function () {
+  "use strict";
+  var doc = document, de = doc.documentElement;
+  var root = de.getAttribute("data-root") || "";
+  var here = de.getAttribute("data-path") || "";
+  var isFile = location.protocol === "file:";
+  var $ = function (sel, el) { return (el || doc).querySelector(sel); };
+  var $$ = function (sel, el) { return Array.prototype.slice.call((el || doc).querySelectorAll(sel)); };
+  var live = doc.createElement("div");
+  live.className = "sr-only";
+  live.setAttribute("aria-live", "polite");
+  doc.body.appendChild(live);
+  function say(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 50); }
+
+  /* Pretty URLs end in "/": from file:// the browser shows a folder, so point at index.html. */
+  function local(href) {
+    if (!isFile || /^([a-z][a-z0-9+.-]*:|\/|#)/i.test(href)) return href;
+    return href.replace(/^([^?#]*\/)?([?#].*)?$/, function (all, path, rest) {
+      return (path || "./") + "index.html" + (rest || "");
+    });
+  }
+  function link(u) { return local(root + u || "./"); }
+
+  /* Theme: explicit choice in localStorage "carnet-theme", else the system preference. */
+  var dark = window.matchMedia ? matchMedia("(prefers-color-scheme: dark)") : { matches: false };
+  var themeBtn = $(".theme-toggle");
+  function isDark() { var t = de.getAttribute("data-theme"); return t ? t === "dark" : dark.matches; }
+  function syncTheme() {
+    if (themeBtn) themeBtn.setAttribute("aria-pressed", String(isDark()));
+    if (de.getAttribute("data-theme")) {
+      var bg = getComputedStyle(doc.body).backgroundColor;
+      $$('meta[name="theme-color"]').forEach(function (m) { m.setAttribute("content", bg); });
+    }
+  }
+  function setTheme(t) {
+    de.setAttribute("data-theme", t);
+    try { localStorage.setItem("carnet-theme", t); } catch (e) { /* private mode */ }
+    syncTheme();
+  }
+  if (themeBtn) themeBtn.addEventListener("click", function () { setTheme(isDark() ? "light" : "dark"); });
+  if (dark.addEventListener) dark.addEventListener("change", syncTheme);
+  window.addEventListener("storage", function (e) {
+    if (e.key === "carnet-theme" && (e.newValue === "dark" || e.newValue === "light")) setTheme(e.newValue);
+  });
+  syncTheme();
+
+  /* Sidebar: closed folders are built only when opened, so a huge site stays cheap. */
+  var side = $("#sidebar"), tree = $(".nav-tree");
+  var chevron = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 6l6 6-6 6"/></svg>';
+  function item(node) {
+    var li = doc.createElement("li"), a = doc.createElement("a");
+    a.href = link(node.u);
+    a.textContent = node.t;
+    if (node.u === here) a.setAttribute("aria-current", "page");
+    if (!node.c || !node.c.length) { li.appendChild(a); return li; }
+    var row = doc.createElement("div"), btn = doc.createElement("button"), ul = doc.createElement("ul");
+    var open = here.indexOf(node.u) === 0 && node.u !== "";
+    li.className = "nav-group";
+    row.className = "nav-row";
+    btn.type = "button";
+    btn.className = "nav-fold";
+    btn.innerHTML = chevron;
+    btn.setAttribute("aria-label", "Sous-pages : " + node.t);
+    btn.setAttribute("aria-expanded", String(open));
+    btn.addEventListener("click", function () {
+      var show = btn.getAttribute("aria-expanded") !== "true";
+      if (show && !ul.firstChild) fill(ul, node.c);
+      ul.hidden = !show;
+      btn.setAttribute("aria-expanded", String(show));
+    });
+    row.appendChild(a);
+    row.appendChild(btn);
+    li.appendChild(row);
+    ul.hidden = !open;
+    if (open) fill(ul, node.c);
+    li.appendChild(ul);
+    return li;
+  }
+  function fill(ul, nodes) {
+    var frag = doc.createDocumentFragment();
+    nodes.forEach(function (n) { frag.appendChild(item(n)); });
+    ul.appendChild(frag);
+  }
+  if (tree) {
+    var nav = window.CARNET_NAV, ul = doc.createElement("ul");
+    if (nav) {
+      fill(ul, [{ t: "Accueil", u: nav.u || "" }].concat(nav.c || []));
+    } else {
+      fill(ul, [{ t: "Tous les guides", u: "" }]);
+    }
+    tree.appendChild(ul);
+    var current = $('[aria-current="page"]', tree);
+    if (current && side.scrollHeight > side.clientHeight) {
+      side.scrollTop = current.offsetTop - side.clientHeight / 3;
+    }
+  }
+
+  /* Phone menu: the button opens the sidebar; Esc, a click outside or leaving it closes it. */
+  var menuBtn = $(".menu-toggle");
+  function menuOpen() { return de.classList.contains("nav-open"); }
+  function setMenu(open, refocus) {
+    de.classList.toggle("nav-open", open);
+    menuBtn.setAttribute("aria-expanded", String(open));
+    menuBtn.setAttribute("aria-label", open ? "Fermer le menu" : "Menu");
+    if (open) {
+      var target = $('[aria-current="page"]', side) || $("a", side);
+      if (target) setTimeout(function () { target.focus(); }, 50);
+    } else if (refocus) menuBtn.focus();
+  }
+  if (menuBtn && side) {
+    menuBtn.addEventListener("click", function () { setMenu(!menuOpen(), false); });
+    doc.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && menuOpen()) setMenu(false, true);
+    });
+    doc.addEventListener("click", function (e) {
+      if (!menuOpen()) return;
+      if (!side.contains(e.target) && !menuBtn.contains(e.target)) setMenu(false, false);
+      else if (e.target.closest && e.target.closest("#sidebar a")) setMenu(false, false);
+    });
+    doc.addEventListener("focusin", function (e) {
+      if (menuOpen() && !side.contains(e.target) && !menuBtn.contains(e.target)) setMenu(false, false);
+    });
+  }
+
+  /* "Sur cette page": mark the last heading scrolled past the top third of the screen. */
+  var tocLinks = $$(".toc-list a");
+  var headings = [];
+  tocLinks.forEach(function (a) {
+    var id = decodeURIComponent(a.getAttribute("href").slice(1)), h = doc.getElementById(id);
+    if (h && headings.indexOf(h) < 0) headings.push(h);
+  });
+  function spy() {
+    var line = window.innerHeight / 3, active = null;
+    headings.forEach(function (h) { if (h.getBoundingClientRect().top <= line) active = h; });
+    if (window.innerHeight + window.scrollY >= doc.body.scrollHeight - 2 && headings.length) {
+      active = headings[headings.length - 1];
+    }
+    tocLinks.forEach(function (a) {
+      if (active && a.getAttribute("href") === "#" + active.id) a.setAttribute("aria-current", "true");
+      else a.removeAttribute("aria-current");
+    });
+  }
+  if (headings.length && window.IntersectionObserver) {
+    var io = new IntersectionObserver(spy, { rootMargin: "0px 0px -66% 0px" });
+    headings.forEach(function (h) { io.observe(h); });
+    var foot = $(".site-footer");
+    if (foot) new IntersectionObserver(spy).observe(foot);
+  }
+  $$(".toc-inline a").forEach(function (a) {
+    a.addEventListener("click", function () { a.closest("details").open = false; });
+  });
+
+  /* Code blocks: copy exactly the code (no prompts, no output), download file-titled blocks. */
+  function codeOf(btn) { return btn.closest(".code-block").querySelector("pre code"); }
+  function copyText(code) {
+    var clone = code.cloneNode(true);
+    $$("[data-nocopy]", clone).forEach(function (el) { el.parentNode.removeChild(el); });
+    return clone.textContent.replace(/\n$/, "");
+  }
+  function legacyCopy(text, btn) {
+    var ta = doc.createElement("textarea"), ok = false;
+    ta.value = text;
+    ta.setAttribute("readonly", "");
+    ta.style.cssText = "position:fixed;top:0;left:0;width:1px;height:1px;opacity:0;font-size:16px";
+    doc.body.appendChild(ta);
+    ta.select();
+    ta.setSelectionRange(0, text.length);
+    try { ok = doc.execCommand("copy"); } catch (e) { ok = false; }
+    doc.body.removeChild(ta);
+    btn.focus();
+    return ok;
+  }
+  function feedback(btn, ok, label, message) {
+    clearTimeout(btn._carnet);
+    if (!btn._label) btn._label = btn.textContent;
+    btn.textContent = label;
+    btn.classList.toggle("is-done", ok);
+    btn.classList.toggle("is-failed", !ok);
+    say(message);
+    btn._carnet = setTimeout(function () {
+      btn.textContent = btn._label;
+      btn.classList.remove("is-done", "is-failed");
+    }, 2000);
+  }
+  function copied(btn, code, ok) {
+    if (ok) return feedback(btn, true, "Copié !", "Code copié dans le presse-papiers");
+    feedback(btn, false, "Échec de la copie", "Échec de la copie : le code est sélectionné, copiez-le avec Ctrl+C");
+    var range = doc.createRange(), sel = window.getSelection();
+    range.selectNodeContents(code);
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+  function copy(btn) {
+    var code = codeOf(btn), text = copyText(code);
+    if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () { copied(btn, code, true); },
+        function () { copied(btn, code, legacyCopy(text, btn)); });
+    } else {
+      copied(btn, code, legacyCopy(text, btn));
+    }
+  }
+  function download(btn) {
+    var text = codeOf(btn).textContent, name = btn.getAttribute("data-filename") || "extrait.txt";
+    if (text.slice(-1) !== "\n") text += "\n";
+    var url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+    var a = doc.createElement("a");
+    a.href = url;
+    a.download = name;
+    doc.body.appendChild(a);
+    a.click();
+    doc.body.removeChild(a);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 4000);
+    feedback(btn, true, "Téléchargé", "Téléchargement de " + name);
+  }
+  doc.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest(".code-copy, .code-download");
+    if (!btn) return;
+    if (btn.classList.contains("code-copy")) copy(btn); else download(btn);
+  });
+
+  /* Offline copy: relative links to folders get their index.html. */
+  if (isFile) {
+    $$("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href"), fixed = local(href);
+      if (fixed !== href) a.setAttribute("href", fixed);
+    });
+  }
+})();
