@@ -1,6 +1,24 @@
-//! Markdown → HTML (placeholder, replaced by the rendering work of issue 2).
+//! Markdown → HTML: pure, no I/O. Entry points: `Renderer::render` and `Renderer::render_with`.
 //!
-//! Pure: no I/O. `Renderer` holds what is loaded once (syntect sets); `render` runs the passes.
+//! `Renderer::new` loads what is shared by every page (syntect's syntaxes, the palette CSS, the
+//! code cache). Rendering a page: 1. parse into pulldown-cmark events, 2. `summary` (first
+//! paragraph, plain text per section), 3. `code` (code blocks → figures), 4. `headings` (ids,
+//! aliases, permalinks), 5. `blocks` (callouts, tables, footnotes), 6. `links` (the caller's
+//! `LinkHook`), 7. serialize with pulldown-cmark's HTML writer.
+
+mod blocks;
+mod code;
+mod console;
+mod fence;
+mod headings;
+mod highlight;
+mod links;
+mod procfile;
+mod summary;
+
+use pulldown_cmark::{Options, Parser};
+
+pub use links::{LinkHook, NoLinks};
 
 /// A heading of the rendered page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,7 +28,17 @@ pub struct Heading {
     pub id: String,
     /// Other ids that also land on the heading (GitHub/GitLab forms).
     pub aliases: Vec<String>,
-    /// Plain text of the heading (emoji kept).
+    /// Plain text of the heading (inline code included, emoji kept).
+    pub text: String,
+}
+
+/// The plain text of one part of the page, for the search index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Index in `RenderedMarkdown::headings` of the heading opening the part; `None` for the
+    /// text before the first heading.
+    pub heading: Option<usize>,
+    /// Plain text of the part, headings excluded, code included, whitespace collapsed.
     pub text: String,
 }
 
@@ -19,14 +47,19 @@ pub struct Heading {
 pub struct RenderedMarkdown {
     pub html: String,
     pub headings: Vec<Heading>,
-    /// Plain text of the first H1, if any.
+    /// Plain text of the first H1, if any (emoji kept).
     pub title: Option<String>,
-    /// Plain text of the first paragraph, if any.
+    /// Plain text of the first top-level paragraph, if any.
     pub description: Option<String>,
+    /// Plain text per section, in page order (empty sections left out).
+    pub sections: Vec<Section>,
 }
 
-/// Renders Markdown; built once per build and shared by the threads.
-pub struct Renderer {}
+/// Renders Markdown; built once per build and shared by the threads (`Send + Sync`).
+pub struct Renderer {
+    highlighter: highlight::Highlighter,
+    cache: code::CodeCache,
+}
 
 impl Default for Renderer {
     fn default() -> Self {
@@ -35,19 +68,66 @@ impl Default for Renderer {
 }
 
 impl Renderer {
+    /// Loads the syntax set and builds the palette CSS (a few tens of milliseconds, once).
     pub fn new() -> Self {
-        Renderer {}
+        Renderer { highlighter: highlight::Highlighter::new(), cache: code::CodeCache::new() }
     }
 
+    /// Renders a guide with links left as written.
     pub fn render(&self, markdown: &str) -> RenderedMarkdown {
-        let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::all());
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, parser);
-        RenderedMarkdown { html, ..Default::default() }
+        self.render_with(markdown, &mut NoLinks)
     }
 
-    /// CSS for the highlighting classes, light and dark palettes.
+    /// Renders a guide, letting `hook` rewrite link targets and link inline code.
+    pub fn render_with(&self, markdown: &str, hook: &mut impl LinkHook) -> RenderedMarkdown {
+        let events: Vec<_> = Parser::new_ext(markdown, options()).collect();
+        let summary = summary::summarize(&events);
+        let events = code::render_blocks(events, &self.highlighter, &self.cache);
+        let (events, headings) = headings::assign_ids(events);
+        let events = blocks::rewrite(events);
+        let events = links::apply(events, hook);
+        let mut html = String::with_capacity(markdown.len() * 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
+        RenderedMarkdown {
+            html,
+            headings,
+            title,
+            description: summary.description,
+            sections: summary.sections,
+        }
+    }
+
+    /// CSS for the highlighting classes: light palette, then the dark one (CONTRACT.md).
     pub fn highlight_css(&self) -> String {
-        String::new()
+        self.highlighter.css().to_string()
     }
 }
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Escapes text for HTML content and double- or single-quoted attributes.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

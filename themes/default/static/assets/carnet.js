@@ -5,7 +5,8 @@
   "use strict";
   var doc = document, de = doc.documentElement;
   var root = de.getAttribute("data-root") || "";
-  var here = de.getAttribute("data-path") || "";
+  /* The 404 page is served at any URL: it marks no page as current. */
+  var here = de.getAttribute("data-kind") === "not_found" ? null : de.getAttribute("data-path") || "";
   var isFile = location.protocol === "file:";
   var $ = function (sel, el) { return (el || doc).querySelector(sel); };
   var $$ = function (sel, el) { return Array.prototype.slice.call((el || doc).querySelectorAll(sel)); };
@@ -57,7 +58,7 @@
     if (node.u === here) a.setAttribute("aria-current", "page");
     if (!node.c || !node.c.length) { li.appendChild(a); return li; }
     var row = doc.createElement("div"), btn = doc.createElement("button"), ul = doc.createElement("ul");
-    var open = here.indexOf(node.u) === 0 && node.u !== "";
+    var open = here !== null && here.indexOf(node.u) === 0 && node.u !== "";
     li.className = "nav-group";
     row.className = "nav-row";
     btn.type = "button";
@@ -104,7 +105,6 @@
   function setMenu(open, refocus) {
     de.classList.toggle("nav-open", open);
     menuBtn.setAttribute("aria-expanded", String(open));
-    menuBtn.setAttribute("aria-label", open ? "Fermer le menu" : "Menu");
     if (open) {
       var target = $('[aria-current="page"]', side) || $("a", side);
       if (target) setTimeout(function () { target.focus(); }, 50);

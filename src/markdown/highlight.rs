@@ -1,0 +1,277 @@
+//! Syntax highlighting with syntect, into `hl-` classes (never inline styles).
+//!
+//! `Highlighter::new` loads two-face's syntax set and builds the palette CSS once; `lines` then
+//! highlights one line at a time (`LineHighlighter`), closing every open scope span at the end of
+//! a line and reopening it at the start of the next, so that no span crosses a line.
+//! `css` is the light palette plus the dark one, following the theme's dark-mode convention.
+
+use std::fmt::Write as _;
+
+use syntect::highlighting::{Color, Highlighter as StyleResolver, Theme};
+use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use two_face::theme::EmbeddedThemeName;
+
+use super::escape_html;
+
+/// How token classes are written: `hl-` then each atom of the scope (`hl-string hl-quoted`).
+pub(crate) const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Lines longer than this are not highlighted (regex backtracking on pathological input).
+const MAX_LINE_BYTES: usize = 4096;
+
+/// The syntax set and the palette CSS, loaded once per build.
+pub(crate) struct Highlighter {
+    syntaxes: SyntaxSet,
+    css: String,
+}
+
+impl Highlighter {
+    pub(crate) fn new() -> Self {
+        let themes = two_face::theme::extra();
+        let light = themes.get(EmbeddedThemeName::Github);
+        let dark = themes.get(EmbeddedThemeName::OneHalfDark);
+        let css = palette_css(light, dark);
+        Highlighter { syntaxes: two_face::syntax::extra_newlines(), css }
+    }
+
+    pub(crate) fn css(&self) -> &str {
+        &self.css
+    }
+
+    /// The syntax for a fence token (`yaml`, `py`, `Dockerfile`), if syntect knows it.
+    pub(crate) fn syntax_for_token(&self, token: &str) -> Option<&SyntaxReference> {
+        self.syntaxes.find_syntax_by_token(token)
+    }
+
+    /// The syntax for a file extension or a whole file name (`yml`, `requirements.txt`).
+    pub(crate) fn syntax_for_extension(&self, ext: &str) -> Option<&SyntaxReference> {
+        self.syntaxes.find_syntax_by_extension(ext)
+    }
+
+    /// A highlighter for consecutive lines of one block in the language named `syntax`.
+    pub(crate) fn lines(&self, syntax: &str) -> LineHighlighter<'_> {
+        let reference = self.syntaxes.find_syntax_by_name(syntax);
+        LineHighlighter {
+            set: &self.syntaxes,
+            state: reference.map(ParseState::new),
+            stack: ScopeStack::new(),
+            buffer: String::new(),
+        }
+    }
+}
+
+/// Highlights the lines of one block, in order; falls back to escaped text after any error.
+pub(crate) struct LineHighlighter<'s> {
+    set: &'s SyntaxSet,
+    state: Option<ParseState>,
+    stack: ScopeStack,
+    buffer: String,
+}
+
+impl LineHighlighter<'_> {
+    /// The HTML of one line given without its newline; every span opened here is closed here.
+    pub(crate) fn line(&mut self, text: &str) -> String {
+        if text.len() > MAX_LINE_BYTES {
+            self.state = None;
+        }
+        let Some(state) = self.state.as_mut() else {
+            return escape_html(text);
+        };
+        self.buffer.clear();
+        self.buffer.push_str(text);
+        self.buffer.push('\n');
+        let ops = match state.parse_line(&self.buffer, self.set) {
+            Ok(ops) => ops,
+            Err(_) => {
+                self.state = None;
+                return escape_html(text);
+            }
+        };
+        // The newline is written by the caller, outside the token spans.
+        let ops: Vec<_> = ops.into_iter().map(|(i, op)| (i.min(text.len()), op)).collect();
+        let mut html = String::with_capacity(text.len() * 3);
+        for scope in self.stack.as_slice() {
+            open_span(&mut html, *scope);
+        }
+        match line_tokens_to_classed_spans(text, &ops, CLASS_STYLE, &mut self.stack) {
+            Ok((spans, _)) => {
+                html.push_str(&spans);
+                for _ in 0..self.stack.len() {
+                    html.push_str("</span>");
+                }
+                html
+            }
+            Err(_) => {
+                self.state = None;
+                escape_html(text)
+            }
+        }
+    }
+}
+
+/// `<span class="hl-meta hl-string">` for the scope `meta.string`.
+fn open_span(html: &mut String, scope: Scope) {
+    html.push_str("<span class=\"");
+    let name = scope.build_string();
+    for (i, atom) in name.split('.').enumerate() {
+        if i > 0 {
+            html.push(' ');
+        }
+        html.push_str("hl-");
+        html.push_str(&escape_html(atom));
+    }
+    html.push_str("\">");
+}
+
+/// Light palette as the default, dark palette under the `prefers-color-scheme` / `data-theme`
+/// convention; token colours are nudged until they reach a 4.5:1 contrast on the background.
+fn palette_css(light: &Theme, dark: &Theme) -> String {
+    let mut css = String::from("/* carnet: syntax highlighting (syntect, hl- classes) */\n");
+    theme_rules(&mut css, light, "", Color::BLACK);
+    css.push_str("@media (prefers-color-scheme: dark) {\n");
+    theme_rules(&mut css, dark, "html:not([data-theme=\"light\"]) ", Color::WHITE);
+    css.push_str("}\n");
+    theme_rules(&mut css, dark, "html[data-theme=\"dark\"] ", Color::WHITE);
+    css.push_str(".code-block .prompt { user-select: none; }\n");
+    css
+}
+
+fn theme_rules(css: &mut String, theme: &Theme, prefix: &str, toward: Color) {
+    let background = theme.settings.background.unwrap_or(Color::WHITE);
+    let foreground = theme.settings.foreground.unwrap_or(toward);
+    let _ = writeln!(
+        css,
+        "{prefix}.code-block pre.code {{ color: {}; background-color: {}; }}",
+        hex(readable(foreground, background, toward)),
+        hex(background)
+    );
+    for item in &theme.scopes {
+        let selectors: Vec<String> = item
+            .scope
+            .selectors
+            .iter()
+            .map(|selector| {
+                let classes: Vec<String> =
+                    selector.extract_scopes().into_iter().map(scope_selector).collect();
+                format!("{prefix}{}", classes.join(" "))
+            })
+            .filter(|s| s.len() > prefix.len())
+            .collect();
+        if selectors.is_empty() {
+            continue;
+        }
+        let mut body = String::new();
+        if let Some(fg) = item.style.foreground {
+            let _ = write!(body, " color: {};", hex(readable(fg, background, toward)));
+        }
+        if let Some(fs) = item.style.font_style {
+            use syntect::highlighting::FontStyle;
+            if fs.contains(FontStyle::BOLD) {
+                body.push_str(" font-weight: bold;");
+            }
+            if fs.contains(FontStyle::ITALIC) {
+                body.push_str(" font-style: italic;");
+            }
+            if fs.contains(FontStyle::UNDERLINE) {
+                body.push_str(" text-decoration: underline;");
+            }
+        }
+        if !body.is_empty() {
+            let _ = writeln!(css, "{} {{{body} }}", selectors.join(", "));
+        }
+    }
+    procfile_rules(css, theme, prefix, background, toward);
+}
+
+/// `.hl-procfile-process` takes the theme's colour for function names.
+fn procfile_rules(css: &mut String, theme: &Theme, prefix: &str, bg: Color, toward: Color) {
+    let resolver = StyleResolver::new(theme);
+    let scopes: Vec<Scope> =
+        ["source.shell", "entity.name.function"].iter().filter_map(|s| Scope::new(s).ok()).collect();
+    let style = resolver.style_for_stack(&scopes);
+    let _ = writeln!(
+        css,
+        "{prefix}.hl-procfile-process {{ color: {}; font-weight: bold; }}",
+        hex(readable(style.foreground, bg, toward))
+    );
+}
+
+/// `.hl-keyword.hl-control` for the scope `keyword.control`.
+fn scope_selector(scope: Scope) -> String {
+    let name = scope.build_string();
+    name.split('.').map(|atom| format!(".hl-{}", css_ident(atom))).collect()
+}
+
+fn css_ident(atom: &str) -> String {
+    atom.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+fn hex(c: Color) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b)
+}
+
+/// Mixes `fg` toward `toward` until its contrast on `bg` is at least 4.5:1 (WCAG AA).
+fn readable(fg: Color, bg: Color, toward: Color) -> Color {
+    let mut color = Color { a: 0xff, ..fg };
+    for step in 1..=20u16 {
+        if contrast(color, bg) >= 4.5 {
+            break;
+        }
+        let mix = |a: u8, b: u8| ((a as u16 * (20 - step) + b as u16 * step) / 20) as u8;
+        color = Color { r: mix(fg.r, toward.r), g: mix(fg.g, toward.g), b: mix(fg.b, toward.b), a: 0xff };
+    }
+    color
+}
+
+pub(crate) fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+fn luminance(c: Color) -> f64 {
+    let channel = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn palette_has_light_and_dark_rules_without_low_contrast() {
+        let hl = Highlighter::new();
+        let css = hl.css();
+        assert!(css.contains(".hl-comment"));
+        assert!(css.contains("@media (prefers-color-scheme: dark)"));
+        assert!(css.contains("html:not([data-theme=\"light\"]) .hl-"));
+        assert!(css.contains("html[data-theme=\"dark\"] .hl-"));
+        assert!(css.contains(".hl-procfile-process"));
+    }
+
+    #[test]
+    fn readable_reaches_aa_contrast() {
+        let grey = Color { r: 0x96, g: 0x98, b: 0x96, a: 0xff };
+        let fixed = readable(grey, Color::WHITE, Color::BLACK);
+        assert!(contrast(fixed, Color::WHITE) >= 4.5);
+    }
+
+    #[test]
+    fn spans_never_cross_lines() {
+        let hl = Highlighter::new();
+        let mut lines = hl.lines("Python");
+        let a = lines.line("x = \"\"\"multi");
+        let b = lines.line("line\"\"\"");
+        for html in [&a, &b] {
+            assert_eq!(html.matches("<span").count(), html.matches("</span>").count(), "{html}");
+        }
+        assert!(b.starts_with("<span class=\"hl-source hl-python\">"), "{b}");
+    }
+}
