@@ -408,10 +408,17 @@ fn file_url_copy_of_the_site_links_to_the_guides_index_html() {
     page.wait_until("document.readyState === 'complete'", "the guide to load");
     let shown: String = page.eval("document.documentElement.getAttribute('data-path')");
     assert_eq!(shown, FIXTURE_GUIDE, "the guide page itself is shown (its <html data-path>)");
-    let stylesheet: bool = page.eval(
-        "[...document.styleSheets].some(s => s.href && s.href.endsWith('/assets/carnet.css') && s.cssRules.length > 0)",
+    let styled: bool =
+        page.eval("getComputedStyle(document.querySelector('.sr-only')).position === 'absolute'");
+    assert!(styled, "the guide's stylesheet applies from file:// (.sr-only is positioned absolute)");
+    page.wait_until(
+        "document.querySelector('#sidebar .nav-tree a')",
+        "the sidebar to be built from nav.js over file://",
     );
-    assert!(stylesheet, "the guide's stylesheet loads from file://");
+    let sidebar: Vec<String> =
+        page.eval("[...document.querySelectorAll('#sidebar .nav-tree a')].map(a => a.href)");
+    let seed = site().file_url(&format!("{SEED_GUIDE}index.html"));
+    assert!(sidebar.contains(&seed), "from file:// the sidebar links to {seed}; links: {sidebar:?}");
 }
 
 /// A new tab at a 1280×800 desktop viewport showing `path` of the fixture site.
