@@ -19,6 +19,12 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
 
+/// Runs before the page's own scripts: collects uncaught errors, rejections, failed loads.
+const ERROR_RECORDER: &str = "window.__carnetErrors = [];
+addEventListener('error', (e) => window.__carnetErrors.push(e.message
+  || 'failed to load ' + ((e.target && (e.target.src || e.target.href)) || '?')), true);
+addEventListener('unhandledrejection', (e) => window.__carnetErrors.push('unhandled rejection: ' + e.reason));";
+
 pub struct Chrome {
     browser: Browser,
     // Dropped after `browser` (fields drop in order), so Chromium is gone before its profile.
@@ -58,10 +64,17 @@ impl Chrome {
         Chrome { browser, _profile: profile }
     }
 
-    /// A new tab.
+    /// A new tab, recording uncaught JS errors and failed resource loads of every page it opens.
     pub fn page(&self) -> Page {
         let tab = self.browser.new_tab().expect("open a Chromium tab");
         tab.set_default_timeout(TIMEOUT);
+        tab.call_method(Cdp::AddScriptToEvaluateOnNewDocument {
+            source: ERROR_RECORDER.to_string(),
+            world_name: None,
+            include_command_line_api: None,
+            run_immediately: None,
+        })
+        .expect("Page.addScriptToEvaluateOnNewDocument");
         Page { tab }
     }
 }
@@ -185,6 +198,16 @@ impl Page {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Uncaught JS errors and failed resource loads of the current page.
+    pub fn errors(&self) -> Vec<String> {
+        self.eval("window.__carnetErrors || ['the error recorder did not run']")
+    }
+
+    /// Presses a key (a real key event, sent to the focused element).
+    pub fn press(&self, key: &str) {
+        self.tab.press_key(key).unwrap_or_else(|e| panic!("cannot press {key}: {e:#}"));
     }
 
     /// Clicks the first element matching `selector` with a real mouse click (scrolled into view).

@@ -85,6 +85,34 @@ fn copy_falls_back_to_a_selection_when_the_clipboard_api_is_missing() {
     assert_eq!(copy_with_exec_command(&page, &yaml), RENDER_YAML, "render.yaml block, execCommand fallback");
 }
 
+#[test]
+fn copy_button_is_a_real_button_that_works_from_the_keyboard() {
+    let chrome = Chrome::launch();
+    let page = open(&chrome, FIXTURE_GUIDE);
+    let block = mark_block(&page, "the block titled render.yaml", &titled("render.yaml"));
+    let button: (String, String, String) = page.eval(&format!(
+        "(() => {{ const b = document.querySelector('{block} button.code-copy'); \
+         return [b.tagName, b.type, b.getAttribute('aria-label') || '']; }})()"
+    ));
+    assert_eq!(
+        (button.0.as_str(), button.1.as_str()),
+        ("BUTTON", "button"),
+        "the copy control is a <button type=button>"
+    );
+    assert!(!button.2.is_empty(), "the copy button has an aria-label");
+    page.run(
+        "window.__copied = [];
+         Object.defineProperty(navigator.clipboard, 'writeText', { configurable: true,
+           value: (text) => { window.__copied.push(String(text)); return Promise.resolve(); } });",
+    );
+    record_labels(&page, &block);
+    page.run(&format!("document.querySelector('{block} button.code-copy').focus()"));
+    page.press("Enter");
+    page.wait_until("window.__copied.length > 0", "Enter on the focused copy button to copy");
+    page.wait_until("window.__labels.includes('Copié !')", "the copy button to show « Copié ! »");
+    assert_eq!(page.eval::<Vec<String>>("window.__copied"), [RENDER_YAML]);
+}
+
 /// JS predicate on a `figure.code-block` `f`: its title is `name`.
 fn titled(name: &str) -> String {
     format!(
@@ -211,6 +239,35 @@ fn long_code_lines_and_wide_tables_scroll_inside_their_box_on_a_phone() {
         table.0 > table.1 && ["auto", "scroll"].contains(&table.2.as_str()),
         "wide table: .table-wrapper must scroll sideways (scrollWidth, clientWidth, overflow-x) = {table:?}"
     );
+}
+
+#[test]
+fn phone_menu_opens_the_sidebar_and_escape_closes_it() {
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    page.viewport(375, 812, true);
+    page.open(&site().url(FIXTURE_GUIDE));
+    let current = "document.querySelector('#sidebar [aria-current=\"page\"]')";
+    page.wait_until(current, "the sidebar to be built from nav.js");
+    let on_top = format!(
+        "(() => {{ const a = {current}, r = a.getBoundingClientRect(); \
+         if (r.width === 0 || r.left < 0 || r.right > innerWidth) return false; \
+         const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); \
+         return !!hit && (hit === a || a.contains(hit)); }})()"
+    );
+    assert!(!page.eval::<bool>(&on_top), "on a phone the sidebar is folded away until the menu opens");
+    page.click(".menu-toggle");
+    page.wait_until(
+        "document.querySelector('.menu-toggle').getAttribute('aria-expanded') === 'true'",
+        "the menu button to say it is expanded",
+    );
+    page.wait_until(&on_top, "the current guide to show, on top, in the opened sidebar");
+    page.press("Escape");
+    page.wait_until(
+        "document.querySelector('.menu-toggle').getAttribute('aria-expanded') === 'false'",
+        "Escape to close the menu",
+    );
+    page.wait_until(&format!("!{on_top}"), "the sidebar to fold away again");
 }
 
 /// The elements sticking out of the viewport that no ancestor clips, for the failure message.
@@ -386,6 +443,32 @@ fn table_of_contents_lists_h2_h3_and_marks_the_section_in_view() {
     page.wait_until(
         "document.querySelector('.toc-side a[href=\"#tableau-large\"]').getAttribute('aria-current') === 'true'",
         "the TOC to mark the section scrolled into view",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every page: no JS error, nothing fetched from outside the site
+
+#[test]
+fn every_page_loads_without_js_errors_or_requests_leaving_the_site() {
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    let missing = "un/chemin/introuvable/";
+    for path in ["", FIXTURE_GUIDE, SEED_GUIDE, "dossier/", NESTED_GUIDE, missing] {
+        page.open(&site().url(path));
+        assert_eq!(page.errors(), Vec::<String>::new(), "/{path}: JS errors or failed loads");
+        let requests: Vec<String> = page.eval("performance.getEntriesByType('resource').map(e => e.name)");
+        let outside: Vec<&String> = requests.iter().filter(|r| !r.starts_with(&site().base)).collect();
+        assert!(outside.is_empty(), "/{path} fetched from outside the site: {outside:?}");
+        let styled: bool =
+            page.eval("getComputedStyle(document.querySelector('.sr-only')).position === 'absolute'");
+        assert!(styled, "/{path}: the stylesheet applies");
+    }
+    let main_text: Option<String> =
+        page.eval("document.querySelector('main') && document.querySelector('main').textContent");
+    assert!(
+        main_text.is_some_and(|text| text.to_lowercase().contains("introuvable")),
+        "a missing URL shows the French 404 page"
     );
 }
 
