@@ -7,7 +7,7 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use headless_chrome::protocol::cdp::{Emulation, Page as Cdp, Runtime};
@@ -25,16 +25,45 @@ addEventListener('error', (e) => window.__carnetErrors.push(e.message
   || 'failed to load ' + ((e.target && (e.target.src || e.target.href)) || '?')), true);
 addEventListener('unhandledrejection', (e) => window.__carnetErrors.push('unhandled rejection: ' + e.reason));";
 
+/// At most this many Chromium processes at once, whatever the number of test threads.
+const MAX_BROWSERS: usize = 3;
+
+static RUNNING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+/// A place among the `MAX_BROWSERS`, given back on drop.
+struct Permit;
+
+impl Permit {
+    fn take() -> Permit {
+        let (count, freed) = &RUNNING;
+        let mut running = freed
+            .wait_while(count.lock().unwrap_or_else(|e| e.into_inner()), |n| *n >= MAX_BROWSERS)
+            .unwrap_or_else(|e| e.into_inner());
+        *running += 1;
+        Permit
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let (count, freed) = &RUNNING;
+        *count.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        freed.notify_one();
+    }
+}
+
 pub struct Chrome {
     browser: Browser,
     // Dropped after `browser` (fields drop in order), so Chromium is gone before its profile.
     _profile: tempfile::TempDir,
+    _permit: Permit,
 }
 
 impl Chrome {
     /// Starts headless Chromium; panics with an install hint when it is not there.
     pub fn launch() -> Chrome {
         let path = chromium_path();
+        let permit = Permit::take();
         let profile =
             tempfile::Builder::new().prefix("carnet-chromium-").tempdir().expect("temp profile dir");
         let args: Vec<&OsStr> = [
@@ -61,7 +90,7 @@ impl Chrome {
             .expect("valid Chromium launch options");
         let browser = Browser::new(options)
             .unwrap_or_else(|e| panic!("cannot start Chromium at {}: {e:#}", path.display()));
-        Chrome { browser, _profile: profile }
+        Chrome { browser, _profile: profile, _permit: permit }
     }
 
     /// A new tab, recording uncaught JS errors and failed resource loads of every page it opens.
@@ -77,6 +106,13 @@ impl Chrome {
         .expect("Page.addScriptToEvaluateOnNewDocument");
         Page { tab }
     }
+}
+
+/// Prints to the real stderr, which `cargo test` does not capture (unlike `println!` and
+/// `eprintln!`), so a passing run still says where its screenshots are.
+pub fn tell(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
 }
 
 /// `$CHROME`, else Debian's Chromium; a missing browser is a failure, never a skip.

@@ -209,7 +209,7 @@ fn a_phone_375px_wide_never_scrolls_sideways() {
             assert!(
                 scroll <= inner && inner <= 375.0,
                 "/{path} at 375 px (mobile: {mobile}): scrollWidth {scroll} > innerWidth {inner}; overflowing: {:?}",
-                overflowing(&page)
+                overflowing(&page, 375.0)
             );
         }
     }
@@ -270,18 +270,18 @@ fn phone_menu_opens_the_sidebar_and_escape_closes_it() {
     page.wait_until(&format!("!{on_top}"), "the sidebar to fold away again");
 }
 
-/// The elements sticking out of the viewport that no ancestor clips, for the failure message.
-fn overflowing(page: &Page) -> Vec<String> {
-    page.eval(
-        "[...document.body.querySelectorAll('*')].filter(e => {
+/// The elements sticking out past `width` that no ancestor clips, for the failure message.
+fn overflowing(page: &Page, width: f64) -> Vec<String> {
+    page.eval(&format!(
+        "[...document.body.querySelectorAll('*')].filter(e => {{
            const r = e.getBoundingClientRect();
-           if (r.width === 0 || r.right <= innerWidth + 0.5) return false;
+           if (r.width === 0 || r.right <= {width} + 0.5) return false;
            for (let p = e.parentElement; p && p !== document.body; p = p.parentElement)
              if (getComputedStyle(p).overflowX !== 'visible') return false;
            return true;
-         }).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined
+         }}).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined
            ? '.' + e.className.trim().split(/\\s+/).join('.') : '') + ' right=' + Math.round(e.getBoundingClientRect().right))",
-    )
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,8 +307,7 @@ fn screenshots_of_home_and_guides_at_desktop_and_phone_widths_light_and_dark() {
     }
     let list: Vec<String> = saved.iter().map(|f| format!("  {}", f.display())).collect();
     let message = format!("browser screenshots saved in {}:\n{}", dir.display(), list.join("\n"));
-    println!("{message}");
-    eprintln!("{message}");
+    chrome::tell(&message);
     for file in &saved {
         let bytes = std::fs::read(file).expect("read back the screenshot");
         assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 1000, "{} is not a real PNG", file.display());

@@ -60,7 +60,11 @@ fn build() -> Site {
     );
     let addr = server::serve(&public);
     let site = Site { public, base: format!("http://{addr}/") };
-    println!("browser fixture site built in {} and served at {}", site.public.display(), site.base);
+    crate::chrome::tell(&format!(
+        "browser fixture site built in {}, served at {}",
+        site.public.display(),
+        site.base
+    ));
     site
 }
 
