@@ -30,9 +30,10 @@ const RENDER_YAML: &str = "services:
     env: python
     buildCommand: pip install -r requirements.txt && python manage.py migrate --noinput
     startCommand: gunicorn core.wsgi:application --workers 1 --threads 2";
-const SEED_PROCFILE: &str =
-    "web: gunicorn core.wsgi:application --bind 0.0.0.0:$PORT --workers 1 --threads 2 \
-                             --worker-class sync --max-requests 1000 --max-requests-jitter 100";
+const SEED_PROCFILE: &str = concat!(
+    "web: gunicorn core.wsgi:application --bind 0.0.0.0:$PORT --workers 1 --threads 2 ",
+    "--worker-class sync --max-requests 1000 --max-requests-jitter 100"
+);
 
 // ---------------------------------------------------------------------------------------------
 // Copy buttons
@@ -41,7 +42,8 @@ const SEED_PROCFILE: &str =
 fn copy_button_of_console_block_copies_only_the_commands() {
     let chrome = Chrome::launch();
     let page = open(&chrome, FIXTURE_GUIDE);
-    let block = mark_block(&page, "code containing `git push origin main`", "f.querySelector('pre code') && f.querySelector('pre code').textContent.includes('git push origin main')");
+    let block =
+        mark_block(&page, "code containing `git push origin main`", &containing("git push origin main"));
     let copied = copy_with_clipboard_api(&page, &block);
     assert_eq!(
         copied, CONSOLE_COMMANDS,
@@ -74,7 +76,8 @@ fn copy_button_of_the_seed_procfile_block_copies_the_command_line() {
 fn copy_falls_back_to_a_selection_when_the_clipboard_api_is_missing() {
     let chrome = Chrome::launch();
     let page = open(&chrome, FIXTURE_GUIDE);
-    let console = mark_block(&page, "code containing `git push origin main`", "f.querySelector('pre code') && f.querySelector('pre code').textContent.includes('git push origin main')");
+    let console =
+        mark_block(&page, "code containing `git push origin main`", &containing("git push origin main"));
     assert_eq!(
         copy_with_exec_command(&page, &console),
         CONSOLE_COMMANDS,
@@ -100,17 +103,18 @@ fn copy_button_is_a_real_button_that_works_from_the_keyboard() {
         "the copy control is a <button type=button>"
     );
     assert!(!button.2.is_empty(), "the copy button has an aria-label");
-    page.run(
-        "window.__copied = [];
-         Object.defineProperty(navigator.clipboard, 'writeText', { configurable: true,
-           value: (text) => { window.__copied.push(String(text)); return Promise.resolve(); } });",
-    );
+    stub_clipboard(&page);
     record_labels(&page, &block);
     page.run(&format!("document.querySelector('{block} button.code-copy').focus()"));
     page.press("Enter");
     page.wait_until("window.__copied.length > 0", "Enter on the focused copy button to copy");
     page.wait_until("window.__labels.includes('Copié !')", "the copy button to show « Copié ! »");
     assert_eq!(page.eval::<Vec<String>>("window.__copied"), [RENDER_YAML]);
+}
+
+/// JS predicate on a `figure.code-block` `f`: its code contains `text`.
+fn containing(text: &str) -> String {
+    format!("f.querySelector('pre code') && f.querySelector('pre code').textContent.includes({text:?})")
 }
 
 /// JS predicate on a `figure.code-block` `f`: its title is `name`.
@@ -162,6 +166,12 @@ fn click_copy(page: &Page, block: &str) -> String {
 
 /// Clipboard API path: `navigator.clipboard.writeText` records its argument (and succeeds).
 fn copy_with_clipboard_api(page: &Page, block: &str) -> String {
+    stub_clipboard(page);
+    click_copy(page, block)
+}
+
+/// Replaces `navigator.clipboard.writeText` with a recorder into `window.__copied`.
+fn stub_clipboard(page: &Page) {
     let has_api: bool =
         page.eval("!!(window.isSecureContext && navigator.clipboard && navigator.clipboard.writeText)");
     assert!(has_api, "http://127.0.0.1 is a secure context: navigator.clipboard.writeText must exist");
@@ -170,7 +180,6 @@ fn copy_with_clipboard_api(page: &Page, block: &str) -> String {
          Object.defineProperty(navigator.clipboard, 'writeText', { configurable: true,
            value: (text) => { window.__copied.push(String(text)); return Promise.resolve(); } });",
     );
-    click_copy(page, block)
 }
 
 /// Fallback path: no `navigator.clipboard`; `execCommand('copy')` records the selected text.
