@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use headless_chrome::protocol::cdp::{Emulation, Page as Cdp, Runtime};
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::protocol::cdp::{Browser, Emulation, Page as Cdp, Runtime};
+use headless_chrome::{LaunchOptions, Tab};
 use serde::de::DeserializeOwned;
 
 /// How long any single wait may take before the test fails.
@@ -53,7 +53,7 @@ impl Drop for Permit {
 }
 
 pub struct Chrome {
-    browser: Browser,
+    browser: headless_chrome::Browser,
     // Dropped after `browser` (fields drop in order), so Chromium is gone before its profile.
     _profile: tempfile::TempDir,
     _permit: Permit,
@@ -88,7 +88,7 @@ impl Chrome {
             .idle_browser_timeout(Duration::from_secs(120))
             .build()
             .expect("valid Chromium launch options");
-        let browser = Browser::new(options)
+        let browser = headless_chrome::Browser::new(options)
             .unwrap_or_else(|e| panic!("cannot start Chromium at {}: {e:#}", path.display()));
         Chrome { browser, _profile: profile, _permit: permit }
     }
@@ -234,6 +234,34 @@ impl Page {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Saves downloads of this page into `dir` (without asking).
+    pub fn download_into(&self, dir: &Path) -> &Self {
+        self.tab
+            .call_method(Browser::SetDownloadBehavior {
+                behavior: Browser::SetDownloadBehaviorBehaviorOption::Allow,
+                browser_context_id: None,
+                download_path: Some(dir.display().to_string()),
+                events_enabled: None,
+            })
+            .expect("Browser.setDownloadBehavior");
+        self
+    }
+
+    /// Lets the page at `origin` read and write the (headless, in-memory) clipboard.
+    pub fn allow_clipboard(&self, origin: &str) -> &Self {
+        self.tab
+            .call_method(Browser::GrantPermissions {
+                permissions: vec![
+                    Browser::PermissionType::ClipboardReadWrite,
+                    Browser::PermissionType::ClipboardSanitizedWrite,
+                ],
+                origin: Some(origin.trim_end_matches('/').to_string()),
+                browser_context_id: None,
+            })
+            .expect("Browser.grantPermissions");
+        self
     }
 
     /// Uncaught JS errors and failed resource loads of the current page.

@@ -112,6 +112,44 @@ fn copy_button_is_a_real_button_that_works_from_the_keyboard() {
     assert_eq!(page.eval::<Vec<String>>("window.__copied"), [RENDER_YAML]);
 }
 
+#[test]
+fn copy_button_writes_the_real_clipboard() {
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    page.allow_clipboard(&site().base);
+    page.viewport(1280, 800, false);
+    page.open(&site().url(FIXTURE_GUIDE));
+    let block =
+        mark_block(&page, "code containing `git push origin main`", &containing("git push origin main"));
+    record_labels(&page, &block);
+    page.click(&format!("{block} button.code-copy"));
+    page.wait_until("window.__labels.includes('Copié !')", "the copy button to show « Copié ! »");
+    let pasted: String = page.eval("navigator.clipboard.readText()");
+    assert_eq!(pasted, CONSOLE_COMMANDS, "what a paste gives after clicking the console block's copy button");
+}
+
+#[test]
+fn download_button_saves_the_block_under_its_file_name() {
+    let downloads = tempfile::tempdir().expect("temp download dir");
+    let chrome = Chrome::launch();
+    let page = open(&chrome, FIXTURE_GUIDE);
+    page.download_into(downloads.path());
+    let block = mark_block(&page, "the block titled render.yaml", &titled("render.yaml"));
+    page.click(&format!("{block} button.code-download"));
+    let file = downloads.path().join("render.yaml");
+    let deadline = std::time::Instant::now() + chrome::TIMEOUT;
+    while !file.is_file() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no render.yaml downloaded into {}",
+            downloads.path().display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let saved = std::fs::read_to_string(&file).expect("read the downloaded file");
+    assert_eq!(saved, format!("{RENDER_YAML}\n"), "the download is the YAML with one final newline");
+}
+
 /// JS predicate on a `figure.code-block` `f`: its code contains `text`.
 fn containing(text: &str) -> String {
     format!("f.querySelector('pre code') && f.querySelector('pre code').textContent.includes({text:?})")
