@@ -461,7 +461,9 @@ fn assert_current(page: &Page, path: &str, title: &str) {
 fn table_of_contents_lists_h2_h3_and_marks_the_section_in_view() {
     let chrome = Chrome::launch();
     let page = chrome.page();
-    page.viewport(1280, 800, false);
+    // Short enough that the page does not end with « Tableau large » at the top (the scrollspy
+    // marks the last heading once the bottom is reached).
+    page.viewport(1280, 600, false);
     page.open(&site().url(FIXTURE_GUIDE));
     let toc: Vec<(String, String, bool)> = page.eval(
         "[...document.querySelectorAll('.toc-side .toc-list a')].map(a => [a.textContent.trim(), a.getAttribute('href'), \
@@ -486,6 +488,8 @@ fn table_of_contents_lists_h2_h3_and_marks_the_section_in_view() {
     );
     assert!(heading, "the TOC is titled « Sur cette page »");
     page.run("document.getElementById('tableau-large').scrollIntoView()");
+    let at_bottom: bool = page.eval("innerHeight + scrollY >= document.documentElement.scrollHeight - 2");
+    assert!(!at_bottom, "test setup: the page must not be scrolled to its very end");
     page.wait_until(
         "document.querySelector('.toc-side a[href=\"#tableau-large\"]').getAttribute('aria-current') === 'true'",
         "the TOC to mark the section scrolled into view",
