@@ -170,7 +170,15 @@ fn inner_html(mode: &Mode, code: &str, hl_lines: &LineSet, hl: &Highlighter) -> 
     html
 }
 
+/// Blocks larger than this are not run through syntect (it would dominate the build time).
+const MAX_HIGHLIGHTED_BYTES: usize = 256 << 10;
+
 fn highlight(mode: &Mode, source: &[&str], hl: &Highlighter) -> Vec<Line> {
+    let bytes: usize = source.iter().map(|l| l.len() + 1).sum();
+    let mode = match mode {
+        Mode::Syntax(_) if bytes > MAX_HIGHLIGHTED_BYTES => &Mode::Plain,
+        mode => mode,
+    };
     match mode {
         Mode::Plain => source.iter().map(|l| Line::code(escape_html(l))).collect(),
         Mode::Syntax(name) => {

@@ -122,7 +122,8 @@ pub(crate) fn file_lang(text: &str, hl: &Highlighter) -> Option<Lang> {
         return None;
     }
     if let Some(syntax) = hl.syntax_for_extension(base) {
-        return Some(Lang { name: ext.to_string(), mode: Mode::Syntax(syntax.name.clone()) });
+        let name = Lang::from_token(ext, hl).name;
+        return Some(Lang { name, mode: Mode::Syntax(syntax.name.clone()) });
     }
     let lang = Lang::from_token(ext, hl);
     let known = lang.mode != Mode::Plain || ALIASES.iter().any(|(n, _, _)| n.contains(&ext));
@@ -311,6 +312,7 @@ mod tests {
         assert_eq!(name(".env").as_deref(), Some("env"));
         assert_eq!(name("core/wsgi.py").as_deref(), Some("python"));
         assert!(name("requirements.txt").is_some());
+        assert_eq!(name("docker-compose.yml").as_deref(), Some("yaml"));
         assert_eq!(name("Solution 1 : Désactiver"), None);
         assert_eq!(name("Node.js"), None);
         assert_eq!(name("v1.2"), None);

@@ -5,6 +5,7 @@
 //! a line and reopening it at the start of the next, so that no span crosses a line.
 //! `css` is the light palette plus the dark one, following the theme's dark-mode convention.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use syntect::highlighting::{Color, Highlighter as StyleResolver, Theme};
@@ -57,6 +58,7 @@ impl Highlighter {
             state: reference.map(ParseState::new),
             stack: ScopeStack::new(),
             buffer: String::new(),
+            classes: HashMap::new(),
         }
     }
 }
@@ -67,6 +69,8 @@ pub(crate) struct LineHighlighter<'s> {
     state: Option<ParseState>,
     stack: ScopeStack,
     buffer: String,
+    /// Opening tags of the scopes reopened at line starts (saves syntect's global scope lock).
+    classes: HashMap<Scope, String>,
 }
 
 impl LineHighlighter<'_> {
@@ -92,7 +96,7 @@ impl LineHighlighter<'_> {
         let ops: Vec<_> = ops.into_iter().map(|(i, op)| (i.min(text.len()), op)).collect();
         let mut html = String::with_capacity(text.len() * 3);
         for scope in self.stack.as_slice() {
-            open_span(&mut html, *scope);
+            html.push_str(self.classes.entry(*scope).or_insert_with(|| open_span(*scope)));
         }
         match line_tokens_to_classed_spans(text, &ops, CLASS_STYLE, &mut self.stack) {
             Ok((spans, _)) => {
@@ -111,8 +115,8 @@ impl LineHighlighter<'_> {
 }
 
 /// `<span class="hl-meta hl-string">` for the scope `meta.string`.
-fn open_span(html: &mut String, scope: Scope) {
-    html.push_str("<span class=\"");
+fn open_span(scope: Scope) -> String {
+    let mut html = String::from("<span class=\"");
     let name = scope.build_string();
     for (i, atom) in name.split('.').enumerate() {
         if i > 0 {
@@ -122,17 +126,23 @@ fn open_span(html: &mut String, scope: Scope) {
         html.push_str(&escape_html(atom));
     }
     html.push_str("\">");
+    html
 }
 
-/// Light palette as the default, dark palette under the `prefers-color-scheme` / `data-theme`
-/// convention; token colours are nudged until they reach a 4.5:1 contrast on the background.
+/// The two palettes, each under conditions that exclude the other (so a light rule can never
+/// leak into dark mode through a more specific selector): light when `data-theme="light"`, or
+/// when it is absent and the system is not dark; dark per the theme's convention (CONTRACT.md).
+/// Token colours are nudged until they reach a 4.5:1 contrast on their background.
 fn palette_css(light: &Theme, dark: &Theme) -> String {
     let mut css = String::from("/* carnet: syntax highlighting (syntect, hl- classes) */\n");
-    theme_rules(&mut css, light, "", Color::BLACK);
+    theme_rules(&mut css, light, "html[data-theme=\"light\"] ", Color::BLACK);
+    css.push_str("@media not all and (prefers-color-scheme: dark) {\n");
+    theme_rules(&mut css, light, "html:not([data-theme=\"dark\"]) ", Color::BLACK);
+    css.push_str("}\n");
+    theme_rules(&mut css, dark, "html[data-theme=\"dark\"] ", Color::WHITE);
     css.push_str("@media (prefers-color-scheme: dark) {\n");
     theme_rules(&mut css, dark, "html:not([data-theme=\"light\"]) ", Color::WHITE);
     css.push_str("}\n");
-    theme_rules(&mut css, dark, "html[data-theme=\"dark\"] ", Color::WHITE);
     css.push_str(".code-block .prompt { user-select: none; }\n");
     css
 }
@@ -184,7 +194,7 @@ fn theme_rules(css: &mut String, theme: &Theme, prefix: &str, toward: Color) {
     procfile_rules(css, theme, prefix, background, toward);
 }
 
-/// `.hl-procfile-process` takes the theme's colour for function names.
+/// `.hl-procfile-process` takes the theme's colour for function names, `.prompt` the comments'.
 fn procfile_rules(css: &mut String, theme: &Theme, prefix: &str, bg: Color, toward: Color) {
     let resolver = StyleResolver::new(theme);
     let scopes: Vec<Scope> =
@@ -195,6 +205,9 @@ fn procfile_rules(css: &mut String, theme: &Theme, prefix: &str, bg: Color, towa
         "{prefix}.hl-procfile-process {{ color: {}; font-weight: bold; }}",
         hex(readable(style.foreground, bg, toward))
     );
+    let comment: Vec<Scope> = Scope::new("comment").ok().into_iter().collect();
+    let prompt = resolver.style_for_stack(&comment).foreground;
+    let _ = writeln!(css, "{prefix}.code-block .prompt {{ color: {}; }}", hex(readable(prompt, bg, toward)));
 }
 
 /// `.hl-keyword.hl-control` for the scope `keyword.control`.
@@ -249,11 +262,11 @@ mod tests {
     fn palette_has_light_and_dark_rules_without_low_contrast() {
         let hl = Highlighter::new();
         let css = hl.css();
-        assert!(css.contains(".hl-comment"));
-        assert!(css.contains("@media (prefers-color-scheme: dark)"));
-        assert!(css.contains("html:not([data-theme=\"light\"]) .hl-"));
-        assert!(css.contains("html[data-theme=\"dark\"] .hl-"));
-        assert!(css.contains(".hl-procfile-process"));
+        assert!(css.contains("@media (prefers-color-scheme: dark) {\nhtml:not([data-theme=\"light\"]) "));
+        assert!(css.contains("html[data-theme=\"dark\"] .hl-comment"));
+        assert!(css.contains("html[data-theme=\"light\"] .hl-comment"));
+        assert!(css.contains("html:not([data-theme=\"dark\"]) .hl-procfile-process"));
+        assert!(!css.contains("\n.hl-"), "every token rule belongs to one palette");
     }
 
     #[test]

@@ -251,3 +251,113 @@ fn seed_renders_quickly_once_warm() {
     // Generous bound for debug builds; release is far below (see the report).
     assert!(start.elapsed().as_millis() < 2_000, "{:?}", start.elapsed());
 }
+
+/// Timings for the report: `cargo test --release --lib markdown::tests::timings -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timings() {
+    let guide = include_str!("../../tests/fixtures/markdown/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");
+    let start = std::time::Instant::now();
+    let renderer = Renderer::new();
+    println!("Renderer::new: {:?}", start.elapsed());
+    let start = std::time::Instant::now();
+    let first = renderer.render(guide);
+    println!("seed, first render (cold syntaxes): {:?}", start.elapsed());
+    let fresh = Renderer::new();
+    fresh.render("```bash\nx\n```\n```yaml\nx: 1\n```\n```python\nx\n```\n");
+    let start = std::time::Instant::now();
+    fresh.render(guide);
+    println!("seed, warm syntaxes, empty cache: {:?}", start.elapsed());
+    let start = std::time::Instant::now();
+    for _ in 0..100 {
+        renderer.render(guide);
+    }
+    println!("seed, cached code: {:?} per render", start.elapsed() / 100);
+    let mut big = String::new();
+    let mut n = 0;
+    while big.len() < 1 << 20 {
+        n += 1;
+        big.push_str(
+            &guide.replace("--workers 1", &format!("--workers {n}")).replace("main", &format!("main{n}")),
+        );
+    }
+    let start = std::time::Instant::now();
+    let rendered = fresh.render(&big);
+    println!(
+        "1 MB guide ({} bytes, {} headings, {} code blocks, distinct code): {:?}",
+        big.len(),
+        rendered.headings.len(),
+        rendered.html.matches("<figure").count(),
+        start.elapsed()
+    );
+    println!("seed html: {} bytes, css: {} bytes", first.html.len(), renderer.highlight_css().len());
+}
+
+#[test]
+#[ignore]
+fn dump_seed() {
+    let guide = include_str!("../../tests/fixtures/markdown/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");
+    let renderer = Renderer::new();
+    println!("{}", renderer.render(guide).html);
+    println!("{}", renderer.render("```console\n$ ls \\\n  -l\ntotal 0\n```\n").html);
+    println!("{}", renderer.highlight_css());
+}
+
+#[test]
+fn labelled_fence_under_a_file_heading_keeps_the_title_when_languages_agree() {
+    let html = render("### render.yaml\n\n```yml\nx: 1\n```\n").html;
+    assert!(html.contains("<span class=\"code-title\">render.yaml</span>"), "{html}");
+    let html = render("### render.yaml\n\n```bash\necho x\n```\n").html;
+    assert!(!html.contains("code-title"), "{html}");
+    assert!(html.contains("<span class=\"code-lang\">bash</span>"), "{html}");
+}
+
+#[test]
+fn file_headings_in_inline_code_and_paths() {
+    let html = render("### `core/wsgi.py`\n\n```\nimport os\n```\n").html;
+    assert!(html.contains("<span class=\"code-title\">core/wsgi.py</span>"), "{html}");
+    assert!(html.contains("data-filename=\"wsgi.py\""), "{html}");
+    assert!(html.contains("data-lang=\"python\""), "{html}");
+    let html = render("### .env\n\n```\nDEBUG=0\n```\n").html;
+    assert!(html.contains("<span class=\"code-title\">.env</span>"), "{html}");
+    let html = render("### Dockerfile\n\n```\nFROM python:3.12\n```\n").html;
+    assert!(html.contains("data-lang=\"dockerfile\"") && html.contains("hl-"), "{html}");
+}
+
+#[test]
+fn a_non_file_title_has_no_download_button() {
+    let html = render("```text title=\"Sortie attendue\"\nok\n```\n").html;
+    assert!(html.contains("<span class=\"code-title\">Sortie attendue</span>"), "{html}");
+    assert!(!html.contains("code-download"), "{html}");
+}
+
+#[test]
+fn cached_blocks_render_identically() {
+    let renderer = Renderer::new();
+    let markdown = "```yaml hl_lines=\"1\"\na: 1\n```\n\n```yaml\na: 1\n```\n";
+    let first = renderer.render(markdown).html;
+    assert_eq!(renderer.render(markdown).html, first);
+    assert_eq!(first.matches("line hl").count(), 1, "{first}");
+}
+
+#[test]
+fn huge_blocks_are_left_plain_but_complete() {
+    let code = "x = 1\n".repeat(50_000);
+    let html = render(&format!("```python\n{code}```\n")).html;
+    assert_eq!(html.matches("<span class=\"line\">").count(), 50_000);
+    assert!(!html.contains("hl-source"));
+    assert_eq!(copy_text(&html), code.trim_end_matches('\n'));
+}
+
+#[test]
+fn one_renderer_shared_by_threads_gives_the_same_html() {
+    let guide = include_str!("../../tests/fixtures/markdown/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");
+    let renderer = Renderer::new();
+    let expected = renderer.render(guide).html;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4).map(|_| scope.spawn(|| renderer.render(guide).html)).collect();
+        for handle in handles {
+            assert_eq!(handle.join().unwrap(), expected);
+        }
+    });
+}
