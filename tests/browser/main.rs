@@ -243,21 +243,23 @@ fn copy_with_exec_command(page: &Page, block: &str) -> String {
 // Layout on a phone
 
 #[test]
-fn a_phone_375px_wide_never_scrolls_sideways() {
+fn a_phone_375_or_360px_wide_never_scrolls_sideways() {
     let chrome = Chrome::launch();
     let page = chrome.page();
     for path in [FIXTURE_GUIDE, SEED_GUIDE, "", NESTED_GUIDE] {
-        // A narrow window, then a phone (mobile viewport: the page would zoom out if it overflowed).
-        for mobile in [false, true] {
-            page.viewport(375, 812, mobile);
-            page.open(&site().url(path));
-            let (scroll, inner): (f64, f64) =
-                page.eval("[document.documentElement.scrollWidth, window.innerWidth]");
-            assert!(
-                scroll <= inner && inner <= 375.0,
-                "/{path} at 375 px (mobile: {mobile}): scrollWidth {scroll} > innerWidth {inner}; overflowing: {:?}",
-                overflowing(&page, 375.0)
-            );
+        for width in [375, 360] {
+            // A narrow window, then a phone (mobile viewport: the page would zoom out if it overflowed).
+            for mobile in [false, true] {
+                page.viewport(width, 812, mobile);
+                page.open(&site().url(path));
+                let (scroll, inner): (f64, f64) =
+                    page.eval("[document.documentElement.scrollWidth, window.innerWidth]");
+                assert!(
+                    scroll <= inner && inner <= f64::from(width),
+                    "/{path} at {width} px (mobile: {mobile}): scrollWidth {scroll}, innerWidth {inner}; overflowing: {:?}",
+                    overflowing(&page, f64::from(width))
+                );
+            }
         }
     }
 }
@@ -268,7 +270,7 @@ fn long_code_lines_and_wide_tables_scroll_inside_their_box_on_a_phone() {
     let page = chrome.page();
     page.viewport(375, 812, true);
     page.open(&site().url(FIXTURE_GUIDE));
-    let block = mark_block(&page, "the long gunicorn line", "f.textContent.includes('--access-logfile')");
+    let block = mark_block(&page, "the long gunicorn line", &containing("--access-logfile"));
     let pre: (f64, f64, String) = page.eval(&format!(
         "(() => {{ const p = document.querySelector('{block} pre'); \
          return [p.scrollWidth, p.clientWidth, getComputedStyle(p).overflowX]; }})()"
