@@ -136,21 +136,37 @@ pub struct Page {
 }
 
 impl Page {
-    /// Loads `url` and waits until the new document has loaded (not for the network to idle).
+    /// Loads `url` as a new document and waits until it has loaded (not for the network to idle).
     pub fn open(&self, url: &str) -> &Self {
-        let _ = self.tab.evaluate("window.__carnetLeaving = true", false);
+        let document = |u: &str| u.split('#').next().unwrap_or("").to_string();
+        if document(&self.url()) == document(url) && url.contains('#') {
+            // Only the fragment would change: that is a scroll, not a load.
+            self.open("about:blank");
+        }
+        self.leave();
         self.tab.navigate_to(url).unwrap_or_else(|e| panic!("cannot load {url}: {e:#}"));
+        self.wait_loaded(url)
+    }
+
+    /// Reloads the page and waits until it has loaded again.
+    pub fn reload(&self) -> &Self {
+        let url = self.url();
+        self.leave();
+        self.tab.reload(false, None).unwrap_or_else(|e| panic!("cannot reload {url}: {e:#}"));
+        self.wait_loaded(&url)
+    }
+
+    /// Marks the current document, so that `wait_loaded` knows when it is gone.
+    fn leave(&self) {
+        let _ = self.tab.evaluate("window.__carnetLeaving = true", false);
+    }
+
+    fn wait_loaded(&self, url: &str) -> &Self {
         self.wait_until(
             "!window.__carnetLeaving && document.readyState === 'complete'",
             &format!("{url} to load"),
         );
         self
-    }
-
-    /// Reloads the page and waits for the load to finish.
-    pub fn reload(&self) -> &Self {
-        let url = self.url();
-        self.open(&url)
     }
 
     pub fn url(&self) -> String {
@@ -182,9 +198,14 @@ impl Page {
 
     /// Emulates the system colour scheme (`prefers-color-scheme`).
     pub fn color_scheme(&self, scheme: &str) -> &Self {
+        self.emulate_media(None, scheme)
+    }
+
+    /// Emulates a CSS media type (`print`) or none, with a colour scheme.
+    pub fn emulate_media(&self, media: Option<&str>, scheme: &str) -> &Self {
         self.tab
             .call_method(Emulation::SetEmulatedMedia {
-                media: None,
+                media: media.map(str::to_string),
                 features: Some(vec![Emulation::MediaFeature {
                     name: "prefers-color-scheme".into(),
                     value: scheme.into(),

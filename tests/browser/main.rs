@@ -498,6 +498,38 @@ fn table_of_contents_lists_h2_h3_and_marks_the_section_in_view() {
     );
 }
 
+#[test]
+fn printing_hides_the_navigation_and_wraps_code() {
+    let chrome = Chrome::launch();
+    let page = open(&chrome, FIXTURE_GUIDE);
+    page.emulate_media(Some("print"), "dark");
+    let shown: Vec<String> = page.eval(
+        "['.site-header', '#sidebar', '.toc-side', '.pager', '.code-copy']
+           .filter(s => [...document.querySelectorAll(s)].some(e => e.getClientRects().length > 0))",
+    );
+    assert_eq!(shown, Vec::<String>::new(), "navigation and buttons are not printed");
+    let block = mark_block(&page, "the long gunicorn line", &containing("--access-logfile"));
+    let pre: (f64, f64) =
+        page.eval(&format!("(() => {{ const p = document.querySelector('{block} pre'); return [p.scrollWidth, p.clientWidth]; }})()"));
+    assert!(pre.0 <= pre.1, "printed code wraps instead of being cut: (scrollWidth, clientWidth) = {pre:?}");
+    assert!(background_luminance(&page) > 200.0, "a page is printed light even when the system is dark");
+}
+
+#[test]
+fn github_style_anchor_lands_on_the_heading() {
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    page.viewport(1280, 800, false);
+    // What authors copy from a forge preview: the accent kept (`très`), not the carnet id.
+    page.open(&site().url(&format!("{FIXTURE_GUIDE}#une-ligne-tr%C3%A8s-longue")));
+    // The theme scrolls smoothly: wait for the heading to arrive just under the sticky header.
+    page.wait_until(
+        "(() => { const h = [...document.querySelectorAll('h3')].find(h => h.textContent.includes('Une ligne très longue')); \
+           const top = h.getBoundingClientRect().top; return scrollY > 0 && top >= 0 && top < 200; })()",
+        "#une-ligne-très-longue to scroll its heading to the top of the window",
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Every page: no JS error, nothing fetched from outside the site
 
