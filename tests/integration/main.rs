@@ -2,6 +2,7 @@
 //! check what a reader or an author would see (HTML, files, messages, exit codes).
 
 mod build;
+mod check;
 mod crawl;
 mod fixture;
 mod links;
