@@ -1,0 +1,290 @@
+//! The slow path of `repair`, for a text with suspicious runs.
+//!
+//! Steps: 1. rank the code pages for the file (the page that best explains most runs first, so
+//! `Ã©` is undone as Windows-1254 in a file where `ğŸ”§` proves Windows-1254); 2. decide whether
+//! mojibake in code is quoted on purpose (the file's prose is clean, with correctly encoded
+//! non-ASCII text: evidence the author's encoding works); 3. repair each run layer after layer
+//! until no code page explains it; 4. locate guesses and spots (line, column) in the output.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use super::classify::is_natural;
+use super::code::CodeMap;
+use super::codepages::ALL;
+use super::lost_bytes::{choose, Choice};
+use super::mojibake::{candidate_pages, pieces, Piece, PieceKind};
+use super::report::{Guess, RepairReport, Spot};
+use super::scan::{is_marker, runs, Run};
+
+/// Mojibake of mojibake of mojibake of mojibake is as deep as anyone has seen.
+const MAX_LAYERS: usize = 4;
+
+/// What repairing one run gave.
+#[derive(Debug, Clone, Default)]
+struct Outcome {
+    text: String,
+    /// Code page index per layer, outermost first.
+    layers: Vec<usize>,
+    repaired: usize,
+    /// (char index in `text`, choice) for lost bytes chosen among several candidates.
+    guesses: Vec<(usize, Choice)>,
+    /// The outcome depends on the run's neighbours (a lost byte was looked at): not cached.
+    contextual: bool,
+}
+
+/// Something to report at a byte offset of the output.
+enum Event {
+    Guess(Choice),
+    Spot(char),
+}
+
+pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
+    let all = runs(text);
+    let suspicious: Vec<&Run> = all.iter().filter(|r| r.suspicious).collect();
+    let mut mask_cache: HashMap<&str, u8> = HashMap::new();
+    let masks: Vec<u8> = suspicious
+        .iter()
+        .map(|r| {
+            let s = &text[r.range.clone()];
+            *mask_cache.entry(s).or_insert_with(|| best_pages(&s.chars().collect::<Vec<_>>()))
+        })
+        .collect();
+    let ranking = rank_pages(&masks);
+    let proven = ranking.first().copied().filter(|&cp| masks.iter().any(|&m| m & (1 << cp) != 0));
+    let code = if masks.iter().any(|&m| m != 0) { CodeMap::new(text) } else { CodeMap::default() };
+    let quoting = is_quoting(text, &all, &suspicious, &masks, &code);
+
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut events: Vec<(usize, Event)> = Vec::new();
+    let mut depths: Vec<[usize; ALL.len()]> = Vec::new();
+    let mut repaired = 0;
+    let mut cache: HashMap<&str, Outcome> = HashMap::new();
+    let mut last = 0;
+    for (run, &mask) in suspicious.iter().zip(&masks) {
+        let range = run.range.clone();
+        let original = &text[range.clone()];
+        out.push_str(&text[last..range.start]);
+        last = range.end;
+        let skip = (mask == 0 && proven.is_none()) || (quoting && code.contains(range.start));
+        let outcome = if skip {
+            Outcome { text: original.to_string(), ..Default::default() }
+        } else if let Some(hit) = cache.get(original) {
+            hit.clone()
+        } else {
+            let outcome = repair_run(text, range.clone(), &ranking, proven);
+            if !outcome.contextual {
+                cache.insert(original, outcome.clone());
+            }
+            outcome
+        };
+        record(&outcome, out.len(), &mut events, &mut depths);
+        repaired += outcome.repaired;
+        out.push_str(&outcome.text);
+    }
+    out.push_str(&text[last..]);
+    let report = build_report(&out, repaired, depths, events);
+    if out == text {
+        (Cow::Borrowed(text), report)
+    } else {
+        (Cow::Owned(out), report)
+    }
+}
+
+/// Bit mask of the code pages that repair most of `chars` (0 when none repairs anything).
+fn best_pages(chars: &[char]) -> u8 {
+    let mask = candidate_pages(chars);
+    let mut best = (0, 0u8);
+    for (i, cp) in ALL.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0) {
+        let score = pieces(chars, cp, false).1;
+        if score > best.0 {
+            best = (score, 1 << i);
+        } else if score == best.0 && score > 0 {
+            best.1 |= 1 << i;
+        }
+    }
+    best.1
+}
+
+/// Code page indices, the one among the best for most runs first; ties keep `ALL`'s order.
+fn rank_pages(masks: &[u8]) -> Vec<usize> {
+    let mut ranking: Vec<usize> = (0..ALL.len()).collect();
+    let votes = |i: usize| masks.iter().filter(|&&m| m & (1 << i) != 0).count();
+    ranking.sort_by_key(|&i| std::cmp::Reverse(votes(i)));
+    ranking
+}
+
+/// Mojibake in code is deliberate when the prose has none and shows correctly encoded text.
+fn is_quoting(text: &str, all: &[Run], suspicious: &[&Run], masks: &[u8], code: &CodeMap) -> bool {
+    let prose_damaged = suspicious.iter().zip(masks).any(|(r, &m)| m != 0 && !code.contains(r.range.start));
+    if prose_damaged {
+        return false;
+    }
+    let leftovers = ['Ã', 'Â', 'â', 'ð', 'ğ', 'Ð'];
+    all.iter().filter(|r| !r.suspicious && !code.contains(r.range.start)).any(|r| {
+        let s = &text[r.range.clone()];
+        let leftover = s.chars().count() == 1 && s.chars().all(|c| leftovers.contains(&c));
+        !leftover && s.chars().any(|c| is_natural(c) || c >= '\u{1F300}')
+    })
+}
+
+/// Repairs one run, layer after layer.
+fn repair_run(
+    text: &str,
+    range: std::ops::Range<usize>,
+    ranking: &[usize],
+    proven: Option<usize>,
+) -> Outcome {
+    let mut current: Vec<char> = text[range.clone()].chars().collect();
+    let mut outcome = Outcome::default();
+    for _ in 0..MAX_LAYERS {
+        let Some((cp, found)) = best_layer(&current, ranking, proven) else { break };
+        outcome.contextual |= found.iter().any(|p| matches!(p.kind, PieceKind::Lost(_)));
+        let line_before = &text[text[..range.start].rfind('\n').map_or(0, |i| i + 1)..range.start];
+        let line_after = &text[range.end..text[range.end..].find('\n').map_or(text.len(), |i| range.end + i)];
+        let (next, applied, guesses) = apply(&current, &found, line_before, line_after);
+        if applied == 0 {
+            break;
+        }
+        for (index, _) in &mut outcome.guesses {
+            *index = remap(*index, &found);
+        }
+        outcome.guesses.extend(guesses);
+        outcome.layers.push(cp);
+        outcome.repaired += applied;
+        current = next;
+    }
+    outcome.text = current.into_iter().collect();
+    outcome
+}
+
+/// The code page that repairs most of `chars`, ties going to the file's ranking.
+fn best_layer(chars: &[char], ranking: &[usize], proven: Option<usize>) -> Option<(usize, Vec<Piece>)> {
+    let mask = candidate_pages(chars);
+    let mut best: Option<(usize, usize, Vec<Piece>)> = None;
+    for &cp in ranking.iter().filter(|&&i| mask & (1 << i) != 0) {
+        let (found, score) = pieces(chars, ALL[cp], proven == Some(cp));
+        if score > 0 && best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, cp, found));
+        }
+    }
+    best.map(|(_, cp, found)| (cp, found))
+}
+
+/// Replaces the pieces; returns the new characters, how many were repaired, and the guesses.
+fn apply(
+    chars: &[char],
+    found: &[Piece],
+    before: &str,
+    after: &str,
+) -> (Vec<char>, usize, Vec<(usize, Choice)>) {
+    let mut next = Vec::with_capacity(chars.len());
+    let mut guesses = Vec::new();
+    let mut applied = 0;
+    let mut i = 0;
+    for piece in found {
+        next.extend_from_slice(&chars[i..piece.start]);
+        i = piece.end;
+        let chosen = match &piece.kind {
+            PieceKind::Exact(c) => Some(*c),
+            PieceKind::Lost(candidates) => {
+                let left: String = before.chars().chain(next.iter().copied()).collect();
+                let right: String = chars[piece.end..].iter().copied().chain(after.chars()).collect();
+                choose(candidates, &left, &right).map(|choice| {
+                    let c = choice.chosen;
+                    if !choice.alternatives.is_empty() {
+                        guesses.push((next.len(), choice));
+                    }
+                    c
+                })
+            }
+        };
+        match chosen {
+            Some(c) => {
+                next.push(c);
+                applied += 1;
+            }
+            None => next.extend_from_slice(&chars[piece.start..piece.end]),
+        }
+    }
+    next.extend_from_slice(&chars[i..]);
+    (next, applied, guesses)
+}
+
+/// Where character `index` lands once `found` pieces are each replaced by one character.
+fn remap(index: usize, found: &[Piece]) -> usize {
+    let mut shift = 0;
+    for piece in found.iter().take_while(|p| p.start < index) {
+        shift += (piece.end.min(index + 1) - piece.start).saturating_sub(1);
+    }
+    index - shift
+}
+
+/// Adds a run's guesses, spots and layers; `at` is the run's byte offset in the output.
+fn record(
+    outcome: &Outcome,
+    at: usize,
+    events: &mut Vec<(usize, Event)>,
+    depths: &mut Vec<[usize; ALL.len()]>,
+) {
+    let mut guesses = outcome.guesses.iter().peekable();
+    let mut offset = at;
+    for (index, c) in outcome.text.chars().enumerate() {
+        if let Some((_, choice)) = guesses.next_if(|(i, _)| *i == index) {
+            events.push((offset, Event::Guess(choice.clone())));
+        } else if is_marker(c) {
+            events.push((offset, Event::Spot(c)));
+        }
+        offset += c.len_utf8();
+    }
+    for (depth, &cp) in outcome.layers.iter().enumerate() {
+        if depths.len() <= depth {
+            depths.push([0; ALL.len()]);
+        }
+        depths[depth][cp] += 1;
+    }
+}
+
+fn build_report(
+    out: &str,
+    repaired: usize,
+    depths: Vec<[usize; ALL.len()]>,
+    mut events: Vec<(usize, Event)>,
+) -> RepairReport {
+    let layers = depths
+        .iter()
+        .filter_map(|counts| {
+            (0..ALL.len()).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).map(|i| ALL[i].name)
+        })
+        .collect();
+    events.sort_by_key(|(offset, _)| *offset);
+    let mut report = RepairReport { repaired, layers, ..Default::default() };
+    let mut cursor = (0, 1, 1); // (byte offset, line, col)
+    for (offset, event) in events {
+        cursor = advance(out, cursor, offset);
+        let (line, col) = (cursor.1, cursor.2);
+        match event {
+            Event::Guess(choice) => report.guesses.push(Guess {
+                line,
+                col,
+                chosen: choice.chosen.to_string(),
+                alternatives: choice.alternatives.iter().map(char::to_string).collect(),
+            }),
+            Event::Spot(c) => report.unrepairable.push(Spot { line, col, text: c.to_string() }),
+        }
+    }
+    report
+}
+
+/// Moves a (offset, line, col) cursor forward to byte `to` of `text`.
+fn advance(text: &str, (from, mut line, mut col): (usize, usize, usize), to: usize) -> (usize, usize, usize) {
+    for c in text[from..to].chars() {
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    (to, line, col)
+}
