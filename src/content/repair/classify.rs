@@ -18,6 +18,8 @@ pub enum Plausible {
 pub fn plausible(c: char) -> Plausible {
     use Plausible::*;
     match u32::from(c) {
+        // C1 controls: only ever the inner layer of double mojibake (`Â\u{9D}` inside `â\u{9D}Œ`).
+        0x80..=0x9F => Common,
         0xA0..=0x17F | 0x192 | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x218..=0x21B => Common,
         0x2C6..=0x2DD | 0x300..=0x30C | 0x327 | 0x328 => Common,
         0x391..=0x3A9 | 0x3B1..=0x3C9 | 0x401 | 0x410..=0x44F | 0x451 => Common,
@@ -58,6 +60,6 @@ mod tests {
         }
         assert_eq!(plausible('\u{983B}'), Plausible::InCluster);
         assert_eq!(plausible('\u{83B}'), Plausible::Never);
-        assert_eq!(plausible('\u{85}'), Plausible::Never);
+        assert_eq!(plausible('\u{E000}'), Plausible::Never);
     }
 }

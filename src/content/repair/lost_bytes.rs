@@ -101,7 +101,6 @@ const CONTEXT: &[(char, &[&str])] = &[
             "authentication",
             "auth",
             "password",
-            "passe",
             "secret",
             "secrets",
             "token",
@@ -269,7 +268,7 @@ mod tests {
 
     #[test]
     fn context_words_outweigh_the_prior() {
-        assert_eq!(choose(&MAGNIFIERS, "## ", " Sécurité et mots de passe").unwrap().chosen, '🔐');
+        assert_eq!(choose(&MAGNIFIERS, "## ", " Sécurité et password").unwrap().chosen, '🔐');
         let folders = ['📁', '📍', '📎', '📏', '📐', '📝', '📞'];
         assert_eq!(choose(&folders, "## ", " Alternatives pour l'Initialisation").unwrap().chosen, '📝');
         assert_eq!(choose(&folders, "## ", " Structure du projet").unwrap().chosen, '📁');

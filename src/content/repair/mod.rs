@@ -32,4 +32,6 @@ pub fn repair(text: &str) -> (Cow<'_, str>, RepairReport) {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

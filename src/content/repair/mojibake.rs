@@ -50,7 +50,7 @@ pub fn pieces(chars: &[char], cp: &CodePage, proven: bool) -> (Vec<Piece>, usize
     let mut i = 0;
     while i < toks.len() {
         match sequence_at(&toks, i, cp) {
-            Some((end, kind, class)) if accept(&chars[i..end], cp, proven) => {
+            Some((end, kind, class)) if accept(&chars[i..end], end == chars.len(), cp, proven) => {
                 found.push((Piece { start: i, end, kind }, class));
                 i = end;
             }
@@ -61,8 +61,13 @@ pub fn pieces(chars: &[char], cp: &CodePage, proven: bool) -> (Vec<Piece>, usize
         .filter(|&k| found[k].1 == Plausible::Common || has_cluster_neighbour(&found, k))
         .map(|k| found[k].0.clone())
         .collect();
-    let score = kept.iter().map(|p| p.end - p.start).sum();
+    // A C1 control is only an inner layer: a code page giving a real character scores higher.
+    let score = kept.iter().map(|p| p.end - p.start - usize::from(is_c1(&p.kind))).sum();
     (kept, score)
+}
+
+fn is_c1(kind: &PieceKind) -> bool {
+    matches!(kind, PieceKind::Exact(c) if ('\u{80}'..='\u{9F}').contains(c))
 }
 
 fn token(c: char, cp: &CodePage) -> Tok {
@@ -143,18 +148,18 @@ fn single_char(raw: &[u8]) -> Option<char> {
 }
 
 /// Guards against clean text that happens to form valid UTF-8.
-fn accept(original: &[char], cp: &CodePage, proven: bool) -> bool {
+fn accept(original: &[char], ends_run: bool, cp: &CodePage, proven: bool) -> bool {
     if !proven && original.iter().all(|&c| is_drawing_or_maths(c)) {
         return false;
     }
-    // MacRoman and the DOS pages give letters and quotes for continuation bytes: a sequence of
-    // natural characters ("—é") there is clean text, real mojibake has √, ├, ‚ in it.
-    !(is_exotic(cp) && original.iter().all(|&c| is_natural(c)))
-}
-
-/// MacRoman and the DOS pages, whose continuation bytes are letters.
-pub fn is_exotic(cp: &CodePage) -> bool {
-    matches!(cp.name, "macintosh" | "ibm850" | "ibm437")
+    // A letter, then a no-break space before ASCII punctuation, is French typography (`DAĞ :`),
+    // except after Ã and Â, whose no-break space is the most common mojibake (à, NBSP).
+    if ends_run && original.len() == 2 && original[1] == '\u{A0}' && !matches!(original[0], 'Ã' | 'Â') {
+        return false;
+    }
+    // MacRoman gives quotes and dashes for lead bytes and accented letters for continuation
+    // bytes: natural characters only ("—é") is clean text; its mojibake has √, ≈, ‚ in it.
+    !(cp.name == "macintosh" && original.iter().all(|&c| is_natural(c)))
 }
 
 fn has_cluster_neighbour(found: &[(Piece, Plausible)], k: usize) -> bool {

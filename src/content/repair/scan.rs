@@ -24,19 +24,19 @@ pub fn is_marker(c: char) -> bool {
 }
 
 /// Code pages (mask) in which `a` then `b` could be a lead byte then a continuation byte. Two
-/// natural characters (`’é`) do not count for MacRoman and the DOS pages, where continuation
-/// bytes are letters (see `mojibake::accept`).
+/// natural characters (`’é`) do not count for MacRoman, where lead bytes are quotes and dashes
+/// and continuation bytes accented letters (see `mojibake::accept`).
 pub fn pair_pages(a: char, b: char) -> u8 {
     let mask = roles(a).0 & roles(b).1;
-    if mask & EXOTIC != 0 && is_natural(a) && is_natural(b) {
-        mask & !EXOTIC
+    if mask & MACROMAN != 0 && is_natural(a) && is_natural(b) {
+        mask & !MACROMAN
     } else {
         mask
     }
 }
 
-/// Bits of MacRoman, DOS 850 and DOS 437 in `ALL`.
-const EXOTIC: u8 = 0b1110_0000;
+/// The bit of MacRoman in `ALL`.
+const MACROMAN: u8 = 0b0010_0000;
 
 /// `a` then `b` could be a lead byte then a continuation byte in one code page.
 pub fn is_suspicious_pair(a: char, b: char) -> bool {
