@@ -27,9 +27,38 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded { text: text.to_string(), encoding: None, had_bom: false };
     }
+    if is_mostly_utf8(bytes) {
+        // A few stray bytes in a UTF-8 file: each becomes U+FFFD, which `repair` restores as a
+        // lost byte where it can, or reports.
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        return Decoded { text, encoding: None, had_bom: false };
+    }
     let encoding = detect(bytes);
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     Decoded { text: text.into_owned(), encoding: Some(encoding.name()), had_bom: false }
+}
+
+/// More valid multi-byte UTF-8 characters than invalid bytes: UTF-8 with damage, not a legacy file
+/// (where nearly every non-ASCII byte is invalid UTF-8).
+fn is_mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                valid += text.bytes().filter(|&b| b >= 0xC0).count();
+                break;
+            }
+            Err(err) => {
+                let (good, bad) = rest.split_at(err.valid_up_to());
+                valid += good.iter().filter(|&&b| b >= 0xC0).count();
+                let skip = err.error_len().unwrap_or(bad.len());
+                invalid += 1;
+                rest = &bad[skip..];
+            }
+        }
+    }
+    valid > invalid
 }
 
 /// The legacy encoding of bytes that are not UTF-8, as chardetng sees it for a French site.
@@ -72,6 +101,13 @@ mod tests {
         let text = "Le cœur du problème : « mémoire » – 512 Mo\r\n";
         assert_eq!(decode(text.as_bytes()).text, text);
         assert_eq!(decode(text.as_bytes()).encoding, None);
+    }
+
+    #[test]
+    fn stray_bytes_in_utf8_become_replacement_characters() {
+        let decoded = decode(b"D\xC3\xA9j\xC3\xA0 \xE2\x80\x9Cvu\xE2\x80\x9D et \x9D revu\n");
+        assert_eq!(decoded.text, "Déjà “vu” et \u{FFFD} revu\n");
+        assert_eq!(decoded.encoding, None);
     }
 
     #[test]

@@ -114,14 +114,15 @@ fn rank_pages(masks: &[u8]) -> Vec<usize> {
     ranking
 }
 
-/// Mojibake in code is deliberate when the prose has none and shows correctly encoded text.
+/// Mojibake in code is deliberate when the prose has none and the file shows correctly encoded
+/// text (in prose or in code: `é` next to `Ã©` in a table of examples is evidence too).
 fn is_quoting(text: &str, all: &[Run], suspicious: &[&Run], masks: &[u8], code: &CodeMap) -> bool {
     let prose_damaged = suspicious.iter().zip(masks).any(|(r, &m)| m != 0 && !code.contains(r.range.start));
     if prose_damaged {
         return false;
     }
     let leftovers = ['Ã', 'Â', 'â', 'ð', 'ğ', 'Ð'];
-    all.iter().filter(|r| !r.suspicious && !code.contains(r.range.start)).any(|r| {
+    all.iter().filter(|r| !r.suspicious).any(|r| {
         let s = &text[r.range.clone()];
         let leftover = s.chars().count() == 1 && s.chars().all(|c| leftovers.contains(&c));
         !leftover && s.chars().any(|c| is_natural(c) || c >= '\u{1F300}')
@@ -140,8 +141,7 @@ fn repair_run(
     for _ in 0..MAX_LAYERS {
         let Some((cp, found)) = best_layer(&current, ranking, proven) else { break };
         outcome.contextual |= found.iter().any(|p| matches!(p.kind, PieceKind::Lost(_)));
-        let line_before = &text[text[..range.start].rfind('\n').map_or(0, |i| i + 1)..range.start];
-        let line_after = &text[range.end..text[range.end..].find('\n').map_or(text.len(), |i| range.end + i)];
+        let (line_before, line_after) = line_context(text, &range);
         let (next, applied, guesses) = apply(&current, &found, line_before, line_after);
         if applied == 0 {
             break;
@@ -156,6 +156,24 @@ fn repair_run(
     }
     outcome.text = current.into_iter().collect();
     outcome
+}
+
+/// The rest of the line on each side of `range`, at most `CONTEXT` bytes each (lines can be long).
+fn line_context<'a>(text: &'a str, range: &std::ops::Range<usize>) -> (&'a str, &'a str) {
+    const CONTEXT: usize = 160;
+    let mut start = range.start.saturating_sub(CONTEXT);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = (range.end + CONTEXT).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[start..range.start];
+    let after = &text[range.end..end];
+    let before = before.rfind('\n').map_or(before, |i| &before[i + 1..]);
+    let after = after.find('\n').map_or(after, |i| &after[..i]);
+    (before, after)
 }
 
 /// The code page that repairs most of `chars`, ties going to the file's ranking.
