@@ -38,9 +38,7 @@ pub fn run(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
     for path in collect(args, reporter)? {
         let original = fs::read(&path).map_err(|e| Error::io(&path, e))?;
         let fixed = fix_bytes(&original);
-        for diagnostic in fixed.report.diagnostics(&path, &fixed.after) {
-            reporter.diagnostic(&diagnostic);
-        }
+        show_diagnostics(&path, &fixed, reporter);
         if fixed.bytes == original {
             continue;
         }
@@ -66,9 +64,7 @@ fn filter_stdin(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
     let mut original = Vec::new();
     std::io::stdin().read_to_end(&mut original).map_err(|e| Error::io("<stdin>", e))?;
     let fixed = fix_bytes(&original);
-    for diagnostic in fixed.report.diagnostics(Path::new("<stdin>"), &fixed.after) {
-        reporter.diagnostic(&diagnostic);
-    }
+    show_diagnostics(Path::new("<stdin>"), &fixed, reporter);
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(&fixed.bytes).and_then(|()| stdout.flush()).map_err(|e| Error::io("<stdout>", e))?;
     if !fixed.report.is_clean() {
@@ -128,6 +124,18 @@ fn repair_disabled(text: &str) -> bool {
             frontmatter::parse(format, front).is_ok_and(|(fm, _)| fm.repair == Some(false))
         }
         _ => false,
+    }
+}
+
+/// The guesses and unrepairable spots of a file: the first `SHOWN` in full (all with `-v`).
+fn show_diagnostics(path: &Path, fixed: &Fixed, reporter: &Reporter) {
+    const SHOWN: usize = 20;
+    let diagnostics = fixed.report.diagnostics(path, &fixed.after);
+    let limit = if reporter.is_verbose() { usize::MAX } else { SHOWN };
+    diagnostics.iter().take(limit).for_each(|d| reporter.diagnostic(d));
+    if diagnostics.len() > limit {
+        let more = diagnostics.len() - limit;
+        reporter.info(format!("{}: {more} more warnings (shown with -v)", path.display()));
     }
 }
 

@@ -31,8 +31,9 @@ impl RepairReport {
         let lines: Vec<&str> = text.split('\n').collect();
         let locate = |line: usize, col: usize| {
             let mut location = Location::at(path, line, col);
+            // A long line (minified text) is not worth quoting under every warning.
             let source = lines.get(line.wrapping_sub(1)).map(|l| l.trim_end_matches('\r'));
-            location.source_line = source.map(str::to_string);
+            location.source_line = source.filter(|l| l.len() <= 400).map(str::to_string);
             location
         };
         let guesses = self.guesses.iter().map(|g| Diagnostic::warning(locate(g.line, g.col), g.message()));
