@@ -18,16 +18,23 @@ const SENTENCES: &[&str] = &[
     "Les migrations sont appliquées automatiquement dans le `buildCommand` de render.yaml.\n",
 ];
 
+/// Clean French whose typography forms lead/continuation pairs (`é»`, `’é`): the slow path's
+/// worst clean case.
+const TYPOGRAPHIC: &[&str] = &[
+    "Il l’a dit : «fermé» puis voilà\u{a0}» ; l’été, l’équipe a créé «réseau».\n",
+    "Voir «Résumé»… et «Étapes», l’écran d’accueil, c’est réglé\u{a0}!\n",
+];
+
 const TARGET: usize = 10 * 1024 * 1024;
 
-fn clean_text() -> String {
+fn clean_text(sentences: &[&str]) -> String {
     let mut text = String::with_capacity(TARGET + 256);
     let mut seed = 0x2545_F491_u32;
     while text.len() < TARGET {
         seed ^= seed << 13;
         seed ^= seed >> 17;
         seed ^= seed << 5;
-        text.push_str(SENTENCES[seed as usize % SENTENCES.len()]);
+        text.push_str(sentences[seed as usize % sentences.len()]);
     }
     text
 }
@@ -58,9 +65,11 @@ fn measure(name: &str, text: &str, rounds: u32) {
 }
 
 fn main() {
-    let clean = clean_text();
+    let clean = clean_text(SENTENCES);
     let damaged = damaged_text(&clean);
     assert!(repair(&damaged).0 == clean, "the damaged text must come back exact");
+    let typographic = clean_text(TYPOGRAPHIC);
     measure("clean", &clean, 20);
     measure("damaged", &damaged, 3);
+    measure("clean «»", &typographic, 3);
 }
