@@ -3,7 +3,8 @@
 //! The candidates come from `mojibake` (each byte the code page leaves undefined, put where the
 //! byte is missing; only valid, plausible UTF-8 is a candidate). The ranking, documented here:
 //! 1. a prior: how common each character is in technical documentation (`PRIORS`; other emoji
-//!    2, other letters 1, other symbols and invisible marks 0, i.e. they never fit), except
+//!    2, other letters, arrows, technical symbols and shapes 1, other symbols and invisible
+//!    marks 0, i.e. they never fit), except
 //!    U+FE0F after a pictograph and a zero-width joiner between two, which win (150);
 //! 2. plus 100 when a word of the same line, just after or before, is one of the candidate's
 //!    context words (`CONTEXT`: French and English heading words);
@@ -50,6 +51,13 @@ const PRIORS: &[(char, u32)] = &[
     ('🕐', 5),
     ('✏', 20),
     ('❌', 50),
+    ('🐛', 40),
+    ('🐳', 30),
+    ('🏠', 30),
+    ('🏗', 20),
+    ('🐧', 20),
+    ('🐘', 20),
+    ('🏆', 10),
     ('❎', 5),
     ('←', 20),
     ('⇐', 5),
@@ -183,6 +191,12 @@ const CONTEXT: &[(char, &[&str])] = &[
     ('🙏', &["merci", "remerciements", "thanks", "acknowledgements"]),
     ('🤝', &["contribuer", "contribution", "contributing", "contributions", "partenaires", "collaboration"]),
     ('👍', &["bonnes", "pratiques", "avantages", "pros", "ok", "validé"]),
+    ('🐛', &["bug", "bugs", "bogue", "bogues", "débogage", "debug", "debugging", "erreurs", "problèmes"]),
+    ('🐳', &["docker", "conteneur", "conteneurs", "container", "containers", "compose"]),
+    ('🐧', &["linux", "ubuntu", "debian"]),
+    ('🐘', &["postgres", "postgresql", "php"]),
+    ('🏠', &["accueil", "home", "maison"]),
+    ('🏗', &["architecture", "build", "construction", "compilation"]),
 ];
 
 /// Ranks `candidates` (in byte order) for the place between `before` and `after` (the rest of
@@ -221,15 +235,24 @@ fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {
 fn default_prior(c: char) -> u32 {
     if is_pictograph(c) {
         2
-    } else if c.is_alphabetic() {
+    } else if c.is_alphabetic() || is_typed_symbol(c) {
         1
     } else {
         0
     }
 }
 
+/// Arrows, technical symbols (⌘), box drawing, shapes (▶ ●), dingbats: typed in documentation.
+fn is_typed_symbol(c: char) -> bool {
+    matches!(u32::from(c), 0x2190..=0x21FF | 0x2300..=0x23FF | 0x2500..=0x25FF | 0x2700..=0x27BF)
+}
+
 fn is_pictograph(c: char) -> bool {
-    matches!(u32::from(c), 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F300..=0x1F6FF | 0x1F900..=0x1FAFF)
+    matches!(
+        u32::from(c),
+        0x231A..=0x231B | 0x23E9..=0x23F3 | 0x23F8..=0x23FA | 0x2600..=0x26FF | 0x2B00..=0x2BFF
+            | 0x1F300..=0x1F6FF | 0x1F900..=0x1FAFF
+    )
 }
 
 /// A closing quote follows a word; an opening one comes before a word.
@@ -272,6 +295,13 @@ mod tests {
         let folders = ['📁', '📍', '📎', '📏', '📐', '📝', '📞'];
         assert_eq!(choose(&folders, "## ", " Alternatives pour l'Initialisation").unwrap().chosen, '📝');
         assert_eq!(choose(&folders, "## ", " Structure du projet").unwrap().chosen, '📁');
+    }
+
+    #[test]
+    fn a_bug_heading_gets_the_bug() {
+        // 🐛 is F0 9F 90 9B: Windows-1252 lost the 0x90 in the middle, ğŸ› is left.
+        let candidates = ['🛁', '🛍', '🛏', '🛐', '🍛', '🏛', '🐛'];
+        assert_eq!(choose(&candidates, "## ", " Bugs connus").unwrap().chosen, '🐛');
     }
 
     #[test]

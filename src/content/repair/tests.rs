@@ -182,3 +182,16 @@ fn repair_is_idempotent_on_the_real_guide() {
     assert_eq!(twice, once);
     assert!(report.is_clean());
 }
+
+#[test]
+fn a_byte_lost_in_the_middle_of_an_emoji_is_found() {
+    // 🐛 = F0 9F 90 9B and ⏱ = E2 8F B1: Windows-1252 leaves 0x90 and 0x8F undefined.
+    let text = "## 🐛 Bugs connus\n\n⏱ Délai : 30 s\n";
+    let damaged = through_table(text, &codepages::WINDOWS_1252, None);
+    assert_eq!(damaged, "## ðŸ› Bugs connus\n\nâ± DÃ©lai : 30 s\n");
+    let (repaired, report) = repair(&damaged);
+    assert_eq!(repaired, text);
+    let chosen: Vec<&str> = report.guesses.iter().map(|g| g.chosen.as_str()).collect();
+    // "Bugs" makes 🐛 certain (score 140 against 2); ⏱ against ❱ and ⍱ stays a guess.
+    assert_eq!(chosen, vec!["⏱"], "{:?}", report.guesses);
+}
