@@ -1,19 +1,19 @@
 //! The slow path of `repair`, for a text with suspicious runs.
 //!
 //! Steps: 1. rank the code pages for the file (the page that best explains most runs first, so
-//! `Ã©` is undone as Windows-1254 in a file where `ğŸ”§` proves Windows-1254); 2. decide whether
-//! mojibake in code is quoted on purpose (the file's prose is clean, with correctly encoded
-//! non-ASCII text: evidence the author's encoding works); 3. repair each run layer after layer
-//! until no code page explains it; 4. locate guesses and spots (line, column) in the output.
+//! `Ã©` is undone as Windows-1254 in a file where `ğŸ”§` proves Windows-1254); 2. repair each
+//! run layer after layer until no code page explains it; 3. put back the runs `quoting` finds
+//! deliberate; 4. assemble the output and locate guesses and spots (line, column) in it.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::classify::is_natural;
-use super::code::CodeMap;
+use std::ops::Range;
+
 use super::codepages::ALL;
 use super::lost_bytes::{choose, Choice};
 use super::mojibake::{candidate_pages, pieces, Piece, PieceKind};
+use super::quoting;
 use super::report::{Guess, RepairReport, Spot};
 use super::scan::{is_marker, runs, Run};
 
@@ -23,6 +23,7 @@ const MAX_LAYERS: usize = 4;
 /// What repairing one run gave.
 #[derive(Debug, Clone, Default)]
 struct Outcome {
+    original: String,
     text: String,
     /// Code page index per layer, outermost first.
     layers: Vec<usize>,
@@ -31,6 +32,12 @@ struct Outcome {
     guesses: Vec<(usize, Choice)>,
     /// The outcome depends on the run's neighbours (a lost byte was looked at): not cached.
     contextual: bool,
+}
+
+impl Outcome {
+    fn unchanged(original: &str) -> Self {
+        Outcome { original: original.to_string(), text: original.to_string(), ..Default::default() }
+    }
 }
 
 /// Something to report at a byte offset of the output.
@@ -51,34 +58,53 @@ pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
         })
         .collect();
     let ranking = rank_pages(&masks);
-    let proven = ranking.first().copied().filter(|&cp| masks.iter().any(|&m| m & (1 << cp) != 0));
-    let code = if masks.iter().any(|&m| m != 0) { CodeMap::new(text) } else { CodeMap::default() };
-    let quoting = is_quoting(text, &all, &suspicious, &masks, &code);
+    let proven = ranking.first().filter(|&&(_, votes)| votes > 0).map(|&(cp, _)| cp);
 
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut events: Vec<(usize, Event)> = Vec::new();
-    let mut depths: Vec<[usize; ALL.len()]> = Vec::new();
-    let mut repaired = 0;
     let mut cache: HashMap<&str, Outcome> = HashMap::new();
-    let mut last = 0;
-    for (run, &mask) in suspicious.iter().zip(&masks) {
-        let range = run.range.clone();
-        let original = &text[range.clone()];
-        out.push_str(&text[last..range.start]);
-        last = range.end;
-        let skip = (mask == 0 && proven.is_none()) || (quoting && code.contains(range.start));
-        let outcome = if skip {
-            Outcome { text: original.to_string(), ..Default::default() }
-        } else if let Some(hit) = cache.get(original) {
-            hit.clone()
-        } else {
-            let outcome = repair_run(text, range.clone(), &ranking, proven);
+    let mut outcomes: Vec<Outcome> = suspicious
+        .iter()
+        .zip(&masks)
+        .map(|(run, &mask)| {
+            let original = &text[run.range.clone()];
+            if mask == 0 && proven.is_none() {
+                return Outcome::unchanged(original);
+            }
+            if let Some(hit) = cache.get(original) {
+                return hit.clone();
+            }
+            let outcome = repair_run(text, run.range.clone(), &ranking, proven);
             if !outcome.contextual {
                 cache.insert(original, outcome.clone());
             }
             outcome
-        };
-        record(&outcome, out.len(), &mut events, &mut depths);
+        })
+        .collect();
+    let ranges: Vec<Range<usize>> = suspicious.iter().map(|r| r.range.clone()).collect();
+    let texts: Vec<&str> = outcomes.iter().map(|o| o.text.as_str()).collect();
+    let keep = quoting::deliberate(text, &all, &ranges, &texts);
+    for (outcome, keep) in outcomes.iter_mut().zip(keep) {
+        if keep {
+            *outcome = Outcome::unchanged(&outcome.original);
+        }
+    }
+    assemble(text, &ranges, &outcomes)
+}
+
+/// The output text and the report, from each run's outcome.
+fn assemble<'a>(
+    text: &'a str,
+    ranges: &[Range<usize>],
+    outcomes: &[Outcome],
+) -> (Cow<'a, str>, RepairReport) {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut events: Vec<(usize, Event)> = Vec::new();
+    let mut depths: Vec<[usize; ALL.len()]> = Vec::new();
+    let mut repaired = 0;
+    let mut last = 0;
+    for (range, outcome) in ranges.iter().zip(outcomes) {
+        out.push_str(&text[last..range.start]);
+        last = range.end;
+        record(outcome, out.len(), &mut events, &mut depths);
         repaired += outcome.repaired;
         out.push_str(&outcome.text);
     }
@@ -106,40 +132,27 @@ fn best_pages(chars: &[char]) -> u8 {
     best.1
 }
 
-/// Code page indices, the one among the best for most runs first; ties keep `ALL`'s order.
-fn rank_pages(masks: &[u8]) -> Vec<usize> {
-    let mut ranking: Vec<usize> = (0..ALL.len()).collect();
+/// (code page index, votes): the page among the best for most runs first; ties keep `ALL`'s order.
+fn rank_pages(masks: &[u8]) -> Vec<(usize, usize)> {
     let votes = |i: usize| masks.iter().filter(|&&m| m & (1 << i) != 0).count();
-    ranking.sort_by_key(|&i| std::cmp::Reverse(votes(i)));
+    let mut ranking: Vec<(usize, usize)> = (0..ALL.len()).map(|i| (i, votes(i))).collect();
+    ranking.sort_by_key(|&(_, v)| std::cmp::Reverse(v));
     ranking
-}
-
-/// Mojibake in code is deliberate when the prose has none and the file shows correctly encoded
-/// text (in prose or in code: `é` next to `Ã©` in a table of examples is evidence too).
-fn is_quoting(text: &str, all: &[Run], suspicious: &[&Run], masks: &[u8], code: &CodeMap) -> bool {
-    let prose_damaged = suspicious.iter().zip(masks).any(|(r, &m)| m != 0 && !code.contains(r.range.start));
-    if prose_damaged {
-        return false;
-    }
-    let leftovers = ['Ã', 'Â', 'â', 'ð', 'ğ', 'Ð'];
-    all.iter().filter(|r| !r.suspicious).any(|r| {
-        let s = &text[r.range.clone()];
-        let leftover = s.chars().count() == 1 && s.chars().all(|c| leftovers.contains(&c));
-        !leftover && s.chars().any(|c| is_natural(c) || c >= '\u{1F300}')
-    })
 }
 
 /// Repairs one run, layer after layer.
 fn repair_run(
     text: &str,
     range: std::ops::Range<usize>,
-    ranking: &[usize],
+    ranking: &[(usize, usize)],
     proven: Option<usize>,
 ) -> Outcome {
     let mut current: Vec<char> = text[range.clone()].chars().collect();
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome::unchanged(&text[range.clone()]);
+    let in_lower_word = text[..range.start].chars().next_back().is_some_and(char::is_lowercase)
+        || text[range.end..].chars().next().is_some_and(char::is_lowercase);
     for _ in 0..MAX_LAYERS {
-        let Some((cp, found)) = best_layer(&current, ranking, proven) else { break };
+        let Some((cp, found)) = best_layer(&current, ranking, proven, in_lower_word) else { break };
         outcome.contextual |= found.iter().any(|p| matches!(p.kind, PieceKind::Lost(_)));
         let (line_before, line_after) = line_context(text, &range);
         let (next, applied, guesses) = apply(&current, &found, line_before, line_after);
@@ -176,17 +189,32 @@ fn line_context<'a>(text: &'a str, range: &std::ops::Range<usize>) -> (&'a str, 
     (before, after)
 }
 
-/// The code page that repairs most of `chars`, ties going to the file's ranking.
-fn best_layer(chars: &[char], ranking: &[usize], proven: Option<usize>) -> Option<(usize, Vec<Piece>)> {
+/// The code page that repairs most of `chars`; ties go to the file's ranking, then, inside a
+/// lower-case word, to the page giving more lower-case letters (`hÃŽte` is `hôte` in
+/// ISO-8859-15, not `hÎte` in Windows-1252), then to `ALL`'s order (Windows-1252 first).
+fn best_layer(
+    chars: &[char],
+    ranking: &[(usize, usize)],
+    proven: Option<usize>,
+    in_lower_word: bool,
+) -> Option<(usize, Vec<Piece>)> {
     let mask = candidate_pages(chars);
-    let mut best: Option<(usize, usize, Vec<Piece>)> = None;
-    for &cp in ranking.iter().filter(|&&i| mask & (1 << i) != 0) {
+    // (score, votes, lower-case letters), code page, pieces.
+    type Candidate = ((usize, usize, usize), usize, Vec<Piece>);
+    let mut best: Option<Candidate> = None;
+    for &(cp, votes) in ranking.iter().filter(|&&(i, _)| mask & (1 << i) != 0) {
         let (found, score) = pieces(chars, ALL[cp], proven == Some(cp));
-        if score > 0 && best.as_ref().is_none_or(|b| score > b.0) {
-            best = Some((score, cp, found));
+        let lower = if in_lower_word { lower_case(&found) } else { 0 };
+        let key = (score, votes, lower);
+        if score > 0 && best.as_ref().is_none_or(|b| key > b.0) {
+            best = Some((key, cp, found));
         }
     }
     best.map(|(_, cp, found)| (cp, found))
+}
+
+fn lower_case(found: &[Piece]) -> usize {
+    found.iter().filter(|p| matches!(p.kind, PieceKind::Exact(c) if c.is_lowercase())).count()
 }
 
 /// Replaces the pieces; returns the new characters, how many were repaired, and the guesses.

@@ -4,8 +4,8 @@
 //! `repair` (text → text: undo UTF-8 read through a single-byte code page, layer after layer,
 //! restoring lost bytes). `repair` steps: 1. `scan` looks for a lead/continuation pair or a
 //! lost-byte mark, and without one returns the text borrowed (the fast path); 2. `engine` ranks
-//! the code pages for the file, leaves mojibake quoted in code alone when the prose is clean, and
-//! repairs each run (`mojibake`, `lost_bytes`, `classify`); 3. `report` says what was done.
+//! the code pages for the file and repairs each run (`mojibake`, `lost_bytes`, `classify`),
+//! except mojibake quoted on purpose (`quoting`, `code`); 3. `report` says what was done.
 
 mod classify;
 mod code;
@@ -14,6 +14,7 @@ mod decode;
 mod engine;
 mod lost_bytes;
 mod mojibake;
+mod quoting;
 mod report;
 mod scan;
 

@@ -109,7 +109,7 @@ fn latin1(text: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn damaged_french_comes_back_exact(text in french(), recipe in 0usize..10) {

@@ -195,3 +195,18 @@ fn a_byte_lost_in_the_middle_of_an_emoji_is_found() {
     // "Bugs" makes 🐛 certain (score 140 against 2); ⏱ against ❱ and ⍱ stays a guess.
     assert_eq!(chosen, vec!["⏱"], "{:?}", report.guesses);
 }
+
+#[test]
+fn mojibake_shown_next_to_its_clean_form_stays() {
+    let guide = "# Encodage\n\nSi le titre affiche RÃ©solution au lieu de Résolution, relisez-le.\n\n\
+                 | Attendu | Affiché |\n|---|---|\n| é | Ã© |\n| ’ | â€™ |\n";
+    let (repaired, report) = repair(guide);
+    assert_eq!(repaired, guide);
+    assert!(report.is_clean(), "{report:?}");
+}
+
+#[test]
+fn a_damaged_word_next_to_clean_words_is_repaired() {
+    let line = "Résolution : l’application dÃ©passe la mémoire.\n";
+    assert_repairs(line, "Résolution : l’application dépasse la mémoire.\n");
+}
