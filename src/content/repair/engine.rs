@@ -7,8 +7,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-
 use std::ops::Range;
+use std::rc::Rc;
 
 use super::codepages::ALL;
 use super::lost_bytes::{choose, Choice};
@@ -23,7 +23,8 @@ const MAX_LAYERS: usize = 4;
 /// What repairing one run gave.
 #[derive(Debug, Clone, Default)]
 struct Outcome {
-    original: String,
+    /// The run stays as it is (`text` is then empty).
+    keep: bool,
     text: String,
     /// Code page index per layer, outermost first.
     layers: Vec<usize>,
@@ -35,8 +36,17 @@ struct Outcome {
 }
 
 impl Outcome {
-    fn unchanged(original: &str) -> Self {
-        Outcome { original: original.to_string(), text: original.to_string(), ..Default::default() }
+    fn unchanged() -> Self {
+        Outcome { keep: true, ..Default::default() }
+    }
+
+    /// The run's text after repair.
+    fn text<'a>(&'a self, text: &'a str, range: &Range<usize>) -> &'a str {
+        if self.keep {
+            &text[range.clone()]
+        } else {
+            &self.text
+        }
     }
 }
 
@@ -60,31 +70,37 @@ pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
     let ranking = rank_pages(&masks);
     let proven = ranking.first().filter(|&&(_, votes)| votes > 0).map(|&(cp, _)| cp);
 
-    let mut cache: HashMap<&str, Outcome> = HashMap::new();
-    let mut outcomes: Vec<Outcome> = suspicious
+    // Outcomes are shared: damaged text repeats the same runs (`Ã©`) over and over.
+    let mut cache: HashMap<(&str, bool), Rc<Outcome>> = HashMap::new();
+    let unchanged = Rc::new(Outcome::unchanged());
+    let mut outcomes: Vec<Rc<Outcome>> = suspicious
         .iter()
         .zip(&masks)
         .map(|(run, &mask)| {
             let original = &text[run.range.clone()];
             if mask == 0 && proven.is_none() {
-                return Outcome::unchanged(original);
+                return Rc::clone(&unchanged);
             }
-            if let Some(hit) = cache.get(original) {
-                return hit.clone();
+            let lower = in_lower_word(text, &run.range);
+            if let Some(hit) = cache.get(&(original, lower)) {
+                return Rc::clone(hit);
             }
-            let outcome = repair_run(text, run.range.clone(), &ranking, proven);
+            let outcome = Rc::new(repair_run(text, run.range.clone(), &ranking, proven, lower));
             if !outcome.contextual {
-                cache.insert(original, outcome.clone());
+                cache.insert((original, lower), Rc::clone(&outcome));
             }
             outcome
         })
         .collect();
     let ranges: Vec<Range<usize>> = suspicious.iter().map(|r| r.range.clone()).collect();
-    let texts: Vec<&str> = outcomes.iter().map(|o| o.text.as_str()).collect();
+    if outcomes.iter().all(|o| o.keep) {
+        return assemble(text, &ranges, &outcomes);
+    }
+    let texts: Vec<&str> = outcomes.iter().zip(&ranges).map(|(o, r)| o.text(text, r)).collect();
     let keep = quoting::deliberate(text, &all, &ranges, &texts);
     for (outcome, keep) in outcomes.iter_mut().zip(keep) {
         if keep {
-            *outcome = Outcome::unchanged(&outcome.original);
+            *outcome = Rc::clone(&unchanged);
         }
     }
     assemble(text, &ranges, &outcomes)
@@ -94,7 +110,7 @@ pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
 fn assemble<'a>(
     text: &'a str,
     ranges: &[Range<usize>],
-    outcomes: &[Outcome],
+    outcomes: &[Rc<Outcome>],
 ) -> (Cow<'a, str>, RepairReport) {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut events: Vec<(usize, Event)> = Vec::new();
@@ -104,9 +120,10 @@ fn assemble<'a>(
     for (range, outcome) in ranges.iter().zip(outcomes) {
         out.push_str(&text[last..range.start]);
         last = range.end;
-        record(outcome, out.len(), &mut events, &mut depths);
+        let piece = outcome.text(text, range);
+        record(outcome, piece, out.len(), &mut events, &mut depths);
         repaired += outcome.repaired;
-        out.push_str(&outcome.text);
+        out.push_str(piece);
     }
     out.push_str(&text[last..]);
     let report = build_report(&out, repaired, depths, events);
@@ -140,17 +157,22 @@ fn rank_pages(masks: &[u8]) -> Vec<(usize, usize)> {
     ranking
 }
 
+/// Whether the run touches a lower-case letter (it sits inside a lower-case word).
+fn in_lower_word(text: &str, range: &Range<usize>) -> bool {
+    text[..range.start].chars().next_back().is_some_and(char::is_lowercase)
+        || text[range.end..].chars().next().is_some_and(char::is_lowercase)
+}
+
 /// Repairs one run, layer after layer.
 fn repair_run(
     text: &str,
-    range: std::ops::Range<usize>,
+    range: Range<usize>,
     ranking: &[(usize, usize)],
     proven: Option<usize>,
+    in_lower_word: bool,
 ) -> Outcome {
     let mut current: Vec<char> = text[range.clone()].chars().collect();
-    let mut outcome = Outcome::unchanged(&text[range.clone()]);
-    let in_lower_word = text[..range.start].chars().next_back().is_some_and(char::is_lowercase)
-        || text[range.end..].chars().next().is_some_and(char::is_lowercase);
+    let mut outcome = Outcome::default();
     for _ in 0..MAX_LAYERS {
         let Some((cp, found)) = best_layer(&current, ranking, proven, in_lower_word) else { break };
         outcome.contextual |= found.iter().any(|p| matches!(p.kind, PieceKind::Lost(_)));
@@ -172,7 +194,7 @@ fn repair_run(
 }
 
 /// The rest of the line on each side of `range`, at most `CONTEXT` bytes each (lines can be long).
-fn line_context<'a>(text: &'a str, range: &std::ops::Range<usize>) -> (&'a str, &'a str) {
+fn line_context<'a>(text: &'a str, range: &Range<usize>) -> (&'a str, &'a str) {
     const CONTEXT: usize = 160;
     let mut start = range.start.saturating_sub(CONTEXT);
     while !text.is_char_boundary(start) {
@@ -269,13 +291,14 @@ fn remap(index: usize, found: &[Piece]) -> usize {
 /// Adds a run's guesses, spots and layers; `at` is the run's byte offset in the output.
 fn record(
     outcome: &Outcome,
+    piece: &str,
     at: usize,
     events: &mut Vec<(usize, Event)>,
     depths: &mut Vec<[usize; ALL.len()]>,
 ) {
     let mut guesses = outcome.guesses.iter().peekable();
     let mut offset = at;
-    for (index, c) in outcome.text.chars().enumerate() {
+    for (index, c) in piece.chars().enumerate() {
         if let Some((_, choice)) = guesses.next_if(|(i, _)| *i == index) {
             events.push((offset, Event::Guess(choice.clone())));
         } else if is_marker(c) {

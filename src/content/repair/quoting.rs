@@ -19,11 +19,20 @@ use super::scan::Run;
 pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[&str]) -> Vec<bool> {
     let changed: Vec<bool> = ranges.iter().zip(repaired).map(|(r, &new)| text[r.clone()] != *new).collect();
     let mut keep = vec![false; ranges.len()];
+    // Where correctly encoded text starts: a line without any cannot show a clean form.
+    let clean: Vec<usize> = all.iter().filter(|r| !r.suspicious).map(|r| r.range.start).collect();
+    let has_clean = |line: &Range<usize>| {
+        let k = clean.partition_point(|&start| start < line.start);
+        clean.get(k).is_some_and(|&start| start < line.end)
+    };
     let mut i = 0;
     while i < ranges.len() {
         let line = line_around(text, ranges[i].start);
         let j = i + ranges[i..].iter().take_while(|r| r.start < line.end).count();
-        if changed[i..j].iter().any(|&c| c) && shows_clean_form(text, &line, &ranges[i..j], &repaired[i..j]) {
+        let example = changed[i..j].iter().any(|&c| c)
+            && has_clean(&line)
+            && shows_clean_form(text, &line, &ranges[i..j], &repaired[i..j]);
+        if example {
             keep[i..j].iter_mut().for_each(|k| *k = true);
         }
         i = j;
@@ -32,9 +41,11 @@ pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[
     if left.is_empty() {
         return keep;
     }
+    if !has_evidence(text, all) {
+        return keep;
+    }
     let code = CodeMap::new(text);
-    let prose_damaged = left.iter().any(|&k| !code.contains(ranges[k].start));
-    if !prose_damaged && has_evidence(text, all) {
+    if left.iter().all(|&k| code.contains(ranges[k].start)) {
         left.iter().for_each(|&k| keep[k] = true);
     }
     keep
