@@ -175,9 +175,10 @@ fn repair_run(
     let mut outcome = Outcome::default();
     for _ in 0..MAX_LAYERS {
         let Some((cp, found)) = best_layer(&current, ranking, proven, in_lower_word) else { break };
-        outcome.contextual |= found.iter().any(|p| matches!(p.kind, PieceKind::Lost(_)));
-        let (line_before, line_after) = line_context(text, &range);
-        let (next, applied, guesses) = apply(&current, &found, line_before, line_after);
+        let lost = found.iter().any(|p| matches!(p.kind, PieceKind::Lost(_)));
+        outcome.contextual |= lost;
+        let (before, after) = if lost { line_context(text, &range, cp) } else { Default::default() };
+        let (next, applied, guesses) = apply(&current, &found, &before, &after);
         if applied == 0 {
             break;
         }
@@ -193,8 +194,9 @@ fn repair_run(
     outcome
 }
 
-/// The rest of the line on each side of `range`, at most `CONTEXT` bytes each (lines can be long).
-fn line_context<'a>(text: &'a str, range: &Range<usize>) -> (&'a str, &'a str) {
+/// The rest of the line on each side of `range` (at most `CONTEXT` bytes each: lines can be
+/// long), its mojibake through `cp` undone, so that `SÃ©curitÃ©` reads as a context word.
+fn line_context(text: &str, range: &Range<usize>, cp: usize) -> (String, String) {
     const CONTEXT: usize = 160;
     let mut start = range.start.saturating_sub(CONTEXT);
     while !text.is_char_boundary(start) {
@@ -208,7 +210,25 @@ fn line_context<'a>(text: &'a str, range: &Range<usize>) -> (&'a str, &'a str) {
     let after = &text[range.end..end];
     let before = before.rfind('\n').map_or(before, |i| &before[i + 1..]);
     let after = after.find('\n').map_or(after, |i| &after[..i]);
-    (before, after)
+    (undo_exact(before, cp), undo_exact(after, cp))
+}
+
+/// `text` with the complete sequences of one layer through `cp` undone (lost bytes left).
+fn undo_exact(text: &str, cp: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let (found, _) = pieces(&chars, ALL[cp], false);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    for piece in &found {
+        out.extend(&chars[i..piece.start]);
+        match piece.kind {
+            PieceKind::Exact(c) => out.push(c),
+            PieceKind::Lost(_) => out.extend(&chars[piece.start..piece.end]),
+        }
+        i = piece.end;
+    }
+    out.extend(&chars[i..]);
+    out
 }
 
 /// The code page that repairs most of `chars`; ties go to the file's ranking, then, inside a

@@ -180,7 +180,7 @@ const CONTEXT: &[(char, &[&str])] = &[
             "licence",
         ],
     ),
-    ('📍', &["localisation", "location", "adresse", "position", "emplacement", "où", "where"]),
+    ('📍', &["localisation", "location", "adresse", "position", "emplacement"]),
     ('📞', &["contact", "contacts", "support", "téléphone", "phone", "appel", "aide", "help"]),
     (
         '📎',
@@ -190,7 +190,7 @@ const CONTEXT: &[(char, &[&str])] = &[
     ('🌍', &["international", "monde", "world", "langues", "languages", "i18n", "traduction", "translation"]),
     ('🙏', &["merci", "remerciements", "thanks", "acknowledgements"]),
     ('🤝', &["contribuer", "contribution", "contributing", "contributions", "partenaires", "collaboration"]),
-    ('👍', &["bonnes", "pratiques", "avantages", "pros", "ok", "validé"]),
+    ('👍', &["bonnes", "pratiques", "avantages", "pros", "validé"]),
     ('🐛', &["bug", "bugs", "bogue", "bogues", "débogage", "debug", "debugging", "erreurs", "problèmes"]),
     ('🐳', &["docker", "conteneur", "conteneurs", "container", "containers", "compose"]),
     ('🐧', &["linux", "ubuntu", "debian"]),

@@ -210,3 +210,12 @@ fn a_damaged_word_next_to_clean_words_is_repaired() {
     let line = "Résolution : l’application dÃ©passe la mémoire.\n";
     assert_repairs(line, "Résolution : l’application dépasse la mémoire.\n");
 }
+
+#[test]
+fn context_words_are_read_repaired() {
+    // 🔐 = F0 9F 94 90: Windows-1252 drops 0x90; "SÃ©curitÃ©" must read as "Sécurité".
+    let (repaired, report) = repair("## ðŸ” SÃ©curitÃ©\n");
+    assert_eq!(repaired, "## 🔐 Sécurité\n");
+    let chosen: Vec<&str> = report.guesses.iter().map(|g| g.chosen.as_str()).collect();
+    assert_eq!(chosen, vec!["🔐"], "{:?}", report.guesses);
+}
