@@ -20,6 +20,9 @@ use super::scan::{is_marker, runs, Run};
 /// Mojibake of mojibake of mojibake of mojibake is as deep as anyone has seen.
 const MAX_LAYERS: usize = 4;
 
+/// Characters of the run itself read on each side of a lost byte.
+const NEAR: usize = 40;
+
 /// What repairing one run gave.
 #[derive(Debug, Clone, Default)]
 struct Outcome {
@@ -276,8 +279,11 @@ fn apply(
         let chosen = match &piece.kind {
             PieceKind::Exact(c) => Some(*c),
             PieceKind::Lost(candidates) => {
-                let left: String = before.chars().chain(next.iter().copied()).collect();
-                let right: String = chars[piece.end..].iter().copied().chain(after.chars()).collect();
+                // Bounded: a run can be long (a line of emoji without a space).
+                let near = &next[next.len().saturating_sub(NEAR)..];
+                let left: String = before.chars().chain(near.iter().copied()).collect();
+                let far = (piece.end + NEAR).min(chars.len());
+                let right: String = chars[piece.end..far].iter().copied().chain(after.chars()).collect();
                 choose(candidates, &left, &right).map(|choice| {
                     let c = choice.chosen;
                     if !choice.alternatives.is_empty() {

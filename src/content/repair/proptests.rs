@@ -152,6 +152,15 @@ proptest! {
     }
 
     #[test]
+    fn repair_keeps_every_line_and_all_ascii(text in any::<String>(), damaged in french()) {
+        for input in [text, through(&damaged, encoding_rs::WINDOWS_1252)] {
+            let repaired = repair(&input).0.into_owned();
+            let ascii = |s: &str| s.chars().filter(char::is_ascii).collect::<String>();
+            prop_assert_eq!(ascii(&repaired), ascii(&input));
+        }
+    }
+
+    #[test]
     fn repair_is_idempotent_on_any_text(text in any::<String>(), damaged in french()) {
         for input in [text, through_table(&damaged, &WINDOWS_1254, None)] {
             let once = repair(&input).0.into_owned();
