@@ -76,7 +76,9 @@ fn filter_stdin(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
 /// The files to repair: the paths given (folders walked), or the content folder.
 fn collect(args: &FixArgs, reporter: &Reporter) -> Result<Vec<PathBuf>> {
     let roots = if args.paths.is_empty() {
-        vec![args.root.join(Config::load(&args.root)?.content_dir)]
+        let content = Config::load(&args.root)?.content_dir;
+        // `content/guide.md` rather than `./content/guide.md` in messages.
+        vec![if args.root == Path::new(".") { content } else { args.root.join(content) }]
     } else {
         args.paths.clone()
     };

@@ -51,7 +51,7 @@ fn fix_dry_run_shows_lines_before_and_after_and_changes_nothing() {
     let out = carnet(&["fix"], site.path(), b"");
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("guide.md"), "{stdout}");
+    assert!(stdout.starts_with("content/guide.md: 3 sequences repaired"), "{stdout}");
     assert!(stdout.contains("  3 - La mÃ©moire dÃ©passe la limite."), "{stdout}");
     assert!(stdout.contains("    + La mémoire dépasse la limite."), "{stdout}");
     assert!(!stdout.contains("propre.md"), "{stdout}");
@@ -106,4 +106,14 @@ fn fix_walks_only_markdown_and_names_missing_paths() {
     let out = carnet(&["fix", "absent.md"], site.path(), b"");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("absent.md"));
+}
+
+#[test]
+fn fix_keeps_a_utf8_bom_and_crlf() {
+    let site = tempfile::tempdir().expect("temp dir");
+    let path = site.path().join("guide.md");
+    fs::write(&path, [b"\xEF\xBB\xBF".as_slice(), DAMAGED.as_bytes()].concat()).expect("file written");
+    let out = carnet(&["fix", "--write", "guide.md"], site.path(), b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(fs::read(&path).expect("read"), [b"\xEF\xBB\xBF".as_slice(), REPAIRED.as_bytes()].concat());
 }
