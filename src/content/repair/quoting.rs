@@ -69,7 +69,12 @@ fn shows_clean_form(text: &str, line: &Range<usize>, ranges: &[Range<usize>], re
     }
     after.push_str(&text[last..line.end]);
     let before = words(&text[line.clone()]);
-    words(&after).iter().any(|(word, &n)| before.get(word).is_some_and(|&m| n > m))
+    // `à` is too common a word: a line can hold it clean and damaged without quoting anything.
+    let telling = |word: &&str| !matches!(*word, "à" | "À");
+    words(&after)
+        .iter()
+        .filter(|(w, _)| telling(w))
+        .any(|(word, &n)| before.get(word).is_some_and(|&m| n > m))
 }
 
 /// Words (between spaces and ASCII punctuation) holding non-ASCII characters, counted.

@@ -209,6 +209,7 @@ fn mojibake_shown_next_to_its_clean_form_stays() {
 fn a_damaged_word_next_to_clean_words_is_repaired() {
     let line = "Résolution : l’application dÃ©passe la mémoire.\n";
     assert_repairs(line, "Résolution : l’application dépasse la mémoire.\n");
+    assert_repairs("Voilà à quoi sert Ã\u{A0} la fin\n", "Voilà à quoi sert à la fin\n");
 }
 
 #[test]
