@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::FixArgs;
 use crate::config::Config;
-use crate::content::repair::{decode, repair, RepairReport};
-use crate::content::{frontmatter, walk, NO_REPAIR_MARKER};
+use crate::content::repair::RepairReport;
+use crate::content::{decode_and_repair, walk, SourceText};
 use crate::error::{Error, Result};
 use crate::report::Reporter;
 
@@ -100,13 +100,7 @@ fn collect(args: &FixArgs, reporter: &Reporter) -> Result<Vec<PathBuf>> {
 
 /// Decodes and repairs a file's bytes as the build does, and encodes the result as UTF-8.
 fn fix_bytes(original: &[u8]) -> Fixed {
-    let decoded = decode(original);
-    let (after, report) = if repair_disabled(&decoded.text) {
-        (decoded.text.clone(), RepairReport::default())
-    } else {
-        let (repaired, report) = repair(&decoded.text);
-        (repaired.into_owned(), report)
-    };
+    let SourceText { decoded, text: after, report } = decode_and_repair(original);
     let keep_bom = decoded.had_bom && decoded.encoding.is_none();
     let mut bytes = Vec::with_capacity(after.len() + 3);
     if keep_bom {
@@ -114,19 +108,6 @@ fn fix_bytes(original: &[u8]) -> Fixed {
     }
     bytes.extend_from_slice(after.as_bytes());
     Fixed { before: decoded.text, after, bytes, encoding: decoded.encoding, report }
-}
-
-/// `repair = false` in the front matter, or the no-repair comment (as `content::read_guide`).
-fn repair_disabled(text: &str) -> bool {
-    if text.contains(NO_REPAIR_MARKER) {
-        return true;
-    }
-    match frontmatter::split(text).front {
-        Some((format, front)) if front.contains("repair") => {
-            frontmatter::parse(format, front).is_ok_and(|(fm, _)| fm.repair == Some(false))
-        }
-        _ => false,
-    }
 }
 
 /// The guesses and unrepairable spots of a file: the first `SHOWN` in full (all with `-v`).

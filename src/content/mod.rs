@@ -79,13 +79,8 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         Ok(bytes) => bytes,
         Err(err) => return (None, vec![Diagnostic::error(Location::file(&found.path), err.to_string())]),
     };
-    let decoded = repair::decode(&bytes);
-    let (text, report) = if repair_disabled(&decoded.text) {
-        (decoded.text, RepairReport::default())
-    } else {
-        let (repaired, report) = repair::repair(&decoded.text);
-        (repaired.into_owned(), report)
-    };
+    let SourceText { decoded, text, report } = decode_and_repair(&bytes);
+    diagnostics.extend(report.diagnostics(&found.path, &text));
     let split = frontmatter::split(&text);
     let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
@@ -117,6 +112,28 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         repair: report,
     };
     (Some(guide), diagnostics)
+}
+
+/// A source file's text, as decoded from its bytes and as repaired.
+#[derive(Debug)]
+pub struct SourceText {
+    pub decoded: repair::Decoded,
+    /// The repaired text (the decoded text when the guide switches repair off).
+    pub text: String,
+    pub report: RepairReport,
+}
+
+/// Bytes → text → repaired text, unless the guide switches repair off. Every path that reads a
+/// guide (build, check, fix) goes through here.
+pub fn decode_and_repair(bytes: &[u8]) -> SourceText {
+    let decoded = repair::decode(bytes);
+    if repair_disabled(&decoded.text) {
+        let text = decoded.text.clone();
+        return SourceText { decoded, text, report: RepairReport::default() };
+    }
+    let (repaired, report) = repair::repair(&decoded.text);
+    let text = repaired.into_owned();
+    SourceText { decoded, text, report }
 }
 
 /// `repair = false` in the front matter, or the no-repair comment on a line of its own outside

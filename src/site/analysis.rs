@@ -10,7 +10,7 @@ use super::tree::{GuideInfo, SiteTree};
 use super::BuildOptions;
 use crate::config::Config;
 use crate::content::{self, Content, Guide};
-use crate::error::{Diagnostic, Error, Location, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
 use crate::theme::Theme;
 
@@ -58,7 +58,7 @@ pub fn analyze(options: &BuildOptions) -> Result<Analysis> {
     diagnostics.append(&mut content.diagnostics);
     content.guides.retain(|g| !g.front.draft);
     watch.lap("load");
-    let repairs = repair_reports(&content.guides, &mut diagnostics);
+    let repairs = repair_reports(&content.guides);
 
     let infos: Vec<GuideInfo> = content
         .guides
@@ -106,34 +106,15 @@ impl Stopwatch {
     }
 }
 
-/// One line per repaired guide; guesses and unrepairable spots become warnings.
-fn repair_reports(guides: &[Guide], diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+/// One line per guide whose bytes or text were repaired (its guesses are already warnings).
+fn repair_reports(guides: &[Guide]) -> Vec<String> {
     let mut lines = Vec::new();
     for guide in guides {
         if let Some(encoding) = guide.encoding {
             lines.push(format!("decoded {} from {encoding}", guide.path.display()));
         }
-        let report = &guide.repair;
-        if report.is_clean() {
-            continue;
-        }
-        let layers = if report.layers.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", report.layers.join(" + "))
-        };
-        lines.push(format!("repaired {}: {} sequence(s){layers}", guide.path.display(), report.repaired));
-        for guess in &report.guesses {
-            let message = format!(
-                "lost byte restored by guess: `{}` (other candidates: {})",
-                guess.chosen,
-                guess.alternatives.join(" ")
-            );
-            diagnostics.push(Diagnostic::warning(Location::at(&guide.path, guess.line, guess.col), message));
-        }
-        for spot in &report.unrepairable {
-            let message = format!("damaged text left as it is: `{}`", spot.text);
-            diagnostics.push(Diagnostic::warning(Location::at(&guide.path, spot.line, spot.col), message));
+        if !guide.repair.is_clean() {
+            lines.push(format!("repaired {}: {}", guide.path.display(), guide.repair));
         }
     }
     lines
