@@ -9,6 +9,7 @@
 //!
 //! `fix` drives `content::repair` over source files; `cli` and `run` are the command line.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -1,0 +1,3 @@
+//! `carnet check`: everything the build validates, without writing output.
+
+pub mod external;
