@@ -69,3 +69,16 @@ fn duplicate_urls_are_reported_by_check_too() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("would both be published at /mon-guide/"), "{}", run.stdout);
 }
+
+#[test]
+fn external_check_skips_placeholders_examples_and_local_addresses() {
+    let site = Site::new();
+    site.file(
+        "content/a.md",
+        "# A\n\n[setup](https://fmos-mfmc.onrender.com/setup/?token=VOTRE_TOKEN) \
+         [ex](https://example.com/x) [local](http://127.0.0.1:8000/) [m](mailto:a@b.fr)\n",
+    );
+    let run = site.carnet(&["check", "--external"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("checking 0 external link(s), 3 skipped"), "{}", run.stderr);
+}
