@@ -100,7 +100,7 @@ pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
         }
     }
     in_parallel(&files, |file| std::fs::remove_file(file))?;
-    dirs.sort_by(|a, b| b.0.cmp(&a.0));
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
     for level in dirs.chunk_by(|a, b| a.0 == b.0) {
         in_parallel(level, |(_, dir)| std::fs::remove_dir(dir))?;
     }
