@@ -120,13 +120,41 @@ fn repair_reports(guides: &[Guide]) -> Vec<String> {
     lines
 }
 
+/// An absolute path with `.` and `..` resolved and, for the part that exists, symbolic links
+/// followed: `public/../..` and a link to `/` are seen for what they are.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    // Follow links on the longest existing prefix, keep the rest as written.
+    let mut existing = lexical.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return lexical,
+        }
+    }
+    let mut real = existing.canonicalize().unwrap_or(existing);
+    real.extend(rest.iter().rev());
+    real
+}
+
 /// Refuses output folders whose replacement would destroy sources or more.
 fn check_output_dir(root: &Path, content_dir: &Path, output: &Path) -> Result<()> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, content, out) = (absolute(root), absolute(content_dir), absolute(output));
-    let normalize = |p: &Path| p.components().collect::<PathBuf>();
-    let (root, content, out) = (normalize(&root), normalize(&content), normalize(&out));
-    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let (root, content, out) = (resolved(root), resolved(content_dir), resolved(output));
+    let home = std::env::var_os("HOME").map(|h| resolved(Path::new(&h)));
     let refused = if out.parent().is_none() {
         Some("it is the file system root")
     } else if home.as_deref() == Some(out.as_path()) {

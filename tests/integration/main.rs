@@ -5,5 +5,6 @@ mod build;
 mod check;
 mod crawl;
 mod fixture;
+mod hardening;
 mod links;
 mod pages;
