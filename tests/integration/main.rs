@@ -7,3 +7,4 @@ mod crawl;
 mod fixture;
 mod links;
 mod pages;
+mod search;
