@@ -4,8 +4,8 @@
 //!
 //! Steps: 1. cut the text into chunks of letters, digits and connectors (`. : _ - / @ +`);
 //! apostrophes split elisions (`l'optimisation` → `l`, `optimisation`); 2. a chunk with inner
-//! connectors is a code token, kept whole (`core.wsgi:application`, `--max-requests`) and also cut
-//! into its parts; 3. fold case and accents (`slug::fold`); 4. drop stop words and one-letter
+//! connectors is a code token, kept whole (`core.wsgi:application`, `--max-requests`; not when
+//! mostly digits: dates, versions) and also cut into its parts; 3. fold case and accents (`slug::fold`); 4. drop stop words and one-letter
 //! words; 5. stem plain words with Snowball French (on the accented lower-case form, then fold).
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -15,11 +15,11 @@ use crate::slug::fold;
 /// Longest code token kept whole; longer ones (URLs, hashes) are indexed by their parts only.
 pub const MAX_TOKEN_CHARS: usize = 60;
 
-/// One word of the text, before stemming.
+/// One word of the text, before stemming; `word` (lower case, accents folded: the key of the
+/// index) is only borrowed for the call, so that the indexer allocates no string per word.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word<'a> {
-    /// Lower case, accents folded: the key of the index.
-    pub word: String,
+pub struct Word<'a, 'w> {
+    pub word: &'w str,
     /// The word as written (original case), to stem and to tell accented forms apart.
     pub surface: &'a str,
     /// A code token (digits, `_`, connectors): matched as written, never stemmed.
@@ -51,7 +51,7 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    word.len() <= 8 && STOP_WORDS.binary_search(&word).is_ok()
 }
 
 fn is_connector(c: char) -> bool {
@@ -63,14 +63,15 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Cuts `text` into words, in order; each code token comes before its parts.
-pub fn words<'a>(text: &'a str, mut out: impl FnMut(Word<'a>)) {
+pub fn words<'a>(text: &'a str, mut out: impl FnMut(Word<'a, '_>)) {
     let mut start = None;
+    let mut buffer = String::new();
     for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
         let inside = is_word_char(c) || is_connector(c);
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                chunk(&text[s..i], &mut out);
+                chunk(&text[s..i], &mut buffer, &mut out);
                 start = None;
             }
             _ => {}
@@ -79,7 +80,7 @@ pub fn words<'a>(text: &'a str, mut out: impl FnMut(Word<'a>)) {
 }
 
 /// One run of word characters and connectors: trims it, then emits it whole and/or its parts.
-fn chunk<'a>(raw: &'a str, out: &mut impl FnMut(Word<'a>)) {
+fn chunk<'a>(raw: &'a str, buffer: &mut String, out: &mut impl FnMut(Word<'a, '_>)) {
     // Leading dashes and underscores carry meaning (`--workers`, `__init__`); trailing
     // punctuation does not (`fin.`, `render.yaml:`).
     let token = raw.trim_end_matches(is_connector);
@@ -90,24 +91,60 @@ fn chunk<'a>(raw: &'a str, out: &mut impl FnMut(Word<'a>)) {
     let has_connector = token.chars().any(is_connector);
     let code = has_connector || token.chars().any(|c| !c.is_alphabetic());
     if !has_connector {
-        emit(token, code, false, out);
+        emit(token, code, false, buffer, out);
         return;
     }
-    if token.chars().count() <= MAX_TOKEN_CHARS {
-        emit(token, true, false, out);
+    // Whole tokens that are mostly digits (dates, times, versions, addresses) only make noise.
+    let (chars, digits) = token.chars().fold((0, 0), |(n, d), c| (n + 1, d + usize::from(c.is_numeric())));
+    if chars <= MAX_TOKEN_CHARS && digits * 2 <= chars {
+        emit(token, true, false, buffer, out);
     }
     for part in token.split(is_connector).filter(|p| !p.is_empty()) {
         let code = part.chars().any(|c| !c.is_alphabetic());
-        emit(part, code, true, out);
+        emit(part, code, true, buffer, out);
     }
 }
 
-fn emit<'a>(surface: &'a str, code: bool, part: bool, out: &mut impl FnMut(Word<'a>)) {
-    let word = fold(surface);
-    if word.chars().count() < 2 || (!code && is_stop_word(&word)) {
+fn emit<'a>(
+    surface: &'a str,
+    code: bool,
+    part: bool,
+    buffer: &mut String,
+    out: &mut impl FnMut(Word<'a, '_>),
+) {
+    fold_into(surface, buffer);
+    if buffer.chars().count() < 2 || (!code && is_stop_word(buffer)) {
         return;
     }
-    out(Word { word, surface, code, part });
+    out(Word { word: buffer, surface, code, part });
+}
+
+/// `slug::fold` into a reused buffer, without Unicode decomposition for ASCII and the accented
+/// letters of French (the common case: a build folds every word of every guide).
+fn fold_into(surface: &str, buffer: &mut String) {
+    buffer.clear();
+    for c in surface.chars() {
+        let folded = match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' => c.to_ascii_lowercase(),
+            'à' | 'á' | 'â' | 'ä' | 'À' | 'Á' | 'Â' | 'Ä' => 'a',
+            'ç' | 'Ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+            'ÿ' => 'y',
+            'œ' | 'Œ' => {
+                buffer.push_str("oe");
+                continue;
+            }
+            _ => {
+                buffer.clear();
+                buffer.push_str(&fold(surface));
+                return;
+            }
+        };
+        buffer.push(folded);
+    }
 }
 
 /// Stems words with Snowball French; one per thread (not `Sync`-free to share cheaply).
@@ -134,8 +171,8 @@ pub fn analyze(text: &str) -> Vec<Term> {
     let stemmer = FrenchStemmer::default();
     let mut terms = Vec::new();
     words(text, |w| {
-        let stem = stemmer.stem(&w.word, w.surface, w.code);
-        terms.push(Term { word: w.word, stem, part: w.part });
+        let stem = stemmer.stem(w.word, w.surface, w.code);
+        terms.push(Term { word: w.word.to_string(), stem, part: w.part });
     });
     terms
 }
@@ -182,6 +219,16 @@ mod tests {
         }
         assert!(checked > 40, "the table should hold many examples, found {checked}");
         assert!(failures.is_empty(), "normalisation table mismatches:\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn the_fast_fold_is_slug_fold() {
+        let mut buffer = String::new();
+        for word in ["Élève", "ŒUVRE", "çà", "naïve", "Ÿ", "ñandú", "straße", "Ørsted", "x2", "ÀÉÎÕÜ"]
+        {
+            fold_into(word, &mut buffer);
+            assert_eq!(buffer, fold(word), "{word}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! term once (from its first accented form when it has one); 4. prune and encode postings.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
@@ -73,38 +74,79 @@ pub struct Index<'a> {
     pub record_count: usize,
 }
 
-/// What a page contributes: `(word, page-local packed posting without variant, accented form)`.
-struct PageTerms<'a> {
-    records: Vec<Record<'a>>,
-    terms: Vec<(String, u32, Option<String>, bool)>,
+/// One term of a page: `packed` is the posting without its variant; `surface` the accented form.
+struct PageTerm {
+    /// Index in `PageTerms::words`.
+    word: u32,
+    packed: u32,
+    surface: Option<String>,
+    code: bool,
 }
 
-pub fn build<'a>(pages: &[PageInput<'a>]) -> Index<'a> {
-    let analysed: Vec<PageTerms<'a>> = pages.par_iter().map(analyse_page).collect();
-    let mut map: HashMap<String, TermEntry> = HashMap::new();
-    let mut records = Vec::with_capacity(pages.len());
-    let mut record_count = 0;
-    for (page, page_terms) in analysed.into_iter().enumerate() {
-        record_count += page_terms.records.len();
-        records.push(page_terms.records);
-        for (word, packed, surface, code) in page_terms.terms {
-            let entry = map.entry(word).or_default();
-            entry.code = code;
-            let variant = match surface {
-                None => 0,
-                Some(s) => match entry.surfaces.iter().position(|known| *known == s) {
-                    Some(i) => i as u32 + 1,
-                    None if entry.surfaces.len() < 3 => {
-                        entry.surfaces.push(s);
-                        entry.surfaces.len() as u32
-                    }
-                    None => 0,
-                },
-            };
-            entry.postings.push(Posting { page: page as u32, packed: packed | variant << 2 });
+/// What a page contributes, its terms grouped by merge bucket (`starts[b]..starts[b + 1]`).
+struct PageTerms<'a> {
+    records: Vec<Record<'a>>,
+    /// The page's distinct words (one allocation per word and page, not per section).
+    words: Vec<String>,
+    terms: Vec<PageTerm>,
+    starts: Vec<u32>,
+}
+
+/// Terms are merged in this many independent groups, in parallel.
+const BUCKETS: usize = 64;
+/// Pages analysed at once: bounds the memory held by terms not merged yet.
+const CHUNK: usize = 512;
+
+fn bucket(word: &str) -> usize {
+    let mut hasher = Fnv::default();
+    hasher.write(word.as_bytes());
+    (hasher.finish() % BUCKETS as u64) as usize
+}
+
+/// FNV-1a: much cheaper than SipHash for short words (no untrusted keys here), and the same on
+/// every run, so the index does not change between builds.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
         }
     }
-    let mut terms: Vec<(String, TermEntry)> = map.into_iter().collect();
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FnvMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+pub fn build<'a>(pages: &[PageInput<'a>]) -> Index<'a> {
+    let mut buckets: Vec<FnvMap<TermEntry>> = (0..BUCKETS).map(|_| FnvMap::default()).collect();
+    let mut records = Vec::with_capacity(pages.len());
+    let mut record_count = 0;
+    for (chunk_no, chunk) in pages.chunks(CHUNK).enumerate() {
+        let analysed: Vec<PageTerms<'a>> = chunk.par_iter().map(analyse_page).collect();
+        let first_page = chunk_no * CHUNK;
+        buckets.par_iter_mut().enumerate().for_each(|(b, map)| {
+            for (offset, page_terms) in analysed.iter().enumerate() {
+                let range = page_terms.starts[b] as usize..page_terms.starts[b + 1] as usize;
+                for term in &page_terms.terms[range] {
+                    merge(map, &page_terms.words[term.word as usize], term, (first_page + offset) as u32);
+                }
+            }
+        });
+        for page_terms in analysed {
+            record_count += page_terms.records.len();
+            records.push(page_terms.records);
+        }
+    }
+    let mut terms: Vec<(String, TermEntry)> = buckets.into_iter().flatten().collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     terms.par_iter_mut().for_each_init(FrenchStemmer::default, |stemmer, (word, entry)| {
         let surface = entry.surfaces.first().map_or(word.as_str(), String::as_str);
@@ -115,15 +157,36 @@ pub fn build<'a>(pages: &[PageInput<'a>]) -> Index<'a> {
     Index { terms, records, record_count }
 }
 
+fn merge(map: &mut FnvMap<TermEntry>, word: &str, term: &PageTerm, page: u32) {
+    let entry = match map.get_mut(word) {
+        Some(entry) => entry,
+        None => map.entry(word.to_string()).or_default(),
+    };
+    entry.code = term.code;
+    let variant = match &term.surface {
+        None => 0,
+        Some(s) => match entry.surfaces.iter().position(|known| known == s) {
+            Some(i) => i as u32 + 1,
+            None if entry.surfaces.len() < 3 => {
+                entry.surfaces.push(s.clone());
+                entry.surfaces.len() as u32
+            }
+            None => 0,
+        },
+    };
+    entry.postings.push(Posting { page, packed: term.packed | variant << 2 });
+}
+
 /// Keeps the `MAX_POSTINGS` most telling postings, in page order.
 fn prune(postings: &mut Vec<Posting>) {
     if postings.len() <= MAX_POSTINGS {
         return;
     }
-    // Stable: among equals, the earlier pages stay.
-    postings.sort_by_key(|p| std::cmp::Reverse((p.field(), p.several())));
+    // Linear selection (this runs on every frequent word); among equals, the earlier pages stay.
+    let key = |p: &Posting| (std::cmp::Reverse((p.field(), p.several())), p.page, p.packed >> 5);
+    postings.select_nth_unstable_by_key(MAX_POSTINGS - 1, key);
     postings.truncate(MAX_POSTINGS);
-    postings.sort_by_key(|p| (p.page, p.packed >> 5));
+    postings.sort_unstable_by_key(|p| (p.page, p.packed >> 5));
 }
 
 /// Cuts a page into records: the introduction, then one per H2/H3 (H1 text joins the
@@ -154,12 +217,29 @@ struct Count<'a> {
 
 fn analyse_page<'a>(page: &PageInput<'a>) -> PageTerms<'a> {
     let records = records(page);
-    let mut terms = Vec::new();
+    let mut ids: FnvMap<u32> = FnvMap::default();
+    // Per word id, its count in the current record; `touched` lists the ids counted there.
+    let mut counts: Vec<Count<'a>> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    let mut terms: Vec<(usize, PageTerm)> = Vec::new();
+    let mut buckets: Vec<usize> = Vec::new();
     for (sec, record) in records.iter().enumerate() {
-        let mut counts: HashMap<String, Count<'a>> = HashMap::new();
         let mut add = |text: &'a str, field: Field| {
             analyze::words(text, |w| {
-                let count = counts.entry(w.word).or_default();
+                let id = match ids.get(w.word) {
+                    Some(&id) => id,
+                    None => {
+                        let id = counts.len() as u32;
+                        ids.insert(w.word.to_string(), id);
+                        counts.push(Count::default());
+                        buckets.push(bucket(w.word));
+                        id
+                    }
+                };
+                let count = &mut counts[id as usize];
+                if count.tf == 0 {
+                    touched.push(id);
+                }
                 count.field = count.field.max(field as u32);
                 count.tf += 1;
                 count.code = w.code;
@@ -177,16 +257,38 @@ fn analyse_page<'a>(page: &PageInput<'a>) -> PageTerms<'a> {
         for piece in &record.text {
             add(piece, Field::Body);
         }
-        let mut counted: Vec<(String, Count<'a>)> = counts.into_iter().collect();
-        counted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (word, count) in counted {
+        for id in touched.drain(..) {
+            let count = std::mem::take(&mut counts[id as usize]);
             let several = u32::from(count.tf >= 2);
             let packed = (sec as u32) << 5 | several << 4 | count.field;
-            let lower = count.surface.map(str::to_lowercase).filter(|s| *s != word);
-            terms.push((word, packed, lower, count.code));
+            let surface = count.surface.filter(|s| !s.is_ascii()).map(str::to_lowercase);
+            terms.push((buckets[id as usize], PageTerm { word: id, packed, surface, code: count.code }));
         }
     }
-    PageTerms { records, terms }
+    let mut words = vec![String::new(); counts.len()];
+    for (word, id) in ids {
+        words[id as usize] = word;
+    }
+    for (_, term) in &mut terms {
+        if term.surface.as_deref() == Some(words[term.word as usize].as_str()) {
+            term.surface = None;
+        }
+    }
+    // Counting sort by bucket, stable: a word's postings stay in record order.
+    let mut starts = vec![0u32; BUCKETS + 1];
+    for (b, _) in &terms {
+        starts[b + 1] += 1;
+    }
+    for b in 0..BUCKETS {
+        starts[b + 1] += starts[b];
+    }
+    let mut slots: Vec<Option<PageTerm>> = (0..terms.len()).map(|_| None).collect();
+    let mut next = starts.clone();
+    for (b, term) in terms {
+        slots[next[b] as usize] = Some(term);
+        next[b] += 1;
+    }
+    PageTerms { records, words, terms: slots.into_iter().flatten().collect(), starts }
 }
 
 /// Postings as text: pairs (page delta, packed) in a base-64 varint (5 bits per character,

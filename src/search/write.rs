@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::index::{encode_postings, Index, Record};
+use std::ops::Range;
+
+use super::index::{encode_postings, Index, Record, TermEntry};
 use super::{IndexStats, PageInput, Sink};
 use crate::error::Result;
 
@@ -19,10 +21,12 @@ use crate::error::Result;
 pub const SEARCH_DIR: &str = "assets/search/";
 /// A vocabulary group larger than this (bytes) is split by the first two letters.
 const SHARD_BYTES: usize = 24_000;
+/// Longest shard key, in characters.
+const MAX_KEY_CHARS: usize = 8;
 /// Postings longer than this (characters) get their own file.
 const INLINE_POSTINGS: usize = 600;
 /// Text kept per record for snippets, in characters.
-const SNIPPET_CHARS: usize = 360;
+const SNIPPET_CHARS: usize = 240;
 
 pub(super) fn write(
     index: &Index<'_>,
@@ -94,32 +98,34 @@ pub(super) fn write(
     })
 }
 
-/// Groups the sorted terms by first letter, splitting a group too large by its first two letters.
-fn shard_keys(
-    terms: &[(String, super::index::TermEntry)],
+/// Groups the sorted terms by first letter, splitting a group too large by one more letter, and so
+/// on: the engine loads the shard of the longest key that starts its word.
+fn shard_keys(terms: &[(String, TermEntry)], entries: &[String]) -> Vec<(String, Range<usize>)> {
+    let mut shards = Vec::new();
+    split(terms, entries, 0..terms.len(), 1, &mut shards);
+    shards
+}
+
+fn split(
+    terms: &[(String, TermEntry)],
     entries: &[String],
-) -> Vec<(String, std::ops::Range<usize>)> {
-    let prefix = |word: &str, n: usize| word.chars().take(n).collect::<String>();
-    let mut groups: Vec<(String, std::ops::Range<usize>)> = Vec::new();
-    let mut start = 0;
-    while start < terms.len() {
-        let key = prefix(&terms[start].0, 1);
-        let end = start + terms[start..].iter().take_while(|(w, _)| prefix(w, 1) == key).count();
+    range: Range<usize>,
+    depth: usize,
+    shards: &mut Vec<(String, Range<usize>)>,
+) {
+    let prefix = |word: &str| word.chars().take(depth).collect::<String>();
+    let mut start = range.start;
+    while start < range.end {
+        let key = prefix(&terms[start].0);
+        let end = start + terms[start..range.end].iter().take_while(|(w, _)| prefix(w) == key).count();
         let size: usize = entries[start..end].iter().map(String::len).sum();
-        if size <= SHARD_BYTES {
-            groups.push((key, start..end));
+        if size <= SHARD_BYTES || depth >= MAX_KEY_CHARS || key.chars().count() < depth {
+            shards.push((key, start..end));
         } else {
-            let mut from = start;
-            while from < end {
-                let key2 = prefix(&terms[from].0, 2);
-                let to = from + terms[from..end].iter().take_while(|(w, _)| prefix(w, 2) == key2).count();
-                groups.push((key2, from..to));
-                from = to;
-            }
+            split(terms, entries, start..end, depth + 1, shards);
         }
         start = end;
     }
-    groups
 }
 
 fn page_json(page: &PageInput<'_>, records: &[Record<'_>]) -> String {

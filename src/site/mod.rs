@@ -153,8 +153,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     if errors.is_empty() {
         write_assets(&staging, &theme, &renderer, &tree, &guides.titles)?;
         write_sitemap(&staging, &site, &tree)?;
-        write_search_index(&staging, &theme, &tree, &guides)?;
         copy_files(&staging, &content.files, &options.root.join("static"))?;
+        watch.lap("assets");
+        write_search_index(&staging, &theme, &tree, &guides)?;
+        watch.lap("search");
     }
     if options.strict && !diagnostics.is_empty() {
         errors.push(Diagnostic::error(
@@ -166,7 +168,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         diagnostics.append(&mut errors);
         return Err(Error::Build(diagnostics));
     }
-    watch.lap("assets");
     staging.commit()?;
     watch.lap("swap");
     Ok(BuildSummary {

@@ -35,7 +35,8 @@ export function words(text, out) {
     const at = m.index + lead - token.length;
     if (!token) continue;
     if (!CONNECTOR.test(token)) { emit(token, NON_ALPHA.test(token), false, at, out); continue; }
-    if ([...token].length <= 60) emit(token, true, false, at, out);
+    const chars = [...token], digits = chars.filter((c) => /\p{N}/u.test(c)).length;
+    if (chars.length <= 60 && digits * 2 <= chars.length) emit(token, true, false, at, out);
     const re = /[^.:_\-\/@+]+/g;
     for (const p of token.matchAll(re)) emit(p[0], NON_ALPHA.test(p[0]), true, at + p.index, out);
   }
@@ -305,10 +306,13 @@ export function createEngine(load) {
 
   async function vocabulary(word) {
     const manifest = await get("manifest");
+    if (!manifest.keys) manifest.keys = new Map(manifest.k.map((key, i) => [key, i]));
     const chars = [...word];
-    let k = manifest.k.indexOf(chars.slice(0, 2).join(""));
-    if (k < 0) k = manifest.k.indexOf(chars[0]);
-    return k < 0 ? {} : get("v/" + k);
+    for (let n = Math.min(chars.length, 8); n > 0; n--) {
+      const k = manifest.keys.get(chars.slice(0, n).join(""));
+      if (k !== undefined) return get("v/" + k);
+    }
+    return {};
   }
 
   /** Vocabulary words a query term matches, with a quality from 1 (the word itself) down. */
@@ -403,17 +407,19 @@ export function createEngine(load) {
     await score(resolved, records);
     const best = records.reduce((m, r) => Math.max(m, r.covered), 0);
     const kept = records.filter((r) => r.covered === best && best > 0).sort((a, b) => b.total - a.total || a.page - b.page || a.record - b.record);
-    const pages = [];
+    // A page scores its best section, plus a little for each other section that matches.
+    let pages = [];
     const byPage = new Map();
     for (const r of kept) {
       let p = byPage.get(r.page);
       if (!p) {
-        if (pages.length >= limit) continue;
-        byPage.set(r.page, (p = { page: r.page, score: r.total, records: [] }));
+        byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [] }));
         pages.push(p);
-      }
-      if (p.records.length < 3 && r.total >= p.score * 0.4) p.records.push(r);
+      } else p.others += r.total;
+      if (p.records.length < 3 && r.total >= p.best * 0.4) p.records.push(r);
     }
+    for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
+    pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
     const marks = matchSet(resolved);
     const results = await Promise.all(pages.map(async (p) => {
       const data = await get("p/" + p.page);

@@ -76,6 +76,7 @@
           "</button>" : "") + "</p>";
     }
     box.innerHTML = html;
+    box.setAttribute("data-query", q);
     shown = Array.prototype.slice.call(box.querySelectorAll("a"));
     active = -1;
     if (shown.length) select(0);
