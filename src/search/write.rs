@@ -159,7 +159,17 @@ fn snippet_text(pieces: &[&str]) -> String {
 pub fn classic_engine(source: &str) -> String {
     let mut names = Vec::new();
     let mut body = String::with_capacity(source.len());
+    let mut in_comment = false;
     for line in source.lines() {
+        // Smaller for the browser: no indentation, no comment lines (the code is unchanged).
+        let line = line.trim_start();
+        if in_comment || line.starts_with("/*") {
+            in_comment = !line.ends_with("*/");
+            continue;
+        }
+        if line.starts_with("//") || line.is_empty() {
+            continue;
+        }
         let line = match line.strip_prefix("export ") {
             Some(rest) => {
                 let name = rest
@@ -193,12 +203,14 @@ mod tests {
 
     #[test]
     fn classic_engine_drops_exports_and_publishes_them() {
-        let script =
-            classic_engine("export function analyze(t) {}\nexport const VERSION = 1;\nfunction inner() {}\n");
+        let source = "/* Header\n   comment. */\nexport function analyze(t) {\n  // note\n  return t;\n}\nexport const VERSION = 1;\nfunction inner() {}\n";
+        let script = classic_engine(source);
         assert!(
-            script.contains("\nfunction analyze(t) {}\nconst VERSION = 1;\nfunction inner() {}\n"),
+            script
+                .contains("\nfunction analyze(t) {\nreturn t;\n}\nconst VERSION = 1;\nfunction inner() {}\n"),
             "{script}"
         );
+        assert!(!script.contains("Header") && !script.contains("note"), "{script}");
         assert!(script.contains("window.CarnetSearch = { analyze: analyze, VERSION: VERSION };"), "{script}");
     }
 
