@@ -65,10 +65,25 @@ fn typing_accentless_misspelt_and_code_queries_shows_the_right_section_first() {
         href == "deploiement/?q=redeploy#envoyer-le-code" && text.contains("redéploie"),
         "prefix redeploy → {href} {text}"
     );
+    page.screenshot(&crate::screenshot_dir().join("search-results-1280.png"));
     let marks: Vec<String> =
         page.eval(&format!("[...document.querySelectorAll('{RESULTS} mark')].map(m => m.textContent)"));
     assert!(!marks.is_empty(), "matched words are marked in the results");
     assert_eq!(page.errors(), Vec::<String>::new());
+}
+
+#[test]
+fn results_fit_a_phone_screen() {
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    page.viewport(360, 740, true);
+    page.open(&site().url(""));
+    search(&page, "gunicorn workers");
+    let (left, right): (f64, f64) = page.eval(&format!(
+        "(() => {{ const r = document.querySelector('{RESULTS}').getBoundingClientRect(); return [r.left, r.right]; }})()"
+    ));
+    assert!(left >= 0.0 && right <= 360.0, "results from {left} to {right} px on a 360 px screen");
+    page.screenshot(&crate::screenshot_dir().join("search-results-360.png"));
 }
 
 #[test]
