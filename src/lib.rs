@@ -18,6 +18,7 @@ pub mod error;
 pub mod fix;
 pub mod markdown;
 pub mod report;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod theme;

@@ -30,6 +30,8 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/_backlinks.html", include_str!("../themes/default/templates/_backlinks.html")),
     ("static/assets/carnet.css", include_str!("../themes/default/static/assets/carnet.css")),
     ("static/assets/carnet.js", include_str!("../themes/default/static/assets/carnet.js")),
+    ("static/assets/search.js", include_str!("../themes/default/static/assets/search.js")),
+    ("static/assets/search-engine.mjs", include_str!("../themes/default/static/assets/search-engine.mjs")),
 ];
 
 /// Everything a page template sees.
@@ -59,6 +61,8 @@ pub struct AssetPaths {
     pub script: String,
     /// Script defining `window.CARNET_NAV`, the sidebar tree, shared by every page.
     pub nav_script: String,
+    /// The search box's script; it loads the engine and the index (`assets/search/`) on demand.
+    pub search_script: String,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

@@ -25,6 +25,7 @@ use crate::content;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
 use crate::report::Reporter;
+use crate::search;
 use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
 use analysis::Analysis;
 use output::Staging;
@@ -62,6 +63,9 @@ pub struct BuildSummary {
 const STYLESHEET: &str = "assets/carnet.css";
 const SCRIPT: &str = "assets/carnet.js";
 const NAV_SCRIPT: &str = "assets/nav.js";
+const SEARCH_SCRIPT: &str = "assets/search.js";
+/// The query engine (an ES module); the build also writes it as a classic script for pages.
+const SEARCH_ENGINE: &str = "assets/search-engine.mjs";
 
 /// `carnet build`: builds, prints the diagnostics and a one-line summary.
 pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
@@ -126,6 +130,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             stylesheet: STYLESHEET.into(),
             script: SCRIPT.into(),
             nav_script: NAV_SCRIPT.into(),
+            search_script: SEARCH_SCRIPT.into(),
         },
     };
     let views = PageViews::new(PageInputs {
@@ -149,6 +154,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         write_assets(&staging, &theme, &renderer, &tree, &guides.titles)?;
         write_sitemap(&staging, &site, &tree)?;
         copy_files(&staging, &content.files, &options.root.join("static"))?;
+        watch.lap("assets");
+        write_search_index(&staging, &theme, &tree, &guides)?;
+        watch.lap("search");
     }
     if options.strict && !diagnostics.is_empty() {
         errors.push(Diagnostic::error(
@@ -160,7 +168,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         diagnostics.append(&mut errors);
         return Err(Error::Build(diagnostics));
     }
-    watch.lap("assets");
     staging.commit()?;
     watch.lap("swap");
     Ok(BuildSummary {
@@ -282,6 +289,29 @@ fn write_assets(
         }
     }
     staging.write(NAV_SCRIPT, nav::nav_script(tree, titles))
+}
+
+/// The search index of every guide, under `assets/search/`.
+fn write_search_index(
+    staging: &Staging,
+    theme: &Theme,
+    tree: &SiteTree,
+    guides: &render::RenderedGuides,
+) -> Result<search::IndexStats> {
+    let pages: Vec<search::PageInput> = (0..guides.titles.len())
+        .map(|i| search::PageInput {
+            title: &guides.titles[i],
+            url: &tree.guide_paths[i],
+            headings: &guides.headings[i],
+            sections: &guides.sections[i],
+        })
+        .collect();
+    let engine = theme
+        .static_files
+        .iter()
+        .find(|(rel, _)| rel == Path::new(SEARCH_ENGINE))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes));
+    search::write_index(&pages, engine.as_deref(), &|rel, bytes| staging.write(rel, bytes))
 }
 
 fn write_sitemap(staging: &Staging, site: &SiteView, tree: &SiteTree) -> Result<()> {

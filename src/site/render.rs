@@ -13,7 +13,7 @@ use super::pages::short_description;
 use super::tree::SiteTree;
 use crate::content::{Found, Guide};
 use crate::error::{Diagnostic, Location};
-use crate::markdown::{Heading, RenderedMarkdown, Renderer};
+use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
 
 /// The rendered parts of every guide, by guide index.
 #[derive(Debug, Default)]
@@ -23,6 +23,8 @@ pub struct RenderedGuides {
     pub descriptions: Vec<String>,
     pub html: Vec<String>,
     pub headings: Vec<Vec<Heading>>,
+    /// Plain text per section (code included), for the search index.
+    pub sections: Vec<Vec<Section>>,
     pub has_h1: Vec<bool>,
     /// Source paths relative to the content folder, with `/`.
     pub sources: Vec<String>,
@@ -99,6 +101,7 @@ pub fn render_guides(
         out.descriptions.push(short_description(&description));
         out.has_h1.push(r.title.is_some());
         out.headings.push(r.headings);
+        out.sections.push(r.sections);
         out.html.push(resolution.html);
         out.edges.extend(resolution.edges);
         out.diagnostics.extend(resolution.diagnostics);

@@ -8,3 +8,4 @@ mod fixture;
 mod hardening;
 mod links;
 mod pages;
+mod search;

@@ -1,0 +1,252 @@
+//! French analysis of text into search terms, mirrored line for line by `analyze` in
+//! `themes/default/static/assets/search-engine.mjs` (both are checked against
+//! `tests/search/normalisation.tsv`).
+//!
+//! Steps: 1. cut the text into chunks of letters, digits and connectors (`. : _ - / @ +`);
+//! apostrophes split elisions (`l'optimisation` → `l`, `optimisation`); 2. a chunk with inner
+//! connectors is a code token, kept whole (`core.wsgi:application`, `--max-requests`; not when
+//! mostly digits: dates, versions) and also cut into its parts; 3. fold case and accents (`slug::fold`); 4. drop stop words and one-letter
+//! words; 5. stem plain words with Snowball French (on the accented lower-case form, then fold).
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::slug::fold;
+
+/// Longest code token kept whole; longer ones (URLs, hashes) are indexed by their parts only.
+pub const MAX_TOKEN_CHARS: usize = 60;
+
+/// One word of the text, before stemming; `word` (lower case, accents folded: the key of the
+/// index) is only borrowed for the call, so that the indexer allocates no string per word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word<'a, 'w> {
+    pub word: &'w str,
+    /// The word as written (original case), to stem and to tell accented forms apart.
+    pub surface: &'a str,
+    /// A code token (digits, `_`, connectors): matched as written, never stemmed.
+    pub code: bool,
+    /// A part of a longer code token (`wsgi` in `core.wsgi:application`).
+    pub part: bool,
+}
+
+/// A word with its stem: what the shared normalisation table shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub word: String,
+    pub stem: String,
+    pub part: bool,
+}
+
+/// Snowball French stop words (folded), plus the elided particles.
+const STOP_WORDS: &[&str] = &[
+    "a", "ai", "aie", "aient", "aies", "ait", "as", "au", "aura", "aurai", "auraient", "aurais", "aurait",
+    "auras", "aurez", "auriez", "aurions", "aurons", "auront", "aux", "avaient", "avais", "avait", "avec",
+    "avez", "aviez", "avions", "avons", "ayant", "ayez", "ayons", "c", "ce", "ceci", "cela", "celle", "ces",
+    "cet", "cette", "d", "dans", "de", "des", "du", "elle", "elles", "en", "es", "est", "et", "etaient",
+    "etais", "etait", "etant", "ete", "etee", "etees", "etes", "etiez", "etions", "etre", "eu", "eue",
+    "eues", "eurent", "eus", "eusse", "eut", "eux", "fut", "il", "ils", "j", "je", "jusqu", "l", "la", "le",
+    "les", "leur", "leurs", "lorsqu", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon", "n", "ne",
+    "nos", "notre", "nous", "on", "ont", "ou", "par", "pas", "pour", "puisqu", "qu", "que", "quel", "quelle",
+    "qui", "quoiqu", "s", "sa", "sans", "se", "sera", "serai", "seraient", "serait", "ses", "soit", "son",
+    "sont", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y",
+];
+
+pub fn is_stop_word(word: &str) -> bool {
+    word.len() <= 8 && STOP_WORDS.binary_search(&word).is_ok()
+}
+
+fn is_connector(c: char) -> bool {
+    matches!(c, '.' | ':' | '_' | '-' | '/' | '@' | '+')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Cuts `text` into words, in order; each code token comes before its parts.
+pub fn words<'a>(text: &'a str, mut out: impl FnMut(Word<'a, '_>)) {
+    let mut start = None;
+    let mut buffer = String::new();
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        let inside = is_word_char(c) || is_connector(c);
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                chunk(&text[s..i], &mut buffer, &mut out);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One run of word characters and connectors: trims it, then emits it whole and/or its parts.
+fn chunk<'a>(raw: &'a str, buffer: &mut String, out: &mut impl FnMut(Word<'a, '_>)) {
+    // Leading dashes and underscores carry meaning (`--workers`, `__init__`); trailing
+    // punctuation does not (`fin.`, `render.yaml:`).
+    let token = raw.trim_end_matches(is_connector);
+    let token = token.trim_start_matches(|c| is_connector(c) && c != '-' && c != '_');
+    if token.is_empty() {
+        return;
+    }
+    let has_connector = token.chars().any(is_connector);
+    let code = has_connector || token.chars().any(|c| !c.is_alphabetic());
+    if !has_connector {
+        emit(token, code, false, buffer, out);
+        return;
+    }
+    // Whole tokens that are mostly digits (dates, times, versions, addresses) only make noise.
+    let (chars, digits) = token.chars().fold((0, 0), |(n, d), c| (n + 1, d + usize::from(c.is_numeric())));
+    if chars <= MAX_TOKEN_CHARS && digits * 2 <= chars {
+        emit(token, true, false, buffer, out);
+    }
+    for part in token.split(is_connector).filter(|p| !p.is_empty()) {
+        let code = part.chars().any(|c| !c.is_alphabetic());
+        emit(part, code, true, buffer, out);
+    }
+}
+
+fn emit<'a>(
+    surface: &'a str,
+    code: bool,
+    part: bool,
+    buffer: &mut String,
+    out: &mut impl FnMut(Word<'a, '_>),
+) {
+    fold_into(surface, buffer);
+    if buffer.chars().count() < 2 || (!code && is_stop_word(buffer)) {
+        return;
+    }
+    out(Word { word: buffer, surface, code, part });
+}
+
+/// `slug::fold` into a reused buffer, without Unicode decomposition for ASCII and the accented
+/// letters of French (the common case: a build folds every word of every guide).
+fn fold_into(surface: &str, buffer: &mut String) {
+    buffer.clear();
+    for c in surface.chars() {
+        let folded = match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' => c.to_ascii_lowercase(),
+            'à' | 'á' | 'â' | 'ä' | 'À' | 'Á' | 'Â' | 'Ä' => 'a',
+            'ç' | 'Ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+            'ÿ' => 'y',
+            'œ' | 'Œ' => {
+                buffer.push_str("oe");
+                continue;
+            }
+            _ => {
+                buffer.clear();
+                buffer.push_str(&fold(surface));
+                return;
+            }
+        };
+        buffer.push(folded);
+    }
+}
+
+/// Stems words with Snowball French; one per thread (not `Sync`-free to share cheaply).
+pub struct FrenchStemmer(Stemmer);
+
+impl Default for FrenchStemmer {
+    fn default() -> Self {
+        FrenchStemmer(Stemmer::create(Algorithm::French))
+    }
+}
+
+impl FrenchStemmer {
+    /// The folded stem of a word as written; code tokens are their own stem.
+    pub fn stem(&self, word: &str, surface: &str, code: bool) -> String {
+        if code {
+            return word.to_string();
+        }
+        fold(&self.0.stem(&surface.to_lowercase()))
+    }
+}
+
+/// The whole analysis of a text, stems included (what queries go through in the engine).
+pub fn analyze(text: &str) -> Vec<Term> {
+    let stemmer = FrenchStemmer::default();
+    let mut terms = Vec::new();
+    words(text, |w| {
+        let stem = stemmer.stem(w.word, w.surface, w.code);
+        terms.push(Term { word: w.word.to_string(), stem, part: w.part });
+    });
+    terms
+}
+
+/// The shared table's notation: `word` when the stem is the word, else `word>stem`; parts of a
+/// code token start with `+`.
+pub fn describe(terms: &[Term]) -> String {
+    let shown: Vec<String> = terms
+        .iter()
+        .map(|t| {
+            let plus = if t.part { "+" } else { "" };
+            if t.stem == t.word {
+                format!("{plus}{}", t.word)
+            } else {
+                format!("{plus}{}>{}", t.word, t.stem)
+            }
+        })
+        .collect();
+    shown.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]), "STOP_WORDS must stay sorted");
+    }
+
+    /// Every line of `tests/search/normalisation.tsv`: input, tab, expected terms.
+    #[test]
+    fn shared_normalisation_table() {
+        let table = include_str!("../../tests/search/normalisation.tsv");
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        for line in table.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let (input, expected) = line.split_once('\t').unwrap_or((line, ""));
+            let got = describe(&analyze(input));
+            if got != expected {
+                failures.push(format!("{input:?}: expected {expected:?}, got {got:?}"));
+            }
+            checked += 1;
+        }
+        assert!(checked > 40, "the table should hold many examples, found {checked}");
+        assert!(failures.is_empty(), "normalisation table mismatches:\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn the_fast_fold_is_slug_fold() {
+        let mut buffer = String::new();
+        for word in ["Élève", "ŒUVRE", "çà", "naïve", "Ÿ", "ñandú", "straße", "Ørsted", "x2", "ÀÉÎÕÜ"]
+        {
+            fold_into(word, &mut buffer);
+            assert_eq!(buffer, fold(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        let stem = |w: &str| analyze(w)[0].stem.clone();
+        assert_eq!(stem("optimiser"), stem("optimisé"));
+        assert_eq!(stem("optimisation"), stem("optimiser"));
+        assert_eq!(stem("mémoire"), stem("memoire"));
+        assert_eq!(stem("redémarrer"), stem("redemarrer"));
+    }
+
+    #[test]
+    fn code_tokens_stay_whole_and_give_their_parts() {
+        let words: Vec<String> =
+            analyze("`core.wsgi:application` et --max-requests").into_iter().map(|t| t.word).collect();
+        assert_eq!(
+            words,
+            ["core.wsgi:application", "core", "wsgi", "application", "--max-requests", "max", "requests"]
+        );
+    }
+}

@@ -1,0 +1,224 @@
+//! The index files, all JSONP: `CARNET_SEARCH_SHARD("name", data);`, loaded by `<script>` tags.
+//!
+//! - `manifest.js`: record count and the shard keys (first one or two letters of a term);
+//! - `v/N.js`: vocabulary shard N: `{term: [stem or "", df, postings or file number, [forms]]}`;
+//! - `t/N.js`: postings of a frequent term, too long to sit in its shard;
+//! - `p/N.js`: page N: title, URL and records `[heading, anchor, text]` for results and snippets;
+//! - `engine.js`: `search-engine.mjs` as a classic script exposing `window.CarnetSearch`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use std::ops::Range;
+
+use super::index::{encode_postings, Index, Record, TermEntry};
+use super::{IndexStats, PageInput, Sink};
+use crate::error::Result;
+
+/// Where the index lives, from the site root.
+pub const SEARCH_DIR: &str = "assets/search/";
+/// A vocabulary group larger than this (bytes) is split by the first two letters.
+const SHARD_BYTES: usize = 24_000;
+/// Longest shard key, in characters.
+const MAX_KEY_CHARS: usize = 8;
+/// Postings longer than this (characters) get their own file.
+const INLINE_POSTINGS: usize = 600;
+/// Text kept per record for snippets, in characters.
+const SNIPPET_CHARS: usize = 240;
+
+pub(super) fn write(
+    index: &Index<'_>,
+    pages: &[PageInput<'_>],
+    engine_source: Option<&str>,
+    sink: Sink<'_>,
+) -> Result<IndexStats> {
+    let bytes = AtomicUsize::new(0);
+    let files = AtomicUsize::new(0);
+    let put = |name: &str, data: String| -> Result<()> {
+        let body = format!("CARNET_SEARCH_SHARD({},{data});\n", json!(name));
+        bytes.fetch_add(body.len(), Ordering::Relaxed);
+        files.fetch_add(1, Ordering::Relaxed);
+        sink(&format!("{SEARCH_DIR}{name}.js"), body.into_bytes())
+    };
+
+    // Vocabulary entries, with long postings moved out to `t/N.js`.
+    let encoded: Vec<String> =
+        index.terms.par_iter().map(|(_, entry)| encode_postings(&entry.postings)).collect();
+    let mut external = Vec::new();
+    let entries: Vec<String> = index
+        .terms
+        .iter()
+        .zip(&encoded)
+        .map(|((word, entry), postings)| {
+            let stem = if entry.stem == *word { "" } else { entry.stem.as_str() };
+            let postings = if postings.len() > INLINE_POSTINGS {
+                external.push(postings);
+                json!(external.len() - 1)
+            } else {
+                json!(postings)
+            };
+            let value = if entry.surfaces.is_empty() {
+                json!([stem, entry.df, postings])
+            } else {
+                json!([stem, entry.df, postings, entry.surfaces])
+            };
+            format!("{}:{value}", json!(word))
+        })
+        .collect();
+    external
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(n, postings)| put(&format!("t/{n}"), json!(postings).to_string()))?;
+
+    let shards = shard_keys(&index.terms, &entries);
+    shards.par_iter().enumerate().try_for_each(|(n, (_, range))| {
+        put(&format!("v/{n}"), format!("{{{}}}", entries[range.clone()].join(",")))
+    })?;
+    index
+        .records
+        .par_iter()
+        .zip(pages)
+        .enumerate()
+        .try_for_each(|(n, (records, page))| put(&format!("p/{n}"), page_json(page, records)))?;
+    let keys: Vec<&str> = shards.iter().map(|(key, _)| key.as_str()).collect();
+    put("manifest", json!({"v": 1, "n": index.record_count, "k": keys}).to_string())?;
+    if let Some(source) = engine_source {
+        let script = classic_engine(source);
+        bytes.fetch_add(script.len(), Ordering::Relaxed);
+        files.fetch_add(1, Ordering::Relaxed);
+        sink(&format!("{SEARCH_DIR}engine.js"), script.into_bytes())?;
+    }
+    Ok(IndexStats {
+        records: index.record_count,
+        terms: index.terms.len(),
+        files: files.into_inner(),
+        bytes: bytes.into_inner(),
+    })
+}
+
+/// Groups the sorted terms by first letter, splitting a group too large by one more letter, and so
+/// on: the engine loads the shard of the longest key that starts its word.
+fn shard_keys(terms: &[(String, TermEntry)], entries: &[String]) -> Vec<(String, Range<usize>)> {
+    let mut shards = Vec::new();
+    split(terms, entries, 0..terms.len(), 1, &mut shards);
+    shards
+}
+
+fn split(
+    terms: &[(String, TermEntry)],
+    entries: &[String],
+    range: Range<usize>,
+    depth: usize,
+    shards: &mut Vec<(String, Range<usize>)>,
+) {
+    let prefix = |word: &str| word.chars().take(depth).collect::<String>();
+    let mut start = range.start;
+    while start < range.end {
+        let key = prefix(&terms[start].0);
+        let end = start + terms[start..range.end].iter().take_while(|(w, _)| prefix(w) == key).count();
+        let size: usize = entries[start..end].iter().map(String::len).sum();
+        if size <= SHARD_BYTES || depth >= MAX_KEY_CHARS || key.chars().count() < depth {
+            shards.push((key, start..end));
+        } else {
+            split(terms, entries, start..end, depth + 1, shards);
+        }
+        start = end;
+    }
+}
+
+fn page_json(page: &PageInput<'_>, records: &[Record<'_>]) -> String {
+    let records: Vec<serde_json::Value> =
+        records.iter().map(|r| json!([r.heading, r.anchor, snippet_text(&r.text)])).collect();
+    json!({"t": page.title, "u": page.url, "r": records}).to_string()
+}
+
+/// The start of the record's text, cut at a word boundary.
+fn snippet_text(pieces: &[&str]) -> String {
+    let mut text = String::new();
+    for piece in pieces {
+        if text.len() > SNIPPET_CHARS * 4 {
+            break;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(piece);
+    }
+    if text.chars().count() <= SNIPPET_CHARS {
+        return text;
+    }
+    let cut = text.char_indices().nth(SNIPPET_CHARS).map_or(text.len(), |(i, _)| i);
+    let cut = text[..cut].rfind(' ').filter(|&i| i > cut / 2).unwrap_or(cut);
+    format!("{}…", &text[..cut])
+}
+
+/// `search-engine.mjs` as a classic script: `export` keywords dropped, the whole wrapped in a
+/// function that publishes the exported names as `window.CarnetSearch`. One engine, two forms.
+pub fn classic_engine(source: &str) -> String {
+    let mut names = Vec::new();
+    let mut body = String::with_capacity(source.len());
+    let mut in_comment = false;
+    for line in source.lines() {
+        // Smaller for the browser: no indentation, no comment lines (the code is unchanged).
+        let line = line.trim_start();
+        if in_comment || line.starts_with("/*") {
+            in_comment = !line.ends_with("*/");
+            continue;
+        }
+        if line.starts_with("//") || line.is_empty() {
+            continue;
+        }
+        let line = match line.strip_prefix("export ") {
+            Some(rest) => {
+                let name = rest
+                    .trim_start_matches("async ")
+                    .split_once(' ')
+                    .map(|(_, after)| after)
+                    .unwrap_or("")
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                    .next()
+                    .unwrap_or("");
+                if !name.is_empty() {
+                    names.push(name.to_string());
+                }
+                rest
+            }
+            None => line,
+        };
+        body.push_str(line);
+        body.push('\n');
+    }
+    let exports: Vec<String> = names.iter().map(|n| format!("{n}: {n}")).collect();
+    format!(
+        "/* Generated by carnet from search-engine.mjs. */\n(function () {{\n{body}window.CarnetSearch = {{ {} }};\n}})();\n",
+        exports.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classic_engine_drops_exports_and_publishes_them() {
+        let source = "/* Header\n   comment. */\nexport function analyze(t) {\n  // note\n  return t;\n}\nexport const VERSION = 1;\nfunction inner() {}\n";
+        let script = classic_engine(source);
+        assert!(
+            script
+                .contains("\nfunction analyze(t) {\nreturn t;\n}\nconst VERSION = 1;\nfunction inner() {}\n"),
+            "{script}"
+        );
+        assert!(!script.contains("Header") && !script.contains("note"), "{script}");
+        assert!(script.contains("window.CarnetSearch = { analyze: analyze, VERSION: VERSION };"), "{script}");
+    }
+
+    #[test]
+    fn snippet_text_cuts_long_text_at_a_word() {
+        let long = "mot ".repeat(200);
+        let text = snippet_text(&[&long]);
+        assert!(text.ends_with("mot…") && text.chars().count() <= SNIPPET_CHARS + 1, "{text}");
+        assert_eq!(snippet_text(&["court", "texte"]), "court texte");
+    }
+}

@@ -1,0 +1,517 @@
+/* carnet search engine: French analysis + queries over the index of assets/search/.
+   A plain ES module (Node tests import it); `carnet build` also writes it as a classic script,
+   assets/search/engine.js, exposing the exported names as window.CarnetSearch.
+   The analysis mirrors src/search/analyze.rs; both are checked against
+   tests/search/normalisation.tsv. */
+
+/* ---- French analysis (same steps as analyze.rs) ---- */
+
+const LIGATURES = { "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i" };
+
+/** Lower case without accents: "Résolution Œuvre" → "resolution oeuvre" (slug::fold). */
+export function fold(text) {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
+    .replace(/[œæßøđłı]/g, (c) => LIGATURES[c]);
+}
+
+const STOP_WORDS = new Set(("a ai aie aient aies ait as au aura aurai auraient aurais aurait auras aurez auriez " +
+  "aurions aurons auront aux avaient avais avait avec avez aviez avions avons ayant ayez ayons c ce ceci cela " +
+  "celle ces cet cette d dans de des du elle elles en es est et etaient etais etait etant ete etee etees etes " +
+  "etiez etions etre eu eue eues eurent eus eusse eut eux fut il ils j je jusqu l la le les leur leurs lorsqu " +
+  "lui m ma mais me meme mes moi mon n ne nos notre nous on ont ou par pas pour puisqu qu que quel quelle qui " +
+  "quoiqu s sa sans se sera serai seraient serait ses soit son sont sur t ta te tes toi ton tu un une vos " +
+  "votre vous y").split(" "));
+
+const CHUNK = /[\p{Alphabetic}\p{N}.:_\-\/@+]+/gu;
+const CONNECTOR = /[.:_\-\/@+]/;
+const NON_ALPHA = /[^\p{Alphabetic}]/u;
+
+/** Calls out(word, surface, code, part, offset) for each word of text, like analyze::words. */
+export function words(text, out) {
+  for (const m of text.matchAll(CHUNK)) {
+    let token = m[0].replace(/[.:_\-\/@+]+$/, "");
+    const lead = token.length;
+    token = token.replace(/^[.:\/@+]+/, "");
+    const at = m.index + lead - token.length;
+    if (!token) continue;
+    if (!CONNECTOR.test(token)) { emit(token, NON_ALPHA.test(token), false, at, out); continue; }
+    const chars = [...token], digits = chars.filter((c) => /\p{N}/u.test(c)).length;
+    if (chars.length <= 60 && digits * 2 <= chars.length) emit(token, true, false, at, out);
+    const re = /[^.:_\-\/@+]+/g;
+    for (const p of token.matchAll(re)) emit(p[0], NON_ALPHA.test(p[0]), true, at + p.index, out);
+  }
+}
+
+function emit(surface, code, part, offset, out) {
+  const word = fold(surface);
+  if ([...word].length < 2 || (!code && STOP_WORDS.has(word))) return;
+  out(word, surface, code, part, offset);
+}
+
+/** Terms of a text: {word, stem, surface, code, part, offset}. */
+export function analyze(text) {
+  const terms = [];
+  words(text, (word, surface, code, part, offset) => {
+    terms.push({ word, stem: code ? word : fold(stem(surface.toLowerCase())), surface: surface.toLowerCase(),
+      code, part, offset, length: surface.length });
+  });
+  return terms;
+}
+
+/** The shared table's notation (analyze::describe). */
+export function describe(terms) {
+  return terms.map((t) => (t.part ? "+" : "") + (t.stem === t.word ? t.word : t.word + ">" + t.stem)).join(" ");
+}
+
+/* ---- Snowball French stemmer, written for carnet from the published algorithm
+   (snowballstem.org/algorithms/french); agrees with the Rust crate rust-stemmers. ---- */
+
+const VOWELS = "aeiouyâàëéêèïîôûù";
+const isV = (c) => c !== undefined && c !== "" && VOWELS.includes(c);
+
+const STANDARD = {
+  ance: 1, iqUe: 1, isme: 1, able: 1, iste: 1, eux: 1, ances: 1, iqUes: 1, ismes: 1, ables: 1, istes: 1,
+  atrice: 2, ateur: 2, ation: 2, atrices: 2, ateurs: 2, ations: 2, logie: 3, logies: 3,
+  usion: 4, ution: 4, usions: 4, utions: 4, ence: 5, ences: 5, ement: 6, ements: 6, "ité": 7, "ités": 7,
+  if: 8, ive: 8, ifs: 8, ives: 8, eaux: 9, aux: 10, euse: 11, euses: 11, issement: 12, issements: 12,
+  amment: 13, emment: 14, ment: 15, ments: 15,
+};
+const I_VERB = ("îmes ît îtes i ie ies ir ira irai iraIent irais irait iras irent irez iriez irions irons " +
+  "iront is issaIent issais issait issant issante issantes issants isse issent isses issez issiez issions " +
+  "issons it").split(" ");
+const VERB = {
+  ions: 1, "é": 2, "ée": 2, "ées": 2, "és": 2, "èrent": 2, er: 2, era: 2, erai: 2, eraIent: 2, erais: 2,
+  erait: 2, eras: 2, erez: 2, eriez: 2, erions: 2, erons: 2, eront: 2, ez: 2, iez: 2,
+  "âmes": 3, "ât": 3, "âtes": 3, a: 3, ai: 3, aIent: 3, ais: 3, ait: 3, ant: 3, ante: 3, antes: 3, ants: 3,
+  as: 3, asse: 3, assent: 3, asses: 3, assiez: 3, assions: 3,
+};
+const RESIDUAL = { ion: 1, ier: 2, "ière": 2, Ier: 2, "Ière": 2, e: 3, "ë": 4 };
+
+/** The longest of `list` ending `s` and starting at or after `limit`. */
+function suffix(s, list, limit) {
+  let best = "";
+  for (const x of list) {
+    if (x.length > best.length && s.endsWith(x) && s.length - x.length >= limit) best = x;
+  }
+  return best;
+}
+
+export function stem(word) {
+  const a = [...word];
+  // Prelude: u, i between vowels, y next to a vowel and u after q are consonants (upper case).
+  for (let c = 0; c < a.length;) {
+    let hit = -1;
+    for (let p = c; p < a.length && hit < 0; p++) {
+      if (isV(a[p]) && a[p + 1] === "u" && isV(a[p + 2])) a[hit = p + 1] = "U";
+      else if (isV(a[p]) && a[p + 1] === "i" && isV(a[p + 2])) a[hit = p + 1] = "I";
+      else if (isV(a[p]) && a[p + 1] === "y") a[hit = p + 1] = "Y";
+      else if (a[p] === "y" && isV(a[p + 1])) { a[p] = "Y"; hit = p + 1; }
+      else if (a[p] === "q" && a[p + 1] === "u") a[hit = p + 1] = "U";
+      if (hit >= 0) c = p; // goto leaves the cursor where the match started
+    }
+    if (hit < 0) break;
+  }
+  let s = a.join("");
+  const n = s.length;
+  // Regions RV (from pV), R1 (p1), R2 (p2).
+  let pV = n, p1 = n, p2 = n;
+  if (n >= 3 && isV(s[0]) && isV(s[1])) pV = 3;
+  else if (/^(par|col|tap)/.test(s)) pV = 3;
+  else { for (let i = 1; i < n; i++) if (isV(s[i])) { pV = i + 1; break; } }
+  const past = (from) => {
+    let i = from;
+    while (i < n && !isV(s[i])) i++;
+    while (i < n && isV(s[i])) i++;
+    return i < n ? i + 1 : n;
+  };
+  p1 = past(0);
+  p2 = p1 < n ? past(p1) : n;
+  const cut = (k) => { s = s.slice(0, s.length - k); };
+  const put = (k, t) => { s = s.slice(0, s.length - k) + t; };
+  const at = (x) => s.length - x.length; // start of a suffix x of s
+
+  function standard() {
+    const x = suffix(s, Object.keys(STANDARD), 0);
+    if (!x) return false;
+    const st = at(x);
+    switch (STANDARD[x]) {
+      case 1: if (st < p2) return false; cut(x.length); return true;
+      case 2:
+        if (st < p2) return false;
+        cut(x.length);
+        if (s.endsWith("ic")) { if (at("ic") >= p2) cut(2); else put(2, "iqU"); }
+        return true;
+      case 3: if (st < p2) return false; put(x.length, "log"); return true;
+      case 4: if (st < p2) return false; put(x.length, "u"); return true;
+      case 5: if (st < p2) return false; put(x.length, "ent"); return true;
+      case 6: {
+        if (st < pV) return false;
+        cut(x.length);
+        const y = suffix(s, ["iqU", "abl", "Ièr", "ièr", "eus", "iv"], 0);
+        const sy = at(y);
+        if (y === "iv") {
+          if (sy >= p2) { cut(2); if (s.endsWith("at") && at("at") >= p2) cut(2); }
+        } else if (y === "eus") {
+          if (sy >= p2) cut(3); else if (sy >= p1) put(3, "eux");
+        } else if (y === "abl" || y === "iqU") {
+          if (sy >= p2) cut(3);
+        } else if (y && sy >= pV) put(3, "i");
+        return true;
+      }
+      case 7: {
+        if (st < p2) return false;
+        cut(x.length);
+        const y = suffix(s, ["ic", "abil", "iv"], 0);
+        const sy = at(y);
+        if (y === "abil") { if (sy >= p2) cut(4); else put(4, "abl"); }
+        else if (y === "ic") { if (sy >= p2) cut(2); else put(2, "iqU"); }
+        else if (y === "iv" && sy >= p2) cut(2);
+        return true;
+      }
+      case 8:
+        if (st < p2) return false;
+        cut(x.length);
+        if (s.endsWith("at") && at("at") >= p2) {
+          cut(2);
+          if (s.endsWith("ic")) { if (at("ic") >= p2) cut(2); else put(2, "iqU"); }
+        }
+        return true;
+      case 9: put(x.length, "eau"); return true;
+      case 10: if (st < p1) return false; put(x.length, "al"); return true;
+      case 11:
+        if (st >= p2) cut(x.length); else if (st >= p1) put(x.length, "eux"); else return false;
+        return true;
+      case 12: if (st < p1 || st < 1 || isV(s[st - 1])) return false; cut(x.length); return true;
+      case 13: if (st >= pV) put(x.length, "ant"); return false;
+      case 14: if (st >= pV) put(x.length, "ent"); return false;
+      case 15: if (st >= 1 && isV(s[st - 1]) && st - 1 >= pV) cut(x.length); return false;
+    }
+    return false;
+  }
+  function iVerb() {
+    const x = suffix(s, I_VERB, pV);
+    if (!x) return false;
+    const st = at(x);
+    if (st - 1 < pV || isV(s[st - 1])) return false;
+    cut(x.length);
+    return true;
+  }
+  function verb() {
+    const x = suffix(s, Object.keys(VERB), pV);
+    if (!x) return false;
+    const kind = VERB[x];
+    if (kind === 1 && at(x) < p2) return false;
+    cut(x.length);
+    if (kind === 3 && s.endsWith("e") && s.length - 1 >= pV) cut(1);
+    return true;
+  }
+  function residual() {
+    if (s.endsWith("s") && s.length >= 2 && !"aiouès".includes(s[s.length - 2])) cut(1);
+    if (s.length < pV) return;
+    const x = suffix(s, Object.keys(RESIDUAL), pV);
+    if (!x) return;
+    const st = at(x);
+    switch (RESIDUAL[x]) {
+      case 1: if (st >= p2 && st - 1 >= pV && (s[st - 1] === "s" || s[st - 1] === "t")) cut(3); break;
+      case 2: put(x.length, "i"); break;
+      case 3: cut(1); break;
+      case 4: if (st - 2 >= pV && s.slice(st - 2, st) === "gu") cut(1); break;
+    }
+  }
+  if (standard() || iVerb() || verb()) {
+    if (s.endsWith("Y")) put(1, "i");
+    else if (s.endsWith("ç")) put(1, "c");
+  } else {
+    residual();
+  }
+  if (/(enn|onn|ett|ell|eill)$/.test(s)) cut(1);
+  let i = s.length - 1;
+  while (i >= 0 && !isV(s[i])) i--;
+  if (i < s.length - 1 && i >= 0 && (s[i] === "é" || s[i] === "è")) s = s.slice(0, i) + "e" + s.slice(i + 1);
+  return s.replace(/[IUY]/g, (c) => c.toLowerCase());
+}
+
+/* ---- The index ---- */
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** Postings text → [page, packed, page, packed, …] (index::encode_postings). */
+export function decodePostings(text) {
+  const out = [];
+  let value = 0, shift = 1, page = 0, odd = false;
+  for (let i = 0; i < text.length; i++) {
+    const d = ALPHABET.indexOf(text[i]);
+    if (d >= 32) { value += (d - 32) * shift; shift *= 32; continue; }
+    value += d * shift;
+    if (odd) out.push(value); else { page += value; out.push(page); }
+    odd = !odd;
+    value = 0;
+    shift = 1;
+  }
+  return out;
+}
+
+/** Optimal string alignment distance (one transposition = one edit), or max + 1 when larger. */
+export function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2 = [], prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+const allowedEdits = (word) => (word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0);
+
+export function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+/* Weights: where the word stands (body, heading, title), how it matched. */
+const FIELD_WEIGHT = [1, 2.5, 3];
+const MAX_CANDIDATES = 6;
+
+/** The words of a query, the last one typed as a prefix unless followed by a space. */
+export function queryTerms(query) {
+  const all = analyze(query);
+  const wholes = all.filter((t) => !t.part);
+  const open = /[\p{Alphabetic}\p{N}]$/u.test(query);
+  return wholes.map((t, i) => ({
+    ...t,
+    prefix: open && i === wholes.length - 1 && t.offset + t.length === query.length,
+    parts: all.filter((p) => p.part && p.offset >= t.offset && p.offset < t.offset + t.length),
+  }));
+}
+
+/**
+ * The query engine over an index; `load(name)` resolves the data of `assets/search/<name>.js`
+ * ("manifest", "v/3", "t/12", "p/40").
+ */
+export function createEngine(load) {
+  const cache = new Map();
+  const get = (name) => {
+    if (!cache.has(name)) cache.set(name, Promise.resolve(load(name)).catch((e) => { cache.delete(name); throw e; }));
+    return cache.get(name);
+  };
+
+  async function vocabulary(word) {
+    const manifest = await get("manifest");
+    if (!manifest.keys) manifest.keys = new Map(manifest.k.map((key, i) => [key, i]));
+    const chars = [...word];
+    for (let n = Math.min(chars.length, 8); n > 0; n--) {
+      const k = manifest.keys.get(chars.slice(0, n).join(""));
+      if (k !== undefined) return get("v/" + k);
+    }
+    return {};
+  }
+
+  /** Vocabulary words a query term matches, with a quality from 1 (the word itself) down. */
+  async function candidates(term) {
+    const vocab = await vocabulary(term.word);
+    const own = vocab[term.word];
+    const stemmed = own ? own[0] || term.word : term.stem;
+    const found = [];
+    for (const w in vocab) {
+      const e = vocab[w], s = e[0] || w;
+      let q = 0;
+      if (w === term.word) q = 1;
+      else if (!term.code && s === stemmed) q = 0.85;
+      else if (!term.code && stemmed.length >= 4 && s.length - stemmed.length <= 3 && s.startsWith(stemmed)) q = 0.7;
+      else if (term.prefix && w.startsWith(term.word)) q = 0.4 + 0.3 * term.word.length / w.length;
+      if (q) found.push({ word: w, entry: e, q, fuzzy: false });
+    }
+    if (!found.some((c) => c.q >= 0.7)) {
+      const max = allowedEdits(term.word);
+      for (const w in vocab) {
+        if (w === term.word || !max) continue;
+        const d = distance(term.word, w, max);
+        if (d <= max) found.push({ word: w, entry: vocab[w], q: 0.55 - 0.1 * d, fuzzy: true });
+      }
+    }
+    found.sort((a, b) => b.q - a.q || b.entry[1] - a.entry[1]);
+    return found.slice(0, MAX_CANDIDATES);
+  }
+
+  /** The terms of a query with their candidates; code tokens fall back on their parts. */
+  async function resolve(query) {
+    const resolved = [];
+    for (const term of queryTerms(query)) {
+      const found = await candidates(term);
+      if (found.length || !term.parts.length) { resolved.push({ term, found }); continue; }
+      for (const part of term.parts) resolved.push({ term: part, found: await candidates(part) });
+    }
+    return resolved;
+  }
+
+  async function postings(entry) {
+    return decodePostings(typeof entry[2] === "number" ? await get("t/" + entry[2]) : entry[2]);
+  }
+
+  /** Scores every record: per query term, the best weight of any candidate found there. */
+  async function score(resolved, records) {
+    const manifest = await get("manifest");
+    const byRecord = new Map(), byTitle = new Map();
+    const bump = (map, key, i, w) => {
+      let row = map.get(key);
+      if (!row) map.set(key, (row = new Array(resolved.length).fill(0)));
+      if (w > row[i]) row[i] = w;
+    };
+    for (let i = 0; i < resolved.length; i++) {
+      const { term, found } = resolved[i];
+      for (const c of found) {
+        const idf = Math.log(1 + manifest.n / c.entry[1]);
+        const list = await postings(c.entry);
+        for (let j = 0; j < list.length; j += 2) {
+          const page = list[j], packed = list[j + 1], field = packed & 3, variant = (packed >> 2) & 3;
+          const form = variant ? c.entry[3][variant - 1] : c.word;
+          const exact = c.q === 1 && form === term.surface ? 1.15 : 1;
+          const w = c.q * idf * FIELD_WEIGHT[field] * ((packed >> 4) & 1 ? 1.2 : 1) * exact;
+          // A title match counts for every section of the page, the heading and text decide which.
+          if (field === 2) bump(byTitle, page, i, w);
+          else bump(byRecord, page * 4096 + (packed >> 5), i, w);
+        }
+      }
+    }
+    for (const page of byTitle.keys()) if (!byRecord.has(page * 4096)) byRecord.set(page * 4096, new Array(resolved.length).fill(0));
+    for (const [key, row] of byRecord) {
+      const title = byTitle.get(Math.floor(key / 4096));
+      let covered = 0, total = 0;
+      for (let i = 0; i < row.length; i++) {
+        const w = row[i] + (title ? title[i] * 0.6 : 0);
+        if (w > 0) covered++;
+        total += w;
+      }
+      records.push({ page: Math.floor(key / 4096), record: key % 4096, covered, total });
+    }
+  }
+
+  /**
+   * Runs a query: pages best first, each with its best sections and HTML snippets (escaped,
+   * matched words in <mark>); when nothing matches, a suggestion of a query that would.
+   */
+  async function search(query, options = {}) {
+    const limit = options.limit || 8;
+    const resolved = (await resolve(query)).filter((r) => r.term.word.length > 1 || r.found.length);
+    if (!resolved.length) return { query, results: [], suggestion: null };
+    const records = [];
+    await score(resolved, records);
+    const best = records.reduce((m, r) => Math.max(m, r.covered), 0);
+    const kept = records.filter((r) => r.covered === best && best > 0).sort((a, b) => b.total - a.total || a.page - b.page || a.record - b.record);
+    // A page scores its best section, plus a little for each other section that matches.
+    let pages = [];
+    const byPage = new Map();
+    for (const r of kept) {
+      let p = byPage.get(r.page);
+      if (!p) {
+        byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [] }));
+        pages.push(p);
+      } else p.others += r.total;
+      if (p.records.length < 3 && r.total >= p.best * 0.4) p.records.push(r);
+    }
+    for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
+    pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
+    const marks = matchSet(resolved);
+    const results = await Promise.all(pages.map(async (p) => {
+      const data = await get("p/" + p.page);
+      return {
+        title: data.t,
+        titleHtml: markHtml(data.t, marks),
+        url: data.u,
+        score: p.score,
+        sections: p.records.map((r) => {
+          const [heading, anchor, text] = data.r[r.record] || [null, "", ""];
+          return {
+            heading: heading || data.t,
+            headingHtml: markHtml(heading || data.t, marks),
+            url: data.u + (anchor ? "#" + anchor : ""),
+            snippetHtml: snippetHtml(text, marks),
+          };
+        }),
+      };
+    }));
+    const suggestion = results.length ? null : await suggest(query, resolved);
+    return { query, results, suggestion };
+  }
+
+  /** A query with each unmatched word replaced by the closest frequent word of the index. */
+  async function suggest(query, resolved) {
+    let text = query, changed = false;
+    for (const { term, found } of resolved) {
+      let best = found.length ? found[0].word : null, bestD = Infinity;
+      if (!best) {
+        const vocab = await vocabulary(term.word);
+        for (const w in vocab) {
+          const d = distance(term.word, w, 3);
+          if (d < bestD || (d === bestD && best && vocab[w][1] > vocab[best][1])) { best = w; bestD = d; }
+        }
+        if (bestD > 3) best = null;
+      }
+      if (best && best !== term.word) {
+        text = text.slice(0, term.offset) + best + text.slice(term.offset + term.length);
+        changed = true;
+      }
+    }
+    return changed ? text.trim() : null;
+  }
+
+  /** What to highlight for a query (on a guide opened from the results): words and stems. */
+  async function highlighter(query) {
+    return matchSet(await resolve(query));
+  }
+
+  return { search, highlighter, load: get };
+}
+
+function matchSet(resolved) {
+  const set = { words: new Set(), stems: new Set() };
+  for (const { term, found } of resolved) {
+    set.words.add(term.word);
+    for (const c of found) { set.words.add(c.word); if (!c.fuzzy && c.q > 0.6) set.stems.add(c.entry[0] || c.word); }
+  }
+  return set;
+}
+
+/** [start, end) ranges of the words of text that the query matched. */
+export function matchRanges(text, set) {
+  const ranges = [];
+  for (const t of analyze(text)) {
+    if (set.words.has(t.word) || (!t.code && set.stems.has(t.stem))) {
+      const last = ranges[ranges.length - 1];
+      if (last && t.offset < last[1]) continue; // a part inside a code token already marked
+      ranges.push([t.offset, t.offset + t.length]);
+    }
+  }
+  return ranges;
+}
+
+function markHtml(text, set, ranges = matchRanges(text, set)) {
+  let html = "", at = 0;
+  for (const [a, b] of ranges) {
+    html += escapeHtml(text.slice(at, a)) + "<mark>" + escapeHtml(text.slice(a, b)) + "</mark>";
+    at = b;
+  }
+  return html + escapeHtml(text.slice(at));
+}
+
+/** About 160 characters of text around its first matched word. */
+function snippetHtml(text, set) {
+  const ranges = matchRanges(text, set);
+  let from = 0;
+  if (ranges.length && ranges[0][0] > 60) {
+    from = text.lastIndexOf(" ", ranges[0][0] - 40) + 1;
+  }
+  let to = Math.min(text.length, from + 170);
+  if (to < text.length) { const space = text.lastIndexOf(" ", to); if (space > from + 80) to = space; }
+  const shown = ranges.filter(([a, b]) => a >= from && b <= to).map(([a, b]) => [a - from, b - from]);
+  return (from > 0 ? "… " : "") + markHtml(text.slice(from, to), set, shown) + (to < text.length ? " …" : "");
+}
