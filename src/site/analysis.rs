@@ -10,7 +10,7 @@ use super::tree::{GuideInfo, SiteTree};
 use super::BuildOptions;
 use crate::config::Config;
 use crate::content::{self, Content, Guide};
-use crate::error::{Diagnostic, Error, Location, Result};
+use crate::error::{Diagnostic, Error, Location, Result, Severity};
 use crate::markdown::Renderer;
 use crate::theme::Theme;
 
@@ -75,6 +75,10 @@ pub fn analyze(options: &BuildOptions) -> Result<Analysis> {
             let content_dir = config.content_dir.to_string_lossy();
             let mut guides =
                 render::render_guides(&content.guides, &content.files, &tree, &renderer, &content_dir);
+            if options.preview {
+                // Only broken links are errors here: the preview shows them as warnings.
+                guides.diagnostics.iter_mut().for_each(|d| d.severity = Severity::Warning);
+            }
             diagnostics.append(&mut guides.diagnostics);
             tree.order(&infos, &guides.titles);
             (Some(tree), guides)

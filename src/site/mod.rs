@@ -43,6 +43,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Add the live-reload script (only `carnet serve` sets it).
     pub live_reload: bool,
+    /// The live preview: broken links are warnings, so the author sees the page and the warning.
+    pub preview: bool,
 }
 
 /// What a successful build did.
@@ -71,6 +73,7 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
         base_url: args.base_url.clone(),
         strict: args.strict,
         live_reload: false,
+        preview: false,
     };
     let summary = build(&options)?;
     for line in &summary.repairs {
