@@ -6,3 +6,5 @@ mod crawl;
 mod fixture;
 mod links;
 mod pages;
+#[cfg(feature = "serve")]
+mod serve;
