@@ -19,6 +19,7 @@ use tokio::sync::watch as channel;
 
 use crate::cli::ServeArgs;
 use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::Renderer;
 use crate::report::Reporter;
 use crate::site::{self, BuildOptions};
 use reload::{BuildState, DiagnosticView};
@@ -157,6 +158,8 @@ struct Builder {
     slots: [PathBuf; 2],
     /// The slot the server reads, shared with it.
     serving: Arc<RwLock<Option<PathBuf>>>,
+    /// Kept between builds: its cache of highlighted code blocks.
+    renderer: Arc<Renderer>,
     session: u64,
     builds: u64,
     last_ok: bool,
@@ -174,6 +177,7 @@ impl Builder {
             slots: [work.join("a"), work.join("b")],
             work,
             serving: Arc::new(RwLock::new(None)),
+            renderer: Arc::new(Renderer::new()),
             session: nanos as u64 ^ u64::from(std::process::id()),
             builds: 0,
             last_ok: false,
@@ -194,7 +198,7 @@ impl Builder {
             live_reload: true,
             preview: true,
         };
-        let result = site::build(&options);
+        let result = site::build_with(&options, self.renderer.clone());
         self.builds += 1;
         let changed = batch.map(|b| format!(" ({} changed)", b.describe(&self.root))).unwrap_or_default();
         let css_only = batch.is_some_and(Batch::stylesheets_only) && self.last_ok;
@@ -204,6 +208,12 @@ impl Builder {
                 for diagnostic in &summary.diagnostics {
                     self.reporter.diagnostic(diagnostic);
                 }
+                let stages: Vec<String> = summary
+                    .stages
+                    .iter()
+                    .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
+                    .collect();
+                self.reporter.detail(format!("stages: {}", stages.join(", ")));
                 self.reporter.info(format!(
                     "Built {} pages in {} ms{changed}",
                     summary.pages,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind, RenameMode};
+use notify::event::{AccessKind, AccessMode, CreateKind, MetadataKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::config::{Config, CONFIG_FILE};
@@ -21,7 +21,8 @@ use crate::content::walk::{is_guide, is_ignored_name};
 
 /// How long a burst must be quiet before the site is rebuilt.
 pub const QUIET: Duration = Duration::from_millis(40);
-/// How long a file renamed away or deleted may take to come back (vim's rename save).
+/// How long a file renamed away or deleted may take to come back (vim's rename save), or a file
+/// being written may stay open.
 pub const GRACE: Duration = Duration::from_millis(250);
 /// A burst never delays a rebuild longer than this.
 pub const MAX_WAIT: Duration = Duration::from_secs(2);
@@ -160,6 +161,9 @@ impl Batch {
 #[derive(Debug, Default)]
 pub struct Debouncer {
     burst: Option<Burst>,
+    /// The watcher reports files closed after writing (inotify does; polling does not): then a
+    /// file still open for writing holds the burst, so a half-written guide is never built.
+    closes: bool,
 }
 
 #[derive(Debug)]
@@ -169,9 +173,21 @@ struct Burst {
     changes: BTreeMap<PathBuf, Change>,
     /// Files renamed away or deleted in this burst, and when; a later event on them clears them.
     gone: BTreeMap<PathBuf, Instant>,
+    /// Files created or written and not closed yet (only when `closes`), and when.
+    writing: BTreeMap<PathBuf, Instant>,
 }
 
 impl Debouncer {
+    /// A debouncer for a watcher that reports (`closes`) or not when a written file is closed.
+    pub fn new(closes: bool) -> Debouncer {
+        Debouncer { burst: None, closes }
+    }
+
+    /// Says whether the watcher reports closed files (it changes when falling back to polling).
+    pub fn set_closes(&mut self, closes: bool) {
+        self.closes = closes;
+    }
+
     /// Notes an event; returns whether it mattered.
     pub fn add(&mut self, now: Instant, event: &Event, roots: &WatchRoots) -> bool {
         let mut mattered = false;
@@ -186,6 +202,7 @@ impl Debouncer {
                 last: now,
                 changes: BTreeMap::new(),
                 gone: BTreeMap::new(),
+                writing: BTreeMap::new(),
             });
             burst.last = now;
             let entry = burst.changes.entry(path.clone()).or_insert(change);
@@ -201,6 +218,16 @@ impl Debouncer {
             } else {
                 burst.gone.remove(path);
             }
+            let written = matches!(
+                event.kind,
+                EventKind::Create(CreateKind::File | CreateKind::Any)
+                    | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
+            );
+            if self.closes && written {
+                burst.writing.insert(path.clone(), now);
+            } else if !matches!(event.kind, EventKind::Modify(ModifyKind::Metadata(_))) {
+                burst.writing.remove(path);
+            }
         }
         mattered
     }
@@ -209,7 +236,8 @@ impl Debouncer {
     pub fn deadline(&self, exists: impl Fn(&Path) -> bool) -> Option<Instant> {
         let burst = self.burst.as_ref()?;
         let quiet = burst.last + QUIET;
-        let waiting = burst.gone.iter().filter(|(path, _)| !exists(path)).map(|(_, at)| *at + GRACE).max();
+        let gone = burst.gone.iter().filter(|(path, _)| !exists(path)).map(|(_, at)| *at + GRACE);
+        let waiting = gone.chain(burst.writing.values().map(|at| *at + GRACE)).max();
         let deadline = waiting.map_or(quiet, |w| w.max(quiet));
         Some(deadline.min(burst.first + MAX_WAIT))
     }
@@ -381,9 +409,12 @@ pub enum Report {
 /// The watcher thread's loop: gathers events into bursts and calls `on_report` once per burst,
 /// until `Message::Stop`. Events arriving during a rebuild form the next burst.
 pub fn run(mut watcher: SourceWatcher, receiver: Receiver<Message>, mut on_report: impl FnMut(Report)) {
-    let mut debouncer = Debouncer::default();
+    // inotify reports files closed after writing; other backends and polling may not.
+    let closes = |watcher: &SourceWatcher| cfg!(target_os = "linux") && *watcher.mode() == Mode::Native;
+    let mut debouncer = Debouncer::new(closes(&watcher));
     let exists = |p: &Path| p.exists();
     loop {
+        debouncer.set_closes(closes(&watcher));
         let message = match debouncer.deadline(exists) {
             Some(deadline) => {
                 match receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())) {

@@ -16,6 +16,7 @@ pub mod sitemap;
 pub mod tree;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -99,8 +100,13 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
 
 /// Builds the site; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    build_with(options, Arc::new(Renderer::new()))
+}
+
+/// `build` with a renderer kept between builds (see `analysis::analyze_with`).
+pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<BuildSummary> {
     let started = Instant::now();
-    let analysis = analysis::analyze(options)?;
+    let analysis = analysis::analyze_with(options, renderer)?;
     let Analysis {
         config,
         paths,

@@ -242,6 +242,21 @@ fn a_plain_write_then_a_vim_save_then_a_safe_write_each_refresh_once() {
 }
 
 #[test]
+fn a_guide_written_slowly_refreshes_once_with_its_final_text() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let events = server.subscribe();
+    // An editor that truncates the file, then takes its time to write it (a slow disk, a big file).
+    let mut file = std::fs::File::create(site.root().join("content/guide.md")).unwrap();
+    std::thread::sleep(Duration::from_millis(150));
+    file.write_all(guide("Guide", "Écrit lentement.").as_bytes()).unwrap();
+    drop(file);
+    events.expect("reload", "a slow write");
+    wait_served(&server, "/guide/", "Écrit lentement.");
+    events.expect_quiet("a slow write");
+}
+
+#[test]
 fn a_checkout_of_a_hundred_guides_refreshes_once() {
     let site = fixture();
     let server = Server::start(&site, &[]);

@@ -175,6 +175,26 @@ fn a_safe_write_through_a_temporary_file_gives_one_batch() {
 }
 
 #[test]
+fn a_file_still_open_for_writing_holds_the_burst_when_the_watcher_reports_closes() {
+    let mut scene = Scene::new(&[]);
+    scene.debouncer = Debouncer::new(true);
+    scene.event(CREATE, &[GUIDE]);
+    // The editor stalls between creating the file and writing it: no rebuild of an empty guide.
+    scene.step(150);
+    assert!(scene.batches.is_empty(), "no rebuild while the guide is open for writing");
+    scene.event(WRITE, &[GUIDE]).event(CLOSE_WRITE, &[GUIDE]);
+    scene.step(QUIET.as_millis() as u64 + 5);
+    assert_eq!(scene.batches.len(), 1, "rebuilt once closed, without waiting for the grace period");
+    assert_eq!(scene.finish(), [[GUIDE]]);
+
+    // Without close events (polling), the quiet gap alone ends the burst.
+    let mut scene = Scene::new(&[]);
+    scene.event(CREATE, &[GUIDE]);
+    scene.step(QUIET.as_millis() as u64 + 5);
+    assert_eq!(scene.batches.len(), 1);
+}
+
+#[test]
 fn a_deleted_guide_is_rebuilt_after_the_grace_period() {
     let mut scene = Scene::new(&[GUIDE]);
     scene.event(REMOVE, &[GUIDE]);
