@@ -428,7 +428,9 @@ fn sigterm_stops_the_server_cleanly() {
     let site = fixture();
     let mut server = Server::start(&site, &[]);
     let _events = server.subscribe();
-    let status = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
+    // The shell's own `kill`: no procps needed.
+    let kill = format!("kill -TERM {}", server.child.id());
+    let status = Command::new("sh").args(["-c", &kill]).status().unwrap();
     assert!(status.success());
     let deadline = Instant::now() + TIMEOUT;
     let code = loop {
