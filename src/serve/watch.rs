@@ -207,10 +207,19 @@ impl Debouncer {
             burst.last = now;
             let entry = burst.changes.entry(path.clone()).or_insert(change);
             *entry = (*entry).max(change);
+            // A file renamed away may come back (vim renames the guide to its backup, then writes
+            // it anew); one renamed onto a file of the site (a temporary file saved over a
+            // guide: sed -i, Kate) does not.
             let goes_away = match event.kind {
                 EventKind::Remove(_) => true,
                 EventKind::Modify(ModifyKind::Name(RenameMode::From)) => true,
-                EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => i == 0,
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => {
+                    i == 0
+                        && event
+                            .paths
+                            .get(1)
+                            .is_none_or(|to| classify(&event.kind, to, roots) == Change::Nothing)
+                }
                 _ => false,
             };
             if goes_away && change != Change::Folder {

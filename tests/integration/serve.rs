@@ -235,6 +235,14 @@ fn a_plain_write_then_a_vim_save_then_a_safe_write_each_refresh_once() {
     wait_served(&server, "/guide/", "Quatrième version.");
     events.expect_quiet("a safe write");
 
+    // sed -i: a temporary file with an ordinary name (`sedXXXXXX`), renamed over the guide.
+    let sed =
+        Command::new("sed").args(["-i", "s/Quatrième/Cinquième/"]).arg(content.join("guide.md")).status();
+    assert!(sed.expect("run sed").success());
+    events.expect("reload", "sed -i");
+    wait_served(&server, "/guide/", "Cinquième version.");
+    events.expect_quiet("sed -i");
+
     // Editor leftovers alone change nothing.
     std::fs::write(content.join(".guide.md.swp"), "more swap").unwrap();
     std::fs::write(content.join("guide.md~"), "backup").unwrap();

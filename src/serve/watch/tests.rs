@@ -195,6 +195,18 @@ fn a_file_still_open_for_writing_holds_the_burst_when_the_watcher_reports_closes
 }
 
 #[test]
+fn a_temporary_file_renamed_over_a_guide_is_not_awaited_back() {
+    // sed -i, Kate (QSaveFile): a temporary file with an ordinary name, renamed over the guide.
+    let temp = "/site/content/sedX4k2Qa";
+    let mut scene = Scene::new(&[GUIDE]);
+    scene.event(CREATE, &[temp]).event(WRITE, &[temp]).event(CLOSE_WRITE, &[temp]);
+    scene.files.remove(Path::new(temp));
+    scene.event(RENAME_FROM, &[temp]).event(RENAME_TO, &[GUIDE]).event(RENAME_BOTH, &[temp, GUIDE]);
+    scene.step(QUIET.as_millis() as u64 + 5);
+    assert_eq!(scene.batches.len(), 1, "rebuilt after the quiet gap, without the grace period");
+}
+
+#[test]
 fn a_deleted_guide_is_rebuilt_after_the_grace_period() {
     let mut scene = Scene::new(&[GUIDE]);
     scene.event(REMOVE, &[GUIDE]);
