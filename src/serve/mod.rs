@@ -157,7 +157,7 @@ struct Builder {
     work: PathBuf,
     slots: [PathBuf; 2],
     /// The slot the server reads, shared with it.
-    serving: Arc<RwLock<Option<PathBuf>>>,
+    serving: Arc<RwLock<Option<server::Served>>>,
     /// Kept between builds: its cache of highlighted code blocks.
     renderer: Arc<Renderer>,
     session: u64,
@@ -189,7 +189,8 @@ impl Builder {
     fn build(&mut self, batch: Option<&Batch>) -> BuildState {
         let started = Instant::now();
         let serving = self.serving.read().unwrap_or_else(|e| e.into_inner()).clone();
-        let slot = if serving.as_ref() == Some(&self.slots[0]) { &self.slots[1] } else { &self.slots[0] };
+        let serving_first = serving.as_ref().is_some_and(|s| s.dir == self.slots[0]);
+        let slot = if serving_first { &self.slots[1] } else { &self.slots[0] };
         let options = BuildOptions {
             root: self.root.clone(),
             output: Some(slot.clone()),
@@ -204,7 +205,8 @@ impl Builder {
         let css_only = batch.is_some_and(Batch::stylesheets_only) && self.last_ok;
         let (ok, diagnostics) = match result {
             Ok(summary) => {
-                *self.serving.write().unwrap_or_else(|e| e.into_inner()) = Some(slot.clone());
+                let served = server::Served { dir: slot.clone(), build: self.builds };
+                *self.serving.write().unwrap_or_else(|e| e.into_inner()) = Some(served);
                 for diagnostic in &summary.diagnostics {
                     self.reporter.diagnostic(diagnostic);
                 }

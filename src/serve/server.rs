@@ -29,11 +29,18 @@ pub const EVENTS_PATH: &str = "/__carnet/events";
 /// The live-reload script, also served in the stand-in page shown before any build succeeded.
 const LIVE_RELOAD: &str = include_str!("../../themes/default/templates/_live_reload.html");
 
+/// The site being served: the folder of a good build, and that build's number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Served {
+    pub dir: PathBuf,
+    pub build: u64,
+}
+
 /// What the request handlers share.
 #[derive(Clone)]
 pub struct App {
-    /// The folder of the last good build, `None` until one succeeded.
-    pub site: Arc<RwLock<Option<PathBuf>>>,
+    /// The last good build, `None` until one succeeded.
+    pub site: Arc<RwLock<Option<Served>>>,
     pub status: watch::Receiver<Arc<BuildState>>,
     /// Turns true when the server stops: event streams end so connections can close.
     pub shutdown: watch::Receiver<bool>,
@@ -120,27 +127,40 @@ async fn respond(app: &App, uri: &Uri) -> Response {
     let Ok(segments) = url_path(uri.path()) else {
         return plain(StatusCode::BAD_REQUEST, "Bad Request");
     };
-    let Some(site) = app.site.read().unwrap_or_else(|e| e.into_inner()).clone() else {
+    let Some(served) = app.site.read().unwrap_or_else(|e| e.into_inner()).clone() else {
         return no_site_yet();
     };
+    let site = &served.dir;
     let mut path = site.clone();
     path.extend(&segments);
-    let Some(path) = inside(&site, &path) else {
-        return not_found(&site).await;
+    let Some(mut path) = inside(site, &path) else {
+        return not_found(&served).await;
     };
     if path.is_dir() {
         if !uri.path().ends_with('/') {
             return redirect_to_folder(&segments, uri.query());
         }
-        return match tokio::fs::read(path.join("index.html")).await {
-            Ok(body) => file(StatusCode::OK, "index.html", body),
-            Err(_) => not_found(&site).await,
-        };
+        path.push("index.html");
     }
     match tokio::fs::read(&path).await {
-        Ok(body) => file(StatusCode::OK, &path.to_string_lossy(), body),
-        Err(_) => not_found(&site).await,
+        Ok(body) => page(StatusCode::OK, &path.to_string_lossy(), body, served.build),
+        Err(_) => not_found(&served).await,
     }
+}
+
+/// A file of the site; an HTML page is marked with the build it comes from
+/// (`<html data-live-build="N"`), so that a page loaded just before a rebuild finished, and
+/// subscribed just after, still knows that it must reload.
+fn page(status: StatusCode, name: &str, mut body: Vec<u8>, build: u64) -> Response {
+    let kind = content_type(name);
+    if kind.starts_with("text/html") {
+        let head = &body[..body.len().min(512)];
+        if let Some(at) = head.windows(5).position(|w| w == b"<html") {
+            let mark = format!(" data-live-build=\"{build}\"");
+            body.splice(at + 5..at + 5, mark.into_bytes());
+        }
+    }
+    file(status, name, body)
 }
 
 /// `path` with symbolic links resolved, if it exists and stays inside `site`.
@@ -165,9 +185,9 @@ fn redirect_to_folder(segments: &[String], query: Option<&str>) -> Response {
     response
 }
 
-async fn not_found(site: &Path) -> Response {
-    match tokio::fs::read(site.join("404.html")).await {
-        Ok(body) => file(StatusCode::NOT_FOUND, "404.html", body),
+async fn not_found(served: &Served) -> Response {
+    match tokio::fs::read(served.dir.join("404.html")).await {
+        Ok(body) => page(StatusCode::NOT_FOUND, "404.html", body, served.build),
         Err(_) => plain(StatusCode::NOT_FOUND, "Not Found"),
     }
 }
@@ -266,6 +286,18 @@ mod tests {
         for raw in refused {
             assert_eq!(url_path(raw), Err(BadPath), "{raw}");
         }
+    }
+
+    #[test]
+    fn pages_are_marked_with_their_build() {
+        let response =
+            page(StatusCode::OK, "a/index.html", b"<!DOCTYPE html>\n<html lang=\"fr\">".to_vec(), 12);
+        let body = futures_util::FutureExt::now_or_never(axum::body::to_bytes(response.into_body(), 1 << 20));
+        let body = body.expect("a ready body").expect("bytes");
+        assert_eq!(&body[..], b"<!DOCTYPE html>\n<html data-live-build=\"12\" lang=\"fr\">");
+        let css = page(StatusCode::OK, "a.css", b"<html".to_vec(), 12);
+        let body = futures_util::FutureExt::now_or_never(axum::body::to_bytes(css.into_body(), 1 << 20));
+        assert_eq!(&body.unwrap().unwrap()[..], b"<html", "only HTML pages are marked");
     }
 
     #[test]

@@ -149,3 +149,18 @@ fn a_broken_template_shows_the_overlay_and_the_fix_clears_it() {
     );
     assert!(page.eval::<bool>("!document.getElementById('carnet-live-errors')"), "the overlay is gone");
 }
+
+#[test]
+fn a_page_whose_guide_is_deleted_becomes_the_404_page_with_a_way_home() {
+    let chrome = Chrome::launch();
+    let preview = Preview::start(|_| {});
+    let page = open_live(&chrome, &preview, "dossier/autre-guide/");
+    std::fs::remove_file(preview.path("content/dossier/autre-guide.md")).unwrap();
+    page.wait_until(
+        "!window.__sameDocument && document.documentElement.dataset.kind === 'not_found'",
+        "the page to become the 404 page",
+    );
+    let home: String = page.eval("document.querySelector('.not-found a.button').getAttribute('href')");
+    assert_eq!(home, "/", "the 404 page leads home");
+    page.wait_until("document.documentElement.dataset.liveReload === 'connected'", "the reload channel");
+}

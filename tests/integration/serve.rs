@@ -208,9 +208,15 @@ fn a_plain_write_then_a_vim_save_then_a_safe_write_each_refresh_once() {
     let server = Server::start(&site, &[]);
     let events = server.subscribe();
 
+    assert!(server.get("/guide/").body.contains("<html data-live-build=\"1\""), "pages say their build");
     site.file("content/guide.md", guide("Guide", "Deuxième version."));
-    events.expect("reload", "a plain write");
-    wait_served(&server, "/guide/", "Deuxième version.");
+    let data = events.expect("reload", "a plain write");
+    assert!(data.contains("\"build\":2"), "{data}");
+    let page = wait_served(&server, "/guide/", "Deuxième version.");
+    assert!(
+        page.body.contains("<html data-live-build=\"2\""),
+        "a page loaded before its subscription can tell"
+    );
     events.expect_quiet("a plain write");
 
     // vim: probe file 4913, rename the guide to its backup, write the new guide, drop the backup.
