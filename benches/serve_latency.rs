@@ -15,8 +15,12 @@ use std::time::{Duration, Instant};
 struct Server(Child);
 
 impl Drop for Server {
+    /// Stops the server as Ctrl-C would (it removes its private folder).
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        let kill = format!("kill -TERM {} 2>/dev/null", self.0.id());
+        if Command::new("sh").args(["-c", &kill]).status().is_err() {
+            let _ = self.0.kill();
+        }
         let _ = self.0.wait();
     }
 }

@@ -58,6 +58,7 @@ async fn serve(args: &ServeArgs, reporter: Reporter) -> Result<u8> {
     }
 
     let mut builder = Builder::new(&args.root, &url, reporter)?;
+    reporter.detail(format!("preview folder: {}", builder.work.display()));
     let first = builder.build(None);
     let (publish, status) = channel::channel(Arc::new(first));
     let (stop_streams, shutdown) = channel::channel(false);

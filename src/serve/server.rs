@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -117,7 +117,11 @@ async fn files(State(app): State<App>, method: Method, uri: Uri) -> Response {
     }
     let response = respond(&app, &uri).await;
     if method == Method::HEAD {
-        let (parts, _) = response.into_parts();
+        // The headers of the GET, its length included, without the body.
+        let (mut parts, body) = response.into_parts();
+        if let Some(length) = HttpBody::size_hint(&body).exact() {
+            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
         return Response::from_parts(parts, Body::empty());
     }
     response

@@ -64,7 +64,17 @@ impl Preview {
 }
 
 impl Drop for Preview {
+    /// Stops the server as Ctrl-C would (it removes its private folder), else kills it.
     fn drop(&mut self) {
+        let kill = format!("kill -TERM {} 2>/dev/null", self.child.id());
+        let _ = Command::new("sh").args(["-c", &kill]).status();
+        let deadline = std::time::Instant::now() + TIMEOUT;
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

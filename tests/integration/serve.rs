@@ -102,10 +102,30 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// Stops the server as Ctrl-C would (so that it removes its private folder), or kills it.
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if stop(&mut self.child).is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
+}
+
+/// Sends SIGTERM (through the shell's `kill`: no procps needed) and waits for the exit code.
+fn stop(child: &mut Child) -> Option<i32> {
+    if let Some(status) = child.try_wait().ok()? {
+        return status.code();
+    }
+    let kill = format!("kill -TERM {} 2>/dev/null", child.id());
+    Command::new("sh").args(["-c", &kill]).status().ok()?;
+    let deadline = Instant::now() + TIMEOUT;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().ok()? {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
 }
 
 /// The reload messages of one subscribed page: (event name, JSON data).
@@ -148,11 +168,15 @@ impl Response {
     }
 }
 
-/// One HTTP/1.1 request, sent as written (no normalisation of the path).
+/// One HTTP/1.1 GET, sent as written (no normalisation of the path).
 fn get(addr: &str, path: &str) -> Response {
+    request(addr, "GET", path)
+}
+
+fn request(addr: &str, method: &str, path: &str) -> Response {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes).expect("read the response");
     let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -394,6 +418,12 @@ fn the_server_answers_like_a_static_host_and_never_leaves_the_site() {
     assert_eq!(js.header("content-type").as_deref(), Some("text/javascript; charset=utf-8"));
     let image = server.get("/images/sch%C3%A9ma%201.png");
     assert_eq!((image.status, image.header("content-type").as_deref()), (200, Some("image/png")));
+    let page = server.get("/guide/");
+    let head = request(&server.addr, "HEAD", "/guide/");
+    assert_eq!((head.status, head.body.as_str()), (200, ""), "HEAD: the headers only");
+    assert_eq!(head.header("content-length"), Some(page.body.len().to_string()), "HEAD gives GET's length");
+    let post = request(&server.addr, "POST", "/guide/");
+    assert_eq!((post.status, post.header("allow").as_deref()), (405, Some("GET, HEAD")));
     let missing = server.get("/nulle-part/");
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Page introuvable"));
@@ -438,21 +468,19 @@ fn the_server_answers_like_a_static_host_and_never_leaves_the_site() {
 }
 
 #[test]
-fn sigterm_stops_the_server_cleanly() {
+fn sigterm_stops_the_server_cleanly_and_removes_its_folder() {
     let site = fixture();
-    let mut server = Server::start(&site, &[]);
+    let mut server = Server::start(&site, &["-v"]);
     let _events = server.subscribe();
-    // The shell's own `kill`: no procps needed.
-    let kill = format!("kill -TERM {}", server.child.id());
-    let status = Command::new("sh").args(["-c", &kill]).status().unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + TIMEOUT;
-    let code = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status.code();
-        }
-        assert!(Instant::now() < deadline, "carnet serve did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(code, Some(0), "{}", server.stderr());
+    let stderr = server.stderr();
+    let folder = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("preview folder: "))
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| panic!("-v names the preview folder:\n{stderr}"));
+    assert!(folder.is_dir());
+    let head = server.get("/guide/");
+    assert_eq!(stop(&mut server.child), Some(0), "exit code after SIGTERM:\n{}", server.stderr());
+    assert!(!folder.exists(), "{} left behind", folder.display());
+    assert!(head.status == 200);
 }
