@@ -484,3 +484,19 @@ fn sigterm_stops_the_server_cleanly_and_removes_its_folder() {
     assert!(!folder.exists(), "{} left behind", folder.display());
     assert!(head.status == 200);
 }
+
+#[test]
+fn a_site_broken_from_the_start_shows_its_error_until_it_is_fixed() {
+    let site = fixture();
+    site.file("carnet.toml", "title = \"Essai\"\ntitel = \"faute\"\n");
+    let server = Server::start(&site, &[]);
+    let waiting = server.get("/guide/");
+    assert_eq!(waiting.status, 503, "nothing built yet");
+    assert!(waiting.body.contains("/__carnet/events"), "the stand-in page shows the errors and reloads");
+    let hello = server.subscribe_after_hello_with("\"file\":\"carnet.toml\",\"line\":2");
+    drop(hello);
+    let events = server.subscribe();
+    site.file("carnet.toml", "title = \"Essai\"\n");
+    events.expect("reload", "fixing carnet.toml");
+    assert_eq!(server.get("/guide/").status, 200);
+}

@@ -264,3 +264,13 @@ fn stylesheet_only_batches_are_told_apart() {
         "content/b.md and 1 more"
     );
 }
+
+#[test]
+fn the_watch_limit_is_recognised_whichever_way_it_is_reported() {
+    assert!(is_watch_limit(&notify::Error::new(notify::ErrorKind::MaxFilesWatch)));
+    // inotify_add_watch: ENOSPC; inotify_init: EMFILE.
+    assert!(is_watch_limit(&notify::Error::io(std::io::Error::from_raw_os_error(28))));
+    assert!(is_watch_limit(&notify::Error::io(std::io::Error::from_raw_os_error(24))));
+    assert!(!is_watch_limit(&notify::Error::io(std::io::Error::from_raw_os_error(2))));
+    assert!(!is_watch_limit(&notify::Error::path_not_found()));
+}
