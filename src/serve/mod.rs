@@ -192,6 +192,7 @@ impl Builder {
         let serving = self.serving.read().unwrap_or_else(|e| e.into_inner()).clone();
         let serving_first = serving.as_ref().is_some_and(|s| s.dir == self.slots[0]);
         let slot = if serving_first { &self.slots[1] } else { &self.slots[0] };
+        self.clear_slot(slot);
         let options = BuildOptions {
             root: self.root.clone(),
             output: Some(slot.clone()),
@@ -238,6 +239,18 @@ impl Builder {
         self.last_ok = ok;
         let diagnostics = diagnostics.iter().map(|d| DiagnosticView::new(d, &self.root)).collect();
         BuildState { session: self.session, build: self.builds, ok, css_only, diagnostics }
+    }
+
+    /// Moves the site two builds old out of the way and deletes it in the background: deleting
+    /// a thousand pages can take seconds, which the author should not wait for.
+    fn clear_slot(&self, slot: &Path) {
+        if !slot.exists() {
+            return;
+        }
+        let trash = self.work.join(format!("old-{}", self.builds));
+        if std::fs::rename(slot, &trash).is_ok() {
+            std::thread::spawn(move || std::fs::remove_dir_all(trash));
+        }
     }
 
     fn clean(self) {
