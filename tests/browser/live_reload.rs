@@ -147,6 +147,14 @@ fn a_broken_template_shows_the_overlay_and_the_fix_clears_it() {
     assert!(text.contains("La construction a échoué"), "{text}");
     assert!(text.contains("templates/guide.html:2"), "the overlay names the file and line: {text}");
     assert!(page.eval::<bool>("window.__sameDocument === true"), "the page is not reloaded on failure");
+    let cover: (f64, f64, String) = page.eval(
+        "(() => { const b = document.getElementById('carnet-live-errors'); const r = b.getBoundingClientRect(); \
+         return [r.height, innerHeight, getComputedStyle(b).backgroundColor]; })()",
+    );
+    assert_eq!(cover.0, cover.1, "the overlay covers the window: {cover:?}");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("live-reload-overlay.png");
+    page.screenshot(&shots);
+    crate::chrome::tell(&format!("live-reload overlay screenshot: {}", shots.display()));
 
     std::fs::remove_file(preview.path("templates/guide.html")).unwrap();
     page.wait_until(
