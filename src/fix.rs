@@ -1,9 +1,201 @@
-//! `carnet fix`: repair the encoding of source files (placeholder, written in issue 3).
+//! `carnet fix [PATHS…]`: repair the encoding of guides on disk.
+//!
+//! Steps: 1. collect the files (the paths given, folders walked for `*.md`; by default the
+//! content folder); 2. decode and repair each one (`content::repair`), as the build does;
+//! 3. show the lines that would change (dry run, on stdout), exit 1 if any (`--check`), or
+//! rewrite the file atomically (`--write`, `--backup`). `carnet fix -` filters stdin to stdout.
+//!
+//! The result is always UTF-8. A UTF-8 byte order mark is kept (the author chose it); a file
+//! that was UTF-16 or a legacy code page is written as UTF-8 without one.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use crate::cli::FixArgs;
+use crate::config::Config;
+use crate::content::repair::RepairReport;
+use crate::content::{decode_and_repair, walk, SourceText};
 use crate::error::{Error, Result};
 use crate::report::Reporter;
 
-pub fn run(_args: &FixArgs, _reporter: &Reporter) -> Result<u8> {
-    Err(Error::Usage("carnet fix is not available yet".into()))
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A file's text before and after repair.
+struct Fixed {
+    before: String,
+    after: String,
+    bytes: Vec<u8>,
+    encoding: Option<&'static str>,
+    report: RepairReport,
+}
+
+pub fn run(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return filter_stdin(args, reporter);
+    }
+    let mut changed = 0;
+    for path in collect(args, reporter)? {
+        let original = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let fixed = fix_bytes(&original);
+        show_diagnostics(&path, &fixed, reporter);
+        if fixed.bytes == original {
+            continue;
+        }
+        changed += 1;
+        if args.write {
+            write_atomic(&path, &fixed.bytes, args.backup)?;
+            reporter.info(format!("{}: {}", path.display(), summary(&fixed)));
+        } else {
+            print_changes(&path, &fixed).map_err(|e| Error::io("<stdout>", e))?;
+        }
+    }
+    let verb = if args.write { "repaired" } else { "would be repaired" };
+    let files = if changed == 1 { "file" } else { "files" };
+    reporter.info(format!("{changed} {files} {verb}"));
+    Ok(u8::from(args.check && changed > 0))
+}
+
+/// `carnet fix -`: the repaired text on stdout, nothing else; messages on stderr.
+fn filter_stdin(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
+    if args.paths.len() > 1 || args.write {
+        return Err(Error::Usage("`carnet fix -` reads stdin alone and cannot --write".into()));
+    }
+    let mut original = Vec::new();
+    std::io::stdin().read_to_end(&mut original).map_err(|e| Error::io("<stdin>", e))?;
+    let fixed = fix_bytes(&original);
+    show_diagnostics(Path::new("<stdin>"), &fixed, reporter);
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&fixed.bytes).and_then(|()| stdout.flush()).map_err(|e| Error::io("<stdout>", e))?;
+    if !fixed.report.is_clean() {
+        reporter.info(format!("<stdin>: {}", summary(&fixed)));
+    }
+    Ok(u8::from(args.check && fixed.bytes != original))
+}
+
+/// The files to repair: the paths given (folders walked), or the content folder.
+fn collect(args: &FixArgs, reporter: &Reporter) -> Result<Vec<PathBuf>> {
+    let roots = if args.paths.is_empty() {
+        let content = Config::load(&args.root)?.content_dir;
+        // `content/guide.md` rather than `./content/guide.md` in messages.
+        vec![if args.root == Path::new(".") { content } else { args.root.join(content) }]
+    } else {
+        args.paths.clone()
+    };
+    let mut files = Vec::new();
+    for root in roots {
+        if root.is_dir() {
+            let walked = walk::walk(&root);
+            walked.diagnostics.iter().for_each(|d| reporter.diagnostic(d));
+            files.extend(walked.guides.into_iter().map(|found| found.path));
+        } else if root.is_file() {
+            files.push(root);
+        } else {
+            let missing = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder");
+            return Err(Error::io(root, missing));
+        }
+    }
+    Ok(files)
+}
+
+/// Decodes and repairs a file's bytes as the build does, and encodes the result as UTF-8.
+fn fix_bytes(original: &[u8]) -> Fixed {
+    let SourceText { decoded, text: after, report } = decode_and_repair(original);
+    let keep_bom = decoded.had_bom && decoded.encoding.is_none();
+    let mut bytes = Vec::with_capacity(after.len() + 3);
+    if keep_bom {
+        bytes.extend_from_slice(UTF8_BOM);
+    }
+    bytes.extend_from_slice(after.as_bytes());
+    Fixed { before: decoded.text, after, bytes, encoding: decoded.encoding, report }
+}
+
+/// The guesses and unrepairable spots of a file: the first `SHOWN` in full (all with `-v`).
+fn show_diagnostics(path: &Path, fixed: &Fixed, reporter: &Reporter) {
+    const SHOWN: usize = 20;
+    let diagnostics = fixed.report.diagnostics(path, &fixed.after);
+    let limit = if reporter.is_verbose() { usize::MAX } else { SHOWN };
+    diagnostics.iter().take(limit).for_each(|d| reporter.diagnostic(d));
+    if diagnostics.len() > limit {
+        let more = diagnostics.len() - limit;
+        reporter.info(format!("{}: {more} more warnings (shown with -v)", path.display()));
+    }
+}
+
+fn summary(fixed: &Fixed) -> String {
+    match fixed.encoding {
+        Some(encoding) => format!("decoded from {encoding}, {}", fixed.report),
+        None => fixed.report.to_string(),
+    }
+}
+
+/// The dry run: each line that would change, before and after, on stdout.
+fn print_changes(path: &Path, fixed: &Fixed) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}: {}", path.display(), summary(fixed))?;
+    let before = fixed.before.split('\n');
+    let mut after = fixed.after.split('\n');
+    for (number, old) in before.enumerate() {
+        let new = after.next().unwrap_or("");
+        if old != new {
+            let width = (number + 1).to_string().len();
+            writeln!(out, "  {} - {}", number + 1, old.trim_end_matches('\r'))?;
+            writeln!(out, "  {:width$} + {}", "", new.trim_end_matches('\r'))?;
+        }
+    }
+    out.flush()
+}
+
+/// Replaces `path` with `bytes` atomically: a temporary file in the same folder, with the same
+/// permissions, synced, then renamed over the original (a symbolic link's target is replaced).
+fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> Result<()> {
+    let target = fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+    let permissions = fs::metadata(&target).map_err(|e| Error::io(path, e))?.permissions();
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = target.parent().unwrap_or(Path::new("."));
+    if backup {
+        let orig = dir.join(format!("{name}.orig"));
+        fs::copy(&target, &orig).map_err(|e| Error::io(&orig, e))?;
+    }
+    let temp = dir.join(format!(".{name}.carnet-{}.tmp", std::process::id()));
+    let written = write_synced(&temp, bytes, permissions).and_then(|()| fs::rename(&temp, &target));
+    if let Err(err) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(Error::io(path, err));
+    }
+    // The rename is durable once the folder is synced (not possible on every platform).
+    if let Ok(folder) = fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
+fn write_synced(temp: &Path, bytes: &[u8], permissions: fs::Permissions) -> std::io::Result<()> {
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(temp)?;
+    file.write_all(bytes)?;
+    file.set_permissions(permissions)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_bom_is_kept_and_legacy_files_become_utf8() {
+        let fixed = fix_bytes(b"\xEF\xBB\xBFR\xC3\x83\xC2\xA9solution\r\n");
+        assert_eq!(fixed.bytes, b"\xEF\xBB\xBFR\xC3\xA9solution\r\n");
+        let (legacy, _, _) = encoding_rs::WINDOWS_1252.encode("Résolution déployée à l'été, mémoire\n");
+        let fixed = fix_bytes(&legacy);
+        assert_eq!(fixed.bytes, "Résolution déployée à l'été, mémoire\n".as_bytes());
+        assert_eq!(fixed.encoding, Some("windows-1252"));
+    }
+
+    #[test]
+    fn no_repair_guides_are_left_alone() {
+        let text = "+++\nrepair = false\n+++\nRÃ©solution\n";
+        assert_eq!(fix_bytes(text.as_bytes()).bytes, text.as_bytes());
+        let text = "<!-- carnet: no-repair -->\nRÃ©solution\n";
+        assert_eq!(fix_bytes(text.as_bytes()).bytes, text.as_bytes());
+    }
 }

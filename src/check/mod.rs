@@ -2,16 +2,20 @@
 //!
 //! `run` analyses the site (`site::analysis::analyze`: encoding, front matter, URLs, links,
 //! references, ids, images), optionally checks external links, and prints the findings sorted
-//! by file, as text (`file:line:col: severity: message`) or as one JSON document.
+//! by file, as text (`file:line:col: severity: message`) or as one JSON document. `--external`
+//! also fetches every `http(s)` link (`external`: bounded, timed out, retried, with a skip list).
+
+pub mod external;
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, Format};
-use crate::error::{Diagnostic, Result, Severity};
+use crate::error::{Diagnostic, Location, Result, Severity};
 use crate::report::Reporter;
 use crate::site::{analysis, BuildOptions};
+use external::{ExternalLink, ExternalOptions};
 
 /// One finding of the JSON report.
 #[derive(Debug, Serialize)]
@@ -112,7 +116,19 @@ fn print_json(findings: &[Diagnostic], summary: Summary) {
     println!("{}", serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into()));
 }
 
-/// External links are checked by `external` (network); placeholder until it lands.
-fn external_findings(_links: Vec<(String, crate::error::Location)>, _reporter: &Reporter) -> Vec<Diagnostic> {
-    Vec::new()
+/// Checks every `http(s)` link (`external`), saying how many were skipped as placeholders,
+/// examples or local addresses.
+fn external_findings(links: Vec<(String, Location)>, reporter: &Reporter) -> Vec<Diagnostic> {
+    let options = ExternalOptions::default();
+    let skipped = links.iter().filter(|(url, _)| external::is_skipped(url, &options)).count();
+    let links: Vec<ExternalLink> = links
+        .into_iter()
+        .filter(|(url, _)| !external::is_skipped(url, &options))
+        .map(|(url, location)| ExternalLink { url, location })
+        .collect();
+    reporter.info(format!(
+        "checking {} external link(s), {skipped} skipped (placeholders, examples, local addresses)",
+        links.len()
+    ));
+    external::check_external(links, &options)
 }

@@ -79,13 +79,20 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         Ok(bytes) => bytes,
         Err(err) => return (None, vec![Diagnostic::error(Location::file(&found.path), err.to_string())]),
     };
-    let decoded = repair::decode(&bytes);
-    let (text, report) = if repair_disabled(&decoded.text) {
-        (decoded.text, RepairReport::default())
-    } else {
-        let (repaired, report) = repair::repair(&decoded.text);
-        (repaired.into_owned(), report)
-    };
+    if looks_binary(&bytes) {
+        let message = "binary file, not a guide (rename it, or move it out of the content folder)";
+        return (None, vec![Diagnostic::error(Location::file(&found.path), message)]);
+    }
+    let SourceText { decoded, mut text, report } = decode_and_repair(&bytes);
+    if let Some(offset) = text.find('\0') {
+        let count = text.matches('\0').count();
+        let message = format!("{count} NUL byte(s) in the text, shown as U+FFFD");
+        diagnostics.push(Diagnostic::warning(Location::from_offset(&found.path, &text, offset), message));
+        // CommonMark: the NUL character is replaced by U+FFFD (same length, offsets stay valid
+        // for lines and columns).
+        text = text.replace('\0', "\u{FFFD}");
+    }
+    diagnostics.extend(report.diagnostics(&found.path, &text));
     let split = frontmatter::split(&text);
     let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
@@ -117,6 +124,40 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         repair: report,
     };
     (Some(guide), diagnostics)
+}
+
+/// True for bytes that are no text at all: NUL bytes in something that is not UTF-8 (nor UTF-16
+/// with a byte order mark), or mostly control characters. A text with a stray NUL is still text.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return false;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)).count();
+    let has_nul = head.contains(&0);
+    controls * 10 > head.len() || (has_nul && std::str::from_utf8(bytes).is_err())
+}
+
+/// A source file's text, as decoded from its bytes and as repaired.
+#[derive(Debug)]
+pub struct SourceText {
+    pub decoded: repair::Decoded,
+    /// The repaired text (the decoded text when the guide switches repair off).
+    pub text: String,
+    pub report: RepairReport,
+}
+
+/// Bytes → text → repaired text, unless the guide switches repair off. Every path that reads a
+/// guide (build, check, fix) goes through here.
+pub fn decode_and_repair(bytes: &[u8]) -> SourceText {
+    let decoded = repair::decode(bytes);
+    if repair_disabled(&decoded.text) {
+        let text = decoded.text.clone();
+        return SourceText { decoded, text, report: RepairReport::default() };
+    }
+    let (repaired, report) = repair::repair(&decoded.text);
+    let text = repaired.into_owned();
+    SourceText { decoded, text, report }
 }
 
 /// `repair = false` in the front matter, or the no-repair comment on a line of its own outside
@@ -157,6 +198,15 @@ fn has_no_repair_marker(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_files_are_told_from_text_with_a_stray_nul() {
+        assert!(looks_binary(b"\x7FELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\xff\xfe"));
+        assert!(looks_binary(&[0u8; 100]));
+        assert!(!looks_binary("# Titre\n\nAvec un \0 NUL et des accents é\n".as_bytes()));
+        assert!(!looks_binary(b"\xFF\xFE#\0 \0T\0"), "UTF-16 with a BOM is text");
+        assert!(!looks_binary(b""));
+    }
 
     #[test]
     fn no_repair_marker_counts_only_outside_code() {

@@ -11,7 +11,7 @@ use super::tree::{GuideInfo, SiteTree};
 use super::BuildOptions;
 use crate::config::Config;
 use crate::content::{self, Content, Guide};
-use crate::error::{Diagnostic, Error, Location, Result, Severity};
+use crate::error::{Diagnostic, Error, Result, Severity};
 use crate::markdown::Renderer;
 use crate::theme::Theme;
 
@@ -65,7 +65,7 @@ pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<A
     diagnostics.append(&mut content.diagnostics);
     content.guides.retain(|g| !g.front.draft);
     watch.lap("load");
-    let repairs = repair_reports(&content.guides, &mut diagnostics);
+    let repairs = repair_reports(&content.guides);
 
     let infos: Vec<GuideInfo> = content
         .guides
@@ -116,46 +116,55 @@ impl Stopwatch {
     }
 }
 
-/// One line per repaired guide; guesses and unrepairable spots become warnings.
-fn repair_reports(guides: &[Guide], diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+/// One line per guide whose bytes or text were repaired (its guesses are already warnings).
+fn repair_reports(guides: &[Guide]) -> Vec<String> {
     let mut lines = Vec::new();
     for guide in guides {
         if let Some(encoding) = guide.encoding {
             lines.push(format!("decoded {} from {encoding}", guide.path.display()));
         }
-        let report = &guide.repair;
-        if report.is_clean() {
-            continue;
-        }
-        let layers = if report.layers.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", report.layers.join(" + "))
-        };
-        lines.push(format!("repaired {}: {} sequence(s){layers}", guide.path.display(), report.repaired));
-        for guess in &report.guesses {
-            let message = format!(
-                "lost byte restored by guess: `{}` (other candidates: {})",
-                guess.chosen,
-                guess.alternatives.join(" ")
-            );
-            diagnostics.push(Diagnostic::warning(Location::at(&guide.path, guess.line, guess.col), message));
-        }
-        for spot in &report.unrepairable {
-            let message = format!("damaged text left as it is: `{}`", spot.text);
-            diagnostics.push(Diagnostic::warning(Location::at(&guide.path, spot.line, spot.col), message));
+        if !guide.repair.is_clean() {
+            lines.push(format!("repaired {}: {}", guide.path.display(), guide.repair));
         }
     }
     lines
 }
 
+/// An absolute path with `.` and `..` resolved and, for the part that exists, symbolic links
+/// followed: `public/../..` and a link to `/` are seen for what they are.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    // Follow links on the longest existing prefix, keep the rest as written.
+    let mut existing = lexical.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return lexical,
+        }
+    }
+    let mut real = existing.canonicalize().unwrap_or(existing);
+    real.extend(rest.iter().rev());
+    real
+}
+
 /// Refuses output folders whose replacement would destroy sources or more.
 fn check_output_dir(root: &Path, content_dir: &Path, output: &Path) -> Result<()> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, content, out) = (absolute(root), absolute(content_dir), absolute(output));
-    let normalize = |p: &Path| p.components().collect::<PathBuf>();
-    let (root, content, out) = (normalize(&root), normalize(&content), normalize(&out));
-    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let (root, content, out) = (resolved(root), resolved(content_dir), resolved(output));
+    let home = std::env::var_os("HOME").map(|h| resolved(Path::new(&h)));
     let refused = if out.parent().is_none() {
         Some("it is the file system root")
     } else if home.as_deref() == Some(out.as_path()) {

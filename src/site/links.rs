@@ -53,6 +53,8 @@ pub struct Broken {
 
 pub struct LinkIndex {
     guides: Vec<GuideTargets>,
+    /// Per guide: every id and alias → canonical id, and the loose form of each id → id.
+    anchors: Vec<AnchorLookup>,
     by_rel: HashMap<String, usize>,
     by_rel_folded: HashMap<String, usize>,
     by_path: HashMap<String, usize>,
@@ -69,7 +71,8 @@ impl LinkIndex {
         let by_path =
             guides.iter().enumerate().map(|(i, g)| (g.path.trim_end_matches('/').to_string(), i)).collect();
         let files = files.into_iter().map(|f| (f.to_lowercase(), f)).collect();
-        LinkIndex { guides, by_rel, by_rel_folded, by_path, files, content_prefix: None }
+        let anchors = guides.iter().map(AnchorLookup::new).collect();
+        LinkIndex { guides, anchors, by_rel, by_rel_folded, by_path, files, content_prefix: None }
     }
 
     /// Lets references written from the repository root (`content/GUIDE.md`) resolve.
@@ -83,6 +86,7 @@ impl LinkIndex {
     pub fn set_headings(&mut self, guide: usize, ids: Vec<String>, aliases: Vec<(String, String)>) {
         self.guides[guide].ids = ids;
         self.guides[guide].aliases = aliases;
+        self.anchors[guide] = AnchorLookup::new(&self.guides[guide]);
     }
 
     pub fn guide(&self, index: usize) -> &GuideTargets {
@@ -160,14 +164,11 @@ impl LinkIndex {
     /// The canonical id for `anchor` in `guide`: exact, alias, or loose (accents, case, dashes).
     fn anchor(&self, guide: usize, anchor: &str, warnings: &mut Vec<String>) -> Result<String, Broken> {
         let target = &self.guides[guide];
-        if target.ids.iter().any(|id| id == anchor) {
-            return Ok(anchor.to_string());
-        }
-        if let Some((_, id)) = target.aliases.iter().find(|(alias, _)| alias == anchor) {
+        let lookup = &self.anchors[guide];
+        if let Some(id) = lookup.exact.get(anchor) {
             return Ok(id.clone());
         }
-        let wanted = loose(anchor);
-        if let Some(id) = target.ids.iter().find(|id| loose(id) == wanted) {
+        if let Some(id) = lookup.loose.get(&loose(anchor)) {
             warnings.push(format!("anchor `#{anchor}` taken as `#{id}`"));
             return Ok(id.clone());
         }
@@ -208,6 +209,27 @@ impl LinkIndex {
             (Some((guide, _)), None) => Some(guide),
             _ => None,
         }
+    }
+}
+
+/// Constant-time anchor lookups of one guide (a page may have 100,000 headings and links).
+#[derive(Debug, Default)]
+struct AnchorLookup {
+    exact: HashMap<String, String>,
+    loose: HashMap<String, String>,
+}
+
+impl AnchorLookup {
+    fn new(guide: &GuideTargets) -> Self {
+        let mut lookup = AnchorLookup::default();
+        for id in &guide.ids {
+            lookup.exact.insert(id.clone(), id.clone());
+            lookup.loose.entry(loose(id)).or_insert_with(|| id.clone());
+        }
+        for (alias, id) in &guide.aliases {
+            lookup.exact.entry(alias.clone()).or_insert_with(|| id.clone());
+        }
+        lookup
     }
 }
 

@@ -67,7 +67,7 @@ impl Staging {
         }
         self.committed = true;
         if had_output {
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+            remove_tree(&old).map_err(|e| Error::io(&old, e))?;
         }
         Ok(())
     }
@@ -76,9 +76,50 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = remove_tree(&self.dir);
         }
     }
+}
+
+/// How many removals are in flight at once. Removal is bound by the disk's latency, not the CPU:
+/// on disks where each unlink or rmdir waits (ext4 with `discard`, network file systems), many at
+/// once make removing a 10,000-page site several times faster than one after the other.
+const REMOVAL_THREADS: usize = 32;
+
+/// Removes a folder and everything under it: files first, then folders, deepest first.
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let mut files = Vec::new();
+    let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry
+            .map_err(|e| e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")))?;
+        if entry.file_type().is_dir() {
+            dirs.push((entry.depth(), entry.into_path()));
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    in_parallel(&files, |file| std::fs::remove_file(file))?;
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for level in dirs.chunk_by(|a, b| a.0 == b.0) {
+        in_parallel(level, |(_, dir)| std::fs::remove_dir(dir))?;
+    }
+    Ok(())
+}
+
+/// Runs `op` on every item from `REMOVAL_THREADS` threads; the first error wins.
+fn in_parallel<T: Sync>(items: &[T], op: impl Fn(&T) -> std::io::Result<()> + Sync) -> std::io::Result<()> {
+    if items.len() < 64 {
+        return items.iter().try_for_each(op);
+    }
+    let chunk = items.len().div_ceil(REMOVAL_THREADS);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(|| part.iter().try_for_each(&op))).collect();
+        workers.into_iter().try_for_each(|w| {
+            w.join().unwrap_or_else(|_| Err(std::io::Error::other("removal thread panicked")))
+        })
+    })
 }
 
 #[cfg(test)]
@@ -104,5 +145,19 @@ mod tests {
         assert_eq!(std::fs::read_to_string(output.join("a/index.html")).unwrap(), "new");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "only public/ remains");
+    }
+
+    #[test]
+    fn remove_tree_removes_deep_and_wide_trees() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("old");
+        for i in 0..300 {
+            let page = tree.join(format!("section-{}/guide-{i}", i % 7));
+            std::fs::create_dir_all(&page).unwrap();
+            std::fs::write(page.join("index.html"), "x").unwrap();
+        }
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert!(remove_tree(&tree).is_err(), "a missing folder is an error");
     }
 }

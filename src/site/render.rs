@@ -67,8 +67,10 @@ pub fn render_guides(
         for (url, offset) in recorder.externals {
             out.externals.push((url, source.location(offset)));
         }
-        for id in &r.duplicate_ids {
-            let offset = guide.body().find(&format!("{{#{id}}}")).unwrap_or(0);
+        for (n, id) in r.duplicate_ids.iter().enumerate() {
+            // The k-th repeat of an id is its (k+1)-th `{#id}` in the text.
+            let repeat = r.duplicate_ids[..n].iter().filter(|d| *d == id).count() + 1;
+            let offset = guide.body().match_indices(&format!("{{#{id}}}")).nth(repeat).map_or(0, |(i, _)| i);
             let message =
                 format!("explicit id `#{id}` is used twice in this page; the later one became `#{id}-1`");
             out.diagnostics.push(Diagnostic::warning(source.location(offset), message));

@@ -194,3 +194,34 @@ fn missing_content_folder_is_an_error() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("content"), "{}", run.stderr);
 }
+
+#[test]
+fn the_damaged_seed_guide_is_repaired_in_the_site_and_not_on_disk() {
+    let site = Site::new();
+    let seed = include_bytes!("../fixtures/repair/RESOLUTION_ERREUR_OOM_RENDER.md");
+    site.file("content/RESOLUTION_ERREUR_OOM_RENDER.md", seed);
+    let run = site.build();
+    assert!(run.stderr.contains("82 sequences repaired (windows-1254), 2 guessed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("RESOLUTION_ERREUR_OOM_RENDER.md:7:4: lost byte restored as 🔍"),
+        "{}",
+        run.stderr
+    );
+    let html = site.read("resolution-erreur-oom-render/index.html");
+    assert!(
+        html.contains("<title>🔧 Résolution : Erreur &quot;Out of Memory&quot; sur Render"),
+        "title repaired"
+    );
+    assert!(html.contains("id=\"causes\""));
+    assert!(
+        html.contains("📝 Alternatives pour l&#x27;Initialisation")
+            || html.contains("📝 Alternatives pour l'Initialisation")
+    );
+    for mojibake in ["Ã", "ğŸ", "Â"] {
+        assert!(!html.contains(mojibake), "mojibake `{mojibake}` left in the page");
+    }
+    let nav = site.read("assets/nav.js");
+    assert!(nav.contains("🔧 Résolution"), "{nav}");
+    assert_eq!(std::fs::read(site.root().join("content/RESOLUTION_ERREUR_OOM_RENDER.md")).unwrap(), seed);
+    assert_eq!(site.carnet(&["build", "--strict"]).code, 1, "guesses fail a strict build");
+}

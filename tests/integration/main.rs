@@ -2,8 +2,10 @@
 //! check what a reader or an author would see (HTML, files, messages, exit codes).
 
 mod build;
+mod check;
 mod crawl;
 mod fixture;
+mod hardening;
 mod links;
 mod pages;
 #[cfg(feature = "serve")]

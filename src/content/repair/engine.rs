@@ -1,0 +1,385 @@
+//! The slow path of `repair`, for a text with suspicious runs.
+//!
+//! Steps: 1. rank the code pages for the file (the page that best explains most runs first, so
+//! `Ã©` is undone as Windows-1254 in a file where `ğŸ”§` proves Windows-1254); 2. repair each
+//! run layer after layer until no code page explains it; 3. put back the runs `quoting` finds
+//! deliberate; 4. assemble the output and locate guesses and spots (line, column) in it.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
+
+use super::codepages::ALL;
+use super::lost_bytes::{choose, Choice};
+use super::mojibake::{candidate_pages, pieces, Piece, PieceKind};
+use super::quoting;
+use super::report::{Guess, RepairReport, Spot};
+use super::scan::{is_marker, runs, Run};
+
+/// Mojibake of mojibake of mojibake of mojibake is as deep as anyone has seen.
+const MAX_LAYERS: usize = 4;
+
+/// Characters of the run itself read on each side of a lost byte.
+const NEAR: usize = 40;
+
+/// What repairing one run gave.
+#[derive(Debug, Clone, Default)]
+struct Outcome {
+    /// The run stays as it is (`text` is then empty).
+    keep: bool,
+    text: String,
+    /// Code page index per layer, outermost first.
+    layers: Vec<usize>,
+    repaired: usize,
+    /// (char index in `text`, choice) for lost bytes chosen among several candidates.
+    guesses: Vec<(usize, Choice)>,
+    /// The outcome depends on the run's neighbours (a lost byte was looked at): not cached.
+    contextual: bool,
+}
+
+impl Outcome {
+    fn unchanged() -> Self {
+        Outcome { keep: true, ..Default::default() }
+    }
+
+    /// The run's text after repair.
+    fn text<'a>(&'a self, text: &'a str, range: &Range<usize>) -> &'a str {
+        if self.keep {
+            &text[range.clone()]
+        } else {
+            &self.text
+        }
+    }
+}
+
+/// Something to report at a byte offset of the output.
+enum Event {
+    Guess(Choice),
+    Spot(char),
+}
+
+pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
+    let all = runs(text);
+    let suspicious: Vec<&Run> = all.iter().filter(|r| r.suspicious).collect();
+    let mut mask_cache: HashMap<&str, u8> = HashMap::new();
+    let masks: Vec<u8> = suspicious
+        .iter()
+        .map(|r| {
+            let s = &text[r.range.clone()];
+            *mask_cache.entry(s).or_insert_with(|| best_pages(&s.chars().collect::<Vec<_>>()))
+        })
+        .collect();
+    let ranking = rank_pages(&masks);
+    let proven = ranking.first().filter(|&&(_, votes)| votes > 0).map(|&(cp, _)| cp);
+
+    // Outcomes are shared: damaged text repeats the same runs (`Ã©`) over and over.
+    let mut cache: HashMap<(&str, bool), Rc<Outcome>> = HashMap::new();
+    let unchanged = Rc::new(Outcome::unchanged());
+    let mut outcomes: Vec<Rc<Outcome>> = suspicious
+        .iter()
+        .zip(&masks)
+        .map(|(run, &mask)| {
+            let original = &text[run.range.clone()];
+            if mask == 0 && proven.is_none() {
+                return Rc::clone(&unchanged);
+            }
+            let lower = in_lower_word(text, &run.range);
+            if let Some(hit) = cache.get(&(original, lower)) {
+                return Rc::clone(hit);
+            }
+            let outcome = Rc::new(repair_run(text, run.range.clone(), &ranking, proven, lower));
+            if !outcome.contextual {
+                cache.insert((original, lower), Rc::clone(&outcome));
+            }
+            outcome
+        })
+        .collect();
+    let ranges: Vec<Range<usize>> = suspicious.iter().map(|r| r.range.clone()).collect();
+    if outcomes.iter().all(|o| o.keep) {
+        return assemble(text, &ranges, &outcomes);
+    }
+    let texts: Vec<&str> = outcomes.iter().zip(&ranges).map(|(o, r)| o.text(text, r)).collect();
+    let keep = quoting::deliberate(text, &all, &ranges, &texts);
+    for (outcome, keep) in outcomes.iter_mut().zip(keep) {
+        if keep {
+            *outcome = Rc::clone(&unchanged);
+        }
+    }
+    assemble(text, &ranges, &outcomes)
+}
+
+/// The output text and the report, from each run's outcome.
+fn assemble<'a>(
+    text: &'a str,
+    ranges: &[Range<usize>],
+    outcomes: &[Rc<Outcome>],
+) -> (Cow<'a, str>, RepairReport) {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut events: Vec<(usize, Event)> = Vec::new();
+    let mut depths: Vec<[usize; ALL.len()]> = Vec::new();
+    let mut repaired = 0;
+    let mut last = 0;
+    for (range, outcome) in ranges.iter().zip(outcomes) {
+        out.push_str(&text[last..range.start]);
+        last = range.end;
+        let piece = outcome.text(text, range);
+        record(outcome, piece, out.len(), &mut events, &mut depths);
+        repaired += outcome.repaired;
+        out.push_str(piece);
+    }
+    out.push_str(&text[last..]);
+    let report = build_report(&out, repaired, depths, events);
+    if out == text {
+        (Cow::Borrowed(text), report)
+    } else {
+        (Cow::Owned(out), report)
+    }
+}
+
+/// Bit mask of the code pages that repair most of `chars` (0 when none repairs anything).
+fn best_pages(chars: &[char]) -> u8 {
+    let mask = candidate_pages(chars);
+    let mut best = (0, 0u8);
+    for (i, cp) in ALL.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0) {
+        let score = pieces(chars, cp, false).1;
+        if score > best.0 {
+            best = (score, 1 << i);
+        } else if score == best.0 && score > 0 {
+            best.1 |= 1 << i;
+        }
+    }
+    best.1
+}
+
+/// (code page index, votes): the page among the best for most runs first; ties keep `ALL`'s order.
+fn rank_pages(masks: &[u8]) -> Vec<(usize, usize)> {
+    let votes = |i: usize| masks.iter().filter(|&&m| m & (1 << i) != 0).count();
+    let mut ranking: Vec<(usize, usize)> = (0..ALL.len()).map(|i| (i, votes(i))).collect();
+    ranking.sort_by_key(|&(_, v)| std::cmp::Reverse(v));
+    ranking
+}
+
+/// Whether the run touches a lower-case letter (it sits inside a lower-case word).
+fn in_lower_word(text: &str, range: &Range<usize>) -> bool {
+    text[..range.start].chars().next_back().is_some_and(char::is_lowercase)
+        || text[range.end..].chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Repairs one run, layer after layer.
+fn repair_run(
+    text: &str,
+    range: Range<usize>,
+    ranking: &[(usize, usize)],
+    proven: Option<usize>,
+    in_lower_word: bool,
+) -> Outcome {
+    let mut current: Vec<char> = text[range.clone()].chars().collect();
+    let mut outcome = Outcome::default();
+    for _ in 0..MAX_LAYERS {
+        let Some((cp, found)) = best_layer(&current, ranking, proven, in_lower_word) else { break };
+        let lost = found.iter().any(|p| matches!(p.kind, PieceKind::Lost(_)));
+        outcome.contextual |= lost;
+        let (before, after) = if lost { line_context(text, &range, cp) } else { Default::default() };
+        let (next, applied, guesses) = apply(&current, &found, &before, &after);
+        if applied == 0 {
+            break;
+        }
+        for (index, _) in &mut outcome.guesses {
+            *index = remap(*index, &found);
+        }
+        outcome.guesses.extend(guesses);
+        outcome.layers.push(cp);
+        outcome.repaired += applied;
+        current = next;
+    }
+    outcome.text = current.into_iter().collect();
+    outcome
+}
+
+/// The rest of the line on each side of `range` (at most `CONTEXT` bytes each: lines can be
+/// long), its mojibake through `cp` undone, so that `SÃ©curitÃ©` reads as a context word.
+fn line_context(text: &str, range: &Range<usize>, cp: usize) -> (String, String) {
+    const CONTEXT: usize = 160;
+    let mut start = range.start.saturating_sub(CONTEXT);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = (range.end + CONTEXT).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[start..range.start];
+    let after = &text[range.end..end];
+    let before = before.rfind('\n').map_or(before, |i| &before[i + 1..]);
+    let after = after.find('\n').map_or(after, |i| &after[..i]);
+    (undo_exact(before, cp), undo_exact(after, cp))
+}
+
+/// `text` with the complete sequences of one layer through `cp` undone (lost bytes left).
+fn undo_exact(text: &str, cp: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let (found, _) = pieces(&chars, ALL[cp], false);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    for piece in &found {
+        out.extend(&chars[i..piece.start]);
+        match piece.kind {
+            PieceKind::Exact(c) => out.push(c),
+            PieceKind::Lost(_) => out.extend(&chars[piece.start..piece.end]),
+        }
+        i = piece.end;
+    }
+    out.extend(&chars[i..]);
+    out
+}
+
+/// The code page that repairs most of `chars`; ties go to the file's ranking, then, inside a
+/// lower-case word, to the page giving more lower-case letters (`hÃŽte` is `hôte` in
+/// ISO-8859-15, not `hÎte` in Windows-1252), then to `ALL`'s order (Windows-1252 first).
+fn best_layer(
+    chars: &[char],
+    ranking: &[(usize, usize)],
+    proven: Option<usize>,
+    in_lower_word: bool,
+) -> Option<(usize, Vec<Piece>)> {
+    let mask = candidate_pages(chars);
+    // (score, votes, lower-case letters), code page, pieces.
+    type Candidate = ((usize, usize, usize), usize, Vec<Piece>);
+    let mut best: Option<Candidate> = None;
+    for &(cp, votes) in ranking.iter().filter(|&&(i, _)| mask & (1 << i) != 0) {
+        let (found, score) = pieces(chars, ALL[cp], proven == Some(cp));
+        let lower = if in_lower_word { lower_case(&found) } else { 0 };
+        let key = (score, votes, lower);
+        if score > 0 && best.as_ref().is_none_or(|b| key > b.0) {
+            best = Some((key, cp, found));
+        }
+    }
+    best.map(|(_, cp, found)| (cp, found))
+}
+
+fn lower_case(found: &[Piece]) -> usize {
+    found.iter().filter(|p| matches!(p.kind, PieceKind::Exact(c) if c.is_lowercase())).count()
+}
+
+/// Replaces the pieces; returns the new characters, how many were repaired, and the guesses.
+fn apply(
+    chars: &[char],
+    found: &[Piece],
+    before: &str,
+    after: &str,
+) -> (Vec<char>, usize, Vec<(usize, Choice)>) {
+    let mut next = Vec::with_capacity(chars.len());
+    let mut guesses = Vec::new();
+    let mut applied = 0;
+    let mut i = 0;
+    for piece in found {
+        next.extend_from_slice(&chars[i..piece.start]);
+        i = piece.end;
+        let chosen = match &piece.kind {
+            PieceKind::Exact(c) => Some(*c),
+            PieceKind::Lost(candidates) => {
+                // Bounded: a run can be long (a line of emoji without a space).
+                let near = &next[next.len().saturating_sub(NEAR)..];
+                let left: String = before.chars().chain(near.iter().copied()).collect();
+                let far = (piece.end + NEAR).min(chars.len());
+                let right: String = chars[piece.end..far].iter().copied().chain(after.chars()).collect();
+                choose(candidates, &left, &right).map(|choice| {
+                    let c = choice.chosen;
+                    if !choice.alternatives.is_empty() {
+                        guesses.push((next.len(), choice));
+                    }
+                    c
+                })
+            }
+        };
+        match chosen {
+            Some(c) => {
+                next.push(c);
+                applied += 1;
+            }
+            None => next.extend_from_slice(&chars[piece.start..piece.end]),
+        }
+    }
+    next.extend_from_slice(&chars[i..]);
+    (next, applied, guesses)
+}
+
+/// Where character `index` lands once `found` pieces are each replaced by one character.
+fn remap(index: usize, found: &[Piece]) -> usize {
+    let mut shift = 0;
+    for piece in found.iter().take_while(|p| p.start < index) {
+        shift += (piece.end.min(index + 1) - piece.start).saturating_sub(1);
+    }
+    index - shift
+}
+
+/// Adds a run's guesses, spots and layers; `at` is the run's byte offset in the output.
+fn record(
+    outcome: &Outcome,
+    piece: &str,
+    at: usize,
+    events: &mut Vec<(usize, Event)>,
+    depths: &mut Vec<[usize; ALL.len()]>,
+) {
+    let mut guesses = outcome.guesses.iter().peekable();
+    let mut offset = at;
+    for (index, c) in piece.chars().enumerate() {
+        if let Some((_, choice)) = guesses.next_if(|(i, _)| *i == index) {
+            events.push((offset, Event::Guess(choice.clone())));
+        } else if is_marker(c) {
+            events.push((offset, Event::Spot(c)));
+        }
+        offset += c.len_utf8();
+    }
+    for (depth, &cp) in outcome.layers.iter().enumerate() {
+        if depths.len() <= depth {
+            depths.push([0; ALL.len()]);
+        }
+        depths[depth][cp] += 1;
+    }
+}
+
+fn build_report(
+    out: &str,
+    repaired: usize,
+    depths: Vec<[usize; ALL.len()]>,
+    mut events: Vec<(usize, Event)>,
+) -> RepairReport {
+    let layers = depths
+        .iter()
+        .filter_map(|counts| {
+            (0..ALL.len()).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).map(|i| ALL[i].name)
+        })
+        .collect();
+    events.sort_by_key(|(offset, _)| *offset);
+    let mut report = RepairReport { repaired, layers, ..Default::default() };
+    let mut cursor = (0, 1, 1); // (byte offset, line, col)
+    for (offset, event) in events {
+        cursor = advance(out, cursor, offset);
+        let (line, col) = (cursor.1, cursor.2);
+        match event {
+            Event::Guess(choice) => report.guesses.push(Guess {
+                line,
+                col,
+                chosen: choice.chosen.to_string(),
+                alternatives: choice.alternatives.iter().map(char::to_string).collect(),
+            }),
+            Event::Spot(c) => report.unrepairable.push(Spot { line, col, text: c.to_string() }),
+        }
+    }
+    report
+}
+
+/// Moves a (offset, line, col) cursor forward to byte `to` of `text`.
+fn advance(text: &str, (from, mut line, mut col): (usize, usize, usize), to: usize) -> (usize, usize, usize) {
+    for c in text[from..to].chars() {
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    (to, line, col)
+}

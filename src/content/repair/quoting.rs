@@ -1,0 +1,99 @@
+//! Mojibake quoted on purpose, which repair leaves as it is. Two rules, each resting on evidence
+//! that the file's own encoding works:
+//! 1. a line whose repair would give a word the same line already shows correctly encoded
+//!    (« `RÃ©solution` au lieu de Résolution », a table row `| é | Ã© |`) is an example;
+//! 2. mojibake in code (inline spans, fenced blocks) is quoted when the prose has none left
+//!    after rule 1 and the file holds correctly encoded non-ASCII text (prose or code).
+//!
+//! Partially damaged files are still repaired: a damaged word seldom sits next to its clean form
+//! on one line, and damaged prose makes code damage likely too.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::classify::is_natural;
+use super::code::CodeMap;
+use super::scan::Run;
+
+/// For each suspicious run (`ranges`, with its `repaired` text), whether to keep it as it is.
+pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[&str]) -> Vec<bool> {
+    let changed: Vec<bool> = ranges.iter().zip(repaired).map(|(r, &new)| text[r.clone()] != *new).collect();
+    let mut keep = vec![false; ranges.len()];
+    // Where correctly encoded text starts: a line without any cannot show a clean form.
+    let clean: Vec<usize> = all.iter().filter(|r| !r.suspicious).map(|r| r.range.start).collect();
+    let has_clean = |line: &Range<usize>| {
+        let k = clean.partition_point(|&start| start < line.start);
+        clean.get(k).is_some_and(|&start| start < line.end)
+    };
+    let mut i = 0;
+    while i < ranges.len() {
+        let line = line_around(text, ranges[i].start);
+        let j = i + ranges[i..].iter().take_while(|r| r.start < line.end).count();
+        let example = changed[i..j].iter().any(|&c| c)
+            && has_clean(&line)
+            && shows_clean_form(text, &line, &ranges[i..j], &repaired[i..j]);
+        if example {
+            keep[i..j].iter_mut().for_each(|k| *k = true);
+        }
+        i = j;
+    }
+    let left: Vec<usize> = (0..ranges.len()).filter(|&k| changed[k] && !keep[k]).collect();
+    if left.is_empty() {
+        return keep;
+    }
+    if !has_evidence(text, all) {
+        return keep;
+    }
+    let code = CodeMap::new(text);
+    if left.iter().all(|&k| code.contains(ranges[k].start)) {
+        left.iter().for_each(|&k| keep[k] = true);
+    }
+    keep
+}
+
+/// The line holding byte `at`, without its newline.
+fn line_around(text: &str, at: usize) -> Range<usize> {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    start..end
+}
+
+/// Whether repairing the runs of `line` gives a word the line already holds, correctly encoded.
+fn shows_clean_form(text: &str, line: &Range<usize>, ranges: &[Range<usize>], repaired: &[&str]) -> bool {
+    let mut after = String::with_capacity(line.len());
+    let mut last = line.start;
+    for (range, new) in ranges.iter().zip(repaired) {
+        after.push_str(&text[last..range.start]);
+        after.push_str(new);
+        last = range.end;
+    }
+    after.push_str(&text[last..line.end]);
+    let before = words(&text[line.clone()]);
+    // `à` is too common a word: a line can hold it clean and damaged without quoting anything.
+    let telling = |word: &&str| !matches!(*word, "à" | "À");
+    words(&after)
+        .iter()
+        .filter(|(w, _)| telling(w))
+        .any(|(word, &n)| before.get(word).is_some_and(|&m| n > m))
+}
+
+/// Words (between spaces and ASCII punctuation) holding non-ASCII characters, counted.
+fn words(line: &str) -> HashMap<&str, usize> {
+    let mut counts = HashMap::new();
+    let words = line.split(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
+    for word in words.filter(|w| !w.is_ascii()) {
+        *counts.entry(word).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Correctly encoded non-ASCII text somewhere: a run that is not suspicious, with a letter,
+/// typographic punctuation or an emoji (a lone `Ã` or `Â` is a leftover of damage instead).
+fn has_evidence(text: &str, all: &[Run]) -> bool {
+    let leftovers = ['Ã', 'Â', 'â', 'ð', 'ğ', 'Ð'];
+    all.iter().filter(|r| !r.suspicious).any(|r| {
+        let s = &text[r.range.clone()];
+        let leftover = s.chars().count() == 1 && s.chars().all(|c| leftovers.contains(&c));
+        !leftover && s.chars().any(|c| is_natural(c) || c >= '\u{1F300}')
+    })
+}

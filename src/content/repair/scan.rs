@@ -1,0 +1,144 @@
+//! Finding where mojibake can be: the fast path and the runs the slow path looks at.
+//!
+//! UTF-8 read through a single-byte code page turns every multi-byte character into two or more
+//! non-ASCII characters: one standing for a lead byte (0xC2–0xF4) and the rest for continuation
+//! bytes (0x80–0xBF), in the same code page. `looks_clean` scans the bytes for such a pair, or a
+//! lost-byte mark (U+FFFD, a C1 control); text without one comes back untouched, at memory speed.
+
+use std::ops::Range;
+
+use super::classify::is_natural;
+use super::codepages::ROLES;
+
+/// (code pages where `c` stands for a lead byte, … for a continuation byte), as `ALL` bit masks.
+pub fn roles(c: char) -> (u8, u8) {
+    match ROLES.binary_search_by_key(&c, |&(ch, _, _)| ch) {
+        Ok(i) => (ROLES[i].1, ROLES[i].2),
+        Err(_) => (0, 0),
+    }
+}
+
+/// U+FFFD or a C1 control: a byte a decoder could not map, or kept as a control.
+pub fn is_marker(c: char) -> bool {
+    c == '\u{FFFD}' || ('\u{80}'..='\u{9F}').contains(&c)
+}
+
+/// Code pages (mask) in which `a` then `b` could be a lead byte then a continuation byte. Two
+/// natural characters (`’é`) do not count for MacRoman, where lead bytes are quotes and dashes
+/// and continuation bytes accented letters (see `mojibake::accept`).
+pub fn pair_pages(a: char, b: char) -> u8 {
+    let mask = roles(a).0 & roles(b).1;
+    if mask & MACROMAN != 0 && is_natural(a) && is_natural(b) {
+        mask & !MACROMAN
+    } else {
+        mask
+    }
+}
+
+/// The bit of MacRoman in `ALL`.
+const MACROMAN: u8 = 0b0010_0000;
+
+/// `a` then `b` could be a lead byte then a continuation byte in one code page.
+pub fn is_suspicious_pair(a: char, b: char) -> bool {
+    pair_pages(a, b) != 0
+}
+
+/// True when nothing in `text` can be repaired or reported (the fast path).
+pub fn looks_clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = skip_ascii(bytes, 0);
+    while i < bytes.len() {
+        let Some(c) = text[i..].chars().next() else { break };
+        if is_marker(c) {
+            return false;
+        }
+        let next = i + c.len_utf8();
+        if next < bytes.len() && bytes[next] >= 0x80 {
+            if let Some(d) = text[next..].chars().next() {
+                if is_suspicious_pair(c, d) {
+                    return false;
+                }
+            }
+            i = next;
+        } else {
+            i = skip_ascii(bytes, next);
+        }
+    }
+    true
+}
+
+/// The index of the first non-ASCII byte at or after `i`, eight bytes at a time.
+fn skip_ascii(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_ne_bytes(word) & HIGH != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
+}
+
+/// A maximal run of non-ASCII characters, and whether repair should look at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// Byte range in the text.
+    pub range: Range<usize>,
+    pub suspicious: bool,
+}
+
+/// Every maximal run of non-ASCII characters of `text`.
+pub fn runs(text: &str) -> Vec<Run> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = skip_ascii(bytes, 0);
+    while i < bytes.len() {
+        let start = i;
+        let mut suspicious = false;
+        let mut previous: Option<char> = None;
+        for c in text[start..].chars() {
+            if c.is_ascii() {
+                break;
+            }
+            suspicious = suspicious || is_marker(c) || previous.is_some_and(|p| is_suspicious_pair(p, c));
+            previous = Some(c);
+            i += c.len_utf8();
+        }
+        found.push(Run { range: start..i, suspicious });
+        i = skip_ascii(bytes, i);
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_french_takes_the_fast_path() {
+        assert!(looks_clean("Le cœur du problème : « mémoire » – l’été, 20 °C, 5 €… ✅ 🔧\r\n\t"));
+        assert!(looks_clean("Türkçe: ağ, şifre, ılık, İstanbul; SÃO PAULO, NÃO; Größe ÄÖÜ"));
+        assert!(looks_clean("├── src\n│   └── main.rs\n∑ x² ≤ √y ± ∞"));
+    }
+
+    #[test]
+    fn mojibake_and_markers_leave_the_fast_path() {
+        assert!(!looks_clean("RÃ©solution"));
+        assert!(!looks_clean("## ğŸ” Causes"));
+        assert!(!looks_clean("caf\u{FFFD}"));
+        assert!(!looks_clean("â€\u{9D}"));
+    }
+
+    #[test]
+    fn runs_are_maximal_and_flagged() {
+        let text = "é RÃ©s ’é";
+        let found = runs(text);
+        let shown: Vec<(&str, bool)> = found.iter().map(|r| (&text[r.range.clone()], r.suspicious)).collect();
+        assert_eq!(shown, vec![("é", false), ("Ã©", true), ("’é", false)]);
+    }
+}

@@ -1,0 +1,222 @@
+//! Specification of `repair`: the real guide, every code page and every way of losing bytes, on
+//! French technical prose; clean text that must come back byte for byte.
+
+use super::*;
+
+const SEED: &[u8] = include_bytes!("../../../tests/fixtures/repair/RESOLUTION_ERREUR_OOM_RENDER.md");
+const SEED_FIXED: &str = include_str!("../../../tests/fixtures/repair/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");
+
+/// French technical prose with accents, œ, « », ’, …, –, €, °, emoji, NBSP, tabs and CRLF.
+pub(super) const PROSE: &str = "# 🔧 Résolution : l’erreur « Out of Memory »\r\n\
+\r\n\
+Le cœur du problème : votre application dépasse 512 Mo… Vérifiez la mémoire – et le coût (7 € par mois).\r\n\
+\tÀ 40 °C, le serveur ralentit ; Ça arrive souvent.\u{A0}!\r\n\
+## 🔍 Causes\r\n\
+- Œuvre déjà reçue, où ça ? L’été dernier : « déployé ».\r\n\
+- ✅ Succès, ❌ échec, ⚠️ attention, 📝 notes, 🚀 déploiement, 💡 astuce\r\n";
+
+/// `text` encoded as UTF-8 and read through `encoding` (undefined bytes as C1 controls).
+pub(super) fn through(text: &str, encoding: &'static encoding_rs::Encoding) -> String {
+    encoding.decode_without_bom_handling(text.as_bytes()).0.into_owned()
+}
+
+/// Like `through` with Python's code page tables (undefined bytes dropped or replaced).
+pub(super) fn through_table(text: &str, page: &codepages::CodePage, lost: Option<char>) -> String {
+    let mut out = String::new();
+    for &b in text.as_bytes() {
+        match b {
+            0..=0x7F => out.push(char::from(b)),
+            _ => match page.high[usize::from(b - 0x80)] {
+                '\0' => out.extend(lost),
+                c => out.push(c),
+            },
+        }
+    }
+    out
+}
+
+fn assert_repairs(damaged: &str, expected: &str) {
+    let (repaired, report) = repair(damaged);
+    assert_eq!(repaired, expected, "report: {report:?}");
+    assert!(report.repaired > 0);
+}
+
+#[test]
+fn real_guide_is_repaired_byte_for_byte_with_two_guesses() {
+    let decoded = decode(SEED);
+    let (repaired, report) = repair(&decoded.text);
+    assert_eq!(repaired, SEED_FIXED);
+    let guesses: Vec<(usize, usize, &str)> =
+        report.guesses.iter().map(|g| (g.line, g.col, g.chosen.as_str())).collect();
+    assert_eq!(guesses, vec![(7, 4, "🔍"), (44, 4, "📝")]);
+    assert!(report.guesses[0].alternatives.contains(&"🔐".to_string()));
+    assert_eq!(report.layers, vec!["windows-1254"]);
+    assert!(report.unrepairable.is_empty());
+}
+
+#[test]
+fn windows_1252_is_undone() {
+    let text = PROSE.replace(['🔍', '📝'], "");
+    assert_repairs(&through(&text, encoding_rs::WINDOWS_1252), &text);
+}
+
+#[test]
+fn windows_1254_is_undone_with_lost_bytes_dropped() {
+    let damaged = through_table(PROSE, &codepages::WINDOWS_1254, None);
+    let (repaired, report) = repair(&damaged);
+    assert_eq!(repaired, PROSE);
+    assert_eq!(report.layers, vec!["windows-1254"]);
+    assert_eq!(report.guesses.len(), 2, "{:?}", report.guesses);
+}
+
+#[test]
+fn lost_bytes_as_replacement_characters_are_restored() {
+    let damaged = through_table(PROSE, &codepages::WINDOWS_1252, Some('\u{FFFD}'));
+    assert_repairs(&damaged, PROSE);
+}
+
+#[test]
+fn lost_bytes_kept_as_c1_controls_are_restored_exactly() {
+    let damaged = through(PROSE, encoding_rs::WINDOWS_1254);
+    let (repaired, report) = repair(&damaged);
+    assert_eq!(repaired, PROSE);
+    assert!(report.guesses.is_empty());
+}
+
+#[test]
+fn iso_8859_1_with_c1_controls_is_undone() {
+    let damaged: String = PROSE.bytes().map(char::from).collect();
+    assert!(damaged.contains('\u{80}'));
+    let (repaired, report) = repair(&damaged);
+    assert_eq!(repaired, PROSE);
+    assert_eq!(report.layers, vec!["iso-8859-1"]);
+}
+
+#[test]
+fn iso_8859_15_windows_1250_macroman_and_dos_pages_are_undone() {
+    let text = "Résolution : déployé à 40 °C, « mémoire » épuisée\n";
+    for page in [&codepages::ISO_8859_15, &codepages::MACINTOSH, &codepages::IBM850, &codepages::IBM437] {
+        assert_repairs(&through_table(text, page, None), text);
+    }
+    assert_eq!(through_table("é", &codepages::IBM850, None), "├®");
+    let czech = "Příliš žluťoučký kůň úpěl ďábelské ódy – č, š, ř\n";
+    assert_repairs(&through(czech, encoding_rs::WINDOWS_1250), czech);
+}
+
+#[test]
+fn double_encoding_is_undone_in_two_layers() {
+    assert_repairs("Ã\u{83}Â©", "é");
+    let twice =
+        through(&through("Le cœur déployé… – 5 €", encoding_rs::WINDOWS_1252), encoding_rs::WINDOWS_1252);
+    let (repaired, report) = repair(&twice);
+    assert_eq!(repaired, "Le cœur déployé… – 5 €");
+    assert_eq!(report.layers, vec!["windows-1252", "windows-1252"]);
+}
+
+#[test]
+fn partially_damaged_file_keeps_its_clean_parts() {
+    let clean = "Déjà vu : « mémoire » – l’été.\n";
+    let damaged = format!("{clean}{}{clean}", through("Résolution de l’erreur\n", encoding_rs::WINDOWS_1252));
+    assert_repairs(&damaged, &format!("{clean}Résolution de l’erreur\n{clean}"));
+    assert_repairs(
+        "Un mot abîmé : RÃ©solution, le reste est là.",
+        "Un mot abîmé : Résolution, le reste est là.",
+    );
+}
+
+#[test]
+fn a_space_next_to_a_lost_byte_is_never_taken() {
+    let (repaired, report) = repair("## ğŸ” Causes\n## ğŸ”C\n");
+    assert_eq!(repaired, "## 🔍 Causes\n## 🔍C\n");
+    assert_eq!(report.guesses.len(), 2);
+}
+
+#[test]
+fn clean_texts_come_back_byte_identical() {
+    let texts = [
+        PROSE,
+        "Türkçe metin: ağ bağlantısı, şifre, ılık, İstanbul, Ğ, ş; dağ\u{A0}» «ğü».",
+        "SÃO PAULO, NÃO, ÇÃO — Ação, informação, São João.",
+        "Größe, Straße“, „Äpfel“, ÄÖÜ äöü ß.",
+        "├── src\n│   ├┤ └── main.rs\n╔═╗\n∑ x² ≤ √y ± ∞, √∞, 3×²",
+        "fn main() { let s = \"é\"; println!(\"{s}\\t\"); }\r\n",
+        "« fermé\u{A0}» «fermé» voilà\u{A0}» CAFÉ… 2–été mot—été Ñ» ß“",
+        "Привет, мир. Γειά σου. 你好，世界。 こんにちは",
+    ];
+    for text in texts {
+        let (repaired, report) = repair(text);
+        assert!(matches!(repaired, Cow::Borrowed(_)), "{text} became {repaired}");
+        assert!(report.is_clean(), "{text}: {report:?}");
+    }
+}
+
+#[test]
+fn quoted_mojibake_in_a_clean_guide_stays() {
+    let guide =
+        "# Résolution des accents\n\nQuand l’encodage est faux, `Résolution` devient `RÃ©solution`.\n\
+                 \n```\n$ cat guide.md\nğŸ”§ RÃ©solution\n```\n";
+    let (repaired, report) = repair(guide);
+    assert_eq!(repaired, guide);
+    assert!(report.is_clean());
+}
+
+#[test]
+fn damaged_code_in_a_damaged_file_is_repaired() {
+    let damaged = "Le script a Ã©tÃ© dÃ©sactivÃ©.\n```\ngit commit -m \"Optimisation mÃ©moire\"\n```\n";
+    let fixed = "Le script a été désactivé.\n```\ngit commit -m \"Optimisation mémoire\"\n```\n";
+    assert_repairs(damaged, fixed);
+}
+
+#[test]
+fn lone_replacement_character_is_reported_not_changed() {
+    let (repaired, report) = repair("caf\u{FFFD} noir\n");
+    assert_eq!(repaired, "caf\u{FFFD} noir\n");
+    assert_eq!(report.unrepairable, vec![Spot { line: 1, col: 4, text: "\u{FFFD}".into() }]);
+}
+
+#[test]
+fn repair_is_idempotent_on_the_real_guide() {
+    let decoded = decode(SEED);
+    let once = repair(&decoded.text).0.into_owned();
+    let (twice, report) = repair(&once);
+    assert_eq!(twice, once);
+    assert!(report.is_clean());
+}
+
+#[test]
+fn a_byte_lost_in_the_middle_of_an_emoji_is_found() {
+    // 🐛 = F0 9F 90 9B and ⏱ = E2 8F B1: Windows-1252 leaves 0x90 and 0x8F undefined.
+    let text = "## 🐛 Bugs connus\n\n⏱ Délai : 30 s\n";
+    let damaged = through_table(text, &codepages::WINDOWS_1252, None);
+    assert_eq!(damaged, "## ðŸ› Bugs connus\n\nâ± DÃ©lai : 30 s\n");
+    let (repaired, report) = repair(&damaged);
+    assert_eq!(repaired, text);
+    let chosen: Vec<&str> = report.guesses.iter().map(|g| g.chosen.as_str()).collect();
+    // "Bugs" makes 🐛 certain (score 140 against 2); ⏱ against ❱ and ⍱ stays a guess.
+    assert_eq!(chosen, vec!["⏱"], "{:?}", report.guesses);
+}
+
+#[test]
+fn mojibake_shown_next_to_its_clean_form_stays() {
+    let guide = "# Encodage\n\nSi le titre affiche RÃ©solution au lieu de Résolution, relisez-le.\n\n\
+                 | Attendu | Affiché |\n|---|---|\n| é | Ã© |\n| ’ | â€™ |\n";
+    let (repaired, report) = repair(guide);
+    assert_eq!(repaired, guide);
+    assert!(report.is_clean(), "{report:?}");
+}
+
+#[test]
+fn a_damaged_word_next_to_clean_words_is_repaired() {
+    let line = "Résolution : l’application dÃ©passe la mémoire.\n";
+    assert_repairs(line, "Résolution : l’application dépasse la mémoire.\n");
+    assert_repairs("Voilà à quoi sert Ã\u{A0} la fin\n", "Voilà à quoi sert à la fin\n");
+}
+
+#[test]
+fn context_words_are_read_repaired() {
+    // 🔐 = F0 9F 94 90: Windows-1252 drops 0x90; "SÃ©curitÃ©" must read as "Sécurité".
+    let (repaired, report) = repair("## ðŸ” SÃ©curitÃ©\n");
+    assert_eq!(repaired, "## 🔐 Sécurité\n");
+    let chosen: Vec<&str> = report.guesses.iter().map(|g| g.chosen.as_str()).collect();
+    assert_eq!(chosen, vec!["🔐"], "{:?}", report.guesses);
+}
