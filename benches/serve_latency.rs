@@ -3,7 +3,8 @@
 //!
 //! `cargo bench --bench serve_latency` measures a copy of the bundled site; set
 //! `CARNET_BENCH_ROOT=DIR` to measure another site (e.g. 1,000 guides from
-//! `gen_corpus.py --layout plain`, with the guides in DIR/content) and `CARNET_BENCH_EDITS=N`.
+//! `gen_corpus.py --layout plain`, with the guides in DIR/content), `CARNET_BENCH_EDITS=N` and
+//! `CARNET_BENCH_PAUSE_MS` (pause between a refresh and the next edit, default 100).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -38,6 +39,8 @@ fn main() {
         std::fs::copy(source.join("carnet.toml"), work.join("carnet.toml")).unwrap();
     }
     let edits: usize = std::env::var("CARNET_BENCH_EDITS").ok().and_then(|n| n.parse().ok()).unwrap_or(40);
+    // Pause between a refresh and the next edit (an author saves every few seconds at most).
+    let pause: u64 = std::env::var("CARNET_BENCH_PAUSE_MS").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
     let guide = first_guide(&work.join("content")).expect("a guide to edit");
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
@@ -57,7 +60,7 @@ fn main() {
     let original = std::fs::read_to_string(&guide).unwrap();
     let mut latencies = Vec::with_capacity(edits);
     for i in 0..edits {
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(pause));
         let written = Instant::now();
         std::fs::write(&guide, format!("{original}\n\nModification {i}.\n")).unwrap();
         let name = events.recv_timeout(Duration::from_secs(60)).expect("a reload message");
@@ -71,7 +74,7 @@ fn main() {
     let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
     let guides = walk(&source.join("content")).len();
     println!(
-        "serve_latency: {guides} guides, {edits} edits: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        "serve_latency: {guides} guides, {edits} edits {pause} ms apart: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         at(0.5).as_secs_f64() * 1e3,
         at(0.95).as_secs_f64() * 1e3,
         at(1.0).as_secs_f64() * 1e3
