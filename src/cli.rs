@@ -1,5 +1,7 @@
 //! The command line: verbs and their flags (clap derive), nothing else.
 
+#[cfg(feature = "serve")]
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -29,6 +31,30 @@ pub enum Command {
     Check(CheckArgs),
     /// Repair the encoding of guides (a dry run unless --write or --check).
     Fix(FixArgs),
+    /// Preview the site: build it, serve it, rebuild on every change and refresh open pages.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site root (holding carnet.toml and content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The port to listen on; 0 picks a free one (the URL printed says which).
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on; 0.0.0.0 opens the preview to the whole network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Check the sources for changes every 300 ms instead of using the system's file events
+    /// (network and container file systems).
+    #[arg(long)]
+    pub poll: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,8 @@
 //!    write the output into a staging folder swapped in only when everything succeeded.
 //!
 //! `check` reports what `site` finds without writing; `fix` drives `content::repair` over
-//! source files; `cli` and `run` are the command line.
+//! source files; `serve` rebuilds on every change and refreshes open pages (the live
+//! preview, cargo feature `serve`); `cli` and `run` are the command line.
 
 pub mod check;
 pub mod cli;
@@ -19,6 +20,8 @@ pub mod fix;
 pub mod markdown;
 pub mod report;
 pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;
@@ -33,6 +36,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Build(args) => site::build_command(&args, &reporter),
         Command::Check(args) => check::run(&args, &reporter),
         Command::Fix(args) => fix::run(&args, &reporter),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args, &reporter),
     };
     match result {
         Ok(code) => code,

@@ -28,6 +28,7 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/_children.html", include_str!("../themes/default/templates/_children.html")),
     ("templates/_toc.html", include_str!("../themes/default/templates/_toc.html")),
     ("templates/_backlinks.html", include_str!("../themes/default/templates/_backlinks.html")),
+    ("templates/_live_reload.html", include_str!("../themes/default/templates/_live_reload.html")),
     ("static/assets/carnet.css", include_str!("../themes/default/static/assets/carnet.css")),
     ("static/assets/carnet.js", include_str!("../themes/default/static/assets/carnet.js")),
     ("static/assets/search.js", include_str!("../themes/default/static/assets/search.js")),

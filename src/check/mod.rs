@@ -48,6 +48,7 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
         base_url: None,
         strict: args.strict,
         live_reload: false,
+        preview: false,
     };
     let analysis = analysis::analyze(&options)?;
     let mut findings = analysis.diagnostics;

@@ -3,6 +3,7 @@
 //! `analyze` never writes; `carnet build` writes from it and `carnet check` reports it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::render::{self, RenderedGuides};
@@ -10,7 +11,7 @@ use super::tree::{GuideInfo, SiteTree};
 use super::BuildOptions;
 use crate::config::Config;
 use crate::content::{self, Content, Guide};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result, Severity};
 use crate::markdown::Renderer;
 use crate::theme::Theme;
 
@@ -30,7 +31,7 @@ pub struct Analysis {
     pub content: Content,
     pub tree: Option<SiteTree>,
     pub guides: RenderedGuides,
-    pub renderer: Renderer,
+    pub renderer: Arc<Renderer>,
     pub diagnostics: Vec<Diagnostic>,
     /// One line per guide whose encoding was repaired.
     pub repairs: Vec<String>,
@@ -39,6 +40,12 @@ pub struct Analysis {
 
 /// Reads, repairs, renders and cross-links the site of `options.root`, without writing.
 pub fn analyze(options: &BuildOptions) -> Result<Analysis> {
+    analyze_with(options, Arc::new(Renderer::new()))
+}
+
+/// `analyze` with a renderer kept from a previous build: `carnet serve` keeps one, so that its
+/// cache of highlighted code blocks makes a rebuild highlight only the blocks that changed.
+pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Analysis> {
     let mut watch = Stopwatch::start();
     let mut config = Config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
@@ -69,12 +76,15 @@ pub fn analyze(options: &BuildOptions) -> Result<Analysis> {
             slug: g.front.slug.clone(),
         })
         .collect();
-    let renderer = Renderer::new();
     let (tree, guides) = match SiteTree::build(&infos, &config.title) {
         Ok(mut tree) => {
             let content_dir = config.content_dir.to_string_lossy();
             let mut guides =
                 render::render_guides(&content.guides, &content.files, &tree, &renderer, &content_dir);
+            if options.preview {
+                // Only broken links are errors here: the preview shows them as warnings.
+                guides.diagnostics.iter_mut().for_each(|d| d.severity = Severity::Warning);
+            }
             diagnostics.append(&mut guides.diagnostics);
             tree.order(&infos, &guides.titles);
             (Some(tree), guides)

@@ -16,6 +16,7 @@ pub mod sitemap;
 pub mod tree;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -44,6 +45,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Add the live-reload script (only `carnet serve` sets it).
     pub live_reload: bool,
+    /// The live preview: broken links are warnings, so the author sees the page and the warning.
+    pub preview: bool,
 }
 
 /// What a successful build did.
@@ -75,6 +78,7 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
         base_url: args.base_url.clone(),
         strict: args.strict,
         live_reload: false,
+        preview: false,
     };
     let summary = build(&options)?;
     for line in &summary.repairs {
@@ -100,8 +104,13 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
 
 /// Builds the site; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    build_with(options, Arc::new(Renderer::new()))
+}
+
+/// `build` with a renderer kept between builds (see `analysis::analyze_with`).
+pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<BuildSummary> {
     let started = Instant::now();
-    let analysis = analysis::analyze(options)?;
+    let analysis = analysis::analyze_with(options, renderer)?;
     let Analysis {
         config,
         paths,

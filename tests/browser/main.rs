@@ -7,6 +7,8 @@
 //! Chromium missing is a failure with an install hint, never a skip (`.ci/run` installs it).
 
 mod chrome;
+#[cfg(feature = "serve")]
+mod live_reload;
 mod search;
 mod server;
 mod site;

@@ -9,3 +9,5 @@ mod hardening;
 mod links;
 mod pages;
 mod search;
+#[cfg(feature = "serve")]
+mod serve;

@@ -1,0 +1,281 @@
+//! `carnet serve`: the live preview, a dev server and a watcher around `site::build`.
+//!
+//! `run`: 1. bind the address (port 0: an ephemeral one) and print the URL; 2. build the site
+//! into a private folder (`Builder`, two slots so that a build never writes under the server's
+//! feet); 3. serve it (`server`) while the watcher thread (`watch::run`) rebuilds once per burst
+//! of changes and publishes each outcome to open pages (`reload`); 4. stop on Ctrl-C or SIGTERM.
+
+pub mod reload;
+pub mod server;
+pub mod watch;
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, RwLock};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::watch as channel;
+
+use crate::cli::ServeArgs;
+use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::Renderer;
+use crate::report::Reporter;
+use crate::site::{self, BuildOptions};
+use reload::{BuildState, DiagnosticView};
+use watch::{Batch, Report, SourceWatcher, WatchRoots};
+
+/// `carnet serve`: runs until Ctrl-C or SIGTERM; returns the exit code.
+pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<u8> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    runtime.block_on(serve(args, *reporter))
+}
+
+async fn serve(args: &ServeArgs, reporter: Reporter) -> Result<u8> {
+    let address = SocketAddr::new(args.bind, args.port);
+    let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
+        Error::Usage(format!("cannot listen on {address}: {e} (try another --port, or --port 0)"))
+    })?;
+    let bound =
+        listener.local_addr().map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
+    let url = local_url(args.bind, bound.port());
+    if !args.bind.is_loopback() {
+        warn(
+            &reporter,
+            format!(
+                "serving on {}: every computer that can reach this one can read the site",
+                if args.bind.is_unspecified() {
+                    "all network interfaces".to_string()
+                } else {
+                    args.bind.to_string()
+                }
+            ),
+        );
+    }
+
+    let mut builder = Builder::new(&args.root, &url, reporter)?;
+    reporter.detail(format!("preview folder: {}", builder.work.display()));
+    let first = builder.build(None);
+    let (publish, status) = channel::channel(Arc::new(first));
+    let (stop_streams, shutdown) = channel::channel(false);
+    let app = server::App { site: builder.serving.clone(), status, shutdown };
+
+    let (sender, receiver) = mpsc::channel();
+    let roots = WatchRoots::of(&args.root);
+    let (watcher, note) = SourceWatcher::start(roots, args.poll, sender.clone())
+        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", args.root.display())))?;
+    if let Some(note) = note {
+        warn(&reporter, note);
+    }
+    let watching = match watcher.mode() {
+        watch::Mode::Native => "watching for changes",
+        watch::Mode::Polling => "watching for changes by polling",
+    };
+    announce(&url, watching);
+    let watch_thread = std::thread::spawn(move || {
+        watch::run(watcher, receiver, |report| match report {
+            Report::Note(note) => warn(&reporter, note),
+            Report::Batch(batch) => {
+                let state = builder.build(Some(&batch));
+                let _ = publish.send(Arc::new(state));
+            }
+        });
+        builder
+    });
+    if args.open {
+        if let Err(e) = opener::open(&url) {
+            warn(&reporter, format!("cannot open a browser: {e}"));
+        }
+    }
+
+    let server = axum::serve(listener, server::router(app)).with_graceful_shutdown(async move {
+        stop_signal().await;
+        let _ = stop_streams.send(true);
+    });
+    server.await.map_err(|e| Error::Usage(format!("the server stopped: {e}")))?;
+    reporter.info("Stopping");
+    let _ = sender.send(watch::Message::Stop);
+    if let Ok(builder) = watch_thread.join() {
+        builder.clean();
+    }
+    Ok(0)
+}
+
+fn warn(reporter: &Reporter, message: impl std::fmt::Display) {
+    reporter.info(format!("warning: {message}"));
+}
+
+/// The URL to open: the loopback address when bound to all interfaces.
+fn local_url(bind: IpAddr, port: u16) -> String {
+    let host = match bind {
+        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+    };
+    format!("http://{host}:{port}/")
+}
+
+/// The line scripts and tests wait for, on stdout, flushed at once.
+fn announce(url: &str, watching: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "Serving {url} ({watching}; Ctrl-C to stop)");
+    let _ = stdout.flush();
+}
+
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}
+
+/// Builds the site into one of two private folders in turn, and points the server at the last
+/// good one only once it is complete.
+struct Builder {
+    root: PathBuf,
+    base_url: String,
+    reporter: Reporter,
+    /// Private folder holding the two slots; removed on exit.
+    work: PathBuf,
+    slots: [PathBuf; 2],
+    /// The slot the server reads, shared with it.
+    serving: Arc<RwLock<Option<server::Served>>>,
+    /// Kept between builds: its cache of highlighted code blocks.
+    renderer: Arc<Renderer>,
+    session: u64,
+    builds: u64,
+    last_ok: bool,
+}
+
+impl Builder {
+    fn new(root: &Path, url: &str, reporter: Reporter) -> Result<Builder> {
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let work = std::env::temp_dir().join(format!("carnet-serve-{}-{nanos:x}", std::process::id()));
+        std::fs::create_dir_all(&work).map_err(|e| Error::io(&work, e))?;
+        Ok(Builder {
+            root: root.to_path_buf(),
+            base_url: url.to_string(),
+            reporter,
+            slots: [work.join("a"), work.join("b")],
+            work,
+            serving: Arc::new(RwLock::new(None)),
+            renderer: Arc::new(Renderer::new()),
+            session: nanos as u64 ^ u64::from(std::process::id()),
+            builds: 0,
+            last_ok: false,
+        })
+    }
+
+    /// Builds (after `batch`, or the first time), reports in the terminal, and switches the
+    /// server to the new site when the build succeeded.
+    fn build(&mut self, batch: Option<&Batch>) -> BuildState {
+        let started = Instant::now();
+        let serving = self.serving.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let serving_first = serving.as_ref().is_some_and(|s| s.dir == self.slots[0]);
+        let slot = if serving_first { &self.slots[1] } else { &self.slots[0] };
+        self.clear_slot(slot);
+        let options = BuildOptions {
+            root: self.root.clone(),
+            output: Some(slot.clone()),
+            base_url: Some(self.base_url.clone()),
+            strict: false,
+            live_reload: true,
+            preview: true,
+        };
+        let result = site::build_with(&options, self.renderer.clone());
+        self.builds += 1;
+        let changed = batch.map(|b| format!(" ({} changed)", b.describe(&self.root))).unwrap_or_default();
+        let css_only = batch.is_some_and(Batch::stylesheets_only) && self.last_ok;
+        let (ok, diagnostics) = match result {
+            Ok(summary) => {
+                let served = server::Served { dir: slot.clone(), build: self.builds };
+                *self.serving.write().unwrap_or_else(|e| e.into_inner()) = Some(served);
+                for diagnostic in &summary.diagnostics {
+                    self.reporter.diagnostic(diagnostic);
+                }
+                let stages: Vec<String> = summary
+                    .stages
+                    .iter()
+                    .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
+                    .collect();
+                self.reporter.detail(format!("stages: {}", stages.join(", ")));
+                self.reporter.info(format!(
+                    "Built {} pages in {} ms{changed}",
+                    summary.pages,
+                    started.elapsed().as_millis()
+                ));
+                (true, summary.diagnostics)
+            }
+            Err(err) => {
+                self.reporter.error(&err);
+                let kept = if serving.is_some() {
+                    "still serving the last good site"
+                } else {
+                    "nothing to serve yet"
+                };
+                self.reporter.info(format!("Build failed{changed}: {kept}; fix it and save again"));
+                (false, failure_diagnostics(err))
+            }
+        };
+        self.last_ok = ok;
+        let diagnostics = diagnostics.iter().map(|d| DiagnosticView::new(d, &self.root)).collect();
+        BuildState { session: self.session, build: self.builds, ok, css_only, diagnostics }
+    }
+
+    /// Moves the site two builds old out of the way and deletes it in the background: deleting
+    /// a thousand pages can take seconds, which the author should not wait for.
+    fn clear_slot(&self, slot: &Path) {
+        if !slot.exists() {
+            return;
+        }
+        let trash = self.work.join(format!("old-{}", self.builds));
+        if std::fs::rename(slot, &trash).is_ok() {
+            std::thread::spawn(move || std::fs::remove_dir_all(trash));
+        }
+    }
+
+    fn clean(self) {
+        let _ = std::fs::remove_dir_all(&self.work);
+    }
+}
+
+/// The errors of a failed build, or one that says what stopped it.
+fn failure_diagnostics(err: Error) -> Vec<Diagnostic> {
+    match err {
+        Error::Build(diagnostics) => diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
+        Error::Config(diagnostic) => vec![*diagnostic],
+        other => vec![Diagnostic::error(crate::error::Location::default(), other.to_string())],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_to_open_is_a_loopback_one() {
+        assert_eq!(local_url("127.0.0.1".parse().unwrap(), 41234), "http://127.0.0.1:41234/");
+        assert_eq!(local_url("0.0.0.0".parse().unwrap(), 8000), "http://127.0.0.1:8000/");
+        assert_eq!(local_url("::".parse().unwrap(), 8000), "http://[::1]:8000/");
+        assert_eq!(local_url("192.168.1.5".parse().unwrap(), 80), "http://192.168.1.5:80/");
+    }
+}
