@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::cli::BuildArgs;
+use crate::config::Config;
 use crate::content;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
@@ -142,22 +143,9 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
             search_script: SEARCH_SCRIPT.into(),
         },
     };
-    let views = PageViews::new(PageInputs {
-        tree: &tree,
-        guides: &guides,
-        base_url: site.base_url.as_deref(),
-        site_title: &config.title,
-        site_description: &config.description,
-    });
     let render =
         PageRenderer { theme: &theme, site: &site, live_reload: options.live_reload, staging: &staging };
-    let mut errors: Vec<PageError> = tree
-        .reading_order
-        .par_iter()
-        .filter_map(|&page| render.write(views.view(page)).err().map(|e| *e))
-        .collect();
-    errors.extend(render.write(not_found_view(&site)).err().map(|e| *e));
-    let mut errors = merge_page_errors(errors);
+    let mut errors = write_pages(&render, &tree, &guides, &config);
     watch.lap("pages");
     if errors.is_empty() {
         write_assets(&staging, &theme, &renderer, &tree, &guides.titles)?;
@@ -187,6 +175,30 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
         repairs,
         stages: watch.stages,
     })
+}
+
+/// Every page of the tree and the 404 page, rendered in parallel and streamed to the staging
+/// folder; returns one diagnostic per distinct failure.
+fn write_pages(
+    render: &PageRenderer,
+    tree: &SiteTree,
+    guides: &render::RenderedGuides,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let views = PageViews::new(PageInputs {
+        tree,
+        guides,
+        base_url: render.site.base_url.as_deref(),
+        site_title: &config.title,
+        site_description: &config.description,
+    });
+    let mut errors: Vec<PageError> = tree
+        .reading_order
+        .par_iter()
+        .filter_map(|&page| render.write(views.view(page)).err().map(|e| *e))
+        .collect();
+    errors.extend(render.write(not_found_view(render.site)).err().map(|e| *e));
+    merge_page_errors(errors)
 }
 
 /// Renders pages through the theme and streams them into the staging folder.

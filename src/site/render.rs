@@ -51,6 +51,7 @@ pub fn render_guides(
     });
     let mut index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
         .with_content_prefix(content_dir);
+    let mut out = RenderedGuides { sources, ..Default::default() };
 
     let first_pass: Vec<(RenderedMarkdown, Recorder)> = guides
         .par_iter()
@@ -63,20 +64,8 @@ pub fn render_guides(
         .collect();
     let mut noted = Vec::with_capacity(guides.len());
     let mut rendered = Vec::with_capacity(guides.len());
-    let mut out = RenderedGuides { sources, ..Default::default() };
     for ((r, recorder), guide) in first_pass.into_iter().zip(guides) {
-        let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
-        for (url, offset) in recorder.externals {
-            out.externals.push((url, source.location(offset)));
-        }
-        for (n, id) in r.duplicate_ids.iter().enumerate() {
-            // The k-th repeat of an id is its (k+1)-th `{#id}` in the text.
-            let repeat = r.duplicate_ids[..n].iter().filter(|d| *d == id).count() + 1;
-            let offset = guide.body().match_indices(&format!("{{#{id}}}")).nth(repeat).map_or(0, |(i, _)| i);
-            let message =
-                format!("explicit id `#{id}` is used twice in this page; the later one became `#{id}-1`");
-            out.diagnostics.push(Diagnostic::warning(source.location(offset), message));
-        }
+        note_first_pass(guide, &r, &recorder, &mut out);
         noted.push((recorder.noted, recorder.missing));
         rendered.push(r);
     }
@@ -99,19 +88,40 @@ pub fn render_guides(
             (r, resolution)
         })
         .collect();
-
     for (guide, (r, resolution)) in guides.iter().zip(resolved) {
-        out.titles.push(guide_title(guide, &r));
-        let description = guide.front.description.clone().or(r.description).unwrap_or_default();
-        out.descriptions.push(short_description(&description));
-        out.has_h1.push(r.title.is_some());
-        out.headings.push(r.headings);
-        out.sections.push(r.sections);
-        out.html.push(resolution.html);
-        out.edges.extend(resolution.edges);
-        out.diagnostics.extend(resolution.diagnostics);
+        keep_parts(guide, r, resolution, &mut out);
     }
     out
+}
+
+/// What the first pass found beside links: external URLs (for `check --external`) and explicit
+/// ids written twice.
+fn note_first_pass(guide: &Guide, r: &RenderedMarkdown, recorder: &Recorder, out: &mut RenderedGuides) {
+    let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
+    for (url, offset) in &recorder.externals {
+        out.externals.push((url.clone(), source.location(*offset)));
+    }
+    for (n, id) in r.duplicate_ids.iter().enumerate() {
+        // The k-th repeat of an id is its (k+1)-th `{#id}` in the text.
+        let repeat = r.duplicate_ids[..n].iter().filter(|d| *d == id).count() + 1;
+        let offset = guide.body().match_indices(&format!("{{#{id}}}")).nth(repeat).map_or(0, |(i, _)| i);
+        let message =
+            format!("explicit id `#{id}` is used twice in this page; the later one became `#{id}-1`");
+        out.diagnostics.push(Diagnostic::warning(source.location(offset), message));
+    }
+}
+
+/// Keeps the parts of a rendered guide the rest of the build needs.
+fn keep_parts(guide: &Guide, r: RenderedMarkdown, resolution: linker::Resolution, out: &mut RenderedGuides) {
+    out.titles.push(guide_title(guide, &r));
+    let description = guide.front.description.clone().or(r.description).unwrap_or_default();
+    out.descriptions.push(short_description(&description));
+    out.has_h1.push(r.title.is_some());
+    out.headings.push(r.headings);
+    out.sections.push(r.sections);
+    out.html.push(resolution.html);
+    out.edges.extend(resolution.edges);
+    out.diagnostics.extend(resolution.diagnostics);
 }
 
 /// Front matter title, else the first H1, else the file name.
