@@ -22,6 +22,8 @@ pub struct Config {
     pub content_dir: PathBuf,
     pub output_dir: PathBuf,
     pub theme: String,
+    /// Old paths of renamed guides: `"ancien-guide/" = "NOUVEAU_GUIDE.md"` (a guide file or a path).
+    pub redirects: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -34,6 +36,7 @@ impl Default for Config {
             content_dir: PathBuf::from("content"),
             output_dir: PathBuf::from("public"),
             theme: "default".to_string(),
+            redirects: Default::default(),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::redirects::{self, Declared, Redirect};
 use super::render::{self, RenderedGuides};
 use super::tree::{GuideInfo, SiteTree};
 use super::BuildOptions;
@@ -33,6 +34,8 @@ pub struct Analysis {
     pub guides: RenderedGuides,
     pub renderer: Arc<Renderer>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Old addresses of renamed guides, each to be written as a redirect page.
+    pub redirects: Vec<Redirect>,
     /// One line per guide whose encoding was repaired.
     pub repairs: Vec<String>,
     pub watch: Stopwatch,
@@ -94,8 +97,29 @@ pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<A
             (None, RenderedGuides::default())
         }
     };
+    let redirects = match &tree {
+        Some(tree) => {
+            let declared = declared_redirects(&config, &options.root, &content.guides, &guides.titles, tree);
+            let (redirects, mut errors) = redirects::plan(declared, tree);
+            diagnostics.append(&mut errors);
+            redirects
+        }
+        None => Vec::new(),
+    };
     watch.lap("markdown");
-    Ok(Analysis { config, paths, theme, content, tree, guides, renderer, diagnostics, repairs, watch })
+    Ok(Analysis {
+        config,
+        paths,
+        theme,
+        content,
+        tree,
+        guides,
+        renderer,
+        diagnostics,
+        redirects,
+        repairs,
+        watch,
+    })
 }
 
 /// Measures the stages of a build one after the other.
@@ -114,6 +138,42 @@ impl Stopwatch {
         self.stages.push((stage, now - self.last));
         self.last = now;
     }
+}
+
+/// Every old name: the guides' `aliases`, then `[redirects]` of carnet.toml (whose targets are
+/// guide files or page paths).
+fn declared_redirects<'a>(
+    config: &'a Config,
+    root: &Path,
+    guides: &'a [Guide],
+    titles: &[String],
+    tree: &SiteTree,
+) -> Vec<Declared<'a>> {
+    let mut declared = Vec::new();
+    for (i, guide) in guides.iter().enumerate() {
+        for alias in &guide.front.aliases {
+            let target = tree.guide_paths[i].clone();
+            declared.push(Declared {
+                alias,
+                target,
+                title: titles[i].clone(),
+                declared_in: guide.path.clone(),
+            });
+        }
+    }
+    let config_path = root.join(crate::config::CONFIG_FILE);
+    for (alias, to) in &config.redirects {
+        let wanted = to.trim_start_matches('/');
+        let guide = guides
+            .iter()
+            .position(|g| g.rel.to_string_lossy().replace('\\', "/").eq_ignore_ascii_case(wanted));
+        let (target, title) = match guide {
+            Some(i) => (tree.guide_paths[i].clone(), titles[i].clone()),
+            None => (redirects::old_path(wanted).unwrap_or_default(), to.clone()),
+        };
+        declared.push(Declared { alias, target, title, declared_in: config_path.clone() });
+    }
+    declared
 }
 
 /// One line per guide whose bytes or text were repaired (its guesses are already warnings).

@@ -11,6 +11,7 @@ pub mod links;
 pub mod nav;
 pub mod output;
 pub mod pages;
+pub mod redirects;
 pub mod render;
 pub mod sitemap;
 pub mod tree;
@@ -121,6 +122,7 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
         guides,
         renderer,
         mut diagnostics,
+        redirects,
         repairs,
         mut watch,
     } = analysis;
@@ -150,6 +152,10 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
     if errors.is_empty() {
         write_assets(&staging, &theme, &renderer, &tree, &guides.titles)?;
         write_sitemap(&staging, &site, &tree)?;
+        for redirect in &redirects {
+            let html = redirects::page_html(redirect, site.base_url.as_deref());
+            staging.write(format!("{}index.html", redirect.from), html)?;
+        }
         copy_files(&staging, &content.files, &options.root.join("static"))?;
         watch.lap("assets");
         write_search_index(&staging, &theme, &tree, &guides)?;

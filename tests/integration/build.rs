@@ -225,3 +225,35 @@ fn the_damaged_seed_guide_is_repaired_in_the_site_and_not_on_disk() {
     assert_eq!(std::fs::read(site.root().join("content/RESOLUTION_ERREUR_OOM_RENDER.md")).unwrap(), seed);
     assert_eq!(site.carnet(&["build", "--strict"]).code, 1, "guesses fail a strict build");
 }
+
+#[test]
+fn renamed_guides_keep_their_old_addresses_as_redirect_pages() {
+    let site = Site::new();
+    site.file(
+        "content/NOUVEAU_GUIDE.md",
+        "+++\naliases = [\"GUIDE_ANCIEN.md\", \"/vieux/chemin/\"]\n+++\n# Nouveau\n",
+    )
+    .file("content/dossier/b.md", "# B\n")
+    .file("carnet.toml", "[redirects]\n\"dossier/ancien-b/\" = \"dossier/b.md\"\n");
+    let run = site.carnet(&["build", "--base-url", "https://docs.example.org/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let old = site.read("guide-ancien/index.html");
+    assert!(old.contains("<meta http-equiv=\"refresh\" content=\"0; url=../nouveau-guide/\">"), "{old}");
+    assert!(old.contains("<link rel=\"canonical\" href=\"https://docs.example.org/nouveau-guide/\">"));
+    assert!(site.read("vieux/chemin/index.html").contains("url=../../nouveau-guide/"));
+    assert!(site.read("dossier/ancien-b/index.html").contains("url=../../dossier/b/"));
+    assert!(!site.read("sitemap.xml").contains("guide-ancien"), "redirects are not in the sitemap");
+}
+
+#[test]
+fn an_alias_on_an_existing_page_is_an_error() {
+    let site = Site::new();
+    site.file("content/a.md", "+++\naliases = [\"b.md\"]\n+++\n# A\n").file("content/b.md", "# B\n");
+    let run = site.carnet(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a.md: alias `b.md` is the address of an existing page (/b/)"),
+        "{}",
+        run.stderr
+    );
+}

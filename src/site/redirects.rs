@@ -1,0 +1,128 @@
+//! Redirects for renamed guides: each old name (front matter `aliases`, or the `[redirects]`
+//! table of `carnet.toml`) gets a small page at its old URL that sends the reader on (meta
+//! refresh, canonical link, and a plain link for readers without automatic redirects).
+//!
+//! `plan` turns old names into (old path → target path) pairs and reports collisions with real
+//! pages; `page_html` writes one redirect page.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::pages::relative_url;
+use super::tree::SiteTree;
+use crate::error::{Diagnostic, Location};
+use crate::slug::slugify;
+
+/// One redirect: from an old path to a page of the site (both from the site root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub from: String,
+    pub to: String,
+    pub title: String,
+}
+
+/// The URL path an old name stood for: an old guide file (`GUIDE_ANCIEN.md`,
+/// `dossier/Ancien.md`) maps the way guides map; anything else is an old URL path.
+pub fn old_path(name: &str) -> Option<String> {
+    let name = name.trim().trim_start_matches('/');
+    let segments: Vec<String> = match name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD")) {
+        Some(file) => file.split('/').map(slugify).collect(),
+        None => name
+            .trim_end_matches("index.html")
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    if segments.is_empty() || segments.iter().any(|s| s.is_empty() || s == ".." || s == ".") {
+        return None;
+    }
+    Some(format!("{}/", segments.join("/")))
+}
+
+/// Source of a redirect, for messages: the guide declaring the alias, or carnet.toml.
+pub struct Declared<'a> {
+    pub alias: &'a str,
+    pub target: String,
+    pub title: String,
+    pub declared_in: PathBuf,
+}
+
+/// Checks and orders the redirects; old paths that are real pages or claimed twice are errors.
+pub fn plan(declared: Vec<Declared>, tree: &SiteTree) -> (Vec<Redirect>, Vec<Diagnostic>) {
+    let pages: std::collections::HashSet<&str> =
+        tree.reading_order.iter().map(|&p| tree.page_path(p)).collect();
+    let mut planned: BTreeMap<String, (Redirect, PathBuf)> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for d in declared {
+        let Some(from) = old_path(d.alias) else {
+            let message = format!("alias `{}` is not a path or a guide file name", d.alias);
+            errors.push(Diagnostic::error(Location::file(&d.declared_in), message));
+            continue;
+        };
+        if pages.contains(from.as_str()) {
+            let message = format!("alias `{}` is the address of an existing page (/{from})", d.alias);
+            errors.push(Diagnostic::error(Location::file(&d.declared_in), message));
+            continue;
+        }
+        if let Some((other, first)) = planned.get(&from) {
+            if other.to != d.target {
+                let message = format!(
+                    "/{from} is redirected twice: to /{} (in {}) and to /{}",
+                    other.to,
+                    first.display(),
+                    d.target
+                );
+                errors.push(Diagnostic::error(Location::file(&d.declared_in), message));
+            }
+            continue;
+        }
+        planned.insert(from.clone(), (Redirect { from, to: d.target, title: d.title }, d.declared_in));
+    }
+    (planned.into_values().map(|(r, _)| r).collect(), errors)
+}
+
+/// The page left at an old address.
+pub fn page_html(redirect: &Redirect, base_url: Option<&str>) -> String {
+    let target = relative_url(&redirect.from, &redirect.to);
+    let canonical = base_url.map_or_else(|| target.clone(), |base| format!("{base}{}", redirect.to));
+    let title = escape(&redirect.title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+         <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n\
+         <p>Ce guide a changé d'adresse : <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n",
+        canonical = escape(&canonical),
+        target = escape(&target),
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_names_map_like_guides_or_stay_paths() {
+        assert_eq!(old_path("GUIDE_ANCIEN.md").as_deref(), Some("guide-ancien/"));
+        assert_eq!(old_path("dossier/Été Chaud.md").as_deref(), Some("dossier/ete-chaud/"));
+        assert_eq!(old_path("/ancien/chemin/").as_deref(), Some("ancien/chemin/"));
+        assert_eq!(old_path("ancien/index.html").as_deref(), Some("ancien/"));
+        assert_eq!(old_path("../hors/"), None);
+        assert_eq!(old_path("/"), None);
+    }
+
+    #[test]
+    fn redirect_page_refreshes_to_the_target_relatively() {
+        let redirect =
+            Redirect { from: "ancien/guide/".into(), to: "nouveau/".into(), title: "Nouveau <guide>".into() };
+        let html = page_html(&redirect, None);
+        assert!(html.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../nouveau/\">"), "{html}");
+        assert!(html.contains("<a href=\"../../nouveau/\">Nouveau &lt;guide&gt;</a>"));
+        let html = page_html(&redirect, Some("https://docs.example.org/"));
+        assert!(html.contains("<link rel=\"canonical\" href=\"https://docs.example.org/nouveau/\">"));
+    }
+}
