@@ -76,7 +76,7 @@ pub enum PageKind {
 }
 
 /// One page. Every URL in it is already relative to the page itself (or absolute for 404.html).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PageView {
     pub kind: PageKind,
     pub title: String,

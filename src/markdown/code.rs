@@ -86,6 +86,24 @@ pub(crate) fn render_blocks<'a>(
     out
 }
 
+/// Drops every code block: what `Renderer::outline_with` needs when no HTML is written. Each
+/// block leaves an empty HTML event, as `render_blocks` leaves its figure, so the later passes see
+/// the same sequence of text, links and headings in both.
+pub(crate) fn skip_blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut iter = events.into_iter();
+    while let Some(event) = iter.next() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                take_code(&mut iter);
+                out.push(Event::Html("".into()));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn take_code<'a>(iter: &mut impl Iterator<Item = Event<'a>>) -> String {
     let mut code = String::new();
     for event in iter.by_ref() {

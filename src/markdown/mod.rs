@@ -1,4 +1,5 @@
-//! Markdown → HTML: pure, no I/O. Entry points: `Renderer::render` and `Renderer::render_with`.
+//! Markdown → HTML: pure, no I/O. Entry points: `Renderer::render` and `Renderer::render_with`,
+//! and `Renderer::outline_with` for what a page holds without its HTML.
 //!
 //! `Renderer::new` loads what is shared by every page (syntect's syntaxes, the palette CSS, the
 //! code cache). Rendering a page: 1. parse into pulldown-cmark events, 2. `summary` (first
@@ -93,6 +94,27 @@ impl Renderer {
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
         RenderedMarkdown {
             html,
+            headings,
+            title,
+            description: summary.description,
+            sections: summary.sections,
+            duplicate_ids,
+        }
+    }
+
+    /// Everything `render_with` finds but the HTML: headings, title, description, sections, and
+    /// the same calls to `hook` in the same order. Code blocks are not highlighted and nothing is
+    /// serialized, so the whole site can be outlined (and cross-linked) cheaply before any page
+    /// is written; `html` is empty.
+    pub fn outline_with(&self, markdown: &str, hook: &mut impl LinkHook) -> RenderedMarkdown {
+        let events: Vec<_> = Parser::new_ext(markdown, options()).collect();
+        let summary = summary::summarize(&events);
+        let events = code::skip_blocks(events);
+        let events = links::apply(events, hook);
+        let (_, headings, duplicate_ids) = headings::assign_ids(events);
+        let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
+        RenderedMarkdown {
+            html: String::new(),
             headings,
             title,
             description: summary.description,

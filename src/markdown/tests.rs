@@ -310,3 +310,44 @@ fn one_renderer_shared_by_threads_gives_the_same_html() {
         }
     });
 }
+
+/// A hook that logs every call and answers links and references.
+#[derive(Default)]
+struct CallLog(Vec<String>);
+
+impl LinkHook for CallLog {
+    fn rewrite_link(&mut self, dest: &str, is_image: bool, at: LinkSite) -> Option<String> {
+        self.0.push(format!("link {dest} {is_image} {:?}", at.heading));
+        Some(format!("/x/{dest}"))
+    }
+    fn reference(&mut self, name: &str, at: LinkSite) -> Reference {
+        self.0.push(format!("reference {name} {:?}", at.heading));
+        if name.starts_with('A') {
+            Reference::Missing
+        } else {
+            Reference::Found(format!("/r/{name}"))
+        }
+    }
+}
+
+#[test]
+fn the_outline_sees_what_the_rendering_sees() {
+    let guide = include_str!("../../tests/fixtures/markdown/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");
+    let tricky = "# T {#t}\n\nIntro [a](A.md) `B.md`\n\n```bash\nvoir C.md [x](y)\n# pas un titre\n```\n\n\
+                  ## T {#t}\n\n    indenté D.md\n\n> [!NOTE]\n> E.md et [f](F.md#x) ![img](i.png)\n\n\
+                  | a | [b](B.md) |\n|---|---|\n| `AUTRE.md` | c[^1] |\n\n[^1]: [g](G.md)\n";
+    let renderer = Renderer::new();
+    for markdown in [guide, tricky] {
+        let (mut rendered_calls, mut outlined_calls) = (CallLog::default(), CallLog::default());
+        let rendered = renderer.render_with(markdown, &mut rendered_calls);
+        let outlined = renderer.outline_with(markdown, &mut outlined_calls);
+        assert!(!rendered_calls.0.is_empty());
+        assert_eq!(outlined_calls.0, rendered_calls.0);
+        assert_eq!(outlined.headings, rendered.headings);
+        assert_eq!(outlined.title, rendered.title);
+        assert_eq!(outlined.description, rendered.description);
+        assert_eq!(outlined.sections, rendered.sections);
+        assert_eq!(outlined.duplicate_ids, rendered.duplicate_ids);
+        assert!(outlined.html.is_empty());
+    }
+}

@@ -12,7 +12,7 @@ use super::tree::{GuideInfo, SiteTree};
 use super::BuildOptions;
 use crate::config::Config;
 use crate::content::{self, Content, Guide};
-use crate::error::{Diagnostic, Error, Result, Severity};
+use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
 use crate::theme::Theme;
 
@@ -82,13 +82,15 @@ pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<A
     let (tree, guides) = match SiteTree::build(&infos, &config.title) {
         Ok(mut tree) => {
             let content_dir = config.content_dir.to_string_lossy();
-            let mut guides =
-                render::render_guides(&content.guides, &content.files, &tree, &renderer, &content_dir);
-            if options.preview {
-                // Only broken links are errors here: the preview shows them as warnings.
-                guides.diagnostics.iter_mut().for_each(|d| d.severity = Severity::Warning);
-            }
-            diagnostics.append(&mut guides.diagnostics);
+            let guides = render::render_guides(
+                &content.guides,
+                &content.files,
+                &tree,
+                &renderer,
+                &content_dir,
+                options.preview,
+            );
+            diagnostics.extend(guides.diagnostics().cloned());
             tree.order(&infos, &guides.titles);
             (Some(tree), guides)
         }

@@ -1,11 +1,12 @@
-//! Cross-linking a guide in two steps around rendering.
+//! Cross-linking a guide in three steps.
 //!
-//! 1. While a guide renders, `Recorder` (its `LinkHook`) notes every link and guide reference
-//!    and writes a placeholder token as its destination; references to missing guides are
-//!    marked at once (which guides exist is known before rendering).
-//! 2. Once every guide is rendered and every heading id is known, `resolve` resolves each noted
-//!    link (`LinkIndex::resolve`), writes its final relative URL in place of the token, and
-//!    returns the diagnostics (file:line:col, link text, suggestion) and the backlink edges.
+//! 1. While a guide is outlined (`Renderer::outline_with`), `Recorder` (its `LinkHook`) notes
+//!    every link and guide reference, in the order the link pass asks; references to missing
+//!    guides are marked at once (which guides exist is known before any guide is read).
+//! 2. Once every guide is outlined and every heading id is known, `resolve` resolves each noted
+//!    link (`LinkIndex::resolve`) into the answer the link pass will get, with the diagnostics
+//!    (file:line:col, link text, suggestion) and the backlink edges.
+//! 3. When the page is written, `Replay` gives the link pass those answers, in the same order.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
@@ -13,8 +14,6 @@ use super::links::{is_external, LinkIndex, Target};
 use super::pages::{relative_url, root_prefix};
 use crate::error::{Diagnostic, Location};
 use crate::markdown::{LinkHook, LinkSite, Reference};
-
-const TOKEN_START: &str = "@carnet-link-";
 
 /// A link or reference noted while rendering.
 #[derive(Debug, Clone)]
@@ -29,30 +28,48 @@ pub struct NotedLink {
     pub offset: usize,
 }
 
-/// The link hook of one guide.
+/// One question the link pass asked, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// A link left as written (external, `mailto:`…).
+    Kept,
+    /// The N-th noted link or reference.
+    Noted(usize),
+    /// A reference to a guide that does not exist.
+    Missing,
+}
+
+/// What a guide's links noted while it was outlined.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    pub calls: Vec<Call>,
+    pub noted: Vec<NotedLink>,
+    /// References to guides that do not exist: (name, offset in the body).
+    pub missing: Vec<(String, usize)>,
+}
+
+/// The answer to one question of the link pass (see `Replay`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Keep,
+    Url(String),
+    Missing,
+}
+
+/// The link hook of one guide while it is outlined.
 pub struct Recorder<'a> {
     index: &'a LinkIndex,
     from: usize,
     body: &'a str,
     cursor: usize,
-    pub noted: Vec<NotedLink>,
-    /// References to guides that do not exist: (name, offset in the body).
-    pub missing: Vec<(String, usize)>,
+    pub recorded: Recorded,
     /// `http(s)://` links, for `carnet check --external`: (URL, offset in the body).
     pub externals: Vec<(String, usize)>,
 }
 
 impl<'a> Recorder<'a> {
     pub fn new(index: &'a LinkIndex, from: usize, body: &'a str) -> Self {
-        Recorder {
-            index,
-            from,
-            body,
-            cursor: 0,
-            noted: Vec::new(),
-            missing: Vec::new(),
-            externals: Vec::new(),
-        }
+        Recorder { index, from, body, cursor: 0, recorded: Recorded::default(), externals: Vec::new() }
     }
 
     /// Where `needle` is written, searching forward from the previous link.
@@ -66,16 +83,11 @@ impl<'a> Recorder<'a> {
         found
     }
 
-    fn note(&mut self, dest: &str, is_reference: bool, is_image: bool, at: LinkSite) -> String {
+    fn note(&mut self, dest: &str, is_reference: bool, is_image: bool, at: LinkSite) {
         let offset = self.locate(dest);
-        self.noted.push(NotedLink {
-            dest: dest.to_string(),
-            is_reference,
-            is_image,
-            heading: at.heading,
-            offset,
-        });
-        format!("{TOKEN_START}{}@", self.noted.len() - 1)
+        let noted = &mut self.recorded.noted;
+        noted.push(NotedLink { dest: dest.to_string(), is_reference, is_image, heading: at.heading, offset });
+        self.recorded.calls.push(Call::Noted(noted.len() - 1));
     }
 }
 
@@ -87,20 +99,56 @@ impl LinkHook for Recorder<'_> {
             if dest.starts_with("http://") || dest.starts_with("https://") {
                 self.externals.push((dest.to_string(), offset));
             }
+            self.recorded.calls.push(Call::Kept);
             return None;
         }
-        Some(self.note(dest, false, is_image, at))
+        self.note(dest, false, is_image, at);
+        None
     }
 
     fn reference(&mut self, name: &str, at: LinkSite) -> Reference {
         let file = name.split_once('#').map_or(name, |(file, _)| file);
         match self.index.find_reference(self.from, file) {
-            Some(_) => Reference::Found(self.note(name, true, false, at)),
+            Some(_) => {
+                self.note(name, true, false, at);
+                Reference::Found(String::new())
+            }
             None => {
                 let offset = self.locate(name);
-                self.missing.push((name.to_string(), offset));
+                self.recorded.missing.push((name.to_string(), offset));
+                self.recorded.calls.push(Call::Missing);
                 Reference::Missing
             }
+        }
+    }
+}
+
+/// The link hook of one guide while its page is written: answers each question of the link pass
+/// with what `resolve` found, in order. The outline and the rendering ask the same questions
+/// (`Renderer::outline_with`); past the end, links are left as written.
+pub struct Replay<'a> {
+    answers: std::slice::Iter<'a, Answer>,
+}
+
+impl<'a> Replay<'a> {
+    pub fn new(answers: &'a [Answer]) -> Self {
+        Replay { answers: answers.iter() }
+    }
+}
+
+impl LinkHook for Replay<'_> {
+    fn rewrite_link(&mut self, _dest: &str, _is_image: bool, _at: LinkSite) -> Option<String> {
+        match self.answers.next() {
+            Some(Answer::Url(url)) => Some(url.clone()),
+            _ => None,
+        }
+    }
+
+    fn reference(&mut self, _name: &str, _at: LinkSite) -> Reference {
+        match self.answers.next() {
+            Some(Answer::Url(url)) => Reference::Found(url.clone()),
+            Some(Answer::Missing) => Reference::Missing,
+            _ => Reference::NotAGuide,
         }
     }
 }
@@ -114,8 +162,12 @@ pub struct Edge {
 }
 
 /// What resolving one guide's links gives.
+#[derive(Debug, Clone, Default)]
 pub struct Resolution {
-    pub html: String,
+    /// One answer per call of the link pass, in order (see `Replay`).
+    pub answers: Vec<Answer>,
+    /// How many links lead nowhere (an edit elsewhere may mend them).
+    pub broken: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub edges: Vec<Edge>,
 }
@@ -133,21 +185,21 @@ impl Source<'_> {
     }
 }
 
-/// Resolves the noted links of guide `from` (published at `page_path`) and fills in its HTML.
+/// Resolves the links `recorded` while guide `from` (published at `page_path`) was outlined.
 pub fn resolve(
     index: &LinkIndex,
     from: usize,
     page_path: &str,
-    recorder_output: (Vec<NotedLink>, Vec<(String, usize)>),
-    html: &str,
+    recorded: &Recorded,
     source: &Source,
 ) -> Resolution {
-    let (noted, missing) = recorder_output;
+    let Recorded { calls, noted, missing } = recorded;
     let mut diagnostics = Vec::new();
     let mut edges = Vec::new();
+    let mut broken_count = 0;
     for (name, offset) in missing {
         let message = format!("reference to a missing guide `{name}`");
-        diagnostics.push(Diagnostic::warning(source.location(offset), message));
+        diagnostics.push(Diagnostic::warning(source.location(*offset), message));
     }
     for link in noted.iter().filter(|l| l.is_image) {
         if link_text(source.text, source.body_start + link.offset).is_some_and(|alt| alt.trim().is_empty()) {
@@ -156,7 +208,7 @@ pub fn resolve(
             diagnostics.push(Diagnostic::warning(source.location(link.offset), message));
         }
     }
-    let urls: Vec<String> = noted
+    let urls: Vec<Option<String>> = noted
         .iter()
         .map(|link| {
             let dest =
@@ -171,9 +223,10 @@ pub fn resolve(
                             edges.push(Edge { from, to: guide, heading: link.heading });
                         }
                     }
-                    url_for(index, page_path, &resolved.target, &link.dest)
+                    Some(url_for(index, page_path, &resolved.target, &link.dest))
                 }
                 Err(broken) => {
+                    broken_count += 1;
                     let text = link_text(source.text, source.body_start + link.offset)
                         .filter(|t| !t.is_empty())
                         .map(|t| format!(" « {t} »"))
@@ -183,12 +236,21 @@ pub fn resolve(
                         message.push_str(&format!(" (did you mean `{suggestion}`?)"));
                     }
                     diagnostics.push(Diagnostic::error(source.location(link.offset), message));
-                    link.dest.clone()
+                    // A broken reference stays a link to what is written, like a broken link.
+                    link.is_reference.then(|| link.dest.clone())
                 }
             }
         })
         .collect();
-    Resolution { html: fill_tokens(html, &urls), diagnostics, edges }
+    let answers = calls
+        .iter()
+        .map(|call| match call {
+            Call::Kept => Answer::Keep,
+            Call::Missing => Answer::Missing,
+            Call::Noted(n) => urls[*n].clone().map_or(Answer::Keep, Answer::Url),
+        })
+        .collect();
+    Resolution { answers, broken: broken_count, diagnostics, edges }
 }
 
 /// A reference names a guide found by `find_reference`; resolve it from the content root.
@@ -224,36 +286,6 @@ fn url_for(index: &LinkIndex, page_path: &str, target: &Target, written: &str) -
     }
 }
 
-/// Replaces each `@carnet-link-N@` token of the HTML with the N-th URL, escaped for an attribute.
-fn fill_tokens(html: &str, urls: &[String]) -> String {
-    let mut out = String::with_capacity(html.len() + urls.len() * 16);
-    let mut rest = html;
-    while let Some(start) = rest.find(TOKEN_START) {
-        let after = &rest[start + TOKEN_START.len()..];
-        let digits =
-            after.find('@').filter(|&end| end > 0 && after[..end].bytes().all(|b| b.is_ascii_digit()));
-        let url = digits
-            .and_then(|end| after[..end].parse::<usize>().ok().and_then(|n| urls.get(n)).map(|u| (u, end)));
-        match url {
-            Some((url, end)) => {
-                out.push_str(&rest[..start]);
-                out.push_str(&escape_attribute(url));
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push_str(&rest[..start + TOKEN_START.len()]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// The text `texte` of a Markdown link `[texte](…)` (or image) whose destination is at `offset`.
 fn link_text(text: &str, offset: usize) -> Option<&str> {
     let before = &text[..offset.min(text.len())];
@@ -269,16 +301,6 @@ fn link_text(text: &str, offset: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tokens_are_filled_and_escaped() {
-        let html = "<a href=\"@carnet-link-1@\">a</a><a href=\"@carnet-link-0@\">b</a> @carnet-link-x@";
-        let urls = vec!["../a/".to_string(), "../b/?x=1&y=\"2\"".to_string()];
-        assert_eq!(
-            fill_tokens(html, &urls),
-            "<a href=\"../b/?x=1&amp;y=&quot;2&quot;\">a</a><a href=\"../a/\">b</a> @carnet-link-x@"
-        );
-    }
 
     #[test]
     fn link_text_is_found_before_the_destination() {

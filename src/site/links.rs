@@ -51,6 +51,7 @@ pub struct Broken {
     pub suggestion: Option<String>,
 }
 
+#[derive(Debug)]
 pub struct LinkIndex {
     guides: Vec<GuideTargets>,
     /// Per guide: every id and alias → canonical id, and the loose form of each id → id.

@@ -15,25 +15,23 @@ pub mod redirects;
 pub mod render;
 pub mod sitemap;
 pub mod tree;
+pub mod write;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::cli::BuildArgs;
 use crate::config::Config;
-use crate::content;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
 use crate::report::Reporter;
-use crate::search;
-use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
+use crate::theme;
 use analysis::Analysis;
 use output::Staging;
 use pages::{PageInputs, PageViews};
 use tree::SiteTree;
+use write::PageWriter;
 
 /// What a build is asked to do, validated from the command line and `carnet.toml`.
 #[derive(Debug, Clone)]
@@ -64,13 +62,6 @@ pub struct BuildSummary {
     /// Time spent in each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
 }
-
-const STYLESHEET: &str = "assets/carnet.css";
-const SCRIPT: &str = "assets/carnet.js";
-const NAV_SCRIPT: &str = "assets/nav.js";
-const SEARCH_SCRIPT: &str = "assets/search.js";
-/// The query engine (an ES module); the build also writes it as a classic script for pages.
-const SEARCH_ENGINE: &str = "assets/search-engine.mjs";
 
 /// `carnet build`: builds, prints the diagnostics and a one-line summary.
 pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
@@ -111,261 +102,88 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
 
 /// `build` with a renderer kept between builds (see `analysis::analyze_with`).
 pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<BuildSummary> {
+    build_keeping(options, renderer).map(|(summary, _)| summary)
+}
+
+/// `build_with`, giving back the analysed site too: `carnet serve` keeps it to update the site
+/// when a guide changes (`live`).
+pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<(BuildSummary, Analysis)> {
     let started = Instant::now();
-    let analysis = analysis::analyze_with(options, renderer)?;
-    let Analysis {
-        config,
-        paths,
-        theme,
-        content,
-        tree,
-        guides,
-        renderer,
-        mut diagnostics,
-        redirects,
-        repairs,
-        mut watch,
-    } = analysis;
-    let (Some(theme), Some(tree)) = (theme, tree) else {
-        return Err(Error::Build(diagnostics));
+    let mut analysis = analysis::analyze_with(options, renderer)?;
+    let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else {
+        return Err(Error::Build(analysis.diagnostics));
     };
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Error::Build(diagnostics));
+    if analysis.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Build(analysis.diagnostics));
     }
-    let staging = Staging::create(&paths.output)?;
-    let site = SiteView {
-        title: config.title.clone(),
-        description: config.description.clone(),
-        language: config.language.clone(),
-        base_url: config.normalized_base_url(),
-        assets: AssetPaths {
-            stylesheet: STYLESHEET.into(),
-            script: SCRIPT.into(),
-            nav_script: NAV_SCRIPT.into(),
-            search_script: SEARCH_SCRIPT.into(),
-        },
+    let staging = Staging::create(&analysis.paths.output)?;
+    let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
+    let site = write::site_view(&analysis.config);
+    let writer = PageWriter {
+        theme,
+        site: &site,
+        live_reload: options.live_reload,
+        guides: &analysis.guides,
+        sources: &analysis.content.guides,
+        renderer: &analysis.renderer,
+        sink: &sink,
     };
-    let render =
-        PageRenderer { theme: &theme, site: &site, live_reload: options.live_reload, staging: &staging };
-    let mut errors = write_pages(&render, &tree, &guides, &config);
+    let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &site));
+    let mut errors = writer.write_pages(&views, &tree.reading_order);
+    errors.extend(writer.write_not_found());
+    let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
     watch.lap("pages");
     if errors.is_empty() {
-        write_assets(&staging, &theme, &renderer, &tree, &guides.titles)?;
-        write_sitemap(&staging, &site, &tree)?;
-        for redirect in &redirects {
-            let html = redirects::page_html(redirect, site.base_url.as_deref());
-            staging.write(format!("{}index.html", redirect.from), html)?;
+        write::write_assets(&sink, theme, &analysis.renderer)?;
+        let (nav, script) = write::nav_file(tree, &analysis.guides.titles);
+        sink(nav, script)?;
+        for (rel, bytes) in write::sitemap_files(&site, tree) {
+            sink(rel, bytes)?;
         }
-        copy_files(&staging, &content.files, &options.root.join("static"))?;
+        for (rel, bytes) in write::redirect_files(&analysis.redirects, &site) {
+            sink(&rel, bytes)?;
+        }
+        write::copy_files(&staging, &analysis.content.files, &options.root.join("static"))?;
         watch.lap("assets");
-        write_search_index(&staging, &theme, &tree, &guides)?;
+        write::write_search_index(&sink, theme, tree, &analysis.guides)?;
         watch.lap("search");
     }
-    if options.strict && !diagnostics.is_empty() {
+    if options.strict && !analysis.diagnostics.is_empty() {
         errors.push(Diagnostic::error(
-            Location::file(&paths.content),
-            format!("--strict: {} warning(s) remain", diagnostics.len()),
+            Location::file(&analysis.paths.content),
+            format!("--strict: {} warning(s) remain", analysis.diagnostics.len()),
         ));
     }
     if !errors.is_empty() {
+        let mut diagnostics = std::mem::take(&mut analysis.diagnostics);
         diagnostics.append(&mut errors);
         return Err(Error::Build(diagnostics));
     }
     staging.commit()?;
     watch.lap("swap");
-    Ok(BuildSummary {
+    let summary = BuildSummary {
         pages: tree.reading_order.len() + 1,
-        output: paths.output,
+        output: analysis.paths.output.clone(),
         elapsed: started.elapsed(),
-        diagnostics,
-        repairs,
+        diagnostics: analysis.diagnostics.clone(),
+        repairs: std::mem::take(&mut analysis.repairs),
         stages: watch.stages,
-    })
+    };
+    Ok((summary, analysis))
 }
 
-/// Every page of the tree and the 404 page, rendered in parallel and streamed to the staging
-/// folder; returns one diagnostic per distinct failure.
-fn write_pages(
-    render: &PageRenderer,
-    tree: &SiteTree,
-    guides: &render::RenderedGuides,
-    config: &Config,
-) -> Vec<Diagnostic> {
-    let views = PageViews::new(PageInputs {
+/// What the page views of a site are made from.
+fn page_inputs<'a>(
+    tree: &'a SiteTree,
+    guides: &'a render::RenderedGuides,
+    config: &'a Config,
+    site: &'a theme::SiteView,
+) -> PageInputs<'a> {
+    PageInputs {
         tree,
         guides,
-        base_url: render.site.base_url.as_deref(),
+        base_url: site.base_url.as_deref(),
         site_title: &config.title,
         site_description: &config.description,
-    });
-    let mut errors: Vec<PageError> = tree
-        .reading_order
-        .par_iter()
-        .filter_map(|&page| render.write(views.view(page)).err().map(|e| *e))
-        .collect();
-    errors.extend(render.write(not_found_view(render.site)).err().map(|e| *e));
-    merge_page_errors(errors)
-}
-
-/// Renders pages through the theme and streams them into the staging folder.
-struct PageRenderer<'a> {
-    theme: &'a Theme,
-    site: &'a SiteView,
-    live_reload: bool,
-    staging: &'a Staging,
-}
-
-/// A page that could not be rendered or written: where, which page, what.
-struct PageError {
-    location: Location,
-    page: String,
-    message: String,
-}
-
-/// One diagnostic per distinct problem: a broken template fails every page the same way.
-fn merge_page_errors(errors: Vec<PageError>) -> Vec<Diagnostic> {
-    let mut merged: Vec<(PageError, usize)> = Vec::new();
-    for error in errors {
-        match merged.iter_mut().find(|(e, _)| e.location == error.location && e.message == error.message) {
-            Some((_, others)) => *others += 1,
-            None => merged.push((error, 0)),
-        }
     }
-    merged
-        .into_iter()
-        .map(|(e, others)| {
-            let also = if others > 0 { format!(" (and {others} other page(s))") } else { String::new() };
-            Diagnostic::error(e.location, format!("{}{also}: {}", e.page, e.message))
-        })
-        .collect()
-}
-
-impl PageRenderer<'_> {
-    fn write(&self, page: PageView) -> Result<(), Box<PageError>> {
-        let template = match page.kind {
-            PageKind::Home => theme::HOME_TEMPLATE,
-            PageKind::Section => theme::SECTION_TEMPLATE,
-            PageKind::Guide => theme::GUIDE_TEMPLATE,
-            PageKind::NotFound => theme::NOT_FOUND_TEMPLATE,
-        };
-        let file = match page.kind {
-            PageKind::NotFound => "404.html".to_string(),
-            _ => format!("{}index.html", page.path),
-        };
-        let source = if page.source.is_empty() { file.clone() } else { page.source.clone() };
-        let context = PageContext { site: self.site, page, live_reload: self.live_reload };
-        let html = self.theme.render(template, &context).map_err(|message| {
-            Box::new(PageError {
-                location: Location::file(format!("templates/{template}")),
-                page: format!("rendering {source}"),
-                message,
-            })
-        })?;
-        self.staging.write(&file, html).map_err(|err| {
-            Box::new(PageError {
-                location: Location::file(&file),
-                page: "writing".to_string(),
-                message: err.to_string(),
-            })
-        })
-    }
-}
-
-fn not_found_view(site: &SiteView) -> PageView {
-    let base_path = site
-        .base_url
-        .as_deref()
-        .and_then(|url| url.split_once("://").map(|(_, rest)| rest))
-        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
-        .unwrap_or_else(|| "/".to_string());
-    PageView {
-        kind: PageKind::NotFound,
-        title: "Page introuvable".into(),
-        description: String::new(),
-        path: String::new(),
-        root: base_path,
-        canonical: None,
-        content: String::new(),
-        has_h1: false,
-        toc: Vec::new(),
-        breadcrumb: Vec::new(),
-        prev: None,
-        next: None,
-        children: Vec::new(),
-        backlinks: Vec::new(),
-        source: String::new(),
-    }
-}
-
-/// Theme static files (the stylesheet with the highlighting palettes appended) and the sidebar.
-fn write_assets(
-    staging: &Staging,
-    theme: &Theme,
-    renderer: &Renderer,
-    tree: &SiteTree,
-    titles: &[String],
-) -> Result<()> {
-    for (rel, bytes) in &theme.static_files {
-        if rel == Path::new(STYLESHEET) {
-            let mut css = bytes.clone();
-            css.extend_from_slice(b"\n");
-            css.extend_from_slice(renderer.highlight_css().as_bytes());
-            staging.write(rel, css)?;
-        } else {
-            staging.write(rel, bytes)?;
-        }
-    }
-    staging.write(NAV_SCRIPT, nav::nav_script(tree, titles))
-}
-
-/// The search index of every guide, under `assets/search/`.
-fn write_search_index(
-    staging: &Staging,
-    theme: &Theme,
-    tree: &SiteTree,
-    guides: &render::RenderedGuides,
-) -> Result<search::IndexStats> {
-    let pages: Vec<search::PageInput> = (0..guides.titles.len())
-        .map(|i| search::PageInput {
-            title: &guides.titles[i],
-            url: &tree.guide_paths[i],
-            headings: &guides.headings[i],
-            sections: &guides.sections[i],
-        })
-        .collect();
-    let engine = theme
-        .static_files
-        .iter()
-        .find(|(rel, _)| rel == Path::new(SEARCH_ENGINE))
-        .map(|(_, bytes)| String::from_utf8_lossy(bytes));
-    search::write_index(&pages, engine.as_deref(), &|rel, bytes| staging.write(rel, bytes))
-}
-
-fn write_sitemap(staging: &Staging, site: &SiteView, tree: &SiteTree) -> Result<()> {
-    if let Some(base) = &site.base_url {
-        let paths = tree.reading_order.iter().map(|&p| tree.page_path(p));
-        staging.write("sitemap.xml", sitemap::sitemap_xml(base, paths))?;
-    }
-    staging.write("robots.txt", sitemap::robots_txt(site.base_url.as_deref()))
-}
-
-/// Content files go to the same place under the output; `static/` goes to the output root.
-fn copy_files(staging: &Staging, files: &[content::Found], static_dir: &Path) -> Result<()> {
-    files.par_iter().try_for_each(|file| staging.copy(&file.path, &file.rel))?;
-    if static_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(static_dir).follow_links(true) {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(static_dir).to_path_buf();
-                Error::io(
-                    &path,
-                    e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
-                )
-            })?;
-            if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(static_dir).unwrap_or(entry.path());
-                staging.copy(entry.path(), rel)?;
-            }
-        }
-    }
-    Ok(())
 }

@@ -81,6 +81,26 @@ impl Drop for Staging {
     }
 }
 
+/// Where a build hands its files: `(path from the output root, contents)`; called from several
+/// threads. A full build writes into a `Staging` folder, `carnet serve`'s updates in place
+/// (`write_in_place`).
+pub type Sink<'s> = &'s (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
+
+/// Replaces one file of a served folder at once: written beside it, then renamed over it, so a
+/// reader gets the old file or the new one, never half of one.
+pub fn write_in_place(dir: &Path, rel: &str, contents: &[u8]) -> Result<()> {
+    let path = dir.join(rel);
+    let parent = path.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = parent.join(format!(".{name}.carnet-{}.tmp", std::process::id()));
+    std::fs::write(&temporary, contents).map_err(|e| Error::io(&temporary, e))?;
+    std::fs::rename(&temporary, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::io(&path, e)
+    })
+}
+
 /// How many removals are in flight at once. Removal is bound by the disk's latency, not the CPU:
 /// on disks where each unlink or rmdir waits (ext4 with `discard`, network file systems), many at
 /// once make removing a 10,000-page site several times faster than one after the other.
@@ -145,6 +165,17 @@ mod tests {
         assert_eq!(std::fs::read_to_string(output.join("a/index.html")).unwrap(), "new");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "only public/ remains");
+    }
+
+    #[test]
+    fn in_place_writes_replace_whole_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write_in_place(dir.path(), "a/b/index.html", b"one").unwrap();
+        write_in_place(dir.path(), "a/b/index.html", b"two").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("a/b/index.html")).unwrap(), b"two");
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path().join("a/b")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["index.html"], "no temporary file is left");
     }
 
     #[test]

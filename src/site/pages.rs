@@ -1,5 +1,6 @@
 //! Turning the tree into page views for the templates: relative URLs, breadcrumb,
-//! previous/next, "Sur cette page", and the listings of the home and folder pages.
+//! previous/next, "Sur cette page", backlinks, and the listings of the home and folder pages.
+//! A view holds everything but the page's HTML, so two views can be compared cheaply.
 
 use std::collections::HashMap;
 
@@ -44,7 +45,7 @@ impl<'a> PageViews<'a> {
     pub fn new(inputs: PageInputs<'a>) -> Self {
         let position = inputs.tree.reading_order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
         let mut linked_from = vec![Vec::new(); inputs.guides.titles.len()];
-        for edge in &inputs.guides.edges {
+        for edge in inputs.guides.edges() {
             let sources: &mut Vec<(usize, Option<usize>)> = &mut linked_from[edge.to];
             if !sources.contains(&(edge.from, edge.heading)) {
                 sources.push((edge.from, edge.heading));
@@ -53,6 +54,15 @@ impl<'a> PageViews<'a> {
         PageViews { inputs, position, linked_from }
     }
 
+    /// The guide whose text a page shows: the guide itself, or the folder's landing page.
+    pub fn guide_of(&self, page: PageRef) -> Option<usize> {
+        match page {
+            PageRef::Section(s) => self.inputs.tree.sections[s].index,
+            PageRef::Guide(g) => Some(g),
+        }
+    }
+
+    /// The view of a page, without its content (the guide's HTML, rendered by the page writer).
     pub fn view(&self, page: PageRef) -> PageView {
         let tree = self.inputs.tree;
         let path = tree.page_path(page).to_string();
@@ -79,7 +89,7 @@ impl<'a> PageViews<'a> {
             description,
             root: root_prefix(&path),
             canonical: self.inputs.base_url.map(|base| format!("{base}{path}")),
-            content: guide.map(|g| self.inputs.guides.html[g].clone()).unwrap_or_default(),
+            content: String::new(),
             has_h1: guide.is_some_and(|g| self.inputs.guides.has_h1[g]),
             toc: guide.map(|g| toc(&self.inputs.guides.headings[g])).unwrap_or_default(),
             breadcrumb: self.breadcrumb(page, &path),

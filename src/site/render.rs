@@ -1,38 +1,54 @@
-//! Rendering every guide's Markdown, cross-linked.
+//! Outlining and cross-linking every guide, before any page is written.
 //!
-//! `render_guides` runs, in parallel per guide: 1. Markdown → HTML with a `linker::Recorder`
-//! noting links; then, once every heading id is known, 2. `linker::resolve` writes the final
-//! URLs and reports broken links. It returns each guide's parts (title, description, HTML,
-//! headings) by guide index, the backlink edges, and the diagnostics.
+//! `render_guides` runs, in parallel per guide: 1. `Renderer::outline_with` (headings, title,
+//! description, search text) with a `linker::Recorder` noting links, no HTML; then, once every
+//! heading id is known, 2. `linker::resolve` turns the noted links into the answers the page
+//! writer replays (`GuideParts::render_html`), the broken-link diagnostics and the backlink edges.
+//! `RenderedGuides::update` redoes both steps for the guides an edit touched (`carnet serve`).
 
 use rayon::prelude::*;
 
-use super::linker::{self, Edge, Recorder, Source};
+use super::linker::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
 use super::links::{GuideTargets, LinkIndex};
 use super::pages::short_description;
 use super::tree::SiteTree;
 use crate::content::{Found, Guide};
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Location, Severity};
 use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
 
-/// The rendered parts of every guide, by guide index.
+/// What every guide holds once outlined and cross-linked, by guide index: all the rest of the
+/// build needs, except each page's HTML, which is rendered when the page is written.
 #[derive(Debug, Default)]
 pub struct RenderedGuides {
     pub titles: Vec<String>,
     /// Short descriptions for meta tags and listings.
     pub descriptions: Vec<String>,
-    pub html: Vec<String>,
     pub headings: Vec<Vec<Heading>>,
     /// Plain text per section (code included), for the search index.
     pub sections: Vec<Vec<Section>>,
     pub has_h1: Vec<bool>,
     /// Source paths relative to the content folder, with `/`.
     pub sources: Vec<String>,
-    /// Links between guides (`from` ≠ `to`), for backlinks.
-    pub edges: Vec<Edge>,
+    /// The links noted in each guide.
+    pub recorded: Vec<Recorded>,
+    /// Each guide's resolved links: answers for the page writer, diagnostics, edges to other
+    /// guides (for backlinks).
+    pub links: Vec<Resolution>,
+    /// What the outline found beside links (explicit ids written twice), per guide.
+    pub notes: Vec<Vec<Diagnostic>>,
     /// `http(s)://` links with where they are written, for `carnet check --external`.
     pub externals: Vec<(String, Location)>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Every guide's URL, ids and files: kept for `update`.
+    pub index: Option<LinkIndex>,
+    /// Broken links are warnings (`carnet serve`).
+    pub preview: bool,
+}
+
+/// Which guides an `update` outlined again, and which it only cross-linked again.
+#[derive(Debug, Default)]
+pub struct Updated {
+    pub outlined: Vec<usize>,
+    pub relinked: Vec<usize>,
 }
 
 pub fn render_guides(
@@ -41,6 +57,7 @@ pub fn render_guides(
     tree: &SiteTree,
     renderer: &Renderer,
     content_dir: &str,
+    preview: bool,
 ) -> RenderedGuides {
     let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
@@ -49,88 +66,197 @@ pub fn render_guides(
         ids: Vec::new(),
         aliases: Vec::new(),
     });
-    let mut index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
+    let index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
         .with_content_prefix(content_dir);
-    let mut out = RenderedGuides { sources, ..Default::default() };
-
-    let first_pass: Vec<(RenderedMarkdown, Recorder)> = guides
-        .par_iter()
-        .enumerate()
-        .map(|(i, guide)| {
-            let mut recorder = Recorder::new(&index, i, guide.body());
-            let rendered = renderer.render_with(guide.body(), &mut recorder);
-            (rendered, recorder)
-        })
-        .collect();
-    let mut noted = Vec::with_capacity(guides.len());
-    let mut rendered = Vec::with_capacity(guides.len());
-    for ((r, recorder), guide) in first_pass.into_iter().zip(guides) {
-        note_first_pass(guide, &r, &recorder, &mut out);
-        noted.push((recorder.noted, recorder.missing));
-        rendered.push(r);
+    let outlined: Vec<Outlined> =
+        guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
+    let mut out = RenderedGuides { sources, preview, ..Default::default() };
+    let mut index = index;
+    for (i, (outlined, guide)) in outlined.into_iter().zip(guides).enumerate() {
+        set_headings(&mut index, i, &outlined.rendered.headings);
+        out.externals
+            .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
+        let (parts, recorded, notes) = outlined.into_parts(guide);
+        out.push(parts, recorded, notes);
     }
-    for (i, r) in rendered.iter().enumerate() {
-        let aliases = r.headings.iter().flat_map(|h| h.aliases.iter().map(|a| (a.clone(), h.id.clone())));
-        index.set_headings(i, r.headings.iter().map(|h| h.id.clone()).collect(), aliases.collect());
-    }
-
-    // Each first-pass HTML is dropped as soon as its links are filled in: the site's HTML is
-    // held once, not twice (a 10,000-guide site has about 350 MB of it).
-    let resolved: Vec<(RenderedMarkdown, linker::Resolution)> = noted
+    out.links = (0..guides.len())
         .into_par_iter()
-        .zip(rendered)
-        .enumerate()
-        .map(|(i, (links, mut r))| {
-            let guide = &guides[i];
-            let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
-            let html = std::mem::take(&mut r.html);
-            let resolution = linker::resolve(&index, i, &tree.guide_paths[i], links, &html, &source);
-            (r, resolution)
-        })
+        .map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], preview))
         .collect();
-    for (guide, (r, resolution)) in guides.iter().zip(resolved) {
-        keep_parts(guide, r, resolution, &mut out);
-    }
+    out.index = Some(index);
     out
 }
 
-/// What the first pass found beside links: external URLs (for `check --external`) and explicit
-/// ids written twice.
-fn note_first_pass(guide: &Guide, r: &RenderedMarkdown, recorder: &Recorder, out: &mut RenderedGuides) {
-    let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
-    for (url, offset) in &recorder.externals {
-        out.externals.push((url.clone(), source.location(*offset)));
+impl RenderedGuides {
+    /// Every diagnostic of the guides, guide by guide.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.notes.iter().zip(&self.links).flat_map(|(notes, links)| notes.iter().chain(&links.diagnostics))
     }
-    for (n, id) in r.duplicate_ids.iter().enumerate() {
+
+    /// Every link from one guide to another.
+    pub fn edges(&self) -> impl Iterator<Item = &Edge> {
+        self.links.iter().flat_map(|l| &l.edges)
+    }
+
+    /// The HTML of guide `i`: its Markdown rendered again, with the links answered as resolved.
+    pub fn render_html(&self, i: usize, guide: &Guide, renderer: &Renderer) -> String {
+        renderer.render_with(guide.body(), &mut Replay::new(&self.links[i].answers)).html
+    }
+
+    /// Takes in the new text of the guides `changed` (same files, same URLs): outlines them again,
+    /// then resolves the links of every guide whose links may now lead elsewhere — the changed
+    /// guides, the guides linking to them when their ids changed, and the guides with broken links
+    /// (an anchor may have appeared).
+    pub fn update(
+        &mut self,
+        changed: &[usize],
+        guides: &[Guide],
+        tree: &SiteTree,
+        renderer: &Renderer,
+    ) -> Updated {
+        let Some(mut index) = self.index.take() else { return Updated::default() };
+        let outlined: Vec<Outlined> =
+            changed.par_iter().map(|&i| outline(&index, i, &guides[i], renderer)).collect();
+        let mut ids_changed = Vec::new();
+        for (&i, outlined) in changed.iter().zip(outlined) {
+            if self.headings[i] != outlined.rendered.headings {
+                ids_changed.push(i);
+                set_headings(&mut index, i, &outlined.rendered.headings);
+            }
+            self.externals.retain(|(_, at)| at.path != guides[i].path);
+            let guide = &guides[i];
+            self.externals.extend(
+                outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))),
+            );
+            let (parts, recorded, notes) = outlined.into_parts(guide);
+            self.set(i, parts, recorded, notes);
+        }
+        let mut relink: Vec<usize> = changed.to_vec();
+        for (from, links) in self.links.iter().enumerate() {
+            if links.broken > 0 || links.edges.iter().any(|e| ids_changed.contains(&e.to)) {
+                relink.push(from);
+            }
+        }
+        relink.sort_unstable();
+        relink.dedup();
+        let resolved: Vec<Resolution> = relink
+            .par_iter()
+            .map(|&i| resolve(&index, i, &guides[i], tree, &self.recorded[i], self.preview))
+            .collect();
+        for (&i, resolution) in relink.iter().zip(resolved) {
+            self.links[i] = resolution;
+        }
+        self.index = Some(index);
+        Updated { outlined: changed.to_vec(), relinked: relink }
+    }
+
+    fn push(&mut self, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
+        self.titles.push(parts.title);
+        self.descriptions.push(parts.description);
+        self.has_h1.push(parts.has_h1);
+        self.headings.push(parts.headings);
+        self.sections.push(parts.sections);
+        self.recorded.push(recorded);
+        self.notes.push(notes);
+    }
+
+    fn set(&mut self, i: usize, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
+        self.titles[i] = parts.title;
+        self.descriptions[i] = parts.description;
+        self.has_h1[i] = parts.has_h1;
+        self.headings[i] = parts.headings;
+        self.sections[i] = parts.sections;
+        self.recorded[i] = recorded;
+        self.notes[i] = notes;
+    }
+}
+
+/// One guide outlined: what the Markdown holds, and the links its recorder noted.
+struct Outlined {
+    rendered: RenderedMarkdown,
+    recorded: Recorded,
+    externals: Vec<(String, usize)>,
+}
+
+/// The parts of an outlined guide the rest of the build keeps.
+struct GuideParts {
+    title: String,
+    description: String,
+    has_h1: bool,
+    headings: Vec<Heading>,
+    sections: Vec<Section>,
+}
+
+fn outline(index: &LinkIndex, i: usize, guide: &Guide, renderer: &Renderer) -> Outlined {
+    let mut recorder = Recorder::new(index, i, guide.body());
+    let rendered = renderer.outline_with(guide.body(), &mut recorder);
+    Outlined { rendered, recorded: recorder.recorded, externals: recorder.externals }
+}
+
+impl Outlined {
+    fn into_parts(self, guide: &Guide) -> (GuideParts, Recorded, Vec<Diagnostic>) {
+        let notes = duplicate_id_notes(guide, &self.rendered.duplicate_ids);
+        let r = self.rendered;
+        let title = guide_title(guide, r.title.as_deref());
+        let description = guide.front.description.clone().or(r.description).unwrap_or_default();
+        let parts = GuideParts {
+            title,
+            description: short_description(&description),
+            has_h1: r.title.is_some(),
+            headings: r.headings,
+            sections: r.sections,
+        };
+        (parts, self.recorded, notes)
+    }
+}
+
+fn set_headings(index: &mut LinkIndex, i: usize, headings: &[Heading]) {
+    let aliases = headings.iter().flat_map(|h| h.aliases.iter().map(|a| (a.clone(), h.id.clone())));
+    index.set_headings(i, headings.iter().map(|h| h.id.clone()).collect(), aliases.collect());
+}
+
+fn resolve(
+    index: &LinkIndex,
+    i: usize,
+    guide: &Guide,
+    tree: &SiteTree,
+    recorded: &Recorded,
+    preview: bool,
+) -> Resolution {
+    let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
+    let mut resolution = linker::resolve(index, i, &tree.guide_paths[i], recorded, &source);
+    if preview {
+        // Only broken links are errors here: the preview shows them as warnings.
+        resolution.diagnostics.iter_mut().for_each(|d| d.severity = Severity::Warning);
+    }
+    resolution
+}
+
+fn location(guide: &Guide, offset: usize) -> Location {
+    Location::from_offset(&guide.path, &guide.text, guide.body_start + offset)
+}
+
+/// Explicit ids written twice in a guide.
+fn duplicate_id_notes(guide: &Guide, duplicate_ids: &[String]) -> Vec<Diagnostic> {
+    let mut notes = Vec::new();
+    for (n, id) in duplicate_ids.iter().enumerate() {
         // The k-th repeat of an id is its (k+1)-th `{#id}` in the text.
-        let repeat = r.duplicate_ids[..n].iter().filter(|d| *d == id).count() + 1;
+        let repeat = duplicate_ids[..n].iter().filter(|d| *d == id).count() + 1;
         let offset = guide.body().match_indices(&format!("{{#{id}}}")).nth(repeat).map_or(0, |(i, _)| i);
         let message =
             format!("explicit id `#{id}` is used twice in this page; the later one became `#{id}-1`");
-        out.diagnostics.push(Diagnostic::warning(source.location(offset), message));
+        notes.push(Diagnostic::warning(location(guide, offset), message));
     }
-}
-
-/// Keeps the parts of a rendered guide the rest of the build needs.
-fn keep_parts(guide: &Guide, r: RenderedMarkdown, resolution: linker::Resolution, out: &mut RenderedGuides) {
-    out.titles.push(guide_title(guide, &r));
-    let description = guide.front.description.clone().or(r.description).unwrap_or_default();
-    out.descriptions.push(short_description(&description));
-    out.has_h1.push(r.title.is_some());
-    out.headings.push(r.headings);
-    out.sections.push(r.sections);
-    out.html.push(resolution.html);
-    out.edges.extend(resolution.edges);
-    out.diagnostics.extend(resolution.diagnostics);
+    notes
 }
 
 /// Front matter title, else the first H1, else the file name.
-fn guide_title(guide: &Guide, rendered: &RenderedMarkdown) -> String {
+fn guide_title(guide: &Guide, h1: Option<&str>) -> String {
     guide
         .front
         .title
         .clone()
-        .or_else(|| rendered.title.clone())
+        .or_else(|| h1.map(str::to_string))
         .unwrap_or_else(|| guide.rel.file_stem().unwrap_or_default().to_string_lossy().replace('_', " "))
 }
 

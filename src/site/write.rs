@@ -1,0 +1,241 @@
+//! Writing the site into a `Sink`: every page through the theme (its guide's HTML rendered right
+//! then, so the site's HTML is never held at once), the theme's assets, the sidebar script, the
+//! sitemap, the redirect pages and the search index. Used by a full build (into the staging
+//! folder) and by `live` (in place, only what an edit changed).
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::output::{Sink, Staging};
+use super::pages::PageViews;
+use super::redirects::{self, Redirect};
+use super::render::RenderedGuides;
+use super::tree::{PageRef, SiteTree};
+use super::{nav, sitemap};
+use crate::config::Config;
+use crate::content::{self, Guide};
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::markdown::Renderer;
+use crate::search;
+use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
+
+pub const STYLESHEET: &str = "assets/carnet.css";
+pub const SCRIPT: &str = "assets/carnet.js";
+pub const NAV_SCRIPT: &str = "assets/nav.js";
+pub const SEARCH_SCRIPT: &str = "assets/search.js";
+/// The query engine (an ES module); the build also writes it as a classic script for pages.
+pub const SEARCH_ENGINE: &str = "assets/search-engine.mjs";
+
+/// The site-wide values every page sees.
+pub fn site_view(config: &Config) -> SiteView {
+    SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        base_url: config.normalized_base_url(),
+        assets: AssetPaths {
+            stylesheet: STYLESHEET.into(),
+            script: SCRIPT.into(),
+            nav_script: NAV_SCRIPT.into(),
+            search_script: SEARCH_SCRIPT.into(),
+        },
+    }
+}
+
+/// Renders pages through the theme and hands them to the sink.
+pub struct PageWriter<'a> {
+    pub theme: &'a Theme,
+    pub site: &'a SiteView,
+    pub live_reload: bool,
+    pub guides: &'a RenderedGuides,
+    pub sources: &'a [Guide],
+    pub renderer: &'a Renderer,
+    pub sink: Sink<'a>,
+}
+
+/// A page that could not be rendered or written: where, which page, what.
+struct PageError {
+    location: Location,
+    page: String,
+    message: String,
+}
+
+impl PageWriter<'_> {
+    /// Writes `pages` in parallel; returns one diagnostic per distinct failure.
+    pub fn write_pages(&self, views: &PageViews, pages: &[PageRef]) -> Vec<Diagnostic> {
+        let errors: Vec<PageError> = pages
+            .par_iter()
+            .filter_map(|&page| self.write(views.view(page), views.guide_of(page)).err().map(|e| *e))
+            .collect();
+        merge_page_errors(errors)
+    }
+
+    /// The 404 page.
+    pub fn write_not_found(&self) -> Vec<Diagnostic> {
+        let errors = self.write(not_found_view(self.site), None).err().map(|e| *e);
+        merge_page_errors(errors.into_iter().collect())
+    }
+
+    fn write(&self, mut page: PageView, guide: Option<usize>) -> Result<(), Box<PageError>> {
+        if let Some(g) = guide {
+            page.content = self.guides.render_html(g, &self.sources[g], self.renderer);
+        }
+        let template = match page.kind {
+            PageKind::Home => theme::HOME_TEMPLATE,
+            PageKind::Section => theme::SECTION_TEMPLATE,
+            PageKind::Guide => theme::GUIDE_TEMPLATE,
+            PageKind::NotFound => theme::NOT_FOUND_TEMPLATE,
+        };
+        let file = match page.kind {
+            PageKind::NotFound => "404.html".to_string(),
+            _ => format!("{}index.html", page.path),
+        };
+        let source = if page.source.is_empty() { file.clone() } else { page.source.clone() };
+        let context = PageContext { site: self.site, page, live_reload: self.live_reload };
+        let html = self.theme.render(template, &context).map_err(|message| {
+            Box::new(PageError {
+                location: Location::file(format!("templates/{template}")),
+                page: format!("rendering {source}"),
+                message,
+            })
+        })?;
+        (self.sink)(&file, html.into_bytes()).map_err(|err| {
+            Box::new(PageError {
+                location: Location::file(&file),
+                page: "writing".to_string(),
+                message: err.to_string(),
+            })
+        })
+    }
+}
+
+/// One diagnostic per distinct problem: a broken template fails every page the same way.
+fn merge_page_errors(errors: Vec<PageError>) -> Vec<Diagnostic> {
+    let mut merged: Vec<(PageError, usize)> = Vec::new();
+    for error in errors {
+        match merged.iter_mut().find(|(e, _)| e.location == error.location && e.message == error.message) {
+            Some((_, others)) => *others += 1,
+            None => merged.push((error, 0)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(e, others)| {
+            let also = if others > 0 { format!(" (and {others} other page(s))") } else { String::new() };
+            Diagnostic::error(e.location, format!("{}{also}: {}", e.page, e.message))
+        })
+        .collect()
+}
+
+fn not_found_view(site: &SiteView) -> PageView {
+    let base_path = site
+        .base_url
+        .as_deref()
+        .and_then(|url| url.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_else(|| "/".to_string());
+    PageView {
+        kind: PageKind::NotFound,
+        title: "Page introuvable".into(),
+        description: String::new(),
+        path: String::new(),
+        root: base_path,
+        canonical: None,
+        content: String::new(),
+        has_h1: false,
+        toc: Vec::new(),
+        breadcrumb: Vec::new(),
+        prev: None,
+        next: None,
+        children: Vec::new(),
+        backlinks: Vec::new(),
+        source: String::new(),
+    }
+}
+
+/// Theme static files (the stylesheet with the highlighting palettes appended).
+pub fn write_assets(sink: Sink, theme: &Theme, renderer: &Renderer) -> Result<()> {
+    for (rel, bytes) in &theme.static_files {
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if rel == Path::new(STYLESHEET) {
+            let mut css = bytes.clone();
+            css.extend_from_slice(b"\n");
+            css.extend_from_slice(renderer.highlight_css().as_bytes());
+            sink(&name, css)?;
+        } else {
+            sink(&name, bytes.clone())?;
+        }
+    }
+    Ok(())
+}
+
+/// The sidebar, shared by every page.
+pub fn nav_file(tree: &SiteTree, titles: &[String]) -> (&'static str, Vec<u8>) {
+    (NAV_SCRIPT, nav::nav_script(tree, titles).into_bytes())
+}
+
+/// `sitemap.xml` (with a base URL only) and `robots.txt`.
+pub fn sitemap_files(site: &SiteView, tree: &SiteTree) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = Vec::new();
+    if let Some(base) = &site.base_url {
+        let paths = tree.reading_order.iter().map(|&p| tree.page_path(p));
+        files.push(("sitemap.xml", sitemap::sitemap_xml(base, paths).into_bytes()));
+    }
+    files.push(("robots.txt", sitemap::robots_txt(site.base_url.as_deref()).into_bytes()));
+    files
+}
+
+/// One small page per old address of a renamed guide.
+pub fn redirect_files(redirects: &[Redirect], site: &SiteView) -> Vec<(String, Vec<u8>)> {
+    redirects
+        .iter()
+        .map(|r| {
+            (format!("{}index.html", r.from), redirects::page_html(r, site.base_url.as_deref()).into_bytes())
+        })
+        .collect()
+}
+
+/// The search index of every guide, under `assets/search/`.
+pub fn write_search_index(
+    sink: Sink,
+    theme: &Theme,
+    tree: &SiteTree,
+    guides: &RenderedGuides,
+) -> Result<search::IndexStats> {
+    let pages: Vec<search::PageInput> = (0..guides.titles.len())
+        .map(|i| search::PageInput {
+            title: &guides.titles[i],
+            url: &tree.guide_paths[i],
+            headings: &guides.headings[i],
+            sections: &guides.sections[i],
+        })
+        .collect();
+    let engine = theme
+        .static_files
+        .iter()
+        .find(|(rel, _)| rel == Path::new(SEARCH_ENGINE))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes));
+    search::write_index(&pages, engine.as_deref(), sink)
+}
+
+/// Content files go to the same place under the output; `static/` goes to the output root.
+pub fn copy_files(staging: &Staging, files: &[content::Found], static_dir: &Path) -> Result<()> {
+    files.par_iter().try_for_each(|file| staging.copy(&file.path, &file.rel))?;
+    if static_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(static_dir).follow_links(true) {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(static_dir).to_path_buf();
+                Error::io(
+                    &path,
+                    e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+                )
+            })?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(static_dir).unwrap_or(entry.path());
+                staging.copy(entry.path(), rel)?;
+            }
+        }
+    }
+    Ok(())
+}
