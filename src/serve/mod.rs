@@ -21,9 +21,10 @@ use crate::cli::ServeArgs;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
 use crate::report::Reporter;
+use crate::site::live::LiveSite;
 use crate::site::{self, BuildOptions};
 use reload::{BuildState, DiagnosticView};
-use watch::{Batch, Report, SourceWatcher, WatchRoots};
+use watch::{Batch, Change, Report, SourceWatcher, WatchRoots};
 
 /// `carnet serve`: runs until Ctrl-C or SIGTERM; returns the exit code.
 pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<u8> {
@@ -161,6 +162,8 @@ struct Builder {
     serving: Arc<RwLock<Option<server::Served>>>,
     /// Kept between builds: its cache of highlighted code blocks.
     renderer: Arc<Renderer>,
+    /// The last good site in memory, updated in place when only guides changed.
+    live: Option<LiveSite>,
     session: u64,
     builds: u64,
     last_ok: bool,
@@ -179,6 +182,7 @@ impl Builder {
             work,
             serving: Arc::new(RwLock::new(None)),
             renderer: Arc::new(Renderer::new()),
+            live: None,
             session: nanos as u64 ^ u64::from(std::process::id()),
             builds: 0,
             last_ok: false,
@@ -188,7 +192,70 @@ impl Builder {
     /// Builds (after `batch`, or the first time), reports in the terminal, and switches the
     /// server to the new site when the build succeeded.
     fn build(&mut self, batch: Option<&Batch>) -> BuildState {
+        if let Some(state) = batch.and_then(|batch| self.update(batch)) {
+            return state;
+        }
+        self.full_build(batch)
+    }
+
+    /// Takes in edited guides without building the whole site, when that is all that changed.
+    fn update(&mut self, batch: &Batch) -> Option<BuildState> {
+        if !self.last_ok || !batch.changes.values().all(|c| *c == Change::Guide) {
+            return None;
+        }
+        let paths: Vec<&Path> = batch.changes.keys().map(PathBuf::as_path).collect();
+        let live = self.live.as_mut()?;
+        let result = match live.update(&paths) {
+            Some(result) => result,
+            None => {
+                self.live = None;
+                return None;
+            }
+        };
+        self.builds += 1;
+        let changed = format!(" ({} changed)", batch.describe(&self.root));
+        let (ok, diagnostics) = match result {
+            Ok(update) => {
+                let dir = live.output().to_path_buf();
+                *self.serving.write().unwrap_or_else(|e| e.into_inner()) =
+                    Some(server::Served { dir, build: self.builds });
+                self.report_success(&update.summary);
+                self.reporter.info(format!(
+                    "Updated {} page(s) in {} ms{changed}",
+                    update.pages,
+                    update.summary.elapsed.as_millis()
+                ));
+                (true, update.summary.diagnostics)
+            }
+            Err(err) => {
+                // The model may be half updated: the next change builds the whole site.
+                self.live = None;
+                self.reporter.error(&err);
+                self.reporter.info(format!("Update failed{changed}; fix it and save again"));
+                (false, failure_diagnostics(err))
+            }
+        };
+        self.last_ok = ok;
+        let diagnostics = diagnostics.iter().map(|d| DiagnosticView::new(d, &self.root)).collect();
+        Some(BuildState { session: self.session, build: self.builds, ok, css_only: false, diagnostics })
+    }
+
+    fn report_success(&self, summary: &site::BuildSummary) {
+        for diagnostic in &summary.diagnostics {
+            self.reporter.diagnostic(diagnostic);
+        }
+        let stages: Vec<String> = summary
+            .stages
+            .iter()
+            .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
+            .collect();
+        self.reporter.detail(format!("stages: {}", stages.join(", ")));
+    }
+
+    /// Builds the whole site into the slot not being served, and keeps it in memory.
+    fn full_build(&mut self, batch: Option<&Batch>) -> BuildState {
         let started = Instant::now();
+        self.live = None;
         let serving = self.serving.read().unwrap_or_else(|e| e.into_inner()).clone();
         let serving_first = serving.as_ref().is_some_and(|s| s.dir == self.slots[0]);
         let slot = if serving_first { &self.slots[1] } else { &self.slots[0] };
@@ -201,23 +268,18 @@ impl Builder {
             live_reload: true,
             preview: true,
         };
-        let result = site::build_with(&options, self.renderer.clone());
+        let result = site::build_keeping(&options, self.renderer.clone());
         self.builds += 1;
         let changed = batch.map(|b| format!(" ({} changed)", b.describe(&self.root))).unwrap_or_default();
         let css_only = batch.is_some_and(Batch::stylesheets_only) && self.last_ok;
         let (ok, diagnostics) = match result {
-            Ok(summary) => {
+            Ok((summary, analysis)) => {
                 let served = server::Served { dir: slot.clone(), build: self.builds };
                 *self.serving.write().unwrap_or_else(|e| e.into_inner()) = Some(served);
-                for diagnostic in &summary.diagnostics {
-                    self.reporter.diagnostic(diagnostic);
-                }
-                let stages: Vec<String> = summary
-                    .stages
-                    .iter()
-                    .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
-                    .collect();
-                self.reporter.detail(format!("stages: {}", stages.join(", ")));
+                let reporter = self.reporter;
+                let on_error = move |err: Error| reporter.error(&err);
+                self.live = LiveSite::new(analysis, options, on_error);
+                self.report_success(&summary);
                 self.reporter.info(format!(
                     "Built {} pages in {} ms{changed}",
                     summary.pages,

@@ -65,20 +65,12 @@ pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<A
     let theme =
         Theme::load(&options.root, &config.theme).map_err(|mut errors| diagnostics.append(&mut errors)).ok();
     let mut content = content::load(&paths.content);
-    diagnostics.append(&mut content.diagnostics);
+    diagnostics.extend(content.diagnostics.iter().cloned());
     content.guides.retain(|g| !g.front.draft);
     watch.lap("load");
     let repairs = repair_reports(&content.guides);
 
-    let infos: Vec<GuideInfo> = content
-        .guides
-        .iter()
-        .map(|g| GuideInfo {
-            rel: g.rel.clone(),
-            weight: g.front.weight.unwrap_or(0),
-            slug: g.front.slug.clone(),
-        })
-        .collect();
+    let infos = guide_infos(&content.guides);
     let (tree, guides) = match SiteTree::build(&infos, &config.title) {
         Ok(mut tree) => {
             let content_dir = config.content_dir.to_string_lossy();
@@ -101,8 +93,8 @@ pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<A
     };
     let redirects = match &tree {
         Some(tree) => {
-            let declared = declared_redirects(&config, &options.root, &content.guides, &guides.titles, tree);
-            let (redirects, mut errors) = redirects::plan(declared, tree);
+            let (redirects, mut errors) =
+                plan_redirects(&config, &options.root, &content.guides, &guides.titles, tree);
             diagnostics.append(&mut errors);
             redirects
         }
@@ -140,6 +132,29 @@ impl Stopwatch {
         self.stages.push((stage, now - self.last));
         self.last = now;
     }
+}
+
+/// What the tree needs of each guide.
+pub fn guide_infos(guides: &[Guide]) -> Vec<GuideInfo> {
+    guides
+        .iter()
+        .map(|g| GuideInfo {
+            rel: g.rel.clone(),
+            weight: g.front.weight.unwrap_or(0),
+            slug: g.front.slug.clone(),
+        })
+        .collect()
+}
+
+/// The redirect pages of the site, or why some cannot be written.
+pub fn plan_redirects(
+    config: &Config,
+    root: &Path,
+    guides: &[Guide],
+    titles: &[String],
+    tree: &SiteTree,
+) -> (Vec<Redirect>, Vec<Diagnostic>) {
+    redirects::plan(declared_redirects(config, root, guides, titles, tree), tree)
 }
 
 /// Every old name: the guides' `aliases`, then `[redirects]` of carnet.toml (whose targets are

@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod linker;
 pub mod links;
+pub mod live;
 pub mod nav;
 pub mod output;
 pub mod pages;

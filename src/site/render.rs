@@ -6,6 +6,8 @@
 //! writer replays (`GuideParts::render_html`), the broken-link diagnostics and the backlink edges.
 //! `RenderedGuides::update` redoes both steps for the guides an edit touched (`carnet serve`).
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::linker::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
@@ -23,9 +25,10 @@ pub struct RenderedGuides {
     pub titles: Vec<String>,
     /// Short descriptions for meta tags and listings.
     pub descriptions: Vec<String>,
-    pub headings: Vec<Vec<Heading>>,
+    /// Shared with the preview's search worker (`live`), hence the `Arc`s.
+    pub headings: Vec<Arc<Vec<Heading>>>,
     /// Plain text per section (code included), for the search index.
-    pub sections: Vec<Vec<Section>>,
+    pub sections: Vec<Arc<Vec<Section>>>,
     pub has_h1: Vec<bool>,
     /// Source paths relative to the content folder, with `/`.
     pub sources: Vec<String>,
@@ -44,7 +47,8 @@ pub struct RenderedGuides {
     pub preview: bool,
 }
 
-/// Which guides an `update` outlined again, and which it only cross-linked again.
+/// Which guides an `update` outlined again, and which other guides' links now lead elsewhere:
+/// the HTML of both has changed.
 #[derive(Debug, Default)]
 pub struct Updated {
     pub outlined: Vec<usize>,
@@ -119,7 +123,7 @@ impl RenderedGuides {
             changed.par_iter().map(|&i| outline(&index, i, &guides[i], renderer)).collect();
         let mut ids_changed = Vec::new();
         for (&i, outlined) in changed.iter().zip(outlined) {
-            if self.headings[i] != outlined.rendered.headings {
+            if *self.headings[i] != outlined.rendered.headings {
                 ids_changed.push(i);
                 set_headings(&mut index, i, &outlined.rendered.headings);
             }
@@ -143,19 +147,23 @@ impl RenderedGuides {
             .par_iter()
             .map(|&i| resolve(&index, i, &guides[i], tree, &self.recorded[i], self.preview))
             .collect();
+        let mut relinked = Vec::new();
         for (&i, resolution) in relink.iter().zip(resolved) {
+            if self.links[i].answers != resolution.answers {
+                relinked.push(i);
+            }
             self.links[i] = resolution;
         }
         self.index = Some(index);
-        Updated { outlined: changed.to_vec(), relinked: relink }
+        Updated { outlined: changed.to_vec(), relinked }
     }
 
     fn push(&mut self, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
         self.titles.push(parts.title);
         self.descriptions.push(parts.description);
         self.has_h1.push(parts.has_h1);
-        self.headings.push(parts.headings);
-        self.sections.push(parts.sections);
+        self.headings.push(Arc::new(parts.headings));
+        self.sections.push(Arc::new(parts.sections));
         self.recorded.push(recorded);
         self.notes.push(notes);
     }
@@ -164,8 +172,8 @@ impl RenderedGuides {
         self.titles[i] = parts.title;
         self.descriptions[i] = parts.description;
         self.has_h1[i] = parts.has_h1;
-        self.headings[i] = parts.headings;
-        self.sections[i] = parts.sections;
+        self.headings[i] = Arc::new(parts.headings);
+        self.sections[i] = Arc::new(parts.sections);
         self.recorded[i] = recorded;
         self.notes[i] = notes;
     }

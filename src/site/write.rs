@@ -211,12 +211,16 @@ pub fn write_search_index(
             sections: &guides.sections[i],
         })
         .collect();
-    let engine = theme
+    search::write_index(&pages, search_engine(theme).as_deref(), sink)
+}
+
+/// The theme's query engine, which the build also writes as a classic script.
+pub fn search_engine(theme: &Theme) -> Option<String> {
+    theme
         .static_files
         .iter()
         .find(|(rel, _)| rel == Path::new(SEARCH_ENGINE))
-        .map(|(_, bytes)| String::from_utf8_lossy(bytes));
-    search::write_index(&pages, engine.as_deref(), sink)
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
 }
 
 /// Content files go to the same place under the output; `static/` goes to the output root.

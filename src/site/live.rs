@@ -1,0 +1,461 @@
+//! The preview's site in memory (`carnet serve`): the analysed site of the last good build, kept
+//! between saves and updated in place when guides change.
+//!
+//! `LiveSite::update` takes the paths of edited guides: 1. reads and repairs them again; 2. outlines
+//! them and cross-links again the guides whose links may lead elsewhere (`RenderedGuides::update`);
+//! 3. orders the tree again (titles and weights may have changed); 4. compares every page's view
+//! (all but its HTML) with the one last written, and writes the pages whose view or HTML changed,
+//! the sidebar, the sitemap and the redirect pages when they changed, each file replaced at once.
+//! The search index is brought up to date afterwards by a worker thread (`SearchWorker`), so
+//! neither the refresh nor the next save waits for it. Anything else (a guide added, removed or renamed, a new slug, the config, the
+//! theme) returns `None`: the caller builds the whole site again.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::analysis::{self, Analysis, Stopwatch};
+use super::output::write_in_place;
+use super::pages::PageViews;
+use super::tree::PageRef;
+use super::write::{self, PageWriter};
+use super::{page_inputs, BuildOptions, BuildSummary};
+use crate::content::{self, Found, Guide};
+use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::{Heading, Section};
+use crate::search;
+use crate::theme::{PageView, SiteView};
+
+/// The site of the last good build, ready to take edits.
+pub struct LiveSite {
+    analysis: Analysis,
+    options: BuildOptions,
+    site: SiteView,
+    /// Guide index by absolute source path.
+    by_path: HashMap<PathBuf, usize>,
+    /// Each guide's diagnostics from reading it (decoding, repair, front matter).
+    load_notes: Vec<Vec<Diagnostic>>,
+    /// Diagnostics of the content folder that belong to no guide.
+    folder_notes: Vec<Diagnostic>,
+    /// Each page's view as last written (without its HTML).
+    views: HashMap<PageRef, PageView>,
+    /// Hash of each generated file as last written (sidebar, sitemap, redirects).
+    written: HashMap<String, u64>,
+    /// Rewrites the search index after each update, in the background.
+    search: SearchWorker,
+}
+
+/// What an update did.
+#[derive(Debug)]
+pub struct Update {
+    pub summary: BuildSummary,
+    /// Pages written again.
+    pub pages: usize,
+}
+
+impl LiveSite {
+    /// Keeps the analysis of a successful `build_keeping` (whose output folder is served).
+    /// `on_error` hears of search index updates that fail (they happen in the background).
+    pub fn new(
+        analysis: Analysis,
+        options: BuildOptions,
+        on_error: impl Fn(Error) + Send + 'static,
+    ) -> Option<LiveSite> {
+        let (Some(_), Some(tree)) = (&analysis.theme, &analysis.tree) else { return None };
+        let by_path: HashMap<PathBuf, usize> =
+            analysis.content.guides.iter().enumerate().map(|(i, g)| (absolute(&g.path), i)).collect();
+        let mut load_notes = vec![Vec::new(); analysis.content.guides.len()];
+        let mut folder_notes = Vec::new();
+        for diagnostic in &analysis.content.diagnostics {
+            match by_path.get(&absolute(&diagnostic.location.path)) {
+                Some(&i) => load_notes[i].push(diagnostic.clone()),
+                None => folder_notes.push(diagnostic.clone()),
+            }
+        }
+        let site = write::site_view(&analysis.config);
+        let views = {
+            let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &site));
+            tree.reading_order.par_iter().map(|&page| (page, views.view(page))).collect()
+        };
+        let mut written = HashMap::new();
+        for (rel, bytes) in generated_files(&analysis, &site) {
+            written.insert(rel, hash(&bytes));
+        }
+        Some(LiveSite {
+            analysis,
+            options,
+            site,
+            by_path,
+            load_notes,
+            folder_notes,
+            views,
+            written,
+            search: SearchWorker::start(on_error),
+        })
+    }
+
+    /// The folder being served.
+    pub fn output(&self) -> &Path {
+        &self.analysis.paths.output
+    }
+
+    /// Takes in the edited guides at `paths`. `None`: this edit needs a full build (see the
+    /// module comment); `Some(Err)`: the pages could not be written, and the next update will be
+    /// a full build.
+    pub fn update(&mut self, paths: &[&Path]) -> Option<Result<Update>> {
+        let started = Instant::now();
+        let mut watch = Stopwatch::start();
+        let mut changed: Vec<usize> =
+            paths.iter().map(|p| self.by_path.get(&absolute(p)).copied()).collect::<Option<_>>()?;
+        changed.sort_unstable();
+        changed.dedup();
+        let guides = &self.analysis.content.guides;
+        let read: Vec<(Option<Guide>, Vec<Diagnostic>)> = changed
+            .par_iter()
+            .map(|&i| {
+                content::read_guide(&Found { path: guides[i].path.clone(), rel: guides[i].rel.clone() })
+            })
+            .collect();
+        let mut fresh = Vec::with_capacity(read.len());
+        for (&i, (guide, notes)) in changed.iter().zip(read) {
+            let guide = guide?;
+            let old = &guides[i].front;
+            let same_place = guide.front.slug == old.slug && guide.front.aliases == old.aliases;
+            if !same_place || guide.front.draft || notes.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            fresh.push((i, guide, notes));
+        }
+        for (i, guide, notes) in fresh {
+            self.analysis.content.guides[i] = guide;
+            self.load_notes[i] = notes;
+        }
+        watch.lap("load");
+
+        let analysis = &mut self.analysis;
+        let tree = analysis.tree.as_mut()?;
+        let updated = analysis.guides.update(&changed, &analysis.content.guides, tree, &analysis.renderer);
+        tree.order(&analysis::guide_infos(&analysis.content.guides), &analysis.guides.titles);
+        let (redirects, redirect_errors) = analysis::plan_redirects(
+            &analysis.config,
+            &self.options.root,
+            &analysis.content.guides,
+            &analysis.guides.titles,
+            tree,
+        );
+        if !redirect_errors.is_empty() {
+            return None;
+        }
+        analysis.redirects = redirects;
+        watch.lap("markdown");
+
+        let analysis = &self.analysis;
+        let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else { return None };
+
+        let new_html: HashSet<usize> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
+        let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &self.site));
+        let fresh_views: Vec<(PageRef, PageView)> =
+            tree.reading_order.par_iter().map(|&page| (page, views.view(page))).collect();
+        let mut pages = Vec::new();
+        for (page, view) in fresh_views {
+            let html_changed = views.guide_of(page).is_some_and(|g| new_html.contains(&g));
+            if html_changed || self.views.get(&page) != Some(&view) {
+                pages.push(page);
+                self.views.insert(page, view);
+            }
+        }
+        let dir = analysis.paths.output.clone();
+        let sink = |rel: &str, bytes: Vec<u8>| write_in_place(&dir, rel, &bytes);
+        let writer = PageWriter {
+            theme,
+            site: &self.site,
+            live_reload: self.options.live_reload,
+            guides: &analysis.guides,
+            sources: &analysis.content.guides,
+            renderer: &analysis.renderer,
+            sink: &sink,
+        };
+        let errors = writer.write_pages(&views, &pages);
+        if !errors.is_empty() {
+            return Some(Err(Error::Build(errors)));
+        }
+        let written = &mut self.written;
+        for (rel, bytes) in generated_files(analysis, &self.site) {
+            let hash = hash(&bytes);
+            if written.get(&rel) != Some(&hash) {
+                if let Err(err) = write_in_place(&dir, &rel, &bytes) {
+                    return Some(Err(err));
+                }
+                written.insert(rel, hash);
+            }
+        }
+        watch.lap("pages");
+        self.search.submit(SearchJob {
+            dir: dir.clone(),
+            engine: write::search_engine(theme),
+            titles: analysis.guides.titles.clone(),
+            urls: tree.guide_paths.clone(),
+            headings: analysis.guides.headings.clone(),
+            sections: analysis.guides.sections.clone(),
+        });
+        Some(Ok(Update {
+            summary: BuildSummary {
+                pages: tree.reading_order.len() + 1,
+                output: dir,
+                elapsed: started.elapsed(),
+                diagnostics: self.diagnostics(),
+                repairs: Vec::new(),
+                stages: watch.stages,
+            },
+            pages: pages.len(),
+        }))
+    }
+
+    /// Every diagnostic of the site as it now stands.
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        let guides = &self.analysis.guides;
+        let mut all = self.folder_notes.clone();
+        for (i, notes) in self.load_notes.iter().enumerate() {
+            all.extend(notes.iter().cloned());
+            all.extend(guides.notes[i].iter().cloned());
+            all.extend(guides.links[i].diagnostics.iter().cloned());
+        }
+        all
+    }
+
+    /// Waits until the search index is up to date (tests and benchmarks).
+    pub fn wait_for_search(&self) {
+        self.search.wait_idle();
+    }
+}
+
+/// A search index to write, made of parts shared with the site in memory.
+struct SearchJob {
+    dir: PathBuf,
+    engine: Option<String>,
+    titles: Vec<String>,
+    urls: Vec<String>,
+    headings: Vec<Arc<Vec<Heading>>>,
+    sections: Vec<Arc<Vec<Section>>>,
+}
+
+/// One thread that writes the search index of the latest job, skipping jobs overtaken by a newer
+/// one, on a single core of its own: the next update never waits for it.
+struct SearchWorker {
+    shared: Arc<SearchShared>,
+}
+
+#[derive(Default)]
+struct SearchShared {
+    state: Mutex<SearchState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct SearchState {
+    next: Option<SearchJob>,
+    busy: bool,
+    stop: bool,
+}
+
+impl SearchWorker {
+    fn start(on_error: impl Fn(Error) + Send + 'static) -> SearchWorker {
+        let shared = Arc::new(SearchShared::default());
+        let worker = shared.clone();
+        std::thread::spawn(move || {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
+            // Hash of each index file as last written by this worker.
+            let mut written: HashMap<String, u64> = HashMap::new();
+            while let Some(job) = worker.take() {
+                let result = match &pool {
+                    Some(pool) => pool.install(|| write_index(&job, &mut written, &worker)),
+                    None => write_index(&job, &mut written, &worker),
+                };
+                if let Err(err) = result {
+                    on_error(err);
+                }
+                worker.done();
+            }
+        });
+        SearchWorker { shared }
+    }
+
+    fn submit(&self, job: SearchJob) {
+        let mut state = self.shared.lock();
+        state.next = Some(job);
+        self.shared.changed.notify_all();
+    }
+
+    fn wait_idle(&self) {
+        let mut state = self.shared.lock();
+        while state.busy || state.next.is_some() {
+            state = self.shared.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+impl Drop for SearchWorker {
+    /// Stops the worker without waiting: it writes no more files.
+    fn drop(&mut self) {
+        self.shared.lock().stop = true;
+        self.shared.changed.notify_all();
+    }
+}
+
+impl SearchShared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SearchState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next job, once there is one; `None` when stopped.
+    fn take(&self) -> Option<SearchJob> {
+        let mut state = self.lock();
+        loop {
+            if state.stop {
+                return None;
+            }
+            if let Some(job) = state.next.take() {
+                state.busy = true;
+                return Some(job);
+            }
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn done(&self) {
+        self.lock().busy = false;
+        self.changed.notify_all();
+    }
+
+    fn stopped(&self) -> bool {
+        self.lock().stop
+    }
+}
+
+/// Writes the index of `job`, only the files that changed since the last one.
+fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &SearchShared) -> Result<()> {
+    let pages: Vec<search::PageInput> = (0..job.titles.len())
+        .map(|i| search::PageInput {
+            title: &job.titles[i],
+            url: &job.urls[i],
+            headings: &job.headings[i],
+            sections: &job.sections[i],
+        })
+        .collect();
+    let files = Mutex::new(Vec::new());
+    search::write_index(&pages, job.engine.as_deref(), &|rel, bytes| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), bytes));
+        Ok(())
+    })?;
+    for (rel, bytes) in files.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        if worker.stopped() {
+            break;
+        }
+        let hash = hash(&bytes);
+        if written.get(&rel) != Some(&hash) {
+            write_in_place(&job.dir, &rel, &bytes)?;
+            written.insert(rel, hash);
+        }
+    }
+    Ok(())
+}
+
+/// The generated files that depend on titles and order: sidebar, sitemap, redirect pages.
+fn generated_files(analysis: &Analysis, site: &SiteView) -> Vec<(String, Vec<u8>)> {
+    let Some(tree) = &analysis.tree else { return Vec::new() };
+    let (nav, script) = write::nav_file(tree, &analysis.guides.titles);
+    let mut files = vec![(nav.to_string(), script)];
+    files.extend(write::sitemap_files(site, tree).into_iter().map(|(rel, bytes)| (rel.to_string(), bytes)));
+    files.extend(write::redirect_files(&analysis.redirects, site));
+    files
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    use crate::markdown::Renderer;
+
+    fn write(root: &Path, rel: &str, text: &str) -> PathBuf {
+        let path = root.join("content").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .filter(|e| std::fs::read_to_string(e.path()).unwrap_or_default().contains(needle))
+            .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_rewrites_what_it_changes_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a.md", "# Alpha\n\nVoir [la section](b.md#reglage).\n");
+        let b = write(root, "b.md", "# Bravo\n\n## Réglage\n\nTexte.\n");
+        for n in 0..20 {
+            write(root, &format!("autres/g{n:02}.md"), &format!("# Guide {n:02}\n\nRien à voir.\n"));
+        }
+        let options = BuildOptions {
+            root: root.to_path_buf(),
+            output: Some(root.join("out")),
+            base_url: None,
+            strict: false,
+            live_reload: true,
+            preview: true,
+        };
+        let (_, analysis) = super::super::build_keeping(&options, Arc::new(Renderer::new())).unwrap();
+        let mut live = LiveSite::new(analysis, options, |err| panic!("{err}")).unwrap();
+        let out = root.join("out");
+        let untouched = std::fs::metadata(out.join("autres/g05/index.html")).unwrap().modified().unwrap();
+
+        // The heading is renamed: a's link breaks (a warning in the preview), b's page and title
+        // change, and with the title the sidebar and a's backlink-free page stay as they were.
+        std::fs::write(&b, "# Bravo modifié\n\n## Paramètres\n\nTexte zanzibar.\n").unwrap();
+        let update = live.update(&[b.as_path()]).expect("an incremental update").unwrap();
+        let html = std::fs::read_to_string(out.join("b/index.html")).unwrap();
+        assert!(html.contains("Bravo modifié") && html.contains("id=\"parametres\""), "{html}");
+        assert!(std::fs::read_to_string(out.join("assets/nav.js")).unwrap().contains("Bravo modifié"));
+        let broken: Vec<_> =
+            update.summary.diagnostics.iter().filter(|d| d.message.contains("broken link")).collect();
+        assert_eq!(broken.len(), 1, "{:?}", update.summary.diagnostics);
+        assert!(broken[0].location.path.ends_with("a.md"));
+        assert!(update.pages < 8, "{} pages written", update.pages);
+        let after = std::fs::metadata(out.join("autres/g05/index.html")).unwrap().modified().unwrap();
+        assert_eq!(after, untouched, "a page the edit does not concern is not rewritten");
+
+        // The search index follows, in the background.
+        live.wait_for_search();
+        assert!(!files_containing(&out.join("assets"), "zanzibar").is_empty());
+
+        // Mending the link clears the warning.
+        std::fs::write(&b, "# Bravo modifié\n\n## Réglage\n\nTexte.\n").unwrap();
+        let update = live.update(&[b.as_path()]).unwrap().unwrap();
+        assert!(update.summary.diagnostics.iter().all(|d| !d.message.contains("broken link")));
+
+        // A new slug moves the page: that needs a full build.
+        std::fs::write(&b, "+++\nslug = \"ailleurs\"\n+++\n# Bravo\n").unwrap();
+        assert!(live.update(&[b.as_path()]).is_none());
+    }
+}
