@@ -6,6 +6,7 @@
 //! It returns a summary, or every error found.
 
 pub mod analysis;
+pub mod assets;
 pub mod linker;
 pub mod links;
 pub mod nav;
@@ -64,13 +65,6 @@ pub struct BuildSummary {
     /// Time spent in each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
 }
-
-const STYLESHEET: &str = "assets/carnet.css";
-const SCRIPT: &str = "assets/carnet.js";
-const NAV_SCRIPT: &str = "assets/nav.js";
-const SEARCH_SCRIPT: &str = "assets/search.js";
-/// The query engine (an ES module); the build also writes it as a classic script for pages.
-const SEARCH_ENGINE: &str = "assets/search-engine.mjs";
 
 /// `carnet build`: builds, prints the diagnostics and a one-line summary.
 pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
@@ -138,19 +132,13 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
         description: config.description.clone(),
         language: config.language.clone(),
         base_url: config.normalized_base_url(),
-        assets: AssetPaths {
-            stylesheet: STYLESHEET.into(),
-            script: SCRIPT.into(),
-            nav_script: NAV_SCRIPT.into(),
-            search_script: SEARCH_SCRIPT.into(),
-        },
+        assets: write_assets(&staging, &theme, &renderer, &tree, &guides.titles)?,
     };
     let render =
         PageRenderer { theme: &theme, site: &site, live_reload: options.live_reload, staging: &staging };
     let mut errors = write_pages(&render, &tree, &guides, &config);
     watch.lap("pages");
     if errors.is_empty() {
-        write_assets(&staging, &theme, &renderer, &tree, &guides.titles)?;
         write_sitemap(&staging, &site, &tree)?;
         for redirect in &redirects {
             let html = redirects::page_html(redirect, site.base_url.as_deref());
@@ -158,7 +146,7 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
         }
         copy_files(&staging, &content.files, &options.root.join("static"))?;
         watch.lap("assets");
-        write_search_index(&staging, &theme, &tree, &guides)?;
+        write_search_index(&staging, &tree, &guides)?;
         watch.lap("search");
     }
     if options.strict && !diagnostics.is_empty() {
@@ -297,31 +285,26 @@ fn not_found_view(site: &SiteView) -> PageView {
     }
 }
 
-/// Theme static files (the stylesheet with the highlighting palettes appended) and the sidebar.
+/// Theme static files and the sidebar script, the files pages load under fingerprinted names
+/// (`assets::theme_assets`); returns those names.
 fn write_assets(
     staging: &Staging,
     theme: &Theme,
     renderer: &Renderer,
     tree: &SiteTree,
     titles: &[String],
-) -> Result<()> {
-    for (rel, bytes) in &theme.static_files {
-        if rel == Path::new(STYLESHEET) {
-            let mut css = bytes.clone();
-            css.extend_from_slice(b"\n");
-            css.extend_from_slice(renderer.highlight_css().as_bytes());
-            staging.write(rel, css)?;
-        } else {
-            staging.write(rel, bytes)?;
-        }
+) -> Result<AssetPaths> {
+    let nav = nav::nav_script(tree, titles);
+    let assets = assets::theme_assets(&theme.static_files, &renderer.highlight_css(), &nav);
+    for (rel, bytes) in &assets.files {
+        staging.write(rel, bytes)?;
     }
-    staging.write(NAV_SCRIPT, nav::nav_script(tree, titles))
+    Ok(assets.paths)
 }
 
-/// The search index of every guide, under `assets/search/`.
+/// The search index of every guide (`assets::write_search_index`).
 fn write_search_index(
     staging: &Staging,
-    theme: &Theme,
     tree: &SiteTree,
     guides: &render::RenderedGuides,
 ) -> Result<search::IndexStats> {
@@ -333,12 +316,7 @@ fn write_search_index(
             sections: &guides.sections[i],
         })
         .collect();
-    let engine = theme
-        .static_files
-        .iter()
-        .find(|(rel, _)| rel == Path::new(SEARCH_ENGINE))
-        .map(|(_, bytes)| String::from_utf8_lossy(bytes));
-    search::write_index(&pages, engine.as_deref(), &|rel, bytes| staging.write(rel, bytes))
+    assets::write_search_index(staging, &pages)
 }
 
 fn write_sitemap(staging: &Staging, site: &SiteView, tree: &SiteTree) -> Result<()> {
