@@ -14,6 +14,7 @@ pub mod output;
 pub mod pages;
 pub mod redirects;
 pub mod render;
+pub mod render_yaml;
 pub mod sitemap;
 pub mod tree;
 
@@ -120,6 +121,7 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
         repairs,
         mut watch,
     } = analysis;
+    diagnostics.extend(render_yaml::drift(&options.root, &redirects));
     let (Some(theme), Some(tree)) = (theme, tree) else {
         return Err(Error::Build(diagnostics));
     };
