@@ -3,7 +3,7 @@
 //! let browsers keep them for a year: a change of content changes the name, and only then.
 //!
 //! Everything fingerprinted lives under `IMMUTABLE_DIR`, the one folder a host's long-lived
-//! caching rule names; nothing else is ever written there. `theme_assets` names the files pages
+//! caching rule names; carnet writes nothing else there (a site's own files belong elsewhere). `theme_assets` names the files pages
 //! load; `write_search_index` writes the index shards into a folder named after their contents,
 //! and the manifest, at a fixed address, that points to it.
 
