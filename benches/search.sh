@@ -18,9 +18,10 @@ report() { # name site_root
   /usr/bin/time -f "%M" -o "$work/rss" "$carnet" build -v --root "$root" --output "$out" 2> "$work/log" >/dev/null || {
     tail -5 "$work/log"; exit 1; }
   local stage=$(grep -o 'search [0-9.]* ms' "$work/log" | head -1)
-  local bytes=$(du -sb "$out/assets/search" | cut -f1)
-  local files=$(find "$out/assets/search" -type f | wc -l)
-  local pages=$(find "$out/assets/search/p" -type f | wc -l)
+  local index=$(echo "$out"/assets/immutable/search-index.*)
+  local bytes=$(du -sb "$index" | cut -f1)
+  local files=$(find "$index" -type f | wc -l)
+  local pages=$(find "$index/p" -type f | wc -l)
   printf '%-14s %s | index %s MB in %s files (%s page files) | whole build peak RSS %s MB | load %s\n' \
     "$name" "$stage" "$((bytes / 1000000))" "$files" "$pages" "$(( $(cat "$work/rss") / 1024 ))" "$(cut -d' ' -f1 /proc/loadavg)"
 }

@@ -31,6 +31,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Repair the encoding of guides (a dry run unless --write or --check).
     Fix(FixArgs),
+    /// Start a documentation repository: carnet.toml, an example guide, render.yaml, .gitignore.
+    Init(InitArgs),
+    /// Print the Render routes of the site's redirects (--write updates render.yaml).
+    Routes(RoutesArgs),
     /// Preview the site: build it, serve it, rebuild on every change and refresh open pages.
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
@@ -109,6 +113,26 @@ pub struct FixArgs {
     #[arg(long, requires = "write")]
     pub backup: bool,
     /// Exit 1 when anything would change, 0 otherwise.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder of the new repository, created if needed; it must be empty.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesArgs {
+    /// The site root (holding carnet.toml, content/ and render.yaml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Rewrite the routes block of render.yaml.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Exit 1 when the routes block of render.yaml is out of date.
     #[arg(long)]
     pub check: bool,
 }

@@ -8,8 +8,10 @@
 //!    write the output into a staging folder swapped in only when everything succeeded.
 //!
 //! `check` reports what `site` finds without writing; `fix` drives `content::repair` over
-//! source files; `serve` rebuilds on every change and refreshes open pages (the live
-//! preview, cargo feature `serve`); `cli` and `run` are the command line.
+//! source files; `serve` rebuilds on every change and refreshes open pages (the live preview,
+//! cargo feature `serve`); `init` starts a documentation repository; `site::render_yaml` keeps
+//! the routes of its Render Blueprint in step with the site's redirects; `cli` and `run` are the
+//! command line.
 
 pub mod check;
 pub mod cli;
@@ -17,6 +19,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fix;
+pub mod init;
 pub mod markdown;
 pub mod report;
 pub mod search;
@@ -36,6 +39,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Build(args) => site::build_command(&args, &reporter),
         Command::Check(args) => check::run(&args, &reporter),
         Command::Fix(args) => fix::run(&args, &reporter),
+        Command::Init(args) => init::run(&args, &reporter),
+        Command::Routes(args) => site::render_yaml::run(&args, &reporter),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args, &reporter),
     };

@@ -56,14 +56,20 @@ pub struct SiteView {
     pub assets: AssetPaths,
 }
 
+/// Paths from the site root of the files every page loads. All but the manifest are
+/// fingerprinted (`site::assets`): their names change with their contents.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssetPaths {
     pub stylesheet: String,
     pub script: String,
     /// Script defining `window.CARNET_NAV`, the sidebar tree, shared by every page.
     pub nav_script: String,
-    /// The search box's script; it loads the engine and the index (`assets/search/`) on demand.
+    /// The search box's script; it loads the engine and the index on demand.
     pub search_script: String,
+    /// The query engine as a classic script (`window.CarnetSearch`).
+    pub search_engine: String,
+    /// The index manifest, at a fixed address: it names the folder of the index shards.
+    pub search_manifest: String,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

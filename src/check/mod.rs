@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::cli::{CheckArgs, Format};
 use crate::error::{Diagnostic, Location, Result, Severity};
 use crate::report::Reporter;
-use crate::site::{analysis, BuildOptions};
+use crate::site::{analysis, render_yaml, BuildOptions};
 use external::{ExternalLink, ExternalOptions};
 
 /// One finding of the JSON report.
@@ -52,6 +52,7 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
     };
     let analysis = analysis::analyze(&options)?;
     let mut findings = analysis.diagnostics;
+    findings.extend(render_yaml::drift(&options.root, &analysis.redirects));
     if args.external {
         findings.extend(external_findings(analysis.guides.externals, reporter));
     }

@@ -1,11 +1,12 @@
-//! Search: the sections of every guide → French analysis → index files under `assets/search/`.
+//! Search: the sections of every guide → French analysis → index files (shards and a manifest).
 //!
 //! Entry point: `write_index`, called by `site::build` with each guide's title, URL, headings and
 //! plain-text sections. Steps: 1. `index::build` cuts pages into records (introduction + one per
 //! H2/H3) and analyses them (`analyze`: fold, elisions, stop words, Snowball French, code
 //! tokens) in parallel; 2. `write` shards the vocabulary by first letters and writes JSONP files
-//! the browser loads on demand (no fetch: works from `file://`), plus the engine as a classic
-//! script generated from the theme's `search-engine.mjs`.
+//! the browser loads on demand (no fetch: works from `file://`); the caller writes the manifest
+//! once it has named the shards' folder. `classic_engine` makes the theme's `search-engine.mjs`
+//! a classic script for the pages.
 
 pub mod analyze;
 pub mod index;
@@ -14,7 +15,7 @@ mod write;
 use crate::error::Result;
 use crate::markdown::{Heading, Section};
 
-pub use write::{classic_engine, SEARCH_DIR};
+pub use write::{classic_engine, WrittenIndex, MANIFEST};
 
 /// One guide as the index sees it.
 #[derive(Debug, Clone, Copy)]
@@ -35,16 +36,12 @@ pub struct IndexStats {
     pub bytes: usize,
 }
 
-/// Where the index files go: `(path from the site root, contents)`; called from several threads.
+/// Where the shards go: `(path inside the shards' folder, contents)`; called from several threads.
 pub type Sink<'s> = &'s (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
 
-/// Builds the index of `pages` and hands its files to `sink`; `engine_source` is the theme's
-/// `search-engine.mjs` (the browser gets it as a classic script, `assets/search/engine.js`).
-pub fn write_index(
-    pages: &[PageInput<'_>],
-    engine_source: Option<&str>,
-    sink: Sink<'_>,
-) -> Result<IndexStats> {
+/// Builds the index of `pages` and hands its shards to `sink` (`v/0.js`, `p/12.js`…); the
+/// manifest comes from the returned `WrittenIndex`, once the shards' folder has a name.
+pub fn write_index(pages: &[PageInput<'_>], sink: Sink<'_>) -> Result<WrittenIndex> {
     let index = index::build(pages);
-    write::write(&index, pages, engine_source, sink)
+    write::write(&index, pages, sink)
 }

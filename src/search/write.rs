@@ -1,10 +1,13 @@
 //! The index files, all JSONP: `CARNET_SEARCH_SHARD("name", data);`, loaded by `<script>` tags.
 //!
-//! - `manifest.js`: record count and the shard keys (first one or two letters of a term);
 //! - `v/N.js`: vocabulary shard N: `{term: [stem or "", df, postings or file number, [forms]]}`;
 //! - `t/N.js`: postings of a frequent term, too long to sit in its shard;
 //! - `p/N.js`: page N: title, URL and records `[heading, anchor, text]` for results and snippets;
-//! - `engine.js`: `search-engine.mjs` as a classic script exposing `window.CarnetSearch`.
+//! - the manifest (`MANIFEST`, a fixed address outside the shards' folder): record count, shard
+//!   keys (first letters of a term) and the folder of the shards, whose name the caller chooses
+//!   once they are written (`site::assets` names it after their contents).
+//!
+//! `classic_engine` turns `search-engine.mjs` into the classic script pages load.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -17,8 +20,9 @@ use super::index::{encode_postings, Index, Record, TermEntry};
 use super::{IndexStats, PageInput, Sink};
 use crate::error::Result;
 
-/// Where the index lives, from the site root.
-pub const SEARCH_DIR: &str = "assets/search/";
+/// The manifest's address from the site root: fixed, so that pages never name the index (whose
+/// folder changes with every edit of a guide); hosts must let browsers revalidate it.
+pub const MANIFEST: &str = "assets/search-manifest.js";
 /// A vocabulary group larger than this (bytes) is split by the first two letters.
 const SHARD_BYTES: usize = 24_000;
 /// Longest shard key, in characters.
@@ -28,19 +32,34 @@ const INLINE_POSTINGS: usize = 600;
 /// Text kept per record for snippets, in characters.
 const SNIPPET_CHARS: usize = 240;
 
-pub(super) fn write(
-    index: &Index<'_>,
-    pages: &[PageInput<'_>],
-    engine_source: Option<&str>,
-    sink: Sink<'_>,
-) -> Result<IndexStats> {
+/// The index is written but for its manifest, which names the shards' folder.
+#[derive(Debug, Clone)]
+pub struct WrittenIndex {
+    pub stats: IndexStats,
+    record_count: usize,
+    keys: Vec<String>,
+}
+
+impl WrittenIndex {
+    /// The manifest, for shards written under `shards_dir` (from the site root, ending in `/`).
+    pub fn manifest_script(&self, shards_dir: &str) -> String {
+        let data = json!({"v": 1, "n": self.record_count, "k": self.keys, "d": shards_dir});
+        shard_script("manifest", &data.to_string())
+    }
+}
+
+fn shard_script(name: &str, data: &str) -> String {
+    format!("CARNET_SEARCH_SHARD({},{data});\n", json!(name))
+}
+
+pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) -> Result<WrittenIndex> {
     let bytes = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
     let put = |name: &str, data: String| -> Result<()> {
-        let body = format!("CARNET_SEARCH_SHARD({},{data});\n", json!(name));
+        let body = shard_script(name, &data);
         bytes.fetch_add(body.len(), Ordering::Relaxed);
         files.fetch_add(1, Ordering::Relaxed);
-        sink(&format!("{SEARCH_DIR}{name}.js"), body.into_bytes())
+        sink(&format!("{name}.js"), body.into_bytes())
     };
 
     // Vocabulary entries, with long postings moved out to `t/N.js`.
@@ -82,20 +101,14 @@ pub(super) fn write(
         .zip(pages)
         .enumerate()
         .try_for_each(|(n, (records, page))| put(&format!("p/{n}"), page_json(page, records)))?;
-    let keys: Vec<&str> = shards.iter().map(|(key, _)| key.as_str()).collect();
-    put("manifest", json!({"v": 1, "n": index.record_count, "k": keys}).to_string())?;
-    if let Some(source) = engine_source {
-        let script = classic_engine(source);
-        bytes.fetch_add(script.len(), Ordering::Relaxed);
-        files.fetch_add(1, Ordering::Relaxed);
-        sink(&format!("{SEARCH_DIR}engine.js"), script.into_bytes())?;
-    }
-    Ok(IndexStats {
+    let stats = IndexStats {
         records: index.record_count,
         terms: index.terms.len(),
         files: files.into_inner(),
         bytes: bytes.into_inner(),
-    })
+    };
+    let keys = shards.into_iter().map(|(key, _)| key).collect();
+    Ok(WrittenIndex { stats, record_count: index.record_count, keys })
 }
 
 /// Groups the sorted terms by first letter, splitting a group too large by one more letter, and so

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::content::{self, Content, Guide};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
-use crate::theme::Theme;
+use crate::theme::{AssetPaths, Theme};
 
 /// Where the site is read from and written to.
 #[derive(Debug, Clone)]
@@ -39,6 +39,8 @@ pub struct Analysis {
     /// One line per guide whose encoding was repaired.
     pub repairs: Vec<String>,
     pub watch: Stopwatch,
+    /// The names pages load the assets from, once a build has written them.
+    pub assets: Option<AssetPaths>,
 }
 
 /// Reads, repairs, renders and cross-links the site of `options.root`, without writing.
@@ -113,6 +115,7 @@ pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<A
         redirects,
         repairs,
         watch,
+        assets: None,
     })
 }
 

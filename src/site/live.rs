@@ -19,6 +19,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::analysis::{self, Analysis, Stopwatch};
+use super::assets;
 use super::output::write_in_place;
 use super::pages::PageViews;
 use super::tree::PageRef;
@@ -76,7 +77,7 @@ impl LiveSite {
                 None => folder_notes.push(diagnostic.clone()),
             }
         }
-        let site = write::site_view(&analysis.config);
+        let site = write::site_view(&analysis.config, analysis.assets.clone()?);
         let views = {
             let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &site));
             tree.reading_order.par_iter().map(|&page| (page, views.view(page))).collect()
@@ -196,7 +197,6 @@ impl LiveSite {
         watch.lap("pages");
         self.search.submit(SearchJob {
             dir: dir.clone(),
-            engine: write::search_engine(theme),
             titles: analysis.guides.titles.clone(),
             urls: tree.guide_paths.clone(),
             headings: analysis.guides.headings.clone(),
@@ -236,7 +236,6 @@ impl LiveSite {
 /// A search index to write, made of parts shared with the site in memory.
 struct SearchJob {
     dir: PathBuf,
-    engine: Option<String>,
     titles: Vec<String>,
     urls: Vec<String>,
     headings: Vec<Arc<Vec<Heading>>>,
@@ -347,10 +346,13 @@ fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &Sea
         })
         .collect();
     let files = Mutex::new(Vec::new());
-    search::write_index(&pages, job.engine.as_deref(), &|rel, bytes| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), bytes));
-        Ok(())
-    })?;
+    assets::write_search_index_to(
+        &|rel, bytes| {
+            files.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), bytes));
+            Ok(())
+        },
+        &pages,
+    )?;
     for (rel, bytes) in files.into_inner().unwrap_or_else(|e| e.into_inner()) {
         if worker.stopped() {
             break;
@@ -367,8 +369,7 @@ fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &Sea
 /// The generated files that depend on titles and order: sidebar, sitemap, redirect pages.
 fn generated_files(analysis: &Analysis, site: &SiteView) -> Vec<(String, Vec<u8>)> {
     let Some(tree) = &analysis.tree else { return Vec::new() };
-    let (nav, script) = write::nav_file(tree, &analysis.guides.titles);
-    let mut files = vec![(nav.to_string(), script)];
+    let mut files = vec![write::nav_file(site, tree, &analysis.guides.titles)];
     files.extend(write::sitemap_files(site, tree).into_iter().map(|(rel, bytes)| (rel.to_string(), bytes)));
     files.extend(write::redirect_files(&analysis.redirects, site));
     files

@@ -6,6 +6,7 @@
 //! It returns a summary, or every error found.
 
 pub mod analysis;
+pub mod assets;
 pub mod linker;
 pub mod links;
 pub mod live;
@@ -14,6 +15,7 @@ pub mod output;
 pub mod pages;
 pub mod redirects;
 pub mod render;
+pub mod render_yaml;
 pub mod sitemap;
 pub mod tree;
 pub mod write;
@@ -111,6 +113,8 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
 pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<(BuildSummary, Analysis)> {
     let started = Instant::now();
     let mut analysis = analysis::analyze_with(options, renderer)?;
+    let drift = render_yaml::drift(&options.root, &analysis.redirects);
+    analysis.diagnostics.extend(drift);
     let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else {
         return Err(Error::Build(analysis.diagnostics));
     };
@@ -119,7 +123,11 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
     }
     let staging = Staging::create(&analysis.paths.output)?;
     let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
-    let site = write::site_view(&analysis.config);
+    // The preview serves nothing from cache: plain names, so the sidebar can change alone.
+    let fingerprint = !options.preview;
+    let titles = &analysis.guides.titles;
+    let assets = write::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint)?;
+    let site = write::site_view(&analysis.config, assets.clone());
     let writer = PageWriter {
         theme,
         site: &site,
@@ -135,9 +143,6 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
     let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
     watch.lap("pages");
     if errors.is_empty() {
-        write::write_assets(&sink, theme, &analysis.renderer)?;
-        let (nav, script) = write::nav_file(tree, &analysis.guides.titles);
-        sink(nav, script)?;
         for (rel, bytes) in write::sitemap_files(&site, tree) {
             sink(rel, bytes)?;
         }
@@ -146,7 +151,12 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
         }
         write::copy_files(&staging, &analysis.content.files, &options.root.join("static"))?;
         watch.lap("assets");
-        write::write_search_index(&sink, theme, tree, &analysis.guides)?;
+        let pages = write::search_pages(tree, &analysis.guides);
+        if fingerprint {
+            assets::write_search_index(&staging, &pages)?;
+        } else {
+            assets::write_search_index_to(&sink, &pages)?;
+        }
         watch.lap("search");
     }
     if options.strict && !analysis.diagnostics.is_empty() {
@@ -162,6 +172,7 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
     }
     staging.commit()?;
     watch.lap("swap");
+    analysis.assets = Some(assets);
     let summary = BuildSummary {
         pages: tree.reading_order.len() + 1,
         output: analysis.paths.output.clone(),

@@ -12,7 +12,7 @@ use super::pages::PageViews;
 use super::redirects::{self, Redirect};
 use super::render::RenderedGuides;
 use super::tree::{PageRef, SiteTree};
-use super::{nav, sitemap};
+use super::{assets, nav, sitemap};
 use crate::config::Config;
 use crate::content::{self, Guide};
 use crate::error::{Diagnostic, Error, Location, Result};
@@ -20,26 +20,14 @@ use crate::markdown::Renderer;
 use crate::search;
 use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
 
-pub const STYLESHEET: &str = "assets/carnet.css";
-pub const SCRIPT: &str = "assets/carnet.js";
-pub const NAV_SCRIPT: &str = "assets/nav.js";
-pub const SEARCH_SCRIPT: &str = "assets/search.js";
-/// The query engine (an ES module); the build also writes it as a classic script for pages.
-pub const SEARCH_ENGINE: &str = "assets/search-engine.mjs";
-
-/// The site-wide values every page sees.
-pub fn site_view(config: &Config) -> SiteView {
+/// The site-wide values every page sees; `assets` are the names `write_assets` gave.
+pub fn site_view(config: &Config, assets: AssetPaths) -> SiteView {
     SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
         language: config.language.clone(),
         base_url: config.normalized_base_url(),
-        assets: AssetPaths {
-            stylesheet: STYLESHEET.into(),
-            script: SCRIPT.into(),
-            nav_script: NAV_SCRIPT.into(),
-            search_script: SEARCH_SCRIPT.into(),
-        },
+        assets,
     }
 }
 
@@ -154,25 +142,27 @@ fn not_found_view(site: &SiteView) -> PageView {
     }
 }
 
-/// Theme static files (the stylesheet with the highlighting palettes appended).
-pub fn write_assets(sink: Sink, theme: &Theme, renderer: &Renderer) -> Result<()> {
-    for (rel, bytes) in &theme.static_files {
-        let name = rel.to_string_lossy().replace('\\', "/");
-        if rel == Path::new(STYLESHEET) {
-            let mut css = bytes.clone();
-            css.extend_from_slice(b"\n");
-            css.extend_from_slice(renderer.highlight_css().as_bytes());
-            sink(&name, css)?;
-        } else {
-            sink(&name, bytes.clone())?;
-        }
+/// Theme static files and the sidebar script, under fingerprinted names unless `fingerprint` is
+/// off (`assets::theme_assets`); returns the names pages load.
+pub fn write_assets(
+    sink: Sink,
+    theme: &Theme,
+    renderer: &Renderer,
+    tree: &SiteTree,
+    titles: &[String],
+    fingerprint: bool,
+) -> Result<AssetPaths> {
+    let nav = nav::nav_script(tree, titles);
+    let assets = assets::theme_assets(&theme.static_files, &renderer.highlight_css(), &nav, fingerprint);
+    for (rel, bytes) in assets.files {
+        sink(&rel, bytes)?;
     }
-    Ok(())
+    Ok(assets.paths)
 }
 
-/// The sidebar, shared by every page.
-pub fn nav_file(tree: &SiteTree, titles: &[String]) -> (&'static str, Vec<u8>) {
-    (NAV_SCRIPT, nav::nav_script(tree, titles).into_bytes())
+/// The sidebar at the name pages load it from (the preview's names do not change).
+pub fn nav_file(site: &SiteView, tree: &SiteTree, titles: &[String]) -> (String, Vec<u8>) {
+    (site.assets.nav_script.clone(), nav::nav_script(tree, titles).into_bytes())
 }
 
 /// `sitemap.xml` (with a base URL only) and `robots.txt`.
@@ -196,31 +186,16 @@ pub fn redirect_files(redirects: &[Redirect], site: &SiteView) -> Vec<(String, V
         .collect()
 }
 
-/// The search index of every guide, under `assets/search/`.
-pub fn write_search_index(
-    sink: Sink,
-    theme: &Theme,
-    tree: &SiteTree,
-    guides: &RenderedGuides,
-) -> Result<search::IndexStats> {
-    let pages: Vec<search::PageInput> = (0..guides.titles.len())
+/// What the search index is made of: each guide's title, URL, headings and text.
+pub fn search_pages<'a>(tree: &'a SiteTree, guides: &'a RenderedGuides) -> Vec<search::PageInput<'a>> {
+    (0..guides.titles.len())
         .map(|i| search::PageInput {
             title: &guides.titles[i],
             url: &tree.guide_paths[i],
             headings: &guides.headings[i],
             sections: &guides.sections[i],
         })
-        .collect();
-    search::write_index(&pages, search_engine(theme).as_deref(), sink)
-}
-
-/// The theme's query engine, which the build also writes as a classic script.
-pub fn search_engine(theme: &Theme) -> Option<String> {
-    theme
-        .static_files
-        .iter()
-        .find(|(rel, _)| rel == Path::new(SEARCH_ENGINE))
-        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect()
 }
 
 /// Content files go to the same place under the output; `static/` goes to the output root.

@@ -19,11 +19,14 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
 
-/// Runs before the page's own scripts: collects uncaught errors, rejections, failed loads.
+/// Runs before the page's own scripts: collects uncaught errors, rejections, failed loads and
+/// what a Content-Security-Policy blocked.
 const ERROR_RECORDER: &str = "window.__carnetErrors = [];
 addEventListener('error', (e) => window.__carnetErrors.push(e.message
   || 'failed to load ' + ((e.target && (e.target.src || e.target.href)) || '?')), true);
-addEventListener('unhandledrejection', (e) => window.__carnetErrors.push('unhandled rejection: ' + e.reason));";
+addEventListener('unhandledrejection', (e) => window.__carnetErrors.push('unhandled rejection: ' + e.reason));
+addEventListener('securitypolicyviolation', (e) => window.__carnetErrors.push('Content-Security-Policy blocked '
+  + (e.blockedURI || 'inline') + ' (' + e.violatedDirective + ')'), true);";
 
 /// At most this many Chromium processes at once, whatever the number of test threads.
 const MAX_BROWSERS: usize = 3;

@@ -136,6 +136,36 @@ fn a_stylesheet_change_applies_without_a_reload() {
 }
 
 #[test]
+/// The preview keeps plain asset names (the build fingerprints them): the theme's stylesheet,
+/// with the highlighting palettes appended, is swapped in place under the same name.
+fn a_change_of_the_theme_stylesheet_applies_without_a_reload() {
+    let chrome = Chrome::launch();
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    let css = std::fs::read_to_string(theme.join("static/assets/carnet.css")).unwrap();
+    let preview = Preview::start(|root| {
+        // A copy of the default theme in the site replaces the embedded one.
+        for entry in walkdir::WalkDir::new(&theme).into_iter().map(|e| e.expect("theme entry")) {
+            let target = root.join("themes/default").join(entry.path().strip_prefix(&theme).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    });
+    let page = open_live(&chrome, &preview, GUIDE_URL);
+    let before: String = page.eval("document.querySelector('link[rel=stylesheet]').getAttribute('href')");
+    assert_eq!(before, "../assets/carnet.css");
+    preview.write(
+        "themes/default/static/assets/carnet.css",
+        &format!("{css}\nbody {{ outline: 7px solid rgb(1, 2, 3); }}\n"),
+    );
+    page.wait_until("getComputedStyle(document.body).outlineWidth === '7px'", "the new stylesheet to apply");
+    assert!(page.eval::<bool>("window.__sameDocument === true"), "swapped in place, not reloaded");
+    assert_eq!(page.errors(), Vec::<String>::new(), "no failed load");
+}
+
+#[test]
 fn a_broken_template_shows_the_overlay_and_the_fix_clears_it() {
     let chrome = Chrome::launch();
     let preview = Preview::start(|_| {});

@@ -9,6 +9,7 @@
 mod chrome;
 #[cfg(feature = "serve")]
 mod live_reload;
+mod publish;
 mod search;
 mod server;
 mod site;

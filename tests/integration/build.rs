@@ -31,12 +31,14 @@ fn pretty_urls_sections_and_assets() {
         "dossier/profond/x/index.html",
         "404.html",
         "robots.txt",
-        "assets/carnet.css",
-        "assets/carnet.js",
-        "assets/nav.js",
+        "assets/search-manifest.js",
         "dossier/schema.png",
     ] {
         assert!(site.output(page).is_file(), "{page} missing");
+    }
+    for asset in ["carnet.css", "carnet.js", "nav.js", "search.js", "search-engine.js"] {
+        let path = site.asset(asset);
+        assert!(site.output(&path).is_file(), "{path} missing");
     }
     assert!(!site.output("dossier/brouillon").exists(), "drafts are not published");
     assert!(!site.output("sitemap.xml").exists(), "no sitemap without base_url");
@@ -49,7 +51,7 @@ fn pretty_urls_sections_and_assets() {
 fn sidebar_tree_is_one_shared_script_in_reading_order() {
     let site = nested_site();
     site.build();
-    let nav = site.read("assets/nav.js");
+    let nav = site.read(&site.asset("nav.js"));
     let json = nav.strip_prefix("window.CARNET_NAV=").unwrap().trim_end().trim_end_matches(';');
     let tree: serde_json::Value = serde_json::from_str(json).unwrap();
     let top: Vec<&str> = tree["c"].as_array().unwrap().iter().map(|n| n["t"].as_str().unwrap()).collect();
@@ -220,7 +222,7 @@ fn the_damaged_seed_guide_is_repaired_in_the_site_and_not_on_disk() {
     for mojibake in ["Ã", "ğŸ", "Â"] {
         assert!(!html.contains(mojibake), "mojibake `{mojibake}` left in the page");
     }
-    let nav = site.read("assets/nav.js");
+    let nav = site.read(&site.asset("nav.js"));
     assert!(nav.contains("🔧 Résolution"), "{nav}");
     assert_eq!(std::fs::read(site.root().join("content/RESOLUTION_ERREUR_OOM_RENDER.md")).unwrap(), seed);
     assert_eq!(site.carnet(&["build", "--strict"]).code, 1, "guesses fail a strict build");

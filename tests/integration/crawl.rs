@@ -75,7 +75,8 @@ fn crawl(output: &Path) -> (usize, Vec<String>) {
             }
         }
     }
-    let nav = std::fs::read_to_string(output.join("assets/nav.js")).unwrap();
+    let home = std::fs::read_to_string(output.join("index.html")).unwrap();
+    let nav = std::fs::read_to_string(output.join(crate::fixture::asset_in(&home, "nav.js"))).unwrap();
     let json = nav.trim().strip_prefix("window.CARNET_NAV=").unwrap().trim_end_matches(';');
     let tree: serde_json::Value = serde_json::from_str(json).unwrap();
     let mut stack = vec![&tree];

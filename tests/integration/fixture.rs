@@ -65,6 +65,12 @@ impl Site {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
+    /// The path from the site root of the fingerprinted asset `name` (`carnet.css`, `nav.js`) that
+    /// the home page loads.
+    pub fn asset(&self, name: &str) -> String {
+        asset_in(&self.read("index.html"), name)
+    }
+
     /// Every file under the output folder with its contents, sorted.
     pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
         let public = self.dir.path().join("public");
@@ -80,4 +86,25 @@ impl Site {
         files.sort();
         files
     }
+}
+
+/// The path from the site root of the asset `name` (`carnet.css`) that `html` names:
+/// `assets/immutable/carnet.<8 hex digits>.css` in a build, `assets/carnet.css` in the preview
+/// (which keeps plain names), whatever the prefix leading to the root.
+pub fn asset_in(html: &str, name: &str) -> String {
+    let plain = format!("assets/{name}");
+    if html.contains(&format!("/{plain}\"")) || html.contains(&format!("\"{plain}\"")) {
+        return plain;
+    }
+    let (stem, ext) = name.rsplit_once('.').unwrap();
+    let needle = format!("assets/immutable/{stem}.");
+    html.match_indices(&needle)
+        .find_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            let hash = rest.get(..8)?;
+            let fits =
+                hash.chars().all(|c| c.is_ascii_hexdigit()) && rest[8..].starts_with(&format!(".{ext}\""));
+            fits.then(|| format!("{needle}{hash}.{ext}"))
+        })
+        .unwrap_or_else(|| panic!("no fingerprinted {name} in the page:\n{html}"))
 }

@@ -6,8 +6,14 @@ mod check;
 mod crawl;
 mod fixture;
 mod hardening;
+mod init;
 mod links;
 mod pages;
+mod publish;
 mod search;
 #[cfg(feature = "serve")]
 mod serve;
+/// The static file server of the browser tests: a plain host, or one like a CDN.
+#[path = "../browser/server.rs"]
+#[allow(dead_code)]
+mod static_host;

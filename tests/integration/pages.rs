@@ -150,7 +150,8 @@ fn code_blocks_highlighted_with_classes_titles_and_buttons() {
     assert_eq!(buttons, blocks, "one copy button per block");
     assert!(html.contains("<span class=\"prompt\" data-nocopy>$ </span>"), "console prompt");
     assert!(html.contains("<span class=\"line output\" data-nocopy>sortie du programme\n</span>"));
-    let css = site().read("assets/carnet.css");
+    let site = site();
+    let css = site.read(&site.asset("carnet.css"));
     assert!(css.contains(".hl-"), "highlight palette appended to the stylesheet");
     assert!(css.contains("prefers-color-scheme: dark"), "dark palette");
 }

@@ -49,32 +49,69 @@ fn node_tests_of_the_query_engine_pass_over_the_built_fixture() {
 fn build_writes_the_index_beside_the_assets_and_pages_stay_small() {
     let site = search_fixture();
     site.build();
-    let search = site.output("assets/search");
-    for file in ["manifest.js", "engine.js", "p/0.js", "v/0.js"] {
-        assert!(search.join(file).is_file(), "missing assets/search/{file}");
-    }
-    let manifest = site.read("assets/search/manifest.js");
+    let manifest = site.read("assets/search-manifest.js");
     assert!(manifest.starts_with("CARNET_SEARCH_SHARD(\"manifest\",{"), "{manifest}");
-    let engine = site.read("assets/search/engine.js");
+    let shards = shards_dir(&manifest);
+    assert!(shards.starts_with("assets/immutable/search-index."), "{shards}");
+    for file in ["p/0.js", "v/0.js"] {
+        assert!(site.output(&format!("{shards}{file}")).is_file(), "missing {shards}{file}");
+    }
+    let engine = site.read(&site.asset("search-engine.js"));
     assert!(
         engine.contains("window.CarnetSearch = {") && !engine.contains("\nexport "),
-        "engine.js is a classic script"
+        "the engine is a classic script"
     );
-    // Every page carries the same small search box, never the index.
+    // Every page carries the same small search box, never the index, nor its folder's name.
     let page = site.read("memoire-gunicorn/index.html");
     assert!(page.contains(r#"<input id="search-input" class="search-input" type="search""#));
     assert!(page.contains("data-search-results"));
-    assert!(page.contains(r#"<script src="../assets/search.js" defer></script>"#));
-    assert!(!page.contains("CARNET_SEARCH_SHARD"));
+    let script = format!(
+        r#"<script src="../{}" data-search-engine="../{}" data-search-manifest="../assets/search-manifest.js" defer></script>"#,
+        site.asset("search.js"),
+        site.asset("search-engine.js")
+    );
+    assert!(page.contains(&script), "{page}");
+    assert!(!page.contains("CARNET_SEARCH_SHARD") && !page.contains("search-index."));
+}
+
+/// The folder of the shards, as the manifest names it.
+fn shards_dir(manifest: &str) -> String {
+    let json =
+        manifest.trim_end().strip_prefix("CARNET_SEARCH_SHARD(\"manifest\",").unwrap().trim_end_matches(");");
+    let data: serde_json::Value = serde_json::from_str(json).unwrap();
+    data["d"].as_str().unwrap().to_string()
 }
 
 #[test]
 fn the_index_is_the_same_from_one_build_to_the_next() {
     let site = search_fixture();
     site.build();
-    let first: Vec<_> = site.snapshot().into_iter().filter(|(p, _)| p.contains("assets/search/")).collect();
+    let index = |site: &Site| -> Vec<(String, Vec<u8>)> {
+        site.snapshot()
+            .into_iter()
+            .filter(|(p, _)| p.contains("search-index.") || p.contains("search-manifest"))
+            .collect()
+    };
+    let first = index(&site);
     site.build();
-    let second: Vec<_> = site.snapshot().into_iter().filter(|(p, _)| p.contains("assets/search/")).collect();
-    assert!(!first.is_empty());
+    let second = index(&site);
+    assert!(first.len() > 3);
     assert!(first == second, "the search index changed between two builds of the same site");
+}
+
+#[test]
+fn an_edited_guide_moves_the_index_to_a_new_folder_and_pages_do_not_change() {
+    let site = search_fixture();
+    site.build();
+    let before = shards_dir(&site.read("assets/search-manifest.js"));
+    let page = site.read("memoire-gunicorn/index.html");
+    let guide = site.root().join("content/redemarrage.md");
+    let mut text = std::fs::read_to_string(&guide).unwrap();
+    text.push_str("\nUn mot nouveau : zygomorphe.\n");
+    std::fs::write(&guide, text).unwrap();
+    site.build();
+    let after = shards_dir(&site.read("assets/search-manifest.js"));
+    assert_ne!(before, after, "the shards' folder is named after their contents");
+    assert!(site.output(&after).is_dir() && !site.output(&before).exists());
+    assert_eq!(site.read("memoire-gunicorn/index.html"), page, "pages do not name the index");
 }

@@ -294,7 +294,7 @@ export function queryTerms(query) {
 }
 
 /**
- * The query engine over an index; `load(name)` resolves the data of `assets/search/<name>.js`
+ * The query engine over an index; `load(name)` resolves the data of the index file `<name>.js`
  * ("manifest", "v/3", "t/12", "p/40").
  */
 export function createEngine(load) {

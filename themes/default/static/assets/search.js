@@ -1,14 +1,19 @@
-/* carnet — the search box. Loads the engine (assets/search/engine.js) and the index shards on
-   demand with <script> tags (JSONP: window.CARNET_SEARCH_SHARD), so it works from file:// and any
-   static host. Results as you type, grouped by page; ↑/↓/Entrée/Échap; "/" and Ctrl/⌘+K focus the
-   box; the opened guide highlights the searched words (?q=). */
+/* carnet — the search box. Loads the engine and the index on demand with <script> tags (JSONP:
+   window.CARNET_SEARCH_SHARD), so it works from file:// and any static host. The page names the
+   engine and the manifest (data-search-engine, data-search-manifest on this script's tag); the
+   manifest, at a fixed address, names the folder of the shards, which changes with the index.
+   Results as you type, grouped by page; ↑/↓/Entrée/Échap; "/" and Ctrl/⌘+K focus the box; the
+   opened guide highlights the searched words (?q=). */
 (function () {
   "use strict";
   var doc = document, de = doc.documentElement;
   var root = de.getAttribute("data-root") || "";
-  var base = root + "assets/search/";
+  var me = doc.querySelector("script[data-search-engine]");
+  var engineUrl = me ? me.getAttribute("data-search-engine") : root + "assets/search-engine.js";
+  var manifestUrl = me ? me.getAttribute("data-search-manifest") : root + "assets/search-manifest.js";
   var input = doc.getElementById("search-input"), box = doc.getElementById("search-results");
-  var waiting = {}, enginePromise = null, shown = [], active = -1, seq = 0, timer = 0;
+  var form = input && input.form;
+  var waiting = {}, shards = null, manifestPromise = null, enginePromise = null, shown = [], active = -1, seq = 0, timer = 0;
 
   window.CARNET_SEARCH_SHARD = function (name, data) {
     var w = waiting[name];
@@ -21,16 +26,28 @@
     s.onerror = function () { s.remove(); fail(new Error("fichier de recherche introuvable : " + src)); };
     doc.head.appendChild(s);
   }
-  function load(name) {
+  function fetchShard(name, src) {
     return new Promise(function (resolve, reject) {
       waiting[name] = resolve;
-      script(base + name + ".js", null, function (e) { delete waiting[name]; reject(e); });
+      script(src, null, function (e) { delete waiting[name]; reject(e); });
     });
+  }
+  /* The manifest first: it says where the other files are. */
+  function manifest() {
+    if (!manifestPromise) {
+      manifestPromise = fetchShard("manifest", manifestUrl).then(function (m) { shards = root + m.d; return m; });
+      manifestPromise.catch(function () { manifestPromise = null; });
+    }
+    return manifestPromise;
+  }
+  function load(name) {
+    if (name === "manifest") return manifest();
+    return manifest().then(function () { return fetchShard(name, shards + name + ".js"); });
   }
   function engine() {
     if (!enginePromise) {
       enginePromise = new Promise(function (resolve, reject) {
-        script(base + "engine.js", function () { resolve(window.CarnetSearch.createEngine(load)); }, reject);
+        script(engineUrl, function () { resolve(window.CarnetSearch.createEngine(load)); }, reject);
       });
       enginePromise.catch(function () { enginePromise = null; });
     }
@@ -95,6 +112,7 @@
     });
   }
 
+  if (form) form.addEventListener("submit", function (e) { e.preventDefault(); });
   if (input && box) {
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
     input.addEventListener("focus", function () { engine(); if (input.value.trim() && box.innerHTML) open(true); });

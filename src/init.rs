@@ -1,0 +1,113 @@
+//! `carnet init [DIR]`: starts a documentation repository that builds and deploys as it is.
+//!
+//! Writes `carnet.toml`, an example French guide in `content/`, `render.yaml` (the Blueprint of
+//! `render_yaml`, with the service named after the folder) and a `.gitignore` for the output.
+//! It refuses a folder that is not empty, naming what is there, and then writes nothing; a
+//! folder holding only `.git` (after `git init`, or a clone of an empty repository) is empty.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::InitArgs;
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::report::Reporter;
+use crate::slug::slugify;
+
+/// The files of a new repository: (path in it, contents); `{name}` stands for the service name.
+const FILES: &[(&str, &str)] = &[
+    ("carnet.toml", include_str!("init/carnet.toml")),
+    ("content/RESOLUTION_LIEN_CASSE.md", include_str!("init/content/RESOLUTION_LIEN_CASSE.md")),
+    ("render.yaml", include_str!("init/render.yaml")),
+    (".gitignore", include_str!("init/gitignore")),
+];
+
+/// The files `init` writes into `dir`, with the name of the Render service filled in.
+pub fn files(dir: &Path) -> Vec<(&'static str, String)> {
+    let name = service_name(dir);
+    FILES.iter().map(|(rel, text)| (*rel, text.replace("{name}", &name))).collect()
+}
+
+/// The folder's name as a Render service name (`Docs Équipe` → `docs-equipe`); `docs` if none.
+fn service_name(dir: &Path) -> String {
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let name = absolute.file_name().map(|n| slugify(&n.to_string_lossy())).unwrap_or_default();
+    if name.is_empty() {
+        "docs".to_string()
+    } else {
+        name
+    }
+}
+
+pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<u8> {
+    let dir = &args.dir;
+    let present = entries(dir)?;
+    if !present.is_empty() {
+        for path in &present {
+            reporter.diagnostic(&Diagnostic::error(Location::file(path), "already exists"));
+        }
+        reporter.diagnostic(&Diagnostic::error(
+            Location::file(dir),
+            "carnet init starts a repository in an empty folder: nothing written",
+        ));
+        return Ok(1);
+    }
+    for (rel, text) in files(dir) {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        write_new(&path, &text)?;
+        reporter.info(format!("created {}", path.display()));
+    }
+    let shown = dir.display();
+    reporter.info(format!(
+        "Next: `carnet build --root {shown}` builds the site into {}; push the repository and \
+         create a Blueprint from it on Render (render.yaml).",
+        dir.join("public").display()
+    ));
+    Ok(0)
+}
+
+/// What is in `dir` (sorted), or nothing when it does not exist yet.
+fn entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    match std::fs::read_dir(dir) {
+        Ok(read) => {
+            let mut paths: Vec<PathBuf> = read
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|path| path.file_name().is_none_or(|name| name != ".git"))
+                .collect();
+            paths.sort();
+            Ok(paths)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            Err(Error::Usage(format!("{}: not a folder", dir.display())))
+        }
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
+/// Creates `path`, failing rather than replacing a file that appeared since the folder was read.
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    file.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_service_is_named_after_the_folder() {
+        assert_eq!(service_name(Path::new("/tmp/Docs Équipe")), "docs-equipe");
+        assert_eq!(service_name(Path::new("/")), "docs");
+        let files = files(Path::new("/srv/guides-support"));
+        let yaml = &files.iter().find(|(rel, _)| *rel == "render.yaml").unwrap().1;
+        assert!(yaml.contains("    name: guides-support\n"), "{yaml}");
+        assert!(!yaml.contains("{name}"));
+    }
+}

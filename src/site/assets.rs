@@ -1,0 +1,218 @@
+//! Fingerprinted assets: the stylesheet, the scripts, the sidebar tree, the search engine and the
+//! search index get names that carry a hash of their bytes (`carnet.3f2a9c1b.css`), so a host may
+//! let browsers keep them for a year: a change of content changes the name, and only then.
+//!
+//! Everything fingerprinted lives under `IMMUTABLE_DIR`, the one folder a host's long-lived
+//! caching rule names; carnet writes nothing else there (a site's own files belong elsewhere). `theme_assets` names the files pages
+//! load; `write_search_index` writes the index shards into a folder named after their contents,
+//! and the manifest, at a fixed address, that points to it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+use super::output::{Sink, Staging};
+use crate::error::{Error, Result};
+use crate::search;
+use crate::theme::AssetPaths;
+
+/// The folder of fingerprinted files, from the site root.
+pub const IMMUTABLE_DIR: &str = "assets/immutable/";
+/// Hex digits of SHA-256 kept in a name: 32 bits tell two versions of one file apart.
+const HASH_CHARS: usize = 8;
+
+/// The theme's files that pages load, by their path in the theme's `static/` folder.
+const STYLESHEET: &str = "assets/carnet.css";
+const SCRIPT: &str = "assets/carnet.js";
+const SEARCH_SCRIPT: &str = "assets/search.js";
+/// The query engine, an ES module; pages get it as a classic script (`search::classic_engine`).
+const SEARCH_ENGINE: &str = "assets/search-engine.mjs";
+
+/// The first hex digits of the SHA-256 of `bytes`. SHA-256 rather than std's `DefaultHasher`,
+/// whose output may change with the Rust release and would rename unchanged files.
+pub fn digest(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().take(HASH_CHARS / 2).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `carnet.css` → `assets/immutable/carnet.3f2a9c1b.css`: the digest goes before the extension.
+pub fn fingerprinted(file_name: &str, bytes: &[u8]) -> String {
+    let hash = digest(bytes);
+    match file_name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{IMMUTABLE_DIR}{stem}.{hash}.{ext}"),
+        _ => format!("{IMMUTABLE_DIR}{file_name}.{hash}"),
+    }
+}
+
+/// What the pages load, and every theme file to write: `(path from the site root, contents)`.
+pub struct ThemeAssets {
+    pub paths: AssetPaths,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Names the theme's stylesheet (with the highlighting palettes appended), its scripts, the
+/// classic search engine and the sidebar script `nav_script`; the theme's other static files
+/// (images, fonts of a custom theme) keep their names. A theme without one of the files keeps
+/// its plain name in `paths`, as before fingerprinting.
+///
+/// Without `fingerprint` (the preview, which serves nothing from cache), every file keeps its
+/// plain name, so that an edit changing the sidebar does not change every page.
+pub fn theme_assets(
+    static_files: &[(PathBuf, Vec<u8>)],
+    highlight_css: &str,
+    nav_script: &str,
+    fingerprint: bool,
+) -> ThemeAssets {
+    let mut files = Vec::new();
+    let mut named = |plain: &str, bytes: Option<Vec<u8>>| -> String {
+        let Some(bytes) = bytes else { return plain.to_string() };
+        let file_name = Path::new(plain).file_name().unwrap_or_default().to_string_lossy();
+        let path = if fingerprint { fingerprinted(&file_name, &bytes) } else { plain.to_string() };
+        files.push((path.clone(), bytes));
+        path
+    };
+    let theme_file = |rel: &str| static_files.iter().find(|(path, _)| path == Path::new(rel)).map(|(_, b)| b);
+    let stylesheet = theme_file(STYLESHEET).map(|css| {
+        let mut css = css.clone();
+        css.extend_from_slice(b"\n");
+        css.extend_from_slice(highlight_css.as_bytes());
+        css
+    });
+    let engine = theme_file(SEARCH_ENGINE)
+        .map(|mjs| search::classic_engine(&String::from_utf8_lossy(mjs)).into_bytes());
+    let paths = AssetPaths {
+        stylesheet: named(STYLESHEET, stylesheet),
+        script: named(SCRIPT, theme_file(SCRIPT).cloned()),
+        nav_script: named("assets/nav.js", Some(nav_script.as_bytes().to_vec())),
+        search_script: named(SEARCH_SCRIPT, theme_file(SEARCH_SCRIPT).cloned()),
+        search_engine: named("assets/search-engine.js", engine),
+        search_manifest: search::MANIFEST.to_string(),
+    };
+    let loaded = [STYLESHEET, SCRIPT, SEARCH_SCRIPT, SEARCH_ENGINE];
+    for (rel, bytes) in static_files {
+        if !loaded.iter().any(|l| rel == Path::new(l)) {
+            files.push((rel.to_string_lossy().replace('\\', "/"), bytes.clone()));
+        }
+    }
+    ThemeAssets { paths, files }
+}
+
+/// The digest of a folder's files: of each (path in the folder, digest of the contents) pair, in
+/// path order, so that neither the order nor the threads the files were written from matter.
+#[derive(Default)]
+pub struct FolderHash {
+    files: Mutex<Vec<(String, [u8; 32])>>,
+}
+
+impl FolderHash {
+    pub fn add(&self, rel: &str, bytes: &[u8]) {
+        let hash: [u8; 32] = Sha256::digest(bytes).into();
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), hash));
+    }
+
+    pub fn digest(self) -> String {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort();
+        let mut all = Sha256::new();
+        for (rel, hash) in &files {
+            all.update(rel.as_bytes());
+            all.update([0]);
+            all.update(hash);
+        }
+        hex(&all.finalize())
+    }
+}
+
+/// Writes the search index: its shards into `assets/immutable/search-index.<digest>/`, named
+/// after what they hold once all are written, then the manifest (`search::MANIFEST`) that
+/// points to that folder.
+/// The preview's search index folder (see `write_search_index_to`).
+pub const PREVIEW_SEARCH_DIR: &str = "assets/search-index/";
+
+pub fn write_search_index(staging: &Staging, pages: &[search::PageInput<'_>]) -> Result<search::IndexStats> {
+    let scratch = format!("{IMMUTABLE_DIR}search-index.partial/");
+    let hash = FolderHash::default();
+    let written = search::write_index(pages, &|rel, bytes| {
+        hash.add(rel, &bytes);
+        staging.write(format!("{scratch}{rel}"), bytes)
+    })?;
+    let folder = format!("{IMMUTABLE_DIR}search-index.{}/", hash.digest());
+    let (from, to) = (staging.path().join(&scratch), staging.path().join(&folder));
+    if from.is_dir() {
+        std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+    }
+    staging.write(search::MANIFEST, written.manifest_script(&folder))?;
+    Ok(written.stats)
+}
+
+/// Writes the search index into `PREVIEW_SEARCH_DIR` through `sink`, and the manifest that
+/// points to it: the preview updates the index in place, file by file.
+pub fn write_search_index_to(sink: Sink, pages: &[search::PageInput<'_>]) -> Result<search::IndexStats> {
+    let written =
+        search::write_index(pages, &|rel, bytes| sink(&format!("{PREVIEW_SEARCH_DIR}{rel}"), bytes))?;
+    sink(search::MANIFEST, written.manifest_script(PREVIEW_SEARCH_DIR).into_bytes())?;
+    Ok(written.stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_the_digest_of_the_contents() {
+        let a = fingerprinted("carnet.css", b"body{}");
+        assert!(a.starts_with("assets/immutable/carnet.") && a.ends_with(".css"), "{a}");
+        assert_eq!(a.len(), "assets/immutable/carnet..css".len() + HASH_CHARS, "{a}");
+        assert_eq!(a, fingerprinted("carnet.css", b"body{}"), "same bytes, same name");
+        assert_ne!(a, fingerprinted("carnet.css", b"body{ }"), "other bytes, other name");
+        // SHA-256 of the empty string starts e3b0c442: the name is stable across builds and toolchains.
+        assert_eq!(fingerprinted("nav.js", b""), "assets/immutable/nav.e3b0c442.js");
+        assert_eq!(fingerprinted("LICENSE", b""), "assets/immutable/LICENSE.e3b0c442");
+    }
+
+    #[test]
+    fn a_folder_digest_ignores_write_order_but_not_names_or_contents() {
+        let digest_of = |files: &[(&str, &str)]| {
+            let hash = FolderHash::default();
+            files.iter().for_each(|(rel, text)| hash.add(rel, text.as_bytes()));
+            hash.digest()
+        };
+        let base = digest_of(&[("v/0.js", "a"), ("p/0.js", "b")]);
+        assert_eq!(base, digest_of(&[("p/0.js", "b"), ("v/0.js", "a")]));
+        assert_ne!(base, digest_of(&[("v/0.js", "a"), ("p/0.js", "c")]));
+        assert_ne!(base, digest_of(&[("v/1.js", "a"), ("p/0.js", "b")]));
+    }
+
+    #[test]
+    fn theme_files_pages_load_are_fingerprinted_and_others_keep_their_names() {
+        let theme = vec![
+            (PathBuf::from("assets/carnet.css"), b"body{}".to_vec()),
+            (PathBuf::from("assets/carnet.js"), b"1".to_vec()),
+            (PathBuf::from("assets/search.js"), b"2".to_vec()),
+            (PathBuf::from("assets/search-engine.mjs"), b"export function f() {}\n".to_vec()),
+            (PathBuf::from("img/logo.png"), b"png".to_vec()),
+        ];
+        let assets = theme_assets(&theme, ".hl{}", "window.CARNET_NAV={};\n", true);
+        let p = &assets.paths;
+        for path in [&p.stylesheet, &p.script, &p.nav_script, &p.search_script, &p.search_engine] {
+            assert!(path.starts_with(IMMUTABLE_DIR), "{path}");
+        }
+        assert_eq!(p.search_manifest, "assets/search-manifest.js");
+        let names: Vec<&str> = assets.files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names.len(), 6, "{names:?}");
+        assert!(names.contains(&"img/logo.png"), "{names:?}");
+        let css = &assets.files.iter().find(|(n, _)| *n == p.stylesheet).unwrap().1;
+        assert_eq!(css, b"body{}\n.hl{}", "the highlighting palettes are part of the stylesheet");
+        let engine = &assets.files.iter().find(|(n, _)| *n == p.search_engine).unwrap().1;
+        assert!(String::from_utf8_lossy(engine).contains("window.CarnetSearch"));
+        let plain = theme_assets(&theme, ".hl{}", "window.CARNET_NAV={};\n", false);
+        assert_eq!(plain.paths.stylesheet, "assets/carnet.css", "the preview keeps plain names");
+        assert_eq!(plain.paths.nav_script, "assets/nav.js");
+        let bare = theme_assets(&[], "", "", true);
+        assert_eq!(bare.paths.script, "assets/carnet.js", "a theme without the file keeps the plain name");
+    }
+}
