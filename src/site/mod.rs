@@ -89,6 +89,9 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
         .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
         .collect();
     reporter.detail(format!("stages: {}", stages.join(", ")));
+    if let Some(peak) = peak_memory_kib() {
+        reporter.detail(format!("peak memory: {} MiB", peak / 1024));
+    }
     reporter.info(format!(
         "Built {} pages into {} in {} ms",
         summary.pages,
@@ -96,6 +99,13 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
         summary.elapsed.as_millis()
     ));
     Ok(0)
+}
+
+/// The process's peak resident memory, where the system tells it (Linux).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Builds the site; on any error the previous output is left as it was.
@@ -115,19 +125,44 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
     let mut analysis = analysis::analyze_with(options, renderer)?;
     let drift = render_yaml::drift(&options.root, &analysis.redirects);
     analysis.diagnostics.extend(drift);
-    let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else {
+    if analysis.theme.is_none() || analysis.tree.is_none() {
         return Err(Error::Build(analysis.diagnostics));
-    };
+    }
     if analysis.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Build(analysis.diagnostics));
     }
+    let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
     let staging = Staging::create(&analysis.paths.output)?;
     let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
     // The preview serves nothing from cache: plain names, so the sidebar can change alone.
     let fingerprint = !options.preview;
+    let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else { unreachable!() };
     let titles = &analysis.guides.titles;
     let assets = write::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint)?;
     let site = write::site_view(&analysis.config, assets.clone());
+    for (rel, bytes) in write::sitemap_files(&site, tree) {
+        sink(rel, bytes)?;
+    }
+    for (rel, bytes) in write::redirect_files(&analysis.redirects, &site) {
+        sink(&rel, bytes)?;
+    }
+    write::copy_files(&staging, &analysis.content.files, &options.root.join("static"))?;
+    watch.lap("assets");
+    // The index first: the text of every section it is made of can go before the pages are
+    // written (but for the preview, which keeps it for its updates).
+    let pages = write::search_pages(tree, &analysis.guides);
+    if fingerprint {
+        assets::write_search_index(&staging, &pages)?;
+    } else {
+        assets::write_search_index_to(&sink, &pages)?;
+    }
+    drop(pages);
+    if !options.preview {
+        analysis.guides.sections.iter_mut().for_each(|s| *s = Arc::default());
+    }
+    watch.lap("search");
+
+    let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else { unreachable!() };
     let writer = PageWriter {
         theme,
         site: &site,
@@ -140,25 +175,7 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
     let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &site));
     let mut errors = writer.write_pages(&views, &tree.reading_order);
     errors.extend(writer.write_not_found());
-    let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
     watch.lap("pages");
-    if errors.is_empty() {
-        for (rel, bytes) in write::sitemap_files(&site, tree) {
-            sink(rel, bytes)?;
-        }
-        for (rel, bytes) in write::redirect_files(&analysis.redirects, &site) {
-            sink(&rel, bytes)?;
-        }
-        write::copy_files(&staging, &analysis.content.files, &options.root.join("static"))?;
-        watch.lap("assets");
-        let pages = write::search_pages(tree, &analysis.guides);
-        if fingerprint {
-            assets::write_search_index(&staging, &pages)?;
-        } else {
-            assets::write_search_index_to(&sink, &pages)?;
-        }
-        watch.lap("search");
-    }
     if options.strict && !analysis.diagnostics.is_empty() {
         errors.push(Diagnostic::error(
             Location::file(&analysis.paths.content),
