@@ -166,8 +166,8 @@ pub struct Edge {
 pub struct Resolution {
     /// One answer per call of the link pass, in order (see `Replay`).
     pub answers: Vec<Answer>,
-    /// How many links lead nowhere (an edit elsewhere may mend them).
-    pub broken: usize,
+    /// Guides this one links to at an anchor they lack: an edit of those may mend the links.
+    pub broken_into: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
     pub edges: Vec<Edge>,
 }
@@ -196,7 +196,7 @@ pub fn resolve(
     let Recorded { calls, noted, missing } = recorded;
     let mut diagnostics = Vec::new();
     let mut edges = Vec::new();
-    let mut broken_count = 0;
+    let mut broken_into = Vec::new();
     for (name, offset) in missing {
         let message = format!("reference to a missing guide `{name}`");
         diagnostics.push(Diagnostic::warning(source.location(*offset), message));
@@ -226,7 +226,7 @@ pub fn resolve(
                     Some(url_for(index, page_path, &resolved.target, &link.dest))
                 }
                 Err(broken) => {
-                    broken_count += 1;
+                    broken_into.extend(broken.guide);
                     let text = link_text(source.text, source.body_start + link.offset)
                         .filter(|t| !t.is_empty())
                         .map(|t| format!(" « {t} »"))
@@ -250,7 +250,7 @@ pub fn resolve(
             Call::Noted(n) => urls[*n].clone().map_or(Answer::Keep, Answer::Url),
         })
         .collect();
-    Resolution { answers, broken: broken_count, diagnostics, edges }
+    Resolution { answers, broken_into, diagnostics, edges }
 }
 
 /// A reference names a guide found by `find_reference`; resolve it from the content root.

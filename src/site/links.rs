@@ -49,6 +49,8 @@ pub struct Resolved {
 pub struct Broken {
     pub message: String,
     pub suggestion: Option<String>,
+    /// The guide that exists but lacks the anchor, when that is what is wrong.
+    pub guide: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -116,6 +118,7 @@ impl LinkIndex {
         let joined = join(&self.guides[from].rel, &path).ok_or_else(|| Broken {
             message: format!("`{path}` leads outside the content folder"),
             suggestion: None,
+            guide: None,
         })?;
         if let Some(guide) = self.find_guide(&joined, &mut warnings) {
             let anchor = match fragment.filter(|f| !f.is_empty()) {
@@ -130,6 +133,7 @@ impl LinkIndex {
         Err(Broken {
             message: format!("no guide or file `{joined}`"),
             suggestion: self.suggest_guide(&joined),
+            guide: None,
         })
     }
 
@@ -174,7 +178,8 @@ impl LinkIndex {
             return Ok(id.clone());
         }
         let suggestion = closest(anchor, target.ids.iter().map(String::as_str)).map(|id| format!("#{id}"));
-        Err(Broken { message: format!("no heading `#{anchor}` in `{}`", target.rel), suggestion })
+        let message = format!("no heading `#{anchor}` in `{}`", target.rel);
+        Err(Broken { message, suggestion, guide: Some(guide) })
     }
 
     fn suggest_guide(&self, joined: &str) -> Option<String> {

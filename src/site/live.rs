@@ -22,7 +22,8 @@ use super::analysis::{self, Analysis, Stopwatch};
 use super::assets;
 use super::output::write_in_place;
 use super::pages::PageViews;
-use super::tree::PageRef;
+use super::render::Updated;
+use super::tree::{PageRef, SiteTree};
 use super::write::{self, PageWriter};
 use super::{page_inputs, BuildOptions, BuildSummary};
 use crate::content::{self, Found, Guide};
@@ -139,28 +140,44 @@ impl LiveSite {
 
         let analysis = &mut self.analysis;
         let tree = analysis.tree.as_mut()?;
+        let old_order = tree.reading_order.clone();
+        let old_names: Vec<(String, String)> = changed
+            .iter()
+            .map(|&i| (analysis.guides.titles[i].clone(), analysis.guides.descriptions[i].clone()))
+            .collect();
         let updated = analysis.guides.update(&changed, &analysis.content.guides, tree, &analysis.renderer);
         tree.order(&analysis::guide_infos(&analysis.content.guides), &analysis.guides.titles);
-        let (redirects, redirect_errors) = analysis::plan_redirects(
-            &analysis.config,
-            &self.options.root,
-            &analysis.content.guides,
-            &analysis.guides.titles,
-            tree,
-        );
-        if !redirect_errors.is_empty() {
-            return None;
+        let renamed: Vec<usize> = changed
+            .iter()
+            .zip(&old_names)
+            .filter(|(&i, (title, description))| {
+                analysis.guides.titles[i] != *title || analysis.guides.descriptions[i] != *description
+            })
+            .map(|(&i, _)| i)
+            .collect();
+        let reordered = tree.reading_order != old_order;
+        if !renamed.is_empty() {
+            let (redirects, redirect_errors) = analysis::plan_redirects(
+                &analysis.config,
+                &self.options.root,
+                &analysis.content.guides,
+                &analysis.guides.titles,
+                tree,
+            );
+            if !redirect_errors.is_empty() {
+                return None;
+            }
+            analysis.redirects = redirects;
         }
-        analysis.redirects = redirects;
         watch.lap("markdown");
 
         let analysis = &self.analysis;
         let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else { return None };
-
+        let candidates = pages_to_compare(tree, &updated, &renamed, &old_order);
         let new_html: HashSet<usize> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
         let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &self.site));
         let fresh_views: Vec<(PageRef, PageView)> =
-            tree.reading_order.par_iter().map(|&page| (page, views.view(page))).collect();
+            candidates.into_par_iter().map(|page| (page, views.view(page))).collect();
         let mut pages = Vec::new();
         for (page, view) in fresh_views {
             let html_changed = views.guide_of(page).is_some_and(|g| new_html.contains(&g));
@@ -185,7 +202,9 @@ impl LiveSite {
             return Some(Err(Error::Build(errors)));
         }
         let written = &mut self.written;
-        for (rel, bytes) in generated_files(analysis, &self.site) {
+        let generated =
+            if renamed.is_empty() && !reordered { Vec::new() } else { generated_files(analysis, &self.site) };
+        for (rel, bytes) in generated {
             let hash = hash(&bytes);
             if written.get(&rel) != Some(&hash) {
                 if let Err(err) = write_in_place(&dir, &rel, &bytes) {
@@ -353,9 +372,11 @@ fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &Sea
         },
         &pages,
     )?;
-    for (rel, bytes) in files.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    let produced: HashSet<String> = files.iter().map(|(rel, _)| rel.clone()).collect();
+    for (rel, bytes) in files {
         if worker.stopped() {
-            break;
+            return Ok(());
         }
         let hash = hash(&bytes);
         if written.get(&rel) != Some(&hash) {
@@ -363,7 +384,73 @@ fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &Sea
             written.insert(rel, hash);
         }
     }
+    // Shards the index no longer has (fewer words, fewer pages).
+    let folder = job.dir.join(assets::PREVIEW_SEARCH_DIR);
+    for entry in walkdir::WalkDir::new(&folder).into_iter().filter_map(|e| e.ok()) {
+        let rel =
+            entry.path().strip_prefix(&job.dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_file() && !produced.contains(&rel) {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            written.remove(&rel);
+        }
+    }
     Ok(())
+}
+
+/// The pages whose view an update may have changed: those showing a guide outlined or
+/// cross-linked again, those a re-linked guide links to (backlinks), those whose neighbours
+/// changed in the reading order, and around a guide whose title or description changed: its
+/// neighbours, the folder listing it and, for a landing page, its whole folder (breadcrumbs).
+fn pages_to_compare(
+    tree: &SiteTree,
+    updated: &Updated,
+    renamed: &[usize],
+    old_order: &[PageRef],
+) -> Vec<PageRef> {
+    let mut pages: HashSet<PageRef> = HashSet::new();
+    let guides = updated.outlined.iter().chain(&updated.relinked).chain(&updated.link_targets);
+    pages.extend(guides.map(|&g| tree.page_of_guide(g)));
+    let order = &tree.reading_order;
+    let neighbours = |order: &[PageRef], at: usize| {
+        [at.checked_sub(1), Some(at + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| order.get(k).copied())
+            .collect::<Vec<_>>()
+    };
+    if order != old_order {
+        // The folders list their guides in reading order.
+        pages.extend((0..tree.sections.len()).map(PageRef::Section));
+        let old_position: HashMap<PageRef, usize> =
+            old_order.iter().enumerate().map(|(k, &p)| (p, k)).collect();
+        for (k, page) in order.iter().enumerate() {
+            let old = old_position.get(page).map(|&o| neighbours(old_order, o));
+            if old.as_ref() != Some(&neighbours(order, k)) {
+                pages.insert(*page);
+            }
+        }
+    }
+    let new_position: HashMap<PageRef, usize> = if renamed.is_empty() {
+        HashMap::new()
+    } else {
+        order.iter().enumerate().map(|(k, &p)| (p, k)).collect()
+    };
+    for &g in renamed {
+        let page = tree.page_of_guide(g);
+        if let Some(&k) = new_position.get(&page) {
+            pages.extend(neighbours(order, k));
+        }
+        if let Some(k) = old_order.iter().position(|p| *p == page) {
+            pages.extend(neighbours(old_order, k));
+        }
+        let section = tree.guide_section[g];
+        pages.insert(PageRef::Section(section));
+        if let PageRef::Section(s) = page {
+            pages.extend(tree.sections[s].parent.map(PageRef::Section));
+            pages.extend(tree.pages_under(s));
+        }
+    }
+    pages.into_iter().collect()
 }
 
 /// The generated files that depend on titles and order: sidebar, sitemap, redirect pages.
@@ -407,6 +494,64 @@ mod tests {
             .filter(|e| std::fs::read_to_string(e.path()).unwrap_or_default().contains(needle))
             .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
             .collect()
+    }
+
+    /// Every file of a built site, by path (the build's private folders left out).
+    fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn after_any_edit_the_updated_site_is_the_site_a_full_build_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "index.md", "# Accueil\n\nLes guides.\n");
+        let a = write(root, "a.md", "# Alpha\n\nVoir [Bravo](b.md#reglage) et `C.md`.\n");
+        let b = write(root, "b.md", "# Bravo\n\n## Réglage\n\nTexte.\n");
+        write(root, "C.md", "# Charlie\n\nVers [le dossier](dossier/index.md).\n");
+        let d = write(root, "dossier/index.md", "# Dossier\n\nLe dossier.\n");
+        write(root, "dossier/d1.md", "# Delta\n\nVoir [Alpha](../a.md).\n");
+        write(root, "dossier/d2.md", "# Écho\n\nRien.\n");
+        let options = |out: &str| BuildOptions {
+            root: root.to_path_buf(),
+            output: Some(root.join(out)),
+            base_url: Some("http://127.0.0.1:1111/".into()),
+            strict: false,
+            live_reload: true,
+            preview: true,
+        };
+        let (_, analysis) = super::super::build_keeping(&options("live"), Arc::new(Renderer::new())).unwrap();
+        let mut live = LiveSite::new(analysis, options("live"), |err| panic!("{err}")).unwrap();
+        let edits: [(&Path, &str); 7] = [
+            (&b, "# Bravo\n\n## Paramètres\n\nTexte.\n"),
+            (&b, "# Zoulou\n\n## Réglage\n\nAutre texte.\n"),
+            (&a, "+++\nweight = -5\n+++\n# Alpha\n\nVoir [Bravo](b.md#reglage) et `C.md`.\n"),
+            (&d, "# Dossier renommé\n\nUn autre résumé.\n"),
+            (&a, "# Alpha\n\nPlus de lien.\n\n## Nouvelle section\n"),
+            (&b, "+++\ndescription = \"Tout sur Bravo\"\n+++\n# Bravo\n\n## Réglage\n"),
+            (&d, "# Dossier\n\nVoir [Delta](d1.md) et [rien](d3.md).\n"),
+        ];
+        for (n, (path, text)) in edits.into_iter().enumerate() {
+            std::fs::write(path, text).unwrap();
+            live.update(&[path]).expect("an incremental update").unwrap();
+            live.wait_for_search();
+            super::super::build(&options("full")).unwrap();
+            let (updated, full) = (site_files(&root.join("live")), site_files(&root.join("full")));
+            assert_eq!(updated.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>(), "edit {n}");
+            for (path, bytes) in &full {
+                assert!(updated[path] == *bytes, "edit {n}: {path} differs from a full build");
+            }
+        }
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub struct RenderedGuides {
 pub struct Updated {
     pub outlined: Vec<usize>,
     pub relinked: Vec<usize>,
+    /// Guides linked to before or after by a guide cross-linked again: their backlinks may differ.
+    pub link_targets: Vec<usize>,
 }
 
 pub fn render_guides(
@@ -137,7 +139,8 @@ impl RenderedGuides {
         }
         let mut relink: Vec<usize> = changed.to_vec();
         for (from, links) in self.links.iter().enumerate() {
-            if links.broken > 0 || links.edges.iter().any(|e| ids_changed.contains(&e.to)) {
+            let into_changed = links.edges.iter().map(|e| &e.to).chain(&links.broken_into);
+            if into_changed.into_iter().any(|to| ids_changed.contains(to)) {
                 relink.push(from);
             }
         }
@@ -148,14 +151,18 @@ impl RenderedGuides {
             .map(|&i| resolve(&index, i, &guides[i], tree, &self.recorded[i], self.preview))
             .collect();
         let mut relinked = Vec::new();
+        let mut link_targets = Vec::new();
         for (&i, resolution) in relink.iter().zip(resolved) {
             if self.links[i].answers != resolution.answers {
                 relinked.push(i);
             }
+            link_targets.extend(self.links[i].edges.iter().chain(&resolution.edges).map(|e| e.to));
             self.links[i] = resolution;
         }
+        link_targets.sort_unstable();
+        link_targets.dedup();
         self.index = Some(index);
-        Updated { outlined: changed.to_vec(), relinked }
+        Updated { outlined: changed.to_vec(), relinked, link_targets }
     }
 
     fn push(&mut self, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {

@@ -127,6 +127,23 @@ impl SiteTree {
         walk_reading_order(&self.sections, 0, &mut self.reading_order);
     }
 
+    /// The page showing guide `g`: its own, or its folder's when it is the landing page.
+    pub fn page_of_guide(&self, g: usize) -> PageRef {
+        let s = self.guide_section[g];
+        if self.sections[s].index == Some(g) {
+            PageRef::Section(s)
+        } else {
+            PageRef::Guide(g)
+        }
+    }
+
+    /// Every page under folder `s`, its own included.
+    pub fn pages_under(&self, s: usize) -> Vec<PageRef> {
+        let mut pages = Vec::new();
+        walk_reading_order(&self.sections, s, &mut pages);
+        pages
+    }
+
     /// URL path of a page from the site root.
     pub fn page_path(&self, page: PageRef) -> &str {
         match page {
