@@ -3,7 +3,9 @@
 //! `run`: 1. bind the address (port 0: an ephemeral one) and print the URL; 2. build the site
 //! into a private folder (`Builder`, two slots so that a build never writes under the server's
 //! feet); 3. serve it (`server`) while the watcher thread (`watch::run`) rebuilds once per burst
-//! of changes and publishes each outcome to open pages (`reload`); 4. stop on Ctrl-C or SIGTERM.
+//! of changes — in place, page by page, when only guides were edited (`site::live`), else the
+//! whole site into the other slot — and publishes each outcome to open pages (`reload`);
+//! 4. stop on Ctrl-C or SIGTERM.
 
 pub mod reload;
 pub mod server;
