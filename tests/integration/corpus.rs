@@ -61,8 +61,13 @@ fn damaged_guides_are_clean_french_read_through_a_code_page() {
             continue;
         };
         assert!(guide.text.contains("Ã©") && !guide.text.contains('é'), "{}: damaged", guide.name);
-        // The emoji: F0 9F … is `ðŸ` in Windows-1252, `ğŸ` in Windows-1254.
-        assert!(guide.text.contains("ðŸ") || guide.text.contains("ğŸ"), "{}: damaged emoji", guide.name);
+        let title = |text: &str| text.lines().next().unwrap_or_default().to_string();
+        assert_ne!(
+            title(&guide.text),
+            title(&original.text),
+            "{}: the title's emoji is damaged too",
+            guide.name
+        );
         assert_eq!(
             encoded(&guide.text, encoding),
             without_undefined(&original.text, encoding),
