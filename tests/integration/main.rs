@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod corpus;
 mod crawl;
 mod fixture;
 mod hardening;
