@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Search benchmark: index build time and size for generated sites of 1,000 and 10,000 guides,
 # and the bytes a first query downloads (bundled site and 10,000 guides).
-# Usage: benches/search.sh [SIZES…]   (default: 1000 10000); needs python3, node, a release build.
+# Usage: benches/search.sh [SIZES…]   (default: 1000 10000); needs node and a release build. The
+# corpora come from the project's generator (benches/corpus, through `cargo bench --bench build`),
+# or from gen_corpus.py when GEN_CORPUS names it.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 target=${CARGO_TARGET_DIR:-$repo/target}
 carnet=$target/release/carnet
-gen=${GEN_CORPUS:-$repo/../shared/bench/gen_corpus.py}
-[ -f "$gen" ] || gen=/work/shared/bench/gen_corpus.py
+gen=${GEN_CORPUS:-}
 work=${BENCH_DIR:-/tmp/carnet-search-bench}
 (cd "$repo" && cargo build --release --locked -q)
 mkdir -p "$work"
@@ -36,7 +37,12 @@ for n in "${@:-1000 10000}"; do
     site=$work/g$size
     if [ ! -d "$site/content" ]; then
       mkdir -p "$site"
-      python3 "$gen" --n "$size" --out "$site/content" --layout plain --mojibake 0.1 >/dev/null
+      if [ -n "$gen" ]; then
+        python3 "$gen" --n "$size" --out "$site/content" --layout plain --mojibake 0.1 >/dev/null
+      else
+        (cd "$repo" && CARNET_BENCH_DIR="$work/corpus" RUNS=1 cargo bench -q --locked --bench build -- "$size" >/dev/null)
+        cp -r "$work/corpus/$size/content" "$site/content"
+      fi
       # The generator links to anchors of mojibake guides that carnet reports as broken.
       sed -i -E 's/\]\(([^)#]*\.md)#[^)]*\)/](\1)/g' "$site"/content/*.md
       printf 'title = "Banc d essai"\n' > "$site/carnet.toml"

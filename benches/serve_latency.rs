@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench serve_latency` measures a copy of the bundled site; set
 //! `CARNET_BENCH_ROOT=DIR` to measure another site (e.g. 1,000 guides from
-//! `gen_corpus.py --layout plain`, with the guides in DIR/content), `CARNET_BENCH_EDITS=N` and
+//! `cargo bench --bench build -- 1000`, which leaves its corpus in target/bench-corpus/1000), `CARNET_BENCH_EDITS=N` and
 //! `CARNET_BENCH_PAUSE_MS` (pause between a refresh and the next edit, default 100).
 
 use std::io::{BufRead, BufReader, Write};
