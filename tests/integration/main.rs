@@ -6,6 +6,8 @@ mod check;
 mod crawl;
 mod fixture;
 mod hardening;
+#[cfg(feature = "serve")]
+mod hostile;
 mod links;
 mod pages;
 mod search;
