@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod crawl;
+mod escaping;
 mod fixture;
 mod hardening;
 #[cfg(feature = "serve")]
