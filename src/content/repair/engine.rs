@@ -193,6 +193,13 @@ fn repair_run(
         outcome.repaired += applied;
         current = next;
     }
+    // A C1 control character (U+0080–U+009F) is no text anyone wrote: a run that repairs into
+    // one was not mojibake after all, or is deeper than `MAX_LAYERS` (a second repair would
+    // peel more, so repair would not be idempotent). Such a run is left as it is.
+    let is_c1 = |c: &char| ('\u{80}'..='\u{9F}').contains(c);
+    if current.iter().any(is_c1) && !text[range].chars().any(|c| is_c1(&c)) {
+        return Outcome::unchanged();
+    }
     outcome.text = current.into_iter().collect();
     outcome
 }

@@ -220,3 +220,14 @@ fn context_words_are_read_repaired() {
     let chosen: Vec<&str> = report.guesses.iter().map(|g| g.chosen.as_str()).collect();
     assert_eq!(chosen, vec!["🔐"], "{:?}", report.guesses);
 }
+
+#[test]
+fn a_run_that_would_repair_into_a_control_character_is_left_as_it_is() {
+    // Regression (fuzz): `ÂÂÂÂÂ†` peeled one `Â` per layer down to U+0086 after four layers,
+    // and one more on a second repair, so `carnet fix --write` then `--check` disagreed.
+    for text in ["ÂÂÂÂÂ†i", "Â†i", "le caractère Â† seul"] {
+        let (once, _) = repair(text);
+        assert_eq!(once, text, "{text}");
+        assert_eq!(repair(&once).0, once);
+    }
+}
