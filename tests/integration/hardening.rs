@@ -285,3 +285,42 @@ fn a_folder_that_vanishes_during_builds_never_gives_a_half_site_or_a_panic() {
         .collect();
     assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 }
+
+#[test]
+fn a_50_mb_guide_builds_into_one_page() {
+    let paragraph = "La mémoire du service dépasse la limite : redémarrez le worker et vérifiez. ".repeat(8);
+    let mut text = String::with_capacity(51 << 20);
+    text.push_str("# Énorme guide\n\n");
+    let mut part = 0;
+    while text.len() < 50 << 20 {
+        if part % 50 == 0 {
+            text.push_str(&format!("## Partie {}\n\n", part / 50));
+        }
+        text.push_str(&paragraph);
+        text.push_str("\n\n");
+        part += 1;
+    }
+    let site = Site::new();
+    site.file("content/enorme.md", text);
+    let run = site.build();
+    assert!(!run.stderr.contains("panicked"));
+    let page = site.read("enorme/index.html");
+    assert!(page.len() > 50 << 20, "the whole guide is on its page ({} bytes)", page.len());
+    assert!(page.contains("id=\"partie-1000\""));
+}
+
+#[test]
+fn a_page_with_100000_headings_builds_with_unique_ids() {
+    let text: String = std::iter::once("# Titres\n\n".to_string())
+        .chain((0..100_000).map(|i| format!("## Étape {}\n\nTexte.\n\n", i % 50_000)))
+        .collect();
+    let site = Site::new();
+    site.file("content/titres.md", text);
+    site.build();
+    let page = site.read("titres/index.html");
+    assert!(
+        page.contains("id=\"etape-49999\"") && page.contains("id=\"etape-49999-1\""),
+        "repeated headings get -1"
+    );
+    assert_eq!(page.matches("<h2 id=").count(), 100_000);
+}
