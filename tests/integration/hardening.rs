@@ -324,3 +324,17 @@ fn a_page_with_100000_headings_builds_with_unique_ids() {
     );
     assert_eq!(page.matches("<h2 id=").count(), 100_000);
 }
+
+#[test]
+fn a_link_written_with_an_escape_after_accents_does_not_crash_the_build() {
+    // Regression (fuzz): `ab\_c.md` is read as `ab_c.md`, which is not in the text; the link
+    // recorder then moved its cursor by 7 bytes, into the middle of an `é`, and the next link
+    // panicked.
+    let site = ok_site();
+    site.file("content/ab_c.md", "# AB\n")
+        .file("content/accents.md", "éééé [x](ab\\_c.md) [y](a.md) ñ [z](ab\\_c.md)\n");
+    let run = site.build();
+    assert!(!run.stderr.contains("panicked"));
+    let page = site.read("accents/index.html");
+    assert!(page.contains("href=\"../ab-c/\"") && page.contains("href=\"../a/\""), "{page}");
+}
