@@ -34,9 +34,17 @@ pub fn run(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         return filter_stdin(args, reporter);
     }
-    let mut changed = 0;
+    let mut changed = 0usize;
+    let mut not_written = 0usize;
     for path in collect(args, reporter)? {
-        let original = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let original = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                reporter.error(&Error::io(&path, err));
+                not_written += 1;
+                continue;
+            }
+        };
         let fixed = fix_bytes(&original);
         show_diagnostics(&path, &fixed, reporter);
         if fixed.bytes == original {
@@ -44,14 +52,24 @@ pub fn run(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
         }
         changed += 1;
         if args.write {
-            write_atomic(&path, &fixed.bytes, args.backup)?;
-            reporter.info(format!("{}: {}", path.display(), summary(&fixed)));
+            match write_atomic(&path, &original, &fixed.bytes, args.backup) {
+                Ok(()) => reporter.info(format!("{}: {}", path.display(), summary(&fixed))),
+                Err(err) => {
+                    reporter.error(&err);
+                    not_written += 1;
+                    changed -= 1;
+                }
+            }
         } else {
             print_changes(&path, &fixed).map_err(|e| Error::io("<stdout>", e))?;
         }
     }
     let verb = if args.write { "repaired" } else { "would be repaired" };
     let files = if changed == 1 { "file" } else { "files" };
+    if not_written > 0 {
+        reporter.info(format!("{changed} {files} {verb}; {not_written} left as they were (see above)"));
+        return Ok(1);
+    }
     reporter.info(format!("{changed} {files} {verb}"));
     Ok(u8::from(args.check && changed > 0))
 }
@@ -146,23 +164,40 @@ fn print_changes(path: &Path, fixed: &Fixed) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Replaces `path` with `bytes` atomically: a temporary file in the same folder, with the same
-/// permissions, synced, then renamed over the original (a symbolic link's target is replaced).
-fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> Result<()> {
+/// Why a file was left as it was.
+#[derive(Debug, thiserror::Error)]
+enum NotWritten {
+    #[error("read-only (no write permission bit), left as it was: make it writable to repair it")]
+    ReadOnly,
+    #[error("changed on disk while carnet was repairing it, left as it was: run carnet fix again")]
+    ChangedMeanwhile,
+}
+
+/// Replaces `path`, whose bytes were `original`, with `bytes`, so that at every moment the file
+/// holds either its old or its new contents: a temporary file in the same folder (same
+/// permissions and, where allowed, owner), synced, renamed over the original (a symbolic
+/// link's target is replaced). Refuses a file without any write permission bit (even for root,
+/// who could write it anyway) and a file whose contents are no longer `original` just before
+/// the rename. Temporary files of earlier runs that were killed are removed first.
+fn write_atomic(path: &Path, original: &[u8], bytes: &[u8], backup: bool) -> Result<()> {
     let target = fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
-    let permissions = fs::metadata(&target).map_err(|e| Error::io(path, e))?.permissions();
+    let metadata = fs::metadata(&target).map_err(|e| Error::io(path, e))?;
+    if metadata.permissions().readonly() {
+        return Err(Error::io(path, std::io::Error::other(NotWritten::ReadOnly)));
+    }
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let dir = target.parent().unwrap_or(Path::new("."));
+    remove_stale_temporaries(dir, &name);
     if backup {
         let orig = dir.join(format!("{name}.orig"));
-        fs::copy(&target, &orig).map_err(|e| Error::io(&orig, e))?;
+        replace_with(&orig, original, &metadata, &|| Ok(())).map_err(|e| Error::io(&orig, e))?;
     }
-    let temp = dir.join(format!(".{name}.carnet-{}.tmp", std::process::id()));
-    let written = write_synced(&temp, bytes, permissions).and_then(|()| fs::rename(&temp, &target));
-    if let Err(err) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(Error::io(path, err));
-    }
+    let unchanged = || match fs::read(&target) {
+        Ok(now) if now == original => Ok(()),
+        Ok(_) => Err(std::io::Error::other(NotWritten::ChangedMeanwhile)),
+        Err(err) => Err(err),
+    };
+    replace_with(&target, bytes, &metadata, &unchanged).map_err(|e| Error::io(path, e))?;
     // The rename is durable once the folder is synced (not possible on every platform).
     if let Ok(folder) = fs::File::open(dir) {
         let _ = folder.sync_all();
@@ -170,11 +205,77 @@ fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> Result<()> {
     Ok(())
 }
 
-fn write_synced(temp: &Path, bytes: &[u8], permissions: fs::Permissions) -> std::io::Result<()> {
+/// The temporary file of this process for `name`: `.NAME.carnet-PID.tmp` (hidden, so that
+/// neither the build nor a later `carnet fix` takes it for a guide).
+fn temporary(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.carnet-{}.tmp", std::process::id()))
+}
+
+/// Writes `bytes` to a temporary file beside `target` and renames it over `target` once `ready`
+/// agrees (a test seam may pause just before it, see `pause_before_rename`).
+fn replace_with(
+    target: &Path,
+    bytes: &[u8],
+    like: &fs::Metadata,
+    ready: &dyn Fn() -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = temporary(dir, &name);
+    let written = write_synced(&temp, bytes, like).and_then(|()| {
+        pause_before_rename(target);
+        ready()?;
+        fs::rename(&temp, target)
+    });
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
+fn write_synced(temp: &Path, bytes: &[u8], like: &fs::Metadata) -> std::io::Result<()> {
     let mut file = fs::OpenOptions::new().write(true).create_new(true).open(temp)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Keeps the owner when carnet runs as root over someone else's files (an error as
+        // anyone else, for whom the file is theirs already).
+        let _ = std::os::unix::fs::fchown(&file, Some(like.uid()), Some(like.gid()));
+    }
     file.write_all(bytes)?;
-    file.set_permissions(permissions)?;
+    file.set_permissions(like.permissions())?;
     file.sync_all()
+}
+
+/// Removes `.NAME.carnet-PID.tmp` files left by a `carnet fix` that was killed: those whose
+/// process is gone (Linux, where `/proc` tells; elsewhere they are left alone).
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    if !cfg!(target_os = "linux") || !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.carnet-");
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".tmp")) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Test seam: with `CARNET_TEST_PAUSE_BEFORE_RENAME_MS` set, says so on stderr and waits that
+/// long between writing the temporary file and checking and renaming it, so that a test can
+/// change the file meanwhile. Never set outside tests.
+fn pause_before_rename(target: &Path) {
+    let Some(ms) = std::env::var("CARNET_TEST_PAUSE_BEFORE_RENAME_MS").ok().and_then(|v| v.parse().ok())
+    else {
+        return;
+    };
+    eprintln!("pausing before replacing {}", target.display());
+    std::thread::sleep(std::time::Duration::from_millis(ms));
 }
 
 #[cfg(test)]

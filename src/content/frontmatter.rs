@@ -85,7 +85,8 @@ pub fn parse(format: Format, text: &str) -> Result<(FrontMatter, Vec<Problem>), 
         }
         Format::Yaml if text.trim().is_empty() => Vec::new(),
         Format::Yaml => {
-            let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(&e))?;
+            let value: serde_yaml_ng::Value =
+                serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(text, &e))?;
             match value {
                 serde_yaml_ng::Value::Mapping(map) => {
                     map.keys().map(|k| k.as_str().map_or_else(|| format!("{k:?}"), str::to_string)).collect()
@@ -98,7 +99,7 @@ pub fn parse(format: Format, text: &str) -> Result<(FrontMatter, Vec<Problem>), 
     let front = match format {
         Format::Toml => toml::from_str(text).map_err(|e| toml_problem(text, &e))?,
         Format::Yaml if keys.is_empty() => FrontMatter::default(),
-        Format::Yaml => serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(&e))?,
+        Format::Yaml => serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(text, &e))?,
     };
     let warnings = keys
         .iter()
@@ -116,12 +117,30 @@ fn toml_problem(text: &str, err: &toml::de::Error) -> Problem {
     Problem { line, message: err.message().trim().to_string() }
 }
 
-fn yaml_problem(err: &serde_yaml_ng::Error) -> Problem {
-    let line = err.location().map_or(1, |loc| loc.line());
+fn yaml_problem(text: &str, err: &serde_yaml_ng::Error) -> Problem {
+    let line = err.location().map_or(1, |loc| text_line(text, loc.line()));
     let message = err.to_string();
     // serde_yaml appends " at line N column M"; the location is reported separately.
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
     Problem { line, message }
+}
+
+/// The line (counted by `\n`, as editors and every other message count) of YAML's line
+/// `yaml_line`: YAML also breaks lines at a lone `\r`, NEL, and the line and paragraph separators.
+fn text_line(text: &str, yaml_line: usize) -> usize {
+    let (mut yaml, mut line) = (1, 1);
+    let mut chars = text.chars().peekable();
+    while yaml < yaml_line {
+        let Some(c) = chars.next() else { break };
+        match c {
+            '\n' => line += 1,
+            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => {}
+            _ => continue,
+        }
+        yaml += 1;
+    }
+    line
 }
 
 fn key_line(text: &str, key: &str) -> usize {
@@ -175,6 +194,17 @@ mod tests {
     fn wrong_type_is_an_error_with_line() {
         let problem = parse(Format::Toml, "title = \"x\"\nweight = \"lourd\"\n").unwrap_err();
         assert_eq!(problem.line, 2);
+    }
+
+    #[test]
+    fn yaml_errors_are_placed_on_the_line_editors_show_even_with_lone_carriage_returns() {
+        // Regression (fuzz): YAML counts a lone `\r` as a line break, so the error was reported
+        // two lines below the end of this three-line front matter.
+        let problem = parse(Format::Yaml, "a: 1\rb: 2\rc: [\n").unwrap_err();
+        assert_eq!(problem.line, 2);
+        let problem = parse(Format::Yaml, "title: x\r\ndescription: y\r\nweight: [\r\n").unwrap_err();
+        assert_eq!(problem.line, 4);
+        assert_eq!(text_line("a\u{2028}b\nc", 3), 2);
     }
 
     #[test]

@@ -77,7 +77,12 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let bytes = match std::fs::read(&found.path) {
         Ok(bytes) => bytes,
-        Err(err) => return (None, vec![Diagnostic::error(Location::file(&found.path), err.to_string())]),
+        Err(err) => {
+            // Unreadable (permissions), or gone since the walk found it (a folder deleted
+            // during the build).
+            let message = format!("cannot read this guide: {err}");
+            return (None, vec![Diagnostic::error(Location::file(&found.path), message)]);
+        }
     };
     if looks_binary(&bytes) {
         let message = "binary file, not a guide (rename it, or move it out of the content folder)";
@@ -206,6 +211,20 @@ mod tests {
         assert!(!looks_binary("# Titre\n\nAvec un \0 NUL et des accents é\n".as_bytes()));
         assert!(!looks_binary(b"\xFF\xFE#\0 \0T\0"), "UTF-16 with a BOM is text");
         assert!(!looks_binary(b""));
+    }
+
+    #[test]
+    fn a_guide_gone_between_the_walk_and_its_reading_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("dossier")).unwrap();
+        std::fs::write(dir.path().join("dossier/guide.md"), "# Guide\n").unwrap();
+        let walked = walk::walk(dir.path());
+        std::fs::remove_dir_all(dir.path().join("dossier")).unwrap();
+        let (guide, diagnostics) = read_guide(&walked.guides[0]);
+        assert!(guide.is_none());
+        let shown = diagnostics[0].to_string();
+        assert!(diagnostics[0].is_error(), "{shown}");
+        assert!(shown.contains("dossier/guide.md: cannot read this guide: No such file"), "{shown}");
     }
 
     #[test]

@@ -72,7 +72,14 @@ pub fn walk(content_dir: &Path) -> Walked {
                 continue;
             }
         }
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            // A named pipe would block the build forever; sockets and devices are no content.
+            let message = "not a regular file (a named pipe, socket or device), skipped";
+            walked.diagnostics.push(Diagnostic::warning(Location::file(entry.path()), message));
             continue;
         }
         let rel = entry.path().strip_prefix(content_dir).unwrap_or(entry.path()).to_path_buf();

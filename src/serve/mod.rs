@@ -95,11 +95,11 @@ async fn serve(args: &ServeArgs, reporter: Reporter) -> Result<u8> {
         }
     }
 
-    let server = axum::serve(listener, server::router(app)).with_graceful_shutdown(async move {
+    server::run(listener, server::router(app), async move {
         stop_signal().await;
         let _ = stop_streams.send(true);
-    });
-    server.await.map_err(|e| Error::Usage(format!("the server stopped: {e}")))?;
+    })
+    .await;
     reporter.info("Stopping");
     let _ = sender.send(watch::Message::Stop);
     if let Ok(builder) = watch_thread.join() {

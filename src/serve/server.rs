@@ -4,8 +4,12 @@
 //! GET or HEAD from the folder of the last good build: `/x/` serves `x/index.html`, `/x` redirects
 //! to `/x/`, anything missing gets `404.html` with status 404. `url_path` (pure, table-tested)
 //! refuses every way out of that folder: `..`, encoded dots, slashes and backslashes, NUL.
+//! `run` is the connection loop (hyper's HTTP/1): a request head must arrive within
+//! `HEADER_READ_TIMEOUT` and fit in `MAX_HEAD_BYTES`, so a slow or oversized client is dropped
+//! or refused (431) without holding anything that other clients need.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -18,8 +22,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures_util::Stream;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
-use tokio::sync::watch;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
 
 use super::reload::{BuildState, Message};
 
@@ -44,6 +52,62 @@ pub struct App {
     pub status: watch::Receiver<Arc<BuildState>>,
     /// Turns true when the server stops: event streams end so connections can close.
     pub shutdown: watch::Receiver<bool>,
+}
+
+/// How long a client may take to send a request head, and how long an idle keep-alive connection
+/// stays open: a client that trickles its headers byte by byte is dropped after this.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request head (request line and headers) read; a larger one gets 431.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// How long open connections get to finish their response once the server stops.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+/// The pause after a failed accept (too many open files: let some connections close).
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Serves `router` on `listener`, one task per connection, until `shutdown` completes; then
+/// stops accepting, lets each connection finish its response (at most `DRAIN_TIMEOUT`) and
+/// returns. A failed accept (out of file descriptors) is retried, never fatal.
+pub async fn run(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()>) {
+    let (stop, stopping) = watch::channel(false);
+    // Each connection holds a sender: `recv` answers `None` once they are all gone.
+    let (open, mut all_closed) = mpsc::channel::<()>(1);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        tokio::spawn(connection(stream, router.clone(), stopping.clone(), open.clone()));
+    }
+    drop(listener);
+    let _ = stop.send(true);
+    drop(open);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, all_closed.recv()).await;
+}
+
+/// One HTTP/1.1 connection, closed gracefully (after the response in flight) when told to stop.
+async fn connection(
+    stream: TcpStream,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+    _open: mpsc::Sender<()>,
+) {
+    let _ = stream.set_nodelay(true);
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT).max_buf_size(MAX_HEAD_BYTES);
+    let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(router));
+    let mut connection = std::pin::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => return,
+        _ = stop.wait_for(|stop| *stop) => connection.as_mut().graceful_shutdown(),
+    }
+    let _ = connection.await;
 }
 
 pub fn router(app: App) -> Router {

@@ -212,3 +212,38 @@ fn a_page_whose_guide_is_deleted_becomes_the_404_page_with_a_way_home() {
     assert_eq!(home, "/", "the 404 page leads home");
     page.wait_until("document.documentElement.dataset.liveReload === 'connected'", "the reload channel");
 }
+
+#[test]
+fn diagnostics_holding_html_show_as_text_in_the_overlay_and_the_warnings_panel() {
+    let chrome = Chrome::launch();
+    let preview = Preview::start(|root| {
+        // A good build with a warning whose message quotes HTML (an unknown front matter key).
+        std::fs::write(
+            root.join("content/cle.md"),
+            "+++\n\"<img src=x onerror=window.__pwned='warning'>\" = 1\n+++\n# Clé\n",
+        )
+        .unwrap();
+    });
+    let page = open_live(&chrome, &preview, GUIDE_URL);
+    page.wait_until("document.getElementById('carnet-live-warnings')", "the warnings panel");
+    let warnings: String = page.eval("document.getElementById('carnet-live-warnings').textContent");
+    assert!(warnings.contains("<img src=x onerror=window.__pwned='warning'>"), "{warnings}");
+
+    // A failed build whose error shows a source line full of HTML.
+    preview.write(
+        "templates/guide.html",
+        "{% extends \"base.html\" %}\n{% block main %}<img src=x onerror=\"window.__pwned='error'\">{{ page.content }\n",
+    );
+    page.wait_until("document.getElementById('carnet-live-errors')", "the error overlay");
+    let overlay: String = page.eval("document.getElementById('carnet-live-errors').textContent");
+    assert!(overlay.contains("templates/guide.html:2"), "{overlay}");
+    assert!(
+        overlay.contains("<img src=x onerror=\"window.__pwned='error'\">"),
+        "the source line as text: {overlay}"
+    );
+    let pwned: Option<String> = page.eval("window.__pwned === undefined ? null : String(window.__pwned)");
+    assert_eq!(pwned, None, "a payload ran");
+    let images: usize =
+        page.eval("document.querySelectorAll('#carnet-live-errors img, #carnet-live-warnings img').length");
+    assert_eq!(images, 0);
+}

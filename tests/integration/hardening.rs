@@ -122,3 +122,220 @@ fn an_empty_content_folder_builds_a_home_page() {
     site.build();
     assert!(site.read("index.html").contains("lang=\"fr\""));
 }
+
+/// `carnet <args>` in the site root, as a process that cannot read a file whose permission bits
+/// say so. As root (CI runs as root), whom `chmod 000` does not stop, the child keeps root but
+/// loses CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its bounding set before `exec`, so the
+/// kernel applies the permission bits to it as to anyone. The premise is checked, never assumed.
+#[cfg(target_os = "linux")]
+fn bound_by_permissions(site: &Site, program: &str, args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut command = std::process::Command::new(program);
+    command.args(args).current_dir(site.root());
+    // SAFETY: `geteuid` has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        const CAP_DAC_OVERRIDE: libc::c_ulong = 1;
+        const CAP_DAC_READ_SEARCH: libc::c_ulong = 2;
+        // SAFETY: only async-signal-safe system calls between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                for capability in [CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH] {
+                    if libc::prctl(libc::PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                Ok(())
+            });
+        }
+    }
+    command.output().unwrap_or_else(|e| panic!("cannot run {program} without DAC override: {e}"))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unreadable_guide_is_an_error_naming_it_and_keeps_the_previous_site() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = ok_site();
+    site.file("content/dossier/verrouille.md", "# Verrouillé\n\nTexte.\n");
+    site.build();
+    let before = site.snapshot();
+    let locked = site.root().join("content/dossier/verrouille.md");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let cat = bound_by_permissions(&site, "cat", &["content/dossier/verrouille.md"]);
+    assert!(!cat.status.success(), "the premise: the file must be unreadable for the test's carnet");
+
+    let carnet = env!("CARGO_BIN_EXE_carnet");
+    let build = bound_by_permissions(&site, carnet, &["build"]);
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert_eq!(build.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/dossier/verrouille.md: cannot read this guide: Permission denied"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(site.snapshot(), before, "the previous site is left as it was");
+
+    let check = bound_by_permissions(&site, carnet, &["check"]);
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("content/dossier/verrouille.md: error: cannot read this guide"), "{stdout}");
+    let fix = bound_by_permissions(&site, carnet, &["fix"]);
+    let stderr = String::from_utf8_lossy(&fix.stderr);
+    assert_eq!(fix.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/dossier/verrouille.md: Permission denied"), "{stderr}");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_named_md_is_skipped_with_a_warning_instead_of_blocking_the_build() {
+    let site = ok_site();
+    let fifo = std::ffi::CString::new(site.root().join("content/tube.md").to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0, "mkfifo");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_carnet"))
+        .arg("build")
+        .current_dir(site.root())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = child.id();
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        // SAFETY: plain kill(2) of our own child, if it still runs.
+        unsafe { libc::kill(id as i32, libc::SIGKILL) };
+    });
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "the build must not block on the pipe: {stderr}");
+    assert!(
+        stderr.contains("tube.md: not a regular file (a named pipe, socket or device), skipped"),
+        "{stderr}"
+    );
+    drop(watchdog);
+}
+
+/// The URLs of the sidebar (`nav.js`), each of which must be a page of the site.
+fn nav_urls(site: &Site) -> Vec<String> {
+    let home = site.read("index.html");
+    let nav = site.read(&crate::fixture::asset_in(&home, "nav.js"));
+    nav.split("\"u\":\"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_string).collect()
+}
+
+#[test]
+fn a_folder_that_vanishes_during_builds_never_gives_a_half_site_or_a_panic() {
+    let site = ok_site();
+    site.build();
+    let volatile = site.root().join("content/volatile");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // A thread makes the folder appear (60 guides, an image, a subfolder) and vanish, again and
+    // again, with pauses of varying length, while the builds run.
+    let churn = {
+        let (volatile, stop) = (volatile.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut round = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for i in 0..60 {
+                    let path = volatile.join(format!("sous-{}/guide-{i}.md", i % 3));
+                    let _ = std::fs::create_dir_all(path.parent().unwrap());
+                    let _ = std::fs::write(&path, format!("# Guide {i}\n\nVoir [a](../../../a.md).\n"));
+                }
+                let _ = std::fs::write(volatile.join("image.png"), [0x89, b'P', b'N', b'G']);
+                std::thread::sleep(std::time::Duration::from_micros(round * 7919 % 20_000));
+                let _ = std::fs::remove_dir_all(&volatile);
+                std::thread::sleep(std::time::Duration::from_micros(round * 104_729 % 15_000));
+                round += 1;
+            }
+        })
+    };
+    let (mut built, mut refused) = (0, 0);
+    for attempt in 0..30 {
+        let before = site.snapshot();
+        let run = site.carnet(&["build"]);
+        assert!(!run.stderr.contains("panicked"), "attempt {attempt}: {}", run.stderr);
+        match run.code {
+            0 => {
+                built += 1;
+                for url in nav_urls(&site) {
+                    assert!(
+                        site.output(&format!("{url}index.html")).is_file(),
+                        "attempt {attempt}: {url} missing"
+                    );
+                }
+                assert!(site.output("index.html").is_file() && site.output("a/index.html").is_file());
+            }
+            1 => {
+                refused += 1;
+                assert!(
+                    run.stderr.contains("content/volatile"),
+                    "attempt {attempt}: no path named:\n{}",
+                    run.stderr
+                );
+                assert_eq!(site.snapshot(), before, "attempt {attempt}: a failed build touched the site");
+            }
+            other => panic!("attempt {attempt}: exit code {other}:\n{}", run.stderr),
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    churn.join().unwrap();
+    eprintln!("30 builds while a folder came and went: {built} complete sites, {refused} refused");
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("carnet-staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+}
+
+#[test]
+fn a_50_mb_guide_builds_into_one_page() {
+    let paragraph = "La mémoire du service dépasse la limite : redémarrez le worker et vérifiez. ".repeat(8);
+    let mut text = String::with_capacity(51 << 20);
+    text.push_str("# Énorme guide\n\n");
+    let mut part = 0;
+    while text.len() < 50 << 20 {
+        if part % 50 == 0 {
+            text.push_str(&format!("## Partie {}\n\n", part / 50));
+        }
+        text.push_str(&paragraph);
+        text.push_str("\n\n");
+        part += 1;
+    }
+    let site = Site::new();
+    site.file("content/enorme.md", text);
+    let run = site.build();
+    assert!(!run.stderr.contains("panicked"));
+    let page = site.read("enorme/index.html");
+    assert!(page.len() > 50 << 20, "the whole guide is on its page ({} bytes)", page.len());
+    assert!(page.contains("id=\"partie-1000\""));
+}
+
+#[test]
+fn a_page_with_100000_headings_builds_with_unique_ids() {
+    let text: String = std::iter::once("# Titres\n\n".to_string())
+        .chain((0..100_000).map(|i| format!("## Étape {}\n\nTexte.\n\n", i % 50_000)))
+        .collect();
+    let site = Site::new();
+    site.file("content/titres.md", text);
+    site.build();
+    let page = site.read("titres/index.html");
+    assert!(
+        page.contains("id=\"etape-49999\"") && page.contains("id=\"etape-49999-1\""),
+        "repeated headings get -1"
+    );
+    assert_eq!(page.matches("<h2 id=").count(), 100_000);
+}
+
+#[test]
+fn a_link_written_with_an_escape_after_accents_does_not_crash_the_build() {
+    // Regression (fuzz): `ab\_c.md` is read as `ab_c.md`, which is not in the text; the link
+    // recorder then moved its cursor by 7 bytes, into the middle of an `é`, and the next link
+    // panicked.
+    let site = ok_site();
+    site.file("content/ab_c.md", "# AB\n")
+        .file("content/accents.md", "éééé [x](ab\\_c.md) [y](a.md) ñ [z](ab\\_c.md)\n");
+    let run = site.build();
+    assert!(!run.stderr.contains("panicked"));
+    let page = site.read("accents/index.html");
+    assert!(page.contains("href=\"../ab-c/\"") && page.contains("href=\"../a/\""), "{page}");
+}

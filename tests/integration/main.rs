@@ -5,8 +5,11 @@ mod build;
 mod check;
 mod corpus;
 mod crawl;
+mod escaping;
 mod fixture;
 mod hardening;
+#[cfg(feature = "serve")]
+mod hostile;
 mod init;
 mod links;
 mod pages;

@@ -12,21 +12,21 @@ use std::time::{Duration, Instant};
 use crate::fixture::Site;
 
 /// The longest any single wait may take.
-const TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(20);
 /// How long to listen for a second, unwanted message after a save (its burst is long over:
 /// the debouncer waits 40 ms of quiet, 250 ms at most for a file renamed away).
 const SETTLE: Duration = Duration::from_millis(1200);
 
 /// A running `carnet serve`, killed when dropped (also when the test fails).
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     /// `127.0.0.1:PORT`.
-    addr: String,
+    pub(crate) addr: String,
     stderr: Arc<Mutex<String>>,
 }
 
 impl Server {
-    fn start(site: &Site, extra: &[&str]) -> Server {
+    pub(crate) fn start(site: &Site, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
@@ -61,12 +61,25 @@ impl Server {
         server
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// The server's stderr once it holds `needle` (the thread reading the pipe may lag behind
+    /// the event stream), or what it holds after 10 s.
+    pub(crate) fn stderr_with(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let stderr = self.stderr();
+            if stderr.contains(needle) || Instant::now() > deadline {
+                return stderr;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Subscribes to the reload channel like a page; returns once `hello` arrived.
-    fn subscribe(&self) -> Events {
+    pub(crate) fn subscribe(&self) -> Events {
         let mut stream = TcpStream::connect(&self.addr).expect("connect to the event stream");
         write!(
             stream,
@@ -96,7 +109,7 @@ impl Server {
         events
     }
 
-    fn get(&self, path: &str) -> Response {
+    pub(crate) fn get(&self, path: &str) -> Response {
         get(&self.addr, path)
     }
 }
@@ -112,7 +125,7 @@ impl Drop for Server {
 }
 
 /// Sends SIGTERM (through the shell's `kill`: no procps needed) and waits for the exit code.
-fn stop(child: &mut Child) -> Option<i32> {
+pub(crate) fn stop(child: &mut Child) -> Option<i32> {
     if let Some(status) = child.try_wait().ok()? {
         return status.code();
     }
@@ -129,17 +142,17 @@ fn stop(child: &mut Child) -> Option<i32> {
 }
 
 /// The reload messages of one subscribed page: (event name, JSON data).
-struct Events {
+pub(crate) struct Events {
     receiver: Receiver<(String, String)>,
 }
 
 impl Events {
-    fn next(&self, what: &str) -> (String, String) {
+    pub(crate) fn next(&self, what: &str) -> (String, String) {
         self.receiver.recv_timeout(TIMEOUT).unwrap_or_else(|_| panic!("timed out waiting for {what}"))
     }
 
     /// The next message, which must be `name`; returns its data.
-    fn expect(&self, name: &str, after: &str) -> String {
+    pub(crate) fn expect(&self, name: &str, after: &str) -> String {
         let (event, data) = self.next(&format!("`{name}` after {after}"));
         assert_eq!(event, name, "after {after}: {data}");
         data
@@ -153,14 +166,14 @@ impl Events {
     }
 }
 
-struct Response {
-    status: u16,
-    head: String,
-    body: String,
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) head: String,
+    pub(crate) body: String,
 }
 
 impl Response {
-    fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         self.head.lines().find_map(|line| {
             let (key, value) = line.split_once(':')?;
             key.eq_ignore_ascii_case(name).then(|| value.trim().to_string())
@@ -169,11 +182,11 @@ impl Response {
 }
 
 /// One HTTP/1.1 GET, sent as written (no normalisation of the path).
-fn get(addr: &str, path: &str) -> Response {
+pub(crate) fn get(addr: &str, path: &str) -> Response {
     request(addr, "GET", path)
 }
 
-fn request(addr: &str, method: &str, path: &str) -> Response {
+pub(crate) fn request(addr: &str, method: &str, path: &str) -> Response {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(TIMEOUT)).unwrap();
     write!(stream, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
@@ -189,7 +202,7 @@ fn guide(title: &str, text: &str) -> String {
     format!("# {title}\n\n{text}\n\n## Plus bas\n\nVoir [l'autre guide](autre.md).\n")
 }
 
-fn fixture() -> Site {
+pub(crate) fn fixture() -> Site {
     let site = Site::new();
     site.file("carnet.toml", "title = \"Essai\"\n")
         .file("content/guide.md", guide("Guide", "Première version."))
@@ -198,7 +211,7 @@ fn fixture() -> Site {
 }
 
 /// Waits until `path` answers with a body containing `text` (a page of the new build).
-fn wait_served(server: &Server, path: &str, text: &str) -> Response {
+pub(crate) fn wait_served(server: &Server, path: &str, text: &str) -> Response {
     let deadline = Instant::now() + TIMEOUT;
     loop {
         let response = server.get(path);
@@ -348,7 +361,7 @@ fn a_broken_template_shows_its_error_keeps_the_old_site_and_the_fix_clears_it() 
     let page = server.get("/guide/");
     assert_eq!(page.status, 200, "the last good site is still served");
     assert!(page.body.contains("Première version."));
-    let stderr = server.stderr();
+    let stderr = server.stderr_with("templates/guide.html:2:");
     assert!(stderr.contains("templates/guide.html:2:"), "the terminal shows the error too:\n{stderr}");
 
     // A page opened now sees the error at once.
@@ -476,7 +489,7 @@ fn sigterm_stops_the_server_cleanly_and_removes_its_folder() {
     let site = fixture();
     let mut server = Server::start(&site, &["-v"]);
     let _events = server.subscribe();
-    let stderr = server.stderr();
+    let stderr = server.stderr_with("preview folder: ");
     let folder = stderr
         .lines()
         .find_map(|l| l.strip_prefix("preview folder: "))

@@ -193,6 +193,16 @@ fn repair_run(
         outcome.repaired += applied;
         current = next;
     }
+    // A run deeper than `MAX_LAYERS` (another layer would still come off: a second repair
+    // would peel it, so repair would not be idempotent) is no mojibake anyone has seen; nor is
+    // one that repairs into a C1 control character (U+0080–U+009F), which nobody writes. Such
+    // a run is left as it is.
+    let deeper = outcome.layers.len() == MAX_LAYERS
+        && best_layer(&current, ranking, proven, in_lower_word).is_some_and(|(_, found)| !found.is_empty());
+    let is_c1 = |c: &char| ('\u{80}'..='\u{9F}').contains(c);
+    if deeper || (current.iter().any(is_c1) && !text[range].chars().any(|c| is_c1(&c))) {
+        return Outcome::unchanged();
+    }
     outcome.text = current.into_iter().collect();
     outcome
 }

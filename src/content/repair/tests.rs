@@ -220,3 +220,16 @@ fn context_words_are_read_repaired() {
     let chosen: Vec<&str> = report.guesses.iter().map(|g| g.chosen.as_str()).collect();
     assert_eq!(chosen, vec!["🔐"], "{:?}", report.guesses);
 }
+
+#[test]
+fn a_run_deeper_than_four_layers_or_repairing_into_a_control_character_is_left_as_it_is() {
+    // Regression (fuzz): `ÂÂÂÂÂ†` peeled one `Â` per layer down to U+0086 after four layers,
+    // and one more on a second repair, so `carnet fix --write` then `--check` disagreed.
+    // And (fuzz again) `ÂÂÂÂÂ€Â` peeled through two code pages down to `Â¤Â` after four layers,
+    // then to `¤Â`: a run deeper than four layers is left as it is too.
+    for text in ["ÂÂÂÂÂ†i", "Â†i", "le caractère Â† seul", "ÂÂÂÂÂ€Â"] {
+        let (once, _) = repair(text);
+        assert_eq!(once, text, "{text}");
+        assert_eq!(repair(&once).0, once);
+    }
+}
