@@ -52,6 +52,12 @@ impl Staging {
 
     /// Replaces the output folder with the staging folder.
     pub fn commit(mut self) -> Result<()> {
+        if self.output.is_dir() && exchange(&self.dir, &self.output).is_ok() {
+            // One atomic step: the output folder is the new site, the staging path the old one.
+            // Killed at any moment, a reader finds a whole site at the output path.
+            self.committed = true;
+            return remove_tree(&self.dir).map_err(|e| Error::io(&self.dir, e));
+        }
         let old = self
             .dir
             .with_file_name(format!("{}.old", self.dir.file_name().unwrap_or_default().to_string_lossy()));
@@ -71,6 +77,30 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Swaps two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`); an error where the
+/// system or the file system cannot, and the caller renames in two steps.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    let b = CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: two valid NUL-terminated paths, relative to the current folder.
+    let done = unsafe {
+        libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 impl Drop for Staging {
