@@ -8,6 +8,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    disable_huge_pages();
     let cli = match carnet::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -18,3 +19,17 @@ fn main() -> ExitCode {
     };
     ExitCode::from(carnet::run(cli))
 }
+
+/// No transparent huge pages for this process: mimalloc asks for them, and every first touch of
+/// a 2 MB page then zeroes all of it; on a 10,000-guide build that zeroing took 7–9 % of the CPU,
+/// and the peak memory was 40 MB higher.
+#[cfg(target_os = "linux")]
+fn disable_huge_pages() {
+    // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and affects only this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn disable_huge_pages() {}
