@@ -246,8 +246,9 @@ impl LiveSite {
         all
     }
 
-    /// Waits until the search index is up to date (tests and benchmarks).
-    pub fn wait_for_search(&self) {
+    /// Waits until the search index is up to date.
+    #[cfg(test)]
+    fn wait_for_search(&self) {
         self.search.wait_idle();
     }
 }
@@ -308,6 +309,7 @@ impl SearchWorker {
         self.shared.changed.notify_all();
     }
 
+    #[cfg(test)]
     fn wait_idle(&self) {
         let mut state = self.shared.lock();
         while state.busy || state.next.is_some() {
