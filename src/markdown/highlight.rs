@@ -2,7 +2,8 @@
 //!
 //! `Highlighter::new` loads two-face's syntax set and builds the palette CSS once; `lines` then
 //! highlights one line at a time (`LineHighlighter`), closing every open scope span at the end of
-//! a line and reopening it at the start of the next, so that no span crosses a line.
+//! a line and reopening it at the start of the next, so that no span crosses a line. Lines
+//! already highlighted from the same state come from the `LineCache`.
 //! `css` is the light palette plus the dark one, following the theme's dark-mode convention.
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet
 use two_face::theme::EmbeddedThemeName;
 
 use super::escape_html;
+use super::line_cache::{Highlighted, LineCache, State};
 
 /// How token classes are written: `hl-` then each atom of the scope (`hl-string hl-quoted`).
 pub(crate) const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -25,15 +27,20 @@ const MAX_LINE_BYTES: usize = 4096;
 pub(crate) struct Highlighter {
     syntaxes: SyntaxSet,
     css: String,
+    lines: LineCache,
 }
 
 impl Highlighter {
     pub(crate) fn new() -> Self {
+        Highlighter::with_line_cache(LineCache::new())
+    }
+
+    fn with_line_cache(lines: LineCache) -> Self {
         let themes = two_face::theme::extra();
         let light = themes.get(EmbeddedThemeName::Github);
         let dark = themes.get(EmbeddedThemeName::OneHalfDark);
         let css = palette_css(light, dark);
-        Highlighter { syntaxes: two_face::syntax::extra_newlines(), css }
+        Highlighter { syntaxes: two_face::syntax::extra_newlines(), css, lines }
     }
 
     pub(crate) fn css(&self) -> &str {
@@ -55,8 +62,10 @@ impl Highlighter {
         let reference = self.syntaxes.find_syntax_by_name(syntax);
         LineHighlighter {
             set: &self.syntaxes,
-            state: reference.map(ParseState::new),
-            stack: ScopeStack::new(),
+            cache: &self.lines,
+            // The reference's address names the syntax for as long as the set lives.
+            syntax: reference.map_or(0, |r| r as *const SyntaxReference as usize),
+            state: reference.map(|r| State { parse: ParseState::new(r), scopes: ScopeStack::new() }),
             buffer: String::new(),
             classes: HashMap::new(),
         }
@@ -66,8 +75,9 @@ impl Highlighter {
 /// Highlights the lines of one block, in order; falls back to escaped text after any error.
 pub(crate) struct LineHighlighter<'s> {
     set: &'s SyntaxSet,
-    state: Option<ParseState>,
-    stack: ScopeStack,
+    cache: &'s LineCache,
+    syntax: usize,
+    state: Option<State>,
     buffer: String,
     /// Opening tags of the scopes reopened at line starts (saves syntect's global scope lock).
     classes: HashMap<Scope, String>,
@@ -79,39 +89,51 @@ impl LineHighlighter<'_> {
         if text.len() > MAX_LINE_BYTES {
             self.state = None;
         }
-        let Some(state) = self.state.as_mut() else {
+        let LineHighlighter { set, cache, syntax, state, buffer, classes } = self;
+        let Some(before) = state.as_ref() else {
             return escape_html(text);
         };
-        self.buffer.clear();
-        self.buffer.push_str(text);
-        self.buffer.push('\n');
-        let ops = match state.parse_line(&self.buffer, self.set) {
-            Ok(ops) => ops,
-            Err(_) => {
-                self.state = None;
-                return escape_html(text);
-            }
-        };
-        // The newline is written by the caller, outside the token spans.
-        let ops: Vec<_> = ops.into_iter().map(|(i, op)| (i.min(text.len()), op)).collect();
-        let mut html = String::with_capacity(text.len() * 3);
-        for scope in self.stack.as_slice() {
-            html.push_str(self.classes.entry(*scope).or_insert_with(|| open_span(*scope)));
-        }
-        match line_tokens_to_classed_spans(text, &ops, CLASS_STYLE, &mut self.stack) {
-            Ok((spans, _)) => {
-                html.push_str(&spans);
-                for _ in 0..self.stack.len() {
-                    html.push_str("</span>");
-                }
+        let highlighted = cache.get_or_insert(*syntax, text, before, || {
+            highlight_line(set, before.clone(), text, buffer, classes)
+        });
+        match highlighted {
+            Some(Highlighted { html, after }) => {
+                *state = Some(after);
                 html
             }
-            Err(_) => {
-                self.state = None;
+            None => {
+                *state = None;
                 escape_html(text)
             }
         }
     }
+}
+
+/// One line through syntect from the state `before`: its HTML and the state after it, or `None`
+/// when syntect fails (the block then goes on as plain text).
+fn highlight_line(
+    set: &SyntaxSet,
+    mut state: State,
+    text: &str,
+    buffer: &mut String,
+    classes: &mut HashMap<Scope, String>,
+) -> Option<Highlighted> {
+    buffer.clear();
+    buffer.push_str(text);
+    buffer.push('\n');
+    let ops = state.parse.parse_line(buffer, set).ok()?;
+    // The newline is written by the caller, outside the token spans.
+    let ops: Vec<_> = ops.into_iter().map(|(i, op)| (i.min(text.len()), op)).collect();
+    let mut html = String::with_capacity(text.len() * 3);
+    for scope in state.scopes.as_slice() {
+        html.push_str(classes.entry(*scope).or_insert_with(|| open_span(*scope)));
+    }
+    let (spans, _) = line_tokens_to_classed_spans(text, &ops, CLASS_STYLE, &mut state.scopes).ok()?;
+    html.push_str(&spans);
+    for _ in 0..state.scopes.len() {
+        html.push_str("</span>");
+    }
+    Some(Highlighted { html, after: state })
 }
 
 /// `<span class="hl-meta hl-string">` for the scope `meta.string`.
@@ -286,5 +308,51 @@ mod tests {
             assert_eq!(html.matches("<span").count(), html.matches("</span>").count(), "{html}");
         }
         assert!(b.starts_with("<span class=\"hl-source hl-python\">"), "{b}");
+    }
+
+    fn highlight_block(hl: &Highlighter, syntax: &str, code: &str) -> Vec<String> {
+        let mut lines = hl.lines(syntax);
+        code.lines().map(|l| lines.line(l)).collect()
+    }
+
+    #[test]
+    fn remembered_lines_are_the_lines_syntect_gives() {
+        // Lines met again in the same state and in other states: a heredoc (a parse state with
+        // captures), strings spanning lines, the same line inside and outside a string.
+        let blocks = [
+            (
+                "Bourne Again Shell (bash)",
+                "cat <<EOF > Procfile\nweb: gunicorn app:app\nEOF\necho EOF\nweb: gunicorn app:app\n",
+            ),
+            ("Bourne Again Shell (bash)", "echo EOF\ncat <<END\nEOF\nEND\necho EOF\n"),
+            ("Python", "x = 1\ns = \"\"\"\nx = 1\n\"\"\"\nx = 1\n"),
+            ("Python", "s = '''\nx = 1\n'''\n"),
+            ("YAML", "services:\n  - type: web\n    name: app\n  - type: web\n"),
+            ("TOML", "[build]\ncommand = \"make\"\n[build]\n"),
+        ];
+        let uncached = Highlighter::with_line_cache(LineCache::with_capacity(0));
+        let cached = Highlighter::new();
+        let expected: Vec<_> = blocks.iter().map(|(s, code)| highlight_block(&uncached, s, code)).collect();
+        // Twice, from two threads at once, so that the second pass comes from the cache.
+        for _ in 0..2 {
+            std::thread::scope(|scope| {
+                for reversed in [false, true] {
+                    let (cached, expected) = (&cached, &expected);
+                    scope.spawn(move || {
+                        let mut order: Vec<usize> = (0..blocks.len()).collect();
+                        if reversed {
+                            order.reverse();
+                        }
+                        for i in order {
+                            let (syntax, code) = blocks[i];
+                            assert_eq!(highlight_block(cached, syntax, code), expected[i], "{code}");
+                        }
+                    });
+                }
+            });
+        }
+        let python = &expected[2];
+        assert_ne!(python[0], python[2], "the same line inside a string is highlighted as a string");
+        assert_eq!(python[0], python[4]);
     }
 }

@@ -13,6 +13,7 @@ mod console;
 mod fence;
 mod headings;
 mod highlight;
+mod line_cache;
 mod links;
 mod procfile;
 mod summary;
