@@ -50,8 +50,35 @@ const STOP_WORDS: &[&str] = &[
     "sont", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y",
 ];
 
+/// A word of at most 8 bytes as one number, its bytes big-endian and zero-padded: numbers sort
+/// as the words do, so the stop words are looked up by comparing integers, not strings.
+const fn pack(word: &[u8]) -> u64 {
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        key <<= 8;
+        if i < word.len() {
+            key |= word[i] as u64;
+        }
+        i += 1;
+    }
+    key
+}
+
+/// `STOP_WORDS` packed, in the same (sorted) order.
+const STOP_KEYS: [u64; STOP_WORDS.len()] = {
+    let mut keys = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = pack(STOP_WORDS[i].as_bytes());
+        i += 1;
+    }
+    keys
+};
+
+/// Whether a folded word is a stop word (called for every word of every guide).
 pub fn is_stop_word(word: &str) -> bool {
-    word.len() <= 8 && STOP_WORDS.binary_search(&word).is_ok()
+    word.len() <= 8 && STOP_KEYS.binary_search(&pack(word.as_bytes())).is_ok()
 }
 
 fn is_connector(c: char) -> bool {
@@ -59,7 +86,11 @@ fn is_connector(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Cuts `text` into words, in order; each code token comes before its parts.
@@ -201,6 +232,11 @@ mod tests {
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]), "STOP_WORDS must stay sorted");
+        assert!(STOP_KEYS.windows(2).all(|w| w[0] < w[1]), "packing keeps the order");
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 8 && is_stop_word(w)));
+        for word in ["", "aa", "ab", "avecs", "etaientx", "etaient1", "nousvous", "vousvous1", "z"] {
+            assert!(!is_stop_word(word), "{word}");
+        }
     }
 
     /// Every line of `tests/search/normalisation.tsv`: input, tab, expected terms.

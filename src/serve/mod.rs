@@ -246,11 +246,7 @@ impl Builder {
         for diagnostic in &summary.diagnostics {
             self.reporter.diagnostic(diagnostic);
         }
-        let stages: Vec<String> = summary
-            .stages
-            .iter()
-            .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
-            .collect();
+        let stages: Vec<String> = summary.stages.iter().map(ToString::to_string).collect();
         self.reporter.detail(format!("stages: {}", stages.join(", ")));
     }
 

@@ -63,7 +63,7 @@ pub struct BuildSummary {
     /// One line per guide whose encoding was repaired.
     pub repairs: Vec<String>,
     /// Time spent in each stage, in order.
-    pub stages: Vec<(&'static str, Duration)>,
+    pub stages: Vec<analysis::Stage>,
 }
 
 /// `carnet build`: builds, prints the diagnostics and a one-line summary.
@@ -83,11 +83,7 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
     for diagnostic in &summary.diagnostics {
         reporter.diagnostic(diagnostic);
     }
-    let stages: Vec<String> = summary
-        .stages
-        .iter()
-        .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
-        .collect();
+    let stages: Vec<String> = summary.stages.iter().map(ToString::to_string).collect();
     reporter.detail(format!("stages: {}", stages.join(", ")));
     if let Some(peak) = peak_memory_kib() {
         reporter.detail(format!("peak memory: {} MiB", peak / 1024));

@@ -106,7 +106,7 @@ impl RenderedGuides {
 
     /// The HTML of guide `i`: its Markdown rendered again, with the links answered as resolved.
     pub fn render_html(&self, i: usize, guide: &Guide, renderer: &Renderer) -> String {
-        renderer.render_with(guide.body(), &mut Replay::new(&self.links[i].answers)).html
+        renderer.html_with(guide.body(), &mut Replay::new(&self.links[i].answers))
     }
 
     /// Takes in the new text of the guides `changed` (same files, same URLs): outlines them again,
