@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use sha2::{Digest, Sha256};
 
 use super::output::{Sink, Staging};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::search;
 use crate::theme::AssetPaths;
 
@@ -135,16 +135,15 @@ pub const PREVIEW_SEARCH_DIR: &str = "assets/search-index/";
 
 pub fn write_search_index(staging: &Staging, pages: &[search::PageInput<'_>]) -> Result<search::IndexStats> {
     let scratch = format!("{IMMUTABLE_DIR}search-index.partial/");
+    // An old site's index is written over: most of its files keep their place.
+    staging.adopt_dir(IMMUTABLE_DIR, "search-index.", &scratch)?;
     let hash = FolderHash::default();
     let written = search::write_index(pages, &|rel, bytes| {
         hash.add(rel, &bytes);
         staging.write(format!("{scratch}{rel}"), bytes)
     })?;
     let folder = format!("{IMMUTABLE_DIR}search-index.{}/", hash.digest());
-    let (from, to) = (staging.path().join(&scratch), staging.path().join(&folder));
-    if from.is_dir() {
-        std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
-    }
+    staging.rename_dir(&scratch, &folder)?;
     staging.write(search::MANIFEST, written.manifest_script(&folder))?;
     Ok(written.stats)
 }

@@ -42,6 +42,7 @@ fn init_then_build_of_the_new_repository_succeeds_without_a_warning() {
     }
     let gitignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
     assert!(gitignore.lines().any(|l| l == "/public/"), "{gitignore}");
+    assert!(gitignore.lines().any(|l| l == "/.public.carnet-previous/"), "{gitignore}");
     assert!(std::fs::read_to_string(root.join("render.yaml")).unwrap().contains("    name: docs-equipe\n"));
 
     let build = carnet(&root, &["build", "--strict"]);

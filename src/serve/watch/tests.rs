@@ -68,9 +68,10 @@ fn classify_table() {
         (WRITE, "/site/content/.git/index", Change::Nothing),
         (WRITE, "/site/content/.obsidian/workspace.json", Change::Nothing),
         (WRITE, "/site/templates/.base.html.swp", Change::Nothing),
-        // Other files of the root: the output folder, the build's staging folder, notes.
+        // Other files of the root: the output folder, the build's staging and kept folders, notes.
         (CREATE, "/site/public/index.html", Change::Nothing),
         (CREATE, "/site/.public.carnet-staging-12", Change::Nothing),
+        (WRITE, "/site/.public.carnet-previous/index.html", Change::Nothing),
         (WRITE, "/site/README.md", Change::Nothing),
         (WRITE, "/site/contenu/guide.md", Change::Nothing),
         (WRITE, "/elsewhere/content/guide.md", Change::Nothing),

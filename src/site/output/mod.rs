@@ -1,0 +1,503 @@
+//! The output folder: a build writes into a staging folder beside it, and `Staging::commit`
+//! swaps it in only when everything succeeded. A failed build leaves the previous site exactly
+//! as it was; a successful one leaves no stale file.
+//!
+//! On Linux the staging folder starts as the site two builds old, written over in place
+//! (`recycle`), and the site a commit replaces is kept for the next build instead of deleted.
+
+#[cfg(target_os = "linux")]
+mod recycle;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+
+/// A staging folder that becomes the output folder on `commit`, and disappears on drop otherwise.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    committed: bool,
+    /// When the folder started as an old site: the files written by this build (paths from the
+    /// staging folder), to tell them from the old ones left over.
+    written: Option<Mutex<HashSet<PathBuf>>>,
+}
+
+impl Staging {
+    /// Creates the staging folder next to `output`: the site two builds old when one was kept
+    /// (Linux), else an empty folder.
+    pub fn create(output: &Path) -> Result<Staging> {
+        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir = parent.join(format!(".{name}.carnet-staging-{}", std::process::id()));
+        if dir.exists() {
+            remove_tree(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        let mut staging = Staging { dir, output: output.to_path_buf(), committed: false, written: None };
+        if staging.reuse_previous() {
+            staging.written = Some(Mutex::default());
+        } else {
+            std::fs::create_dir(&staging.dir).map_err(|e| Error::io(&staging.dir, e))?;
+        }
+        Ok(staging)
+    }
+
+    /// Takes the kept site as the staging folder (renamed: a build running at the same time
+    /// cannot take it too); false when there is none or it cannot be used.
+    #[cfg(target_os = "linux")]
+    fn reuse_previous(&self) -> bool {
+        let previous = recycle::previous_path(&self.output);
+        if !std::fs::symlink_metadata(&previous).is_ok_and(|m| m.is_dir()) {
+            return false;
+        }
+        if std::fs::rename(&previous, &self.dir).is_err() {
+            return false;
+        }
+        if recycle::sanitize(&self.dir).is_ok() {
+            return true;
+        }
+        let _ = remove_tree(&self.dir);
+        false
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn reuse_previous(&self) -> bool {
+        false
+    }
+
+    /// Writes a file at `rel` inside the staging folder, creating its folders.
+    pub fn write(&self, rel: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Result<()> {
+        let (rel, contents) = (rel.as_ref(), contents.as_ref());
+        let path = self.dir.join(rel);
+        if self.reused(rel) && self.overwrite(&path, contents)? {
+            return Ok(());
+        }
+        self.create_parent(&path)?;
+        std::fs::write(&path, contents).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Copies a file into the staging folder at `rel`.
+    pub fn copy(&self, from: &Path, rel: impl AsRef<Path>) -> Result<()> {
+        let rel = rel.as_ref();
+        let path = self.dir.join(rel);
+        if self.reused(rel) {
+            // Copied files are few: replaced, never written over (`copy` follows links).
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => remove_tree(&path).map_err(|e| Error::io(&path, e))?,
+                Ok(_) => std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?,
+                Err(_) => {}
+            }
+        }
+        self.create_parent(&path)?;
+        std::fs::copy(from, &path).map(|_| ()).map_err(|e| Error::io(from, e))
+    }
+
+    /// Renames a folder of the staging folder, if there is one (`from` and `to` from its root);
+    /// a folder already at `to` is replaced.
+    pub fn rename_dir(&self, from: &str, to: &str) -> Result<()> {
+        let (from_path, to_path) = (self.dir.join(from), self.dir.join(to));
+        if !from_path.is_dir() {
+            return Ok(());
+        }
+        if self.written.is_some() && to_path.exists() {
+            remove_tree(&to_path).map_err(|e| Error::io(&to_path, e))?;
+        }
+        std::fs::rename(&from_path, &to_path).map_err(|e| Error::io(&to_path, e))?;
+        if let Some(written) = &self.written {
+            let mut written = lock(written);
+            let moved: Vec<PathBuf> = written.iter().filter(|p| p.starts_with(from)).cloned().collect();
+            for path in moved {
+                written.remove(&path);
+                let rest = path.strip_prefix(from).unwrap_or(&path);
+                written.insert(Path::new(to).join(rest));
+            }
+        }
+        Ok(())
+    }
+
+    /// When the staging folder started as an old site: moves its folder `parent/<prefix>…` (one
+    /// whose name starts with `prefix`, other than `to`) to `to`, so that what the build writes
+    /// there goes over the old files. Used for folders named after their contents.
+    pub fn adopt_dir(&self, parent: &str, prefix: &str, to: &str) -> Result<()> {
+        if self.written.is_none() {
+            return Ok(());
+        }
+        let to_path = self.dir.join(to);
+        if to_path.exists() {
+            return Ok(());
+        }
+        let Ok(entries) = std::fs::read_dir(self.dir.join(parent)) else { return Ok(()) };
+        let found = entries.flatten().find(|e| {
+            e.file_name().to_string_lossy().starts_with(prefix) && e.file_type().is_ok_and(|t| t.is_dir())
+        });
+        if let Some(entry) = found {
+            std::fs::rename(entry.path(), &to_path).map_err(|e| Error::io(&to_path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Notes `rel` as written; whether the staging folder started as an old site.
+    fn reused(&self, rel: &Path) -> bool {
+        match &self.written {
+            Some(written) => {
+                lock(written).insert(rel.to_path_buf());
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn overwrite(&self, path: &Path, contents: &[u8]) -> Result<bool> {
+        recycle::overwrite(path, contents).map_err(|e| Error::io(path, e))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn overwrite(&self, _: &Path, _: &[u8]) -> Result<bool> {
+        Ok(false)
+    }
+
+    fn create_parent(&self, path: &Path) -> Result<()> {
+        let Some(parent) = path.parent() else { return Ok(()) };
+        let created = std::fs::create_dir_all(parent);
+        #[cfg(target_os = "linux")]
+        let created = match created {
+            // An old site's file may stand where a folder is now needed.
+            Err(_) if self.written.is_some() => {
+                recycle::clear_way(&self.dir, path).and_then(|()| std::fs::create_dir_all(parent))
+            }
+            other => other,
+        };
+        created.map_err(|e| Error::io(parent, e))
+    }
+
+    /// Replaces the output folder with the staging folder; the site it replaces is kept for the
+    /// next build to write over (Linux), else deleted.
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(written) = self.written.take() {
+            let written = written.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+            self.remove_stale(&written)?;
+        }
+        if self.output.is_dir() && exchange(&self.dir, &self.output).is_ok() {
+            // One atomic step: the output folder is the new site, the staging path the old one.
+            // Killed at any moment, a reader finds a whole site at the output path.
+            self.committed = true;
+            return self.keep_or_remove(&self.dir);
+        }
+        let old = self
+            .dir
+            .with_file_name(format!("{}.old", self.dir.file_name().unwrap_or_default().to_string_lossy()));
+        let had_output = self.output.exists();
+        if had_output {
+            std::fs::rename(&self.output, &old).map_err(|e| Error::io(&self.output, e))?;
+        }
+        if let Err(err) = std::fs::rename(&self.dir, &self.output) {
+            if had_output {
+                let _ = std::fs::rename(&old, &self.output);
+            }
+            return Err(Error::io(&self.output, err));
+        }
+        self.committed = true;
+        if had_output {
+            self.keep_or_remove(&old)?;
+        }
+        Ok(())
+    }
+
+    /// Removes what the old site held and this build did not write.
+    #[cfg(target_os = "linux")]
+    fn remove_stale(&self, written: &HashSet<PathBuf>) -> Result<()> {
+        recycle::remove_stale(&self.dir, written).map_err(|e| Error::io(&self.dir, e))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn remove_stale(&self, _: &HashSet<PathBuf>) -> Result<()> {
+        Ok(())
+    }
+
+    /// Keeps a replaced site as the next build's starting point (Linux), or deletes it.
+    fn keep_or_remove(&self, old: &Path) -> Result<()> {
+        #[cfg(target_os = "linux")]
+        if std::fs::rename(old, recycle::previous_path(&self.output)).is_ok() {
+            return Ok(());
+        }
+        remove_tree(old).map_err(|e| Error::io(old, e))
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Swaps two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`); an error where the
+/// system or the file system cannot, and the caller renames in two steps.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    let b = CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: two valid NUL-terminated paths, relative to the current folder.
+    let done = unsafe {
+        libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+impl Drop for Staging {
+    /// A failed build's folder is kept to be written over by the next one (Linux), else deleted.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = self.keep_or_remove(&self.dir);
+        }
+    }
+}
+
+/// Where a build hands its files: `(path from the output root, contents)`; called from several
+/// threads. A full build writes into a `Staging` folder, `carnet serve`'s updates in place
+/// (`write_in_place`).
+pub type Sink<'s> = &'s (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
+
+/// Replaces one file of a served folder at once: written beside it, then renamed over it, so a
+/// reader gets the old file or the new one, never half of one.
+pub fn write_in_place(dir: &Path, rel: &str, contents: &[u8]) -> Result<()> {
+    let path = dir.join(rel);
+    let parent = path.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = parent.join(format!(".{name}.carnet-{}.tmp", std::process::id()));
+    std::fs::write(&temporary, contents).map_err(|e| Error::io(&temporary, e))?;
+    std::fs::rename(&temporary, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::io(&path, e)
+    })
+}
+
+/// How many removals are in flight at once. Removal is bound by the disk's latency, not the CPU:
+/// on disks where each unlink or rmdir waits (ext4 with `discard`, network file systems), many at
+/// once make removing a 10,000-page site several times faster than one after the other.
+const REMOVAL_THREADS: usize = 32;
+
+/// Removes a folder and everything under it: files first, then folders, deepest first.
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let mut files = Vec::new();
+    let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry
+            .map_err(|e| e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")))?;
+        if entry.file_type().is_dir() {
+            dirs.push((entry.depth(), entry.into_path()));
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    in_parallel(&files, |file| std::fs::remove_file(file))?;
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for level in dirs.chunk_by(|a, b| a.0 == b.0) {
+        in_parallel(level, |(_, dir)| std::fs::remove_dir(dir))?;
+    }
+    Ok(())
+}
+
+/// Runs `op` on every item from `REMOVAL_THREADS` threads; the first error wins.
+pub(crate) fn in_parallel<T: Sync>(
+    items: &[T],
+    op: impl Fn(&T) -> std::io::Result<()> + Sync,
+) -> std::io::Result<()> {
+    if items.len() < 64 {
+        return items.iter().try_for_each(op);
+    }
+    let chunk = items.len().div_ceil(REMOVAL_THREADS);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(|| part.iter().try_for_each(&op))).collect();
+        workers.into_iter().try_for_each(|w| {
+            w.join().unwrap_or_else(|_| Err(std::io::Error::other("removal thread panicked")))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_keeps_previous() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        std::fs::create_dir(&output).unwrap();
+        std::fs::write(output.join("stale.html"), "old").unwrap();
+
+        let failed = Staging::create(&output).unwrap();
+        failed.write("index.html", "half").unwrap();
+        drop(failed);
+        assert_eq!(std::fs::read_to_string(output.join("stale.html")).unwrap(), "old");
+
+        let staging = Staging::create(&output).unwrap();
+        staging.write("a/index.html", "new").unwrap();
+        staging.commit().unwrap();
+        assert!(!output.join("stale.html").exists());
+        assert_eq!(std::fs::read_to_string(output.join("a/index.html")).unwrap(), "new");
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        if cfg!(target_os = "linux") {
+            assert_eq!(left, [".public.carnet-previous", "public"], "the replaced site is kept for reuse");
+        } else {
+            assert_eq!(left, ["public"]);
+        }
+    }
+
+    /// Every file under `dir`, with its contents (folders as `name/`).
+    #[cfg(target_os = "linux")]
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut all: Vec<_> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                match e.file_type().is_dir() {
+                    true => (format!("{rel}/"), String::new()),
+                    false => (rel, std::fs::read_to_string(e.path()).unwrap()),
+                }
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[cfg(target_os = "linux")]
+    fn entries(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[cfg(target_os = "linux")]
+    fn inode(path: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+    }
+
+    #[cfg(target_os = "linux")]
+    fn build(output: &Path, files: &[(&str, &str)]) {
+        let staging = Staging::create(output).unwrap();
+        for (rel, text) in files {
+            staging.write(rel, text).unwrap();
+        }
+        staging.commit().unwrap();
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_site_two_builds_old_is_written_over_in_place_and_ends_exact() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let long = "a long first version of the page";
+        build(&output, &[("a.html", long), ("d/e.html", "e"), ("x/y/z.html", "z"), ("p", "file")]);
+        let first_a = inode(&output.join("a.html"));
+        build(&output, &[("a.html", "two"), ("f.html", "f")]);
+        // The third build starts from the first one's folder.
+        build(&output, &[("a.html", "3"), ("d/e.html", "e3"), ("p/index.html", "dir now")]);
+        let expected =
+            [("a.html", "3"), ("d/", ""), ("d/e.html", "e3"), ("p/", ""), ("p/index.html", "dir now")];
+        assert_eq!(tree(&output), entries(&expected));
+        assert_eq!(inode(&output.join("a.html")), first_a, "the first build's file was written over");
+        // A file where a folder was, a folder where a file was.
+        build(&output, &[("a.html", "4"), ("x/y", "file now"), ("d", "file too")]);
+        build(&output, &[("d", "5")]);
+        assert_eq!(tree(&output), entries(&[("d", "5")]));
+        let kept = dir.path().join(".public.carnet-previous");
+        let expected = [("a.html", "4"), ("d", "file too"), ("x/", ""), ("x/y", "file now")];
+        assert_eq!(tree(&kept), entries(&expected));
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn links_in_a_kept_site_are_never_followed_nor_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::write(outside.join("secret"), "secret").unwrap();
+        std::fs::write(outside.join("e.html"), "outside e").unwrap();
+        let output = dir.path().join("public");
+        build(&output, &[("a.html", "a")]);
+        build(&output, &[("a.html", "a")]);
+        let kept = dir.path().join(".public.carnet-previous");
+        std::fs::remove_file(kept.join("a.html")).unwrap();
+        std::os::unix::fs::symlink(outside.join("secret"), kept.join("a.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, kept.join("d")).unwrap();
+        std::fs::hard_link(outside.join("secret"), kept.join("h.html")).unwrap();
+        let fifo =
+            std::ffi::CString::new(kept.join("pipe.html").into_os_string().into_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+
+        build(
+            &output,
+            &[("a.html", "new a"), ("d/e.html", "new e"), ("h.html", "new h"), ("pipe.html", "p")],
+        );
+        assert_eq!(std::fs::read_to_string(outside.join("secret")).unwrap(), "secret");
+        assert_eq!(std::fs::read_to_string(outside.join("e.html")).unwrap(), "outside e");
+        let expected =
+            [("a.html", "new a"), ("d/", ""), ("d/e.html", "new e"), ("h.html", "new h"), ("pipe.html", "p")];
+        assert_eq!(tree(&output), entries(&expected));
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_folder_named_after_its_contents_is_adopted_and_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        build(&output, &[("idx.aaa/p/1.js", "one"), ("idx.aaa/p/2.js", "two")]);
+        build(&output, &[("other.html", "o")]);
+        let first = inode(&dir.path().join(".public.carnet-previous/idx.aaa/p/1.js"));
+        let staging = Staging::create(&output).unwrap();
+        staging.adopt_dir("", "idx.", "idx.partial/").unwrap();
+        staging.write("idx.partial/p/1.js", "one v2").unwrap();
+        staging.write("idx.partial/p/3.js", "three").unwrap();
+        staging.rename_dir("idx.partial/", "idx.bbb/").unwrap();
+        staging.commit().unwrap();
+        let expected =
+            [("idx.bbb/", ""), ("idx.bbb/p/", ""), ("idx.bbb/p/1.js", "one v2"), ("idx.bbb/p/3.js", "three")];
+        assert_eq!(tree(&output), entries(&expected));
+        assert_eq!(inode(&output.join("idx.bbb/p/1.js")), first);
+    }
+
+    #[test]
+    fn in_place_writes_replace_whole_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write_in_place(dir.path(), "a/b/index.html", b"one").unwrap();
+        write_in_place(dir.path(), "a/b/index.html", b"two").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("a/b/index.html")).unwrap(), b"two");
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path().join("a/b")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["index.html"], "no temporary file is left");
+    }
+
+    #[test]
+    fn remove_tree_removes_deep_and_wide_trees() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("old");
+        for i in 0..300 {
+            let page = tree.join(format!("section-{}/guide-{i}", i % 7));
+            std::fs::create_dir_all(&page).unwrap();
+            std::fs::write(page.join("index.html"), "x").unwrap();
+        }
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert!(remove_tree(&tree).is_err(), "a missing folder is an error");
+    }
+}
