@@ -51,7 +51,13 @@ pub fn analyze(options: &BuildOptions) -> Result<Analysis> {
 /// `analyze` with a renderer kept from a previous build: `carnet serve` keeps one, so that its
 /// cache of highlighted code blocks makes a rebuild highlight only the blocks that changed.
 pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Analysis> {
-    let mut watch = Stopwatch::start();
+    let (config, paths) = configure(options)?;
+    analyze_configured(options, config, paths, renderer)
+}
+
+/// The configuration of the site of `options.root`, with the command line's overrides, and
+/// where its content and its output are.
+pub fn configure(options: &BuildOptions) -> Result<(Config, SitePaths)> {
     let mut config = Config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
         crate::config::check_base_url(base_url).map_err(Error::Usage)?;
@@ -62,7 +68,17 @@ pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<A
         output: options.output.clone().unwrap_or_else(|| options.root.join(&config.output_dir)),
     };
     check_output_dir(&options.root, &paths.content, &paths.output)?;
+    Ok((config, paths))
+}
 
+/// `analyze_with` once `configure` has run.
+pub fn analyze_configured(
+    options: &BuildOptions,
+    config: Config,
+    paths: SitePaths,
+    renderer: Arc<Renderer>,
+) -> Result<Analysis> {
+    let mut watch = Stopwatch::start();
     let mut diagnostics = Vec::new();
     let theme =
         Theme::load(&options.root, &config.theme).map_err(|mut errors| diagnostics.append(&mut errors)).ok();

@@ -118,7 +118,10 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
 /// when a guide changes (`live`).
 pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<(BuildSummary, Analysis)> {
     let started = Instant::now();
-    let mut analysis = analysis::analyze_with(options, renderer)?;
+    let (config, paths) = analysis::configure(options)?;
+    // Made first: a kept old site is cleaned for reuse while the guides are read and rendered.
+    let staging = Staging::create(&paths.output)?;
+    let mut analysis = analysis::analyze_configured(options, config, paths, renderer)?;
     let drift = render_yaml::drift(&options.root, &analysis.redirects);
     analysis.diagnostics.extend(drift);
     if analysis.theme.is_none() || analysis.tree.is_none() {
@@ -128,7 +131,6 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
         return Err(Error::Build(analysis.diagnostics));
     }
     let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
-    let staging = Staging::create(&analysis.paths.output)?;
     let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
     // The preview serves nothing from cache: plain names, so the sidebar can change alone.
     let fingerprint = !options.preview;

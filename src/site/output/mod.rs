@@ -10,7 +10,7 @@ mod recycle;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use crate::error::{Error, Result};
 
@@ -23,6 +23,10 @@ pub struct Staging {
     /// When the folder started as an old site: the files written by this build (paths from the
     /// staging folder), to tell them from the old ones left over.
     written: Option<Mutex<HashSet<PathBuf>>>,
+    /// The old site's cleaning (`recycle::sanitize`), running while the build reads the guides.
+    cleaning: Mutex<Option<std::thread::JoinHandle<std::io::Result<()>>>>,
+    /// Set once the folder is ready to be written (the cleaning done, or nothing to clean).
+    ready: OnceLock<std::result::Result<(), (std::io::ErrorKind, String)>>,
 }
 
 impl Staging {
@@ -36,7 +40,14 @@ impl Staging {
         if dir.exists() {
             remove_tree(&dir).map_err(|e| Error::io(&dir, e))?;
         }
-        let mut staging = Staging { dir, output: output.to_path_buf(), committed: false, written: None };
+        let mut staging = Staging {
+            dir,
+            output: output.to_path_buf(),
+            committed: false,
+            written: None,
+            cleaning: Mutex::new(None),
+            ready: OnceLock::new(),
+        };
         if staging.reuse_previous() {
             staging.written = Some(Mutex::default());
         } else {
@@ -46,7 +57,7 @@ impl Staging {
     }
 
     /// Takes the kept site as the staging folder (renamed: a build running at the same time
-    /// cannot take it too); false when there is none or it cannot be used.
+    /// cannot take it too) and starts cleaning it; false when there is none.
     #[cfg(target_os = "linux")]
     fn reuse_previous(&self) -> bool {
         let previous = recycle::previous_path(&self.output);
@@ -56,11 +67,9 @@ impl Staging {
         if std::fs::rename(&previous, &self.dir).is_err() {
             return false;
         }
-        if recycle::sanitize(&self.dir).is_ok() {
-            return true;
-        }
-        let _ = remove_tree(&self.dir);
-        false
+        let dir = self.dir.clone();
+        *lock(&self.cleaning) = Some(std::thread::spawn(move || recycle::sanitize(&dir)));
+        true
     }
 
     #[cfg(not(target_os = "linux"))]
@@ -68,8 +77,27 @@ impl Staging {
         false
     }
 
+    /// Waits for the old site's cleaning; if it failed, starts from an empty folder instead.
+    fn ready(&self) -> Result<()> {
+        let ready = self.ready.get_or_init(|| {
+            let cleaned = match lock(&self.cleaning).take() {
+                Some(cleaning) => {
+                    cleaning.join().unwrap_or_else(|_| Err(std::io::Error::other("cleaning panicked")))
+                }
+                None => Ok(()),
+            };
+            if cleaned.is_ok() {
+                return Ok(());
+            }
+            let _ = remove_tree(&self.dir);
+            std::fs::create_dir(&self.dir).map_err(|e| (e.kind(), e.to_string()))
+        });
+        ready.clone().map_err(|(kind, message)| Error::io(&self.dir, std::io::Error::new(kind, message)))
+    }
+
     /// Writes a file at `rel` inside the staging folder, creating its folders.
     pub fn write(&self, rel: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Result<()> {
+        self.ready()?;
         let (rel, contents) = (rel.as_ref(), contents.as_ref());
         let path = self.dir.join(rel);
         if self.reused(rel) && self.overwrite(&path, contents)? {
@@ -81,6 +109,7 @@ impl Staging {
 
     /// Copies a file into the staging folder at `rel`.
     pub fn copy(&self, from: &Path, rel: impl AsRef<Path>) -> Result<()> {
+        self.ready()?;
         let rel = rel.as_ref();
         let path = self.dir.join(rel);
         if self.reused(rel) {
@@ -98,6 +127,7 @@ impl Staging {
     /// Renames a folder of the staging folder, if there is one (`from` and `to` from its root);
     /// a folder already at `to` is replaced.
     pub fn rename_dir(&self, from: &str, to: &str) -> Result<()> {
+        self.ready()?;
         let (from_path, to_path) = (self.dir.join(from), self.dir.join(to));
         if !from_path.is_dir() {
             return Ok(());
@@ -122,6 +152,7 @@ impl Staging {
     /// whose name starts with `prefix`, other than `to`) to `to`, so that what the build writes
     /// there goes over the old files. Used for folders named after their contents.
     pub fn adopt_dir(&self, parent: &str, prefix: &str, to: &str) -> Result<()> {
+        self.ready()?;
         if self.written.is_none() {
             return Ok(());
         }
@@ -177,6 +208,7 @@ impl Staging {
     /// Replaces the output folder with the staging folder; the site it replaces is kept for the
     /// next build to write over (Linux), else deleted.
     pub fn commit(mut self) -> Result<()> {
+        self.ready()?;
         if let Some(written) = self.written.take() {
             let written = written.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
             self.remove_stale(&written)?;
@@ -260,6 +292,7 @@ impl Drop for Staging {
     /// A failed build's folder is kept to be written over by the next one (Linux), else deleted.
     fn drop(&mut self) {
         if !self.committed {
+            let _ = self.ready();
             let _ = self.keep_or_remove(&self.dir);
         }
     }
