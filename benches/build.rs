@@ -1,13 +1,18 @@
 //! Build benchmark (issue 8): a full `carnet -v build`, as a whole process, over generated corpora
 //! of French guides (`corpus`: ~6.5 KB each, code blocks, cross-links, one folder, 10 % damaged).
 //! For each size it prints the median wall time, CPU time (user + system) and peak memory of the
-//! process, pages per second, the output size, and the stages of the last run.
+//! process, pages per second, the output size, and the stages of the last run, for two starts:
+//! - `fresh`: no output folder and no kept site, as on a fresh checkout (both are removed before
+//!   each build);
+//! - `rebuild`: the output of the previous build there, and on Linux the site before it, kept
+//!   beside it for the build to write over (`site::output`), as when an author builds again.
 //!
-//! `cargo bench --bench build [-- SIZES…]` (default 100 1000 10000); `RUNS` builds per size
-//! (default 3). Each corpus is regenerated into `target/bench-corpus/N/content`
-//! (`CARNET_BENCH_DIR` to put it elsewhere) and left there with its last site in `N/public` (e.g.
-//! for `CARNET_BENCH_ROOT` of `serve_latency`); the output folder is removed before each build, as
-//! on a fresh checkout. It reports only: it fails when a build fails, never because of a time.
+//! `cargo bench --bench build [-- SIZES…]` (default 100 1000 10000); `RUNS` builds per size and
+//! start (default 3); `DROP_CACHES=1` empties the system's page cache before each build (root
+//! only), so that the build reads and writes a cold disk. Each corpus is regenerated into
+//! `target/bench-corpus/N/content` (`CARNET_BENCH_DIR` to put it elsewhere) and left there with
+//! its last site in `N/public` (e.g. for `CARNET_BENCH_ROOT` of `serve_latency`). It reports
+//! only: it fails when a build fails, never because of a time.
 
 /// The test (tests/integration/corpus.rs) reads more of it than the benchmark does.
 #[path = "corpus/mod.rs"]
@@ -52,21 +57,28 @@ fn main() {
     let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).filter(|&r| r > 0).unwrap_or(3);
     let dir = std::env::var_os("CARNET_BENCH_DIR").map_or_else(default_dir, PathBuf::from);
 
+    let drop_caches = std::env::var_os("DROP_CACHES").is_some_and(|v| v == "1");
+
     println!(
-        "{:<7} {:>7} {:>8} {:>8} {:>9} {:>8} {:>7}  stages (last run)",
-        "guides", "src MB", "wall s", "cpu s", "peak MiB", "pages/s", "out MB"
+        "{:<7} {:<7} {:>7} {:>8} {:>8} {:>9} {:>8} {:>7}  stages (last run)",
+        "guides", "start", "src MB", "wall s", "cpu s", "peak MiB", "pages/s", "out MB"
     );
     for n in sizes {
         let root = dir.join(n.to_string());
         let guides = corpus::generate(n, SEED, MOJIBAKE);
         let source =
             corpus::write(&guides, &root.join("content")).unwrap_or_else(|e| exit(1, &e.to_string()));
-        let runs: Vec<Run> = (0..runs).map(|_| build(&root).unwrap_or_else(|e| exit(1, &e))).collect();
-        println!("{}", row(n, source, &runs, &root.join("public")));
+        for fresh in [true, false] {
+            let runs: Vec<Run> =
+                (0..runs).map(|_| build(&root, fresh, drop_caches).unwrap_or_else(|e| exit(1, &e))).collect();
+            let start = if fresh { "fresh" } else { "rebuild" };
+            println!("{}", row(n, start, source, &runs, &root.join("public")));
+        }
     }
     println!(
-        "{runs} runs per size: median wall and CPU time, highest peak; corpora in {} (seed {SEED}, {} % \
-         damaged); machine: {} cores, load {}",
+        "{runs} runs per size and start: median wall and CPU time, highest peak; page cache {}; corpora \
+         in {} (seed {SEED}, {} % damaged); machine: {} cores, load {}",
+        if drop_caches { "emptied before each build" } else { "as the previous build left it" },
         dir.display(),
         MOJIBAKE * 100.0,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
@@ -81,11 +93,19 @@ fn default_dir() -> PathBuf {
     carnet.ancestors().nth(2).unwrap_or(Path::new(".")).join("bench-corpus")
 }
 
-/// Builds the site at `root` from scratch with the release `carnet`, as a whole process.
-fn build(root: &Path) -> Result<Run, String> {
+/// Builds the site at `root` with the release `carnet`, as a whole process: from nothing when
+/// `fresh`, else over what the previous builds left.
+fn build(root: &Path, fresh: bool, drop_caches: bool) -> Result<Run, String> {
     let output = root.join("public");
-    if output.exists() {
-        std::fs::remove_dir_all(&output).map_err(|e| format!("{}: {e}", output.display()))?;
+    if fresh {
+        for dir in [output.clone(), root.join(".public.carnet-previous")] {
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+        }
+    }
+    if drop_caches {
+        empty_page_cache()?;
     }
     let log_path = root.join("build.log");
     let log = std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
@@ -140,8 +160,22 @@ fn wait(mut child: std::process::Child) -> std::io::Result<(ExitStatus, Option<U
     Ok((child.wait()?, None))
 }
 
+/// Writes the dirty pages out, then empties the page cache, the dentries and the inodes.
+#[cfg(target_os = "linux")]
+fn empty_page_cache() -> Result<(), String> {
+    // SAFETY: `sync` takes no argument and cannot fail.
+    unsafe { libc::sync() };
+    std::fs::write("/proc/sys/vm/drop_caches", "3")
+        .map_err(|e| format!("DROP_CACHES=1 needs root (/proc/sys/vm/drop_caches: {e})"))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn empty_page_cache() -> Result<(), String> {
+    Err("DROP_CACHES=1 works on Linux only".into())
+}
+
 /// A line of the table for `n` guides.
-fn row(n: usize, source: u64, runs: &[Run], output: &Path) -> String {
+fn row(n: usize, start: &str, source: u64, runs: &[Run], output: &Path) -> String {
     let wall = median(runs.iter().map(|r| r.wall).collect());
     let usages: Option<Vec<Usage>> = runs.iter().map(|r| r.usage).collect();
     let (cpu, peak) = match usages {
@@ -156,7 +190,7 @@ fn row(n: usize, source: u64, runs: &[Run], output: &Path) -> String {
         after(last, "Built ").and_then(|s| s.split(' ').next()?.parse().ok()).unwrap_or(f64::NAN);
     let stages = after(last, "stages: ").and_then(|s| s.lines().next()).unwrap_or("?");
     format!(
-        "{n:<7} {:>7.1} {:>8.3} {cpu:>8} {peak:>9} {:>8.0} {:>7.1}  {stages}",
+        "{n:<7} {start:<7} {:>7.1} {:>8.3} {cpu:>8} {peak:>9} {:>8.0} {:>7.1}  {stages}",
         source as f64 / 1e6,
         wall.as_secs_f64(),
         pages / wall.as_secs_f64(),

@@ -32,7 +32,7 @@ pub struct RenderedGuides {
     pub has_h1: Vec<bool>,
     /// Source paths relative to the content folder, with `/`.
     pub sources: Vec<String>,
-    /// The links noted in each guide.
+    /// The links noted in each guide (kept by the preview only, for `update`).
     pub recorded: Vec<Recorded>,
     /// Each guide's resolved links: answers for the page writer, diagnostics, edges to other
     /// guides (for backlinks).
@@ -41,7 +41,7 @@ pub struct RenderedGuides {
     pub notes: Vec<Vec<Diagnostic>>,
     /// `http(s)://` links with where they are written, for `carnet check --external`.
     pub externals: Vec<(String, Location)>,
-    /// Every guide's URL, ids and files: kept for `update`.
+    /// Every guide's URL, ids and files: kept by the preview only, for `update`.
     pub index: Option<LinkIndex>,
     /// Broken links are warnings (`carnet serve`).
     pub preview: bool,
@@ -89,7 +89,13 @@ pub fn render_guides(
         .into_par_iter()
         .map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], preview))
         .collect();
-    out.index = Some(index);
+    if preview {
+        out.index = Some(index);
+    } else {
+        // Only the preview's updates resolve links again: a build lets the lookups go before
+        // the search index, its largest stage, is made.
+        out.recorded = Vec::new();
+    }
     out
 }
 
