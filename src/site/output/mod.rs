@@ -27,6 +27,9 @@ pub struct Staging {
     cleaning: Mutex<Option<std::thread::JoinHandle<std::io::Result<()>>>>,
     /// Set once the folder is ready to be written (the cleaning done, or nothing to clean).
     ready: OnceLock<std::result::Result<(), (std::io::ErrorKind, String)>>,
+    /// Held while the build runs: tells other builds this folder is not abandoned (Linux).
+    #[cfg(target_os = "linux")]
+    held_lock: Option<recycle::FolderLock>,
 }
 
 impl Staging {
@@ -47,33 +50,56 @@ impl Staging {
             written: None,
             cleaning: Mutex::new(None),
             ready: OnceLock::new(),
+            #[cfg(target_os = "linux")]
+            held_lock: None,
         };
         if staging.reuse_previous() {
             staging.written = Some(Mutex::default());
         } else {
             std::fs::create_dir(&staging.dir).map_err(|e| Error::io(&staging.dir, e))?;
         }
+        #[cfg(target_os = "linux")]
+        if staging.held_lock.is_none() {
+            staging.held_lock = recycle::lock_folder(&staging.dir).ok().flatten();
+        }
         Ok(staging)
     }
 
     /// Takes the kept site as the staging folder (renamed: a build running at the same time
-    /// cannot take it too) and starts cleaning it; false when there is none.
+    /// cannot take it too), else the folder of a build that never finished (killed, interrupted),
+    /// and starts cleaning it; false when there is neither. Other abandoned folders are removed
+    /// by the same cleaning, so that an interrupted build never leaves a copy of the site behind
+    /// for good.
     #[cfg(target_os = "linux")]
-    fn reuse_previous(&self) -> bool {
+    fn reuse_previous(&mut self) -> bool {
         let previous = recycle::previous_path(&self.output);
-        if !std::fs::symlink_metadata(&previous).is_ok_and(|m| m.is_dir()) {
+        let mut reused = std::fs::symlink_metadata(&previous).is_ok_and(|m| m.is_dir())
+            && std::fs::rename(&previous, &self.dir).is_ok();
+        let mut leftovers = Vec::new();
+        for (path, folder_lock) in recycle::abandoned_stagings(&self.output, &self.dir) {
+            if !reused && std::fs::rename(&path, &self.dir).is_ok() {
+                // Renamed, the locked folder is now this build's own.
+                self.held_lock = Some(folder_lock);
+                reused = true;
+            } else {
+                leftovers.push((path, folder_lock));
+            }
+        }
+        if !reused && leftovers.is_empty() {
             return false;
         }
-        if std::fs::rename(&previous, &self.dir).is_err() {
-            return false;
-        }
-        let dir = self.dir.clone();
-        *lock(&self.cleaning) = Some(std::thread::spawn(move || recycle::sanitize(&dir)));
-        true
+        let dir = reused.then(|| self.dir.clone());
+        *lock(&self.cleaning) = Some(std::thread::spawn(move || {
+            for (path, _held_until_removed) in leftovers {
+                let _ = remove_tree(&path);
+            }
+            dir.map_or(Ok(()), |dir| recycle::sanitize(&dir))
+        }));
+        reused
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn reuse_previous(&self) -> bool {
+    fn reuse_previous(&mut self) -> bool {
         false
     }
 
@@ -507,6 +533,54 @@ mod tests {
             [("idx.bbb/", ""), ("idx.bbb/p/", ""), ("idx.bbb/p/1.js", "one v2"), ("idx.bbb/p/3.js", "three")];
         assert_eq!(tree(&output), entries(&expected));
         assert_eq!(inode(&output.join("idx.bbb/p/1.js")), first);
+    }
+
+    /// A folder as an interrupted build leaves it: named for a process, old, unlocked.
+    #[cfg(target_os = "linux")]
+    fn abandoned(parent: &Path, pid: u32, files: &[(&str, &str)]) -> PathBuf {
+        let dir = parent.join(format!(".public.carnet-staging-{pid}"));
+        for (rel, text) in files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::open(&dir).unwrap().set_modified(an_hour_ago).unwrap();
+        dir
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_folders_of_interrupted_builds_are_taken_up_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        build(&output, &[("a.html", "a")]);
+        let first = abandoned(dir.path(), 999_991, &[("a.html", "half"), ("x/y.html", "y")]);
+        let second = abandoned(dir.path(), 999_992, &[("a.html", "other half"), ("b.html", "b")]);
+        let inodes = [inode(&first.join("a.html")), inode(&second.join("a.html"))];
+        build(&output, &[("a.html", "new a")]);
+        assert_eq!(tree(&output), entries(&[("a.html", "new a")]));
+        assert!(!first.exists() && !second.exists(), "no interrupted build's folder is left");
+        assert!(inodes.contains(&inode(&output.join("a.html"))), "one of them was written over");
+        assert!(dir.path().join(".public.carnet-previous").is_dir());
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_folder_locked_by_a_running_build_or_too_young_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let running = abandoned(dir.path(), 999_993, &[("a.html", "being written")]);
+        let held = recycle::lock_folder(&running).unwrap().expect("nobody holds it yet");
+        assert!(recycle::lock_folder(&running).unwrap().is_none(), "a second lock is refused");
+        let young = dir.path().join(".public.carnet-staging-999994");
+        std::fs::create_dir(&young).unwrap();
+        build(&output, &[("a.html", "a")]);
+        build(&output, &[("a.html", "a")]);
+        assert_eq!(std::fs::read_to_string(running.join("a.html")).unwrap(), "being written");
+        assert!(young.is_dir());
+        drop(held);
+        assert_eq!(recycle::abandoned_stagings(&output, &dir.path().join("x")).len(), 1, "unlocked now");
     }
 
     #[test]

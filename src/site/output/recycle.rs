@@ -19,8 +19,10 @@
 use std::collections::HashSet;
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, IoSlice, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::{in_parallel, remove_tree};
 
@@ -28,6 +30,58 @@ use super::{in_parallel, remove_tree};
 pub(super) fn previous_path(output: &Path) -> PathBuf {
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     output.with_file_name(format!(".{name}.carnet-previous"))
+}
+
+/// An exclusive lock on a staging folder, held while its build runs. The system releases it when
+/// the process ends, however it ends (killed, interrupted with Ctrl-C), so an unlocked staging
+/// folder is one no build is writing.
+#[derive(Debug)]
+pub(super) struct FolderLock(#[allow(dead_code)] std::fs::File);
+
+/// Locks `dir`; `Ok(None)` when another process holds it.
+pub(super) fn lock_folder(dir: &Path) -> std::io::Result<Option<FolderLock>> {
+    let file = std::fs::File::open(dir)?;
+    // SAFETY: `flock` on a descriptor this function owns.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(Some(FolderLock(file)));
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EWOULDBLOCK) => Ok(None),
+        _ => Err(err),
+    }
+}
+
+/// A staging folder younger than this is never taken as abandoned: its build may not have
+/// locked it yet.
+const ABANDONED_AFTER: Duration = Duration::from_secs(10);
+
+/// Staging folders beside `output` left by builds that never finished (killed or interrupted):
+/// named like `own` but for the process id, unlocked and not brand new. Each comes locked.
+pub(super) fn abandoned_stagings(output: &Path, own: &Path) -> Vec<(PathBuf, FolderLock)> {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let prefix = format!(".{name}.carnet-staging-");
+    let parent = own.parent().unwrap_or(Path::new("."));
+    let Ok(entries) = std::fs::read_dir(parent) else { return Vec::new() };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix) else { continue };
+        let path = entry.path();
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) || path == own {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        let old =
+            meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age >= ABANDONED_AFTER);
+        if !meta.is_dir() || !old {
+            continue;
+        }
+        if let Ok(Some(lock)) = lock_folder(&path) {
+            found.push((path, lock));
+        }
+    }
+    found
 }
 
 /// Removes from a kept site everything that is not a regular file or a folder (links, pipes).
