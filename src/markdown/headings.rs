@@ -42,6 +42,20 @@ pub(crate) fn assign_ids(mut events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Hea
     (events, headings, duplicates)
 }
 
+/// `assign_ids` for a page whose headings are already known (its outline): the same tags, without
+/// working the ids out again. Headings that do not match the events are worked out anyway.
+pub(crate) fn apply_ids<'e>(mut events: Vec<Event<'e>>, known: &[Heading]) -> Vec<Event<'e>> {
+    let found = collect(&events);
+    if found.len() != known.len() || found.iter().zip(known).any(|(f, k)| f.level != k.level) {
+        return assign_ids(events).0;
+    }
+    for (heading, known) in found.iter().zip(known) {
+        events[heading.start] = Event::Html(open_tag(heading, &known.id, &known.aliases).into());
+        events[heading.end] = Event::Html(close_tag(heading.level, &known.id).into());
+    }
+    events
+}
+
 fn collect<'a>(events: &[Event<'a>]) -> Vec<Found<'a>> {
     let mut found = Vec::new();
     let mut current: Option<Found<'a>> = None;

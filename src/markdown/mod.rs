@@ -86,7 +86,10 @@ impl Renderer {
     pub fn render_with(&self, markdown: &str, hook: &mut impl LinkHook) -> RenderedMarkdown {
         let events: Vec<_> = Parser::new_ext(markdown, options()).collect();
         let summary = summary::summarize(&events);
-        let (html, headings, duplicate_ids) = self.serialize(events, markdown.len(), hook);
+        let events = code::render_blocks(events, &self.highlighter, &self.cache);
+        let events = links::apply(events, hook);
+        let (events, headings, duplicate_ids) = headings::assign_ids(events);
+        let html = serialize(events, markdown.len());
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
         RenderedMarkdown {
             html,
@@ -98,26 +101,14 @@ impl Renderer {
         }
     }
 
-    /// Only the HTML of `render_with`, for a guide already outlined: the plain text of its
-    /// sections is not gathered again.
-    pub fn html_with(&self, markdown: &str, hook: &mut impl LinkHook) -> String {
+    /// Only the HTML of `render_with`, for a guide already outlined (`outline_with` gave its
+    /// `headings`): the ids and the plain text of the sections are not worked out again.
+    pub fn html_with(&self, markdown: &str, hook: &mut impl LinkHook, headings: &[Heading]) -> String {
         let events: Vec<_> = Parser::new_ext(markdown, options()).collect();
-        self.serialize(events, markdown.len(), hook).0
-    }
-
-    fn serialize(
-        &self,
-        events: Vec<pulldown_cmark::Event<'_>>,
-        source_len: usize,
-        hook: &mut impl LinkHook,
-    ) -> (String, Vec<Heading>, Vec<String>) {
         let events = code::render_blocks(events, &self.highlighter, &self.cache);
         let events = links::apply(events, hook);
-        let (events, headings, duplicate_ids) = headings::assign_ids(events);
-        let events = blocks::rewrite(events);
-        let mut html = String::with_capacity(source_len * 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        (html, headings, duplicate_ids)
+        let events = headings::apply_ids(events, headings);
+        serialize(events, markdown.len())
     }
 
     /// Everything `render_with` finds but the HTML: headings, title, description, sections, and
@@ -145,6 +136,14 @@ impl Renderer {
     pub fn highlight_css(&self) -> String {
         self.highlighter.css().to_string()
     }
+}
+
+/// Callouts, tables and footnotes, then the HTML.
+fn serialize(events: Vec<pulldown_cmark::Event<'_>>, source_len: usize) -> String {
+    let events = blocks::rewrite(events);
+    let mut html = String::with_capacity(source_len * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
 }
 
 fn options() -> Options {

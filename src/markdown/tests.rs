@@ -349,5 +349,8 @@ fn the_outline_sees_what_the_rendering_sees() {
         assert_eq!(outlined.sections, rendered.sections);
         assert_eq!(outlined.duplicate_ids, rendered.duplicate_ids);
         assert!(outlined.html.is_empty());
+        // The page writer's HTML, from the outline's headings, is the full rendering's.
+        let html = renderer.html_with(markdown, &mut CallLog::default(), &outlined.headings);
+        assert_eq!(html, rendered.html);
     }
 }

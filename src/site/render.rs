@@ -112,7 +112,7 @@ impl RenderedGuides {
 
     /// The HTML of guide `i`: its Markdown rendered again, with the links answered as resolved.
     pub fn render_html(&self, i: usize, guide: &Guide, renderer: &Renderer) -> String {
-        renderer.html_with(guide.body(), &mut Replay::new(&self.links[i].answers))
+        renderer.html_with(guide.body(), &mut Replay::new(&self.links[i].answers), &self.headings[i])
     }
 
     /// Takes in the new text of the guides `changed` (same files, same URLs): outlines them again,
