@@ -6,25 +6,18 @@
 //! `cargo bench --bench build -- 1000`, which leaves its corpus in target/bench-corpus/1000), `CARNET_BENCH_EDITS=N` and
 //! `CARNET_BENCH_PAUSE_MS` (pause between a refresh and the next edit, default 100).
 
+/// Shared with `soak`, which uses more of it.
+#[path = "serve/mod.rs"]
+#[allow(dead_code)]
+mod serve;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-struct Server(Child);
-
-impl Drop for Server {
-    /// Stops the server as Ctrl-C would (it removes its private folder).
-    fn drop(&mut self) {
-        let kill = format!("kill -TERM {} 2>/dev/null", self.0.id());
-        if Command::new("sh").args(["-c", &kill]).status().is_err() {
-            let _ = self.0.kill();
-        }
-        let _ = self.0.wait();
-    }
-}
+use serve::{copy_tree, work_dir, Server};
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -32,9 +25,9 @@ fn main() {
         return;
     }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let work = tempdir();
+    let work = work_dir("bench");
     let source = std::env::var_os("CARNET_BENCH_ROOT").map_or_else(|| manifest.to_path_buf(), PathBuf::from);
-    copy(&source.join("content"), &work.join("content"));
+    copy_tree(&source.join("content"), &work.join("content"));
     if source.join("carnet.toml").is_file() {
         std::fs::copy(source.join("carnet.toml"), work.join("carnet.toml")).unwrap();
     }
@@ -43,20 +36,8 @@ fn main() {
     let pause: u64 = std::env::var("CARNET_BENCH_PAUSE_MS").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
     let guide = first_guide(&work.join("content")).expect("a guide to edit");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
-        .args(["-q", "serve", "--port", "0", "--root"])
-        .arg(&work)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start carnet serve");
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let line = BufReader::new(stdout).lines().next().expect("the address line").unwrap();
-    let addr = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap();
-    let addr = addr.trim_start_matches("http://").trim_end_matches('/').to_string();
-
-    let events = subscribe(&addr);
+    let server = Server::start(&work);
+    let events = subscribe(&server.addr);
     let original = std::fs::read_to_string(&guide).unwrap();
     let mut latencies = Vec::with_capacity(edits);
     for i in 0..edits {
@@ -98,13 +79,6 @@ fn subscribe(addr: &str) -> mpsc::Receiver<String> {
     receiver
 }
 
-fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("carnet-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -123,16 +97,4 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 fn first_guide(content: &Path) -> Option<PathBuf> {
     walk(content).into_iter().find(|p| p.file_name().is_some_and(|n| n != "index.md"))
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().map(Result::unwrap) {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

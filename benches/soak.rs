@@ -8,10 +8,12 @@
 //! served) and the next one repairs it; edits alternate between a plain write and an editor's
 //! save through a renamed temporary file.
 
+#[path = "serve/mod.rs"]
+mod serve;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,24 +40,13 @@ fn main() {
     let edits = setting("CARNET_SOAK_EDITS", 500);
     let seconds = setting("CARNET_SOAK_SECONDS", 60);
     let clients = setting("CARNET_SOAK_CLIENTS", 20);
-    let work = std::env::temp_dir().join(format!("carnet-soak-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), &work.join("content"));
+    let work = serve::work_dir("soak");
+    serve::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), &work.join("content"));
     let guide = work.join("content/soak.md");
     std::fs::write(&guide, page(0)).unwrap();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
-        .args(["-q", "serve", "--port", "0", "--root"])
-        .arg(&work)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start carnet serve");
-    let line =
-        BufReader::new(child.stdout.take().unwrap()).lines().next().expect("the address line").unwrap();
-    let addr = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap();
-    let addr = addr.trim_start_matches("http://").trim_end_matches('/').to_string();
-    let pid = child.id();
+    let mut server = serve::Server::start(&work);
+    let (addr, pid) = (server.addr.clone(), server.pid());
 
     let counts = Arc::new(Counts::default());
     let done = Arc::new(AtomicBool::new(false));
@@ -74,7 +65,7 @@ fn main() {
     for n in 1..=edits {
         let text = if n % 25 == 0 && n != edits { broken(n) } else { page(n) };
         save(&guide, &text, n % 2 == 0);
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = server.exited() {
             panic!("carnet serve died during edit {n}: {status}");
         }
         if n % 25 == 0 {
@@ -99,9 +90,7 @@ fn main() {
     std::thread::sleep(Duration::from_secs(3));
     let rss_end = rss_kb(pid);
     done.store(true, Ordering::Relaxed);
-    let kill = format!("kill -TERM {pid}");
-    Command::new("sh").args(["-c", &kill]).status().unwrap();
-    let exit = child.wait().unwrap();
+    let exit = server.stop();
     for thread in threads {
         let _ = thread.join();
     }
@@ -235,17 +224,4 @@ fn rss_kb(pid: u32) -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
-}
-
-fn copy(from: &Path, to: &PathBuf) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

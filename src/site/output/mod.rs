@@ -14,7 +14,8 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::error::{Error, Result};
 
-/// A staging folder that becomes the output folder on `commit`, and disappears on drop otherwise.
+/// A staging folder that becomes the output folder on `commit`. Dropped without a commit (a failed
+/// build), it is kept for the next build to write over (Linux), or removed.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
