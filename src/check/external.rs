@@ -3,26 +3,38 @@
 //!
 //! `check_external` 1. drops links that are not `http(s)` and those on the skip list
 //! (`is_skipped`), 2. fetches each distinct URL once (fragment stripped) on `concurrency` threads,
-//! at most `per_host` at a time per host: HEAD, then GET when HEAD is refused, redirects followed,
-//! a short retry on network errors, 5xx and 429, 3. hands each verdict to every occurrence.
+//! at most `per_host` at a time per host: HEAD, then GET when HEAD is refused, redirects followed
+//! by hand (`follow`), a short retry on network errors, 5xx and 429, 3. hands each verdict to
+//! every occurrence.
+//!
+//! Where it connects (`address`): public addresses only, checked after name resolution and
+//! before connecting, for the link and for every redirect; a redirect to another scheme than
+//! http(s) (`file:`, `ftp:`) is not followed either. A link written with a local host
+//! (`localhost:8000`, `192.168.1.1`) is skipped; one whose name resolves to a local address, and
+//! a redirect to one, is a warning saying it was not checked. Proxies from the environment are
+//! not used: carnet could not check where they connect.
 //!
 //! Severity: only an answer proving the page is gone is an error: 404 Not Found and 410 Gone.
 //! Everything else is a warning: 5xx, 429, 401/403 and other 4xx, timeouts, DNS and connection
 //! failures, TLS errors, redirect loops. The internet is flaky; a slow or unreachable host must not
 //! fail CI.
 
+mod address;
+
 use std::collections::{HashMap, VecDeque};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::sync::{mpsc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use ureq::http::StatusCode;
+use ureq::http::{Method, StatusCode};
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::Agent;
 
 use crate::error::{Diagnostic, Location};
+use address::Policy;
 
 /// Sent with every request, so site owners can tell who is knocking.
 const USER_AGENT: &str = concat!("carnet-link-check/", env!("CARGO_PKG_VERSION"));
@@ -55,8 +67,9 @@ pub struct ExternalOptions {
     /// `*.intranet.fr`, only its subdomains), or a URL prefix (`https://github.com/moi/prive`, or
     /// `github.com/moi/prive` for both schemes). Case-insensitive.
     pub skip: Vec<String>,
-    /// Fetch loopback and private addresses instead of skipping them: for tests and local mirrors.
-    pub allow_loopback: bool,
+    /// Local addresses (loopback, private…) connected to all the same, as written in links and
+    /// as resolved: a test server's. Empty outside tests: carnet connects to public addresses only.
+    pub allowed_local: Vec<IpAddr>,
 }
 
 impl Default for ExternalOptions {
@@ -68,7 +81,7 @@ impl Default for ExternalOptions {
             retries: 1,
             backoff: Duration::from_millis(500),
             skip: Vec::new(),
-            allow_loopback: false,
+            allowed_local: Vec::new(),
         }
     }
 }
@@ -100,8 +113,8 @@ pub fn check_external(links: Vec<ExternalLink>, options: &ExternalOptions) -> Ve
 }
 
 /// Whether an `http(s)` URL is on the skip list and is never fetched, so the caller can count
-/// them: `localhost`, `*.localhost`, `*.local`, loopback, private and link-local addresses (unless
-/// `allow_loopback`); `example.com`/`.org`/`.net` and their subdomains, `*.test`, `*.example`,
+/// them: `localhost`, `*.localhost`, `*.local`, addresses that are not public (`address`), unless
+/// in `allowed_local`; `example.com`/`.org`/`.net` and their subdomains, `*.test`, `*.example`,
 /// `*.invalid`; URLs with an obvious placeholder (`VOTRE_TOKEN`, `YOUR_…`, `<…>`, `{…}`, `xxx`,
 /// `TODO`, `CHANGEME`, `…`; case-insensitive); and the patterns of `options.skip`.
 /// False for other schemes: those are not skipped external links, they are not checked at all.
@@ -111,7 +124,7 @@ pub fn is_skipped(url: &str, options: &ExternalOptions) -> bool {
     };
     has_placeholder(url)
         || is_reserved_name(&host)
-        || (!options.allow_loopback && is_local_address(&host))
+        || is_local_host(&host, options)
         || options.skip.iter().any(|pattern| matches_pattern(url, &host, pattern))
 }
 
@@ -156,26 +169,16 @@ fn is_reserved_name(host: &str) -> bool {
         || (host.contains('.') && ["test", "example", "invalid"].contains(&tld))
 }
 
-/// Hosts only this machine or its network can reach.
-fn is_local_address(host: &str) -> bool {
-    if is_domain_or_sub(host, "localhost") || host.ends_with(".local") {
-        return true;
-    }
-    match host.parse::<IpAddr>() {
-        Ok(IpAddr::V4(ip)) => is_local_v4(ip),
-        Ok(IpAddr::V6(ip)) => {
-            ip.is_loopback()
-                || ip.is_unspecified()
-                || ip.is_unique_local()
-                || ip.is_unicast_link_local()
-                || ip.to_ipv4_mapped().is_some_and(is_local_v4)
-        }
-        Err(_) => false,
-    }
+/// Hosts only this machine or its network can reach, as written: local names, and addresses that
+/// are not public (names are checked once resolved, when fetched).
+fn is_local_host(host: &str, options: &ExternalOptions) -> bool {
+    is_domain_or_sub(host, "localhost")
+        || host.ends_with(".local")
+        || host.parse::<IpAddr>().is_ok_and(|ip| !policy(options).allows(ip))
 }
 
-fn is_local_v4(ip: Ipv4Addr) -> bool {
-    ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
+fn policy(options: &ExternalOptions) -> Policy {
+    Policy { also_allowed: options.allowed_local.clone() }
 }
 
 fn matches_pattern(url: &str, host: &str, pattern: &str) -> bool {
@@ -266,15 +269,17 @@ fn fetch_all(pages: &[String], options: &ExternalOptions) -> Vec<Verdict> {
     verdicts
 }
 
+/// The agent every request goes through: it follows no redirect itself (`follow` does), uses no
+/// proxy, and resolves names through the address policy, which refuses local addresses.
 fn agent(options: &ExternalOptions) -> Agent {
-    Agent::config_builder()
+    let config = Agent::config_builder()
         .http_status_as_error(false)
-        .max_redirects(MAX_REDIRECTS)
-        .timeout_global(Some(options.timeout))
+        .max_redirects(0)
+        .proxy(None)
         .user_agent(USER_AGENT)
         .accept("text/html,application/xhtml+xml,*/*;q=0.8")
-        .build()
-        .into()
+        .build();
+    Agent::with_parts(config, DefaultConnector::default(), policy(options))
 }
 
 /// One URL, with retries: attempts that hit a transient failure are repeated after a wait.
@@ -283,7 +288,7 @@ fn fetch(agent: &Agent, page: &str, options: &ExternalOptions) -> Verdict {
     let mut use_get = false;
     let mut attempt = 1;
     loop {
-        let reply = request(agent, page, &mut use_get);
+        let reply = request(agent, page, &mut use_get, options.timeout);
         if attempt >= attempts || !reply.is_transient() {
             return reply.verdict(attempt, options.timeout);
         }
@@ -293,14 +298,14 @@ fn fetch(agent: &Agent, page: &str, options: &ExternalOptions) -> Verdict {
 }
 
 /// HEAD, or GET when HEAD was refused (and from then on for this URL: retries use GET too).
-fn request(agent: &Agent, page: &str, use_get: &mut bool) -> Reply {
+fn request(agent: &Agent, page: &str, use_get: &mut bool, timeout: Duration) -> Reply {
     if !*use_get {
-        match Reply::from(agent.head(page).call()) {
+        match follow(agent, &Method::HEAD, page, timeout) {
             Reply::Status { code, .. } if head_refused(code) => *use_get = true,
             reply => return reply,
         }
     }
-    Reply::from(agent.get(page).call())
+    follow(agent, &Method::GET, page, timeout)
 }
 
 /// Servers that refuse or mishandle HEAD answer 405, 501, 403, sometimes 404: any 4xx but 429
@@ -309,30 +314,142 @@ fn head_refused(code: u16) -> bool {
     code == 501 || ((400..500).contains(&code) && code != 429)
 }
 
+// ---- Redirects ----
+
+/// `method` on `page`, then on each redirect's target, at most `MAX_REDIRECTS` times, all within
+/// `timeout`. A target that is not http(s) is never requested; the agent's resolver refuses one
+/// at a local address before connecting.
+fn follow(agent: &Agent, method: &Method, page: &str, timeout: Duration) -> Reply {
+    let deadline = Instant::now() + timeout;
+    let mut url = page.to_string();
+    for hop in 0..=MAX_REDIRECTS {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Reply::Failed(ureq::Error::Timeout(ureq::Timeout::Global));
+        }
+        let builder = if *method == Method::HEAD { agent.head(&url) } else { agent.get(&url) };
+        let response = match builder.config().timeout_global(Some(left)).build().call() {
+            Ok(response) => response,
+            Err(err) => {
+                return match Policy::refused_address(&err) {
+                    Some(ip) if hop == 0 => {
+                        Reply::Refused(Refusal::LocalLink { host: http_host(&url).unwrap_or(url), ip })
+                    }
+                    Some(ip) => Reply::Refused(Refusal::LocalRedirect { target: url, ip }),
+                    None => Reply::Failed(err),
+                }
+            }
+        };
+        let Some(location) = redirect_location(&response) else {
+            return Reply::answered(&response);
+        };
+        match redirect_target(&url, &location) {
+            Ok(target) => url = target,
+            Err(refusal) => return Reply::Refused(refusal),
+        }
+    }
+    Reply::Failed(ureq::Error::TooManyRedirects)
+}
+
+/// The `Location` of a redirect (301, 302, 303, 307, 308); `None` for any other answer, and
+/// for a redirect without a target, which is taken as the final answer.
+fn redirect_location(response: &ureq::http::Response<ureq::Body>) -> Option<String> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers().get("location")?;
+    let location = String::from_utf8_lossy(location.as_bytes()).trim().to_string();
+    (!location.is_empty()).then_some(location)
+}
+
+/// The absolute URL that `location` points to from `base` (RFC 3986 references; dot segments
+/// are left to the server), without fragment and encoded like a written link. Another scheme
+/// than http(s) (`file:`, `ftp:`, `data:`) is refused.
+fn redirect_target(base: &str, location: &str) -> Result<String, Refusal> {
+    let location = page_key(location);
+    let target = match scheme_of(&location) {
+        Some(_) if after_scheme(&location).is_some() => location,
+        Some(_) => return Err(Refusal::Scheme { target: location }),
+        None if location.starts_with("//") => format!("{}:{location}", scheme_of(base).unwrap_or("https")),
+        None if location.starts_with('/') => format!("{}{location}", origin(base)),
+        None if location.is_empty() => page_key(base),
+        None if location.starts_with('?') => {
+            format!("{}{location}", base.split(['?', '#']).next().unwrap_or(base))
+        }
+        None => format!("{}{location}", folder(base)),
+    };
+    Ok(target)
+}
+
+/// The scheme of an absolute URL (`http`, `file`, `mailto`); `None` for a relative reference.
+fn scheme_of(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+/// `https://host:port` of `https://host:port/path?query`.
+fn origin(url: &str) -> &str {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
+    &url[..end]
+}
+
+/// `https://host/a/` of `https://host/a/b?query`: where a relative path starts from.
+fn folder(url: &str) -> String {
+    let origin = origin(url);
+    let path = url[origin.len()..].split(['?', '#']).next().unwrap_or("");
+    let folder = path.rfind('/').map_or("/", |i| &path[..=i]);
+    format!("{origin}{folder}")
+}
+
+/// A link or a redirect that carnet does not follow.
+#[derive(Debug)]
+enum Refusal {
+    /// The link's own host is (or resolves to) a local address.
+    LocalLink { host: String, ip: IpAddr },
+    /// A redirect to a host that is (or resolves to) a local address.
+    LocalRedirect { target: String, ip: IpAddr },
+    /// A redirect to another scheme than http(s).
+    Scheme { target: String },
+}
+
+impl Refusal {
+    fn text(&self) -> String {
+        match self {
+            Refusal::LocalLink { host, ip } => format!("not checked: {host} is a local address ({ip})"),
+            Refusal::LocalRedirect { target, ip } => {
+                format!("redirect to a local address not followed: {target} ({ip})")
+            }
+            Refusal::Scheme { target } => {
+                format!("redirect to another scheme than http(s) not followed: {target}")
+            }
+        }
+    }
+}
+
 /// The outcome of one request (redirects included).
 #[derive(Debug)]
 enum Reply {
     Status { code: u16, retry_after: Option<Duration> },
     Failed(ureq::Error),
-}
-
-impl From<Result<ureq::http::Response<ureq::Body>, ureq::Error>> for Reply {
-    fn from(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Self {
-        match result {
-            Ok(response) => Reply::Status {
-                code: response.status().as_u16(),
-                retry_after: response
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|value| value.to_str().ok())
-                    .and_then(parse_retry_after),
-            },
-            Err(err) => Reply::Failed(err),
-        }
-    }
+    Refused(Refusal),
 }
 
 impl Reply {
+    fn answered(response: &ureq::http::Response<ureq::Body>) -> Reply {
+        Reply::Status {
+            code: response.status().as_u16(),
+            retry_after: response
+                .headers()
+                .get("retry-after")
+                .and_then(|value| value.to_str().ok())
+                .and_then(parse_retry_after),
+        }
+    }
+
     /// Worth another try: the host is busy, failing for now, or the network is.
     fn is_transient(&self) -> bool {
         match self {
@@ -345,24 +462,26 @@ impl Reply {
                     | ureq::Error::ConnectionFailed
                     | ureq::Error::Protocol(_)
             ),
+            Reply::Refused(_) => false,
         }
     }
 
     fn retry_after(&self) -> Option<Duration> {
         match self {
             Reply::Status { retry_after, .. } => *retry_after,
-            Reply::Failed(_) => None,
+            Reply::Failed(_) | Reply::Refused(_) => None,
         }
     }
 
     fn verdict(self, attempts: u32, timeout: Duration) -> Verdict {
         let tries = if attempts > 1 { format!(" (after {attempts} attempts)") } else { String::new() };
         match self {
-            // 2xx, or a 3xx left over after redirects (304, a redirect without a target).
+            // 2xx, or a 3xx that is not followed (304, a redirect without a target).
             Reply::Status { code, .. } if code < 400 => Verdict::Ok,
             Reply::Status { code: code @ (404 | 410), .. } => Verdict::Broken(status_text(code)),
             Reply::Status { code, .. } => Verdict::Doubtful(format!("{}{tries}", status_text(code))),
             Reply::Failed(err) => Verdict::Doubtful(format!("{}{tries}", failure_text(&err, timeout))),
+            Reply::Refused(refusal) => Verdict::Doubtful(refusal.text()),
         }
     }
 }
@@ -525,7 +644,25 @@ mod tests {
 
     impl Server {
         fn start(handler: impl Fn(&Request) -> Canned + Send + Sync + 'static) -> Server {
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            Server::on(TcpListener::bind("127.0.0.1:0").unwrap(), handler)
+        }
+
+        /// Two servers on one port, at two loopback addresses (`127.0.0.1` and `127.0.0.2`).
+        fn pair(
+            first: impl Fn(&Request) -> Canned + Send + Sync + 'static,
+            second: impl Fn(&Request) -> Canned + Send + Sync + 'static,
+        ) -> (Server, Server) {
+            for _ in 0..50 {
+                let one = TcpListener::bind("127.0.0.1:0").unwrap();
+                let port = one.local_addr().unwrap().port();
+                if let Ok(two) = TcpListener::bind(("127.0.0.2", port)) {
+                    return (Server::on(one, first), Server::on(two, second));
+                }
+            }
+            panic!("no port free on both 127.0.0.1 and 127.0.0.2");
+        }
+
+        fn on(listener: TcpListener, handler: impl Fn(&Request) -> Canned + Send + Sync + 'static) -> Server {
             let base = format!("http://{}", listener.local_addr().unwrap());
             let seen = Arc::new(Seen::default());
             let handler: Arc<Handler> = Arc::new(handler);
@@ -608,7 +745,7 @@ mod tests {
 
     fn local() -> ExternalOptions {
         ExternalOptions {
-            allow_loopback: true,
+            allowed_local: vec![IpAddr::from([127, 0, 0, 1])],
             timeout: Duration::from_millis(1000),
             backoff: Duration::from_millis(10),
             ..ExternalOptions::default()
@@ -752,6 +889,83 @@ mod tests {
     }
 
     #[test]
+    fn redirect_to_a_local_address_is_not_followed() {
+        // Regression: a public page could send the checker to the build machine's loopback, its
+        // network or the cloud metadata address.
+        let inside = Server::pair(|_| status(200), |_| status(200)).1;
+        let target = inside.url("/admin");
+        let outside = Server::start(move |_| redirect(&target));
+        let url = outside.url("/page");
+        let diagnostics = check_external(vec![link(&url, 1)], &local());
+        let target = inside.url("/admin");
+        assert_eq!(
+            shown(&diagnostics),
+            [format!("Warning guide.md:1:5: external link {url}: redirect to a local address not followed: {target} (127.0.0.2)")]
+        );
+        assert_eq!(inside.requests(), Vec::<(String, String)>::new());
+    }
+
+    #[test]
+    fn redirect_to_a_name_that_resolves_to_a_local_address_is_not_followed() {
+        // The address is checked after name resolution, and the connection goes to the address
+        // checked: `localhost` is 127.0.0.1, where only a decoy listens, on the port of the
+        // allowed server at 127.0.0.2.
+        let target = Arc::new(std::sync::OnceLock::<String>::new());
+        let moved = Arc::clone(&target);
+        let (decoy, server) = Server::pair(|_| status(200), move |_| redirect(moved.get().unwrap()));
+        let port = server.base.rsplit(':').next().unwrap();
+        target.set(format!("http://localhost:{port}/secret")).unwrap();
+        let url = server.url("/page");
+        let options = ExternalOptions { allowed_local: vec![IpAddr::from([127, 0, 0, 2])], ..local() };
+        let diagnostics = check_external(vec![link(&url, 1)], &options);
+        let shown = shown(&diagnostics);
+        let expected = format!(
+            "external link {url}: redirect to a local address not followed: {} (",
+            target.get().unwrap()
+        );
+        assert!(shown.len() == 1 && shown[0].contains(&expected), "{shown:?}");
+        assert_eq!(decoy.requests(), Vec::<(String, String)>::new());
+        assert_eq!(server.requests(), [("HEAD".to_string(), "/page".to_string())]);
+    }
+
+    #[test]
+    fn link_to_a_name_that_resolves_to_a_local_address_is_not_fetched() {
+        // `2130706433` is 127.0.0.1 written as one number: no skip rule on the written host
+        // catches it, the check of the resolved address does.
+        let decoy = Server::start(|_| status(404));
+        let port = decoy.base.rsplit(':').next().unwrap().to_string();
+        let url = format!("http://2130706433:{port}/");
+        let diagnostics = check_external(
+            vec![link(&url, 1)],
+            &ExternalOptions { retries: 0, ..ExternalOptions::default() },
+        );
+        assert_eq!(
+            shown(&diagnostics),
+            [format!("Warning guide.md:1:5: external link {url}: not checked: 2130706433 is a local address (127.0.0.1)")]
+        );
+        assert_eq!(decoy.requests(), Vec::<(String, String)>::new());
+    }
+
+    #[test]
+    fn redirect_to_another_scheme_is_not_followed() {
+        let server = Server::start(|r| match r.path.as_str() {
+            "/file" => redirect("file:///etc/passwd"),
+            "/ftp" => redirect("ftp://ftp.fr/pub/"),
+            _ => status(404),
+        });
+        let (file, ftp) = (server.url("/file"), server.url("/ftp"));
+        let diagnostics = check_external(vec![link(&file, 1), link(&ftp, 2)], &local());
+        assert_eq!(
+            shown(&diagnostics),
+            [
+                format!("Warning guide.md:1:5: external link {file}: redirect to another scheme than http(s) not followed: file:///etc/passwd"),
+                format!("Warning guide.md:2:5: external link {ftp}: redirect to another scheme than http(s) not followed: ftp://ftp.fr/pub/"),
+            ]
+        );
+        assert_eq!(server.requests().len(), 2, "HEAD only: {:?}", server.requests());
+    }
+
+    #[test]
     fn slow_host_times_out_as_a_warning() {
         let server = Server::start(|_| Canned { delay: Duration::from_millis(1500), ..status(200) });
         let url = server.url("/slow");
@@ -762,6 +976,23 @@ mod tests {
         assert_eq!(
             shown(&diagnostics),
             [format!("Warning guide.md:4:5: external link {url}: timed out after 200 ms")]
+        );
+    }
+
+    #[test]
+    fn the_timeout_covers_the_whole_chain_of_redirects() {
+        let server = Server::start(|r| {
+            let hop: u32 = r.path.trim_start_matches("/hop").parse().unwrap();
+            Canned { delay: Duration::from_millis(120), ..redirect(&format!("/hop{}", hop + 1)) }
+        });
+        let url = server.url("/hop0");
+        let options = ExternalOptions { timeout: Duration::from_millis(300), retries: 0, ..local() };
+        let started = Instant::now();
+        let diagnostics = check_external(vec![link(&url, 1)], &options);
+        assert!(started.elapsed() < Duration::from_millis(900), "took {:?}", started.elapsed());
+        assert_eq!(
+            shown(&diagnostics),
+            [format!("Warning guide.md:1:5: external link {url}: timed out after 300 ms")]
         );
     }
 
@@ -886,7 +1117,6 @@ mod tests {
     fn local_addresses_are_skipped_unless_allowed() {
         let local_urls = [
             "http://localhost:8000/",
-            "http://127.0.0.1:5000/admin",
             "http://127.8.9.10/",
             "http://[::1]:8080/",
             "http://[::ffff:127.0.0.1]/",
@@ -896,14 +1126,49 @@ mod tests {
             "http://172.16.0.1/",
             "http://172.31.255.255/",
             "http://169.254.169.254/latest/meta-data",
+            "http://100.64.0.1/",
+            "http://224.0.0.251/",
+            "http://255.255.255.255/",
             "http://[fe80::1]/",
             "http://[fd00::1]/",
+            "http://[ff02::1]/",
+            "http://[::ffff:10.0.0.1]/",
+            "http://[64:ff9b::a9fe:a9fe]/",
             "http://imprimante.local/",
-            "http://user:secret@127.0.0.1/",
         ];
         for url in local_urls {
             assert!(skipped(url), "{url} should be skipped");
-            assert!(!is_skipped(url, &local()), "{url} should be allowed with allow_loopback");
+            assert!(is_skipped(url, &local()), "{url} should be skipped when only 127.0.0.1 is allowed");
+        }
+        for url in ["http://127.0.0.1:5000/admin", "http://user:secret@127.0.0.1/"] {
+            assert!(skipped(url), "{url} should be skipped");
+            assert!(!is_skipped(url, &local()), "{url} should be fetched when 127.0.0.1 is allowed");
+        }
+    }
+
+    #[test]
+    fn redirect_targets_are_resolved_against_the_url_that_redirected() {
+        let base = "https://docs.fr:8443/guides/render/deploy?v=2";
+        let cases = [
+            ("https://autre.fr/x", "https://autre.fr/x"),
+            ("HTTP://autre.fr/x#section", "HTTP://autre.fr/x"),
+            ("//cdn.fr/y", "https://cdn.fr/y"),
+            ("/racine?a=1", "https://docs.fr:8443/racine?a=1"),
+            ("voisin", "https://docs.fr:8443/guides/render/voisin"),
+            ("../haut", "https://docs.fr:8443/guides/render/../haut"),
+            ("?v=3", "https://docs.fr:8443/guides/render/deploy?v=3"),
+            ("/café crème", "https://docs.fr:8443/caf%C3%A9%20cr%C3%A8me"),
+        ];
+        for (location, expected) in cases {
+            assert_eq!(redirect_target(base, location).unwrap(), expected, "{location}");
+        }
+        assert_eq!(redirect_target("http://h.fr", "a").unwrap(), "http://h.fr/a");
+        assert_eq!(redirect_target("http://h.fr/a?b=/c", "d").unwrap(), "http://h.fr/d");
+        for location in
+            ["file:///etc/passwd", "ftp://ftp.fr/", "javascript:alert(1)", "data:text/html,x", "gopher://h/"]
+        {
+            let refusal = redirect_target(base, location).unwrap_err();
+            assert!(matches!(refusal, Refusal::Scheme { .. }), "{location}: {refusal:?}");
         }
     }
 

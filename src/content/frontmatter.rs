@@ -1,11 +1,28 @@
 //! Front matter: TOML between `+++` lines or YAML between `---` lines, only at the very start of
-//! a guide. `split` separates it from the body; `parse` reads the known keys.
+//! a guide. `split` separates it from the body; `parse` 1. refuses front matter over the limits
+//! below before any parser sees it, 2. reads the known keys, skipping the values of the others.
 
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+/// Front matter larger than this is refused unread: a guide's keys take a few hundred bytes, and
+/// a parser's time grows with what it is given.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// `[` and `{` nested deeper than this are refused before parsing. YAML's scanner spends, on
+/// every token, time proportional to the nesting: 100,000 levels in 200 KB took 15 s.
+pub const MAX_NESTING: usize = 32;
+
+/// At most this many `[` and `{` in one front matter. The nesting count knows nothing of quotes
+/// and comments, so a `]` inside a string (`[ "]" [ "]" …`) lowers it without closing anything;
+/// this bound holds whatever they hide (256 levels cost YAML's scanner about 30 ms).
+pub const MAX_BRACKETS: usize = 256;
+
 /// The keys a guide may set. Unknown keys are reported as warnings by `parse`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -69,7 +86,8 @@ pub fn split(text: &str) -> Split<'_> {
     no_front
 }
 
-/// A front-matter problem, with the line inside the front matter (1 = first line after the fence).
+/// A front-matter problem, with the line inside the front matter (1 = first line after the
+/// fence, 0 = the opening fence itself, for what concerns the front matter as a whole).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub line: usize,
@@ -78,38 +96,109 @@ pub struct Problem {
 
 /// Parses front matter text. Returns the values and warnings about unknown keys, or the error.
 pub fn parse(format: Format, text: &str) -> Result<(FrontMatter, Vec<Problem>), Problem> {
-    let keys: Vec<String> = match format {
-        Format::Toml => {
-            let table: toml::Table = toml::from_str(text).map_err(|e| toml_problem(text, &e))?;
-            table.keys().cloned().collect()
-        }
-        Format::Yaml if text.trim().is_empty() => Vec::new(),
-        Format::Yaml => {
-            let value: serde_yaml_ng::Value =
-                serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(text, &e))?;
-            match value {
-                serde_yaml_ng::Value::Mapping(map) => {
-                    map.keys().map(|k| k.as_str().map_or_else(|| format!("{k:?}"), str::to_string)).collect()
-                }
-                serde_yaml_ng::Value::Null => Vec::new(),
-                _ => return Err(Problem { line: 1, message: "front matter must be a map of keys".into() }),
-            }
-        }
-    };
-    let front = match format {
+    check_bounds(text)?;
+    let Keys { front, unknown } = match format {
         Format::Toml => toml::from_str(text).map_err(|e| toml_problem(text, &e))?,
-        Format::Yaml if keys.is_empty() => FrontMatter::default(),
+        Format::Yaml if text.trim().is_empty() => Keys::default(),
         Format::Yaml => serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(text, &e))?,
     };
-    let warnings = keys
+    let lines = key_lines(text);
+    let warnings = unknown
         .iter()
-        .filter(|key| !KNOWN_KEYS.contains(&key.as_str()))
         .map(|key| Problem {
-            line: key_line(text, key),
+            line: lines.get(key.as_str()).copied().unwrap_or(1),
             message: format!("unknown front matter key `{key}` (known: {})", KNOWN_KEYS.join(", ")),
         })
         .collect();
     Ok((front, warnings))
+}
+
+/// Refuses front matter over `MAX_FRONT_MATTER_BYTES`, `MAX_NESTING` or `MAX_BRACKETS`, in one
+/// pass over its bytes, before any parser sees it.
+fn check_bounds(text: &str) -> Result<(), Problem> {
+    if text.len() > MAX_FRONT_MATTER_BYTES {
+        let message = format!(
+            "front matter of {} KiB, over the limit of {} KiB",
+            text.len().div_ceil(1024),
+            MAX_FRONT_MATTER_BYTES / 1024
+        );
+        return Err(Problem { line: 0, message });
+    }
+    let (mut line, mut depth, mut brackets) = (1, 0usize, 0);
+    for byte in text.bytes() {
+        match byte {
+            b'\n' => line += 1,
+            b'[' | b'{' => {
+                depth += 1;
+                brackets += 1;
+                if depth > MAX_NESTING {
+                    let message = format!("front matter nested more than {MAX_NESTING} levels deep");
+                    return Err(Problem { line, message });
+                }
+                if brackets > MAX_BRACKETS {
+                    let message = format!("front matter with more than {MAX_BRACKETS} `[` and `{{`");
+                    return Err(Problem { line, message });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The known keys read, and the names of the others, whose values are skipped unread: a YAML
+/// alias under an unknown key is never expanded (1,000 aliases of a 1,000-item list would
+/// otherwise build a million values).
+#[derive(Debug, Default)]
+struct Keys {
+    front: FrontMatter,
+    unknown: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KeysVisitor)
+    }
+}
+
+struct KeysVisitor;
+
+impl<'de> Visitor<'de> for KeysVisitor {
+    type Value = Keys;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of front matter keys")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Keys, E> {
+        Ok(Keys::default())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+        let mut keys = Keys::default();
+        let mut seen = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            let front = &mut keys.front;
+            match key.as_str() {
+                "title" => front.title = map.next_value()?,
+                "description" => front.description = map.next_value()?,
+                "weight" => front.weight = map.next_value()?,
+                "draft" => front.draft = map.next_value()?,
+                "slug" => front.slug = map.next_value()?,
+                "repair" => front.repair = map.next_value()?,
+                "aliases" => front.aliases = map.next_value()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.unknown.push(key);
+                }
+            }
+        }
+        Ok(keys)
+    }
 }
 
 fn toml_problem(text: &str, err: &toml::de::Error) -> Problem {
@@ -143,16 +232,25 @@ fn text_line(text: &str, yaml_line: usize) -> usize {
     line
 }
 
-fn key_line(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start().trim_start_matches(['"', '\'']);
-            line.strip_prefix(key).is_some_and(|rest| {
-                let rest = rest.trim_start_matches(['"', '\'']).trim_start();
-                rest.starts_with('=') || rest.starts_with(':')
-            })
-        })
-        .map_or(1, |i| i + 1)
+/// The line of each key written at the start of a line (`key =`, `key:`, quoted or not), the
+/// first one when a key is written several times; one pass, however many keys.
+fn key_lines(text: &str) -> HashMap<&str, usize> {
+    let mut lines = HashMap::new();
+    for (index, line) in text.lines().enumerate() {
+        if let Some(key) = written_key(line) {
+            lines.entry(key).or_insert(index + 1);
+        }
+    }
+    lines
+}
+
+fn written_key(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    let (key, rest) = match line.strip_prefix(['"', '\'']) {
+        Some(quoted) => quoted.split_once(['"', '\''])?,
+        None => line.split_at(line.find([':', '='])?),
+    };
+    rest.trim_start().starts_with([':', '=']).then_some(key.trim_end())
 }
 
 #[cfg(test)]
@@ -203,7 +301,10 @@ mod tests {
         let problem = parse(Format::Yaml, "a: 1\rb: 2\rc: [\n").unwrap_err();
         assert_eq!(problem.line, 2);
         let problem = parse(Format::Yaml, "title: x\r\ndescription: y\r\nweight: [\r\n").unwrap_err();
-        assert_eq!(problem.line, 4);
+        assert_eq!(
+            problem,
+            Problem { line: 3, message: "weight: invalid type: sequence, expected i64".into() }
+        );
         assert_eq!(text_line("a\u{2028}b\nc", 3), 2);
     }
 
@@ -212,5 +313,132 @@ mod tests {
         let split = split("+++\r\ntitle = \"x\"\r\n+++\r\n");
         assert_eq!(split.body, "");
         assert!(split.front.is_some());
+    }
+
+    // ---- Limits ----
+
+    /// `x: [[[…]]]`, `levels` deep, after a title.
+    fn nested_yaml(levels: usize) -> String {
+        format!("title: Guide\nx: {}{}\n", "[".repeat(levels), "]".repeat(levels))
+    }
+
+    #[test]
+    fn front_matter_over_the_size_limit_is_refused_unread() {
+        // Regression: 200 KB of nested brackets kept the YAML parser busy for 15 s (release).
+        let started = std::time::Instant::now();
+        let problem = parse(Format::Yaml, &nested_yaml(100_000)).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+        assert_eq!(problem.line, 0);
+        assert_eq!(problem.message, "front matter of 196 KiB, over the limit of 64 KiB");
+        let toml = format!("title = \"Guide\"\ndescription = \"{}\"\n", "a".repeat(MAX_FRONT_MATTER_BYTES));
+        assert_eq!(parse(Format::Toml, &toml).unwrap_err().line, 0);
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_refused_with_its_line() {
+        assert!(parse(Format::Yaml, &nested_yaml(MAX_NESTING)).is_ok());
+        let problem = parse(Format::Yaml, &nested_yaml(MAX_NESTING + 1)).unwrap_err();
+        assert_eq!(
+            problem,
+            Problem { line: 2, message: "front matter nested more than 32 levels deep".into() }
+        );
+        let toml = format!("title = \"x\"\n\nx = {}1{}\n", "{a = ".repeat(40), "}".repeat(40));
+        assert_eq!(parse(Format::Toml, &toml).unwrap_err().line, 3);
+        // Under the size limit, the scan answers long before the parser would have.
+        let started = std::time::Instant::now();
+        assert_eq!(parse(Format::Yaml, &nested_yaml(30_000)).unwrap_err().line, 2);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+    }
+
+    #[test]
+    fn brackets_hidden_from_the_nesting_count_by_strings_are_bounded_too() {
+        // Each `"]"` lowers the count without closing anything: 300 real levels, counted as 1.
+        let levels = 300;
+        let text = format!("x: {}{}\n", "[\"]\", ".repeat(levels), "]".repeat(levels));
+        let problem = parse(Format::Yaml, &text).unwrap_err();
+        assert_eq!(problem.message, "front matter with more than 256 `[` and `{`");
+        // Brackets in strings and lists are fine below the limits.
+        let text = "title: \"[Brouillon] Guide [1]\"\naliases: [a.md, b.md]\ndescription: \"a]]]]\"\n";
+        assert_eq!(parse(Format::Yaml, text).unwrap().0.aliases, ["a.md", "b.md"]);
+    }
+
+    #[test]
+    fn aliases_under_unknown_keys_are_never_expanded() {
+        // Billion laughs: 15 KB that expanded to 9 million values (725 MB, 0.8 s in release).
+        let items = vec!["x"; 3000].join(",");
+        let aliases = vec!["*a"; 3000].join(",");
+        let text = format!("title: Guide\na: &a [{items}]\nb: [{aliases}]\n");
+        let started = std::time::Instant::now();
+        let (front, warnings) = parse(Format::Yaml, &text).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+        assert_eq!(front.title.as_deref(), Some("Guide"));
+        let lines: Vec<usize> = warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [2, 3]);
+        // Nested anchors: refused or bounded by the YAML library, never expanded.
+        let mut text = String::from("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
+        for (previous, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+            text.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 9].join(",")));
+        }
+        assert_eq!(parse(Format::Yaml, &text).unwrap().1.len(), 9);
+    }
+
+    #[test]
+    fn anchors_and_aliases_still_set_known_keys() {
+        let text = "t: &t Mon guide\ntitle: *t\nold: &old [ancien.md]\naliases: *old\n";
+        let (front, _) = parse(Format::Yaml, text).unwrap();
+        assert_eq!(front.title.as_deref(), Some("Mon guide"));
+        assert_eq!(front.aliases, ["ancien.md"]);
+    }
+
+    #[test]
+    fn many_unknown_keys_are_placed_in_one_pass() {
+        // Regression: each warning searched the whole front matter for its key (8,000 keys took
+        // 350 ms in release).
+        let text: String = (0..6000).map(|i| format!("k{i}: v\n")).collect();
+        assert!(text.len() < MAX_FRONT_MATTER_BYTES);
+        let started = std::time::Instant::now();
+        let (_, warnings) = parse(Format::Yaml, &text).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "took {:?}", started.elapsed());
+        assert_eq!(warnings.len(), 6000);
+        assert_eq!(warnings[5999].line, 6000);
+    }
+
+    #[test]
+    fn keys_are_placed_quoted_or_not_first_occurrence_first() {
+        let lines =
+            key_lines("\"tags\" = 1\n  'cle avec espace' : 2\nnested:\n  tags: x\n# commentaire: non\n");
+        assert_eq!(lines.get("tags"), Some(&1));
+        assert_eq!(lines.get("cle avec espace"), Some(&2));
+        assert_eq!(lines.get("nested"), Some(&3));
+    }
+
+    #[test]
+    fn not_a_map_and_duplicate_keys_are_errors() {
+        assert!(parse(Format::Yaml, "- a\n- b\n")
+            .unwrap_err()
+            .message
+            .contains("a map of front matter keys"));
+        assert!(parse(Format::Yaml, "title: a\ntitle: b\n").unwrap_err().message.contains("duplicate key"));
+        assert!(parse(Format::Yaml, "x: 1\nx: 2\n").unwrap_err().message.contains("duplicate key `x`"));
+        assert_eq!(parse(Format::Yaml, "# rien\n~\n").unwrap().0, FrontMatter::default());
+    }
+
+    #[test]
+    fn the_front_matter_of_every_bundled_guide_parses() {
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut parsed = 0;
+        for entry in walkdir::WalkDir::new(content).into_iter().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.extension().is_some_and(|ext| ext == "md") {
+                let text = std::fs::read_to_string(path).unwrap();
+                if let Some((format, front)) = split(&text).front {
+                    let (_, warnings) =
+                        parse(format, front).unwrap_or_else(|p| panic!("{}: {p:?}", path.display()));
+                    assert!(warnings.is_empty(), "{}: {warnings:?}", path.display());
+                    parsed += 1;
+                }
+            }
+        }
+        assert!(parsed >= 7, "only {parsed} bundled guides have front matter");
     }
 }

@@ -7,6 +7,7 @@ mod corpus;
 mod crawl;
 mod escaping;
 mod fixture;
+mod front_matter;
 mod hardening;
 #[cfg(feature = "serve")]
 mod hostile;
