@@ -18,7 +18,7 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, RwLock};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::watch as channel;
 
@@ -33,6 +33,10 @@ use guard::Guard;
 use headers::HeaderRules;
 use reload::{BuildState, DiagnosticView};
 use watch::{Batch, Change, Report, SourceWatcher, WatchRoots};
+
+/// How long a preview killed just before this one started is given to finish exiting, so that
+/// its folder is removed too.
+const EXIT_GRACE: Duration = Duration::from_secs(3);
 
 /// `carnet serve`: runs until Ctrl-C or SIGTERM; returns the exit code.
 pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<u8> {
@@ -70,6 +74,12 @@ async fn serve(args: &ServeArgs, reporter: Reporter) -> Result<u8> {
     for stale in &builder.folder.cleaned {
         reporter.detail(format!("removed the folder of a stopped preview: {}", stale.display()));
     }
+    let in_use = std::mem::take(&mut builder.folder.in_use);
+    std::thread::spawn(move || {
+        for stale in folder::remove_when_stopped(in_use, EXIT_GRACE) {
+            reporter.detail(format!("removed the folder of a stopped preview: {}", stale.display()));
+        }
+    });
     reporter.detail(format!("preview folder: {}", builder.folder.path().display()));
     let first = builder.build(None);
     let (publish, status) = channel::channel(Arc::new(first));

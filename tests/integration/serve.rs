@@ -785,15 +785,23 @@ fn a_killed_preview_s_folder_is_private_and_removed_at_the_next_start_but_a_runn
         let mode = std::fs::metadata(folder).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "{} is readable by others: {mode:o}", folder.display());
     }
-    killed.child.kill().unwrap(); // SIGKILL: nothing runs, the folder stays
-    killed.child.wait().unwrap();
-    assert!(killed_folder.is_dir());
     let look_alike = temp.path().join("carnet-serve-notes");
     std::fs::create_dir(&look_alike).unwrap();
-
+    // SIGKILL: nothing runs, the folder stays. The next preview starts at once, while the killed
+    // one may still be exiting (and, not waited for, stays a zombie).
+    killed.child.kill().unwrap();
     let next = Server::start_in(&site, &["-v"], temp.path());
     let next_folder = preview_folder(&next);
-    assert!(!killed_folder.exists(), "the killed preview's folder is left: {}", killed_folder.display());
+    let deadline = Instant::now() + TIMEOUT;
+    while killed_folder.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the killed preview's folder is left: {}",
+            killed_folder.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    killed.child.wait().unwrap();
     assert!(running_folder.is_dir() && look_alike.is_dir() && next_folder.is_dir());
     assert!(next
         .stderr()
