@@ -1,11 +1,11 @@
 //! `carnet serve`: the live preview, a dev server and a watcher around `site::build`.
 //!
 //! `run`: 1. bind the address (port 0: an ephemeral one) and print the URL; 2. build the site
-//! into a private folder (`Builder`, two slots so that a build never writes under the server's
-//! feet); 3. serve it (`server`) while the watcher thread (`watch::run`) rebuilds once per burst
-//! of changes — in place, page by page, when only guides were edited (`site::live`), else the
-//! whole site into the other slot — and publishes each outcome to open pages (`reload`);
-//! 4. stop on Ctrl-C or SIGTERM.
+//! into a private folder (`folder`; `Builder`, two slots so that a build never writes under the
+//! server's feet); 3. serve it (`server`, behind `guard`, with the headers of render.yaml:
+//! `headers`) while the watcher thread (`watch::run`) rebuilds once per burst of changes — in
+//! place, page by page, when only guides were edited (`site::live`), else the whole site into the
+//! other slot — and publishes each outcome to open pages (`reload`); 4. stop on Ctrl-C or SIGTERM.
 
 pub mod folder;
 pub mod guard;
