@@ -803,9 +803,8 @@ fn a_killed_preview_s_folder_is_private_and_removed_at_the_next_start_but_a_runn
     }
     killed.child.wait().unwrap();
     assert!(running_folder.is_dir() && look_alike.is_dir() && next_folder.is_dir());
-    assert!(next
-        .stderr()
-        .contains(&format!("removed the folder of a stopped preview: {}", killed_folder.display())));
+    let removed = format!("removed the folder of a stopped preview: {}", killed_folder.display());
+    assert!(next.stderr_with(&removed).contains(&removed), "{}", next.stderr());
     assert_eq!(running.get("/guide/").status, 200, "the running preview still serves");
     assert_eq!(next.get("/guide/").status, 200);
 }
