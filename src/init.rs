@@ -12,11 +12,15 @@ use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::Reporter;
 use crate::slug::slugify;
 
+/// The Render Blueprint of a new repository; `{name}` stands for the service name. The preview
+/// sends its headers to a site that has no `render.yaml` of its own.
+pub const BLUEPRINT: &str = include_str!("init/render.yaml");
+
 /// The files of a new repository: (path in it, contents); `{name}` stands for the service name.
 const FILES: &[(&str, &str)] = &[
     ("carnet.toml", include_str!("init/carnet.toml")),
     ("content/RESOLUTION_LIEN_CASSE.md", include_str!("init/content/RESOLUTION_LIEN_CASSE.md")),
-    ("render.yaml", include_str!("init/render.yaml")),
+    ("render.yaml", BLUEPRINT),
     (".gitignore", include_str!("init/gitignore")),
 ];
 

@@ -1,12 +1,15 @@
 //! `carnet serve`: the live preview, a dev server and a watcher around `site::build`.
 //!
 //! `run`: 1. bind the address (port 0: an ephemeral one) and print the URL; 2. build the site
-//! into a private folder (`Builder`, two slots so that a build never writes under the server's
-//! feet); 3. serve it (`server`) while the watcher thread (`watch::run`) rebuilds once per burst
-//! of changes — in place, page by page, when only guides were edited (`site::live`), else the
-//! whole site into the other slot — and publishes each outcome to open pages (`reload`);
-//! 4. stop on Ctrl-C or SIGTERM.
+//! into a private folder (`folder`; `Builder`, two slots so that a build never writes under the
+//! server's feet); 3. serve it (`server`, behind `guard`, with the headers of render.yaml:
+//! `headers`) while the watcher thread (`watch::run`) rebuilds once per burst of changes — in
+//! place, page by page, when only guides were edited (`site::live`), else the whole site into the
+//! other slot — and publishes each outcome to open pages (`reload`); 4. stop on Ctrl-C or SIGTERM.
 
+pub mod folder;
+pub mod guard;
+pub mod headers;
 pub mod reload;
 pub mod server;
 pub mod watch;
@@ -15,7 +18,7 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, RwLock};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::watch as channel;
 
@@ -25,8 +28,15 @@ use crate::markdown::Renderer;
 use crate::report::Reporter;
 use crate::site::live::LiveSite;
 use crate::site::{self, BuildOptions};
+use folder::PreviewFolder;
+use guard::Guard;
+use headers::HeaderRules;
 use reload::{BuildState, DiagnosticView};
 use watch::{Batch, Change, Report, SourceWatcher, WatchRoots};
+
+/// How long a preview killed just before this one started is given to finish exiting, so that
+/// its folder is removed too.
+const EXIT_GRACE: Duration = Duration::from_secs(3);
 
 /// `carnet serve`: runs until Ctrl-C or SIGTERM; returns the exit code.
 pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<u8> {
@@ -61,11 +71,21 @@ async fn serve(args: &ServeArgs, reporter: Reporter) -> Result<u8> {
     }
 
     let mut builder = Builder::new(&args.root, &url, reporter)?;
-    reporter.detail(format!("preview folder: {}", builder.work.display()));
+    for stale in &builder.folder.cleaned {
+        reporter.detail(format!("removed the folder of a stopped preview: {}", stale.display()));
+    }
+    let in_use = std::mem::take(&mut builder.folder.in_use);
+    std::thread::spawn(move || {
+        for stale in folder::remove_when_stopped(in_use, EXIT_GRACE) {
+            reporter.detail(format!("removed the folder of a stopped preview: {}", stale.display()));
+        }
+    });
+    reporter.detail(format!("preview folder: {}", builder.folder.path().display()));
     let first = builder.build(None);
     let (publish, status) = channel::channel(Arc::new(first));
     let (stop_streams, shutdown) = channel::channel(false);
-    let app = server::App { site: builder.serving.clone(), status, shutdown };
+    let app =
+        server::App { site: builder.serving.clone(), status, shutdown, headers: builder.headers.clone() };
 
     let (sender, receiver) = mpsc::channel();
     let roots = WatchRoots::of(&args.root);
@@ -95,7 +115,7 @@ async fn serve(args: &ServeArgs, reporter: Reporter) -> Result<u8> {
         }
     }
 
-    server::run(listener, server::router(app), async move {
+    server::run(listener, server::router(app, Guard::new(args.bind)), async move {
         stop_signal().await;
         let _ = stop_streams.send(true);
     })
@@ -158,10 +178,12 @@ struct Builder {
     base_url: String,
     reporter: Reporter,
     /// Private folder holding the two slots; removed on exit.
-    work: PathBuf,
+    folder: PreviewFolder,
     slots: [PathBuf; 2],
     /// The slot the server reads, shared with it.
     serving: Arc<RwLock<Option<server::Served>>>,
+    /// The headers of the site's render.yaml, read before each full build, shared with the server.
+    headers: server::SharedHeaders,
     /// Kept between builds: its cache of highlighted code blocks.
     renderer: Arc<Renderer>,
     /// The last good site in memory, updated in place when only guides changed.
@@ -174,15 +196,16 @@ struct Builder {
 impl Builder {
     fn new(root: &Path, url: &str, reporter: Reporter) -> Result<Builder> {
         let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos();
-        let work = std::env::temp_dir().join(format!("carnet-serve-{}-{nanos:x}", std::process::id()));
-        std::fs::create_dir_all(&work).map_err(|e| Error::io(&work, e))?;
+        let folder = PreviewFolder::create(&std::env::temp_dir())?;
+        let slots = [folder.path().join("a"), folder.path().join("b")];
         Ok(Builder {
             root: root.to_path_buf(),
             base_url: url.to_string(),
             reporter,
-            slots: [work.join("a"), work.join("b")],
-            work,
+            slots,
+            folder,
             serving: Arc::new(RwLock::new(None)),
+            headers: Arc::new(RwLock::new(Arc::new(HeaderRules::default()))),
             renderer: Arc::new(Renderer::new()),
             live: None,
             session: nanos as u64 ^ u64::from(std::process::id()),
@@ -254,6 +277,7 @@ impl Builder {
     fn full_build(&mut self, batch: Option<&Batch>) -> BuildState {
         let started = Instant::now();
         self.live = None;
+        self.read_headers();
         let serving = self.serving.read().unwrap_or_else(|e| e.into_inner()).clone();
         let serving_first = serving.as_ref().is_some_and(|s| s.dir == self.slots[0]);
         let slot = if serving_first { &self.slots[1] } else { &self.slots[0] };
@@ -301,20 +325,29 @@ impl Builder {
         BuildState { session: self.session, build: self.builds, ok, css_only, diagnostics }
     }
 
+    /// Takes the header rules of the site's render.yaml (a full build follows each change of it).
+    fn read_headers(&self) {
+        let (rules, warning) = HeaderRules::of_site(&self.root);
+        if let Some(warning) = warning {
+            self.reporter.diagnostic(&warning);
+        }
+        *self.headers.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(rules);
+    }
+
     /// Moves the site two builds old out of the way and deletes it in the background: deleting
     /// a thousand pages can take seconds, which the author should not wait for.
     fn clear_slot(&self, slot: &Path) {
         if !slot.exists() {
             return;
         }
-        let trash = self.work.join(format!("old-{}", self.builds));
+        let trash = self.folder.path().join(format!("old-{}", self.builds));
         if std::fs::rename(slot, &trash).is_ok() {
             std::thread::spawn(move || std::fs::remove_dir_all(trash));
         }
     }
 
     fn clean(self) {
-        let _ = std::fs::remove_dir_all(&self.work);
+        self.folder.remove();
     }
 }
 

@@ -1,12 +1,15 @@
 //! The HTTP side of the preview (axum): the built site as static files, and the reload channel.
 //!
-//! `router` answers `GET /__carnet/events` with server-sent events (see `reload`) and every other
-//! GET or HEAD from the folder of the last good build: `/x/` serves `x/index.html`, `/x` redirects
-//! to `/x/`, anything missing gets `404.html` with status 404. `url_path` (pure, table-tested)
+//! `router` answers `GET /__carnet/events` with server-sent events (see `reload`),
+//! `GET /__carnet/live-reload.js` with the script that listens to them, and every other GET or
+//! HEAD from the folder of the last good build: `/x/` serves `x/index.html`, `/x` redirects to
+//! `/x/`, anything missing gets `404.html` with status 404. `url_path` (pure, table-tested)
 //! refuses every way out of that folder: `..`, encoded dots, slashes and backslashes, NUL.
-//! `run` is the connection loop (hyper's HTTP/1): a request head must arrive within
-//! `HEADER_READ_TIMEOUT` and fit in `MAX_HEAD_BYTES`, so a slow or oversized client is dropped
-//! or refused (431) without holding anything that other clients need.
+//! Before any of that, `guard` refuses requests for other hosts, and other origins' requests for
+//! the reload channel; after, every answer gets the site's header rules (`headers`), its
+//! Content-Security-Policy included. `run` is the connection loop (hyper's HTTP/1): a request
+//! head must arrive within `HEADER_READ_TIMEOUT` and fit in `MAX_HEAD_BYTES`, so a slow or
+//! oversized client is dropped or refused (431) without holding anything that other clients need.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -15,8 +18,9 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::body::{Body, HttpBody};
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,12 +33,19 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTRO
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 
+use super::guard::{self, Guard};
+use super::headers::HeaderRules;
 use super::reload::{BuildState, Message};
 
 /// Where pages subscribe to reload messages.
 pub const EVENTS_PATH: &str = "/__carnet/events";
+/// Where pages load the live-reload script from: a file of the site's own origin, which the
+/// site's Content-Security-Policy (`script-src 'self'`) lets run.
+pub const LIVE_RELOAD_PATH: &str = "/__carnet/live-reload.js";
+const LIVE_RELOAD_SCRIPT: &str = include_str!("live_reload.js");
 
-/// The live-reload script, also served in the stand-in page shown before any build succeeded.
+/// The tag that loads the live-reload script (the theme's), also in the stand-in page shown
+/// before any build succeeded.
 const LIVE_RELOAD: &str = include_str!("../../themes/default/templates/_live_reload.html");
 
 /// The site being served: the folder of a good build, and that build's number.
@@ -52,7 +63,12 @@ pub struct App {
     pub status: watch::Receiver<Arc<BuildState>>,
     /// Turns true when the server stops: event streams end so connections can close.
     pub shutdown: watch::Receiver<bool>,
+    /// The site's header rules (its render.yaml's), read again by each full build.
+    pub headers: SharedHeaders,
 }
+
+/// The header rules every answer gets, replaced when render.yaml changes.
+pub type SharedHeaders = Arc<RwLock<Arc<HeaderRules>>>;
 
 /// How long a client may take to send a request head, and how long an idle keep-alive connection
 /// stays open: a client that trickles its headers byte by byte is dropped after this.
@@ -110,8 +126,30 @@ async fn connection(
     let _ = connection.await;
 }
 
-pub fn router(app: App) -> Router {
-    Router::new().route(EVENTS_PATH, get(events)).fallback(files).with_state(app)
+/// The preview's routes, behind the `guard` (outermost: a refused request reaches nothing).
+pub fn router(app: App, guard: Guard) -> Router {
+    let guard = Arc::new(guard);
+    let same_origin = middleware::from_fn_with_state(guard.clone(), guard::check_events);
+    Router::new()
+        .route(EVENTS_PATH, get(events).route_layer(same_origin))
+        .route(LIVE_RELOAD_PATH, get(live_reload_script))
+        .fallback(files)
+        .layer(middleware::from_fn_with_state(app.headers.clone(), site_headers))
+        .layer(middleware::from_fn_with_state(guard, guard::check_host))
+        .with_state(app)
+}
+
+/// Adds the site's header rules to every answer.
+async fn site_headers(State(headers): State<SharedHeaders>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let rules = headers.read().unwrap_or_else(|e| e.into_inner()).clone();
+    rules.apply(&path, response.headers_mut());
+    response
+}
+
+async fn live_reload_script() -> Response {
+    file(StatusCode::OK, "live-reload.js", LIVE_RELOAD_SCRIPT.as_bytes().to_vec())
 }
 
 /// The reload channel of one page: `hello`, then one message per build.

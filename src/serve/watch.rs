@@ -18,6 +18,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::walk::{is_guide, is_ignored_name};
+use crate::site::render_yaml;
 
 /// How long a burst must be quiet before the site is rebuilt.
 pub const QUIET: Duration = Duration::from_millis(40);
@@ -44,6 +45,8 @@ pub enum Change {
     Template,
     /// A file of `static/`.
     StaticFile,
+    /// `render.yaml`: the headers the preview sends, and the routes the build checks.
+    Blueprint,
     /// `carnet.toml`.
     Config,
     /// One of the watched folders itself (created, deleted, renamed).
@@ -55,6 +58,7 @@ pub enum Change {
 pub struct WatchRoots {
     pub root: PathBuf,
     pub config: PathBuf,
+    pub blueprint: PathBuf,
     pub content: PathBuf,
     pub templates: PathBuf,
     pub themes: PathBuf,
@@ -69,6 +73,7 @@ impl WatchRoots {
         let content_dir = Config::load(&root).map(|c| c.content_dir).unwrap_or_else(|_| "content".into());
         WatchRoots {
             config: root.join(CONFIG_FILE),
+            blueprint: root.join(render_yaml::FILE),
             content: root.join(content_dir),
             templates: root.join("templates"),
             themes: root.join("themes"),
@@ -102,6 +107,9 @@ pub fn classify(kind: &EventKind, path: &Path, roots: &WatchRoots) -> Change {
     }
     if path == roots.config {
         return Change::Config;
+    }
+    if path == roots.blueprint {
+        return Change::Blueprint;
     }
     let is_css = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("css"));
     let places = [
@@ -364,7 +372,7 @@ impl SourceWatcher {
         &self.roots
     }
 
-    /// Watches the root (for `carnet.toml` and folders appearing) and each existing folder.
+    /// Watches the root (for `carnet.toml`, `render.yaml` and folders appearing) and each existing folder.
     fn watch_roots(&mut self) -> notify::Result<()> {
         let mut wanted: Vec<(PathBuf, RecursiveMode)> =
             vec![(self.roots.root.clone(), RecursiveMode::NonRecursive)];

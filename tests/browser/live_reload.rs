@@ -1,6 +1,6 @@
 //! `carnet serve` in a real browser: a page refreshes by itself after an edit and keeps its scroll
 //! position, a stylesheet change applies without a reload, a broken template shows the overlay
-//! in the page and the fix clears it.
+//! in the page and the fix clears it; all of it under the Content-Security-Policy readers get.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -116,6 +116,42 @@ fn an_edited_guide_refreshes_by_itself_and_keeps_its_scroll_position() {
 }
 
 #[test]
+fn the_preview_runs_under_the_policy_readers_get_and_it_blocks_nothing_of_carnet_s() {
+    let chrome = Chrome::launch();
+    let preview = Preview::start(|_| {});
+    let page = open_live(&chrome, &preview, GUIDE_URL);
+    let policy: Option<String> =
+        page.eval("fetch(location.href).then((r) => r.headers.get('content-security-policy'))");
+    let policy = policy.expect("the preview sends a Content-Security-Policy");
+    assert!(policy.starts_with("default-src 'self';") && policy.contains("'sha256-"), "{policy}");
+    assert!(
+        page.eval::<bool>("document.documentElement.classList.contains('js')"),
+        "the theme's inline script runs (its hash is in the policy)"
+    );
+    assert_eq!(page.errors(), Vec::<String>::new(), "nothing blocked, live reload connected");
+
+    // The policy is in force: inline code outside its hashes does not run.
+    let ran: bool = page.eval(
+        "(() => { const s = document.createElement('script'); s.textContent = 'window.__ran = true'; \
+         document.head.appendChild(s); return window.__ran === true; })()",
+    );
+    assert!(!ran, "an inline script outside the policy's hashes is blocked");
+    page.wait_until("window.__carnetErrors.length > 0", "the violation report");
+
+    let source = std::fs::read_to_string(preview.path(GUIDE)).unwrap();
+    preview.write(GUIDE, &format!("{source}\n\nAjouté sous la politique.\n"));
+    page.wait_until(
+        "!window.__sameDocument && document.body.textContent.includes('Ajouté sous la politique.')",
+        "the page to reload with the edit",
+    );
+    page.wait_until(
+        "document.documentElement.dataset.liveReload === 'connected'",
+        "the reload channel again",
+    );
+    assert_eq!(page.errors(), Vec::<String>::new(), "the reloaded page: nothing blocked");
+}
+
+#[test]
 fn a_stylesheet_change_applies_without_a_reload() {
     let chrome = Chrome::launch();
     let base = std::fs::read_to_string(
@@ -182,6 +218,7 @@ fn a_broken_template_shows_the_overlay_and_the_fix_clears_it() {
          return [r.height, innerHeight, getComputedStyle(b).backgroundColor]; })()",
     );
     assert_eq!(cover.0, cover.1, "the overlay covers the window: {cover:?}");
+    assert_eq!(page.errors(), Vec::<String>::new(), "the policy blocks nothing of the overlay");
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("live-reload-overlay.png");
     page.screenshot(&shots);
     crate::chrome::tell(&format!("live-reload overlay screenshot: {}", shots.display()));

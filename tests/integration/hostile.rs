@@ -101,7 +101,7 @@ fn traversal_in_every_spelling_never_leaves_the_preview_folder() {
     for target in targets {
         let answer = raw(
             &server.addr,
-            format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+            format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
             TIMEOUT,
         );
         assert!(matches!(status_of(&answer), 400 | 404), "{target}: {}", answer.lines().next().unwrap_or(""));
@@ -110,16 +110,16 @@ fn traversal_in_every_spelling_never_leaves_the_preview_folder() {
     // Forms a browser never sends, written raw: backslashes, absolute URIs, a NUL, no slash,
     // the asterisk form, a CONNECT.
     let heads: [&[u8]; 10] = [
-        b"GET /..\\secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"GET \\..\\secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"GET http://x/../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"GET http://x/%2e%2e/secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"GET file:///etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"GET /\0/../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"GET secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"GET ../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"CONNECT x:80 HTTP/1.1\r\nHost: x:80\r\nConnection: close\r\n\r\n",
+        b"GET /..\\secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"GET \\..\\secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"GET http://localhost/../secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"GET http://localhost/%2e%2e/secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"GET file:///etc/passwd HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"GET /\0/../secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"GET secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"GET ../secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"OPTIONS * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        b"CONNECT localhost:80 HTTP/1.1\r\nHost: localhost:80\r\nConnection: close\r\n\r\n",
     ];
     for head in heads {
         let answer = raw(&server.addr, head, TIMEOUT);
@@ -149,7 +149,7 @@ fn the_live_reload_endpoint_cannot_be_used_to_read_files() {
         // The channel itself never ends: take what it sends in a second.
         let answer = raw(
             &server.addr,
-            format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+            format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
             Duration::from_secs(1),
         );
         assert!(!answer.contains(SECRET), "{target} leaked the secret:\n{answer}");
@@ -164,7 +164,7 @@ fn the_live_reload_endpoint_cannot_be_used_to_read_files() {
     }
     let answer = raw(
         &server.addr,
-        b"POST /__carnet/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 4\r\n\r\nfile",
+        b"POST /__carnet/events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 4\r\n\r\nfile",
         TIMEOUT,
     );
     assert!(matches!(status_of(&answer), 405), "{answer}");
@@ -174,10 +174,10 @@ fn the_live_reload_endpoint_cannot_be_used_to_read_files() {
 fn oversized_request_lines_and_headers_are_refused_and_the_server_keeps_serving() {
     let site = fixture();
     let server = Server::start(&site, &[]);
-    let long_path = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000));
-    let long_header = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "b".repeat(200_000));
+    let long_path = format!("GET /{} HTTP/1.1\r\nHost: localhost\r\n\r\n", "a".repeat(100_000));
+    let long_header = format!("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\n\r\n", "b".repeat(200_000));
     let many_headers = format!(
-        "GET / HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        "GET / HTTP/1.1\r\nHost: localhost\r\n{}\r\n",
         (0..500).map(|i| format!("X-H{i}: v\r\n")).collect::<String>()
     );
     let endless_line = format!("GET /{}", "c".repeat(1_000_000));
@@ -221,8 +221,9 @@ fn slow_clients_do_not_block_others_and_are_dropped() {
                     let _ = reader.read_to_end(&mut sink);
                     Instant::now()
                 });
-                for byte in
-                    b"GET /guide/ HTTP/1.1\r\nHost: x\r\nX-Slow: ".iter().chain(b"z".repeat(100).iter())
+                for byte in b"GET /guide/ HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
+                    .iter()
+                    .chain(b"z".repeat(100).iter())
                 {
                     if stream.write_all(&[*byte]).is_err() {
                         break;
@@ -269,8 +270,12 @@ fn two_hundred_simultaneous_connections_are_all_answered() {
     let paths = ["/guide/", "/autre/", "/assets/carnet.css", "/assets/nav.js", "/nulle-part/"];
     for (i, stream) in streams.iter_mut().enumerate() {
         stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-        write!(stream, "GET {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", paths[i % paths.len()])
-            .unwrap();
+        write!(
+            stream,
+            "GET {} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            paths[i % paths.len()]
+        )
+        .unwrap();
     }
     let mut statuses = std::collections::BTreeMap::new();
     for (i, mut stream) in streams.into_iter().enumerate() {
@@ -302,7 +307,7 @@ impl KeepAlive {
 
     fn request(&mut self, method: &str, path: &str) -> u16 {
         // One write: pieces sent apart wait for the server's delayed ACK (Nagle), 40 ms each.
-        let head = format!("{method} {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+        let head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n\r\n");
         self.reader.get_mut().write_all(head.as_bytes()).unwrap();
         let mut line = String::new();
         self.reader.read_line(&mut line).unwrap();

@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
@@ -17,6 +18,9 @@ pub(crate) const TIMEOUT: Duration = Duration::from_secs(20);
 /// the debouncer waits 40 ms of quiet, 250 ms at most for a file renamed away).
 const SETTLE: Duration = Duration::from_millis(1200);
 
+/// The tag of the live-reload script in the preview's pages: a file, not inline code.
+const RELOAD_SCRIPT: &str = "<script src=\"/__carnet/live-reload.js\"></script>";
+
 /// A running `carnet serve`, killed when dropped (also when the test fails).
 pub(crate) struct Server {
     pub(crate) child: Child,
@@ -27,10 +31,16 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(site: &Site, extra: &[&str]) -> Server {
+        Server::start_in(site, extra, &std::env::temp_dir())
+    }
+
+    /// `start` with `temp` as the system's temporary folder (where previews keep their site).
+    pub(crate) fn start_in(site: &Site, extra: &[&str], temp: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_carnet"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .args(extra)
+            .env("TMPDIR", temp)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -231,7 +241,7 @@ fn serve_prints_its_address_and_serves_the_site_with_the_reload_script() {
     assert_eq!(page.status, 200);
     assert_eq!(page.header("content-type").as_deref(), Some("text/html; charset=utf-8"));
     assert!(page.body.contains("Première version."));
-    assert!(page.body.contains("/__carnet/events"), "the preview injects the reload script");
+    assert!(page.body.contains(RELOAD_SCRIPT), "the preview adds the reload script");
     assert!(page.body.contains("http://127.0.0.1:"), "canonical URLs point at the preview");
     // The preview writes nothing into the site: `carnet build` output has no reload script.
     assert!(!site.root().join("public").exists(), "serve must not write public/");
@@ -337,7 +347,7 @@ fn a_deleted_guide_then_answers_404_with_a_way_home() {
     assert_eq!(gone.status, 404);
     assert!(gone.body.contains("Page introuvable"));
     assert!(gone.body.contains("href=\"/\""), "the 404 page leads home");
-    assert!(gone.body.contains("/__carnet/events"), "the 404 page reloads too");
+    assert!(gone.body.contains(RELOAD_SCRIPT), "the 404 page reloads too");
 }
 
 #[test]
@@ -509,11 +519,292 @@ fn a_site_broken_from_the_start_shows_its_error_until_it_is_fixed() {
     let server = Server::start(&site, &[]);
     let waiting = server.get("/guide/");
     assert_eq!(waiting.status, 503, "nothing built yet");
-    assert!(waiting.body.contains("/__carnet/events"), "the stand-in page shows the errors and reloads");
+    assert!(waiting.body.contains(RELOAD_SCRIPT), "the stand-in page shows the errors and reloads");
     let hello = server.subscribe_after_hello_with("\"file\":\"carnet.toml\",\"line\":2");
     drop(hello);
     let events = server.subscribe();
     site.file("carnet.toml", "title = \"Essai\"\n");
     events.expect("reload", "fixing carnet.toml");
     assert_eq!(server.get("/guide/").status, 200);
+}
+
+/// Sends `head` exactly as written and returns what came back before the server closed or
+/// `wait` passed (the reload channel never closes by itself).
+fn send(addr: &str, head: &str, wait: Duration) -> Response {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(wait)).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let mut buffer = [0u8; 8192];
+    while let Ok(n @ 1..) = stream.read(&mut buffer) {
+        bytes.extend_from_slice(&buffer[..n]);
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Response { status, head: head.to_string(), body: body.to_string() }
+}
+
+/// A request for the reload channel with these extra header lines; what it sent in a second.
+fn events_with(server: &Server, headers: &str) -> Response {
+    let head = format!("GET /__carnet/events HTTP/1.1\r\n{headers}Accept: text/event-stream\r\n\r\n");
+    send(&server.addr, &head, Duration::from_secs(1))
+}
+
+fn port_of(server: &Server) -> &str {
+    server.addr.rsplit(':').next().unwrap()
+}
+
+#[test]
+fn a_page_asked_for_under_another_host_name_is_refused_against_dns_rebinding() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let port = port_of(&server);
+    let get_as = |host: &str| {
+        let head = format!("GET /guide/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        send(&server.addr, &head, TIMEOUT)
+    };
+    for host in [
+        format!("evil.com:{port}"),
+        "evil.com".to_string(),
+        format!("localhost.evil.com:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("192.168.1.20:{port}"),
+        format!("[::ffff:7f00:1]:{port}"),
+    ] {
+        let answer = get_as(&host);
+        assert!(matches!(answer.status, 403 | 421), "Host {host}: {}", answer.status);
+        assert!(!answer.body.contains("Première version."), "Host {host} read the page");
+        assert!(
+            answer.body.contains("localhost, 127.0.0.1"),
+            "the refusal says where to go: {}",
+            answer.body
+        );
+        assert_eq!(answer.header("content-type").as_deref(), Some("text/plain; charset=utf-8"));
+    }
+    // A request naming another host in its target, none, or two.
+    for head in [
+        format!("GET http://evil.com:{port}/guide/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"),
+        "GET /guide/ HTTP/1.0\r\n\r\n".to_string(),
+        format!("GET /guide/ HTTP/1.1\r\nHost: localhost:{port}\r\nHost: evil.com\r\nConnection: close\r\n\r\n"),
+    ] {
+        let answer = send(&server.addr, &head, TIMEOUT);
+        assert!(matches!(answer.status, 400 | 403 | 421), "{head:?}: {}", answer.status);
+        assert!(!answer.body.contains("Première version."), "{head:?} read the page");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("LocalHost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let answer = get_as(&host);
+        assert_eq!(answer.status, 200, "Host {host}");
+        assert!(answer.body.contains("Première version."), "Host {host}");
+    }
+}
+
+#[test]
+fn the_reload_channel_is_refused_to_other_origins_and_its_diagnostics_stay_home() {
+    let site = fixture();
+    // A warning in every message of the channel: the file and the line it names must not leak.
+    site.file("content/casse.md", "# Cassé\n\nVoir [ailleurs](nulle-part.md).\n");
+    let server = Server::start(&site, &[]);
+    let (addr, port) = (server.addr.clone(), port_of(&server));
+    let own = format!("Host: {addr}\r\n");
+    for headers in [
+        format!("{own}Origin: http://evil.com\r\n"),
+        format!("{own}Origin: http://evil.com:{port}\r\n"),
+        format!("{own}Origin: http://localhost:{port}\r\n"),
+        format!("{own}Origin: http://127.0.0.1:1\r\n"),
+        format!("{own}Origin: https://{addr}\r\n"),
+        format!("{own}Origin: null\r\n"),
+        format!("{own}Origin: http://{addr}\r\nOrigin: http://evil.com\r\n"),
+        format!("{own}Sec-Fetch-Site: cross-site\r\n"),
+        format!("{own}Sec-Fetch-Site: same-site\r\n"),
+        format!("Host: evil.com:{port}\r\nOrigin: http://evil.com:{port}\r\n"),
+    ] {
+        let answer = events_with(&server, &headers);
+        assert!(matches!(answer.status, 403 | 421), "{headers:?}: {}", answer.status);
+        assert!(!answer.body.contains("event:") && !answer.body.contains("casse.md"), "{headers:?} leaked");
+        assert!(answer.header("access-control-allow-origin").is_none(), "{headers:?}");
+    }
+    // Same-origin: EventSource sends no Origin, or its own; typed in the address bar.
+    for headers in [
+        own.clone(),
+        format!("{own}Origin: http://{addr}\r\n"),
+        format!("Host: localhost:{port}\r\nOrigin: http://localhost:{port}\r\n"),
+        format!("{own}Sec-Fetch-Site: same-origin\r\n"),
+        format!("{own}Sec-Fetch-Site: none\r\n"),
+    ] {
+        let answer = events_with(&server, &headers);
+        assert_eq!(answer.status, 200, "{headers:?}: {}", answer.body);
+        assert!(
+            answer.body.contains("event: hello") && answer.body.contains("content/casse.md"),
+            "{headers:?}"
+        );
+        assert!(answer.header("access-control-allow-origin").is_none(), "{headers:?}");
+    }
+}
+
+#[test]
+fn bound_to_every_interface_any_host_reads_the_pages_but_not_the_reload_channel() {
+    let site = fixture();
+    let server = Server::start(&site, &["--bind", "0.0.0.0"]);
+    let port = port_of(&server);
+    let page =
+        send(&server.addr, "GET /guide/ HTTP/1.1\r\nHost: poste.local\r\nConnection: close\r\n\r\n", TIMEOUT);
+    assert_eq!(page.status, 200, "a colleague's browser names this computer as it likes");
+    for headers in [
+        format!("Host: evil.com:{port}\r\nOrigin: http://evil.com:{port}\r\n"),
+        format!("Host: evil.com:{port}\r\n"),
+        format!("Host: 127.0.0.1:{port}\r\nOrigin: http://evil.com\r\n"),
+    ] {
+        let answer = events_with(&server, &headers);
+        assert_eq!(answer.status, 403, "{headers:?}");
+        assert!(!answer.body.contains("event:"), "{headers:?}");
+    }
+    for headers in [
+        format!("Host: 127.0.0.1:{port}\r\n"),
+        format!("Host: 192.168.1.20:{port}\r\nOrigin: http://192.168.1.20:{port}\r\n"),
+    ] {
+        assert!(events_with(&server, &headers).body.contains("event: hello"), "{headers:?}");
+    }
+}
+
+/// The `/*` header rules of a Blueprint, but `Cache-Control`: `(lower-case name, value)`.
+fn blueprint_headers(path: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let rules = yaml["services"][0]["headers"].as_sequence().expect("headers").clone();
+    rules
+        .iter()
+        .filter(|rule| rule["path"].as_str() == Some("/*"))
+        .map(|rule| {
+            (rule["name"].as_str().unwrap().to_lowercase(), rule["value"].as_str().unwrap().to_string())
+        })
+        .filter(|(name, _)| name != "cache-control")
+        .collect()
+}
+
+/// The base64 SHA-256 of each inline `<script>` of `html`.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    use base64::Engine;
+    use sha2::Digest;
+    html.match_indices("<script>")
+        .map(|(i, tag)| {
+            let body = &html[i + tag.len()..i + html[i..].find("</script>").unwrap()];
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(body.as_bytes()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_preview_sends_the_headers_readers_get_and_its_scripts_run_under_them() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    // No render.yaml: the headers of the one `carnet init` writes.
+    let init = blueprint_headers(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/init/render.yaml"));
+    assert!(init.iter().any(|(name, _)| name == "content-security-policy"), "{init:?}");
+    let home = server.get("/").body;
+    let css = format!("/{}", crate::fixture::asset_in(&home, "carnet.css"));
+    for path in ["/", "/guide/", "/nulle-part/", "/guide", css.as_str(), "/__carnet/live-reload.js"] {
+        let answer = server.get(path);
+        for (name, value) in &init {
+            assert_eq!(answer.header(name).as_ref(), Some(value), "{name} on {path}");
+        }
+        assert_eq!(answer.header("cache-control").as_deref(), Some("no-store"), "{path}");
+    }
+    // What the policy allows is what the page runs: its inline scripts by their hash, the
+    // live-reload script as a file of its own origin.
+    let page = server.get("/guide/");
+    let policy = page.header("content-security-policy").unwrap();
+    let hashes = inline_script_hashes(&page.body);
+    assert_eq!(hashes.len(), 2, "the theme's two inline scripts");
+    for hash in hashes {
+        assert!(policy.contains(&format!("'sha256-{hash}'")), "{hash} not in {policy}");
+    }
+    assert!(policy.contains("script-src 'self'") && policy.contains("connect-src 'self'"), "{policy}");
+    let script = server.get("/__carnet/live-reload.js");
+    assert_eq!(script.header("content-type").as_deref(), Some("text/javascript; charset=utf-8"));
+    assert!(script.body.contains("new EventSource(\"/__carnet/events\")"));
+
+    // The site's own render.yaml, read again when it changes.
+    let blueprint = "services:\n  - type: web\n    runtime: static\n    name: essai\n    headers:\n      - path: /*\n        name: Content-Security-Policy\n        value: \"default-src 'self'; script-src 'self'\"\n      - path: /*\n        name: X-Frame-Options\n        value: DENY\n";
+    site.file("render.yaml", blueprint);
+    let deadline = Instant::now() + TIMEOUT;
+    while server.get("/guide/").header("x-frame-options").is_none() {
+        assert!(Instant::now() < deadline, "render.yaml's headers never applied");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let page = server.get("/guide/");
+    assert_eq!(
+        page.header("content-security-policy").as_deref(),
+        Some("default-src 'self'; script-src 'self'")
+    );
+    assert_eq!(page.header("referrer-policy"), None, "only the site's rules");
+
+    // A render.yaml that cannot be read: a warning naming it, and carnet's headers.
+    site.file("render.yaml", "services: [\n");
+    let deadline = Instant::now() + TIMEOUT;
+    while server.get("/guide/").header("x-frame-options").is_some() {
+        assert!(Instant::now() < deadline, "a broken render.yaml kept its headers");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        server.get("/guide/").header("content-security-policy"),
+        init.iter().find(|(n, _)| n == "content-security-policy").map(|(_, v)| v.clone())
+    );
+    let warning = format!("{}: cannot read its headers", site.root().join("render.yaml").display());
+    let stderr = server.stderr_with(&warning);
+    assert!(stderr.contains(&format!("warning: {warning} (not YAML")), "{stderr}");
+}
+
+/// The preview folder a server started with `-v` names on stderr.
+fn preview_folder(server: &Server) -> PathBuf {
+    let stderr = server.stderr_with("preview folder: ");
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("preview folder: "))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("-v names the preview folder:\n{stderr}"))
+}
+
+#[test]
+fn a_killed_preview_s_folder_is_private_and_removed_at_the_next_start_but_a_running_one_s_is_kept() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let temp = tempfile::tempdir().unwrap();
+    let site = fixture();
+    let mut killed = Server::start_in(&site, &["-v"], temp.path());
+    let killed_folder = preview_folder(&killed);
+    let running = Server::start_in(&site, &["-v"], temp.path());
+    let running_folder = preview_folder(&running);
+    for folder in [&killed_folder, &running_folder] {
+        let mode = std::fs::metadata(folder).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{} is readable by others: {mode:o}", folder.display());
+    }
+    let look_alike = temp.path().join("carnet-serve-notes");
+    std::fs::create_dir(&look_alike).unwrap();
+    // SIGKILL: nothing runs, the folder stays. The next preview starts at once, while the killed
+    // one may still be exiting (and, not waited for, stays a zombie).
+    killed.child.kill().unwrap();
+    let next = Server::start_in(&site, &["-v"], temp.path());
+    let next_folder = preview_folder(&next);
+    let deadline = Instant::now() + TIMEOUT;
+    while killed_folder.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the killed preview's folder is left: {}",
+            killed_folder.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    killed.child.wait().unwrap();
+    assert!(running_folder.is_dir() && look_alike.is_dir() && next_folder.is_dir());
+    let removed = format!("removed the folder of a stopped preview: {}", killed_folder.display());
+    assert!(next.stderr_with(&removed).contains(&removed), "{}", next.stderr());
+    assert_eq!(running.get("/guide/").status, 200, "the running preview still serves");
+    assert_eq!(next.get("/guide/").status, 200);
 }

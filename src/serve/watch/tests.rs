@@ -11,6 +11,7 @@ fn roots() -> WatchRoots {
     let root = PathBuf::from("/site");
     WatchRoots {
         config: root.join("carnet.toml"),
+        blueprint: root.join("render.yaml"),
         content: root.join("content"),
         templates: root.join("templates"),
         themes: root.join("themes"),
@@ -50,6 +51,8 @@ fn classify_table() {
         (WRITE, "/site/static/extra.css", Change::Stylesheet),
         (WRITE, "/site/static/logo.svg", Change::StaticFile),
         (WRITE, "/site/carnet.toml", Change::Config),
+        (WRITE, "/site/render.yaml", Change::Blueprint),
+        (WRITE, "/site/content/render.yaml", Change::ContentFile),
         (CREATE, "/site/static", Change::Folder),
         (REMOVE, "/site/content", Change::Folder),
         // Reads, permissions and editor leftovers change nothing.
