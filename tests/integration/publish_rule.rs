@@ -317,3 +317,37 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn site_files_linked_from_outside_the_root_are_neither_shown_nor_written_through() {
+    let site = site();
+    let outside = outside();
+    let blueprint = format!(
+        "services:\n  - name: x\n    # carnet routes: begin {CANARY}\n    routes: [{CANARY}]\n    # carnet routes: end\n"
+    );
+    std::fs::write(outside.path().join("render.yaml"), &blueprint).unwrap();
+    link(outside.path().join("render.yaml"), &site, "render.yaml");
+    let run = site.build();
+    assert_warns(&run, "render.yaml", &["symbolic link leading out of the site root"]);
+    assert_nothing_leaked(&site, &run);
+    let run = site.carnet(&["routes", "--write"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("render.yaml: a symbolic link leading out of the site root"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(outside.path().join("render.yaml")).unwrap(), blueprint);
+    assert!(!run.stderr.contains(CANARY), "{}", run.stderr);
+
+    link(outside.path().join("secret.txt"), &site, "carnet.toml");
+    let run = site.carnet(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("carnet.toml: a symbolic link leading out of the site root"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(CANARY), "{}", run.stderr);
+}
