@@ -76,6 +76,8 @@ pub struct SiteRoot {
     /// As given, for messages and joins (`./templates`).
     path: PathBuf,
     real: PathBuf,
+    /// The output folder, when it is inside: what the build wrote is never read back.
+    output: Option<PathBuf>,
 }
 
 /// Why a path may not be read.
@@ -83,6 +85,7 @@ pub struct SiteRoot {
 enum Refusal {
     Outside(PathBuf),
     Hidden(PathBuf),
+    Output(PathBuf),
     Loop,
     Unresolved(String),
 }
@@ -91,7 +94,13 @@ impl SiteRoot {
     pub fn new(root: &Path) -> SiteRoot {
         let real =
             root.canonicalize().or_else(|_| std::path::absolute(root)).unwrap_or_else(|_| root.to_path_buf());
-        SiteRoot { path: root.to_path_buf(), real }
+        SiteRoot { path: root.to_path_buf(), real, output: None }
+    }
+
+    /// Refuses the output folder `output` too (and its previous site, a hidden folder anyway).
+    pub fn with_output(mut self, output: &Path) -> SiteRoot {
+        self.output = output.canonicalize().ok();
+        self
     }
 
     /// The site root as given.
@@ -104,10 +113,18 @@ impl SiteRoot {
         self.resolve(path).is_ok()
     }
 
+    /// True for the output folder itself, by whatever path.
+    fn is_output(&self, dir: &Path) -> bool {
+        self.output.as_ref().is_some_and(|output| dir.canonicalize().is_ok_and(|real| &real == output))
+    }
+
     /// The real path of `path`, when it is inside the site root and in no hidden folder of it.
     fn resolve(&self, path: &Path) -> Result<PathBuf, Refusal> {
         let real = path.canonicalize().map_err(|err| Refusal::Unresolved(err.to_string()))?;
         let Ok(inside) = real.strip_prefix(&self.real) else { return Err(Refusal::Outside(real)) };
+        if self.output.as_ref().is_some_and(|output| real.starts_with(output)) {
+            return Err(Refusal::Output(real));
+        }
         if inside.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
             return Err(Refusal::Hidden(real));
         }
@@ -124,6 +141,7 @@ impl SiteRoot {
             Refusal::Hidden(real) => {
                 format!("leads to a hidden or ignored file of the site ({})", real.display())
             }
+            Refusal::Output(real) => format!("leads into the output folder ({})", real.display()),
             Refusal::Loop => "makes a loop".to_string(),
             Refusal::Unresolved(err) => format!("leads nowhere ({err})"),
         };
@@ -136,7 +154,7 @@ impl SiteRoot {
     /// link to one; hidden names are the author's choice here): `Err` says why not.
     pub fn check_folder(&self, dir: &Path) -> Result<(), String> {
         match self.resolve(dir) {
-            Ok(_) | Err(Refusal::Hidden(_)) => Ok(()),
+            Ok(_) | Err(Refusal::Hidden(_) | Refusal::Output(_)) => Ok(()),
             Err(Refusal::Outside(real)) => Err(format!(
                 "this folder is outside the site root {} (it is {}): nothing in it is read",
                 self.real.display(),
@@ -205,6 +223,9 @@ fn admit_entry(root: &SiteRoot, entry: &walkdir::DirEntry, diagnostics: &RefCell
         Some(Diagnostic::warning(Location::file(entry.path()), message))
     } else if entry.path_is_symlink() {
         root.resolve(entry.path()).err().map(|refusal| root.link_refusal(entry.path(), refusal))
+    } else if entry.file_type().is_dir() && root.is_output(entry.path()) {
+        let message = "the output folder, reached through a symbolic link: not read";
+        Some(Diagnostic::warning(Location::file(entry.path()), message))
     } else {
         None
     };

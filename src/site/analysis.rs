@@ -82,7 +82,7 @@ pub fn analyze_configured(
     renderer: Arc<Renderer>,
 ) -> Result<Analysis> {
     let mut watch = Stopwatch::start();
-    let site_root = SiteRoot::new(&options.root);
+    let site_root = SiteRoot::new(&options.root).with_output(&paths.output);
     let (theme, mut diagnostics) = Theme::load(&site_root, &config.theme);
     let mut content = content::load(&site_root, &paths.content);
     diagnostics.extend(content.diagnostics.iter().cloned());

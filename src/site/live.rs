@@ -114,7 +114,7 @@ impl LiveSite {
         let mut changed: Vec<usize> =
             paths.iter().map(|p| self.by_path.get(&absolute(p)).copied()).collect::<Option<_>>()?;
         // A guide turned into a link leading out of the site: the full build's walk refuses it.
-        let site_root = SiteRoot::new(&self.options.root);
+        let site_root = SiteRoot::new(&self.options.root).with_output(self.output());
         if !paths.iter().all(|p| site_root.admits(p)) {
             return None;
         }

@@ -351,3 +351,20 @@ fn site_files_linked_from_outside_the_root_are_neither_shown_nor_written_through
     );
     assert!(!run.stderr.contains(CANARY), "{}", run.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn what_the_build_wrote_is_never_read_back() {
+    let site = site();
+    site.build();
+    link("../public", &site, "static/ancien");
+    link("..", &site, "content/racine");
+    let run = site.build();
+    assert_warns(&run, "static/ancien", &["symbolic link to `../public`", "leads into the output folder"]);
+    assert_warns(&run, "content/racine/public", &["the output folder, reached through a symbolic link"]);
+    let published: Vec<String> = site.snapshot().into_iter().map(|(rel, _)| rel).collect();
+    assert!(!published.iter().any(|rel| rel.starts_with("ancien/")), "{published:?}");
+    assert!(!published.iter().any(|rel| rel.contains("public/")), "{published:?}");
+    site.build();
+    assert_eq!(published, site.snapshot().into_iter().map(|(rel, _)| rel).collect::<Vec<_>>(), "no growth");
+}
