@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::content::SiteRoot;
 use crate::error::{Diagnostic, Error, Location, Result};
 
 pub const CONFIG_FILE: &str = "carnet.toml";
@@ -59,10 +60,17 @@ impl Config {
         Ok(config)
     }
 
-    /// Loads `carnet.toml` from the site root, or the defaults when there is none.
+    /// Loads `carnet.toml` from the site root, or the defaults when there is none. A
+    /// `carnet.toml` that is a link leading out of the site root is refused unread (its lines
+    /// would show in error messages).
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
         match std::fs::read_to_string(&path) {
+            Ok(_) if !SiteRoot::new(root).admits(&path) => {
+                let message =
+                    "a symbolic link leading out of the site root (or into a hidden folder): not read";
+                Err(Error::Config(Box::new(Diagnostic::error(Location::file(path), message))))
+            }
             Ok(text) => Config::parse(&text, &path),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(err) => Err(Error::io(path, err)),
@@ -100,6 +108,17 @@ mod tests {
         assert_eq!(config.title, "Documentation");
         assert_eq!(config.language, "fr");
         assert_eq!(config.output_dir, PathBuf::from("public"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_linked_from_outside_the_root_is_not_read() {
+        let (root, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        std::fs::write(outside.path().join("secret"), "SECRET line\n").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), root.path().join(CONFIG_FILE)).unwrap();
+        let shown = Config::load(root.path()).unwrap_err().to_string();
+        assert!(shown.contains("carnet.toml: a symbolic link leading out of the site root"), "{shown}");
+        assert!(!shown.contains("SECRET"), "{shown}");
     }
 
     #[test]

@@ -103,7 +103,7 @@ fn collect(args: &FixArgs, reporter: &Reporter) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for root in roots {
         if root.is_dir() {
-            let walked = walk::walk(&root);
+            let walked = walk::walk(&walk::SiteRoot::new(&root), &root);
             walked.diagnostics.iter().for_each(|d| reporter.diagnostic(d));
             files.extend(walked.guides.into_iter().map(|found| found.path));
         } else if root.is_file() {

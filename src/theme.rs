@@ -2,13 +2,15 @@
 //!
 //! The default theme is embedded in the binary, so a site needs no theme folder of its own.
 //! `Theme::load` takes, in order of precedence: the site's `templates/`, then the theme folder
-//! `themes/<name>/` of the site when it has one, then the embedded default.
+//! `themes/<name>/` of the site when it has one, then the embedded default. Files on disk are
+//! read only where the publishing rule of `content::walk` lets them through.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::content::walk::{self, SiteRoot};
 use crate::error::{Diagnostic, Location};
 
 /// The templates every theme provides, rendered by name.
@@ -151,16 +153,20 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Loads and compiles the theme; every template error is returned at once.
-    pub fn load(site_root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic>> {
-        let theme_dir = site_root.join("themes").join(theme_name);
+    /// Loads and compiles the theme of the site at `root`. Every template error is returned at
+    /// once (no theme then), with the warnings of the walk (files the publishing rule refused).
+    pub fn load(root: &SiteRoot, theme_name: &str) -> (Option<Theme>, Vec<Diagnostic>) {
+        let theme_dir = root.path().join("themes").join(theme_name);
         let mut templates: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
         let mut static_files = Vec::new();
-        let mut errors = Vec::new();
+        let mut notes = Vec::new();
 
         if theme_dir.is_dir() {
-            read_dir_into(&theme_dir.join("templates"), &mut templates, &mut errors);
-            read_static(&theme_dir.join("static"), &mut static_files, &mut errors);
+            if let Err(refused) = root.check_folder(&theme_dir) {
+                return (None, vec![Diagnostic::error(Location::file(&theme_dir), refused)]);
+            }
+            read_templates(root, &theme_dir.join("templates"), &mut templates, &mut notes);
+            read_static(root, &theme_dir.join("static"), &mut static_files, &mut notes);
         } else if theme_name == "default" {
             for (path, contents) in DEFAULT_THEME {
                 if let Some(name) = path.strip_prefix("templates/") {
@@ -172,15 +178,20 @@ impl Theme {
             }
         } else {
             let message = format!("theme `{theme_name}` not found (looked for {})", theme_dir.display());
-            return Err(vec![Diagnostic::error(Location::file(&theme_dir), message)]);
+            return (None, vec![Diagnostic::error(Location::file(&theme_dir), message)]);
         }
         // The site's own templates override the theme's, name for name.
-        read_dir_into(&site_root.join("templates"), &mut templates, &mut errors);
-        if !errors.is_empty() {
-            return Err(errors);
+        read_templates(root, &root.path().join("templates"), &mut templates, &mut notes);
+        if notes.iter().any(Diagnostic::is_error) {
+            return (None, notes);
         }
-        let tera = compile(&templates)?;
-        Ok(Theme { tera, static_files })
+        match compile(&templates) {
+            Ok(tera) => (Some(Theme { tera, static_files }), notes),
+            Err(mut errors) => {
+                notes.append(&mut errors);
+                (None, notes)
+            }
+        }
     }
 
     pub fn render(&self, template: &str, context: &PageContext) -> Result<String, String> {
@@ -189,43 +200,42 @@ impl Theme {
     }
 }
 
-fn read_dir_into(
+/// The `*.html` files of `dir` itself (not of its sub-folders) that the publishing rule lets
+/// through, by name.
+fn read_templates(
+    root: &SiteRoot,
     dir: &Path,
     templates: &mut BTreeMap<String, (PathBuf, String)>,
-    errors: &mut Vec<Diagnostic>,
+    notes: &mut Vec<Diagnostic>,
 ) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.extension().is_some_and(|ext| ext == "html") {
-            match std::fs::read_to_string(&path) {
+    let listing = walk::list(root, dir, Some(1));
+    notes.extend(listing.diagnostics);
+    for found in listing.files {
+        if found.path.extension().is_some_and(|ext| ext == "html") {
+            match std::fs::read_to_string(&found.path) {
                 Ok(text) => {
-                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                    templates.insert(name, (path, text));
+                    let name = found.rel.to_string_lossy().into_owned();
+                    templates.insert(name, (found.path, text));
                 }
-                Err(err) => errors.push(Diagnostic::error(Location::file(&path), err.to_string())),
+                Err(err) => notes.push(Diagnostic::error(Location::file(&found.path), err.to_string())),
             }
         }
     }
 }
 
-fn read_static(dir: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>, errors: &mut Vec<Diagnostic>) {
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter() {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => match std::fs::read(entry.path()) {
-                Ok(bytes) => {
-                    let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
-                    files.push((rel, bytes));
-                }
-                Err(err) => errors.push(Diagnostic::error(Location::file(entry.path()), err.to_string())),
-            },
-            Ok(_) => {}
-            Err(err) if err.io_error().is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) => {}
-            Err(err) => {
-                let path = err.path().unwrap_or(dir).to_path_buf();
-                errors.push(Diagnostic::error(Location::file(path), err.to_string()));
-            }
+/// The theme's static files that the publishing rule lets through: (path in `dir`, contents).
+fn read_static(
+    root: &SiteRoot,
+    dir: &Path,
+    files: &mut Vec<(PathBuf, Vec<u8>)>,
+    notes: &mut Vec<Diagnostic>,
+) {
+    let listing = walk::list(root, dir, None);
+    notes.extend(listing.diagnostics);
+    for found in listing.files {
+        match std::fs::read(&found.path) {
+            Ok(bytes) => files.push((found.rel, bytes)),
+            Err(err) => notes.push(Diagnostic::error(Location::file(&found.path), err.to_string())),
         }
     }
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Location};
 use frontmatter::FrontMatter;
 use repair::RepairReport;
-pub use walk::{is_guide, is_ignored_name, Found};
+pub use walk::{is_guide, is_ignored_name, Found, SiteRoot};
 
 /// The comment that switches repair off for one guide.
 pub const NO_REPAIR_MARKER: &str = "<!-- carnet: no-repair -->";
@@ -57,16 +57,20 @@ pub struct Content {
 /// 0.5 s instead of 0.95 s); with the files in memory the extra threads cost nothing.
 const READERS: usize = 8;
 
-/// Reads the whole content folder.
-pub fn load(content_dir: &Path) -> Content {
-    if !content_dir.is_dir() {
-        let message = "content folder not found (create it, or set content_dir in carnet.toml)";
+/// Reads the whole content folder of the site at `root`.
+pub fn load(root: &SiteRoot, content_dir: &Path) -> Content {
+    let refused = if content_dir.is_dir() {
+        root.check_folder(content_dir).err()
+    } else {
+        Some("content folder not found (create it, or set content_dir in carnet.toml)".to_string())
+    };
+    if let Some(message) = refused {
         return Content {
             diagnostics: vec![Diagnostic::error(Location::file(content_dir), message)],
             ..Default::default()
         };
     }
-    let walked = walk::walk(content_dir);
+    let walked = walk::walk(root, content_dir);
     let mut diagnostics = walked.diagnostics;
     let read_all =
         || -> Vec<(Option<Guide>, Vec<Diagnostic>)> { walked.guides.par_iter().map(read_guide).collect() };
@@ -99,6 +103,11 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         return (None, vec![Diagnostic::error(Location::file(&found.path), message)]);
     }
     let SourceText { decoded, mut text, report } = decode_and_repair(&bytes);
+    if let Some(offset) = lone_carriage_returns_as_line_feeds(&mut text) {
+        let message = "old Mac line endings (a carriage return alone) read as line breaks; save the \
+                       file with LF or CRLF line endings";
+        diagnostics.push(Diagnostic::warning(Location::from_offset(&found.path, &text, offset), message));
+    }
     if let Some(offset) = text.find('\0') {
         let count = text.matches('\0').count();
         let message = format!("{count} NUL byte(s) in the text, shown as U+FFFD");
@@ -128,6 +137,14 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
             }
         }
     }
+    if !front.draft && split.body.trim().is_empty() {
+        let message = if body_start > 0 {
+            "this guide has front matter but no text: published as an empty page"
+        } else {
+            "this guide is empty: published as an empty page"
+        };
+        diagnostics.push(Diagnostic::warning(Location::file(&found.path), message));
+    }
     let guide = Guide {
         path: found.path.clone(),
         rel: found.rel.clone(),
@@ -139,6 +156,23 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         repair: report,
     };
     (Some(guide), diagnostics)
+}
+
+/// Turns each carriage return not followed by a line feed (the line ending of old Mac files)
+/// into a line feed, as CommonMark reads it, so that every later stage sees lines; returns the
+/// offset of the first one. The text keeps its length: offsets stay valid.
+fn lone_carriage_returns_as_line_feeds(text: &mut String) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let lone: Vec<usize> =
+        text.match_indices('\r').map(|(i, _)| i).filter(|&i| bytes.get(i + 1) != Some(&b'\n')).collect();
+    let first = *lone.first()?;
+    let mut bytes = std::mem::take(text).into_bytes();
+    for i in lone {
+        bytes[i] = b'\n';
+    }
+    // One ASCII byte for another: still UTF-8.
+    *text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Some(first)
 }
 
 /// True for bytes that are no text at all: NUL bytes in something that is not UTF-8 (nor UTF-16
@@ -195,7 +229,8 @@ fn has_no_repair_marker(text: &str) -> bool {
         return false;
     }
     let mut fence: Option<&str> = None;
-    for line in text.lines() {
+    // Lines as CommonMark counts them: a carriage return alone ends one too.
+    for line in text.split(['\n', '\r']) {
         let trimmed = line.trim();
         match fence {
             Some(open) if trimmed.starts_with(open) => fence = None,
@@ -228,13 +263,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("dossier")).unwrap();
         std::fs::write(dir.path().join("dossier/guide.md"), "# Guide\n").unwrap();
-        let walked = walk::walk(dir.path());
+        let walked = walk::walk(&SiteRoot::new(dir.path()), dir.path());
         std::fs::remove_dir_all(dir.path().join("dossier")).unwrap();
         let (guide, diagnostics) = read_guide(&walked.guides[0]);
         assert!(guide.is_none());
         let shown = diagnostics[0].to_string();
         assert!(diagnostics[0].is_error(), "{shown}");
         assert!(shown.contains("dossier/guide.md: cannot read this guide: No such file"), "{shown}");
+    }
+
+    #[test]
+    fn a_carriage_return_alone_is_a_line_ending_and_crlf_stays() {
+        let mut mac = "# Titre\r\rTexte\r".to_string();
+        assert_eq!(lone_carriage_returns_as_line_feeds(&mut mac), Some(7));
+        assert_eq!(mac, "# Titre\n\nTexte\n");
+        let mut mixed = "a\r\nb\rc\r\n".to_string();
+        assert_eq!(lone_carriage_returns_as_line_feeds(&mut mixed), Some(4));
+        assert_eq!(mixed, "a\r\nb\nc\r\n");
+        let mut windows = "a\r\nb\r\n".to_string();
+        assert_eq!(lone_carriage_returns_as_line_feeds(&mut windows), None);
+        assert_eq!(windows, "a\r\nb\r\n");
+        assert!(has_no_repair_marker("# T\r\r<!-- carnet: no-repair -->\rtexte\r"));
     }
 
     #[test]

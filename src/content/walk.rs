@@ -1,20 +1,27 @@
-//! Finding the files of the content folder: guides (`*.md`) and the files that go with them,
-//! without hidden files and editor leftovers.
+//! The one rule for what a build may read and publish, and the walk that applies it to the
+//! content folder, `static/`, the theme folder and `templates/` alike.
+//!
+//! A file is taken only if its real path, every symbolic link resolved, is inside the site root
+//! (`SiteRoot`). A link that leads outside it, into a hidden folder of it, nowhere or round in a
+//! loop is refused with a warning naming the link and its target, and never descended into.
+//! Hidden files, editor leftovers and backup copies (`is_ignored_name`) are skipped; a name with
+//! a `\` is refused with a warning; a name that is not UTF-8 is taken, with a warning.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Location};
 
-/// A file found in the content folder.
+/// A file found in a walked folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// The path on disk.
     pub path: PathBuf,
-    /// The path relative to the content folder.
+    /// The path relative to the walked folder.
     pub rel: PathBuf,
 }
 
-/// Everything the walk found, sorted by relative path.
+/// Everything the walk of a content folder found, sorted by relative path.
 #[derive(Debug, Default)]
 pub struct Walked {
     pub guides: Vec<Found>,
@@ -22,10 +29,20 @@ pub struct Walked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// True for names an author never means as content: hidden files, swap and backup files, and the
-/// temporary files editors write while saving (vim's `4913`, JetBrains' `___jb_tmp___`, …).
+/// The files of a folder that may be read, sorted by relative path, and why others were not.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<Found>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// True for names an author never means to publish: hidden files (but `.well-known`, the folder
+/// RFC 8615 reserves for files a site publishes), swap and backup files, the temporary files
+/// editors write while saving (vim's `4913`, JetBrains' `___jb_tmp___`, …), and the copies
+/// `carnet fix --backup`, `patch` and merge tools leave (`NAME.orig`, `NAME.orig.1`, `*.bak`,
+/// `*.rej`).
 pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
+    (name.starts_with('.') && name != ".well-known")
         || name.starts_with('#')
         || name.ends_with('~')
         || name == "4913"
@@ -36,42 +53,146 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with(".crswap")
         || name.ends_with("___jb_tmp___")
         || name.ends_with("___jb_old___")
+        || is_backup_name(name)
+}
+
+/// `NAME.orig`, `NAME.orig.<n>`, `NAME.bak`, `NAME.rej`.
+fn is_backup_name(name: &str) -> bool {
+    let numbered = name
+        .rsplit_once('.')
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(name, |(stem, _)| stem);
+    numbered.ends_with(".orig") || name.ends_with(".bak") || name.ends_with(".rej")
 }
 
 pub fn is_guide(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
 }
 
-/// Walks `content_dir`. Symbolic links are followed only when they stay inside it.
-pub fn walk(content_dir: &Path) -> Walked {
-    let mut walked = Walked::default();
-    let root = content_dir.canonicalize().unwrap_or_else(|_| content_dir.to_path_buf());
-    let walker =
-        walkdir::WalkDir::new(content_dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(
-            |entry| entry.depth() == 0 || !is_ignored_name(&entry.file_name().to_string_lossy()),
-        );
-    for entry in walker {
+/// The folder passed by `--root` (the one holding `carnet.toml`), resolved: nothing outside it
+/// is ever read or published.
+#[derive(Debug, Clone)]
+pub struct SiteRoot {
+    /// As given, for messages and joins (`./templates`).
+    path: PathBuf,
+    real: PathBuf,
+    /// The output folder, when it is inside: what the build wrote is never read back.
+    output: Option<PathBuf>,
+}
+
+/// Why a path may not be read.
+#[derive(Debug)]
+enum Refusal {
+    Outside(PathBuf),
+    Hidden(PathBuf),
+    Output(PathBuf),
+    Loop,
+    Unresolved(String),
+}
+
+impl SiteRoot {
+    pub fn new(root: &Path) -> SiteRoot {
+        let real =
+            root.canonicalize().or_else(|_| std::path::absolute(root)).unwrap_or_else(|_| root.to_path_buf());
+        SiteRoot { path: root.to_path_buf(), real, output: None }
+    }
+
+    /// Refuses the output folder `output` too (and its previous site, a hidden folder anyway).
+    pub fn with_output(mut self, output: &Path) -> SiteRoot {
+        self.output = output.canonicalize().ok();
+        self
+    }
+
+    /// The site root as given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True when `path`, every link resolved, is a place of the site that may be read.
+    pub fn admits(&self, path: &Path) -> bool {
+        self.resolve(path).is_ok()
+    }
+
+    /// True for the output folder itself, by whatever path.
+    fn is_output(&self, dir: &Path) -> bool {
+        self.output.as_ref().is_some_and(|output| dir.canonicalize().is_ok_and(|real| &real == output))
+    }
+
+    /// The real path of `path`, when it is inside the site root and in no hidden folder of it.
+    fn resolve(&self, path: &Path) -> Result<PathBuf, Refusal> {
+        let real = path.canonicalize().map_err(|err| Refusal::Unresolved(err.to_string()))?;
+        let Ok(inside) = real.strip_prefix(&self.real) else { return Err(Refusal::Outside(real)) };
+        if self.output.as_ref().is_some_and(|output| real.starts_with(output)) {
+            return Err(Refusal::Output(real));
+        }
+        if inside.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
+            return Err(Refusal::Hidden(real));
+        }
+        Ok(real)
+    }
+
+    /// The warning for a symbolic link that may not be followed, naming its target.
+    fn link_refusal(&self, link: &Path, refusal: Refusal) -> Diagnostic {
+        let target = std::fs::read_link(link).map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+        let why = match refusal {
+            Refusal::Outside(real) => {
+                format!("leads outside the site root {} (to {})", self.real.display(), real.display())
+            }
+            Refusal::Hidden(real) => {
+                format!("leads to a hidden or ignored file of the site ({})", real.display())
+            }
+            Refusal::Output(real) => format!("leads into the output folder ({})", real.display()),
+            Refusal::Loop => "makes a loop".to_string(),
+            Refusal::Unresolved(err) => format!("leads nowhere ({err})"),
+        };
+        let message =
+            format!("symbolic link to `{target}` {why}: not followed, nothing of it is read or published");
+        Diagnostic::warning(Location::file(link), message)
+    }
+
+    /// A folder to walk must itself be inside the site root (a folder named in `carnet.toml`, or a
+    /// link to one; hidden names are the author's choice here): `Err` says why not.
+    pub fn check_folder(&self, dir: &Path) -> Result<(), String> {
+        match self.resolve(dir) {
+            Ok(_) | Err(Refusal::Hidden(_) | Refusal::Output(_)) => Ok(()),
+            Err(Refusal::Outside(real)) => Err(format!(
+                "this folder is outside the site root {} (it is {}): nothing in it is read",
+                self.real.display(),
+                real.display()
+            )),
+            Err(Refusal::Loop | Refusal::Unresolved(_)) => {
+                Err("this folder cannot be resolved (a broken symbolic link?): nothing in it is read".into())
+            }
+        }
+    }
+}
+
+/// Lists the files of `dir` that the rule lets through (see the module comment), down to
+/// `max_depth` levels (1: the folder's own files) when given. A missing folder lists nothing.
+pub fn list(root: &SiteRoot, dir: &Path, max_depth: Option<usize>) -> Listing {
+    let mut listing = Listing::default();
+    if std::fs::symlink_metadata(dir).is_err() {
+        return listing;
+    }
+    if let Err(refused) = root.check_folder(dir) {
+        listing.diagnostics.push(Diagnostic::warning(Location::file(dir), refused));
+        return listing;
+    }
+    let diagnostics = RefCell::new(Vec::new());
+    let mut walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
+    if let Some(depth) = max_depth {
+        walker = walker.max_depth(depth);
+    }
+    let admitted =
+        walker.into_iter().filter_entry(|entry| entry.depth() == 0 || admit_entry(root, entry, &diagnostics));
+    for entry in admitted {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err.path().unwrap_or(content_dir).to_path_buf();
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop, not followed".to_string()
-                } else {
-                    err.io_error().map_or_else(|| err.to_string(), |e| e.to_string())
-                };
-                walked.diagnostics.push(Diagnostic::error(Location::file(path), message));
+                diagnostics.borrow_mut().push(walk_error(root, dir, &err));
                 continue;
             }
         };
-        if entry.path_is_symlink() {
-            let inside = entry.path().canonicalize().is_ok_and(|target| target.starts_with(&root));
-            if !inside {
-                let message = "symbolic link to a place outside the content folder, not followed";
-                walked.diagnostics.push(Diagnostic::warning(Location::file(entry.path()), message));
-                continue;
-            }
-        }
         let kind = entry.file_type();
         if kind.is_dir() {
             continue;
@@ -79,11 +200,66 @@ pub fn walk(content_dir: &Path) -> Walked {
         if !kind.is_file() {
             // A named pipe would block the build forever; sockets and devices are no content.
             let message = "not a regular file (a named pipe, socket or device), skipped";
-            walked.diagnostics.push(Diagnostic::warning(Location::file(entry.path()), message));
+            diagnostics.borrow_mut().push(Diagnostic::warning(Location::file(entry.path()), message));
             continue;
         }
-        let rel = entry.path().strip_prefix(content_dir).unwrap_or(entry.path()).to_path_buf();
-        let found = Found { path: entry.path().to_path_buf(), rel };
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
+        listing.files.push(Found { path: entry.path().to_path_buf(), rel });
+    }
+    listing.diagnostics = diagnostics.into_inner();
+    listing
+}
+
+/// Whether the walk may take (or go into) `entry`; what it has to say goes to `diagnostics`.
+fn admit_entry(root: &SiteRoot, entry: &walkdir::DirEntry, diagnostics: &RefCell<Vec<Diagnostic>>) -> bool {
+    let name = entry.file_name();
+    let shown = name.to_string_lossy();
+    if is_ignored_name(&shown) {
+        return false;
+    }
+    let refused = if shown.contains('\\') {
+        let message = "a `\\` in a file name is read as a folder separator by links and on Windows: \
+                       not published (rename it)";
+        Some(Diagnostic::warning(Location::file(entry.path()), message))
+    } else if entry.path_is_symlink() {
+        root.resolve(entry.path()).err().map(|refusal| root.link_refusal(entry.path(), refusal))
+    } else if entry.file_type().is_dir() && root.is_output(entry.path()) {
+        let message = "the output folder, reached through a symbolic link: not read";
+        Some(Diagnostic::warning(Location::file(entry.path()), message))
+    } else {
+        None
+    };
+    if let Some(refused) = refused {
+        diagnostics.borrow_mut().push(refused);
+        return false;
+    }
+    if name.to_str().is_none() {
+        let message = "this name is not valid UTF-8 (shown with �): its address is guessed and links \
+                       cannot name it; rename it in UTF-8";
+        diagnostics.borrow_mut().push(Diagnostic::warning(Location::file(entry.path()), message));
+    }
+    true
+}
+
+/// What the walk could not follow: a dangling link or a loop is a warning naming the link, any
+/// other failure (a folder that cannot be read) an error.
+fn walk_error(root: &SiteRoot, dir: &Path, err: &walkdir::Error) -> Diagnostic {
+    let path = err.path().unwrap_or(dir).to_path_buf();
+    if err.loop_ancestor().is_some() {
+        return root.link_refusal(&path, Refusal::Loop);
+    }
+    let message = err.io_error().map_or_else(|| err.to_string(), ToString::to_string);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return root.link_refusal(&path, Refusal::Unresolved(message));
+    }
+    Diagnostic::error(Location::file(path), message)
+}
+
+/// Walks a content folder (`root` is the site root): its guides and its other files.
+pub fn walk(root: &SiteRoot, content_dir: &Path) -> Walked {
+    let listing = list(root, content_dir, None);
+    let mut walked = Walked { diagnostics: listing.diagnostics, ..Walked::default() };
+    for found in listing.files {
         if is_guide(&found.path) {
             walked.guides.push(found);
         } else {
@@ -98,12 +274,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn editor_leftovers_are_ignored() {
-        for name in [".guide.md.swp", "guide.md~", ".#guide.md", "4913", "guide.md___jb_tmp___", "#guide.md#"]
-        {
+    fn editor_leftovers_and_backups_are_ignored() {
+        for name in [
+            ".guide.md.swp",
+            "guide.md~",
+            ".#guide.md",
+            "4913",
+            "guide.md___jb_tmp___",
+            "#guide.md#",
+            ".env",
+            ".git",
+            "guide.md.orig",
+            "guide.md.orig.1",
+            "guide.md.orig.27",
+            "config.bak",
+            "guide.md.rej",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
-        for name in ["guide.md", "image.png", "GUIDE_RENDER_COMPLET.md"] {
+        for name in [
+            "guide.md",
+            "image.png",
+            "GUIDE_RENDER_COMPLET.md",
+            ".well-known",
+            "origines.md",
+            "guide.orig.md",
+            "v1.2",
+            "guide.md.orig.x",
+        ] {
             assert!(!is_ignored_name(name), "{name}");
         }
     }
@@ -112,12 +310,33 @@ mod tests {
     fn walk_sorts_guides_and_files() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("b/.cache")).unwrap();
-        for name in ["b/z.md", "a.md", "b/img.png", "b/.cache/x.md", ".hidden.md", "b/x.md.swp"] {
+        for name in ["b/z.md", "a.md", "b/img.png", "b/.cache/x.md", ".hidden.md", "b/x.md.swp", "a.md.orig"]
+        {
             std::fs::write(dir.path().join(name), "x").unwrap();
         }
-        let walked = walk(dir.path());
+        let walked = walk(&SiteRoot::new(dir.path()), dir.path());
         let guides: Vec<_> = walked.guides.iter().map(|f| f.rel.to_string_lossy().into_owned()).collect();
         assert_eq!(guides, ["a.md", "b/z.md"]);
         assert_eq!(walked.files.len(), 1);
+        assert!(walked.diagnostics.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_link_leading_out_of_the_root_is_neither_listed_nor_entered() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("s.txt"), "secret").unwrap();
+        std::fs::create_dir_all(root.path().join("content/dedans")).unwrap();
+        std::fs::write(root.path().join("content/dedans/ok.txt"), "ok").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join("content/dehors")).unwrap();
+        std::os::unix::fs::symlink("dedans", root.path().join("content/alias")).unwrap();
+        let listing = list(&SiteRoot::new(root.path()), &root.path().join("content"), None);
+        let rels: Vec<_> = listing.files.iter().map(|f| f.rel.to_string_lossy().into_owned()).collect();
+        assert_eq!(rels, ["alias/ok.txt", "dedans/ok.txt"]);
+        assert_eq!(listing.diagnostics.len(), 1, "{:?}", listing.diagnostics);
+        let shown = listing.diagnostics[0].to_string();
+        assert!(shown.contains("content/dehors: symbolic link to"), "{shown}");
+        assert!(shown.contains("outside the site root"), "{shown}");
     }
 }

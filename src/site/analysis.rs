@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::copies;
 use super::redirects::{self, Declared, Redirect};
 use super::render::{self, RenderedGuides};
 use super::tree::{GuideInfo, SiteTree};
 use super::BuildOptions;
 use crate::config::Config;
-use crate::content::{self, Content, Guide};
+use crate::content::{self, Content, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
 use crate::theme::{AssetPaths, Theme};
@@ -30,6 +31,8 @@ pub struct Analysis {
     pub paths: SitePaths,
     pub theme: Option<Theme>,
     pub content: Content,
+    /// The site's own files to copy as they are (`copies::plan`): content files and `static/`.
+    pub copies: Vec<Found>,
     pub tree: Option<SiteTree>,
     pub guides: RenderedGuides,
     pub renderer: Arc<Renderer>,
@@ -79,10 +82,9 @@ pub fn analyze_configured(
     renderer: Arc<Renderer>,
 ) -> Result<Analysis> {
     let mut watch = Stopwatch::start();
-    let mut diagnostics = Vec::new();
-    let theme =
-        Theme::load(&options.root, &config.theme).map_err(|mut errors| diagnostics.append(&mut errors)).ok();
-    let mut content = content::load(&paths.content);
+    let site_root = SiteRoot::new(&options.root).with_output(&paths.output);
+    let (theme, mut diagnostics) = Theme::load(&site_root, &config.theme);
+    let mut content = content::load(&site_root, &paths.content);
     diagnostics.extend(content.diagnostics.iter().cloned());
     content.guides.retain(|g| !g.front.draft);
     watch.lap("load");
@@ -118,12 +120,21 @@ pub fn analyze_configured(
         }
         None => Vec::new(),
     };
+    let copies = match (&tree, &theme) {
+        (Some(tree), Some(theme)) => {
+            let (copies, mut notes) = plan_copies(&site_root, &config, &content, theme, tree, &redirects);
+            diagnostics.append(&mut notes);
+            copies
+        }
+        _ => Vec::new(),
+    };
     watch.lap("markdown");
     Ok(Analysis {
         config,
         paths,
         theme,
         content,
+        copies,
         tree,
         guides,
         renderer,
@@ -133,6 +144,24 @@ pub fn analyze_configured(
         watch,
         assets: None,
     })
+}
+
+/// The content files and the files of `static/` the publishing rule lets through, less those
+/// the build writes itself (`copies::plan`).
+fn plan_copies(
+    site_root: &SiteRoot,
+    config: &Config,
+    content: &Content,
+    theme: &Theme,
+    tree: &SiteTree,
+    redirects: &[Redirect],
+) -> (Vec<Found>, Vec<Diagnostic>) {
+    let statics = content::walk::list(site_root, &site_root.path().join("static"), None);
+    let generated = copies::generated(tree, redirects, config.base_url.is_some(), theme);
+    let (copies, mut notes) = copies::plan(&content.files, &statics.files, generated);
+    let mut diagnostics = statics.diagnostics;
+    diagnostics.append(&mut notes);
+    (copies, diagnostics)
 }
 
 /// Measures the stages of a build one after the other: wall time, and where the system tells it

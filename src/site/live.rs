@@ -26,7 +26,7 @@ use super::render::Updated;
 use super::tree::{PageRef, SiteTree};
 use super::write::{self, PageWriter};
 use super::{page_inputs, BuildOptions, BuildSummary};
-use crate::content::{self, Found, Guide};
+use crate::content::{self, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Heading, Section};
 use crate::search;
@@ -113,6 +113,11 @@ impl LiveSite {
         let mut watch = Stopwatch::start();
         let mut changed: Vec<usize> =
             paths.iter().map(|p| self.by_path.get(&absolute(p)).copied()).collect::<Option<_>>()?;
+        // A guide turned into a link leading out of the site: the full build's walk refuses it.
+        let site_root = SiteRoot::new(&self.options.root).with_output(self.output());
+        if !paths.iter().all(|p| site_root.admits(p)) {
+            return None;
+        }
         changed.sort_unstable();
         changed.dedup();
         let guides = &self.analysis.content.guides;

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod assets;
+pub mod copies;
 pub mod linker;
 pub mod links;
 pub mod live;
@@ -144,7 +145,7 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
     for (rel, bytes) in write::redirect_files(&analysis.redirects, &site) {
         sink(&rel, bytes)?;
     }
-    write::copy_files(&staging, &analysis.content.files, &options.root.join("static"))?;
+    write::copy_files(&staging, &analysis.copies)?;
     watch.lap("assets");
     // The index first: the text of every section it is made of can go before the pages are
     // written (but for the preview, which keeps it for its updates).

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::{analysis, redirects::Redirect, BuildOptions};
 use crate::cli::RoutesArgs;
+use crate::content::SiteRoot;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::Reporter;
 
@@ -92,6 +93,9 @@ fn rewritten(text: &str, redirects: &[Redirect]) -> std::result::Result<String, 
 pub fn drift(root: &Path, redirects: &[Redirect]) -> Option<Diagnostic> {
     let path = root.join(FILE);
     let text = std::fs::read_to_string(&path).ok()?;
+    if let Err(refused) = check_inside(root, &path) {
+        return Some(Diagnostic::warning(refused.location, refused.message));
+    }
     let message = match rewritten(&text, redirects) {
         Ok(fresh) if fresh == text => return None,
         Ok(_) => "its routes are not the site's redirects: run `carnet routes --write`".to_string(),
@@ -107,6 +111,16 @@ pub fn drift(root: &Path, redirects: &[Redirect]) -> Option<Diagnostic> {
         None => Location::file(&path),
     };
     Some(Diagnostic::warning(location, message))
+}
+
+/// The publishing rule for the Blueprint: a link leading out of the site root is neither shown
+/// nor written through.
+fn check_inside(root: &Path, path: &Path) -> std::result::Result<(), Diagnostic> {
+    if SiteRoot::new(root).admits(path) {
+        return Ok(());
+    }
+    let message = "a symbolic link leading out of the site root (or into a hidden folder): not read";
+    Err(Diagnostic::error(Location::file(path), message))
 }
 
 fn line_offset(text: &str, line: usize) -> usize {
@@ -136,6 +150,7 @@ pub fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
     }
     let path = args.root.join(FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    check_inside(&args.root, &path).map_err(|refused| Error::Build(vec![refused]))?;
     let fresh = rewritten(&text, &redirects)
         .map_err(|why| Error::Build(vec![Diagnostic::error(Location::file(&path), why)]))?;
     let count = redirects.len();

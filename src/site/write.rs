@@ -3,8 +3,6 @@
 //! sitemap, the redirect pages and the search index. Used by a full build (into the staging
 //! folder) and by `live` (in place, only what an edit changed).
 
-use std::path::Path;
-
 use rayon::prelude::*;
 
 use super::output::{Sink, Staging};
@@ -15,10 +13,20 @@ use super::tree::{PageRef, SiteTree};
 use super::{assets, nav, sitemap};
 use crate::config::Config;
 use crate::content::{self, Guide};
-use crate::error::{Diagnostic, Error, Location, Result};
+use crate::error::{Diagnostic, Location, Result};
 use crate::markdown::Renderer;
 use crate::search;
 use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
+
+/// Where the build writes the 404 page, the sitemap and `robots.txt`, from the output root.
+pub const NOT_FOUND_FILE: &str = "404.html";
+pub const SITEMAP_FILE: &str = "sitemap.xml";
+pub const ROBOTS_FILE: &str = "robots.txt";
+
+/// The file of the page at `path` (`""`, `dossier/guide/`).
+pub fn page_file(path: &str) -> String {
+    format!("{path}index.html")
+}
 
 /// The site-wide values every page sees; `assets` are the names `write_assets` gave.
 pub fn site_view(config: &Config, assets: AssetPaths) -> SiteView {
@@ -76,8 +84,8 @@ impl PageWriter<'_> {
             PageKind::NotFound => theme::NOT_FOUND_TEMPLATE,
         };
         let file = match page.kind {
-            PageKind::NotFound => "404.html".to_string(),
-            _ => format!("{}index.html", page.path),
+            PageKind::NotFound => NOT_FOUND_FILE.to_string(),
+            _ => page_file(&page.path),
         };
         let source = if page.source.is_empty() { file.clone() } else { page.source.clone() };
         let context = PageContext { site: self.site, page, live_reload: self.live_reload };
@@ -170,9 +178,9 @@ pub fn sitemap_files(site: &SiteView, tree: &SiteTree) -> Vec<(&'static str, Vec
     let mut files = Vec::new();
     if let Some(base) = &site.base_url {
         let paths = tree.reading_order.iter().map(|&p| tree.page_path(p));
-        files.push(("sitemap.xml", sitemap::sitemap_xml(base, paths).into_bytes()));
+        files.push((SITEMAP_FILE, sitemap::sitemap_xml(base, paths).into_bytes()));
     }
-    files.push(("robots.txt", sitemap::robots_txt(site.base_url.as_deref()).into_bytes()));
+    files.push((ROBOTS_FILE, sitemap::robots_txt(site.base_url.as_deref()).into_bytes()));
     files
 }
 
@@ -180,9 +188,7 @@ pub fn sitemap_files(site: &SiteView, tree: &SiteTree) -> Vec<(&'static str, Vec
 pub fn redirect_files(redirects: &[Redirect], site: &SiteView) -> Vec<(String, Vec<u8>)> {
     redirects
         .iter()
-        .map(|r| {
-            (format!("{}index.html", r.from), redirects::page_html(r, site.base_url.as_deref()).into_bytes())
-        })
+        .map(|r| (page_file(&r.from), redirects::page_html(r, site.base_url.as_deref()).into_bytes()))
         .collect()
 }
 
@@ -198,23 +204,7 @@ pub fn search_pages<'a>(tree: &'a SiteTree, guides: &'a RenderedGuides) -> Vec<s
         .collect()
 }
 
-/// Content files go to the same place under the output; `static/` goes to the output root.
-pub fn copy_files(staging: &Staging, files: &[content::Found], static_dir: &Path) -> Result<()> {
-    files.par_iter().try_for_each(|file| staging.copy(&file.path, &file.rel))?;
-    if static_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(static_dir).follow_links(true) {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(static_dir).to_path_buf();
-                Error::io(
-                    &path,
-                    e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
-                )
-            })?;
-            if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(static_dir).unwrap_or(entry.path());
-                staging.copy(entry.path(), rel)?;
-            }
-        }
-    }
-    Ok(())
+/// Copies the site's own files (`copies::plan`), each at its path from the output root.
+pub fn copy_files(staging: &Staging, copies: &[content::Found]) -> Result<()> {
+    copies.par_iter().try_for_each(|file| staging.copy(&file.path, &file.rel))
 }

@@ -15,6 +15,7 @@ mod init;
 mod links;
 mod pages;
 mod publish;
+mod publish_rule;
 mod search;
 #[cfg(feature = "serve")]
 mod serve;
