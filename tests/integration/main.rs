@@ -2,6 +2,8 @@
 //! check what a reader or an author would see (HTML, files, messages, exit codes).
 
 mod build;
+#[cfg(feature = "serve")]
+mod canary;
 mod check;
 mod corpus;
 mod crawl;
