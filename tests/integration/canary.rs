@@ -118,9 +118,8 @@ fn hostile_site(outside: &Outside) -> Site {
     link(&site, "static/env.txt", "/proc/self/environ");
     link(&site, "static/passwd", "/etc/passwd");
     link(&site, "static/dossier", abs("dir"));
-    // Templates and themes that lead outside.
-    link(&site, "templates/page.html", abs("template.html"));
-    link(&site, "themes/default/templates/page.html", abs("template.html"));
+    // A template that leads outside (the theme folder's own links: tests/integration/publish_rule.rs).
+    link(&site, "templates/guide.html", abs("template.html"));
     // Dangling links and loops.
     link(&site, "content/cassé.md", abs("nowhere.md"));
     link(&site, "content/boucle", "boucle");
