@@ -131,7 +131,7 @@ pub enum Error {
     Usage(String),
     /// The disk filled up while a build wrote its site beside the output folder.
     #[error(
-        "the disk is full: no space left in {folder} for the new site (writing {path}); the unfinished \
+        "the disk is full: no space left in {folder} for the new site (at {path}); the unfinished \
          build was removed and the output folder is as it was. Free some space there and build again",
         folder = .folder.display(),
         path = .path.display()
@@ -139,7 +139,7 @@ pub enum Error {
     DiskFull {
         /// The folder holding the output folder and the build's staging folder.
         folder: PathBuf,
-        /// The first file that could not be written.
+        /// The first file that could not be written, from the site's root.
         path: PathBuf,
     },
 }

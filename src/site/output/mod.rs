@@ -161,7 +161,8 @@ impl Staging {
         match self.disk_full.get() {
             Some(path) => {
                 let folder = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
-                Error::DiskFull { folder, path: path.clone() }
+                let path = path.strip_prefix(&self.dir).unwrap_or(path).to_path_buf();
+                Error::DiskFull { folder, path }
             }
             None => err,
         }
