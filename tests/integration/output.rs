@@ -197,7 +197,12 @@ impl SmallDisk {
         let mounted = unsafe {
             libc::mount(c("tmpfs").as_ptr(), target.as_ptr(), c("tmpfs").as_ptr(), 0, options.as_ptr().cast())
         };
-        assert_eq!(mounted, 0, "mount -t tmpfs: {}", std::io::Error::last_os_error());
+        assert_eq!(
+            mounted,
+            0,
+            "mount -t tmpfs (root with CAP_SYS_ADMIN): {}",
+            std::io::Error::last_os_error()
+        );
         SmallDisk { dir }
     }
 

@@ -161,7 +161,10 @@ impl Staging {
         match self.disk_full.get() {
             Some(path) => {
                 let folder = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
-                let path = path.strip_prefix(&self.dir).unwrap_or(path).to_path_buf();
+                let path = match path.strip_prefix(&self.dir) {
+                    Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+                    _ => path.clone(),
+                };
                 Error::DiskFull { folder, path }
             }
             None => err,
