@@ -24,6 +24,11 @@ pub const REPLACE_FLAG: &str = "--replace-output";
 /// `path` with a leading `~` made the home folder (`$HOME`); `~name` is refused rather than taken
 /// as a folder named `~name`.
 pub fn expand_home(path: &Path) -> Result<PathBuf> {
+    expand_tilde(path, std::env::var_os("HOME").as_deref())
+}
+
+/// `expand_home` with the home folder given.
+fn expand_tilde(path: &Path, home: Option<&std::ffi::OsStr>) -> Result<PathBuf> {
     let mut components = path.components();
     let Some(Component::Normal(first)) = components.next() else { return Ok(path.to_path_buf()) };
     if first != "~" {
@@ -32,9 +37,9 @@ pub fn expand_home(path: &Path) -> Result<PathBuf> {
         }
         return Ok(path.to_path_buf());
     }
-    match std::env::var_os("HOME").filter(|home| Path::new(home).is_absolute()) {
-        Some(home) => Ok(Path::new(&home).join(components.as_path())),
-        None => Err(refusal(path, "`~` stands for the home folder, and HOME is not set")),
+    match home.filter(|home| Path::new(home).is_absolute()) {
+        Some(home) => Ok(Path::new(home).join(components.as_path())),
+        None => Err(refusal(path, "`~` stands for the home folder, and HOME is not set to an absolute path")),
     }
 }
 
@@ -195,13 +200,18 @@ mod tests {
 
     #[test]
     fn a_leading_tilde_is_the_home_folder_and_tilde_names_are_refused() {
-        let home = PathBuf::from(std::env::var_os("HOME").expect("HOME is set for the tests"));
-        assert_eq!(expand_home(Path::new("~")).unwrap(), home);
-        assert_eq!(expand_home(Path::new("~/site/x")).unwrap(), home.join("site/x"));
-        assert_eq!(expand_home(Path::new("./~")).unwrap(), Path::new("./~"));
-        assert_eq!(expand_home(Path::new("a/~")).unwrap(), Path::new("a/~"));
-        let refused = expand_home(Path::new("~bob/site")).unwrap_err().to_string();
+        let home = Some(std::ffi::OsStr::new("/home/ana"));
+        let expand = |path: &str| expand_tilde(Path::new(path), home);
+        assert_eq!(expand("~").unwrap(), Path::new("/home/ana"));
+        assert_eq!(expand("~/site/x").unwrap(), Path::new("/home/ana/site/x"));
+        assert_eq!(expand("./~").unwrap(), Path::new("./~"));
+        assert_eq!(expand("a/~").unwrap(), Path::new("a/~"));
+        let refused = expand("~bob/site").unwrap_err().to_string();
         assert!(refused.contains("refusing output folder ~bob/site"), "{refused}");
+        for unusable in [None, Some(std::ffi::OsStr::new("")), Some(std::ffi::OsStr::new("relative"))] {
+            let refused = expand_tilde(Path::new("~/site"), unusable).unwrap_err().to_string();
+            assert!(refused.contains("HOME is not set"), "{refused}");
+        }
     }
 
     #[test]
