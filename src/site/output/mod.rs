@@ -142,7 +142,9 @@ impl Staging {
             }
             let _ = remove_tree(&self.dir);
             self.touched.store(true, Ordering::Relaxed);
-            std::fs::create_dir(&self.dir).map_err(|e| (e.kind(), e.to_string()))
+            std::fs::create_dir(&self.dir)
+                .and_then(|()| std::fs::write(self.dir.join(MARK), MARK_TEXT))
+                .map_err(|e| (e.kind(), e.to_string()))
         });
         ready.clone().map_err(|(kind, message)| self.failed(&self.dir, std::io::Error::new(kind, message)))
     }
