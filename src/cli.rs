@@ -97,6 +97,10 @@ pub struct BuildArgs {
     /// Fail when a warning remains (guessed characters, unrepairable text).
     #[arg(long)]
     pub strict: bool,
+    /// Replace the output folder even if carnet did not make it, deleting what it holds (a
+    /// folder that is not empty and holds no site built by carnet is refused otherwise).
+    #[arg(long)]
+    pub replace_output: bool,
 }
 
 #[derive(Debug, Args)]

@@ -129,6 +129,19 @@ pub enum Error {
     Build(Vec<Diagnostic>),
     #[error("{0}")]
     Usage(String),
+    /// The disk filled up while a build wrote its site beside the output folder.
+    #[error(
+        "the disk is full: no space left in {folder} for the new site (at {path}); the unfinished \
+         build was removed and the output folder is as it was. Free some space there and build again",
+        folder = .folder.display(),
+        path = .path.display()
+    )]
+    DiskFull {
+        /// The folder holding the output folder and the build's staging folder.
+        folder: PathBuf,
+        /// The first file that could not be written, from the site's root.
+        path: PathBuf,
+    },
 }
 
 fn plural_errors(diagnostics: &[Diagnostic]) -> String {
@@ -149,7 +162,7 @@ impl Error {
         match self {
             Error::Config(d) => vec![(**d).clone()],
             Error::Build(ds) => ds.clone(),
-            Error::Io { .. } | Error::Usage(_) => Vec::new(),
+            Error::Io { .. } | Error::Usage(_) | Error::DiskFull { .. } => Vec::new(),
         }
     }
 }

@@ -49,6 +49,7 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
         strict: args.strict,
         live_reload: false,
         preview: false,
+        replace_output: false,
     };
     let analysis = analysis::analyze(&options)?;
     let mut findings = analysis.diagnostics;

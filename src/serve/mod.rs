@@ -289,6 +289,7 @@ impl Builder {
             strict: false,
             live_reload: true,
             preview: true,
+            replace_output: false,
         };
         let result = site::build_keeping(&options, self.renderer.clone());
         self.builds += 1;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::copies;
+use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
 use super::render::{self, RenderedGuides};
 use super::tree::{GuideInfo, SiteTree};
@@ -66,11 +67,12 @@ pub fn configure(options: &BuildOptions) -> Result<(Config, SitePaths)> {
         crate::config::check_base_url(base_url).map_err(Error::Usage)?;
         config.base_url = Some(base_url.clone());
     }
-    let paths = SitePaths {
-        content: options.root.join(&config.content_dir),
-        output: options.output.clone().unwrap_or_else(|| options.root.join(&config.output_dir)),
+    let output = match &options.output {
+        Some(output) => guard::expand_home(output)?,
+        None => options.root.join(guard::expand_home(&config.output_dir)?),
     };
-    check_output_dir(&options.root, &paths.content, &paths.output)?;
+    let paths = SitePaths { content: options.root.join(&config.content_dir), output };
+    guard::check_location(&options.root, &paths.content, &paths.output)?;
     Ok((config, paths))
 }
 
@@ -313,58 +315,4 @@ fn repair_reports(guides: &[Guide]) -> Vec<String> {
         }
     }
     lines
-}
-
-/// An absolute path with `.` and `..` resolved and, for the part that exists, symbolic links
-/// followed: `public/../..` and a link to `/` are seen for what they are.
-fn resolved(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut lexical = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                lexical.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => lexical.push(other),
-        }
-    }
-    // Follow links on the longest existing prefix, keep the rest as written.
-    let mut existing = lexical.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = parent.to_path_buf();
-            }
-            _ => return lexical,
-        }
-    }
-    let mut real = existing.canonicalize().unwrap_or(existing);
-    real.extend(rest.iter().rev());
-    real
-}
-
-/// Refuses output folders whose replacement would destroy sources or more.
-fn check_output_dir(root: &Path, content_dir: &Path, output: &Path) -> Result<()> {
-    let (root, content, out) = (resolved(root), resolved(content_dir), resolved(output));
-    let home = std::env::var_os("HOME").map(|h| resolved(Path::new(&h)));
-    let refused = if out.parent().is_none() {
-        Some("it is the file system root")
-    } else if home.as_deref() == Some(out.as_path()) {
-        Some("it is your home folder")
-    } else if out == root || root.starts_with(&out) {
-        Some("it would replace the site root")
-    } else if content.starts_with(&out) {
-        Some("the content folder is inside it")
-    } else if out.starts_with(&content) {
-        Some("it is inside the content folder")
-    } else {
-        None
-    };
-    match refused {
-        Some(reason) => Err(Error::Usage(format!("refusing output folder {}: {reason}", output.display()))),
-        None => Ok(()),
-    }
 }

@@ -536,6 +536,7 @@ mod tests {
             strict: false,
             live_reload: true,
             preview: true,
+            replace_output: false,
         };
         let (_, analysis) = super::super::build_keeping(&options("live"), Arc::new(Renderer::new())).unwrap();
         let mut live = LiveSite::new(analysis, options("live"), |err| panic!("{err}")).unwrap();
@@ -577,6 +578,7 @@ mod tests {
             strict: false,
             live_reload: true,
             preview: true,
+            replace_output: false,
         };
         let (_, analysis) = super::super::build_keeping(&options, Arc::new(Renderer::new())).unwrap();
         let mut live = LiveSite::new(analysis, options, |err| panic!("{err}")).unwrap();

@@ -51,6 +51,9 @@ pub struct BuildOptions {
     pub live_reload: bool,
     /// The live preview: broken links are warnings, so the author sees the page and the warning.
     pub preview: bool,
+    /// Replace an output folder that carnet did not make (`--replace-output`), deleting what it
+    /// holds; without it such a folder is refused.
+    pub replace_output: bool,
 }
 
 /// What a successful build did.
@@ -76,6 +79,7 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
         strict: args.strict,
         live_reload: false,
         preview: false,
+        replace_output: args.replace_output,
     };
     let summary = build(&options)?;
     for line in &summary.repairs {
@@ -120,22 +124,51 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
 pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<(BuildSummary, Analysis)> {
     let started = Instant::now();
     let (config, paths) = analysis::configure(options)?;
+    output::guard::claim(&paths.output, options.replace_output)?;
     // Made first: a kept old site is cleaned for reuse while the guides are read and rendered.
     let staging = Staging::create(&paths.output)?;
     let mut analysis = analysis::analyze_configured(options, config, paths, renderer)?;
+    let Written { mut watch, assets, pages } =
+        write_site(options, &mut analysis, &staging).map_err(|e| staging.explain(e))?;
+    staging.commit()?;
+    watch.lap("swap");
+    analysis.assets = Some(assets);
+    let summary = BuildSummary {
+        pages,
+        output: analysis.paths.output.clone(),
+        elapsed: started.elapsed(),
+        diagnostics: analysis.diagnostics.clone(),
+        repairs: std::mem::take(&mut analysis.repairs),
+        stages: watch.stages,
+    };
+    Ok((summary, analysis))
+}
+
+/// What `write_site` wrote.
+struct Written {
+    /// The stage timings so far.
+    watch: analysis::Stopwatch,
+    /// The names pages load the assets from.
+    assets: theme::AssetPaths,
+    /// How many pages: the guides and the home page.
+    pages: usize,
+}
+
+/// Writes the analysed site into `staging`: assets, sitemap, redirects, copies, search index
+/// and pages; every error found if any.
+fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging) -> Result<Written> {
     let drift = render_yaml::drift(&options.root, &analysis.redirects);
     analysis.diagnostics.extend(drift);
-    if analysis.theme.is_none() || analysis.tree.is_none() {
-        return Err(Error::Build(analysis.diagnostics));
-    }
     if analysis.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Error::Build(analysis.diagnostics));
+        return Err(Error::Build(std::mem::take(&mut analysis.diagnostics)));
     }
+    let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else {
+        return Err(Error::Build(std::mem::take(&mut analysis.diagnostics)));
+    };
     let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
     let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
     // The preview serves nothing from cache: plain names, so the sidebar can change alone.
     let fingerprint = !options.preview;
-    let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else { unreachable!() };
     let titles = &analysis.guides.titles;
     let assets = write::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint)?;
     let site = write::site_view(&analysis.config, assets.clone());
@@ -145,13 +178,13 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
     for (rel, bytes) in write::redirect_files(&analysis.redirects, &site) {
         sink(&rel, bytes)?;
     }
-    write::copy_files(&staging, &analysis.copies)?;
+    write::copy_files(staging, &analysis.copies)?;
     watch.lap("assets");
     // The index first: the text of every section it is made of can go before the pages are
     // written (but for the preview, which keeps it for its updates).
     let pages = write::search_pages(tree, &analysis.guides);
     if fingerprint {
-        assets::write_search_index(&staging, &pages)?;
+        assets::write_search_index(staging, &pages)?;
     } else {
         assets::write_search_index_to(&sink, &pages)?;
     }
@@ -161,7 +194,6 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
     }
     watch.lap("search");
 
-    let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else { unreachable!() };
     let writer = PageWriter {
         theme,
         site: &site,
@@ -186,18 +218,7 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
         diagnostics.append(&mut errors);
         return Err(Error::Build(diagnostics));
     }
-    staging.commit()?;
-    watch.lap("swap");
-    analysis.assets = Some(assets);
-    let summary = BuildSummary {
-        pages: tree.reading_order.len() + 1,
-        output: analysis.paths.output.clone(),
-        elapsed: started.elapsed(),
-        diagnostics: analysis.diagnostics.clone(),
-        repairs: std::mem::take(&mut analysis.repairs),
-        stages: watch.stages,
-    };
-    Ok((summary, analysis))
+    Ok(Written { watch, assets, pages: tree.reading_order.len() + 1 })
 }
 
 /// What the page views of a site are made from.

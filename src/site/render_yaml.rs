@@ -137,6 +137,7 @@ pub fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
         strict: false,
         live_reload: false,
         preview: false,
+        replace_output: false,
     };
     let analysis = analysis::analyze(&options)?;
     let errors: Vec<Diagnostic> = analysis.diagnostics.into_iter().filter(Diagnostic::is_error).collect();

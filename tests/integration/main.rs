@@ -15,6 +15,8 @@ mod hardening;
 mod hostile;
 mod init;
 mod links;
+#[cfg(unix)]
+mod output;
 mod pages;
 mod publish;
 mod publish_rule;

@@ -1,26 +1,36 @@
 //! The output folder: a build writes into a staging folder beside it, and `Staging::commit`
 //! swaps it in only when everything succeeded. A failed build leaves the previous site exactly
-//! as it was; a successful one leaves no stale file.
+//! as it was and removes its staging folder; a successful one leaves no stale file.
 //!
 //! On Linux the staging folder starts as the site two builds old, written over in place
 //! (`recycle`), and the site a commit replaces is kept for the next build instead of deleted.
+//! Only folders carnet made are ever replaced, reused or removed (`guard`).
 
+pub mod guard;
 #[cfg(target_os = "linux")]
 mod recycle;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use crate::error::{Error, Result};
+use guard::{MARK, MARK_TEXT};
 
 /// A staging folder that becomes the output folder on `commit`. Dropped without a commit (a failed
-/// build), it is kept for the next build to write over (Linux), or removed.
+/// build), it is removed, but for a kept site the build never wrote into, which is kept again.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
     committed: bool,
+    /// The folder is the kept previous site, borrowed for this build.
+    borrowed: bool,
+    /// Whether this build has written, copied or renamed anything in the folder.
+    touched: AtomicBool,
+    /// The first file that could not be written because the disk was full.
+    disk_full: OnceLock<PathBuf>,
     /// When the folder started as an old site: the files written by this build (paths from the
     /// staging folder), to tell them from the old ones left over.
     written: Option<Mutex<HashSet<PathBuf>>>,
@@ -41,13 +51,22 @@ impl Staging {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let dir = parent.join(format!(".{name}.carnet-staging-{}", std::process::id()));
-        if dir.exists() {
+        if let Ok(meta) = std::fs::symlink_metadata(&dir) {
+            // Left by a process of the same id, long gone: removed if carnet made it.
+            if !meta.is_dir() || !guard::is_carnet_folder(&dir) {
+                let message =
+                    format!("{} is in the way of the build and carnet did not make it", dir.display());
+                return Err(Error::Usage(message));
+            }
             remove_tree(&dir).map_err(|e| Error::io(&dir, e))?;
         }
         let mut staging = Staging {
             dir,
             output: output.to_path_buf(),
             committed: false,
+            borrowed: false,
+            touched: AtomicBool::new(false),
+            disk_full: OnceLock::new(),
             written: None,
             cleaning: Mutex::new(None),
             ready: OnceLock::new(),
@@ -57,7 +76,10 @@ impl Staging {
         if staging.reuse_previous() {
             staging.written = Some(Mutex::default());
         } else {
-            std::fs::create_dir(&staging.dir).map_err(|e| Error::io(&staging.dir, e))?;
+            std::fs::create_dir(&staging.dir)
+                .map_err(|e| staging.explain(staging.failed(&staging.dir, e)))?;
+            // Marked at once: an interrupted build's folder is known to be carnet's.
+            staging.write(MARK, MARK_TEXT).map_err(|e| staging.explain(e))?;
         }
         #[cfg(target_os = "linux")]
         if staging.held_lock.is_none() {
@@ -70,12 +92,14 @@ impl Staging {
     /// cannot take it too), else the folder of a build that never finished (killed, interrupted),
     /// and starts cleaning it; false when there is neither. Other abandoned folders are removed
     /// by the same cleaning, so that an interrupted build never leaves a copy of the site behind
-    /// for good.
+    /// for good. A folder carnet did not make is never taken (`guard::is_carnet_folder`).
     #[cfg(target_os = "linux")]
     fn reuse_previous(&mut self) -> bool {
         let previous = recycle::previous_path(&self.output);
         let mut reused = std::fs::symlink_metadata(&previous).is_ok_and(|m| m.is_dir())
+            && guard::is_carnet_folder(&previous)
             && std::fs::rename(&previous, &self.dir).is_ok();
+        self.borrowed = reused;
         let mut leftovers = Vec::new();
         for (path, folder_lock) in recycle::abandoned_stagings(&self.output, &self.dir) {
             if !reused && std::fs::rename(&path, &self.dir).is_ok() {
@@ -117,9 +141,36 @@ impl Staging {
                 return Ok(());
             }
             let _ = remove_tree(&self.dir);
-            std::fs::create_dir(&self.dir).map_err(|e| (e.kind(), e.to_string()))
+            self.touched.store(true, Ordering::Relaxed);
+            std::fs::create_dir(&self.dir)
+                .and_then(|()| std::fs::write(self.dir.join(MARK), MARK_TEXT))
+                .map_err(|e| (e.kind(), e.to_string()))
         });
-        ready.clone().map_err(|(kind, message)| Error::io(&self.dir, std::io::Error::new(kind, message)))
+        ready.clone().map_err(|(kind, message)| self.failed(&self.dir, std::io::Error::new(kind, message)))
+    }
+
+    /// The error for `path`, noting a full disk.
+    fn failed(&self, path: &Path, err: std::io::Error) -> Error {
+        if is_disk_full(&err) {
+            let _ = self.disk_full.set(path.to_path_buf());
+        }
+        Error::io(path, err)
+    }
+
+    /// `err`, or what it comes from: a full disk, once one was met. Every write error of a
+    /// build that filled the disk comes from it, and one message says so and where.
+    pub fn explain(&self, err: Error) -> Error {
+        match self.disk_full.get() {
+            Some(path) => {
+                let folder = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+                let path = match path.strip_prefix(&self.dir) {
+                    Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+                    _ => path.clone(),
+                };
+                Error::DiskFull { folder, path }
+            }
+            None => err,
+        }
     }
 
     /// Writes a file at `rel` inside the staging folder, creating its folders.
@@ -127,11 +178,12 @@ impl Staging {
         self.ready()?;
         let (rel, contents) = (rel.as_ref(), contents.as_ref());
         let path = self.dir.join(rel);
+        self.touched.store(true, Ordering::Relaxed);
         if self.reused(rel) && self.overwrite(&path, contents)? {
             return Ok(());
         }
         self.create_parent(&path)?;
-        std::fs::write(&path, contents).map_err(|e| Error::io(&path, e))
+        std::fs::write(&path, contents).map_err(|e| self.failed(&path, e))
     }
 
     /// Copies a file into the staging folder at `rel`.
@@ -139,6 +191,7 @@ impl Staging {
         self.ready()?;
         let rel = rel.as_ref();
         let path = self.dir.join(rel);
+        self.touched.store(true, Ordering::Relaxed);
         if self.reused(rel) {
             // Copied files are few: replaced, never written over (`copy` follows links).
             match std::fs::symlink_metadata(&path) {
@@ -148,7 +201,10 @@ impl Staging {
             }
         }
         self.create_parent(&path)?;
-        std::fs::copy(from, &path).map(|_| ()).map_err(|e| Error::io(from, e))
+        std::fs::copy(from, &path).map(|_| ()).map_err(|e| match is_disk_full(&e) {
+            true => self.failed(&path, e),
+            false => Error::io(from, e),
+        })
     }
 
     /// Renames a folder of the staging folder, if there is one (`from` and `to` from its root);
@@ -159,10 +215,11 @@ impl Staging {
         if !from_path.is_dir() {
             return Ok(());
         }
+        self.touched.store(true, Ordering::Relaxed);
         if self.written.is_some() && to_path.exists() {
             remove_tree(&to_path).map_err(|e| Error::io(&to_path, e))?;
         }
-        std::fs::rename(&from_path, &to_path).map_err(|e| Error::io(&to_path, e))?;
+        std::fs::rename(&from_path, &to_path).map_err(|e| self.failed(&to_path, e))?;
         if let Some(written) = &self.written {
             let mut written = lock(written);
             let moved: Vec<PathBuf> = written.iter().filter(|p| p.starts_with(from)).cloned().collect();
@@ -192,7 +249,8 @@ impl Staging {
             e.file_name().to_string_lossy().starts_with(prefix) && e.file_type().is_ok_and(|t| t.is_dir())
         });
         if let Some(entry) = found {
-            std::fs::rename(entry.path(), &to_path).map_err(|e| Error::io(&to_path, e))?;
+            self.touched.store(true, Ordering::Relaxed);
+            std::fs::rename(entry.path(), &to_path).map_err(|e| self.failed(&to_path, e))?;
         }
         Ok(())
     }
@@ -210,7 +268,7 @@ impl Staging {
 
     #[cfg(target_os = "linux")]
     fn overwrite(&self, path: &Path, contents: &[u8]) -> Result<bool> {
-        recycle::overwrite(path, contents).map_err(|e| Error::io(path, e))
+        recycle::overwrite(path, contents).map_err(|e| self.failed(path, e))
     }
 
     #[cfg(not(target_os = "linux"))]
@@ -229,13 +287,17 @@ impl Staging {
             }
             other => other,
         };
-        created.map_err(|e| Error::io(parent, e))
+        created.map_err(|e| self.failed(parent, e))
     }
 
-    /// Replaces the output folder with the staging folder; the site it replaces is kept for the
-    /// next build to write over (Linux), else deleted.
+    /// Marks the site as carnet's and replaces the output folder with it; the site it replaces
+    /// is kept for the next build to write over (Linux), else deleted.
     pub fn commit(mut self) -> Result<()> {
-        self.ready()?;
+        self.swap().map_err(|e| self.explain(e))
+    }
+
+    fn swap(&mut self) -> Result<()> {
+        self.write(MARK, MARK_TEXT)?;
         if let Some(written) = self.written.take() {
             let written = written.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
             self.remove_stale(&written)?;
@@ -277,10 +339,12 @@ impl Staging {
         Ok(())
     }
 
-    /// Keeps a replaced site as the next build's starting point (Linux), or deletes it.
+    /// Keeps a replaced site as the next build's starting point (Linux), or deletes it. A folder
+    /// carnet did not make (replaced with `--replace-output`) is deleted, never kept.
     fn keep_or_remove(&self, old: &Path) -> Result<()> {
         #[cfg(target_os = "linux")]
-        if std::fs::rename(old, recycle::previous_path(&self.output)).is_ok() {
+        if guard::is_carnet_folder(old) && std::fs::rename(old, recycle::previous_path(&self.output)).is_ok()
+        {
             return Ok(());
         }
         remove_tree(old).map_err(|e| Error::io(old, e))
@@ -316,13 +380,32 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 }
 
 impl Drop for Staging {
-    /// A failed build's folder is kept to be written over by the next one (Linux), else deleted.
+    /// A failed build's folder is removed, so that it never fills the disk nor becomes the next
+    /// build's starting point; a kept site borrowed by a build that failed before writing
+    /// anything is kept again (Linux).
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = self.ready();
-            let _ = self.keep_or_remove(&self.dir);
+        if self.committed {
+            return;
         }
+        let _ = self.ready();
+        #[cfg(target_os = "linux")]
+        if self.borrowed
+            && !self.touched.load(Ordering::Relaxed)
+            && std::fs::rename(&self.dir, recycle::previous_path(&self.output)).is_ok()
+        {
+            return;
+        }
+        let _ = remove_tree(&self.dir);
     }
+}
+
+/// Whether `err` says that the disk (or the user's quota on it) is full.
+fn is_disk_full(err: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    if err.raw_os_error() == Some(libc::EDQUOT) {
+        return true;
+    }
+    err.kind() == std::io::ErrorKind::StorageFull
 }
 
 /// Where a build hands its files: `(path from the output root, contents)`; called from several

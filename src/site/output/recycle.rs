@@ -24,7 +24,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{in_parallel, remove_tree};
+use super::{guard, in_parallel, remove_tree};
 
 /// Where the site two builds old is kept: `.public.carnet-previous` beside `public`.
 pub(super) fn previous_path(output: &Path) -> PathBuf {
@@ -57,7 +57,8 @@ pub(super) fn lock_folder(dir: &Path) -> std::io::Result<Option<FolderLock>> {
 const ABANDONED_AFTER: Duration = Duration::from_secs(10);
 
 /// Staging folders beside `output` left by builds that never finished (killed or interrupted):
-/// named like `own` but for the process id, unlocked and not brand new. Each comes locked.
+/// named like `own` but for the process id, unlocked, not brand new and carnet's (marked, or
+/// empty). Each comes locked.
 pub(super) fn abandoned_stagings(output: &Path, own: &Path) -> Vec<(PathBuf, FolderLock)> {
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let prefix = format!(".{name}.carnet-staging-");
@@ -74,7 +75,7 @@ pub(super) fn abandoned_stagings(output: &Path, own: &Path) -> Vec<(PathBuf, Fol
         let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
         let old =
             meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age >= ABANDONED_AFTER);
-        if !meta.is_dir() || !old {
+        if !meta.is_dir() || !old || !guard::is_carnet_folder(&path) {
             continue;
         }
         if let Ok(Some(lock)) = lock_folder(&path) {

@@ -2,33 +2,84 @@
 
 use super::*;
 
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    names
+}
+
 #[test]
-fn commit_replaces_and_drop_keeps_previous() {
+fn commit_replaces_and_a_failed_build_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("public");
     std::fs::create_dir(&output).unwrap();
+    std::fs::write(output.join(MARK), MARK_TEXT).unwrap();
     std::fs::write(output.join("stale.html"), "old").unwrap();
 
     let failed = Staging::create(&output).unwrap();
     failed.write("index.html", "half").unwrap();
     drop(failed);
     assert_eq!(std::fs::read_to_string(output.join("stale.html")).unwrap(), "old");
+    assert_eq!(names(dir.path()), ["public"], "a failed build's folder is removed");
 
     let staging = Staging::create(&output).unwrap();
     staging.write("a/index.html", "new").unwrap();
     staging.commit().unwrap();
     assert!(!output.join("stale.html").exists());
     assert_eq!(std::fs::read_to_string(output.join("a/index.html")).unwrap(), "new");
-    let mut left: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    left.sort();
+    assert_eq!(std::fs::read_to_string(output.join(MARK)).unwrap(), MARK_TEXT, "the site is marked");
     if cfg!(target_os = "linux") {
-        assert_eq!(left, [".public.carnet-previous", "public"], "the replaced site is kept for reuse");
+        assert_eq!(names(dir.path()), [".public.carnet-previous", "public"], "the replaced site is kept");
     } else {
-        assert_eq!(left, ["public"]);
+        assert_eq!(names(dir.path()), ["public"]);
     }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_failed_build_never_keeps_what_it_wrote_as_the_previous_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("public");
+    build(&output, &[("a.html", "first")]);
+    build(&output, &[("a.html", "second")]);
+    let kept = dir.path().join(".public.carnet-previous");
+    // Failing before writing anything: the kept site it borrowed is kept again.
+    drop(Staging::create(&output).unwrap());
+    assert_eq!(std::fs::read_to_string(kept.join("a.html")).unwrap(), "first");
+    // Failing after writing into it: removed, never the next build's starting point.
+    let failed = Staging::create(&output).unwrap();
+    failed.write("a.html", "half").unwrap();
+    drop(failed);
+    assert_eq!(names(dir.path()), ["public"]);
+    assert_eq!(std::fs::read_to_string(output.join("a.html")).unwrap(), "second");
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn folders_carnet_did_not_make_are_never_reused_nor_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("public");
+    // A folder of the user's where carnet would keep its previous site, and one named like the
+    // folder of an interrupted build.
+    let kept = dir.path().join(".public.carnet-previous");
+    std::fs::create_dir(&kept).unwrap();
+    std::fs::write(kept.join("notes.txt"), "mine").unwrap();
+    let look_alike = abandoned(dir.path(), 999_995, &[("notes.txt", "mine too")]);
+    std::fs::remove_file(look_alike.join(MARK)).unwrap();
+    build(&output, &[("a.html", "a")]);
+    build(&output, &[("a.html", "b")]);
+    assert_eq!(std::fs::read_to_string(kept.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(std::fs::read_to_string(look_alike.join("notes.txt")).unwrap(), "mine too");
+
+    // A folder of the user's replaced on purpose (`--replace-output`) is deleted, never kept.
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "mine").unwrap();
+    build(&mine, &[("a.html", "a")]);
+    assert_eq!(tree(&mine), entries(&[("a.html", "a")]));
+    assert!(!dir.path().join(".mine.carnet-previous").exists());
 }
 
 /// Every file under `dir`, with its contents (folders as `name/`).
@@ -50,9 +101,10 @@ fn tree(dir: &Path) -> Vec<(String, String)> {
     all
 }
 
+/// What `tree` gives for a site holding `list` (sorted), with the mark every build writes.
 #[cfg(target_os = "linux")]
 fn entries(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    [(MARK, MARK_TEXT)].iter().chain(list).map(|(a, b)| (a.to_string(), b.to_string())).collect()
 }
 
 #[cfg(target_os = "linux")]
@@ -144,7 +196,8 @@ fn a_folder_named_after_its_contents_is_adopted_and_renamed() {
 #[cfg(target_os = "linux")]
 fn abandoned(parent: &Path, pid: u32, files: &[(&str, &str)]) -> PathBuf {
     let dir = parent.join(format!(".public.carnet-staging-{pid}"));
-    for (rel, text) in files {
+    let marked = [(MARK, MARK_TEXT)];
+    for (rel, text) in marked.iter().chain(files) {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
