@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
+#[cfg(target_os = "linux")]
+use crate::site::output::{lock_folder, FolderLock};
 
 const PREFIX: &str = "carnet-serve-";
 
@@ -24,7 +26,7 @@ pub struct PreviewFolder {
     /// The other previews' folders, in use when this one was made (see `remove_when_stopped`).
     pub in_use: Vec<Folder>,
     #[cfg(target_os = "linux")]
-    _lock: lock::FolderLock,
+    _lock: FolderLock,
 }
 
 impl PreviewFolder {
@@ -47,7 +49,7 @@ impl PreviewFolder {
 
     #[cfg(target_os = "linux")]
     fn locked(path: PathBuf, cleaned: Vec<PathBuf>, in_use: Vec<Folder>) -> Result<PreviewFolder> {
-        match lock::lock(&path) {
+        match lock_folder(&path) {
             Ok(Some(lock)) => Ok(PreviewFolder { path, cleaned, in_use, _lock: lock }),
             Ok(None) => Err(Error::io(&path, std::io::Error::other("locked by another process"))),
             Err(e) => Err(Error::io(&path, e)),
@@ -163,7 +165,7 @@ fn remove_if_stopped(path: &Path, pid: u32) -> bool {
     if process_exists(pid) {
         return false;
     }
-    match lock::lock(path) {
+    match lock_folder(path) {
         Ok(Some(_lock)) => std::fs::remove_dir_all(path).is_ok(),
         _ => false,
     }
@@ -184,31 +186,6 @@ fn process_exists(pid: u32) -> bool {
             !matches!(stat.rsplit_once(')').map(|(_, rest)| rest.trim_start()), Some(s) if s.starts_with(['Z', 'X']))
         }
         Err(e) => e.kind() != std::io::ErrorKind::NotFound,
-    }
-}
-
-#[cfg(target_os = "linux")]
-mod lock {
-    use std::os::fd::AsRawFd;
-    use std::path::Path;
-
-    /// An exclusive lock on a folder; the system releases it when the process ends, however it
-    /// ends, so an unlocked preview folder is one no running preview uses.
-    #[derive(Debug)]
-    pub struct FolderLock(#[allow(dead_code)] std::fs::File);
-
-    /// Locks `dir`; `Ok(None)` when another process holds it.
-    pub fn lock(dir: &Path) -> std::io::Result<Option<FolderLock>> {
-        let file = std::fs::File::open(dir)?;
-        // SAFETY: `flock` on a descriptor this function owns.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-            return Ok(Some(FolderLock(file)));
-        }
-        let err = std::io::Error::last_os_error();
-        match err.raw_os_error() {
-            Some(libc::EWOULDBLOCK) => Ok(None),
-            _ => Err(err),
-        }
     }
 }
 
@@ -258,12 +235,12 @@ mod tests {
         assert!(!stale.exists() && notes.is_dir() && running.is_dir() && file.is_file());
         let mode = std::fs::metadata(folder.path()).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700, "{mode:o}");
-        assert!(lock::lock(folder.path()).unwrap().is_none(), "held while the preview runs");
+        assert!(lock_folder(folder.path()).unwrap().is_none(), "held while the preview runs");
 
         // A folder whose process is gone but whose lock is held (another pid namespace) stays.
         let foreign = parent.path().join("carnet-serve-4194306-aa");
         std::fs::create_dir(&foreign).unwrap();
-        let held = lock::lock(&foreign).unwrap().unwrap();
+        let held = lock_folder(&foreign).unwrap().unwrap();
         let second = PreviewFolder::create(parent.path()).unwrap();
         assert!(second.cleaned.is_empty() && foreign.is_dir() && folder.path().is_dir());
         let in_use: Vec<&Path> = second.in_use.iter().map(|(path, _)| path.as_path()).collect();

@@ -95,7 +95,7 @@ fn hostile_site(outside: &Outside) -> Site {
         // Hidden files, editor leftovers and backups, in content/ and static/.
         .file("content/.git/config", CANARIES[4])
         .file("content/.env", CANARIES[5])
-        .file("content/.brouillons/page.md", &format!("# Brouillon\n\n{}\n", CANARIES[6]))
+        .file("content/.brouillons/page.md", format!("# Brouillon\n\n{}\n", CANARIES[6]))
         .file("content/guide.md~", CANARIES[7])
         .file("content/.guide.md.swp", CANARIES[7])
         .file("content/#guide.md#", CANARIES[7])
@@ -152,17 +152,7 @@ fn assert_no_canary_in_folder(dir: &Path) {
 }
 
 fn carnet(site: &Site, args: &[&str]) -> Run {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_carnet"))
-        .args(args)
-        .current_dir(site.root())
-        .env(ENV_CANARY.0, ENV_CANARY.1)
-        .output()
-        .expect("run carnet");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    site.carnet_with_env(args, &[(ENV_CANARY.0, ENV_CANARY.1.as_ref())])
 }
 
 /// The addresses a curious reader would try, and every file of the built site.

@@ -36,9 +36,15 @@ impl Site {
 
     /// Runs `carnet <args>` in the site root.
     pub fn carnet(&self, args: &[&str]) -> Run {
+        self.carnet_with_env(args, &[])
+    }
+
+    /// Runs `carnet <args>` in the site root with the environment variables `env` set.
+    pub fn carnet_with_env(&self, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
         let output: Output = Command::new(env!("CARGO_BIN_EXE_carnet"))
             .args(args)
             .current_dir(self.dir.path())
+            .envs(env.iter().copied())
             .output()
             .expect("run carnet");
         Run {

@@ -3,7 +3,6 @@
 //! disk (a real, small tmpfs) removes what it wrote and says so.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::fixture::{Run, Site};
 
@@ -139,17 +138,7 @@ fn source_folders_files_and_links_are_refused_and_left_as_they_were() {
 
 /// `carnet <args>` in the site root with `HOME` set to `home`.
 fn carnet_at_home(site: &Site, home: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_carnet"))
-        .args(args)
-        .current_dir(site.root())
-        .env("HOME", home)
-        .output()
-        .expect("run carnet");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    site.carnet_with_env(args, &[("HOME", home.as_os_str())])
 }
 
 #[test]

@@ -9,6 +9,8 @@
 pub mod guard;
 #[cfg(target_os = "linux")]
 mod recycle;
+#[cfg(target_os = "linux")]
+pub use recycle::{lock_folder, FolderLock};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -32,14 +32,14 @@ pub(super) fn previous_path(output: &Path) -> PathBuf {
     output.with_file_name(format!(".{name}.carnet-previous"))
 }
 
-/// An exclusive lock on a staging folder, held while its build runs. The system releases it when
-/// the process ends, however it ends (killed, interrupted with Ctrl-C), so an unlocked staging
-/// folder is one no build is writing.
+/// An exclusive lock on a folder, held while a process uses it (a build its staging folder, a
+/// preview its private folder). The system releases it when the process ends, however it ends
+/// (killed, interrupted with Ctrl-C), so an unlocked folder is one no process is using.
 #[derive(Debug)]
-pub(super) struct FolderLock(#[allow(dead_code)] std::fs::File);
+pub struct FolderLock(#[allow(dead_code)] std::fs::File);
 
 /// Locks `dir`; `Ok(None)` when another process holds it.
-pub(super) fn lock_folder(dir: &Path) -> std::io::Result<Option<FolderLock>> {
+pub fn lock_folder(dir: &Path) -> std::io::Result<Option<FolderLock>> {
     let file = std::fs::File::open(dir)?;
     // SAFETY: `flock` on a descriptor this function owns.
     if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
