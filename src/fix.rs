@@ -117,6 +117,9 @@ fn collect(args: &FixArgs, reporter: &Reporter) -> Result<Vec<PathBuf>> {
             files.extend(walked.guides.into_iter().map(|found| found.path));
         } else if root.is_file() {
             files.push(root);
+        } else if root.exists() {
+            let message = "neither a file nor a folder (a named pipe, device or socket): not a guide";
+            return Err(Error::io(root, io::Error::other(message)));
         } else {
             let missing = io::Error::new(io::ErrorKind::NotFound, "no such file or folder");
             return Err(Error::io(root, missing));
@@ -214,6 +217,13 @@ enum NotWritten {
          run carnet fix as root, or as its owner if they are in its group"
     )]
     OwnerNotKept { uid: u32, gid: u32, reason: io::Error },
+    #[error(
+        "has {0} names (hard links): the repaired file would take only this one, the others \
+         would keep the old text; left as it was"
+    )]
+    HardLinked(u64),
+    #[error("cannot create the repaired file in {}: {reason}; left as it was", dir.display())]
+    NoNewFile { dir: PathBuf, reason: io::Error },
     #[error("cannot keep a backup beside it: {0}; left as it was")]
     NoBackup(io::Error),
     #[error("changed on disk while carnet was repairing it, left as it was: run carnet fix again")]
@@ -256,17 +266,23 @@ fn write_atomic(path: &Path, original: &[u8], bytes: &[u8], backup: bool) -> Res
 }
 
 /// Refuses a file without any write permission bit (even for root, who could write it anyway)
-/// and, on Unix, a file that this user may not write (owner, mode, access lists: the kernel
-/// decides), even where the folder would let a rename replace it.
+/// and, on Unix, a file with several names (hard links, which a rename would separate) and a
+/// file that this user may not write (owner, mode, access lists: the kernel decides), even
+/// where the folder would let a rename replace it.
 fn may_replace(target: &Path, metadata: &fs::Metadata) -> io::Result<()> {
     if metadata.permissions().readonly() {
         return Err(io::Error::other(NotWritten::ReadOnly));
     }
     #[cfg(unix)]
-    if let Err(reason) = access_for_writing(target) {
+    {
         use std::os::unix::fs::MetadataExt;
-        let (uid, mode) = (metadata.uid(), metadata.mode() & 0o7777);
-        return Err(io::Error::other(NotWritten::NotWritable { reason, uid, mode }));
+        if metadata.nlink() > 1 {
+            return Err(io::Error::other(NotWritten::HardLinked(metadata.nlink())));
+        }
+        if let Err(reason) = access_for_writing(target) {
+            let (uid, mode) = (metadata.uid(), metadata.mode() & 0o7777);
+            return Err(io::Error::other(NotWritten::NotWritable { reason, uid, mode }));
+        }
     }
     Ok(())
 }
@@ -347,7 +363,10 @@ fn write_synced(temp: &Path, bytes: &[u8], like: &fs::Metadata) -> io::Result<()
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(temp)?;
+    let mut file = options.open(temp).map_err(|reason| {
+        let dir = temp.parent().unwrap_or(Path::new(".")).to_path_buf();
+        io::Error::other(NotWritten::NoNewFile { dir, reason })
+    })?;
     keep_owner(&file, like)?;
     file.set_permissions(like.permissions())?;
     file.write_all(bytes)?;

@@ -479,3 +479,56 @@ fn fix_write_keeps_owner_and_group_or_leaves_the_file() {
         "no backup or temporary file left for the refused one"
     );
 }
+
+#[test]
+fn fix_write_leaves_a_hard_linked_file_whose_other_names_a_rename_would_separate() {
+    let site = site_with(&[("guide.md", DAMAGED)]);
+    let path = site.path().join("content/guide.md");
+    let other = site.path().join("ailleurs.md");
+    fs::hard_link(&path, &other).expect("hard link");
+    let out = carnet(&["fix", "--write", "content"], site.path(), b"");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/guide.md: has 2 names (hard links)"), "{stderr}");
+    assert_eq!(
+        fs::metadata(&path).expect("meta").ino(),
+        fs::metadata(&other).expect("meta").ino(),
+        "still one file"
+    );
+    assert_eq!(fs::read_to_string(&path).expect("read"), DAMAGED);
+}
+
+#[test]
+fn fix_names_a_path_that_is_neither_file_nor_folder_and_never_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = std::ffi::CString::new(dir.path().join("tube.md").into_os_string().into_encoded_bytes())
+        .expect("path");
+    // SAFETY: `fifo` is a NUL-terminated path that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0, "mkfifo");
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.md")).expect("symlink");
+    for name in ["tube.md", "zero.md"] {
+        let out = carnet(&["fix", "--write", name], dir.path(), b"");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(&format!("{name}: neither a file nor a folder")), "{stderr}");
+    }
+}
+
+#[test]
+fn fix_write_names_the_folder_it_cannot_create_the_repaired_file_in() {
+    require_root("fix_write_names_the_folder_it_cannot_create_the_repaired_file_in");
+    let dir = folder_open_to_nobody();
+    let closed = dir.path().join("ferme");
+    fs::create_dir(&closed).expect("folder");
+    fs::set_permissions(&closed, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = closed.join("guide.md");
+    fs::write(&path, DAMAGED).expect("file written");
+    give(&path, NOBODY, NOBODY, 0o644);
+    let out = carnet_as_nobody(&["fix", "--write", "--backup", "ferme/guide.md"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let expected =
+        format!("ferme/guide.md: cannot create the repaired file in {}: Permission denied", closed.display());
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert_eq!(fs::read_to_string(&path).expect("read"), DAMAGED);
+}
