@@ -94,7 +94,13 @@ fn check_blueprint(blueprint: &Value) {
     let filter = &site["buildFilter"];
     let paths = filter["paths"].as_sequence().expect("buildFilter.paths");
     let ignored = filter["ignoredPaths"].as_sequence().expect("buildFilter.ignoredPaths");
-    assert!(!ignored.is_empty());
+    // `carnet fix --backup` copies (`NAME.orig`, `NAME.orig.1`…) start no deploy.
+    for backups in ["**/*.orig", "**/*.orig.*"] {
+        assert!(
+            ignored.iter().any(|p| p.as_str() == Some(backups)),
+            "buildFilter.ignoredPaths lacks {backups}"
+        );
+    }
     for needed in ["content/**", "static/**", "templates/**", "themes/**", "carnet.toml", "render.yaml"] {
         assert!(paths.iter().any(|p| p.as_str() == Some(needed)), "buildFilter.paths lacks {needed}");
     }
