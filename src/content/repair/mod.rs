@@ -33,6 +33,8 @@ pub fn repair(text: &str) -> (Cow<'_, str>, RepairReport) {
 }
 
 #[cfg(test)]
+mod ftfy_suite;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
