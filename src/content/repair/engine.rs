@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::codepages::ALL;
+use super::codepages::{page, Mask, ALL, COUNT};
 use super::lost_bytes::{choose, Choice};
 use super::mojibake::{candidate_pages, pieces, Piece, PieceKind};
 use super::quoting;
@@ -62,8 +62,8 @@ enum Event {
 pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
     let all = runs(text);
     let suspicious: Vec<&Run> = all.iter().filter(|r| r.suspicious).collect();
-    let mut mask_cache: HashMap<&str, u8> = HashMap::new();
-    let masks: Vec<u8> = suspicious
+    let mut mask_cache: HashMap<&str, Mask> = HashMap::new();
+    let masks: Vec<Mask> = suspicious
         .iter()
         .map(|r| {
             let s = &text[r.range.clone()];
@@ -117,7 +117,7 @@ fn assemble<'a>(
 ) -> (Cow<'a, str>, RepairReport) {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut events: Vec<(usize, Event)> = Vec::new();
-    let mut depths: Vec<[usize; ALL.len()]> = Vec::new();
+    let mut depths: Vec<[usize; COUNT]> = Vec::new();
     let mut repaired = 0;
     let mut last = 0;
     for (range, outcome) in ranges.iter().zip(outcomes) {
@@ -138,9 +138,9 @@ fn assemble<'a>(
 }
 
 /// Bit mask of the code pages that repair most of `chars` (0 when none repairs anything).
-fn best_pages(chars: &[char]) -> u8 {
+fn best_pages(chars: &[char]) -> Mask {
     let mask = candidate_pages(chars);
-    let mut best = (0, 0u8);
+    let mut best: (usize, Mask) = (0, 0);
     for (i, cp) in ALL.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0) {
         let score = pieces(chars, cp, false).1;
         if score > best.0 {
@@ -153,9 +153,9 @@ fn best_pages(chars: &[char]) -> u8 {
 }
 
 /// (code page index, votes): the page among the best for most runs first; ties keep `ALL`'s order.
-fn rank_pages(masks: &[u8]) -> Vec<(usize, usize)> {
+fn rank_pages(masks: &[Mask]) -> Vec<(usize, usize)> {
     let votes = |i: usize| masks.iter().filter(|&&m| m & (1 << i) != 0).count();
-    let mut ranking: Vec<(usize, usize)> = (0..ALL.len()).map(|i| (i, votes(i))).collect();
+    let mut ranking: Vec<(usize, usize)> = (0..COUNT).map(|i| (i, votes(i))).collect();
     ranking.sort_by_key(|&(_, v)| std::cmp::Reverse(v));
     ranking
 }
@@ -229,7 +229,7 @@ fn line_context(text: &str, range: &Range<usize>, cp: usize) -> (String, String)
 /// `text` with the complete sequences of one layer through `cp` undone (lost bytes left).
 fn undo_exact(text: &str, cp: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let (found, _) = pieces(&chars, ALL[cp], false);
+    let (found, _) = pieces(&chars, page(cp), false);
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     for piece in &found {
@@ -258,7 +258,7 @@ fn best_layer(
     type Candidate = ((usize, usize, usize), usize, Vec<Piece>);
     let mut best: Option<Candidate> = None;
     for &(cp, votes) in ranking.iter().filter(|&&(i, _)| mask & (1 << i) != 0) {
-        let (found, score) = pieces(chars, ALL[cp], proven == Some(cp));
+        let (found, score) = pieces(chars, page(cp), proven == Some(cp));
         let lower = if in_lower_word { lower_case(&found) } else { 0 };
         let key = (score, votes, lower);
         if score > 0 && best.as_ref().is_none_or(|b| key > b.0) {
@@ -330,7 +330,7 @@ fn record(
     piece: &str,
     at: usize,
     events: &mut Vec<(usize, Event)>,
-    depths: &mut Vec<[usize; ALL.len()]>,
+    depths: &mut Vec<[usize; COUNT]>,
 ) {
     let mut guesses = outcome.guesses.iter().peekable();
     let mut offset = at;
@@ -344,7 +344,7 @@ fn record(
     }
     for (depth, &cp) in outcome.layers.iter().enumerate() {
         if depths.len() <= depth {
-            depths.push([0; ALL.len()]);
+            depths.push([0; COUNT]);
         }
         depths[depth][cp] += 1;
     }
@@ -353,13 +353,13 @@ fn record(
 fn build_report(
     out: &str,
     repaired: usize,
-    depths: Vec<[usize; ALL.len()]>,
+    depths: Vec<[usize; COUNT]>,
     mut events: Vec<(usize, Event)>,
 ) -> RepairReport {
     let layers = depths
         .iter()
         .filter_map(|counts| {
-            (0..ALL.len()).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).map(|i| ALL[i].name)
+            (0..COUNT).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).map(|i| ALL[i].name)
         })
         .collect();
     events.sort_by_key(|(offset, _)| *offset);

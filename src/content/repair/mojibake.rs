@@ -7,7 +7,7 @@
 //! characters repaired, so that the code page explaining most of the run wins.
 
 use super::classify::{is_drawing_or_maths, is_natural, plausible, Plausible};
-use super::codepages::CodePage;
+use super::codepages::{CodePage, Mask};
 use super::scan::pair_pages;
 
 /// A byte of the run in one code page.
@@ -37,7 +37,7 @@ pub enum PieceKind {
 }
 
 /// Code pages (bit mask over `ALL`) in which some neighbouring pair of `chars` is lead + continuation.
-pub fn candidate_pages(chars: &[char]) -> u8 {
+pub fn candidate_pages(chars: &[char]) -> Mask {
     chars.windows(2).fold(0, |mask, w| mask | pair_pages(w[0], w[1]))
 }
 
@@ -74,10 +74,7 @@ fn token(c: char, cp: &CodePage) -> Tok {
     if c == '\u{FFFD}' {
         return Tok::Hole;
     }
-    match cp.encode.binary_search_by_key(&c, |&(ch, _)| ch) {
-        Ok(i) => Tok::Byte(cp.encode[i].1),
-        Err(_) => Tok::Keep,
-    }
+    cp.byte(c).map_or(Tok::Keep, Tok::Byte)
 }
 
 /// The UTF-8 sequence starting at token `i`: its end, what it gives, and how plausible it is.
@@ -171,7 +168,7 @@ fn has_cluster_neighbour(found: &[(Piece, Plausible)], k: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::codepages::{IBM850, MACINTOSH, WINDOWS_1252, WINDOWS_1254};
+    use super::super::codepages::{page, IBM850, MACINTOSH, WINDOWS_1252, WINDOWS_1254};
     use super::*;
 
     fn chars(s: &str) -> Vec<char> {
@@ -180,14 +177,14 @@ mod tests {
 
     #[test]
     fn windows_1252_sequence_is_exact() {
-        let (found, score) = pieces(&chars("Ã©"), &WINDOWS_1252, false);
+        let (found, score) = pieces(&chars("Ã©"), page(WINDOWS_1252), false);
         assert_eq!(found, vec![Piece { start: 0, end: 2, kind: PieceKind::Exact('é') }]);
         assert_eq!(score, 2);
     }
 
     #[test]
     fn dropped_last_byte_gives_candidates_not_the_neighbour() {
-        let (found, _) = pieces(&chars("ğŸ”"), &WINDOWS_1254, false);
+        let (found, _) = pieces(&chars("ğŸ”"), page(WINDOWS_1254), false);
         let PieceKind::Lost(candidates) = &found[0].kind else { panic!("{found:?}") };
         assert_eq!(candidates[..7], chars("🔁🔍🔎🔏🔐🔝🔞"));
         assert_eq!((found[0].start, found[0].end), (0, 3));
@@ -195,10 +192,10 @@ mod tests {
 
     #[test]
     fn clean_typography_is_not_a_sequence() {
-        assert_eq!(pieces(&chars("é\u{A0}»"), &WINDOWS_1252, false).1, 0);
-        assert_eq!(pieces(&chars("—é"), &MACINTOSH, false).1, 0);
-        assert_eq!(pieces(&chars("├®"), &IBM850, false).0[0].kind, PieceKind::Exact('é'));
-        assert_eq!(pieces(&chars("┬╗"), &IBM850, false).1, 0);
-        assert_eq!(pieces(&chars("┬╗"), &IBM850, true).0[0].kind, PieceKind::Exact('»'));
+        assert_eq!(pieces(&chars("é\u{A0}»"), page(WINDOWS_1252), false).1, 0);
+        assert_eq!(pieces(&chars("—é"), page(MACINTOSH), false).1, 0);
+        assert_eq!(pieces(&chars("├®"), page(IBM850), false).0[0].kind, PieceKind::Exact('é'));
+        assert_eq!(pieces(&chars("┬╗"), page(IBM850), false).1, 0);
+        assert_eq!(pieces(&chars("┬╗"), page(IBM850), true).0[0].kind, PieceKind::Exact('»'));
     }
 }

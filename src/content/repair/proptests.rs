@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::codepages::{IBM437, IBM850, ISO_8859_15, MACINTOSH, WINDOWS_1252, WINDOWS_1254};
+use super::codepages::{page, IBM437, IBM850, ISO_8859_15, MACINTOSH, WINDOWS_1252, WINDOWS_1254};
 use super::tests::{through, through_table};
 use super::*;
 
@@ -117,13 +117,13 @@ proptest! {
             0 => through(&text, encoding_rs::WINDOWS_1252),
             1 => through(&text, encoding_rs::WINDOWS_1254),
             2 => latin1(&text),
-            3 => through_table(&text, &ISO_8859_15, None),
-            4 => through_table(&text, &MACINTOSH, None),
-            5 => through_table(&text, &IBM850, None),
-            6 => through_table(&text, &IBM437, None),
+            3 => through_table(&text, page(ISO_8859_15), None),
+            4 => through_table(&text, page(MACINTOSH), None),
+            5 => through_table(&text, page(IBM850), None),
+            6 => through_table(&text, page(IBM437), None),
             7 => through(&through(&text, encoding_rs::WINDOWS_1252), encoding_rs::WINDOWS_1252),
-            8 => through_table(&text, &WINDOWS_1254, None),
-            _ => through_table(&text, &WINDOWS_1252, Some('\u{FFFD}')),
+            8 => through_table(&text, page(WINDOWS_1254), None),
+            _ => through_table(&text, page(WINDOWS_1252), Some('\u{FFFD}')),
         };
         let (repaired, _) = repair(&damaged);
         prop_assert_eq!(repaired.as_ref(), text.as_str());
@@ -162,7 +162,7 @@ proptest! {
 
     #[test]
     fn repair_is_idempotent_on_any_text(text in any::<String>(), damaged in french()) {
-        for input in [text, through_table(&damaged, &WINDOWS_1254, None)] {
+        for input in [text, through_table(&damaged, page(WINDOWS_1254), None)] {
             let once = repair(&input).0.into_owned();
             let twice = repair(&once).0.into_owned();
             prop_assert_eq!(once, twice);

@@ -8,15 +8,9 @@
 use std::ops::Range;
 
 use super::classify::is_natural;
-use super::codepages::ROLES;
+use super::codepages::{Mask, MACINTOSH};
 
-/// (code pages where `c` stands for a lead byte, … for a continuation byte), as `ALL` bit masks.
-pub fn roles(c: char) -> (u8, u8) {
-    match ROLES.binary_search_by_key(&c, |&(ch, _, _)| ch) {
-        Ok(i) => (ROLES[i].1, ROLES[i].2),
-        Err(_) => (0, 0),
-    }
-}
+pub use super::codepages::roles;
 
 /// U+FFFD or a C1 control: a byte a decoder could not map, or kept as a control.
 pub fn is_marker(c: char) -> bool {
@@ -26,7 +20,7 @@ pub fn is_marker(c: char) -> bool {
 /// Code pages (mask) in which `a` then `b` could be a lead byte then a continuation byte. Two
 /// natural characters (`’é`) do not count for MacRoman, where lead bytes are quotes and dashes
 /// and continuation bytes accented letters (see `mojibake::accept`).
-pub fn pair_pages(a: char, b: char) -> u8 {
+pub fn pair_pages(a: char, b: char) -> Mask {
     let mask = roles(a).0 & roles(b).1;
     if mask & MACROMAN != 0 && is_natural(a) && is_natural(b) {
         mask & !MACROMAN
@@ -36,7 +30,7 @@ pub fn pair_pages(a: char, b: char) -> u8 {
 }
 
 /// The bit of MacRoman in `ALL`.
-const MACROMAN: u8 = 0b0010_0000;
+const MACROMAN: Mask = 1 << MACINTOSH;
 
 /// `a` then `b` could be a lead byte then a continuation byte in one code page.
 pub fn is_suspicious_pair(a: char, b: char) -> bool {
