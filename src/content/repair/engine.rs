@@ -6,11 +6,13 @@
 //! deliberate; 4. assemble the output and locate guesses and spots (line, column) in it.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::codepages::{page, Mask, ALL, COUNT};
+use super::codepages::{page, Mask, ALL, COUNT, WINDOWS_1252};
+use super::language;
 use super::lost_bytes::{choose, Choice};
 use super::mojibake::{candidate_pages, pieces, Piece, PieceKind};
 use super::quoting;
@@ -72,6 +74,7 @@ pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
         .collect();
     let ranking = rank_pages(&masks);
     let proven = ranking.first().filter(|&&(_, votes)| votes > 0).map(|&(cp, _)| cp);
+    let settings = Settings { ranking: &ranking, proven, french: OnceCell::new(), text };
 
     // Outcomes are shared: damaged text repeats the same runs (`Ã©`) over and over.
     let mut cache: HashMap<(&str, bool), Rc<Outcome>> = HashMap::new();
@@ -81,14 +84,15 @@ pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
         .zip(&masks)
         .map(|(run, &mask)| {
             let original = &text[run.range.clone()];
-            if mask == 0 && proven.is_none() {
+            if mask == 0 && proven.is_none() && !original.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c))
+            {
                 return Rc::clone(&unchanged);
             }
             let lower = in_lower_word(text, &run.range);
             if let Some(hit) = cache.get(&(original, lower)) {
                 return Rc::clone(hit);
             }
-            let outcome = Rc::new(repair_run(text, run.range.clone(), &ranking, proven, lower));
+            let outcome = Rc::new(repair_run(text, run.range.clone(), &settings, lower));
             if !outcome.contextual {
                 cache.insert((original, lower), Rc::clone(&outcome));
             }
@@ -160,33 +164,44 @@ fn rank_pages(masks: &[Mask]) -> Vec<(usize, usize)> {
     ranking
 }
 
-/// Whether the run touches a lower-case letter (it sits inside a lower-case word).
+/// Whether the run follows a lower-case letter (it sits inside a lower-case word; one that only
+/// comes before lower-case letters may start a capitalised word, `ÄŒeÅ¡tina` is `Čeština`).
 fn in_lower_word(text: &str, range: &Range<usize>) -> bool {
     text[..range.start].chars().next_back().is_some_and(char::is_lowercase)
-        || text[range.end..].chars().next().is_some_and(char::is_lowercase)
+}
+
+/// What every run of a text is repaired with.
+struct Settings<'a> {
+    ranking: &'a [(usize, usize)],
+    proven: Option<usize>,
+    /// Whether the text is French, worked out on first need (`language`).
+    french: OnceCell<bool>,
+    text: &'a str,
+}
+
+impl Settings<'_> {
+    fn french(&self) -> bool {
+        *self.french.get_or_init(|| language::is_french(self.text))
+    }
 }
 
 /// Repairs one run, layer after layer.
-fn repair_run(
-    text: &str,
-    range: Range<usize>,
-    ranking: &[(usize, usize)],
-    proven: Option<usize>,
-    in_lower_word: bool,
-) -> Outcome {
+fn repair_run(text: &str, range: Range<usize>, settings: &Settings, in_lower_word: bool) -> Outcome {
+    let (ranking, proven) = (settings.ranking, settings.proven);
     let mut current: Vec<char> = text[range.clone()].chars().collect();
     let mut outcome = Outcome::default();
     for _ in 0..MAX_LAYERS {
         let Some((cp, found)) = best_layer(&current, ranking, proven, in_lower_word) else { break };
-        let lost = found.iter().any(|p| matches!(p.kind, PieceKind::Lost(_)));
-        outcome.contextual |= lost;
-        let (before, after) = if lost { line_context(text, &range, cp) } else { Default::default() };
-        let (next, applied, guesses) = apply(&current, &found, &before, &after);
+        let contextual = found.iter().any(|p| !matches!(p.kind, PieceKind::Exact(_)));
+        outcome.contextual |= contextual;
+        let (before, after) = if contextual { line_context(text, &range, cp) } else { Default::default() };
+        let context = Around { before: &before, after: &after, french: settings };
+        let Applied { chars: next, applied, guesses, widths } = apply(&current, &found, &context);
         if applied == 0 {
             break;
         }
         for (index, _) in &mut outcome.guesses {
-            *index = remap(*index, &found);
+            *index = remap(*index, &found, &widths);
         }
         outcome.guesses.extend(guesses);
         outcome.layers.push(cp);
@@ -200,11 +215,34 @@ fn repair_run(
     let deeper = outcome.layers.len() == MAX_LAYERS
         && best_layer(&current, ranking, proven, in_lower_word).is_some_and(|(_, found)| !found.is_empty());
     let is_c1 = |c: &char| ('\u{80}'..='\u{9F}').contains(c);
-    if deeper || (current.iter().any(is_c1) && !text[range].chars().any(|c| is_c1(&c))) {
+    let had_c1 = text[range].chars().any(|c| is_c1(&c));
+    if deeper || (current.iter().any(is_c1) && !had_c1) {
+        return Outcome::unchanged();
+    }
+    if had_c1 {
+        outcome.repaired += c1_as_windows_1252(&mut current);
+    }
+    if outcome.repaired == 0 {
         return Outcome::unchanged();
     }
     outcome.text = current.into_iter().collect();
     outcome
+}
+
+/// C1 controls left once every sequence is undone were Windows-1252 characters read as
+/// ISO-8859-1 (`\u{84}Handwerk … hin\u{93}`), as browsers read them; the five bytes
+/// Windows-1252 leaves undefined stay (and are reported). Returns how many were mapped.
+fn c1_as_windows_1252(chars: &mut [char]) -> usize {
+    let table = &page(WINDOWS_1252).high;
+    let mut mapped = 0;
+    for c in chars.iter_mut().filter(|c| ('\u{80}'..='\u{9F}').contains(*c)) {
+        let windows = table[usize::from(*c as u8 - 0x80)];
+        if windows != '\0' {
+            *c = windows;
+            mapped += 1;
+        }
+    }
+    mapped
 }
 
 /// The rest of the line on each side of `range` (at most `CONTEXT` bytes each: lines can be
@@ -236,7 +274,7 @@ fn undo_exact(text: &str, cp: usize) -> String {
         out.extend(&chars[i..piece.start]);
         match piece.kind {
             PieceKind::Exact(c) => out.push(c),
-            PieceKind::Lost(_) => out.extend(&chars[piece.start..piece.end]),
+            _ => out.extend(&chars[piece.start..piece.end]),
         }
         i = piece.end;
     }
@@ -259,7 +297,7 @@ fn best_layer(
     let mut best: Option<Candidate> = None;
     for &(cp, votes) in ranking.iter().filter(|&&(i, _)| mask & (1 << i) != 0) {
         let (found, score) = pieces(chars, page(cp), proven == Some(cp));
-        let lower = if in_lower_word { lower_case(&found) } else { 0 };
+        let lower = if in_lower_word { lower_case(&found[..found.len().min(1)]) } else { 0 };
         let key = (score, votes, lower);
         if score > 0 && best.as_ref().is_none_or(|b| key > b.0) {
             best = Some((key, cp, found));
@@ -268,60 +306,181 @@ fn best_layer(
     best.map(|(_, cp, found)| (cp, found))
 }
 
-fn lower_case(found: &[Piece]) -> usize {
-    found.iter().filter(|p| matches!(p.kind, PieceKind::Exact(c) if c.is_lowercase())).count()
+/// Lower-case letters the first piece gives, when it starts the run (it touches the letter before).
+fn lower_case(first: &[Piece]) -> usize {
+    first.iter().filter(|p| p.start == 0 && matches!(p.kind, PieceKind::Exact(c) if c.is_lowercase())).count()
 }
 
-/// Replaces the pieces; returns the new characters, how many were repaired, and the guesses.
-fn apply(
-    chars: &[char],
-    found: &[Piece],
-    before: &str,
-    after: &str,
-) -> (Vec<char>, usize, Vec<(usize, Choice)>) {
-    let mut next = Vec::with_capacity(chars.len());
-    let mut guesses = Vec::new();
-    let mut applied = 0;
+/// The text around a run, for the pieces that depend on it.
+struct Around<'a> {
+    before: &'a str,
+    after: &'a str,
+    french: &'a Settings<'a>,
+}
+
+/// The pieces of a run replaced.
+struct Applied {
+    chars: Vec<char>,
+    /// How many pieces were repaired.
+    applied: usize,
+    /// (char index in `chars`, choice) for lost bytes chosen among several candidates.
+    guesses: Vec<(usize, Choice)>,
+    /// How many characters each piece became.
+    widths: Vec<usize>,
+}
+
+/// Replaces the pieces that the context allows.
+fn apply(chars: &[char], found: &[Piece], around: &Around) -> Applied {
+    let mut out = Applied {
+        chars: Vec::with_capacity(chars.len()),
+        applied: 0,
+        guesses: Vec::new(),
+        widths: Vec::new(),
+    };
     let mut i = 0;
     for piece in found {
-        next.extend_from_slice(&chars[i..piece.start]);
+        out.chars.extend_from_slice(&chars[i..piece.start]);
         i = piece.end;
-        let chosen = match &piece.kind {
-            PieceKind::Exact(c) => Some(*c),
-            PieceKind::Lost(candidates) => {
-                // Bounded: a run can be long (a line of emoji without a space).
-                let near = &next[next.len().saturating_sub(NEAR)..];
-                let left: String = before.chars().chain(near.iter().copied()).collect();
-                let far = (piece.end + NEAR).min(chars.len());
-                let right: String = chars[piece.end..far].iter().copied().chain(after.chars()).collect();
-                choose(candidates, &left, &right).map(|choice| {
-                    let c = choice.chosen;
-                    if !choice.alternatives.is_empty() {
-                        guesses.push((next.len(), choice));
-                    }
-                    c
-                })
+        let at = out.chars.len();
+        let replaced = match &piece.kind {
+            PieceKind::Exact(c) => {
+                out.chars.push(*c);
+                true
+            }
+            PieceKind::Spaced(c) => {
+                out.chars.push(*c);
+                if keeps_its_space(*c, chars.get(piece.end).copied(), around.after) {
+                    out.chars.push(' ');
+                }
+                true
+            }
+            PieceKind::Dropped(c) => {
+                let previous = out.chars.last().copied().or_else(|| around.before.chars().next_back());
+                let next = chars.get(piece.end).copied().or_else(|| around.after.chars().next());
+                let fits = nbsp_fits(*c, previous, next);
+                if fits {
+                    out.chars.push(*c);
+                }
+                fits
+            }
+            PieceKind::Lost { candidates, marked, spaced } => {
+                let lost = Lost { candidates, marked: *marked, spaced: *spaced };
+                restore_lost(chars, piece, &lost, around, &mut out)
             }
         };
-        match chosen {
-            Some(c) => {
-                next.push(c);
-                applied += 1;
-            }
-            None => next.extend_from_slice(&chars[piece.start..piece.end]),
+        if replaced {
+            out.applied += 1;
+        } else {
+            out.chars.extend_from_slice(&chars[piece.start..piece.end]);
         }
+        out.widths.push(out.chars.len() - at);
     }
-    next.extend_from_slice(&chars[i..]);
-    (next, applied, guesses)
+    out.chars.extend_from_slice(&chars[i..]);
+    out
 }
 
-/// Where character `index` lands once `found` pieces are each replaced by one character.
-fn remap(index: usize, found: &[Piece]) -> usize {
-    let mut shift = 0;
-    for piece in found.iter().take_while(|p| p.start < index) {
-        shift += (piece.end.min(index + 1) - piece.start).saturating_sub(1);
+/// A lost byte's candidates (see `PieceKind::Lost`).
+struct Lost<'a> {
+    candidates: &'a [char],
+    marked: bool,
+    spaced: Option<char>,
+}
+
+/// Restores a lost byte (pushing the character): by ranking, or as U+FFFD when the loss shows
+/// as U+FFFD and the text is not French (the ranking knows French documentation only).
+fn restore_lost(chars: &[char], piece: &Piece, lost: &Lost, around: &Around, out: &mut Applied) -> bool {
+    if lost.marked && !around.french.french() {
+        out.chars.push('\u{FFFD}');
+        return true;
     }
-    index - shift
+    // The space ending the piece, when there is one, is read as the context after it.
+    let end = piece.end - usize::from(lost.spaced.is_some());
+    // Bounded: a run can be long (a line of emoji without a space).
+    let near = &out.chars[out.chars.len().saturating_sub(NEAR)..];
+    let left: String = around.before.chars().chain(near.iter().copied()).collect();
+    let far = (end + NEAR).min(chars.len());
+    let right: String = chars[end..far].iter().copied().chain(around.after.chars()).collect();
+    let candidates: Vec<char> = lost.candidates.iter().copied().chain(lost.spaced).collect();
+    match choose(&candidates, &left, &right) {
+        Some(choice) => {
+            if !choice.alternatives.is_empty() {
+                out.guesses.push((out.chars.len(), choice.clone()));
+            }
+            out.chars.push(choice.chosen);
+            let took_the_space = lost.spaced == Some(choice.chosen);
+            let kept = lost.spaced.is_some() && !took_the_space;
+            if kept
+                || (took_the_space
+                    && keeps_its_space(choice.chosen, chars.get(piece.end).copied(), around.after))
+            {
+                out.chars.push(' ');
+            }
+            true
+        }
+        None if lost.marked => {
+            out.chars.push('\u{FFFD}');
+            true
+        }
+        None => false,
+    }
+}
+
+/// Whether a space that stood for byte 0xA0 stays a space too. `à` then a space was `à` then a
+/// space, the two spaces run together (except before the Portuguese `às`, `àquele`, `àquela`,
+/// `àquilo`, and when a second space follows: that one is the word's); a pictograph before a
+/// word keeps its space too. A no-break space, or a character followed by more damage or by
+/// another space, takes the space's place.
+/// `next`: the character after the space in the run, if any.
+fn keeps_its_space(c: char, next: Option<char>, after: &str) -> bool {
+    match (c, next) {
+        ('à', Some(next)) => next != ' ',
+        ('à', None) => {
+            let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+            let rest = &after[word.len()..];
+            let portuguese = (word == "s" && rest.starts_with(' '))
+                || ["quele", "quela", "quilo", "queles", "quelas", "quilos"].contains(&word.as_str());
+            // At the end of a line the space was the 0xA0 itself.
+            let line_ends = after.is_empty() || after.starts_with(['\n', '\r']);
+            !portuguese && !line_ends
+        }
+        ('\u{A0}', _) | (_, Some(_)) => false,
+        (_, None) => after.starts_with(|n: char| n.is_alphanumeric()) && !c.is_alphabetic(),
+    }
+}
+
+/// Whether a lead byte whose 0xA0 was dropped stands for `à` or a no-break space here: `à`
+/// after a lower-case letter (`voilÃ`, `hÃi`) or as a word of its own (`Ã,`, not `"Ã"`),
+/// never in an upper-case word (`SÃO`, `NÃO`); a no-break space anywhere but at the start of a
+/// word (`Âge`, `CHÂTEAU`).
+fn nbsp_fits(c: char, previous: Option<char>, next: Option<char>) -> bool {
+    let after_lower = previous.is_some_and(|p| p.is_lowercase());
+    let word_follows = next.is_some_and(char::is_alphanumeric);
+    match c {
+        'à' => {
+            let opens = previous.is_none_or(|p| p.is_whitespace() || matches!(p, '\'' | '’' | '('));
+            let closes = next
+                .is_none_or(|n| n.is_whitespace() || matches!(n, ',' | '.' | ';' | ':' | '!' | '?' | ')'));
+            after_lower || (opens && closes)
+        }
+        _ => {
+            let word_start = previous.is_none_or(|p| p.is_whitespace() || p.is_uppercase());
+            !(word_follows && word_start)
+        }
+    }
+}
+
+/// Where character `index` lands once each piece `k` of `found` became `widths[k]` characters.
+fn remap(index: usize, found: &[Piece], widths: &[usize]) -> usize {
+    let mut landed = index;
+    for (piece, &width) in found.iter().zip(widths).take_while(|(p, _)| p.start < index) {
+        if piece.end <= index {
+            landed = landed + width - (piece.end - piece.start);
+        } else {
+            // Inside a piece: it lands where the piece's character is.
+            landed -= index - piece.start;
+        }
+    }
+    landed
 }
 
 /// Adds a run's guesses, spots and layers; `at` is the run's byte offset in the output.

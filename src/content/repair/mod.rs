@@ -12,6 +12,7 @@ mod code;
 mod codepages;
 mod decode;
 mod engine;
+mod language;
 mod lost_bytes;
 mod mojibake;
 mod quoting;
@@ -24,7 +25,8 @@ pub use decode::{decode, Decoded};
 pub use report::{Guess, RepairReport, Spot};
 
 /// Text → repaired text: borrowed when nothing changes. Never adds or removes a line, never
-/// touches ASCII (so line endings, tabs and Markdown stay as they are), and is idempotent.
+/// touches ASCII (so line endings, tabs and Markdown stay as they are) but for a space or a `?`
+/// that stood for a lost byte (`voilÃ  le` is `voilà le`), and is idempotent.
 pub fn repair(text: &str) -> (Cow<'_, str>, RepairReport) {
     if scan::looks_clean(text) {
         return (Cow::Borrowed(text), RepairReport::default());

@@ -18,6 +18,10 @@ enum Tok {
     Hole,
     /// A character the code page has no byte for.
     Keep,
+    /// A space, which may stand for byte 0xA0 (a no-break space turned into a space).
+    Space,
+    /// `?`, which a lossy decoder may have written for the last byte of a sequence.
+    Question,
 }
 
 /// Characters `start..end` of a run (char indices) stand for one character.
@@ -32,13 +36,28 @@ pub struct Piece {
 pub enum PieceKind {
     /// Every byte is there.
     Exact(char),
-    /// One byte was lost; these characters fit (at least one).
-    Lost(Vec<char>),
+    /// Every byte is there, a space standing for byte 0xA0 (the last character of the piece).
+    Spaced(char),
+    /// The sequence lost its byte 0xA0 (a dropped no-break space): `Ã` is `à`, `Â` a no-break
+    /// space. Only as the last piece of a run, and only where the context allows (`engine`).
+    Dropped(char),
+    /// One byte was lost; these characters fit (at least one, unless `marked`). `marked`: the
+    /// loss shows as U+FFFD or `?`, rather than a byte dropped without a trace. `spaced`: what
+    /// the space ending the piece gives as 0xA0, one more candidate (otherwise the space stays).
+    Lost { candidates: Vec<char>, marked: bool, spaced: Option<char> },
 }
 
 /// Code pages (bit mask over `ALL`) in which some neighbouring pair of `chars` is lead + continuation.
 pub fn candidate_pages(chars: &[char]) -> Mask {
-    chars.windows(2).fold(0, |mask, w| mask | pair_pages(w[0], w[1]))
+    let as_byte = |c: char| match c {
+        ' ' => '\u{A0}',
+        '?' => '\u{FFFD}',
+        _ => c,
+    };
+    let pairs = chars.windows(2).fold(0, |mask, w| mask | pair_pages(as_byte(w[0]), as_byte(w[1])));
+    // A run ending in `Ã` or `Â` may have lost the 0xA0 after it.
+    let dropped = chars.last().filter(|c| NBSP_LEADS.contains(c)).map_or(0, |&c| pair_pages(c, '\u{A0}'));
+    pairs | dropped
 }
 
 /// The repairable pieces of `chars` through `cp`, and their score (characters covered).
@@ -57,13 +76,35 @@ pub fn pieces(chars: &[char], cp: &CodePage, proven: bool) -> (Vec<Piece>, usize
             _ => i += 1,
         }
     }
-    let kept: Vec<Piece> = (0..found.len())
+    let plausible: Vec<Piece> = (0..found.len())
         .filter(|&k| found[k].1 == Plausible::Common || has_cluster_neighbour(&found, k))
         .map(|k| found[k].0.clone())
         .collect();
+    // From the end: a guess only stands when what follows it still does.
+    let mut kept: Vec<Piece> = Vec::with_capacity(plausible.len());
+    for piece in plausible.into_iter().rev() {
+        if !dangling(&piece, kept.last(), &toks) {
+            kept.push(piece);
+        }
+    }
+    kept.reverse();
     // A C1 control is only an inner layer: a code page giving a real character scores higher.
     let score = kept.iter().map(|p| p.end - p.start - usize::from(is_c1(&p.kind))).sum();
     (kept, score)
+}
+
+/// A piece that guessed at a byte (dropped without a trace, or a space read as 0xA0) in the
+/// middle of a run, where no other sequence follows it: the run is more likely clean text in a
+/// script whose letters stand for UTF-8 bytes (`ПоздравЂаво`, Turkish `Ğ „Äpfel`).
+fn dangling(piece: &Piece, next: Option<&Piece>, toks: &[Tok]) -> bool {
+    let guessed = match &piece.kind {
+        PieceKind::Lost { marked, spaced, .. } => !marked || spaced.is_some(),
+        PieceKind::Spaced(_) => true,
+        _ => false,
+    };
+    let after = piece.end + toks[piece.end..].iter().take_while(|t| **t == Tok::Space).count();
+    let followed = next.is_some_and(|next| next.start == after);
+    guessed && after < toks.len() && !followed
 }
 
 fn is_c1(kind: &PieceKind) -> bool {
@@ -71,15 +112,27 @@ fn is_c1(kind: &PieceKind) -> bool {
 }
 
 fn token(c: char, cp: &CodePage) -> Tok {
-    if c == '\u{FFFD}' {
-        return Tok::Hole;
+    match c {
+        '\u{FFFD}' => Tok::Hole,
+        ' ' => Tok::Space,
+        '?' => Tok::Question,
+        _ => cp.byte(c).map_or(Tok::Keep, Tok::Byte),
     }
-    cp.byte(c).map_or(Tok::Keep, Tok::Byte)
 }
+
+/// The characters that stand for lead bytes 0xC2 and 0xC3 in code pages where 0xA0 is the
+/// no-break space and where they are not common words of their own (Cyrillic `В` is): their
+/// sequence with 0xA0 is a no-break space or `à`, the most common of all in French.
+pub const NBSP_LEADS: [char; 4] = ['Â', 'Ã', 'Ă', 'Г'];
 
 /// The UTF-8 sequence starting at token `i`: its end, what it gives, and how plausible it is.
 fn sequence_at(toks: &[Tok], i: usize, cp: &CodePage) -> Option<(usize, PieceKind, Plausible)> {
     let Tok::Byte(lead) = toks[i] else { return None };
+    if lead == 0xED {
+        if let Some(found) = cesu8_at(toks, i) {
+            return Some(found);
+        }
+    }
     let len = match lead {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,
@@ -92,6 +145,7 @@ fn sequence_at(toks: &[Tok], i: usize, cp: &CodePage) -> Option<(usize, PieceKin
         match toks.get(end) {
             Some(Tok::Byte(b @ 0x80..=0xBF)) => bytes.push(Some(*b)),
             Some(Tok::Hole) => bytes.push(None),
+            Some(Tok::Question) if bytes.len() == len - 1 && len > 2 => bytes.push(None),
             _ => break,
         }
         end += 1;
@@ -103,31 +157,97 @@ fn sequence_at(toks: &[Tok], i: usize, cp: &CodePage) -> Option<(usize, PieceKin
         let class = plausible(c);
         return (class != Plausible::Never).then_some((end, PieceKind::Exact(c), class));
     }
-    // One byte lost: a hole where it was, or (from three-byte sequences on) dropped anywhere
-    // after the lead byte, the end first.
-    let found = if bytes.len() == len && holes == 1 {
-        lost_candidates(&bytes, cp)
-    } else if bytes.len() == len - 1 && len >= 3 && holes == 0 {
-        let mut found = Vec::new();
-        for at in (1..len).rev() {
-            let mut with_hole = bytes.clone();
-            with_hole.insert(at, None);
-            for c in lost_candidates(&with_hole, cp) {
-                if !found.contains(&c) {
-                    found.push(c);
-                }
-            }
-        }
-        found
-    } else {
+    if bytes.len() == len && holes == 1 {
+        let candidates = lost_candidates(&bytes, cp);
+        return Some((end, PieceKind::Lost { candidates, marked: true, spaced: None }, Plausible::Common));
+    }
+    if bytes.len() != len - 1 || holes > 0 {
         return None;
-    };
-    (!found.is_empty()).then_some((end, PieceKind::Lost(found), Plausible::Common))
+    }
+    missing_last(toks, end, &bytes, cp)
 }
 
-/// Every plausible character the hole in `bytes` can be, filled with a byte `cp` leaves undefined.
+/// A sequence one byte short, ending at token `end`: the byte may be 0xA0 turned into the space
+/// that follows (`Ã le`, `âš ï¸`), 0xA0 dropped (`voilÃ,`), or, from three-byte sequences on,
+/// any byte the code page left undefined, dropped anywhere after the lead byte (`ğŸ” Causes`).
+fn missing_last(
+    toks: &[Tok],
+    end: usize,
+    bytes: &[Option<u8>],
+    cp: &CodePage,
+) -> Option<(usize, PieceKind, Plausible)> {
+    let lead = bytes[0]?;
+    let nbsp = cp.high[0x20] == '\u{A0}';
+    let space_follows = toks.get(end) == Some(&Tok::Space);
+    // A space between two non-ASCII characters (the run goes on) may be any sequence's 0xA0;
+    // one before ASCII text only `Ã`'s and `Â`'s, and three- and four-byte sequences'.
+    let run_goes_on = toks.len() > end + 1;
+    let spaced = (nbsp && space_follows && (bytes.len() > 1 || run_goes_on || is_nbsp_lead(lead, cp)))
+        .then(|| {
+            let raw: Vec<u8> = bytes.iter().flatten().copied().chain([0xA0]).collect();
+            single_char(&raw)
+        })
+        .flatten()
+        .filter(|&c| plausible(c) == Plausible::Common);
+    if bytes.len() == 1 {
+        if let Some(c) = spaced {
+            return Some((end + 1, PieceKind::Spaced(c), Plausible::Common));
+        }
+        if nbsp && is_nbsp_lead(lead, cp) {
+            let c = single_char(&[lead, 0xA0])?;
+            return Some((end, PieceKind::Dropped(c), Plausible::Common));
+        }
+        return None;
+    }
+    let mut candidates = Vec::new();
+    for at in (1..=bytes.len()).rev() {
+        let mut with_hole = bytes.to_vec();
+        with_hole.insert(at, None);
+        for c in lost_candidates(&with_hole, cp) {
+            if !candidates.contains(&c) && Some(c) != spaced {
+                candidates.push(c);
+            }
+        }
+    }
+    match spaced {
+        Some(c) if candidates.is_empty() => Some((end + 1, PieceKind::Spaced(c), Plausible::Common)),
+        Some(_) => Some((end + 1, PieceKind::Lost { candidates, marked: false, spaced }, Plausible::Common)),
+        None if candidates.is_empty() => None,
+        None => Some((end, PieceKind::Lost { candidates, marked: false, spaced: None }, Plausible::Common)),
+    }
+}
+
+fn is_nbsp_lead(lead: u8, cp: &CodePage) -> bool {
+    matches!(lead, 0xC2 | 0xC3) && NBSP_LEADS.contains(&cp.high[usize::from(lead - 0x80)])
+}
+
+/// A surrogate pair encoded as two three-byte sequences (CESU-8, Java's "modified UTF-8"):
+/// `ED A0–AF xx ED B0–BF xx` is one character above U+FFFF.
+fn cesu8_at(toks: &[Tok], i: usize) -> Option<(usize, PieceKind, Plausible)> {
+    let bytes: Vec<u8> = toks
+        .get(i..i + 6)?
+        .iter()
+        .map(|t| match t {
+            Tok::Byte(b) => Some(*b),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let [0xED, hi @ 0xA0..=0xAF, a @ 0x80..=0xBF, 0xED, lo @ 0xB0..=0xBF, b @ 0x80..=0xBF] = bytes[..] else {
+        return None;
+    };
+    let high = 0xD000 | (u32::from(hi & 0x3F) << 6) | u32::from(a & 0x3F);
+    let low = 0xD000 | (u32::from(lo & 0x3F) << 6) | u32::from(b & 0x3F);
+    let c = char::decode_utf16([high as u16, low as u16]).next()?.ok()?;
+    let class = plausible(c);
+    (class != Plausible::Never).then_some((i + 6, PieceKind::Exact(c), class))
+}
+
+/// Every plausible character the hole in `bytes` can be, filled with a byte `cp` leaves undefined
+/// (or 0xA0, the no-break space that editors drop).
 fn lost_candidates(bytes: &[Option<u8>], cp: &CodePage) -> Vec<char> {
-    let undefined = (0x80u8..=0xBF).filter(|&b| cp.high[usize::from(b - 0x80)] == '\0');
+    let nbsp = cp.high[0x20] == '\u{A0}';
+    let undefined =
+        (0x80u8..=0xBF).filter(|&b| cp.high[usize::from(b - 0x80)] == '\0' || (nbsp && b == 0xA0));
     undefined
         .filter_map(|b| {
             let raw: Vec<u8> = bytes.iter().map(|x| x.unwrap_or(b)).collect();
@@ -185,7 +305,7 @@ mod tests {
     #[test]
     fn dropped_last_byte_gives_candidates_not_the_neighbour() {
         let (found, _) = pieces(&chars("ğŸ”"), page(WINDOWS_1254), false);
-        let PieceKind::Lost(candidates) = &found[0].kind else { panic!("{found:?}") };
+        let PieceKind::Lost { candidates, .. } = &found[0].kind else { panic!("{found:?}") };
         assert_eq!(candidates[..7], chars("🔁🔍🔎🔏🔐🔝🔞"));
         assert_eq!((found[0].start, found[0].end), (0, 3));
     }

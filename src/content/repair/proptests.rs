@@ -100,8 +100,9 @@ fn text_from(words: &'static [&'static str]) -> impl Strategy<Value = String> {
 }
 
 fn french() -> impl Strategy<Value = String> {
-    // A first accented word, as every French guide has, proves the code page.
-    text_from(WORDS).prop_map(|t| format!("Résolution déployée : {t}"))
+    // A first sentence, as every French guide has: its accents prove the code page, its words
+    // that the text is French.
+    text_from(WORDS).prop_map(|t| format!("Résolution : le serveur est déployé et la mémoire dépasse. {t}"))
 }
 
 fn latin1(text: &str) -> String {

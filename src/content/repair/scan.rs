@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use super::classify::is_natural;
 use super::codepages::{Mask, MACINTOSH};
+use super::mojibake::NBSP_LEADS;
 
 pub use super::codepages::roles;
 
@@ -43,7 +44,7 @@ pub fn looks_clean(text: &str) -> bool {
     let mut i = skip_ascii(bytes, 0);
     while i < bytes.len() {
         let Some(c) = text[i..].chars().next() else { break };
-        if is_marker(c) {
+        if is_marker(c) || lost_nbsp_after(text, i, c) {
             return false;
         }
         let next = i + c.len_utf8();
@@ -59,6 +60,17 @@ pub fn looks_clean(text: &str) -> bool {
         }
     }
     true
+}
+
+/// `Ã` or `Â` that may have lost the 0xA0 after it (`voilÃ le`, `déjÃ,`, `hÃi`): not
+/// followed by a letter or digit, or following a lower-case letter. `SÃO` and `Âge` are clean.
+fn lost_nbsp_after(text: &str, at: usize, c: char) -> bool {
+    if c != 'Ã' && c != 'Â' {
+        return false;
+    }
+    let next = text[at + c.len_utf8()..].chars().next();
+    let previous = text[..at].chars().next_back();
+    !next.is_some_and(char::is_alphanumeric) || previous.is_some_and(char::is_lowercase)
 }
 
 /// The index of the first non-ASCII byte at or after `i`, eight bytes at a time.
@@ -86,7 +98,10 @@ pub struct Run {
     pub suspicious: bool,
 }
 
-/// Every maximal run of non-ASCII characters of `text`.
+/// Every maximal run of non-ASCII characters of `text`. A run takes in the spaces after it
+/// when they may stand for a lost 0xA0 (a no-break space turned into a space): one space
+/// between two non-ASCII characters (`à¸ à¸²`, `âš ï¸`), or the spaces after a run that ends in
+/// a lead byte (`voilÃ  le`) or in an unfinished sequence (`âš `).
 pub fn runs(text: &str) -> Vec<Run> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
@@ -95,13 +110,38 @@ pub fn runs(text: &str) -> Vec<Run> {
         let start = i;
         let mut suspicious = false;
         let mut previous: Option<char> = None;
-        for c in text[start..].chars() {
-            if c.is_ascii() {
-                break;
+        loop {
+            for c in text[i..].chars() {
+                if c.is_ascii() {
+                    break;
+                }
+                suspicious = suspicious || is_marker(c) || previous.is_some_and(|p| is_suspicious_pair(p, c));
+                previous = Some(c);
+                i += c.len_utf8();
             }
-            suspicious = suspicious || is_marker(c) || previous.is_some_and(|p| is_suspicious_pair(p, c));
-            previous = Some(c);
-            i += c.len_utf8();
+            let Some(last) = previous else { break };
+            let spaces = bytes[i..].iter().take(2).take_while(|&&b| b == b' ').count();
+            let joins = spaces == 1 && bytes.get(i + 1).is_some_and(|&b| b >= 0x80);
+            if joins && roles(last) != (0, 0) {
+                suspicious = suspicious || is_suspicious_pair(last, '\u{A0}');
+                previous = Some('\u{A0}');
+                i += 1;
+                continue;
+            }
+            let lead = NBSP_LEADS.contains(&last);
+            if lead {
+                suspicious = suspicious || lost_nbsp_after(text, i - last.len_utf8(), last);
+            }
+            if spaces > 0 && (lead || (suspicious && roles(last).1 != 0)) {
+                i += spaces;
+            } else if bytes.get(i) == Some(&b'?') && suspicious && roles(last).1 != 0 {
+                // A lossy decoder's `?` for the last byte of a sequence (`â€?`), before ASCII
+                // text: one before more non-ASCII text could be the start of its sequence.
+                if bytes.get(i + 1).is_none_or(u8::is_ascii) {
+                    i += 1;
+                }
+            }
+            break;
         }
         found.push(Run { range: start..i, suspicious });
         i = skip_ascii(bytes, i);

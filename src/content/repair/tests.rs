@@ -238,3 +238,39 @@ fn a_run_deeper_than_four_layers_or_repairing_into_a_control_character_is_left_a
         assert_eq!(repair(&once).0, once);
     }
 }
+
+/// French lines from carnet's own guides, with `à` (and every other accent) read through
+/// Windows-1252 and the no-break space of `à` turned into a space or dropped
+/// (`tests/fixtures/repair/french-lost-nbsp/make.py`).
+#[test]
+fn french_with_the_no_break_space_of_a_grave_lost_is_repaired() {
+    #[derive(serde::Deserialize)]
+    struct Case {
+        recipe: String,
+        damaged: String,
+        fixed: String,
+    }
+    let cases: Vec<Case> =
+        serde_json::from_str(include_str!("../../../tests/fixtures/repair/french-lost-nbsp/cases.json"))
+            .unwrap();
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|case| repair(&case.damaged).0 != case.fixed)
+        .map(|case| format!("{}: {:?} became {:?}", case.recipe, case.damaged, repair(&case.damaged).0))
+        .collect();
+    println!("French with a lost no-break space: {}/{} exact", cases.len() - wrong.len(), cases.len());
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_grave_stays_apart_from_real_a_tilde() {
+    assert_repairs("voilÃ  le travail", "voilà le travail");
+    assert_repairs("voilÃ le travail", "voilà le travail");
+    assert_repairs("jusqu'Ã nos jours", "jusqu'à nos jours");
+    assert_repairs("Ã la fin, dÃ©jÃ, c'est lÃ.", "À la fin, déjà, c'est là.".replacen('À', "à", 1).as_str());
+    assert_repairs("com especial atenÃ§Ã£o Ã s crianÃ§as", "com especial atenção às crianças");
+    assert_repairs("semelhante Ã quele observado", "semelhante àquele observado");
+    for clean in ["São Paulo", "NÃO", "SÃO PAULO", "IRMÃ É", "(\"Ã\", \"â\")", "ÂGE", "Âge d'or"] {
+        assert_eq!(repair(clean).0, clean);
+    }
+}

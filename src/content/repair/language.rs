@@ -1,0 +1,49 @@
+//! Which language a text is in, as far as repair needs to know: whether it is French, the
+//! language whose documentation the lost-byte ranking knows (`lost_bytes`). Counted on the
+//! words that only French uses among the languages mojibake is common in (not `de`, `que`, `la`
+//! or `en`, which Spanish, Portuguese and Italian share).
+
+/// Words that make a text French: function words no neighbouring language writes the same.
+const FRENCH: &[&str] = &[
+    "le", "les", "des", "du", "est", "une", "pour", "dans", "qui", "avec", "pas", "sur", "aux", "au",
+    "cette", "ces", "il", "ils", "elle", "vous", "nous", "sont", "par", "plus", "ne", "votre", "vos", "et",
+    "ce", "être", "mais", "leur", "très", "où", "ça", "été", "fait", "peut", "tout", "sans", "sous", "aussi",
+    "puis", "donc", "quand", "chaque", "lorsque", "déjà", "voilà", "à",
+];
+
+/// Elisions: `l’`, `d’`, `qu’`… before a word are French.
+const ELIDED: &[&str] = &["l", "d", "qu", "c", "n", "s", "j", "m", "t", "jusqu", "lorsqu"];
+
+/// Whether `text` reads as French: at least two French words, and one word in twenty (prose
+/// is nearer one in three, but guides quote code).
+pub fn is_french(text: &str) -> bool {
+    let mut words = 0usize;
+    let mut french = 0usize;
+    // Words end at spaces and ASCII punctuation only: `RÃ©solution` is one (damaged) word.
+    let ends = |c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\'');
+    for word in text.split(ends).filter(|w| !w.is_empty()) {
+        words += 1;
+        let lower = word.to_lowercase();
+        let elided = lower.split_once(['\'', '’']).is_some_and(|(head, _)| ELIDED.contains(&head));
+        if elided || FRENCH.contains(&lower.as_str()) {
+            french += 1;
+        }
+    }
+    french >= 2 && french * 20 >= words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_is_told_from_its_neighbours() {
+        assert!(is_french("Le cœur du problème : votre application dépasse la mémoire."));
+        assert!(is_french("Vérifiez l’application, puis déployez-la à nouveau."));
+        assert!(!is_french("The ICR has been upgraded to “bb+ from “bb"));
+        assert!(!is_french(
+            "Podem participar pessoas residentes, desde que se comprometam a retirar o prêmio"
+        ));
+        assert!(!is_french("Europa, Asia, África, Norte, América Central y del Sur, Australia y Oceanía"));
+    }
+}
