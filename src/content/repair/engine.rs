@@ -12,12 +12,12 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use super::codepages::{page, Mask, ALL, COUNT, WINDOWS_1252};
-use super::language;
 use super::lost_bytes::{choose, Choice};
 use super::mojibake::{candidate_pages, pieces, Piece, PieceKind};
 use super::quoting;
 use super::report::{Guess, RepairReport, Spot};
 use super::scan::{is_marker, runs, Run};
+use super::{badness, language};
 
 /// Mojibake of mojibake of mojibake of mojibake is as deep as anyone has seen.
 const MAX_LAYERS: usize = 4;
@@ -38,6 +38,9 @@ struct Outcome {
     guesses: Vec<(usize, Choice)>,
     /// The outcome depends on the run's neighbours (a lost byte was looked at): not cached.
     contextual: bool,
+    /// The run's damage shows on its own (`badness`), or a byte was lost: evidence that the
+    /// text is damaged, without which nothing in it is repaired.
+    evident: bool,
 }
 
 impl Outcome {
@@ -100,6 +103,11 @@ pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
         })
         .collect();
     let ranges: Vec<Range<usize>> = suspicious.iter().map(|r| r.range.clone()).collect();
+    // Without one run whose damage shows, the odd sequences are clean text that happens to
+    // decode (`Å—`, `Ã’s`, `√π`): nothing is repaired (what looks damaged is still reported).
+    if !evidence(text, &all, &ranges, &outcomes) {
+        outcomes.iter_mut().for_each(|o| *o = Rc::clone(&unchanged));
+    }
     if outcomes.iter().all(|o| o.keep) {
         return assemble(text, &ranges, &outcomes);
     }
@@ -200,6 +208,9 @@ fn repair_run(text: &str, range: Range<usize>, settings: &Settings, in_lower_wor
         if applied == 0 {
             break;
         }
+        if outcome.layers.is_empty() {
+            outcome.evident = evident(&current, &found);
+        }
         for (index, _) in &mut outcome.guesses {
             *index = remap(*index, &found, &widths);
         }
@@ -221,12 +232,50 @@ fn repair_run(text: &str, range: Range<usize>, settings: &Settings, in_lower_wor
     }
     if had_c1 {
         outcome.repaired += c1_as_windows_1252(&mut current);
+        outcome.evident = true;
     }
     if outcome.repaired == 0 {
         return Outcome::unchanged();
     }
     outcome.text = current.into_iter().collect();
     outcome
+}
+
+/// Whether the text shows damage: a run whose damage shows on its own, or, when every
+/// non-ASCII run of the text is repaired (it reads as one consistent mojibake, `ÄŒeÅ¡tina`),
+/// a run that looks like mojibake next to its neighbouring letters.
+fn evidence(text: &str, all: &[Run], ranges: &[Range<usize>], outcomes: &[Rc<Outcome>]) -> bool {
+    if outcomes.iter().any(|o| o.evident) {
+        return true;
+    }
+    let consistent = all.len() == ranges.len() && outcomes.iter().all(|o| !o.keep);
+    consistent
+        && ranges.iter().any(|range| {
+            let start =
+                text[..range.start].chars().next_back().map_or(range.start, |c| range.start - c.len_utf8());
+            let end = text[range.end..].chars().next().map_or(range.end, |c| range.end + c.len_utf8());
+            badness::is_bad(&text[start..end])
+        })
+}
+
+/// Whether the first layer's pieces show damage on their own: a group of neighbouring pieces
+/// that looks like mojibake (`badness`), or a piece that restores a lost byte.
+fn evident(chars: &[char], found: &[Piece]) -> bool {
+    let mut group = String::new();
+    for (k, piece) in found.iter().enumerate() {
+        if !matches!(piece.kind, PieceKind::Exact(_)) {
+            return true;
+        }
+        group.extend(&chars[piece.start..piece.end]);
+        let joined = found.get(k + 1).is_some_and(|next| next.start == piece.end);
+        if !joined {
+            if badness::is_bad(&group) {
+                return true;
+            }
+            group.clear();
+        }
+    }
+    false
 }
 
 /// C1 controls left once every sequence is undone were Windows-1252 characters read as

@@ -7,6 +7,7 @@
 //! the code pages for the file and repairs each run (`mojibake`, `lost_bytes`, `classify`),
 //! except mojibake quoted on purpose (`quoting`, `code`); 3. `report` says what was done.
 
+mod badness;
 mod classify;
 mod code;
 mod codepages;

@@ -6,6 +6,7 @@
 //! byte the code page leaves undefined (candidates for `lost_bytes`); 3. score: the number of
 //! characters repaired, so that the code page explaining most of the run wins.
 
+use super::badness::is_bad;
 use super::classify::{is_drawing_or_maths, is_natural, plausible, Plausible};
 use super::codepages::{CodePage, Mask};
 use super::scan::pair_pages;
@@ -266,6 +267,10 @@ fn single_char(raw: &[u8]) -> Option<char> {
 
 /// Guards against clean text that happens to form valid UTF-8.
 fn accept(original: &[char], ends_run: bool, cp: &CodePage, proven: bool) -> bool {
+    // What looks like mojibake on its own (`√≤` is `ò`, `ƒÅ` is `ā`) needs no other guard.
+    if is_bad(&original.iter().collect::<String>()) {
+        return true;
+    }
     if !proven && original.iter().all(|&c| is_drawing_or_maths(c)) {
         return false;
     }
