@@ -263,7 +263,7 @@ fn evidence(text: &str, all: &[Run], ranges: &[Range<usize>], outcomes: &[Rc<Out
 fn evident(chars: &[char], found: &[Piece]) -> bool {
     let mut group = String::new();
     for (k, piece) in found.iter().enumerate() {
-        if !matches!(piece.kind, PieceKind::Exact(_)) {
+        if matches!(piece.kind, PieceKind::Lost { .. } | PieceKind::Dropped(_)) {
             return true;
         }
         group.extend(&chars[piece.start..piece.end]);
@@ -397,16 +397,22 @@ fn apply(chars: &[char], found: &[Piece], around: &Around) -> Applied {
                 true
             }
             PieceKind::Spaced(c) => {
-                out.chars.push(*c);
-                if keeps_its_space(*c, chars.get(piece.end).copied(), around.after) {
-                    out.chars.push(' ');
+                let fits =
+                    *c != 'à' || a_grave_fits(&out.chars, around, chars.get(piece.end..).unwrap_or_default());
+                if fits {
+                    out.chars.push(*c);
+                    if keeps_its_space(*c, chars.get(piece.end).copied(), around.after) {
+                        out.chars.push(' ');
+                    }
                 }
-                true
+                fits
             }
             PieceKind::Dropped(c) => {
                 let previous = out.chars.last().copied().or_else(|| around.before.chars().next_back());
                 let next = chars.get(piece.end).copied().or_else(|| around.after.chars().next());
-                let fits = nbsp_fits(*c, previous, next);
+                let rest = chars.get(piece.end..).unwrap_or_default();
+                let fits =
+                    nbsp_fits(*c, previous, next) && (*c != 'à' || a_grave_fits(&out.chars, around, rest));
                 if fits {
                     out.chars.push(*c);
                 }
@@ -516,6 +522,15 @@ fn nbsp_fits(c: char, previous: Option<char>, next: Option<char>) -> bool {
             !(word_follows && word_start)
         }
     }
+}
+
+/// `à` restored from a lost 0xA0 is not in upper-case text: the nearest letters on each side
+/// (past spaces and apostrophes) are not both capitals (`C O N C L U S Ã O` is Portuguese
+/// spelt out; `relié Ã Render` is `à`).
+fn a_grave_fits(done: &[char], around: &Around, rest: &[char]) -> bool {
+    let before = around.before.chars().chain(done.iter().copied()).rev().find(|c| c.is_alphabetic());
+    let after = rest.iter().copied().chain(around.after.chars()).find(|c| c.is_alphabetic());
+    !(before.is_some_and(char::is_uppercase) && after.is_some_and(char::is_uppercase))
 }
 
 /// Where character `index` lands once each piece `k` of `found` became `widths[k]` characters.

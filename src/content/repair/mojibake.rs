@@ -78,7 +78,11 @@ pub fn pieces(chars: &[char], cp: &CodePage, proven: bool) -> (Vec<Piece>, usize
         }
     }
     let plausible: Vec<Piece> = (0..found.len())
-        .filter(|&k| found[k].1 == Plausible::Common || has_cluster_neighbour(&found, k))
+        .filter(|&k| {
+            found[k].1 == Plausible::Common
+                || has_cluster_neighbour(&found, k)
+                || looks_bad(chars, &found[k].0)
+        })
         .map(|k| found[k].0.clone())
         .collect();
     // From the end: a guess only stands when what follows it still does.
@@ -90,7 +94,9 @@ pub fn pieces(chars: &[char], cp: &CodePage, proven: bool) -> (Vec<Piece>, usize
     }
     kept.reverse();
     // A C1 control is only an inner layer: a code page giving a real character scores higher.
-    let score = kept.iter().map(|p| p.end - p.start - usize::from(is_c1(&p.kind))).sum();
+    // Nor is a space read as 0xA0 evidence of the code page.
+    let weak = |p: &Piece| usize::from(is_c1(&p.kind) || matches!(p.kind, PieceKind::Spaced(_)));
+    let score = kept.iter().map(|p| p.end - p.start - weak(p)).sum();
     (kept, score)
 }
 
@@ -134,6 +140,7 @@ fn sequence_at(toks: &[Tok], i: usize, cp: &CodePage) -> Option<(usize, PieceKin
             return Some(found);
         }
     }
+    let nbsp = cp.high[0x20] == '\u{A0}';
     let len = match lead {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,
@@ -141,12 +148,19 @@ fn sequence_at(toks: &[Tok], i: usize, cp: &CodePage) -> Option<(usize, PieceKin
         _ => return None,
     };
     let mut bytes: Vec<Option<u8>> = vec![Some(lead)];
+    let mut inner_space = false;
     let mut end = i + 1;
     while bytes.len() < len {
+        let continues = matches!(toks.get(end + 1), Some(Tok::Byte(0x80..=0xBF)));
         match toks.get(end) {
             Some(Tok::Byte(b @ 0x80..=0xBF)) => bytes.push(Some(*b)),
             Some(Tok::Hole) => bytes.push(None),
             Some(Tok::Question) if bytes.len() == len - 1 && len > 2 => bytes.push(None),
+            // A space for 0xA0 inside a sequence (`â € ` is U+2800).
+            Some(Tok::Space) if nbsp && !inner_space && bytes.len() < len - 1 && continues => {
+                bytes.push(Some(0xA0));
+                inner_space = true;
+            }
             _ => break,
         }
         end += 1;
@@ -156,7 +170,13 @@ fn sequence_at(toks: &[Tok], i: usize, cp: &CodePage) -> Option<(usize, PieceKin
         let raw: Vec<u8> = bytes.iter().flatten().copied().collect();
         let c = single_char(&raw)?;
         let class = plausible(c);
-        return (class != Plausible::Never).then_some((end, PieceKind::Exact(c), class));
+        let kind = if inner_space { PieceKind::Spaced(c) } else { PieceKind::Exact(c) };
+        // A space inside a sequence is only read as 0xA0 for a common character.
+        let fits = if inner_space { class == Plausible::Common } else { class != Plausible::Never };
+        return fits.then_some((end, kind, class));
+    }
+    if inner_space {
+        return None;
     }
     if bytes.len() == len && holes == 1 {
         let candidates = lost_candidates(&bytes, cp);
@@ -181,18 +201,21 @@ fn missing_last(
     let nbsp = cp.high[0x20] == '\u{A0}';
     let space_follows = toks.get(end) == Some(&Tok::Space);
     // A space between two non-ASCII characters (the run goes on) may be any sequence's 0xA0;
-    // one before ASCII text only `Ã`'s and `Â`'s, and three- and four-byte sequences'.
+    // one before ASCII text only that of three- and four-byte sequences, and of the two-byte
+    // sequences ftfy's `ALTERED_UTF8_RE` names: à, no-break space, Š, Π, Р, ٠.
     let run_goes_on = toks.len() > end + 1;
-    let spaced = (nbsp && space_follows && (bytes.len() > 1 || run_goes_on || is_nbsp_lead(lead, cp)))
+    let altered = is_nbsp_lead(lead, cp) || matches!(lead, 0xC5 | 0xCE | 0xD0 | 0xD9);
+    let spaced = (nbsp && space_follows && (bytes.len() > 1 || run_goes_on || altered))
         .then(|| {
             let raw: Vec<u8> = bytes.iter().flatten().copied().chain([0xA0]).collect();
             single_char(&raw)
         })
         .flatten()
-        .filter(|&c| plausible(c) == Plausible::Common);
+        .map(|c| (c, plausible(c)))
+        .filter(|&(_, class)| class == Plausible::Common || (run_goes_on && class == Plausible::InCluster));
     if bytes.len() == 1 {
-        if let Some(c) = spaced {
-            return Some((end + 1, PieceKind::Spaced(c), Plausible::Common));
+        if let Some((c, class)) = spaced {
+            return Some((end + 1, PieceKind::Spaced(c), class));
         }
         if nbsp && is_nbsp_lead(lead, cp) {
             let c = single_char(&[lead, 0xA0])?;
@@ -200,6 +223,7 @@ fn missing_last(
         }
         return None;
     }
+    let spaced = spaced.map(|(c, _)| c);
     let mut candidates = Vec::new();
     for at in (1..=bytes.len()).rev() {
         let mut with_hole = bytes.to_vec();
@@ -281,11 +305,19 @@ fn accept(original: &[char], ends_run: bool, cp: &CodePage, proven: bool) -> boo
     }
     // MacRoman gives quotes and dashes for lead bytes and accented letters for continuation
     // bytes: natural characters only ("—é") is clean text; its mojibake has √, ≈, ‚ in it.
-    !(cp.name == "macintosh" && original.iter().all(|&c| is_natural(c)))
+    !(cp.name == "macintosh" && original.iter().all(|&c| is_natural(c) && c != 'ƒ'))
 }
 
+/// A rarer character is taken when its three- or four-character source looks like mojibake on
+/// its own (`à¸‡` is `ง`; two characters are too short to tell: `3×²` is not `3ײ`).
+fn looks_bad(chars: &[char], piece: &Piece) -> bool {
+    piece.end - piece.start >= 3 && is_bad(&chars[piece.start..piece.end].iter().collect::<String>())
+}
+
+/// A rarer character is taken next to another repaired letter (`ΕλληνικÎ¬`, `Ñ›Ð¸`).
 fn has_cluster_neighbour(found: &[(Piece, Plausible)], k: usize) -> bool {
-    let is_cluster = |j: usize| found[j].1 == Plausible::InCluster;
+    let is_letter = |kind: &PieceKind| matches!(kind, PieceKind::Exact(c) if c.is_alphabetic());
+    let is_cluster = |j: usize| found[j].1 == Plausible::InCluster || is_letter(&found[j].0.kind);
     let before = k > 0 && is_cluster(k - 1) && found[k - 1].0.end == found[k].0.start;
     let after = k + 1 < found.len() && is_cluster(k + 1) && found[k + 1].0.start == found[k].0.end;
     before || after

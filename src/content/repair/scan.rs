@@ -23,7 +23,8 @@ pub fn is_marker(c: char) -> bool {
 /// and continuation bytes accented letters (see `mojibake::accept`).
 pub fn pair_pages(a: char, b: char) -> Mask {
     let mask = roles(a).0 & roles(b).1;
-    if mask & MACROMAN != 0 && is_natural(a) && is_natural(b) {
+    // `ƒ` is no natural letter but MacRoman's lead byte 0xC4 (`ƒÅ` is `ā`).
+    if mask & MACROMAN != 0 && is_natural(a) && is_natural(b) && a != 'ƒ' {
         mask & !MACROMAN
     } else {
         mask
@@ -62,10 +63,13 @@ pub fn looks_clean(text: &str) -> bool {
     true
 }
 
-/// `Ã` or `Â` that may have lost the 0xA0 after it (`voilÃ le`, `déjÃ,`, `hÃi`): not
+/// Lead bytes 0xC5, 0xCE, 0xD0 and 0xD9 in Windows-1252: with 0xA0 they are Š, Π, Р and ٠.
+const ALTERED_LEADS: [char; 4] = ['Å', 'Î', 'Ð', 'Ù'];
+
+/// `Ã` or `Â` (or another lead byte) that may have lost the 0xA0 after it (`voilÃ le`, `déjÃ,`, `hÃi`): not
 /// followed by a letter or digit, or following a lower-case letter. `SÃO` and `Âge` are clean.
 fn lost_nbsp_after(text: &str, at: usize, c: char) -> bool {
-    if c != 'Ã' && c != 'Â' {
+    if !NBSP_LEADS.contains(&c) && !ALTERED_LEADS.contains(&c) {
         return false;
     }
     let next = text[at + c.len_utf8()..].chars().next();
@@ -128,7 +132,7 @@ pub fn runs(text: &str) -> Vec<Run> {
                 i += 1;
                 continue;
             }
-            let lead = NBSP_LEADS.contains(&last);
+            let lead = NBSP_LEADS.contains(&last) || (ALTERED_LEADS.contains(&last) && spaces > 0);
             if lead {
                 suspicious = suspicious || lost_nbsp_after(text, i - last.len_utf8(), last);
             }
