@@ -199,15 +199,17 @@ fn repair_run(text: &str, range: Range<usize>, settings: &Settings, in_lower_wor
     let mut current: Vec<char> = text[range.clone()].chars().collect();
     let mut outcome = Outcome::default();
     for _ in 0..MAX_LAYERS {
-        let Some((cp, found)) = best_layer(&current, ranking, proven, in_lower_word) else { break };
-        let contextual = found.iter().any(|p| !matches!(p.kind, PieceKind::Exact(_)));
-        outcome.contextual |= contextual;
-        let (before, after) = if contextual { line_context(text, &range, cp) } else { Default::default() };
-        let context = Around { before: &before, after: &after, french: settings };
-        let Applied { chars: next, applied, guesses, widths } = apply(&current, &found, &context);
-        if applied == 0 {
-            break;
-        }
+        // The best code page whose pieces the context lets through (a lost byte may fit none).
+        let tried = layers(&current, ranking, proven, in_lower_word).into_iter().find_map(|(cp, found)| {
+            let contextual = found.iter().any(|p| !matches!(p.kind, PieceKind::Exact(_)));
+            outcome.contextual |= contextual;
+            let (before, after) =
+                if contextual { line_context(text, &range, cp) } else { Default::default() };
+            let context = Around { before: &before, after: &after, french: settings };
+            let applied = apply(&current, &found, &context);
+            (applied.applied > 0).then_some((cp, found, applied))
+        });
+        let Some((cp, found, Applied { chars: next, applied, guesses, widths })) = tried else { break };
         if outcome.layers.is_empty() {
             outcome.evident = evident(&current, &found);
         }
@@ -283,15 +285,28 @@ fn evident(chars: &[char], found: &[Piece]) -> bool {
 /// Windows-1252 leaves undefined stay (and are reported). Returns how many were mapped.
 fn c1_as_windows_1252(chars: &mut [char]) -> usize {
     let table = &page(WINDOWS_1252).high;
-    let mut mapped = 0;
-    for c in chars.iter_mut().filter(|c| ('\u{80}'..='\u{9F}').contains(*c)) {
-        let windows = table[usize::from(*c as u8 - 0x80)];
-        if windows != '\0' {
-            *c = windows;
-            mapped += 1;
+    let mut mapped: Vec<(usize, char)> = Vec::new();
+    for (i, c) in chars.iter_mut().enumerate() {
+        if ('\u{80}'..='\u{9F}').contains(c) && table[usize::from(*c as u8 - 0x80)] != '\0' {
+            mapped.push((i, *c));
+            *c = table[usize::from(*c as u8 - 0x80)];
         }
     }
-    mapped
+    // Not where the character makes a sequence with its neighbours (`\u{83}Ã` is `ƒÃ`, which
+    // MacRoman reads as `Ĉ`): a second repair would undo it.
+    let mask = candidate_pages(chars);
+    let mut undone = 0;
+    for cp in (0..COUNT).filter(|&cp| mask & (1 << cp) != 0) {
+        for piece in pieces(chars, page(cp), false).0 {
+            for &(i, c1) in mapped.iter().filter(|&&(i, _)| (piece.start..piece.end).contains(&i)) {
+                if chars[i] != c1 {
+                    chars[i] = c1;
+                    undone += 1;
+                }
+            }
+        }
+    }
+    mapped.len() - undone
 }
 
 /// The rest of the line on each side of `range` (at most `CONTEXT` bytes each: lines can be
@@ -340,19 +355,29 @@ fn best_layer(
     proven: Option<usize>,
     in_lower_word: bool,
 ) -> Option<(usize, Vec<Piece>)> {
+    layers(chars, ranking, proven, in_lower_word).into_iter().next()
+}
+
+/// Every code page that repairs something in `chars`, best first (see `best_layer`).
+fn layers(
+    chars: &[char],
+    ranking: &[(usize, usize)],
+    proven: Option<usize>,
+    in_lower_word: bool,
+) -> Vec<(usize, Vec<Piece>)> {
     let mask = candidate_pages(chars);
     // (score, votes, lower-case letters), code page, pieces.
-    type Candidate = ((usize, usize, usize), usize, Vec<Piece>);
-    let mut best: Option<Candidate> = None;
-    for &(cp, votes) in ranking.iter().filter(|&&(i, _)| mask & (1 << i) != 0) {
+    let mut found_by_page: Vec<((usize, usize, usize), usize, Vec<Piece>)> = Vec::new();
+    for (rank, &(cp, votes)) in ranking.iter().enumerate().filter(|(_, &(i, _))| mask & (1 << i) != 0) {
         let (found, score) = pieces(chars, page(cp), proven == Some(cp));
         let lower = if in_lower_word { lower_case(&found[..found.len().min(1)]) } else { 0 };
-        let key = (score, votes, lower);
-        if score > 0 && best.as_ref().is_none_or(|b| key > b.0) {
-            best = Some((key, cp, found));
+        if score > 0 {
+            found_by_page.push(((score, votes, lower), rank, found));
         }
     }
-    best.map(|(_, cp, found)| (cp, found))
+    // Best key first; equal keys keep the ranking's order.
+    found_by_page.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    found_by_page.into_iter().map(|(_, rank, found)| (ranking[rank].0, found)).collect()
 }
 
 /// Lower-case letters the first piece gives, when it starts the run (it touches the letter before).

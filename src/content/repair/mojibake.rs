@@ -71,6 +71,10 @@ pub fn pieces(chars: &[char], cp: &CodePage, proven: bool) -> (Vec<Piece>, usize
     while i < toks.len() {
         match sequence_at(&toks, i, cp) {
             Some((end, kind, class)) if accept(&chars[i..end], end == chars.len(), cp, proven) => {
+                // MacRoman reads UTF-8 as natural letters too (`ÿß` is `ا`): only in company.
+                let natural =
+                    cp.name == "macintosh" && chars[i..end].iter().all(|&c| is_natural(c) && c != 'ƒ');
+                let class = if natural { Plausible::InCluster } else { class };
                 found.push((Piece { start: i, end, kind }, class));
                 i = end;
             }
@@ -147,6 +151,7 @@ fn sequence_at(toks: &[Tok], i: usize, cp: &CodePage) -> Option<(usize, PieceKin
         0xF0..=0xF4 => 4,
         _ => return None,
     };
+    let lossy = cp.name.starts_with("windows-");
     let mut bytes: Vec<Option<u8>> = vec![Some(lead)];
     let mut inner_space = false;
     let mut end = i + 1;
@@ -155,7 +160,13 @@ fn sequence_at(toks: &[Tok], i: usize, cp: &CodePage) -> Option<(usize, PieceKin
         match toks.get(end) {
             Some(Tok::Byte(b @ 0x80..=0xBF)) => bytes.push(Some(*b)),
             Some(Tok::Hole) => bytes.push(None),
-            Some(Tok::Question) if bytes.len() == len - 1 && len > 2 => bytes.push(None),
+            // `?` for one byte (ftfy's `LOSSY_UTF8_RE`), as lossy Windows decoders write it:
+            // after `Â`/`Ã`, or in a longer sequence.
+            Some(Tok::Question)
+                if lossy && !bytes.contains(&None) && (len > 2 || matches!(lead, 0xC2 | 0xC3)) =>
+            {
+                bytes.push(None)
+            }
             // A space for 0xA0 inside a sequence (`â € ` is U+2800).
             Some(Tok::Space) if nbsp && !inner_space && bytes.len() < len - 1 && continues => {
                 bytes.push(Some(0xA0));
@@ -304,8 +315,9 @@ fn accept(original: &[char], ends_run: bool, cp: &CodePage, proven: bool) -> boo
         return false;
     }
     // MacRoman gives quotes and dashes for lead bytes and accented letters for continuation
-    // bytes: natural characters only ("—é") is clean text; its mojibake has √, ≈, ‚ in it.
-    !(cp.name == "macintosh" && original.iter().all(|&c| is_natural(c) && c != 'ƒ'))
+    // bytes: natural characters only ("—é") is clean text, unless letters (`ÿß`) next to
+    // other repaired letters (see `pieces`); its mojibake has √, ≈, ‚ in it.
+    !(cp.name == "macintosh" && original.iter().all(|&c| is_natural(c) && !c.is_alphabetic()))
 }
 
 /// A rarer character is taken when its three- or four-character source looks like mojibake on

@@ -156,7 +156,8 @@ proptest! {
     fn repair_keeps_every_line_and_all_ascii(text in any::<String>(), damaged in french()) {
         for input in [text, through(&damaged, encoding_rs::WINDOWS_1252)] {
             let repaired = repair(&input).0.into_owned();
-            let ascii = |s: &str| s.chars().filter(char::is_ascii).collect::<String>();
+            // But for a space or `?` that stood for a lost byte.
+            let ascii = |s: &str| s.chars().filter(|c| c.is_ascii() && !matches!(c, ' ' | '?')).collect::<String>();
             prop_assert_eq!(ascii(&repaired), ascii(&input));
         }
     }

@@ -132,6 +132,15 @@ pub fn runs(text: &str) -> Vec<Run> {
                 i += 1;
                 continue;
             }
+            // A lossy decoder's `?` for a byte inside damage (`ItÃ?Â¢â?¬â?¢s`).
+            let after_question =
+                (bytes.get(i) == Some(&b'?')).then(|| text[i + 1..].chars().next()).flatten();
+            let damaged_so_far = suspicious || NBSP_LEADS.contains(&last);
+            if after_question.is_some_and(|c| roles(c) != (0, 0)) && roles(last).0 != 0 && damaged_so_far {
+                previous = Some('\u{FFFD}');
+                i += 1;
+                continue;
+            }
             let lead = NBSP_LEADS.contains(&last) || (ALTERED_LEADS.contains(&last) && spaces > 0);
             if lead {
                 suspicious = suspicious || lost_nbsp_after(text, i - last.len_utf8(), last);

@@ -274,3 +274,15 @@ fn a_grave_stays_apart_from_real_a_tilde() {
         assert_eq!(repair(clean).0, clean);
     }
 }
+
+#[test]
+fn a_code_page_whose_lost_byte_fits_nothing_gives_way_to_the_next() {
+    // Regression (proptest): ISO-8859-15 repaired `ÂŠ` but left `â¡`, which Windows-1252 then
+    // repaired on a second pass: repair was not idempotent.
+    // And (proptest again) `±ºÃ®?`: `?` for a lost byte is only ever read through Windows pages.
+    for bytes in [&[0, 0, 0, 0, 0xC2, 0x8A, 0xE2, 0xA1, 0][..], &[177, 186, 195, 174, 63, 129, 65, 129]] {
+        let decoded = decode(bytes).text;
+        let once = repair(&decoded).0.into_owned();
+        assert_eq!(repair(&once).0, once, "{decoded:?}");
+    }
+}
