@@ -366,8 +366,9 @@ fn layers(
     in_lower_word: bool,
 ) -> Vec<(usize, Vec<Piece>)> {
     let mask = candidate_pages(chars);
-    // (score, votes, lower-case letters), code page, pieces.
-    let mut found_by_page: Vec<((usize, usize, usize), usize, Vec<Piece>)> = Vec::new();
+    // (score, votes, lower-case letters), rank of the code page, pieces.
+    type Candidate = ((usize, usize, usize), usize, Vec<Piece>);
+    let mut found_by_page: Vec<Candidate> = Vec::new();
     for (rank, &(cp, votes)) in ranking.iter().enumerate().filter(|(_, &(i, _))| mask & (1 << i) != 0) {
         let (found, score) = pieces(chars, page(cp), proven == Some(cp));
         let lower = if in_lower_word { lower_case(&found[..found.len().min(1)]) } else { 0 };
