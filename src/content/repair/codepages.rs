@@ -51,15 +51,20 @@ impl CodePage {
     fn new(name: &'static str, high: [char; 128]) -> Self {
         let mut encode: Vec<(char, u8)> = Vec::with_capacity(160);
         for (i, &c) in high.iter().enumerate() {
-            let byte = 0x80 + i as u8;
             if c != '\0' {
-                encode.push((c, byte));
-            } else if byte < 0xA0 {
+                encode.push((c, 0x80 + i as u8));
+            }
+        }
+        // A byte the code page leaves undefined is kept by sloppy decoders as the ISO-8859-1
+        // character of the same value: a C1 control (Windows' own decoder), or `ª` for 0xAA
+        // in Windows-1253 (ftfy's "sloppy" codecs), unless the code page has that character.
+        for (i, _) in high.iter().enumerate().filter(|(_, &c)| c == '\0') {
+            let byte = 0x80 + i as u8;
+            if !high.contains(&char::from(byte)) {
                 encode.push((char::from(byte), byte));
             }
         }
         encode.sort_unstable();
-        encode.dedup_by_key(|&mut (c, _)| c);
         CodePage { name, high, encode }
     }
 }

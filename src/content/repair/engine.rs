@@ -17,7 +17,7 @@ use super::mojibake::{candidate_pages, pieces, Piece, PieceKind};
 use super::quoting;
 use super::report::{Guess, RepairReport, Spot};
 use super::scan::{is_marker, runs, Run};
-use super::{badness, language};
+use super::{badness, language, lost_bytes};
 
 /// Mojibake of mojibake of mojibake of mojibake is as deep as anyone has seen.
 const MAX_LAYERS: usize = 4;
@@ -175,7 +175,13 @@ fn rank_pages(masks: &[Mask]) -> Vec<(usize, usize)> {
 /// Whether the run follows a lower-case letter (it sits inside a lower-case word; one that only
 /// comes before lower-case letters may start a capitalised word, `ÄŒeÅ¡tina` is `Čeština`).
 fn in_lower_word(text: &str, range: &Range<usize>) -> bool {
-    text[..range.start].chars().next_back().is_some_and(char::is_lowercase)
+    let mut before = text[..range.start].chars().rev();
+    let previous = before.next();
+    // A word that starts in the middle of a sentence (`rien ĂŠcrire`) is lower-case too.
+    let mid_sentence = previous == Some(' ')
+        && before.next().is_some_and(|c| c.is_lowercase() || c == ',')
+        && text[range.end..].chars().next().is_some_and(char::is_lowercase);
+    previous.is_some_and(char::is_lowercase) || mid_sentence
 }
 
 /// What every run of a text is repaired with.
@@ -261,12 +267,22 @@ fn evidence(text: &str, all: &[Run], ranges: &[Range<usize>], outcomes: &[Rc<Out
 }
 
 /// Whether the first layer's pieces show damage on their own: a group of neighbouring pieces
-/// that looks like mojibake (`badness`), or a piece that restores a lost byte.
+/// that looks like mojibake (`badness`), a piece that restores a lost byte, a letter that
+/// repairs into an accented letter of French (`Г©` is `é` in Windows-1251, `ĂŠ` in
+/// ISO-8859-2), or three or four characters that repair into an emoji or typographic sign
+/// (`вњЁ` is `✨`).
 fn evident(chars: &[char], found: &[Piece]) -> bool {
     let mut group = String::new();
     for (k, piece) in found.iter().enumerate() {
         if matches!(piece.kind, PieceKind::Lost { .. } | PieceKind::Dropped(_)) {
             return true;
+        }
+        if let PieceKind::Exact(c) = piece.kind {
+            let french = chars[piece.start].is_alphabetic() && FRENCH_ACCENTED.contains(c);
+            let long = piece.end - piece.start >= 3 && lost_bytes::is_sign(c);
+            if french || long {
+                return true;
+            }
         }
         group.extend(&chars[piece.start..piece.end]);
         let joined = found.get(k + 1).is_some_and(|next| next.start == piece.end);
@@ -279,6 +295,9 @@ fn evident(chars: &[char], found: &[Piece]) -> bool {
     }
     false
 }
+
+/// Accented letters of French, the language carnet's guides are written in.
+const FRENCH_ACCENTED: &str = "éèêëàâîïôûùüçœÉÈÊÀÇ";
 
 /// C1 controls left once every sequence is undone were Windows-1252 characters read as
 /// ISO-8859-1 (`\u{84}Handwerk … hin\u{93}`), as browsers read them; the five bytes

@@ -14,6 +14,8 @@
 //! leaves no doubt against ➌ at 2). One fit: restored. Several: the best is chosen and
 //! the choice is reported as a guess with the others.
 
+use unicode_properties::{EmojiStatus, UnicodeEmoji};
+
 use super::classify::is_invisible;
 
 /// The character chosen for a lost byte, and the other candidates that fit, best first.
@@ -52,6 +54,14 @@ const PRIORS: &[(char, u32)] = &[
     ('✏', 20),
     ('❌', 50),
     ('⚠', 60),
+    ('⭐', 60),
+    ('🎉', 50),
+    ('❤', 50),
+    ('✨', 40),
+    ('🛠', 5),
+    ('➡', 30),
+    ('⬆', 10),
+    ('⬇', 10),
     ('🐛', 40),
     ('🐳', 30),
     ('🏠', 30),
@@ -225,11 +235,18 @@ fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {
         _ => {}
     }
     let prior = PRIORS.iter().find(|&&(p, _)| p == c).map_or_else(|| default_prior(c), |&(_, s)| s);
+    // U+FE0F (or its mojibake `ï¸`) follows only characters shown as text by default (`🛍️`,
+    // `❤️`), never those shown as emoji already (`🐛`): these fit only when nothing else does.
+    let selector_follows = after.starts_with('\u{FE0F}') || after.starts_with("ï¸");
+    if selector_follows && is_pictograph(c) && shown_as_emoji(c) {
+        return 1;
+    }
+    let presentation = if selector_follows && is_pictograph(c) { 60 } else { 0 };
     let context = CONTEXT
         .iter()
         .find(|&&(p, _)| p == c)
         .is_some_and(|(_, list)| words.iter().any(|w| list.contains(&w.as_str())));
-    prior + if context { 100 } else { 0 } + quote_bonus(c, before, after)
+    prior + presentation + if context { 100 } else { 0 } + quote_bonus(c, before, after)
 }
 
 /// Pictographs 2, letters 1; other symbols (technical, control pictures) are never typed.
@@ -248,10 +265,27 @@ fn is_typed_symbol(c: char) -> bool {
     matches!(u32::from(c), 0x2190..=0x21FF | 0x2300..=0x23FF | 0x2500..=0x25FF | 0x2700..=0x27BF)
 }
 
+/// Shown as an emoji without U+FE0F (`Emoji_Presentation`).
+fn shown_as_emoji(c: char) -> bool {
+    matches!(
+        c.emoji_status(),
+        EmojiStatus::EmojiPresentation
+            | EmojiStatus::EmojiPresentationAndModifierBase
+            | EmojiStatus::EmojiPresentationAndEmojiComponent
+    )
+}
+
+/// An emoji, a pictograph or a typographic sign (quotes, dashes, bullets, €, ™): what
+/// three- and four-byte sequences in documents mostly are.
+pub fn is_sign(c: char) -> bool {
+    is_pictograph(c)
+        || matches!(u32::from(c), 0x2010..=0x2027 | 0x2030..=0x203A | 0x20AC | 0x2122 | 0x2190..=0x21FF | 0x2700..=0x27BF | 0x1F000..=0x1FAFF)
+}
+
 fn is_pictograph(c: char) -> bool {
     matches!(
         u32::from(c),
-        0x231A..=0x231B | 0x23E9..=0x23F3 | 0x23F8..=0x23FA | 0x2600..=0x26FF | 0x2B00..=0x2BFF
+        0x231A..=0x231B | 0x23E9..=0x23F3 | 0x23F8..=0x23FA | 0x2600..=0x27BF | 0x2B00..=0x2BFF
             | 0x1F300..=0x1F6FF | 0x1F900..=0x1FAFF
     )
 }

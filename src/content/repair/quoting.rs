@@ -18,6 +18,8 @@ use super::scan::Run;
 /// For each suspicious run (`ranges`, with its `repaired` text), whether to keep it as it is.
 pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[&str]) -> Vec<bool> {
     let changed: Vec<bool> = ranges.iter().zip(repaired).map(|(r, &new)| text[r.clone()] != *new).collect();
+    // C1 controls are never written on purpose: those are always repaired.
+    let controls = |k: usize| text[ranges[k].clone()].chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c));
     let mut keep = vec![false; ranges.len()];
     // Where correctly encoded text starts: a line without any cannot show a clean form.
     let clean: Vec<usize> = all.iter().filter(|r| !r.suspicious).map(|r| r.range.start).collect();
@@ -46,7 +48,7 @@ pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[
     }
     let code = CodeMap::new(text);
     if left.iter().all(|&k| code.contains(ranges[k].start)) {
-        left.iter().for_each(|&k| keep[k] = true);
+        left.iter().filter(|&&k| !controls(k)).for_each(|&k| keep[k] = true);
     }
     keep
 }

@@ -286,3 +286,31 @@ fn a_code_page_whose_lost_byte_fits_nothing_gives_way_to_the_next() {
         assert_eq!(repair(&once).0, once, "{decoded:?}");
     }
 }
+
+/// `text` as UTF-8 read by a sloppy decoder: undefined bytes kept as ISO-8859-1 characters.
+fn sloppy(text: &str, index: usize) -> String {
+    let page = codepages::page(index);
+    let high = |b: u8| match page.high[usize::from(b - 0x80)] {
+        '\0' => char::from(b),
+        c => c,
+    };
+    text.bytes().map(|b| if b < 0x80 { char::from(b) } else { high(b) }).collect()
+}
+
+#[test]
+fn french_through_cyrillic_greek_baltic_and_central_european_pages_is_repaired() {
+    use codepages::{ISO_8859_2, WINDOWS_1250, WINDOWS_1251, WINDOWS_1253, WINDOWS_1257};
+    let text = "Un en-tête au tout début : la requête échoue, arrêt à la mémoire ✨ ➡️ — « coût » l’été.\n";
+    for index in [WINDOWS_1250, WINDOWS_1251, ISO_8859_2, WINDOWS_1257, WINDOWS_1253] {
+        let damaged = sloppy(text, index);
+        assert_eq!(repair(&damaged).0, text, "{} {damaged:?}", codepages::page(index).name);
+    }
+}
+
+#[test]
+fn emoji_that_take_a_variation_selector_win_before_one() {
+    // 🛠️ = F0 9F 9B A0 + FE0F; with 0xA0 dropped, `ðŸ›` could be 🐛 (F0 9F 90 9B), which is
+    // shown as an emoji already and never takes U+FE0F.
+    let (repaired, _) = repair("## ðŸ›ï¸\u{8F} Outils, ðŸ› Bugs connus, â\u{AD} Autre, â¤ï¸\u{8F} merci\n");
+    assert_eq!(repaired, "## 🛠️ Outils, 🐛 Bugs connus, ⭐ Autre, ❤️ merci\n");
+}
