@@ -564,7 +564,9 @@ fn nbsp_fits(c: char, previous: Option<char>, next: Option<char>) -> bool {
         }
         _ => {
             let word_start = previous.is_none_or(|p| p.is_whitespace() || p.is_uppercase());
-            !(word_follows && word_start)
+            // `"Â"` alone between quotes is a quoted character, not a space.
+            let quoted = previous.is_some_and(|p| matches!(p, '"' | '\'')) && next == previous;
+            !(word_follows && word_start) && !quoted
         }
     }
 }

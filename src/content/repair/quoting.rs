@@ -43,6 +43,13 @@ pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[
     if left.is_empty() {
         return keep;
     }
+    // Rule 3: string literals and doctests in code quote mojibake on purpose
+    // (`MOJIBAKE_MARKERS = ("Ã", "â€")`, `>>> fix_text('âœ” No problems')`) when nothing else
+    // in the text is damaged.
+    if left.iter().all(|&k| in_code_literal(text, &ranges[k])) {
+        left.iter().filter(|&&k| !controls(k)).for_each(|&k| keep[k] = true);
+        return keep;
+    }
     if !has_evidence(text, all) {
         return keep;
     }
@@ -51,6 +58,20 @@ pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[
         left.iter().filter(|&&k| !controls(k)).for_each(|&k| keep[k] = true);
     }
     keep
+}
+
+/// Whether `range` sits in a doctest line (`>>> …`) or between two ASCII quotes of a line of
+/// code (one with `=`, brackets or a call).
+fn in_code_literal(text: &str, range: &Range<usize>) -> bool {
+    let line = line_around(text, range.start);
+    let (head, tail) = (&text[line.start..range.start], &text[range.end..line.end]);
+    let doctest = text[line.clone()].trim_start().starts_with(">>>");
+    let code_like = text[line.clone()].contains(['=', '(', '[', '{']);
+    let quoted = ['"', '\''].iter().any(|&quote| {
+        let opened = head.matches(quote).count() % 2 == 1;
+        opened && tail.contains(quote)
+    });
+    doctest || (code_like && quoted)
 }
 
 /// The line holding byte `at`, without its newline.

@@ -314,3 +314,15 @@ fn emoji_that_take_a_variation_selector_win_before_one() {
     let (repaired, _) = repair("## ðŸ›ï¸\u{8F} Outils, ðŸ› Bugs connus, â\u{AD} Autre, â¤ï¸\u{8F} merci\n");
     assert_eq!(repaired, "## 🛠️ Outils, 🐛 Bugs connus, ⭐ Autre, ❤️ merci\n");
 }
+
+#[test]
+fn mojibake_quoted_in_string_literals_and_doctests_stays() {
+    let code =
+        "MOJIBAKE_MARKERS = (\"Ã\", \"â€\", \"Â\")\n>>> fix_text('âœ” No problems')\n'✔ No problems'\n";
+    let (repaired, report) = repair(code);
+    assert_eq!(repaired, code);
+    assert!(report.guesses.is_empty(), "{report:?}");
+    // Damage outside the literals makes them damage too.
+    let damaged = "Le script a Ã©tÃ© lancÃ© : git commit -m \"Optimisation mÃ©moire\"\n";
+    assert_repairs(damaged, "Le script a été lancé : git commit -m \"Optimisation mémoire\"\n");
+}
