@@ -566,7 +566,7 @@ fn nbsp_fits(c: char, previous: Option<char>, next: Option<char>) -> bool {
             let word_start = previous.is_none_or(|p| p.is_whitespace() || p.is_uppercase());
             // `"Â"` alone between quotes is a quoted character, not a space.
             let quoted = previous.is_some_and(|p| matches!(p, '"' | '\'')) && next == previous;
-            !(word_follows && word_start) && !quoted
+            !(quoted || (word_follows && word_start))
         }
     }
 }
