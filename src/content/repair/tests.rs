@@ -326,3 +326,40 @@ fn mojibake_quoted_in_string_literals_and_doctests_stays() {
     let damaged = "Le script a Ã©tÃ© lancÃ© : git commit -m \"Optimisation mÃ©moire\"\n";
     assert_repairs(damaged, "Le script a été lancé : git commit -m \"Optimisation mémoire\"\n");
 }
+
+/// Paragraphs of the bundled guides damaged by every recipe (every code page, lost bytes,
+/// lost no-break spaces, CESU-8, C1 controls, two pages in one text), and clean texts
+/// (`tests/fixtures/repair/french-recipes/make.py`).
+#[test]
+fn french_damaged_by_every_recipe_comes_back_and_clean_text_stays() {
+    #[derive(serde::Deserialize)]
+    struct Case {
+        recipe: String,
+        damaged: String,
+        fixed: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Set {
+        cases: Vec<Case>,
+        clean: Vec<String>,
+    }
+    let set: Set =
+        serde_json::from_str(include_str!("../../../tests/fixtures/repair/french-recipes/cases.json"))
+            .unwrap();
+    let mut wrong: Vec<String> = set
+        .cases
+        .iter()
+        .filter(|case| repair(&case.damaged).0 != case.fixed)
+        .map(|case| format!("{}: {:?} became {:?}", case.recipe, case.damaged, repair(&case.damaged).0))
+        .collect();
+    let changed: Vec<&String> = set.clean.iter().filter(|text| repair(text).0 != **text).collect();
+    println!(
+        "French by every recipe: {}/{} exact; clean: {}/{} unchanged",
+        set.cases.len() - wrong.len(),
+        set.cases.len(),
+        set.clean.len() - changed.len(),
+        set.clean.len()
+    );
+    wrong.extend(changed.iter().map(|text| format!("clean text changed: {text:?}")));
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
