@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -77,7 +77,8 @@ pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
         .collect();
     let ranking = rank_pages(&masks);
     let proven = ranking.first().filter(|&&(_, votes)| votes > 0).map(|&(cp, _)| cp);
-    let settings = Settings { ranking: &ranking, proven, french: OnceCell::new(), text };
+    let settings =
+        Settings { ranking: &ranking, proven, french: OnceCell::new(), words: OnceCell::new(), text };
 
     // Outcomes are shared: damaged text repeats the same runs (`Ã©`) over and over.
     let mut cache: HashMap<(&str, bool), Rc<Outcome>> = HashMap::new();
@@ -180,6 +181,7 @@ fn in_lower_word(text: &str, range: &Range<usize>) -> bool {
     // A word that starts in the middle of a sentence (`rien ĂŠcrire`) is lower-case too.
     let mid_sentence = previous == Some(' ')
         && before.next().is_some_and(|c| c.is_lowercase() || c == ',')
+        && !text[range.clone()].ends_with(' ')
         && text[range.end..].chars().next().is_some_and(char::is_lowercase);
     previous.is_some_and(char::is_lowercase) || mid_sentence
 }
@@ -190,12 +192,26 @@ struct Settings<'a> {
     proven: Option<usize>,
     /// Whether the text is French, worked out on first need (`language`).
     french: OnceCell<bool>,
+    /// The text's accented words, gathered on first need.
+    words: OnceCell<HashSet<String>>,
     text: &'a str,
 }
 
 impl Settings<'_> {
     fn french(&self) -> bool {
         *self.french.get_or_init(|| language::is_french(self.text))
+    }
+
+    /// The letter a lone U+FFFD inside a French word stands for, when the word leaves no doubt.
+    fn letter_for_hole(&self, range: &Range<usize>) -> Option<char> {
+        let in_word = |c: &char| c.is_alphabetic();
+        let head: String = self.text[..range.start].chars().rev().take_while(in_word).collect();
+        let tail: String = self.text[range.end..].chars().take_while(in_word).collect();
+        if head.chars().count() + tail.chars().count() < 3 || !self.french() {
+            return None;
+        }
+        let word: String = head.chars().rev().chain(['\u{FFFD}']).chain(tail.chars()).collect();
+        language::letter_for_hole(&word, self.words.get_or_init(|| language::accented_words(self.text)))
     }
 }
 
@@ -234,13 +250,23 @@ fn repair_run(text: &str, range: Range<usize>, settings: &Settings, in_lower_wor
     let deeper = outcome.layers.len() == MAX_LAYERS
         && best_layer(&current, ranking, proven, in_lower_word).is_some_and(|(_, found)| !found.is_empty());
     let is_c1 = |c: &char| ('\u{80}'..='\u{9F}').contains(c);
-    let had_c1 = text[range].chars().any(|c| is_c1(&c));
+    let had_c1 = text[range.clone()].chars().any(|c| is_c1(&c));
     if deeper || (current.iter().any(is_c1) && !had_c1) {
         return Outcome::unchanged();
     }
     if had_c1 {
         outcome.repaired += c1_as_windows_1252(&mut current);
         outcome.evident = true;
+    }
+    // A lone U+FFFD (a byte the decoder could not map, or `ï¿½` undone) in a French word.
+    if current == ['\u{FFFD}'] {
+        outcome.contextual = true;
+        if let Some(letter) = settings.letter_for_hole(&range) {
+            current[0] = letter;
+            outcome.repaired += 1;
+            outcome.evident = true;
+            outcome.guesses.push((0, Choice { chosen: letter, alternatives: Vec::new() }));
+        }
     }
     if outcome.repaired == 0 {
         return Outcome::unchanged();

@@ -1,7 +1,10 @@
 //! Which language a text is in, as far as repair needs to know: whether it is French, the
 //! language whose documentation the lost-byte ranking knows (`lost_bytes`). Counted on the
 //! words that only French uses among the languages mojibake is common in (not `de`, `que`, `la`
-//! or `en`, which Spanish, Portuguese and Italian share).
+//! or `en`, which Spanish, Portuguese and Italian share); and which accented letter a lost one
+//! was, when the word leaves no doubt.
+
+use std::collections::HashSet;
 
 /// Words that make a text French: function words no neighbouring language writes the same.
 const FRENCH: &[&str] = &[
@@ -32,6 +35,38 @@ pub fn is_french(text: &str) -> bool {
     french >= 2 && french * 20 >= words
 }
 
+/// Accented letters of French, most frequent first.
+const ACCENTED: &str = "éèàêçùâîôûëï";
+
+/// Endings that make `é` the letter of a French word (`fonctionnalités`, `donnée`, `créé`).
+const E_ACUTE_ENDINGS: &[&str] = &["ité", "ités", "é", "és", "ée", "ées"];
+
+/// The letter a U+FFFD stands for in `word` (which holds one), when the word is unambiguous:
+/// exactly one accented letter makes a word that `known` holds (the text's own words, lower
+/// case), or, failing that, `é` makes a French ending of the word's (`Fonctionnalit�s`).
+pub fn letter_for_hole(word: &str, known: &HashSet<String>) -> Option<char> {
+    let lower = word.to_lowercase();
+    let fits: Vec<char> =
+        ACCENTED.chars().filter(|&c| known.contains(&lower.replace('\u{FFFD}', &c.to_string()))).collect();
+    match fits[..] {
+        [c] => Some(c),
+        [] => {
+            let with_e = lower.replace('\u{FFFD}', "é");
+            let hole = with_e.char_indices().filter(|&(_, c)| c == 'é').last()?.0;
+            let ending =
+                E_ACUTE_ENDINGS.iter().any(|e| with_e.ends_with(e) && with_e.len() - e.len() <= hole);
+            ending.then_some('é')
+        }
+        _ => None,
+    }
+}
+
+/// The words of `text` (lower case) that hold a non-ASCII letter: the lexicon `letter_for_hole`
+/// looks words up in.
+pub fn accented_words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_ascii()).map(str::to_lowercase).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +80,14 @@ mod tests {
             "Podem participar pessoas residentes, desde que se comprometam a retirar o prêmio"
         ));
         assert!(!is_french("Europa, Asia, África, Norte, América Central y del Sur, Australia y Oceanía"));
+    }
+
+    #[test]
+    fn a_lost_letter_is_found_when_the_word_is_unambiguous() {
+        let known = accented_words("La mise à jour, première étape : déployer.");
+        assert_eq!(letter_for_hole("premi\u{FFFD}re", &known), Some('è'));
+        assert_eq!(letter_for_hole("Fonctionnalit\u{FFFD}s", &known), Some('é'));
+        assert_eq!(letter_for_hole("d\u{FFFD}ployer", &known), Some('é'));
+        assert_eq!(letter_for_hole("caf\u{FFFD}ine", &known), None);
     }
 }

@@ -363,3 +363,20 @@ fn french_damaged_by_every_recipe_comes_back_and_clean_text_stays() {
     wrong.extend(changed.iter().map(|text| format!("clean text changed: {text:?}")));
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn a_replacement_character_in_a_french_word_is_restored_as_a_guess() {
+    let text = "Les fonctionnalités sont là, première version.\n## Fonctionnalit\u{FFFD}s\nLa premi\u{FFFD}re étape, la mise à jour : Fonctionnalitï¿½s.\n";
+    let (repaired, report) = repair(text);
+    assert_eq!(
+        repaired,
+        "Les fonctionnalités sont là, première version.\n## Fonctionnalités\nLa première étape, la mise à jour : Fonctionnalités.\n"
+    );
+    let guessed: Vec<(usize, usize, &str)> =
+        report.guesses.iter().map(|g| (g.line, g.col, g.chosen.as_str())).collect();
+    assert_eq!(guessed, vec![(2, 17, "é"), (3, 9, "è"), (3, 50, "é")]);
+    // Outside French, or without a word that decides, it stays and is reported.
+    let (kept, report) = repair("The caf\u{FFFD} is open.\n");
+    assert_eq!(kept, "The caf\u{FFFD} is open.\n");
+    assert_eq!(report.unrepairable.len(), 1);
+}
