@@ -52,7 +52,7 @@ pub fn letter_for_hole(word: &str, known: &HashSet<String>) -> Option<char> {
         [c] => Some(c),
         [] => {
             let with_e = lower.replace('\u{FFFD}', "é");
-            let hole = with_e.char_indices().filter(|&(_, c)| c == 'é').last()?.0;
+            let hole = lower.find('\u{FFFD}')?;
             let ending =
                 E_ACUTE_ENDINGS.iter().any(|e| with_e.ends_with(e) && with_e.len() - e.len() <= hole);
             ending.then_some('é')
