@@ -114,12 +114,27 @@ pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
     }
     let texts: Vec<&str> = outcomes.iter().zip(&ranges).map(|(o, r)| o.text(text, r)).collect();
     let keep = quoting::deliberate(text, &all, &ranges, &texts);
+    let mixed = quoting::in_mixed_code_blocks(text, &all, &ranges, &keep);
     for (outcome, keep) in outcomes.iter_mut().zip(keep) {
         if keep {
             *outcome = Rc::clone(&unchanged);
         }
     }
-    assemble(text, &ranges, &outcomes)
+    let (repaired, mut report) = assemble(text, &ranges, &outcomes);
+    // Mojibake kept in a code block that also holds correct text may be damage after all:
+    // said, with where it is (lines are the same in the output; columns as in the source).
+    for k in mixed {
+        let (line, col) = locate(text, ranges[k].start);
+        report.unrepairable.push(Spot { line, col, text: text[ranges[k].clone()].to_string() });
+    }
+    report.unrepairable.sort_by_key(|spot| (spot.line, spot.col));
+    (repaired, report)
+}
+
+/// Line and column (from 1, in characters) of byte `at` of `text`.
+fn locate(text: &str, at: usize) -> (usize, usize) {
+    let (_, line, col) = advance(text, (0, 1, 1), at);
+    (line, col)
 }
 
 /// The output text and the report, from each run's outcome.

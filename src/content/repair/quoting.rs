@@ -60,6 +60,26 @@ pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[
     keep
 }
 
+/// The kept runs (`keep`) that sit in a fenced code block which also holds correctly encoded
+/// text (a letter or typographic sign in a run that is no mojibake): such a block is neither
+/// a clean quotation nor plainly damaged, so these runs are reported.
+pub fn in_mixed_code_blocks(text: &str, all: &[Run], ranges: &[Range<usize>], keep: &[bool]) -> Vec<usize> {
+    if !keep.iter().any(|&k| k) {
+        return Vec::new();
+    }
+    let code = CodeMap::new(text);
+    let clean_in = |block: &Range<usize>| {
+        all.iter().filter(|r| !r.suspicious && block.contains(&r.range.start)).any(|r| {
+            let s = &text[r.range.clone()];
+            s.chars().any(is_natural) && !s.chars().all(|c| matches!(c, 'Ã' | 'Â' | 'â' | 'ð' | 'ğ' | 'Ð'))
+        })
+    };
+    (0..ranges.len())
+        .filter(|&k| keep[k])
+        .filter(|&k| code.block_of(ranges[k].start).is_some_and(|block| clean_in(&block)))
+        .collect()
+}
+
 /// Whether `range` sits in a doctest line (`>>> …`) or between two ASCII quotes of a line of
 /// code (one with `=`, brackets or a call).
 fn in_code_literal(text: &str, range: &Range<usize>) -> bool {

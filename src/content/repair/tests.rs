@@ -380,3 +380,16 @@ fn a_replacement_character_in_a_french_word_is_restored_as_a_guess() {
     assert_eq!(kept, "The caf\u{FFFD} is open.\n");
     assert_eq!(report.unrepairable.len(), 1);
 }
+
+#[test]
+fn a_code_block_mixing_correct_text_and_mojibake_is_reported() {
+    let guide = "# Déploiement\n\nLe script affiche :\n\n```\necho \"Déploiement réussi\"\necho \"Ã‰chec du dÃ©ploiement\"\n```\n";
+    let (repaired, report) = repair(guide);
+    assert_eq!(repaired, guide);
+    let spots: Vec<(usize, usize, &str)> =
+        report.unrepairable.iter().map(|s| (s.line, s.col, s.text.as_str())).collect();
+    assert_eq!(spots, vec![(7, 7, "Ã‰"), (7, 18, "Ã©")]);
+    // A block that only quotes mojibake is a clean quotation: nothing to say.
+    let quoted = "# Encodage\n\nQuand l’encodage est faux :\n\n```\nğŸ”§ RÃ©solution\n```\n";
+    assert!(repair(quoted).1.is_clean());
+}
