@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::codepages::{page, Mask, ALL, COUNT, WINDOWS_1252};
-use super::lost_bytes::{choose, Choice};
+use super::codepages::{page, Mask, ALL, COUNT, WINDOWS_1252, WINDOWS_1254};
+use super::lost_bytes::{choose_in, Choice};
 use super::mojibake::{candidate_pages, pieces, Piece, PieceKind};
 use super::quoting;
 use super::report::{Guess, RepairReport, Spot};
@@ -75,10 +75,17 @@ pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
             *mask_cache.entry(s).or_insert_with(|| best_pages(&s.chars().collect::<Vec<_>>()))
         })
         .collect();
-    let ranking = rank_pages(&masks);
+    let mut ranking = rank_pages(&masks);
+    prefer_turkish_page(text, &mut ranking);
     let proven = ranking.first().filter(|&&(_, votes)| votes > 0).map(|&(cp, _)| cp);
-    let settings =
-        Settings { ranking: &ranking, proven, french: OnceCell::new(), words: OnceCell::new(), text };
+    let settings = Settings {
+        ranking: &ranking,
+        proven,
+        french: OnceCell::new(),
+        turkish: OnceCell::new(),
+        words: OnceCell::new(),
+        text,
+    };
 
     // Outcomes are shared: damaged text repeats the same runs (`Ã©`) over and over.
     let mut cache: HashMap<(&str, bool), Rc<Outcome>> = HashMap::new();
@@ -188,6 +195,16 @@ fn rank_pages(masks: &[Mask]) -> Vec<(usize, usize)> {
     ranking
 }
 
+/// Windows-1254 before Windows-1252 when they explain the same runs of a Turkish text: it is
+/// the one whose undefined bytes a Turkish text loses (`Å�imdi` can only be `Şimdi` there).
+fn prefer_turkish_page(text: &str, ranking: &mut [(usize, usize)]) {
+    let position = |cp: usize| ranking.iter().position(|&(i, _)| i == cp);
+    let (Some(western), Some(turkish)) = (position(WINDOWS_1252), position(WINDOWS_1254)) else { return };
+    if western < turkish && ranking[western].1 == ranking[turkish].1 && language::is_turkish(text) {
+        ranking.swap(western, turkish);
+    }
+}
+
 /// Whether the run follows a lower-case letter (it sits inside a lower-case word; one that only
 /// comes before lower-case letters may start a capitalised word, `ÄŒeÅ¡tina` is `Čeština`).
 fn in_lower_word(text: &str, range: &Range<usize>) -> bool {
@@ -207,6 +224,8 @@ struct Settings<'a> {
     proven: Option<usize>,
     /// Whether the text is French, worked out on first need (`language`).
     french: OnceCell<bool>,
+    /// Whether the text is Turkish, worked out on first need.
+    turkish: OnceCell<bool>,
     /// The text's accented words, gathered on first need.
     words: OnceCell<HashSet<String>>,
     text: &'a str,
@@ -215,6 +234,10 @@ struct Settings<'a> {
 impl Settings<'_> {
     fn french(&self) -> bool {
         *self.french.get_or_init(|| language::is_french(self.text))
+    }
+
+    fn turkish(&self) -> bool {
+        *self.turkish.get_or_init(|| language::is_turkish(self.text))
     }
 
     /// The letter a lone U+FFFD inside a French word stands for, when the word leaves no doubt.
@@ -530,7 +553,8 @@ struct Lost<'a> {
 /// Restores a lost byte (pushing the character): by ranking, or as U+FFFD when the loss shows
 /// as U+FFFD and the text is not French (the ranking knows French documentation only).
 fn restore_lost(chars: &[char], piece: &Piece, lost: &Lost, around: &Around, out: &mut Applied) -> bool {
-    if lost.marked && !around.french.french() {
+    let turkish = around.french.turkish();
+    if lost.marked && !around.french.french() && !turkish {
         out.chars.push('\u{FFFD}');
         return true;
     }
@@ -542,7 +566,8 @@ fn restore_lost(chars: &[char], piece: &Piece, lost: &Lost, around: &Around, out
     let far = (end + NEAR).min(chars.len());
     let right: String = chars[end..far].iter().copied().chain(around.after.chars()).collect();
     let candidates: Vec<char> = lost.candidates.iter().copied().chain(lost.spaced).collect();
-    match choose(&candidates, &left, &right) {
+    let letters = if turkish { language::TURKISH_LETTERS } else { "" };
+    match choose_in(&candidates, &left, &right, letters) {
         Some(choice) => {
             if !choice.alternatives.is_empty() {
                 out.guesses.push((out.chars.len(), choice.clone()));

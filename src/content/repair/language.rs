@@ -35,6 +35,18 @@ pub fn is_french(text: &str) -> bool {
     french >= 2 && french * 20 >= words
 }
 
+/// Letters only Turkish writes among the languages of Windows-1252 and -1254, clean and as
+/// their UTF-8 read through those pages (`Ä±` is `ı`, `ÅŸ` is `ş`).
+const TURKISH_SIGNS: &[&str] = &["ı", "ğ", "ş", "İ", "Ğ", "Ş", "Ä±", "ÄŸ", "ÅŸ", "Ä°", "Äž", "Åž"];
+
+/// Letters of Turkish that a lost byte may be (`Å�imdi` is `Şimdi`, not `Łimdi`).
+pub const TURKISH_LETTERS: &str = "ŞşĞğİıÇçÖöÜü";
+
+/// Whether `text`, clean or damaged, reads as Turkish: its own letters, three times at least.
+pub fn is_turkish(text: &str) -> bool {
+    TURKISH_SIGNS.iter().map(|sign| text.matches(sign).count()).sum::<usize>() >= 3
+}
+
 /// Accented letters of French, most frequent first.
 const ACCENTED: &str = "éèàêçùâîôûëï";
 
@@ -80,6 +92,13 @@ mod tests {
             "Podem participar pessoas residentes, desde que se comprometam a retirar o prêmio"
         ));
         assert!(!is_french("Europa, Asia, África, Norte, América Central y del Sur, Australia y Oceanía"));
+    }
+
+    #[test]
+    fn turkish_is_told_by_its_letters_damaged_or_not() {
+        assert!(is_turkish("Şimdi bu ağ bağlantısı"));
+        assert!(is_turkish("Å\u{FFFD}imdi bu aÄŸ baÄŸlantÄ±sÄ±"));
+        assert!(!is_turkish("Le cœur du problème : déployé, à côté."));
     }
 
     #[test]

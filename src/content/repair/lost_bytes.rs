@@ -213,15 +213,29 @@ const CONTEXT: &[(char, &[&str])] = &[
 /// Ranks `candidates` (in byte order) for the place between `before` and `after` (the rest of
 /// the line on each side). `None` when none fits.
 pub fn choose(candidates: &[char], before: &str, after: &str) -> Option<Choice> {
+    choose_in(candidates, before, after, "")
+}
+
+/// Like `choose`, with the letters of the text's language ahead (plus 50): `Ş` in Turkish.
+pub fn choose_in(candidates: &[char], before: &str, after: &str, letters: &str) -> Option<Choice> {
     let words = context_words(before, after);
-    let mut scored: Vec<(u32, char)> =
-        candidates.iter().map(|&c| (score(c, &words, before, after), c)).filter(|&(s, _)| s > 0).collect();
+    let language = |c: char| if letters.contains(c) { 50 } else { 0 };
+    // (score with the language's letters ahead, score without), candidate.
+    let mut scored: Vec<(u32, u32, char)> = candidates
+        .iter()
+        .map(|&c| {
+            let base = score(c, &words, before, after);
+            (base.saturating_add(language(c)), base, c)
+        })
+        .filter(|&(s, _, _)| s > 0)
+        .collect();
     // Stable: equal scores keep byte order.
-    scored.sort_by_key(|&(s, _)| std::cmp::Reverse(s));
-    let best = scored.first()?.0;
-    scored.retain(|&(s, _)| s * 20 >= best);
-    let (&(_, chosen), rest) = scored.split_first()?;
-    Some(Choice { chosen, alternatives: rest.iter().map(|&(_, c)| c).collect() })
+    scored.sort_by_key(|&(s, _, _)| std::cmp::Reverse(s));
+    let &(_, best, chosen) = scored.first()?;
+    // The others that fit as well on their own stay possible: the language only ranks.
+    let alternatives =
+        scored[1..].iter().filter(|&&(_, base, _)| base > 0 && base * 20 >= best).map(|&(_, _, c)| c);
+    Some(Choice { chosen, alternatives: alternatives.collect() })
 }
 
 fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {

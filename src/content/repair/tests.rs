@@ -393,3 +393,14 @@ fn a_code_block_mixing_correct_text_and_mojibake_is_reported() {
     let quoted = "# Encodage\n\nQuand l’encodage est faux :\n\n```\nğŸ”§ RÃ©solution\n```\n";
     assert!(repair(quoted).1.is_clean());
 }
+
+#[test]
+fn a_lost_turkish_letter_is_turkish() {
+    // Ş = C5 9E: Windows-1254 leaves 0x9E undefined, a lossy decoder wrote U+FFFD.
+    let text = "Şimdi bu ağ bağlantısını kontrol edelim, şifre değişti.\n";
+    let damaged = through_table(text, codepages::page(codepages::WINDOWS_1254), Some('\u{FFFD}'));
+    assert!(damaged.starts_with("Å\u{FFFD}imdi"), "{damaged}");
+    let (repaired, report) = repair(&damaged);
+    assert_eq!(repaired, text);
+    assert_eq!(report.guesses[0].chosen, "Ş", "{:?}", report.guesses);
+}
