@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use super::codepages::{page, Mask, ALL, COUNT, WINDOWS_1252, WINDOWS_1254};
-use super::lost_bytes::{choose_in, Choice};
+use super::lost_bytes::{choose, Choice};
 use super::mojibake::{candidate_pages, pieces, Piece, PieceKind};
 use super::quoting;
 use super::report::{Guess, RepairReport, Spot};
@@ -567,7 +567,7 @@ fn restore_lost(chars: &[char], piece: &Piece, lost: &Lost, around: &Around, out
     let right: String = chars[end..far].iter().copied().chain(around.after.chars()).collect();
     let candidates: Vec<char> = lost.candidates.iter().copied().chain(lost.spaced).collect();
     let letters = if turkish { language::TURKISH_LETTERS } else { "" };
-    match choose_in(&candidates, &left, &right, letters) {
+    match choose(&candidates, &left, &right, letters) {
         Some(choice) => {
             if !choice.alternatives.is_empty() {
                 out.guesses.push((out.chars.len(), choice.clone()));

@@ -212,12 +212,8 @@ const CONTEXT: &[(char, &[&str])] = &[
 
 /// Ranks `candidates` (in byte order) for the place between `before` and `after` (the rest of
 /// the line on each side). `None` when none fits.
-pub fn choose(candidates: &[char], before: &str, after: &str) -> Option<Choice> {
-    choose_in(candidates, before, after, "")
-}
-
-/// Like `choose`, with the letters of the text's language ahead (plus 50): `Ş` in Turkish.
-pub fn choose_in(candidates: &[char], before: &str, after: &str, letters: &str) -> Option<Choice> {
+/// `letters`: the letters of the text's language, ranked 50 ahead (`Ş` in Turkish).
+pub fn choose(candidates: &[char], before: &str, after: &str, letters: &str) -> Option<Choice> {
     let words = context_words(before, after);
     let language = |c: char| if letters.contains(c) { 50 } else { 0 };
     // (score with the language's letters ahead, score without), candidate.
@@ -328,6 +324,10 @@ fn context_words(before: &str, after: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn choose(candidates: &[char], before: &str, after: &str) -> Option<Choice> {
+        super::choose(candidates, before, after, "")
+    }
 
     const MAGNIFIERS: [char; 7] = ['🔁', '🔍', '🔎', '🔏', '🔐', '🔝', '🔞'];
 
