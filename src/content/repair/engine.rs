@@ -565,7 +565,17 @@ fn restore_lost(chars: &[char], piece: &Piece, lost: &Lost, around: &Around, out
     let left: String = around.before.chars().chain(near.iter().copied()).collect();
     let far = (end + NEAR).min(chars.len());
     let right: String = chars[end..far].iter().copied().chain(around.after.chars()).collect();
-    let candidates: Vec<char> = lost.candidates.iter().copied().chain(lost.spaced).collect();
+    // A text that kept its no-break spaces did not lose a byte 0xA0 (`ðŸ›ï¸` is `🛍️`, not `🛠️`).
+    let kept_nbsp = around.french.text.contains('\u{A0}');
+    let source_has_nbsp = chars[piece.start..end].contains(&'\u{A0}');
+    let needs_a0 = |c: &char| c.encode_utf8(&mut [0; 4]).as_bytes().contains(&0xA0);
+    let candidates: Vec<char> = lost
+        .candidates
+        .iter()
+        .copied()
+        .filter(|c| !(kept_nbsp && !source_has_nbsp && needs_a0(c)))
+        .chain(lost.spaced)
+        .collect();
     let letters = if turkish { language::TURKISH_LETTERS } else { "" };
     match choose(&candidates, &left, &right, letters) {
         Some(choice) => {

@@ -404,3 +404,12 @@ fn a_lost_turkish_letter_is_turkish() {
     assert_eq!(repaired, text);
     assert_eq!(report.guesses[0].chosen, "Ş", "{:?}", report.guesses);
 }
+
+#[test]
+fn a_text_that_kept_its_no_break_spaces_did_not_lose_one() {
+    // 🛍 = F0 9F 9B 8D: Windows-1252 dropped 0x8D. 🛠 (F0 9F 9B A0) would need a lost 0xA0,
+    // but this text kept its no-break spaces (`Ã\u{A0}` is `à`).
+    let (repaired, report) = repair("Achats Ã\u{A0} faire ðŸ›ï¸\u{8F} : la liste.\n");
+    assert_eq!(repaired, "Achats à faire 🛍️ : la liste.\n");
+    assert!(report.guesses.iter().all(|g| !g.alternatives.contains(&"🛠".to_string())), "{report:?}");
+}
