@@ -121,16 +121,18 @@ pub fn page(index: usize) -> &'static CodePage {
 struct Roles {
     /// U+0080..=U+00FF, the characters nearly all mojibake is made of.
     latin: [(Mask, Mask); 128],
-    other: HashMap<char, (Mask, Mask)>,
+    /// Sorted by character.
+    other: Vec<(char, (Mask, Mask))>,
 }
 
 static ROLES: LazyLock<Roles> = LazyLock::new(|| {
-    let mut roles = Roles { latin: [(0, 0); 128], other: HashMap::new() };
+    let mut other: HashMap<char, (Mask, Mask)> = HashMap::new();
+    let mut roles = Roles { latin: [(0, 0); 128], other: Vec::new() };
     for (i, cp) in ALL.iter().enumerate() {
         for &(c, byte) in &cp.encode {
             let slot = match u32::from(c) {
                 0x80..=0xFF => &mut roles.latin[usize::from(c as u8 - 0x80)],
-                _ => roles.other.entry(c).or_default(),
+                _ => other.entry(c).or_default(),
             };
             match byte {
                 0x80..=0xBF => slot.1 |= 1 << i,
@@ -139,7 +141,9 @@ static ROLES: LazyLock<Roles> = LazyLock::new(|| {
             }
         }
     }
-    roles.other.insert('\u{FFFD}', (0, Mask::MAX >> (16 - COUNT)));
+    other.insert('\u{FFFD}', (0, Mask::MAX >> (16 - COUNT)));
+    roles.other = other.into_iter().collect();
+    roles.other.sort_unstable_by_key(|&(c, _)| c);
     roles
 });
 
@@ -148,7 +152,10 @@ pub fn roles(c: char) -> (Mask, Mask) {
     match u32::from(c) {
         0..=0x7F => (0, 0),
         0x80..=0xFF => ROLES.latin[usize::from(c as u8 - 0x80)],
-        _ => ROLES.other.get(&c).copied().unwrap_or((0, 0)),
+        _ => {
+            let other = &ROLES.other;
+            other.binary_search_by_key(&c, |&(ch, _)| ch).map_or((0, 0), |i| other[i].1)
+        }
     }
 }
 

@@ -69,7 +69,8 @@ const ALTERED_LEADS: [char; 4] = ['Å', 'Î', 'Ð', 'Ù'];
 /// `Ã` or `Â` (or another lead byte) that may have lost the 0xA0 after it (`voilÃ le`, `déjÃ,`, `hÃi`): not
 /// followed by a letter or digit, or following a lower-case letter. `SÃO` and `Âge` are clean.
 fn lost_nbsp_after(text: &str, at: usize, c: char) -> bool {
-    if !NBSP_LEADS.contains(&c) && !ALTERED_LEADS.contains(&c) {
+    // All of them stand in U+00C2..=U+0413: one comparison for most text.
+    if !('\u{C2}'..='\u{413}').contains(&c) || !(NBSP_LEADS.contains(&c) || ALTERED_LEADS.contains(&c)) {
         return false;
     }
     let next = text[at + c.len_utf8()..].chars().next();
