@@ -240,6 +240,10 @@ impl Settings<'_> {
         *self.turkish.get_or_init(|| language::is_turkish(self.text))
     }
 
+    fn vietnamese(&self) -> bool {
+        language::is_vietnamese(self.text)
+    }
+
     /// The letter a lone U+FFFD inside a French word stands for, when the word leaves no doubt.
     fn letter_for_hole(&self, range: &Range<usize>) -> Option<char> {
         let in_word = |c: &char| c.is_alphabetic();
@@ -510,7 +514,8 @@ fn apply(chars: &[char], found: &[Piece], around: &Around) -> Applied {
                     *c != 'à' || a_grave_fits(&out.chars, around, chars.get(piece.end..).unwrap_or_default());
                 if fits {
                     out.chars.push(*c);
-                    if keeps_its_space(*c, chars.get(piece.end).copied(), around.after) {
+                    let vietnamese = || around.french.vietnamese();
+                    if keeps_its_space(*c, chars.get(piece.end).copied(), around.after, &vietnamese) {
                         out.chars.push(' ');
                     }
                 }
@@ -587,7 +592,9 @@ fn restore_lost(chars: &[char], piece: &Piece, lost: &Lost, around: &Around, out
             let kept = lost.spaced.is_some() && !took_the_space;
             if kept
                 || (took_the_space
-                    && keeps_its_space(choice.chosen, chars.get(piece.end).copied(), around.after))
+                    && keeps_its_space(choice.chosen, chars.get(piece.end).copied(), around.after, &|| {
+                        around.french.vietnamese()
+                    }))
             {
                 out.chars.push(' ');
             }
@@ -606,8 +613,9 @@ fn restore_lost(chars: &[char], piece: &Piece, lost: &Lost, around: &Around, out
 /// `àquilo`, and when a second space follows: that one is the word's); a pictograph before a
 /// word keeps its space too. A no-break space, or a character followed by more damage or by
 /// another space, takes the space's place.
-/// `next`: the character after the space in the run, if any.
-fn keeps_its_space(c: char, next: Option<char>, after: &str) -> bool {
+/// In Vietnamese, `à` inside a word before the end of its syllable (`hÃ i` is `hài`) did not
+/// stand before a space either. `next`: the character after the space in the run, if any.
+fn keeps_its_space(c: char, next: Option<char>, after: &str, vietnamese: &dyn Fn() -> bool) -> bool {
     match (c, next) {
         ('à', Some(next)) => next != ' ',
         ('à', None) => {
@@ -615,8 +623,13 @@ fn keeps_its_space(c: char, next: Option<char>, after: &str) -> bool {
             let rest = &after[word.len()..];
             let portuguese = (word == "s" && rest.starts_with(' '))
                 || ["quele", "quela", "quilo", "queles", "quelas", "quilos"].contains(&word.as_str());
-            // At the end of a line the space was the 0xA0 itself.
-            let line_ends = after.is_empty() || after.starts_with(['\n', '\r']);
+            let syllable = language::ends_vietnamese_syllable(&word) && vietnamese();
+            if syllable {
+                return false;
+            }
+            // At the end of a line, or before a full stop or a comma (which no space comes
+            // before), the space was the 0xA0 itself.
+            let line_ends = after.is_empty() || after.starts_with(['\n', '\r', '.', ',', ')']);
             !portuguese && !line_ends
         }
         ('\u{A0}', _) | (_, Some(_)) => false,

@@ -47,6 +47,21 @@ pub fn is_turkish(text: &str) -> bool {
     TURKISH_SIGNS.iter().map(|sign| text.matches(sign).count()).sum::<usize>() >= 3
 }
 
+/// Letters only Vietnamese writes (ư, ơ, đ, and the letters with two diacritics of
+/// U+1EA0–U+1EF9), clean and as their UTF-8 read through Windows-1252 (`Æ°`, `Ä‘`, `áº`, `á»`).
+const VIETNAMESE_SIGNS: &[&str] = &["ư", "ơ", "đ", "Æ°", "Æ¡", "Ä‘", "áº", "á»"];
+
+/// Whether `text`, clean or damaged, reads as Vietnamese: its own letters, three times at least.
+pub fn is_vietnamese(text: &str) -> bool {
+    let marks = text.chars().filter(|c| ('\u{1EA0}'..='\u{1EF9}').contains(c)).count();
+    marks + VIETNAMESE_SIGNS.iter().map(|sign| text.matches(sign).count()).sum::<usize>() >= 3
+}
+
+/// What may follow `à` inside a Vietnamese syllable (`hài`, `bàn`, `làng`, `tàu`).
+pub fn ends_vietnamese_syllable(rest: &str) -> bool {
+    ["i", "m", "n", "ng", "nh", "o", "u", "y", "c", "ch", "p", "t"].contains(&rest)
+}
+
 /// Accented letters of French, most frequent first.
 const ACCENTED: &str = "éèàêçùâîôûëï";
 

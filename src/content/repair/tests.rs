@@ -413,3 +413,11 @@ fn a_text_that_kept_its_no_break_spaces_did_not_lose_one() {
     assert_eq!(repaired, "Achats à faire 🛍️ : la liste.\n");
     assert!(report.guesses.iter().all(|g| !g.alternatives.contains(&"🛠".to_string())), "{report:?}");
 }
+
+#[test]
+fn a_grave_inside_a_vietnamese_syllable_takes_the_space_back() {
+    let text = "Tiếng Việt có dấu, hài hước, người, đẹp, hơn và nhà.";
+    let damaged = through(text, encoding_rs::WINDOWS_1252).replace('\u{A0}', " ");
+    assert!(damaged.contains("hÃ i"), "{damaged}");
+    assert_eq!(repair(&damaged).0, text);
+}
