@@ -17,7 +17,7 @@ const FRENCH: &[&str] = &[
 /// Elisions: `l’`, `d’`, `qu’`… before a word are French.
 const ELIDED: &[&str] = &["l", "d", "qu", "c", "n", "s", "j", "m", "t", "jusqu", "lorsqu"];
 
-/// Whether `text` reads as French: at least two French words, and one word in twenty (prose
+/// Whether `text` reads as French: at least two French words, and one word in forty (prose
 /// is nearer one in three, but guides quote code).
 pub fn is_french(text: &str) -> bool {
     let mut words = 0usize;
@@ -32,7 +32,7 @@ pub fn is_french(text: &str) -> bool {
             french += 1;
         }
     }
-    french >= 2 && french * 20 >= words
+    french >= 2 && french * 40 >= words
 }
 
 /// Letters only Turkish writes among the languages of Windows-1252 and -1254, clean and as

@@ -10,6 +10,17 @@ use super::*;
 /// French technical words; emoji whose lost byte is ambiguous win by their prior. (Greek and
 /// Cyrillic read through MacRoman look like natural text, `μ` is `Œº`, and are not repaired.)
 const WORDS: &[&str] = &[
+    // The function words every French text is full of (how `language` tells French).
+    "le",
+    "les",
+    "des",
+    "et",
+    "est",
+    "pour",
+    "dans",
+    "qui",
+    "une",
+    "avec",
     "Résolution",
     "mémoire",
     "dépasse",
