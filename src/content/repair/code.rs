@@ -9,11 +9,14 @@ use std::ops::Range;
 #[derive(Debug, Default)]
 pub struct CodeMap {
     ranges: Vec<Range<usize>>,
+    /// The fenced blocks alone, sorted.
+    blocks: Vec<Range<usize>>,
 }
 
 impl CodeMap {
     pub fn new(text: &str) -> Self {
         let mut ranges = Vec::new();
+        let mut blocks = Vec::new();
         let mut fence: Option<(u8, usize, usize)> = None; // (char, length, start offset)
         let mut offset = 0;
         for line in text.split_inclusive('\n') {
@@ -23,6 +26,7 @@ impl CodeMap {
                 Some((ch, len, start)) => {
                     if fence_of(trimmed).is_some_and(|(c, l)| c == ch && l >= len) {
                         ranges.push(start..end);
+                        blocks.push(start..end);
                         fence = None;
                     }
                 }
@@ -35,9 +39,15 @@ impl CodeMap {
         }
         if let Some((_, _, start)) = fence {
             ranges.push(start..text.len());
+            blocks.push(start..text.len());
         }
         ranges.sort_by_key(|r| r.start);
-        CodeMap { ranges }
+        CodeMap { ranges, blocks }
+    }
+
+    /// The fenced block holding byte `offset`.
+    pub fn block_of(&self, offset: usize) -> Option<Range<usize>> {
+        self.blocks.iter().find(|b| b.contains(&offset)).cloned()
     }
 
     /// Whether byte `offset` is inside code.

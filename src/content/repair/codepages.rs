@@ -1,8 +1,34 @@
 //! The single-byte code pages mojibake comes through: what each byte 0x80–0xFF decodes to.
 //!
-//! Tables generated from Python's codecs (`bytes(range(0x80, 0x100)).decode(...)`); `'\0'` marks a
-//! byte the code page leaves undefined. `ROLES` says, per character, in which code pages
+//! Tables are built once, on first use, from encoding_rs (the Windows and ISO-8859 pages,
+//! MacRoman) and oem_cp (the DOS pages 437 and 850, which encoding_rs does not have). `'\0'`
+//! marks a byte the code page leaves undefined. `roles` says, per character, in which code pages
 //! it stands for a UTF-8 lead or continuation byte: the fast path's alphabet.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use encoding_rs::Encoding;
+
+/// How many code pages there are.
+pub const COUNT: usize = 12;
+
+/// A set of code pages, one bit per index in `ALL`.
+pub type Mask = u16;
+
+// Indices in `ALL`, in the order used to break ties (the most common mojibake first).
+pub const WINDOWS_1252: usize = 0;
+pub const WINDOWS_1254: usize = 1;
+pub const ISO_8859_1: usize = 2;
+pub const ISO_8859_15: usize = 3;
+pub const WINDOWS_1250: usize = 4;
+pub const WINDOWS_1251: usize = 5;
+pub const ISO_8859_2: usize = 6;
+pub const WINDOWS_1257: usize = 7;
+pub const WINDOWS_1253: usize = 8;
+pub const MACINTOSH: usize = 9;
+pub const IBM850: usize = 10;
+pub const IBM437: usize = 11;
 
 /// One code page: its name (WHATWG label) and its upper half.
 #[derive(Debug)]
@@ -13,71 +39,148 @@ pub struct CodePage {
     /// Encoding table: (character, byte), sorted by character. C1 controls (U+0080–U+009F)
     /// stand for their own byte where the code page leaves it undefined (as Windows' decoder
     /// keeps them), and everywhere in ISO-8859 pages.
-    pub encode: &'static [(char, u8)],
+    pub encode: Vec<(char, u8)>,
 }
 
-#[rustfmt::skip]
-pub static WINDOWS_1252: CodePage = CodePage {
-    name: "windows-1252",
-    high: ['\u{20ac}', '\0', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\0', '\u{17d}', '\0', '\0', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\0', '\u{17e}', '\u{178}', '\u{a0}', '\u{a1}', '\u{a2}', '\u{a3}', '\u{a4}', '\u{a5}', '\u{a6}', '\u{a7}', '\u{a8}', '\u{a9}', '\u{aa}', '\u{ab}', '\u{ac}', '\u{ad}', '\u{ae}', '\u{af}', '\u{b0}', '\u{b1}', '\u{b2}', '\u{b3}', '\u{b4}', '\u{b5}', '\u{b6}', '\u{b7}', '\u{b8}', '\u{b9}', '\u{ba}', '\u{bb}', '\u{bc}', '\u{bd}', '\u{be}', '\u{bf}', '\u{c0}', '\u{c1}', '\u{c2}', '\u{c3}', '\u{c4}', '\u{c5}', '\u{c6}', '\u{c7}', '\u{c8}', '\u{c9}', '\u{ca}', '\u{cb}', '\u{cc}', '\u{cd}', '\u{ce}', '\u{cf}', '\u{d0}', '\u{d1}', '\u{d2}', '\u{d3}', '\u{d4}', '\u{d5}', '\u{d6}', '\u{d7}', '\u{d8}', '\u{d9}', '\u{da}', '\u{db}', '\u{dc}', '\u{dd}', '\u{de}', '\u{df}', '\u{e0}', '\u{e1}', '\u{e2}', '\u{e3}', '\u{e4}', '\u{e5}', '\u{e6}', '\u{e7}', '\u{e8}', '\u{e9}', '\u{ea}', '\u{eb}', '\u{ec}', '\u{ed}', '\u{ee}', '\u{ef}', '\u{f0}', '\u{f1}', '\u{f2}', '\u{f3}', '\u{f4}', '\u{f5}', '\u{f6}', '\u{f7}', '\u{f8}', '\u{f9}', '\u{fa}', '\u{fb}', '\u{fc}', '\u{fd}', '\u{fe}', '\u{ff}'],
-    encode: &[('\u{81}', 0x81), ('\u{8d}', 0x8D), ('\u{8f}', 0x8F), ('\u{90}', 0x90), ('\u{9d}', 0x9D), ('\u{a0}', 0xA0), ('\u{a1}', 0xA1), ('\u{a2}', 0xA2), ('\u{a3}', 0xA3), ('\u{a4}', 0xA4), ('\u{a5}', 0xA5), ('\u{a6}', 0xA6), ('\u{a7}', 0xA7), ('\u{a8}', 0xA8), ('\u{a9}', 0xA9), ('\u{aa}', 0xAA), ('\u{ab}', 0xAB), ('\u{ac}', 0xAC), ('\u{ad}', 0xAD), ('\u{ae}', 0xAE), ('\u{af}', 0xAF), ('\u{b0}', 0xB0), ('\u{b1}', 0xB1), ('\u{b2}', 0xB2), ('\u{b3}', 0xB3), ('\u{b4}', 0xB4), ('\u{b5}', 0xB5), ('\u{b6}', 0xB6), ('\u{b7}', 0xB7), ('\u{b8}', 0xB8), ('\u{b9}', 0xB9), ('\u{ba}', 0xBA), ('\u{bb}', 0xBB), ('\u{bc}', 0xBC), ('\u{bd}', 0xBD), ('\u{be}', 0xBE), ('\u{bf}', 0xBF), ('\u{c0}', 0xC0), ('\u{c1}', 0xC1), ('\u{c2}', 0xC2), ('\u{c3}', 0xC3), ('\u{c4}', 0xC4), ('\u{c5}', 0xC5), ('\u{c6}', 0xC6), ('\u{c7}', 0xC7), ('\u{c8}', 0xC8), ('\u{c9}', 0xC9), ('\u{ca}', 0xCA), ('\u{cb}', 0xCB), ('\u{cc}', 0xCC), ('\u{cd}', 0xCD), ('\u{ce}', 0xCE), ('\u{cf}', 0xCF), ('\u{d0}', 0xD0), ('\u{d1}', 0xD1), ('\u{d2}', 0xD2), ('\u{d3}', 0xD3), ('\u{d4}', 0xD4), ('\u{d5}', 0xD5), ('\u{d6}', 0xD6), ('\u{d7}', 0xD7), ('\u{d8}', 0xD8), ('\u{d9}', 0xD9), ('\u{da}', 0xDA), ('\u{db}', 0xDB), ('\u{dc}', 0xDC), ('\u{dd}', 0xDD), ('\u{de}', 0xDE), ('\u{df}', 0xDF), ('\u{e0}', 0xE0), ('\u{e1}', 0xE1), ('\u{e2}', 0xE2), ('\u{e3}', 0xE3), ('\u{e4}', 0xE4), ('\u{e5}', 0xE5), ('\u{e6}', 0xE6), ('\u{e7}', 0xE7), ('\u{e8}', 0xE8), ('\u{e9}', 0xE9), ('\u{ea}', 0xEA), ('\u{eb}', 0xEB), ('\u{ec}', 0xEC), ('\u{ed}', 0xED), ('\u{ee}', 0xEE), ('\u{ef}', 0xEF), ('\u{f0}', 0xF0), ('\u{f1}', 0xF1), ('\u{f2}', 0xF2), ('\u{f3}', 0xF3), ('\u{f4}', 0xF4), ('\u{f5}', 0xF5), ('\u{f6}', 0xF6), ('\u{f7}', 0xF7), ('\u{f8}', 0xF8), ('\u{f9}', 0xF9), ('\u{fa}', 0xFA), ('\u{fb}', 0xFB), ('\u{fc}', 0xFC), ('\u{fd}', 0xFD), ('\u{fe}', 0xFE), ('\u{ff}', 0xFF), ('\u{152}', 0x8C), ('\u{153}', 0x9C), ('\u{160}', 0x8A), ('\u{161}', 0x9A), ('\u{178}', 0x9F), ('\u{17d}', 0x8E), ('\u{17e}', 0x9E), ('\u{192}', 0x83), ('\u{2c6}', 0x88), ('\u{2dc}', 0x98), ('\u{2013}', 0x96), ('\u{2014}', 0x97), ('\u{2018}', 0x91), ('\u{2019}', 0x92), ('\u{201a}', 0x82), ('\u{201c}', 0x93), ('\u{201d}', 0x94), ('\u{201e}', 0x84), ('\u{2020}', 0x86), ('\u{2021}', 0x87), ('\u{2022}', 0x95), ('\u{2026}', 0x85), ('\u{2030}', 0x89), ('\u{2039}', 0x8B), ('\u{203a}', 0x9B), ('\u{20ac}', 0x80), ('\u{2122}', 0x99)],
-};
+impl CodePage {
+    /// The byte `c` stands for in this code page.
+    pub fn byte(&self, c: char) -> Option<u8> {
+        self.encode.binary_search_by_key(&c, |&(ch, _)| ch).ok().map(|i| self.encode[i].1)
+    }
 
-#[rustfmt::skip]
-pub static WINDOWS_1254: CodePage = CodePage {
-    name: "windows-1254",
-    high: ['\u{20ac}', '\0', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\0', '\0', '\0', '\0', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\0', '\0', '\u{178}', '\u{a0}', '\u{a1}', '\u{a2}', '\u{a3}', '\u{a4}', '\u{a5}', '\u{a6}', '\u{a7}', '\u{a8}', '\u{a9}', '\u{aa}', '\u{ab}', '\u{ac}', '\u{ad}', '\u{ae}', '\u{af}', '\u{b0}', '\u{b1}', '\u{b2}', '\u{b3}', '\u{b4}', '\u{b5}', '\u{b6}', '\u{b7}', '\u{b8}', '\u{b9}', '\u{ba}', '\u{bb}', '\u{bc}', '\u{bd}', '\u{be}', '\u{bf}', '\u{c0}', '\u{c1}', '\u{c2}', '\u{c3}', '\u{c4}', '\u{c5}', '\u{c6}', '\u{c7}', '\u{c8}', '\u{c9}', '\u{ca}', '\u{cb}', '\u{cc}', '\u{cd}', '\u{ce}', '\u{cf}', '\u{11e}', '\u{d1}', '\u{d2}', '\u{d3}', '\u{d4}', '\u{d5}', '\u{d6}', '\u{d7}', '\u{d8}', '\u{d9}', '\u{da}', '\u{db}', '\u{dc}', '\u{130}', '\u{15e}', '\u{df}', '\u{e0}', '\u{e1}', '\u{e2}', '\u{e3}', '\u{e4}', '\u{e5}', '\u{e6}', '\u{e7}', '\u{e8}', '\u{e9}', '\u{ea}', '\u{eb}', '\u{ec}', '\u{ed}', '\u{ee}', '\u{ef}', '\u{11f}', '\u{f1}', '\u{f2}', '\u{f3}', '\u{f4}', '\u{f5}', '\u{f6}', '\u{f7}', '\u{f8}', '\u{f9}', '\u{fa}', '\u{fb}', '\u{fc}', '\u{131}', '\u{15f}', '\u{ff}'],
-    encode: &[('\u{81}', 0x81), ('\u{8d}', 0x8D), ('\u{8e}', 0x8E), ('\u{8f}', 0x8F), ('\u{90}', 0x90), ('\u{9d}', 0x9D), ('\u{9e}', 0x9E), ('\u{a0}', 0xA0), ('\u{a1}', 0xA1), ('\u{a2}', 0xA2), ('\u{a3}', 0xA3), ('\u{a4}', 0xA4), ('\u{a5}', 0xA5), ('\u{a6}', 0xA6), ('\u{a7}', 0xA7), ('\u{a8}', 0xA8), ('\u{a9}', 0xA9), ('\u{aa}', 0xAA), ('\u{ab}', 0xAB), ('\u{ac}', 0xAC), ('\u{ad}', 0xAD), ('\u{ae}', 0xAE), ('\u{af}', 0xAF), ('\u{b0}', 0xB0), ('\u{b1}', 0xB1), ('\u{b2}', 0xB2), ('\u{b3}', 0xB3), ('\u{b4}', 0xB4), ('\u{b5}', 0xB5), ('\u{b6}', 0xB6), ('\u{b7}', 0xB7), ('\u{b8}', 0xB8), ('\u{b9}', 0xB9), ('\u{ba}', 0xBA), ('\u{bb}', 0xBB), ('\u{bc}', 0xBC), ('\u{bd}', 0xBD), ('\u{be}', 0xBE), ('\u{bf}', 0xBF), ('\u{c0}', 0xC0), ('\u{c1}', 0xC1), ('\u{c2}', 0xC2), ('\u{c3}', 0xC3), ('\u{c4}', 0xC4), ('\u{c5}', 0xC5), ('\u{c6}', 0xC6), ('\u{c7}', 0xC7), ('\u{c8}', 0xC8), ('\u{c9}', 0xC9), ('\u{ca}', 0xCA), ('\u{cb}', 0xCB), ('\u{cc}', 0xCC), ('\u{cd}', 0xCD), ('\u{ce}', 0xCE), ('\u{cf}', 0xCF), ('\u{d1}', 0xD1), ('\u{d2}', 0xD2), ('\u{d3}', 0xD3), ('\u{d4}', 0xD4), ('\u{d5}', 0xD5), ('\u{d6}', 0xD6), ('\u{d7}', 0xD7), ('\u{d8}', 0xD8), ('\u{d9}', 0xD9), ('\u{da}', 0xDA), ('\u{db}', 0xDB), ('\u{dc}', 0xDC), ('\u{df}', 0xDF), ('\u{e0}', 0xE0), ('\u{e1}', 0xE1), ('\u{e2}', 0xE2), ('\u{e3}', 0xE3), ('\u{e4}', 0xE4), ('\u{e5}', 0xE5), ('\u{e6}', 0xE6), ('\u{e7}', 0xE7), ('\u{e8}', 0xE8), ('\u{e9}', 0xE9), ('\u{ea}', 0xEA), ('\u{eb}', 0xEB), ('\u{ec}', 0xEC), ('\u{ed}', 0xED), ('\u{ee}', 0xEE), ('\u{ef}', 0xEF), ('\u{f1}', 0xF1), ('\u{f2}', 0xF2), ('\u{f3}', 0xF3), ('\u{f4}', 0xF4), ('\u{f5}', 0xF5), ('\u{f6}', 0xF6), ('\u{f7}', 0xF7), ('\u{f8}', 0xF8), ('\u{f9}', 0xF9), ('\u{fa}', 0xFA), ('\u{fb}', 0xFB), ('\u{fc}', 0xFC), ('\u{ff}', 0xFF), ('\u{11e}', 0xD0), ('\u{11f}', 0xF0), ('\u{130}', 0xDD), ('\u{131}', 0xFD), ('\u{152}', 0x8C), ('\u{153}', 0x9C), ('\u{15e}', 0xDE), ('\u{15f}', 0xFE), ('\u{160}', 0x8A), ('\u{161}', 0x9A), ('\u{178}', 0x9F), ('\u{192}', 0x83), ('\u{2c6}', 0x88), ('\u{2dc}', 0x98), ('\u{2013}', 0x96), ('\u{2014}', 0x97), ('\u{2018}', 0x91), ('\u{2019}', 0x92), ('\u{201a}', 0x82), ('\u{201c}', 0x93), ('\u{201d}', 0x94), ('\u{201e}', 0x84), ('\u{2020}', 0x86), ('\u{2021}', 0x87), ('\u{2022}', 0x95), ('\u{2026}', 0x85), ('\u{2030}', 0x89), ('\u{2039}', 0x8B), ('\u{203a}', 0x9B), ('\u{20ac}', 0x80), ('\u{2122}', 0x99)],
-};
+    fn new(name: &'static str, high: [char; 128]) -> Self {
+        let mut encode: Vec<(char, u8)> = Vec::with_capacity(160);
+        for (i, &c) in high.iter().enumerate() {
+            if c != '\0' {
+                encode.push((c, 0x80 + i as u8));
+            }
+        }
+        // A byte the code page leaves undefined is kept by sloppy decoders as the ISO-8859-1
+        // character of the same value: a C1 control (Windows' own decoder), or `ª` for 0xAA
+        // in Windows-1253 (ftfy's "sloppy" codecs), unless the code page has that character.
+        for (i, _) in high.iter().enumerate().filter(|(_, &c)| c == '\0') {
+            let byte = 0x80 + i as u8;
+            if !high.contains(&char::from(byte)) {
+                encode.push((char::from(byte), byte));
+            }
+        }
+        encode.sort_unstable();
+        CodePage { name, high, encode }
+    }
+}
 
-#[rustfmt::skip]
-pub static ISO_8859_1: CodePage = CodePage {
-    name: "iso-8859-1",
-    high: ['\u{80}', '\u{81}', '\u{82}', '\u{83}', '\u{84}', '\u{85}', '\u{86}', '\u{87}', '\u{88}', '\u{89}', '\u{8a}', '\u{8b}', '\u{8c}', '\u{8d}', '\u{8e}', '\u{8f}', '\u{90}', '\u{91}', '\u{92}', '\u{93}', '\u{94}', '\u{95}', '\u{96}', '\u{97}', '\u{98}', '\u{99}', '\u{9a}', '\u{9b}', '\u{9c}', '\u{9d}', '\u{9e}', '\u{9f}', '\u{a0}', '\u{a1}', '\u{a2}', '\u{a3}', '\u{a4}', '\u{a5}', '\u{a6}', '\u{a7}', '\u{a8}', '\u{a9}', '\u{aa}', '\u{ab}', '\u{ac}', '\u{ad}', '\u{ae}', '\u{af}', '\u{b0}', '\u{b1}', '\u{b2}', '\u{b3}', '\u{b4}', '\u{b5}', '\u{b6}', '\u{b7}', '\u{b8}', '\u{b9}', '\u{ba}', '\u{bb}', '\u{bc}', '\u{bd}', '\u{be}', '\u{bf}', '\u{c0}', '\u{c1}', '\u{c2}', '\u{c3}', '\u{c4}', '\u{c5}', '\u{c6}', '\u{c7}', '\u{c8}', '\u{c9}', '\u{ca}', '\u{cb}', '\u{cc}', '\u{cd}', '\u{ce}', '\u{cf}', '\u{d0}', '\u{d1}', '\u{d2}', '\u{d3}', '\u{d4}', '\u{d5}', '\u{d6}', '\u{d7}', '\u{d8}', '\u{d9}', '\u{da}', '\u{db}', '\u{dc}', '\u{dd}', '\u{de}', '\u{df}', '\u{e0}', '\u{e1}', '\u{e2}', '\u{e3}', '\u{e4}', '\u{e5}', '\u{e6}', '\u{e7}', '\u{e8}', '\u{e9}', '\u{ea}', '\u{eb}', '\u{ec}', '\u{ed}', '\u{ee}', '\u{ef}', '\u{f0}', '\u{f1}', '\u{f2}', '\u{f3}', '\u{f4}', '\u{f5}', '\u{f6}', '\u{f7}', '\u{f8}', '\u{f9}', '\u{fa}', '\u{fb}', '\u{fc}', '\u{fd}', '\u{fe}', '\u{ff}'],
-    encode: &[('\u{80}', 0x80), ('\u{81}', 0x81), ('\u{82}', 0x82), ('\u{83}', 0x83), ('\u{84}', 0x84), ('\u{85}', 0x85), ('\u{86}', 0x86), ('\u{87}', 0x87), ('\u{88}', 0x88), ('\u{89}', 0x89), ('\u{8a}', 0x8A), ('\u{8b}', 0x8B), ('\u{8c}', 0x8C), ('\u{8d}', 0x8D), ('\u{8e}', 0x8E), ('\u{8f}', 0x8F), ('\u{90}', 0x90), ('\u{91}', 0x91), ('\u{92}', 0x92), ('\u{93}', 0x93), ('\u{94}', 0x94), ('\u{95}', 0x95), ('\u{96}', 0x96), ('\u{97}', 0x97), ('\u{98}', 0x98), ('\u{99}', 0x99), ('\u{9a}', 0x9A), ('\u{9b}', 0x9B), ('\u{9c}', 0x9C), ('\u{9d}', 0x9D), ('\u{9e}', 0x9E), ('\u{9f}', 0x9F), ('\u{a0}', 0xA0), ('\u{a1}', 0xA1), ('\u{a2}', 0xA2), ('\u{a3}', 0xA3), ('\u{a4}', 0xA4), ('\u{a5}', 0xA5), ('\u{a6}', 0xA6), ('\u{a7}', 0xA7), ('\u{a8}', 0xA8), ('\u{a9}', 0xA9), ('\u{aa}', 0xAA), ('\u{ab}', 0xAB), ('\u{ac}', 0xAC), ('\u{ad}', 0xAD), ('\u{ae}', 0xAE), ('\u{af}', 0xAF), ('\u{b0}', 0xB0), ('\u{b1}', 0xB1), ('\u{b2}', 0xB2), ('\u{b3}', 0xB3), ('\u{b4}', 0xB4), ('\u{b5}', 0xB5), ('\u{b6}', 0xB6), ('\u{b7}', 0xB7), ('\u{b8}', 0xB8), ('\u{b9}', 0xB9), ('\u{ba}', 0xBA), ('\u{bb}', 0xBB), ('\u{bc}', 0xBC), ('\u{bd}', 0xBD), ('\u{be}', 0xBE), ('\u{bf}', 0xBF), ('\u{c0}', 0xC0), ('\u{c1}', 0xC1), ('\u{c2}', 0xC2), ('\u{c3}', 0xC3), ('\u{c4}', 0xC4), ('\u{c5}', 0xC5), ('\u{c6}', 0xC6), ('\u{c7}', 0xC7), ('\u{c8}', 0xC8), ('\u{c9}', 0xC9), ('\u{ca}', 0xCA), ('\u{cb}', 0xCB), ('\u{cc}', 0xCC), ('\u{cd}', 0xCD), ('\u{ce}', 0xCE), ('\u{cf}', 0xCF), ('\u{d0}', 0xD0), ('\u{d1}', 0xD1), ('\u{d2}', 0xD2), ('\u{d3}', 0xD3), ('\u{d4}', 0xD4), ('\u{d5}', 0xD5), ('\u{d6}', 0xD6), ('\u{d7}', 0xD7), ('\u{d8}', 0xD8), ('\u{d9}', 0xD9), ('\u{da}', 0xDA), ('\u{db}', 0xDB), ('\u{dc}', 0xDC), ('\u{dd}', 0xDD), ('\u{de}', 0xDE), ('\u{df}', 0xDF), ('\u{e0}', 0xE0), ('\u{e1}', 0xE1), ('\u{e2}', 0xE2), ('\u{e3}', 0xE3), ('\u{e4}', 0xE4), ('\u{e5}', 0xE5), ('\u{e6}', 0xE6), ('\u{e7}', 0xE7), ('\u{e8}', 0xE8), ('\u{e9}', 0xE9), ('\u{ea}', 0xEA), ('\u{eb}', 0xEB), ('\u{ec}', 0xEC), ('\u{ed}', 0xED), ('\u{ee}', 0xEE), ('\u{ef}', 0xEF), ('\u{f0}', 0xF0), ('\u{f1}', 0xF1), ('\u{f2}', 0xF2), ('\u{f3}', 0xF3), ('\u{f4}', 0xF4), ('\u{f5}', 0xF5), ('\u{f6}', 0xF6), ('\u{f7}', 0xF7), ('\u{f8}', 0xF8), ('\u{f9}', 0xF9), ('\u{fa}', 0xFA), ('\u{fb}', 0xFB), ('\u{fc}', 0xFC), ('\u{fd}', 0xFD), ('\u{fe}', 0xFE), ('\u{ff}', 0xFF)],
-};
+/// The upper half of a WHATWG encoding; bytes it maps to C1 controls or cannot map are undefined,
+/// except in ISO-8859 pages, whose C1 controls are their own.
+fn from_encoding(encoding: &'static Encoding, iso: bool) -> [char; 128] {
+    let mut high = ['\0'; 128];
+    for (i, slot) in high.iter_mut().enumerate() {
+        let byte = [0x80 + i as u8];
+        let (text, _) = encoding.decode_without_bom_handling(&byte);
+        let c = text.chars().next().unwrap_or('\u{FFFD}');
+        let c1 = ('\u{80}'..='\u{9F}').contains(&c);
+        *slot = if c == '\u{FFFD}' || (c1 && !iso) { '\0' } else { c };
+    }
+    high
+}
 
-#[rustfmt::skip]
-pub static ISO_8859_15: CodePage = CodePage {
-    name: "iso-8859-15",
-    high: ['\u{80}', '\u{81}', '\u{82}', '\u{83}', '\u{84}', '\u{85}', '\u{86}', '\u{87}', '\u{88}', '\u{89}', '\u{8a}', '\u{8b}', '\u{8c}', '\u{8d}', '\u{8e}', '\u{8f}', '\u{90}', '\u{91}', '\u{92}', '\u{93}', '\u{94}', '\u{95}', '\u{96}', '\u{97}', '\u{98}', '\u{99}', '\u{9a}', '\u{9b}', '\u{9c}', '\u{9d}', '\u{9e}', '\u{9f}', '\u{a0}', '\u{a1}', '\u{a2}', '\u{a3}', '\u{20ac}', '\u{a5}', '\u{160}', '\u{a7}', '\u{161}', '\u{a9}', '\u{aa}', '\u{ab}', '\u{ac}', '\u{ad}', '\u{ae}', '\u{af}', '\u{b0}', '\u{b1}', '\u{b2}', '\u{b3}', '\u{17d}', '\u{b5}', '\u{b6}', '\u{b7}', '\u{17e}', '\u{b9}', '\u{ba}', '\u{bb}', '\u{152}', '\u{153}', '\u{178}', '\u{bf}', '\u{c0}', '\u{c1}', '\u{c2}', '\u{c3}', '\u{c4}', '\u{c5}', '\u{c6}', '\u{c7}', '\u{c8}', '\u{c9}', '\u{ca}', '\u{cb}', '\u{cc}', '\u{cd}', '\u{ce}', '\u{cf}', '\u{d0}', '\u{d1}', '\u{d2}', '\u{d3}', '\u{d4}', '\u{d5}', '\u{d6}', '\u{d7}', '\u{d8}', '\u{d9}', '\u{da}', '\u{db}', '\u{dc}', '\u{dd}', '\u{de}', '\u{df}', '\u{e0}', '\u{e1}', '\u{e2}', '\u{e3}', '\u{e4}', '\u{e5}', '\u{e6}', '\u{e7}', '\u{e8}', '\u{e9}', '\u{ea}', '\u{eb}', '\u{ec}', '\u{ed}', '\u{ee}', '\u{ef}', '\u{f0}', '\u{f1}', '\u{f2}', '\u{f3}', '\u{f4}', '\u{f5}', '\u{f6}', '\u{f7}', '\u{f8}', '\u{f9}', '\u{fa}', '\u{fb}', '\u{fc}', '\u{fd}', '\u{fe}', '\u{ff}'],
-    encode: &[('\u{80}', 0x80), ('\u{81}', 0x81), ('\u{82}', 0x82), ('\u{83}', 0x83), ('\u{84}', 0x84), ('\u{85}', 0x85), ('\u{86}', 0x86), ('\u{87}', 0x87), ('\u{88}', 0x88), ('\u{89}', 0x89), ('\u{8a}', 0x8A), ('\u{8b}', 0x8B), ('\u{8c}', 0x8C), ('\u{8d}', 0x8D), ('\u{8e}', 0x8E), ('\u{8f}', 0x8F), ('\u{90}', 0x90), ('\u{91}', 0x91), ('\u{92}', 0x92), ('\u{93}', 0x93), ('\u{94}', 0x94), ('\u{95}', 0x95), ('\u{96}', 0x96), ('\u{97}', 0x97), ('\u{98}', 0x98), ('\u{99}', 0x99), ('\u{9a}', 0x9A), ('\u{9b}', 0x9B), ('\u{9c}', 0x9C), ('\u{9d}', 0x9D), ('\u{9e}', 0x9E), ('\u{9f}', 0x9F), ('\u{a0}', 0xA0), ('\u{a1}', 0xA1), ('\u{a2}', 0xA2), ('\u{a3}', 0xA3), ('\u{a5}', 0xA5), ('\u{a7}', 0xA7), ('\u{a9}', 0xA9), ('\u{aa}', 0xAA), ('\u{ab}', 0xAB), ('\u{ac}', 0xAC), ('\u{ad}', 0xAD), ('\u{ae}', 0xAE), ('\u{af}', 0xAF), ('\u{b0}', 0xB0), ('\u{b1}', 0xB1), ('\u{b2}', 0xB2), ('\u{b3}', 0xB3), ('\u{b5}', 0xB5), ('\u{b6}', 0xB6), ('\u{b7}', 0xB7), ('\u{b9}', 0xB9), ('\u{ba}', 0xBA), ('\u{bb}', 0xBB), ('\u{bf}', 0xBF), ('\u{c0}', 0xC0), ('\u{c1}', 0xC1), ('\u{c2}', 0xC2), ('\u{c3}', 0xC3), ('\u{c4}', 0xC4), ('\u{c5}', 0xC5), ('\u{c6}', 0xC6), ('\u{c7}', 0xC7), ('\u{c8}', 0xC8), ('\u{c9}', 0xC9), ('\u{ca}', 0xCA), ('\u{cb}', 0xCB), ('\u{cc}', 0xCC), ('\u{cd}', 0xCD), ('\u{ce}', 0xCE), ('\u{cf}', 0xCF), ('\u{d0}', 0xD0), ('\u{d1}', 0xD1), ('\u{d2}', 0xD2), ('\u{d3}', 0xD3), ('\u{d4}', 0xD4), ('\u{d5}', 0xD5), ('\u{d6}', 0xD6), ('\u{d7}', 0xD7), ('\u{d8}', 0xD8), ('\u{d9}', 0xD9), ('\u{da}', 0xDA), ('\u{db}', 0xDB), ('\u{dc}', 0xDC), ('\u{dd}', 0xDD), ('\u{de}', 0xDE), ('\u{df}', 0xDF), ('\u{e0}', 0xE0), ('\u{e1}', 0xE1), ('\u{e2}', 0xE2), ('\u{e3}', 0xE3), ('\u{e4}', 0xE4), ('\u{e5}', 0xE5), ('\u{e6}', 0xE6), ('\u{e7}', 0xE7), ('\u{e8}', 0xE8), ('\u{e9}', 0xE9), ('\u{ea}', 0xEA), ('\u{eb}', 0xEB), ('\u{ec}', 0xEC), ('\u{ed}', 0xED), ('\u{ee}', 0xEE), ('\u{ef}', 0xEF), ('\u{f0}', 0xF0), ('\u{f1}', 0xF1), ('\u{f2}', 0xF2), ('\u{f3}', 0xF3), ('\u{f4}', 0xF4), ('\u{f5}', 0xF5), ('\u{f6}', 0xF6), ('\u{f7}', 0xF7), ('\u{f8}', 0xF8), ('\u{f9}', 0xF9), ('\u{fa}', 0xFA), ('\u{fb}', 0xFB), ('\u{fc}', 0xFC), ('\u{fd}', 0xFD), ('\u{fe}', 0xFE), ('\u{ff}', 0xFF), ('\u{152}', 0xBC), ('\u{153}', 0xBD), ('\u{160}', 0xA6), ('\u{161}', 0xA8), ('\u{178}', 0xBE), ('\u{17d}', 0xB4), ('\u{17e}', 0xB8), ('\u{20ac}', 0xA4)],
-};
+fn latin1() -> [char; 128] {
+    std::array::from_fn(|i| char::from(0x80 + i as u8))
+}
 
-#[rustfmt::skip]
-pub static WINDOWS_1250: CodePage = CodePage {
-    name: "windows-1250",
-    high: ['\u{20ac}', '\0', '\u{201a}', '\0', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}', '\0', '\u{2030}', '\u{160}', '\u{2039}', '\u{15a}', '\u{164}', '\u{17d}', '\u{179}', '\0', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}', '\0', '\u{2122}', '\u{161}', '\u{203a}', '\u{15b}', '\u{165}', '\u{17e}', '\u{17a}', '\u{a0}', '\u{2c7}', '\u{2d8}', '\u{141}', '\u{a4}', '\u{104}', '\u{a6}', '\u{a7}', '\u{a8}', '\u{a9}', '\u{15e}', '\u{ab}', '\u{ac}', '\u{ad}', '\u{ae}', '\u{17b}', '\u{b0}', '\u{b1}', '\u{2db}', '\u{142}', '\u{b4}', '\u{b5}', '\u{b6}', '\u{b7}', '\u{b8}', '\u{105}', '\u{15f}', '\u{bb}', '\u{13d}', '\u{2dd}', '\u{13e}', '\u{17c}', '\u{154}', '\u{c1}', '\u{c2}', '\u{102}', '\u{c4}', '\u{139}', '\u{106}', '\u{c7}', '\u{10c}', '\u{c9}', '\u{118}', '\u{cb}', '\u{11a}', '\u{cd}', '\u{ce}', '\u{10e}', '\u{110}', '\u{143}', '\u{147}', '\u{d3}', '\u{d4}', '\u{150}', '\u{d6}', '\u{d7}', '\u{158}', '\u{16e}', '\u{da}', '\u{170}', '\u{dc}', '\u{dd}', '\u{162}', '\u{df}', '\u{155}', '\u{e1}', '\u{e2}', '\u{103}', '\u{e4}', '\u{13a}', '\u{107}', '\u{e7}', '\u{10d}', '\u{e9}', '\u{119}', '\u{eb}', '\u{11b}', '\u{ed}', '\u{ee}', '\u{10f}', '\u{111}', '\u{144}', '\u{148}', '\u{f3}', '\u{f4}', '\u{151}', '\u{f6}', '\u{f7}', '\u{159}', '\u{16f}', '\u{fa}', '\u{171}', '\u{fc}', '\u{fd}', '\u{163}', '\u{2d9}'],
-    encode: &[('\u{81}', 0x81), ('\u{83}', 0x83), ('\u{88}', 0x88), ('\u{90}', 0x90), ('\u{98}', 0x98), ('\u{a0}', 0xA0), ('\u{a4}', 0xA4), ('\u{a6}', 0xA6), ('\u{a7}', 0xA7), ('\u{a8}', 0xA8), ('\u{a9}', 0xA9), ('\u{ab}', 0xAB), ('\u{ac}', 0xAC), ('\u{ad}', 0xAD), ('\u{ae}', 0xAE), ('\u{b0}', 0xB0), ('\u{b1}', 0xB1), ('\u{b4}', 0xB4), ('\u{b5}', 0xB5), ('\u{b6}', 0xB6), ('\u{b7}', 0xB7), ('\u{b8}', 0xB8), ('\u{bb}', 0xBB), ('\u{c1}', 0xC1), ('\u{c2}', 0xC2), ('\u{c4}', 0xC4), ('\u{c7}', 0xC7), ('\u{c9}', 0xC9), ('\u{cb}', 0xCB), ('\u{cd}', 0xCD), ('\u{ce}', 0xCE), ('\u{d3}', 0xD3), ('\u{d4}', 0xD4), ('\u{d6}', 0xD6), ('\u{d7}', 0xD7), ('\u{da}', 0xDA), ('\u{dc}', 0xDC), ('\u{dd}', 0xDD), ('\u{df}', 0xDF), ('\u{e1}', 0xE1), ('\u{e2}', 0xE2), ('\u{e4}', 0xE4), ('\u{e7}', 0xE7), ('\u{e9}', 0xE9), ('\u{eb}', 0xEB), ('\u{ed}', 0xED), ('\u{ee}', 0xEE), ('\u{f3}', 0xF3), ('\u{f4}', 0xF4), ('\u{f6}', 0xF6), ('\u{f7}', 0xF7), ('\u{fa}', 0xFA), ('\u{fc}', 0xFC), ('\u{fd}', 0xFD), ('\u{102}', 0xC3), ('\u{103}', 0xE3), ('\u{104}', 0xA5), ('\u{105}', 0xB9), ('\u{106}', 0xC6), ('\u{107}', 0xE6), ('\u{10c}', 0xC8), ('\u{10d}', 0xE8), ('\u{10e}', 0xCF), ('\u{10f}', 0xEF), ('\u{110}', 0xD0), ('\u{111}', 0xF0), ('\u{118}', 0xCA), ('\u{119}', 0xEA), ('\u{11a}', 0xCC), ('\u{11b}', 0xEC), ('\u{139}', 0xC5), ('\u{13a}', 0xE5), ('\u{13d}', 0xBC), ('\u{13e}', 0xBE), ('\u{141}', 0xA3), ('\u{142}', 0xB3), ('\u{143}', 0xD1), ('\u{144}', 0xF1), ('\u{147}', 0xD2), ('\u{148}', 0xF2), ('\u{150}', 0xD5), ('\u{151}', 0xF5), ('\u{154}', 0xC0), ('\u{155}', 0xE0), ('\u{158}', 0xD8), ('\u{159}', 0xF8), ('\u{15a}', 0x8C), ('\u{15b}', 0x9C), ('\u{15e}', 0xAA), ('\u{15f}', 0xBA), ('\u{160}', 0x8A), ('\u{161}', 0x9A), ('\u{162}', 0xDE), ('\u{163}', 0xFE), ('\u{164}', 0x8D), ('\u{165}', 0x9D), ('\u{16e}', 0xD9), ('\u{16f}', 0xF9), ('\u{170}', 0xDB), ('\u{171}', 0xFB), ('\u{179}', 0x8F), ('\u{17a}', 0x9F), ('\u{17b}', 0xAF), ('\u{17c}', 0xBF), ('\u{17d}', 0x8E), ('\u{17e}', 0x9E), ('\u{2c7}', 0xA1), ('\u{2d8}', 0xA2), ('\u{2d9}', 0xFF), ('\u{2db}', 0xB2), ('\u{2dd}', 0xBD), ('\u{2013}', 0x96), ('\u{2014}', 0x97), ('\u{2018}', 0x91), ('\u{2019}', 0x92), ('\u{201a}', 0x82), ('\u{201c}', 0x93), ('\u{201d}', 0x94), ('\u{201e}', 0x84), ('\u{2020}', 0x86), ('\u{2021}', 0x87), ('\u{2022}', 0x95), ('\u{2026}', 0x85), ('\u{2030}', 0x89), ('\u{2039}', 0x8B), ('\u{203a}', 0x9B), ('\u{20ac}', 0x80), ('\u{2122}', 0x99)],
-};
+/// Every code page, indexed by the constants above.
+pub static ALL: LazyLock<[CodePage; COUNT]> = LazyLock::new(|| {
+    use encoding_rs as e;
+    let pages = [
+        (WINDOWS_1252, "windows-1252", from_encoding(e::WINDOWS_1252, false)),
+        (WINDOWS_1254, "windows-1254", from_encoding(e::WINDOWS_1254, false)),
+        (ISO_8859_1, "iso-8859-1", latin1()),
+        (ISO_8859_15, "iso-8859-15", from_encoding(e::ISO_8859_15, true)),
+        (WINDOWS_1250, "windows-1250", from_encoding(e::WINDOWS_1250, false)),
+        (WINDOWS_1251, "windows-1251", from_encoding(e::WINDOWS_1251, false)),
+        (ISO_8859_2, "iso-8859-2", from_encoding(e::ISO_8859_2, true)),
+        (WINDOWS_1257, "windows-1257", from_encoding(e::WINDOWS_1257, false)),
+        (WINDOWS_1253, "windows-1253", from_encoding(e::WINDOWS_1253, false)),
+        (MACINTOSH, "macintosh", from_encoding(e::MACINTOSH, false)),
+        (IBM850, "ibm850", oem_cp::code_table::DECODING_TABLE_CP850),
+        (IBM437, "ibm437", oem_cp::code_table::DECODING_TABLE_CP437),
+    ];
+    let mut index = 0;
+    pages.map(|(at, name, high)| {
+        assert_eq!(at, index, "code pages out of order");
+        index += 1;
+        CodePage::new(name, high)
+    })
+});
 
-#[rustfmt::skip]
-pub static MACINTOSH: CodePage = CodePage {
-    name: "macintosh",
-    high: ['\u{c4}', '\u{c5}', '\u{c7}', '\u{c9}', '\u{d1}', '\u{d6}', '\u{dc}', '\u{e1}', '\u{e0}', '\u{e2}', '\u{e4}', '\u{e3}', '\u{e5}', '\u{e7}', '\u{e9}', '\u{e8}', '\u{ea}', '\u{eb}', '\u{ed}', '\u{ec}', '\u{ee}', '\u{ef}', '\u{f1}', '\u{f3}', '\u{f2}', '\u{f4}', '\u{f6}', '\u{f5}', '\u{fa}', '\u{f9}', '\u{fb}', '\u{fc}', '\u{2020}', '\u{b0}', '\u{a2}', '\u{a3}', '\u{a7}', '\u{2022}', '\u{b6}', '\u{df}', '\u{ae}', '\u{a9}', '\u{2122}', '\u{b4}', '\u{a8}', '\u{2260}', '\u{c6}', '\u{d8}', '\u{221e}', '\u{b1}', '\u{2264}', '\u{2265}', '\u{a5}', '\u{b5}', '\u{2202}', '\u{2211}', '\u{220f}', '\u{3c0}', '\u{222b}', '\u{aa}', '\u{ba}', '\u{3a9}', '\u{e6}', '\u{f8}', '\u{bf}', '\u{a1}', '\u{ac}', '\u{221a}', '\u{192}', '\u{2248}', '\u{2206}', '\u{ab}', '\u{bb}', '\u{2026}', '\u{a0}', '\u{c0}', '\u{c3}', '\u{d5}', '\u{152}', '\u{153}', '\u{2013}', '\u{2014}', '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{f7}', '\u{25ca}', '\u{ff}', '\u{178}', '\u{2044}', '\u{20ac}', '\u{2039}', '\u{203a}', '\u{fb01}', '\u{fb02}', '\u{2021}', '\u{b7}', '\u{201a}', '\u{201e}', '\u{2030}', '\u{c2}', '\u{ca}', '\u{c1}', '\u{cb}', '\u{c8}', '\u{cd}', '\u{ce}', '\u{cf}', '\u{cc}', '\u{d3}', '\u{d4}', '\u{f8ff}', '\u{d2}', '\u{da}', '\u{db}', '\u{d9}', '\u{131}', '\u{2c6}', '\u{2dc}', '\u{af}', '\u{2d8}', '\u{2d9}', '\u{2da}', '\u{b8}', '\u{2dd}', '\u{2db}', '\u{2c7}'],
-    encode: &[('\u{a0}', 0xCA), ('\u{a1}', 0xC1), ('\u{a2}', 0xA2), ('\u{a3}', 0xA3), ('\u{a5}', 0xB4), ('\u{a7}', 0xA4), ('\u{a8}', 0xAC), ('\u{a9}', 0xA9), ('\u{aa}', 0xBB), ('\u{ab}', 0xC7), ('\u{ac}', 0xC2), ('\u{ae}', 0xA8), ('\u{af}', 0xF8), ('\u{b0}', 0xA1), ('\u{b1}', 0xB1), ('\u{b4}', 0xAB), ('\u{b5}', 0xB5), ('\u{b6}', 0xA6), ('\u{b7}', 0xE1), ('\u{b8}', 0xFC), ('\u{ba}', 0xBC), ('\u{bb}', 0xC8), ('\u{bf}', 0xC0), ('\u{c0}', 0xCB), ('\u{c1}', 0xE7), ('\u{c2}', 0xE5), ('\u{c3}', 0xCC), ('\u{c4}', 0x80), ('\u{c5}', 0x81), ('\u{c6}', 0xAE), ('\u{c7}', 0x82), ('\u{c8}', 0xE9), ('\u{c9}', 0x83), ('\u{ca}', 0xE6), ('\u{cb}', 0xE8), ('\u{cc}', 0xED), ('\u{cd}', 0xEA), ('\u{ce}', 0xEB), ('\u{cf}', 0xEC), ('\u{d1}', 0x84), ('\u{d2}', 0xF1), ('\u{d3}', 0xEE), ('\u{d4}', 0xEF), ('\u{d5}', 0xCD), ('\u{d6}', 0x85), ('\u{d8}', 0xAF), ('\u{d9}', 0xF4), ('\u{da}', 0xF2), ('\u{db}', 0xF3), ('\u{dc}', 0x86), ('\u{df}', 0xA7), ('\u{e0}', 0x88), ('\u{e1}', 0x87), ('\u{e2}', 0x89), ('\u{e3}', 0x8B), ('\u{e4}', 0x8A), ('\u{e5}', 0x8C), ('\u{e6}', 0xBE), ('\u{e7}', 0x8D), ('\u{e8}', 0x8F), ('\u{e9}', 0x8E), ('\u{ea}', 0x90), ('\u{eb}', 0x91), ('\u{ec}', 0x93), ('\u{ed}', 0x92), ('\u{ee}', 0x94), ('\u{ef}', 0x95), ('\u{f1}', 0x96), ('\u{f2}', 0x98), ('\u{f3}', 0x97), ('\u{f4}', 0x99), ('\u{f5}', 0x9B), ('\u{f6}', 0x9A), ('\u{f7}', 0xD6), ('\u{f8}', 0xBF), ('\u{f9}', 0x9D), ('\u{fa}', 0x9C), ('\u{fb}', 0x9E), ('\u{fc}', 0x9F), ('\u{ff}', 0xD8), ('\u{131}', 0xF5), ('\u{152}', 0xCE), ('\u{153}', 0xCF), ('\u{178}', 0xD9), ('\u{192}', 0xC4), ('\u{2c6}', 0xF6), ('\u{2c7}', 0xFF), ('\u{2d8}', 0xF9), ('\u{2d9}', 0xFA), ('\u{2da}', 0xFB), ('\u{2db}', 0xFE), ('\u{2dc}', 0xF7), ('\u{2dd}', 0xFD), ('\u{3a9}', 0xBD), ('\u{3c0}', 0xB9), ('\u{2013}', 0xD0), ('\u{2014}', 0xD1), ('\u{2018}', 0xD4), ('\u{2019}', 0xD5), ('\u{201a}', 0xE2), ('\u{201c}', 0xD2), ('\u{201d}', 0xD3), ('\u{201e}', 0xE3), ('\u{2020}', 0xA0), ('\u{2021}', 0xE0), ('\u{2022}', 0xA5), ('\u{2026}', 0xC9), ('\u{2030}', 0xE4), ('\u{2039}', 0xDC), ('\u{203a}', 0xDD), ('\u{2044}', 0xDA), ('\u{20ac}', 0xDB), ('\u{2122}', 0xAA), ('\u{2202}', 0xB6), ('\u{2206}', 0xC6), ('\u{220f}', 0xB8), ('\u{2211}', 0xB7), ('\u{221a}', 0xC3), ('\u{221e}', 0xB0), ('\u{222b}', 0xBA), ('\u{2248}', 0xC5), ('\u{2260}', 0xAD), ('\u{2264}', 0xB2), ('\u{2265}', 0xB3), ('\u{25ca}', 0xD7), ('\u{f8ff}', 0xF0), ('\u{fb01}', 0xDE), ('\u{fb02}', 0xDF)],
-};
+pub fn page(index: usize) -> &'static CodePage {
+    &ALL[index]
+}
 
-#[rustfmt::skip]
-pub static IBM850: CodePage = CodePage {
-    name: "ibm850",
-    high: ['\u{c7}', '\u{fc}', '\u{e9}', '\u{e2}', '\u{e4}', '\u{e0}', '\u{e5}', '\u{e7}', '\u{ea}', '\u{eb}', '\u{e8}', '\u{ef}', '\u{ee}', '\u{ec}', '\u{c4}', '\u{c5}', '\u{c9}', '\u{e6}', '\u{c6}', '\u{f4}', '\u{f6}', '\u{f2}', '\u{fb}', '\u{f9}', '\u{ff}', '\u{d6}', '\u{dc}', '\u{f8}', '\u{a3}', '\u{d8}', '\u{d7}', '\u{192}', '\u{e1}', '\u{ed}', '\u{f3}', '\u{fa}', '\u{f1}', '\u{d1}', '\u{aa}', '\u{ba}', '\u{bf}', '\u{ae}', '\u{ac}', '\u{bd}', '\u{bc}', '\u{a1}', '\u{ab}', '\u{bb}', '\u{2591}', '\u{2592}', '\u{2593}', '\u{2502}', '\u{2524}', '\u{c1}', '\u{c2}', '\u{c0}', '\u{a9}', '\u{2563}', '\u{2551}', '\u{2557}', '\u{255d}', '\u{a2}', '\u{a5}', '\u{2510}', '\u{2514}', '\u{2534}', '\u{252c}', '\u{251c}', '\u{2500}', '\u{253c}', '\u{e3}', '\u{c3}', '\u{255a}', '\u{2554}', '\u{2569}', '\u{2566}', '\u{2560}', '\u{2550}', '\u{256c}', '\u{a4}', '\u{f0}', '\u{d0}', '\u{ca}', '\u{cb}', '\u{c8}', '\u{131}', '\u{cd}', '\u{ce}', '\u{cf}', '\u{2518}', '\u{250c}', '\u{2588}', '\u{2584}', '\u{a6}', '\u{cc}', '\u{2580}', '\u{d3}', '\u{df}', '\u{d4}', '\u{d2}', '\u{f5}', '\u{d5}', '\u{b5}', '\u{fe}', '\u{de}', '\u{da}', '\u{db}', '\u{d9}', '\u{fd}', '\u{dd}', '\u{af}', '\u{b4}', '\u{ad}', '\u{b1}', '\u{2017}', '\u{be}', '\u{b6}', '\u{a7}', '\u{f7}', '\u{b8}', '\u{b0}', '\u{a8}', '\u{b7}', '\u{b9}', '\u{b3}', '\u{b2}', '\u{25a0}', '\u{a0}'],
-    encode: &[('\u{a0}', 0xFF), ('\u{a1}', 0xAD), ('\u{a2}', 0xBD), ('\u{a3}', 0x9C), ('\u{a4}', 0xCF), ('\u{a5}', 0xBE), ('\u{a6}', 0xDD), ('\u{a7}', 0xF5), ('\u{a8}', 0xF9), ('\u{a9}', 0xB8), ('\u{aa}', 0xA6), ('\u{ab}', 0xAE), ('\u{ac}', 0xAA), ('\u{ad}', 0xF0), ('\u{ae}', 0xA9), ('\u{af}', 0xEE), ('\u{b0}', 0xF8), ('\u{b1}', 0xF1), ('\u{b2}', 0xFD), ('\u{b3}', 0xFC), ('\u{b4}', 0xEF), ('\u{b5}', 0xE6), ('\u{b6}', 0xF4), ('\u{b7}', 0xFA), ('\u{b8}', 0xF7), ('\u{b9}', 0xFB), ('\u{ba}', 0xA7), ('\u{bb}', 0xAF), ('\u{bc}', 0xAC), ('\u{bd}', 0xAB), ('\u{be}', 0xF3), ('\u{bf}', 0xA8), ('\u{c0}', 0xB7), ('\u{c1}', 0xB5), ('\u{c2}', 0xB6), ('\u{c3}', 0xC7), ('\u{c4}', 0x8E), ('\u{c5}', 0x8F), ('\u{c6}', 0x92), ('\u{c7}', 0x80), ('\u{c8}', 0xD4), ('\u{c9}', 0x90), ('\u{ca}', 0xD2), ('\u{cb}', 0xD3), ('\u{cc}', 0xDE), ('\u{cd}', 0xD6), ('\u{ce}', 0xD7), ('\u{cf}', 0xD8), ('\u{d0}', 0xD1), ('\u{d1}', 0xA5), ('\u{d2}', 0xE3), ('\u{d3}', 0xE0), ('\u{d4}', 0xE2), ('\u{d5}', 0xE5), ('\u{d6}', 0x99), ('\u{d7}', 0x9E), ('\u{d8}', 0x9D), ('\u{d9}', 0xEB), ('\u{da}', 0xE9), ('\u{db}', 0xEA), ('\u{dc}', 0x9A), ('\u{dd}', 0xED), ('\u{de}', 0xE8), ('\u{df}', 0xE1), ('\u{e0}', 0x85), ('\u{e1}', 0xA0), ('\u{e2}', 0x83), ('\u{e3}', 0xC6), ('\u{e4}', 0x84), ('\u{e5}', 0x86), ('\u{e6}', 0x91), ('\u{e7}', 0x87), ('\u{e8}', 0x8A), ('\u{e9}', 0x82), ('\u{ea}', 0x88), ('\u{eb}', 0x89), ('\u{ec}', 0x8D), ('\u{ed}', 0xA1), ('\u{ee}', 0x8C), ('\u{ef}', 0x8B), ('\u{f0}', 0xD0), ('\u{f1}', 0xA4), ('\u{f2}', 0x95), ('\u{f3}', 0xA2), ('\u{f4}', 0x93), ('\u{f5}', 0xE4), ('\u{f6}', 0x94), ('\u{f7}', 0xF6), ('\u{f8}', 0x9B), ('\u{f9}', 0x97), ('\u{fa}', 0xA3), ('\u{fb}', 0x96), ('\u{fc}', 0x81), ('\u{fd}', 0xEC), ('\u{fe}', 0xE7), ('\u{ff}', 0x98), ('\u{131}', 0xD5), ('\u{192}', 0x9F), ('\u{2017}', 0xF2), ('\u{2500}', 0xC4), ('\u{2502}', 0xB3), ('\u{250c}', 0xDA), ('\u{2510}', 0xBF), ('\u{2514}', 0xC0), ('\u{2518}', 0xD9), ('\u{251c}', 0xC3), ('\u{2524}', 0xB4), ('\u{252c}', 0xC2), ('\u{2534}', 0xC1), ('\u{253c}', 0xC5), ('\u{2550}', 0xCD), ('\u{2551}', 0xBA), ('\u{2554}', 0xC9), ('\u{2557}', 0xBB), ('\u{255a}', 0xC8), ('\u{255d}', 0xBC), ('\u{2560}', 0xCC), ('\u{2563}', 0xB9), ('\u{2566}', 0xCB), ('\u{2569}', 0xCA), ('\u{256c}', 0xCE), ('\u{2580}', 0xDF), ('\u{2584}', 0xDC), ('\u{2588}', 0xDB), ('\u{2591}', 0xB0), ('\u{2592}', 0xB1), ('\u{2593}', 0xB2), ('\u{25a0}', 0xFE)],
-};
+/// Per character: (pages where it stands for a lead byte 0xC2–0xF4, pages where it stands for a
+/// continuation byte 0x80–0xBF). U+FFFD counts as a continuation everywhere.
+struct Roles {
+    /// U+0080..=U+00FF, the characters nearly all mojibake is made of.
+    latin: [(Mask, Mask); 128],
+    /// Sorted by character.
+    other: Vec<(char, (Mask, Mask))>,
+}
 
-#[rustfmt::skip]
-pub static IBM437: CodePage = CodePage {
-    name: "ibm437",
-    high: ['\u{c7}', '\u{fc}', '\u{e9}', '\u{e2}', '\u{e4}', '\u{e0}', '\u{e5}', '\u{e7}', '\u{ea}', '\u{eb}', '\u{e8}', '\u{ef}', '\u{ee}', '\u{ec}', '\u{c4}', '\u{c5}', '\u{c9}', '\u{e6}', '\u{c6}', '\u{f4}', '\u{f6}', '\u{f2}', '\u{fb}', '\u{f9}', '\u{ff}', '\u{d6}', '\u{dc}', '\u{a2}', '\u{a3}', '\u{a5}', '\u{20a7}', '\u{192}', '\u{e1}', '\u{ed}', '\u{f3}', '\u{fa}', '\u{f1}', '\u{d1}', '\u{aa}', '\u{ba}', '\u{bf}', '\u{2310}', '\u{ac}', '\u{bd}', '\u{bc}', '\u{a1}', '\u{ab}', '\u{bb}', '\u{2591}', '\u{2592}', '\u{2593}', '\u{2502}', '\u{2524}', '\u{2561}', '\u{2562}', '\u{2556}', '\u{2555}', '\u{2563}', '\u{2551}', '\u{2557}', '\u{255d}', '\u{255c}', '\u{255b}', '\u{2510}', '\u{2514}', '\u{2534}', '\u{252c}', '\u{251c}', '\u{2500}', '\u{253c}', '\u{255e}', '\u{255f}', '\u{255a}', '\u{2554}', '\u{2569}', '\u{2566}', '\u{2560}', '\u{2550}', '\u{256c}', '\u{2567}', '\u{2568}', '\u{2564}', '\u{2565}', '\u{2559}', '\u{2558}', '\u{2552}', '\u{2553}', '\u{256b}', '\u{256a}', '\u{2518}', '\u{250c}', '\u{2588}', '\u{2584}', '\u{258c}', '\u{2590}', '\u{2580}', '\u{3b1}', '\u{df}', '\u{393}', '\u{3c0}', '\u{3a3}', '\u{3c3}', '\u{b5}', '\u{3c4}', '\u{3a6}', '\u{398}', '\u{3a9}', '\u{3b4}', '\u{221e}', '\u{3c6}', '\u{3b5}', '\u{2229}', '\u{2261}', '\u{b1}', '\u{2265}', '\u{2264}', '\u{2320}', '\u{2321}', '\u{f7}', '\u{2248}', '\u{b0}', '\u{2219}', '\u{b7}', '\u{221a}', '\u{207f}', '\u{b2}', '\u{25a0}', '\u{a0}'],
-    encode: &[('\u{a0}', 0xFF), ('\u{a1}', 0xAD), ('\u{a2}', 0x9B), ('\u{a3}', 0x9C), ('\u{a5}', 0x9D), ('\u{aa}', 0xA6), ('\u{ab}', 0xAE), ('\u{ac}', 0xAA), ('\u{b0}', 0xF8), ('\u{b1}', 0xF1), ('\u{b2}', 0xFD), ('\u{b5}', 0xE6), ('\u{b7}', 0xFA), ('\u{ba}', 0xA7), ('\u{bb}', 0xAF), ('\u{bc}', 0xAC), ('\u{bd}', 0xAB), ('\u{bf}', 0xA8), ('\u{c4}', 0x8E), ('\u{c5}', 0x8F), ('\u{c6}', 0x92), ('\u{c7}', 0x80), ('\u{c9}', 0x90), ('\u{d1}', 0xA5), ('\u{d6}', 0x99), ('\u{dc}', 0x9A), ('\u{df}', 0xE1), ('\u{e0}', 0x85), ('\u{e1}', 0xA0), ('\u{e2}', 0x83), ('\u{e4}', 0x84), ('\u{e5}', 0x86), ('\u{e6}', 0x91), ('\u{e7}', 0x87), ('\u{e8}', 0x8A), ('\u{e9}', 0x82), ('\u{ea}', 0x88), ('\u{eb}', 0x89), ('\u{ec}', 0x8D), ('\u{ed}', 0xA1), ('\u{ee}', 0x8C), ('\u{ef}', 0x8B), ('\u{f1}', 0xA4), ('\u{f2}', 0x95), ('\u{f3}', 0xA2), ('\u{f4}', 0x93), ('\u{f6}', 0x94), ('\u{f7}', 0xF6), ('\u{f9}', 0x97), ('\u{fa}', 0xA3), ('\u{fb}', 0x96), ('\u{fc}', 0x81), ('\u{ff}', 0x98), ('\u{192}', 0x9F), ('\u{393}', 0xE2), ('\u{398}', 0xE9), ('\u{3a3}', 0xE4), ('\u{3a6}', 0xE8), ('\u{3a9}', 0xEA), ('\u{3b1}', 0xE0), ('\u{3b4}', 0xEB), ('\u{3b5}', 0xEE), ('\u{3c0}', 0xE3), ('\u{3c3}', 0xE5), ('\u{3c4}', 0xE7), ('\u{3c6}', 0xED), ('\u{207f}', 0xFC), ('\u{20a7}', 0x9E), ('\u{2219}', 0xF9), ('\u{221a}', 0xFB), ('\u{221e}', 0xEC), ('\u{2229}', 0xEF), ('\u{2248}', 0xF7), ('\u{2261}', 0xF0), ('\u{2264}', 0xF3), ('\u{2265}', 0xF2), ('\u{2310}', 0xA9), ('\u{2320}', 0xF4), ('\u{2321}', 0xF5), ('\u{2500}', 0xC4), ('\u{2502}', 0xB3), ('\u{250c}', 0xDA), ('\u{2510}', 0xBF), ('\u{2514}', 0xC0), ('\u{2518}', 0xD9), ('\u{251c}', 0xC3), ('\u{2524}', 0xB4), ('\u{252c}', 0xC2), ('\u{2534}', 0xC1), ('\u{253c}', 0xC5), ('\u{2550}', 0xCD), ('\u{2551}', 0xBA), ('\u{2552}', 0xD5), ('\u{2553}', 0xD6), ('\u{2554}', 0xC9), ('\u{2555}', 0xB8), ('\u{2556}', 0xB7), ('\u{2557}', 0xBB), ('\u{2558}', 0xD4), ('\u{2559}', 0xD3), ('\u{255a}', 0xC8), ('\u{255b}', 0xBE), ('\u{255c}', 0xBD), ('\u{255d}', 0xBC), ('\u{255e}', 0xC6), ('\u{255f}', 0xC7), ('\u{2560}', 0xCC), ('\u{2561}', 0xB5), ('\u{2562}', 0xB6), ('\u{2563}', 0xB9), ('\u{2564}', 0xD1), ('\u{2565}', 0xD2), ('\u{2566}', 0xCB), ('\u{2567}', 0xCF), ('\u{2568}', 0xD0), ('\u{2569}', 0xCA), ('\u{256a}', 0xD8), ('\u{256b}', 0xD7), ('\u{256c}', 0xCE), ('\u{2580}', 0xDF), ('\u{2584}', 0xDC), ('\u{2588}', 0xDB), ('\u{258c}', 0xDD), ('\u{2590}', 0xDE), ('\u{2591}', 0xB0), ('\u{2592}', 0xB1), ('\u{2593}', 0xB2), ('\u{25a0}', 0xFE)],
-};
+static ROLES: LazyLock<Roles> = LazyLock::new(|| {
+    let mut other: HashMap<char, (Mask, Mask)> = HashMap::new();
+    let mut roles = Roles { latin: [(0, 0); 128], other: Vec::new() };
+    for (i, cp) in ALL.iter().enumerate() {
+        for &(c, byte) in &cp.encode {
+            let slot = match u32::from(c) {
+                0x80..=0xFF => &mut roles.latin[usize::from(c as u8 - 0x80)],
+                _ => other.entry(c).or_default(),
+            };
+            match byte {
+                0x80..=0xBF => slot.1 |= 1 << i,
+                0xC2..=0xF4 => slot.0 |= 1 << i,
+                _ => {}
+            }
+        }
+    }
+    other.insert('\u{FFFD}', (0, Mask::MAX >> (16 - COUNT)));
+    roles.other = other.into_iter().collect();
+    roles.other.sort_unstable_by_key(|&(c, _)| c);
+    roles
+});
 
-/// Every code page, in the order used to break ties.
-#[rustfmt::skip]
-pub static ALL: [&CodePage; 8] = [&WINDOWS_1252, &WINDOWS_1254, &ISO_8859_1, &ISO_8859_15, &WINDOWS_1250, &MACINTOSH, &IBM850, &IBM437];
+/// (code pages where `c` stands for a lead byte, … for a continuation byte), as `ALL` bit masks.
+pub fn roles(c: char) -> (Mask, Mask) {
+    match u32::from(c) {
+        0..=0x7F => (0, 0),
+        0x80..=0xFF => ROLES.latin[usize::from(c as u8 - 0x80)],
+        _ => {
+            let other = &ROLES.other;
+            other.binary_search_by_key(&c, |&(ch, _)| ch).map_or((0, 0), |i| other[i].1)
+        }
+    }
+}
 
-/// For each character some code page gives for a byte >= 0x80: (character, code pages where it
-/// stands for a UTF-8 lead byte 0xC2-0xF4, code pages where it stands for a continuation byte),
-/// as bit masks over `ALL`; sorted by character. U+FFFD counts as a continuation everywhere.
-#[rustfmt::skip]
-pub static ROLES: [(char, u8, u8); 300] = [('\u{80}', 0x00, 0x0C), ('\u{81}', 0x00, 0x1F), ('\u{82}', 0x00, 0x0C), ('\u{83}', 0x00, 0x1C), ('\u{84}', 0x00, 0x0C), ('\u{85}', 0x00, 0x0C), ('\u{86}', 0x00, 0x0C), ('\u{87}', 0x00, 0x0C), ('\u{88}', 0x00, 0x1C), ('\u{89}', 0x00, 0x0C), ('\u{8a}', 0x00, 0x0C), ('\u{8b}', 0x00, 0x0C), ('\u{8c}', 0x00, 0x0C), ('\u{8d}', 0x00, 0x0F), ('\u{8e}', 0x00, 0x0E), ('\u{8f}', 0x00, 0x0F), ('\u{90}', 0x00, 0x1F), ('\u{91}', 0x00, 0x0C), ('\u{92}', 0x00, 0x0C), ('\u{93}', 0x00, 0x0C), ('\u{94}', 0x00, 0x0C), ('\u{95}', 0x00, 0x0C), ('\u{96}', 0x00, 0x0C), ('\u{97}', 0x00, 0x0C), ('\u{98}', 0x00, 0x1C), ('\u{99}', 0x00, 0x0C), ('\u{9a}', 0x00, 0x0C), ('\u{9b}', 0x00, 0x0C), ('\u{9c}', 0x00, 0x0C), ('\u{9d}', 0x00, 0x0F), ('\u{9e}', 0x00, 0x0E), ('\u{9f}', 0x00, 0x0C), ('\u{a0}', 0x20, 0x1F), ('\u{a1}', 0x00, 0xCF), ('\u{a2}', 0x00, 0xEF), ('\u{a3}', 0x00, 0xEF), ('\u{a4}', 0x40, 0x17), ('\u{a5}', 0x00, 0xEF), ('\u{a6}', 0x40, 0x17), ('\u{a7}', 0x00, 0x3F), ('\u{a8}', 0x00, 0x37), ('\u{a9}', 0x00, 0x7F), ('\u{aa}', 0x00, 0xEF), ('\u{ab}', 0x20, 0xDF), ('\u{ac}', 0x20, 0xDF), ('\u{ad}', 0x40, 0x1F), ('\u{ae}', 0x00, 0x7F), ('\u{af}', 0x40, 0x0F), ('\u{b0}', 0x00, 0x3F), ('\u{b1}', 0xC0, 0x3F), ('\u{b2}', 0x00, 0x0F), ('\u{b3}', 0x00, 0x0F), ('\u{b4}', 0x40, 0x37), ('\u{b5}', 0xC0, 0x3F), ('\u{b6}', 0x40, 0x3F), ('\u{b7}', 0x20, 0x1F), ('\u{b8}', 0x00, 0x17), ('\u{b9}', 0x00, 0x0F), ('\u{ba}', 0x00, 0xEF), ('\u{bb}', 0x20, 0xDF), ('\u{bc}', 0x00, 0xC7), ('\u{bd}', 0x00, 0xC7), ('\u{be}', 0x40, 0x07), ('\u{bf}', 0x00, 0xCF), ('\u{c0}', 0x20, 0x40), ('\u{c1}', 0x20, 0x40), ('\u{c2}', 0x3F, 0x40), ('\u{c3}', 0x6F, 0x00), ('\u{c4}', 0x1F, 0xE0), ('\u{c5}', 0x0F, 0xE0), ('\u{c6}', 0x0F, 0xE0), ('\u{c7}', 0x1F, 0xE0), ('\u{c8}', 0x6F, 0x00), ('\u{c9}', 0x1F, 0xE0), ('\u{ca}', 0x6F, 0x00), ('\u{cb}', 0x7F, 0x00), ('\u{cc}', 0x6F, 0x00), ('\u{cd}', 0x7F, 0x00), ('\u{ce}', 0x7F, 0x00), ('\u{cf}', 0x6F, 0x00), ('\u{d0}', 0x4D, 0x00), ('\u{d1}', 0x0F, 0xE0), ('\u{d2}', 0x6F, 0x00), ('\u{d3}', 0x7F, 0x00), ('\u{d4}', 0x7F, 0x00), ('\u{d5}', 0x6F, 0x00), ('\u{d6}', 0x1F, 0xE0), ('\u{d7}', 0x1F, 0x40), ('\u{d8}', 0x0F, 0x60), ('\u{d9}', 0x6F, 0x00), ('\u{da}', 0x7F, 0x00), ('\u{db}', 0x6F, 0x00), ('\u{dc}', 0x1F, 0xE0), ('\u{dd}', 0x5D, 0x00), ('\u{de}', 0x4D, 0x00), ('\u{df}', 0xDF, 0x20), ('\u{e0}', 0x0F, 0xE0), ('\u{e1}', 0x1F, 0xE0), ('\u{e2}', 0x1F, 0xE0), ('\u{e3}', 0x4F, 0x20), ('\u{e4}', 0x1F, 0xE0), ('\u{e5}', 0x0F, 0xE0), ('\u{e6}', 0x0F, 0xE0), ('\u{e7}', 0x1F, 0xE0), ('\u{e8}', 0x0F, 0xE0), ('\u{e9}', 0x1F, 0xE0), ('\u{ea}', 0x0F, 0xE0), ('\u{eb}', 0x1F, 0xE0), ('\u{ec}', 0x0F, 0xE0), ('\u{ed}', 0x1F, 0xE0), ('\u{ee}', 0x1F, 0xE0), ('\u{ef}', 0x0F, 0xE0), ('\u{f0}', 0x4D, 0x00), ('\u{f1}', 0x0F, 0xE0), ('\u{f2}', 0x0F, 0xE0), ('\u{f3}', 0x1F, 0xE0), ('\u{f4}', 0x1F, 0xE0), ('\u{f5}', 0x40, 0x20), ('\u{f6}', 0x00, 0xE0), ('\u{f7}', 0x20, 0x00), ('\u{f8}', 0x00, 0x60), ('\u{f9}', 0x00, 0xE0), ('\u{fa}', 0x00, 0xE0), ('\u{fb}', 0x00, 0xE0), ('\u{fc}', 0x00, 0xE0), ('\u{fd}', 0x40, 0x00), ('\u{fe}', 0x40, 0x00), ('\u{ff}', 0x20, 0xC0), ('\u{102}', 0x10, 0x00), ('\u{103}', 0x10, 0x00), ('\u{104}', 0x00, 0x10), ('\u{105}', 0x00, 0x10), ('\u{106}', 0x10, 0x00), ('\u{107}', 0x10, 0x00), ('\u{10c}', 0x10, 0x00), ('\u{10d}', 0x10, 0x00), ('\u{10e}', 0x10, 0x00), ('\u{10f}', 0x10, 0x00), ('\u{110}', 0x10, 0x00), ('\u{111}', 0x10, 0x00), ('\u{118}', 0x10, 0x00), ('\u{119}', 0x10, 0x00), ('\u{11a}', 0x10, 0x00), ('\u{11b}', 0x10, 0x00), ('\u{11e}', 0x02, 0x00), ('\u{11f}', 0x02, 0x00), ('\u{130}', 0x02, 0x00), ('\u{131}', 0x40, 0x00), ('\u{139}', 0x10, 0x00), ('\u{13a}', 0x10, 0x00), ('\u{13d}', 0x00, 0x10), ('\u{13e}', 0x00, 0x10), ('\u{141}', 0x00, 0x10), ('\u{142}', 0x00, 0x10), ('\u{143}', 0x10, 0x00), ('\u{144}', 0x10, 0x00), ('\u{147}', 0x10, 0x00), ('\u{148}', 0x10, 0x00), ('\u{150}', 0x10, 0x00), ('\u{151}', 0x00, 0x00), ('\u{152}', 0x20, 0x0B), ('\u{153}', 0x20, 0x0B), ('\u{154}', 0x00, 0x00), ('\u{155}', 0x10, 0x00), ('\u{158}', 0x10, 0x00), ('\u{159}', 0x00, 0x00), ('\u{15a}', 0x00, 0x10), ('\u{15b}', 0x00, 0x10), ('\u{15e}', 0x02, 0x10), ('\u{15f}', 0x00, 0x10), ('\u{160}', 0x00, 0x1B), ('\u{161}', 0x00, 0x1B), ('\u{162}', 0x10, 0x00), ('\u{163}', 0x00, 0x00), ('\u{164}', 0x00, 0x10), ('\u{165}', 0x00, 0x10), ('\u{16e}', 0x10, 0x00), ('\u{16f}', 0x00, 0x00), ('\u{170}', 0x10, 0x00), ('\u{171}', 0x00, 0x00), ('\u{178}', 0x20, 0x0B), ('\u{179}', 0x00, 0x10), ('\u{17a}', 0x00, 0x10), ('\u{17b}', 0x00, 0x10), ('\u{17c}', 0x00, 0x10), ('\u{17d}', 0x00, 0x19), ('\u{17e}', 0x00, 0x19), ('\u{192}', 0x20, 0xC3), ('\u{2c6}', 0x00, 0x03), ('\u{2c7}', 0x00, 0x10), ('\u{2d8}', 0x00, 0x10), ('\u{2d9}', 0x00, 0x00), ('\u{2da}', 0x00, 0x00), ('\u{2db}', 0x00, 0x10), ('\u{2dc}', 0x00, 0x03), ('\u{2dd}', 0x00, 0x10), ('\u{393}', 0x80, 0x00), ('\u{398}', 0x80, 0x00), ('\u{3a3}', 0x80, 0x00), ('\u{3a6}', 0x80, 0x00), ('\u{3a9}', 0x80, 0x20), ('\u{3b1}', 0x80, 0x00), ('\u{3b4}', 0x80, 0x00), ('\u{3b5}', 0x80, 0x00), ('\u{3c0}', 0x80, 0x20), ('\u{3c3}', 0x80, 0x00), ('\u{3c4}', 0x80, 0x00), ('\u{3c6}', 0x80, 0x00), ('\u{2013}', 0x20, 0x13), ('\u{2014}', 0x20, 0x13), ('\u{2017}', 0x40, 0x00), ('\u{2018}', 0x20, 0x13), ('\u{2019}', 0x20, 0x13), ('\u{201a}', 0x20, 0x13), ('\u{201c}', 0x20, 0x13), ('\u{201d}', 0x20, 0x13), ('\u{201e}', 0x20, 0x13), ('\u{2020}', 0x00, 0x33), ('\u{2021}', 0x20, 0x13), ('\u{2022}', 0x00, 0x33), ('\u{2026}', 0x20, 0x13), ('\u{2030}', 0x20, 0x13), ('\u{2039}', 0x20, 0x13), ('\u{203a}', 0x20, 0x13), ('\u{2044}', 0x20, 0x00), ('\u{207f}', 0x00, 0x00), ('\u{20a7}', 0x00, 0x80), ('\u{20ac}', 0x20, 0x1B), ('\u{2122}', 0x00, 0x33), ('\u{2202}', 0x00, 0x20), ('\u{2206}', 0x20, 0x00), ('\u{220f}', 0x00, 0x20), ('\u{2211}', 0x00, 0x20), ('\u{2219}', 0x00, 0x00), ('\u{221a}', 0x20, 0x00), ('\u{221e}', 0x80, 0x20), ('\u{2229}', 0x80, 0x00), ('\u{222b}', 0x00, 0x20), ('\u{2248}', 0x20, 0x00), ('\u{2260}', 0x00, 0x20), ('\u{2261}', 0x80, 0x00), ('\u{2264}', 0x80, 0x20), ('\u{2265}', 0x80, 0x20), ('\u{2310}', 0x00, 0x80), ('\u{2320}', 0x80, 0x00), ('\u{2321}', 0x00, 0x00), ('\u{2500}', 0xC0, 0x00), ('\u{2502}', 0x00, 0xC0), ('\u{250c}', 0xC0, 0x00), ('\u{2510}', 0x00, 0xC0), ('\u{2514}', 0x00, 0x00), ('\u{2518}', 0xC0, 0x00), ('\u{251c}', 0xC0, 0x00), ('\u{2524}', 0x00, 0xC0), ('\u{252c}', 0xC0, 0x00), ('\u{2534}', 0x00, 0x00), ('\u{253c}', 0xC0, 0x00), ('\u{2550}', 0xC0, 0x00), ('\u{2551}', 0x00, 0xC0), ('\u{2552}', 0x80, 0x00), ('\u{2553}', 0x80, 0x00), ('\u{2554}', 0xC0, 0x00), ('\u{2555}', 0x00, 0x80), ('\u{2556}', 0x00, 0x80), ('\u{2557}', 0x00, 0xC0), ('\u{2558}', 0x80, 0x00), ('\u{2559}', 0x80, 0x00), ('\u{255a}', 0xC0, 0x00), ('\u{255b}', 0x00, 0x80), ('\u{255c}', 0x00, 0x80), ('\u{255d}', 0x00, 0xC0), ('\u{255e}', 0x80, 0x00), ('\u{255f}', 0x80, 0x00), ('\u{2560}', 0xC0, 0x00), ('\u{2561}', 0x00, 0x80), ('\u{2562}', 0x00, 0x80), ('\u{2563}', 0x00, 0xC0), ('\u{2564}', 0x80, 0x00), ('\u{2565}', 0x80, 0x00), ('\u{2566}', 0xC0, 0x00), ('\u{2567}', 0x80, 0x00), ('\u{2568}', 0x80, 0x00), ('\u{2569}', 0xC0, 0x00), ('\u{256a}', 0x80, 0x00), ('\u{256b}', 0x80, 0x00), ('\u{256c}', 0xC0, 0x00), ('\u{2580}', 0xC0, 0x00), ('\u{2584}', 0xC0, 0x00), ('\u{2588}', 0xC0, 0x00), ('\u{258c}', 0x80, 0x00), ('\u{2590}', 0x80, 0x00), ('\u{2591}', 0x00, 0xC0), ('\u{2592}', 0x00, 0xC0), ('\u{2593}', 0x00, 0xC0), ('\u{25a0}', 0x00, 0x00), ('\u{25ca}', 0x20, 0x00), ('\u{f8ff}', 0x20, 0x00), ('\u{fb01}', 0x20, 0x00), ('\u{fb02}', 0x20, 0x00), ('\u{fffd}', 0x00, 0xFF)];
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_match_the_code_pages() {
+        assert_eq!(page(WINDOWS_1252).high[0], '€');
+        assert_eq!(page(WINDOWS_1252).high[1], '\0');
+        assert_eq!(page(ISO_8859_1).high[1], '\u{81}');
+        assert_eq!(page(WINDOWS_1251).byte('Р'), Some(0xD0));
+        assert_eq!(page(WINDOWS_1251).byte('\u{98}'), Some(0x98));
+        assert_eq!(page(MACINTOSH).byte('√'), Some(0xC3));
+        assert_eq!(page(IBM850).byte('├'), Some(0xC3));
+        assert_eq!(page(IBM437).byte('≈'), Some(0xF7));
+    }
+
+    #[test]
+    fn roles_say_lead_and_continuation() {
+        let (lead, cont) = roles('Ã');
+        assert!(lead & (1 << WINDOWS_1252) != 0 && cont & (1 << WINDOWS_1252) == 0);
+        assert!(roles('©').1 & (1 << WINDOWS_1252) != 0);
+        assert!(roles('Р').0 & (1 << WINDOWS_1251) != 0);
+        assert_eq!(roles('a'), (0, 0));
+    }
+}

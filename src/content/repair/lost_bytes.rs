@@ -14,6 +14,8 @@
 //! leaves no doubt against ➌ at 2). One fit: restored. Several: the best is chosen and
 //! the choice is reported as a guess with the others.
 
+use unicode_properties::{EmojiStatus, UnicodeEmoji};
+
 use super::classify::is_invisible;
 
 /// The character chosen for a lost byte, and the other candidates that fit, best first.
@@ -51,6 +53,15 @@ const PRIORS: &[(char, u32)] = &[
     ('🕐', 5),
     ('✏', 20),
     ('❌', 50),
+    ('⚠', 60),
+    ('⭐', 60),
+    ('🎉', 50),
+    ('❤', 50),
+    ('✨', 40),
+    ('🛠', 5),
+    ('➡', 30),
+    ('⬆', 10),
+    ('⬇', 10),
     ('🐛', 40),
     ('🐳', 30),
     ('🏠', 30),
@@ -201,16 +212,26 @@ const CONTEXT: &[(char, &[&str])] = &[
 
 /// Ranks `candidates` (in byte order) for the place between `before` and `after` (the rest of
 /// the line on each side). `None` when none fits.
-pub fn choose(candidates: &[char], before: &str, after: &str) -> Option<Choice> {
+/// `letters`: the letters of the text's language, ranked 50 ahead (`Ş` in Turkish).
+pub fn choose(candidates: &[char], before: &str, after: &str, letters: &str) -> Option<Choice> {
     let words = context_words(before, after);
-    let mut scored: Vec<(u32, char)> =
-        candidates.iter().map(|&c| (score(c, &words, before, after), c)).filter(|&(s, _)| s > 0).collect();
+    let language = |c: char| if letters.contains(c) { 50 } else { 0 };
+    // (score with the language's letters ahead, score without), candidate.
+    let mut scored: Vec<(u32, u32, char)> = candidates
+        .iter()
+        .map(|&c| {
+            let base = score(c, &words, before, after);
+            (base.saturating_add(language(c)), base, c)
+        })
+        .filter(|&(s, _, _)| s > 0)
+        .collect();
     // Stable: equal scores keep byte order.
-    scored.sort_by_key(|&(s, _)| std::cmp::Reverse(s));
-    let best = scored.first()?.0;
-    scored.retain(|&(s, _)| s * 20 >= best);
-    let (&(_, chosen), rest) = scored.split_first()?;
-    Some(Choice { chosen, alternatives: rest.iter().map(|&(_, c)| c).collect() })
+    scored.sort_by_key(|&(s, _, _)| std::cmp::Reverse(s));
+    let &(_, best, chosen) = scored.first()?;
+    // The others that fit as well on their own stay possible: the language only ranks.
+    let alternatives =
+        scored[1..].iter().filter(|&&(_, base, _)| base > 0 && base * 20 >= best).map(|&(_, _, c)| c);
+    Some(Choice { chosen, alternatives: alternatives.collect() })
 }
 
 fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {
@@ -224,11 +245,18 @@ fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {
         _ => {}
     }
     let prior = PRIORS.iter().find(|&&(p, _)| p == c).map_or_else(|| default_prior(c), |&(_, s)| s);
+    // U+FE0F (or its mojibake `ï¸`) follows only characters shown as text by default (`🛍️`,
+    // `❤️`), never those shown as emoji already (`🐛`): these fit only when nothing else does.
+    let selector_follows = after.starts_with('\u{FE0F}') || after.starts_with("ï¸");
+    if selector_follows && is_pictograph(c) && shown_as_emoji(c) {
+        return 1;
+    }
+    let presentation = if selector_follows && is_pictograph(c) { 60 } else { 0 };
     let context = CONTEXT
         .iter()
         .find(|&&(p, _)| p == c)
         .is_some_and(|(_, list)| words.iter().any(|w| list.contains(&w.as_str())));
-    prior + if context { 100 } else { 0 } + quote_bonus(c, before, after)
+    prior + presentation + if context { 100 } else { 0 } + quote_bonus(c, before, after)
 }
 
 /// Pictographs 2, letters 1; other symbols (technical, control pictures) are never typed.
@@ -247,10 +275,27 @@ fn is_typed_symbol(c: char) -> bool {
     matches!(u32::from(c), 0x2190..=0x21FF | 0x2300..=0x23FF | 0x2500..=0x25FF | 0x2700..=0x27BF)
 }
 
+/// Shown as an emoji without U+FE0F (`Emoji_Presentation`).
+fn shown_as_emoji(c: char) -> bool {
+    matches!(
+        c.emoji_status(),
+        EmojiStatus::EmojiPresentation
+            | EmojiStatus::EmojiPresentationAndModifierBase
+            | EmojiStatus::EmojiPresentationAndEmojiComponent
+    )
+}
+
+/// An emoji, a pictograph or a typographic sign (quotes, dashes, bullets, €, ™): what
+/// three- and four-byte sequences in documents mostly are.
+pub fn is_sign(c: char) -> bool {
+    is_pictograph(c)
+        || matches!(u32::from(c), 0x2010..=0x2027 | 0x2030..=0x203A | 0x20AC | 0x2122 | 0x2190..=0x21FF | 0x2700..=0x27BF | 0x1F000..=0x1FAFF)
+}
+
 fn is_pictograph(c: char) -> bool {
     matches!(
         u32::from(c),
-        0x231A..=0x231B | 0x23E9..=0x23F3 | 0x23F8..=0x23FA | 0x2600..=0x26FF | 0x2B00..=0x2BFF
+        0x231A..=0x231B | 0x23E9..=0x23F3 | 0x23F8..=0x23FA | 0x2600..=0x27BF | 0x2B00..=0x2BFF
             | 0x1F300..=0x1F6FF | 0x1F900..=0x1FAFF
     )
 }
@@ -279,6 +324,10 @@ fn context_words(before: &str, after: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn choose(candidates: &[char], before: &str, after: &str) -> Option<Choice> {
+        super::choose(candidates, before, after, "")
+    }
 
     const MAGNIFIERS: [char; 7] = ['🔁', '🔍', '🔎', '🔏', '🔐', '🔝', '🔞'];
 

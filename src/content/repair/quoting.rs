@@ -18,6 +18,8 @@ use super::scan::Run;
 /// For each suspicious run (`ranges`, with its `repaired` text), whether to keep it as it is.
 pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[&str]) -> Vec<bool> {
     let changed: Vec<bool> = ranges.iter().zip(repaired).map(|(r, &new)| text[r.clone()] != *new).collect();
+    // C1 controls are never written on purpose: those are always repaired.
+    let controls = |k: usize| text[ranges[k].clone()].chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c));
     let mut keep = vec![false; ranges.len()];
     // Where correctly encoded text starts: a line without any cannot show a clean form.
     let clean: Vec<usize> = all.iter().filter(|r| !r.suspicious).map(|r| r.range.start).collect();
@@ -41,14 +43,55 @@ pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[
     if left.is_empty() {
         return keep;
     }
+    // Rule 3: string literals and doctests in code quote mojibake on purpose
+    // (`MOJIBAKE_MARKERS = ("Ã", "â€")`, `>>> fix_text('âœ” No problems')`) when nothing else
+    // in the text is damaged.
+    if left.iter().all(|&k| in_code_literal(text, &ranges[k])) {
+        left.iter().filter(|&&k| !controls(k)).for_each(|&k| keep[k] = true);
+        return keep;
+    }
     if !has_evidence(text, all) {
         return keep;
     }
     let code = CodeMap::new(text);
     if left.iter().all(|&k| code.contains(ranges[k].start)) {
-        left.iter().for_each(|&k| keep[k] = true);
+        left.iter().filter(|&&k| !controls(k)).for_each(|&k| keep[k] = true);
     }
     keep
+}
+
+/// The kept runs (`keep`) that sit in a fenced code block which also holds correctly encoded
+/// text (a letter or typographic sign in a run that is no mojibake): such a block is neither
+/// a clean quotation nor plainly damaged, so these runs are reported.
+pub fn in_mixed_code_blocks(text: &str, all: &[Run], ranges: &[Range<usize>], keep: &[bool]) -> Vec<usize> {
+    if !keep.iter().any(|&k| k) {
+        return Vec::new();
+    }
+    let code = CodeMap::new(text);
+    let clean_in = |block: &Range<usize>| {
+        all.iter().filter(|r| !r.suspicious && block.contains(&r.range.start)).any(|r| {
+            let s = &text[r.range.clone()];
+            s.chars().any(is_natural) && !s.chars().all(|c| matches!(c, 'Ã' | 'Â' | 'â' | 'ð' | 'ğ' | 'Ð'))
+        })
+    };
+    (0..ranges.len())
+        .filter(|&k| keep[k])
+        .filter(|&k| code.block_of(ranges[k].start).is_some_and(|block| clean_in(&block)))
+        .collect()
+}
+
+/// Whether `range` sits in a doctest line (`>>> …`) or between two ASCII quotes of a line of
+/// code (one with `=`, brackets or a call).
+fn in_code_literal(text: &str, range: &Range<usize>) -> bool {
+    let line = line_around(text, range.start);
+    let (head, tail) = (&text[line.start..range.start], &text[range.end..line.end]);
+    let doctest = text[line.clone()].trim_start().starts_with(">>>");
+    let code_like = text[line.clone()].contains(['=', '(', '[', '{']);
+    let quoted = ['"', '\''].iter().any(|&quote| {
+        let opened = head.matches(quote).count() % 2 == 1;
+        opened && tail.contains(quote)
+    });
+    doctest || (code_like && quoted)
 }
 
 /// The line holding byte `at`, without its newline.

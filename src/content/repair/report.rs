@@ -76,6 +76,9 @@ pub struct Guess {
 
 impl Guess {
     pub fn message(&self) -> String {
+        if self.alternatives.is_empty() {
+            return format!("lost character restored as {} by guess (from the word around it)", self.chosen);
+        }
         format!(
             "lost byte restored as {} by guess (also possible: {})",
             self.chosen,

@@ -8,15 +8,10 @@
 use std::ops::Range;
 
 use super::classify::is_natural;
-use super::codepages::ROLES;
+use super::codepages::{Mask, MACINTOSH};
+use super::mojibake::NBSP_LEADS;
 
-/// (code pages where `c` stands for a lead byte, … for a continuation byte), as `ALL` bit masks.
-pub fn roles(c: char) -> (u8, u8) {
-    match ROLES.binary_search_by_key(&c, |&(ch, _, _)| ch) {
-        Ok(i) => (ROLES[i].1, ROLES[i].2),
-        Err(_) => (0, 0),
-    }
-}
+pub use super::codepages::roles;
 
 /// U+FFFD or a C1 control: a byte a decoder could not map, or kept as a control.
 pub fn is_marker(c: char) -> bool {
@@ -26,9 +21,10 @@ pub fn is_marker(c: char) -> bool {
 /// Code pages (mask) in which `a` then `b` could be a lead byte then a continuation byte. Two
 /// natural characters (`’é`) do not count for MacRoman, where lead bytes are quotes and dashes
 /// and continuation bytes accented letters (see `mojibake::accept`).
-pub fn pair_pages(a: char, b: char) -> u8 {
+pub fn pair_pages(a: char, b: char) -> Mask {
     let mask = roles(a).0 & roles(b).1;
-    if mask & MACROMAN != 0 && is_natural(a) && is_natural(b) {
+    // `ƒ` is no natural letter but MacRoman's lead byte 0xC4 (`ƒÅ` is `ā`).
+    if mask & MACROMAN != 0 && is_natural(a) && is_natural(b) && a != 'ƒ' {
         mask & !MACROMAN
     } else {
         mask
@@ -36,7 +32,7 @@ pub fn pair_pages(a: char, b: char) -> u8 {
 }
 
 /// The bit of MacRoman in `ALL`.
-const MACROMAN: u8 = 0b0010_0000;
+const MACROMAN: Mask = 1 << MACINTOSH;
 
 /// `a` then `b` could be a lead byte then a continuation byte in one code page.
 pub fn is_suspicious_pair(a: char, b: char) -> bool {
@@ -49,7 +45,7 @@ pub fn looks_clean(text: &str) -> bool {
     let mut i = skip_ascii(bytes, 0);
     while i < bytes.len() {
         let Some(c) = text[i..].chars().next() else { break };
-        if is_marker(c) {
+        if is_marker(c) || lost_nbsp_after(text, i, c) {
             return false;
         }
         let next = i + c.len_utf8();
@@ -65,6 +61,21 @@ pub fn looks_clean(text: &str) -> bool {
         }
     }
     true
+}
+
+/// Lead bytes 0xC5, 0xCE, 0xD0 and 0xD9 in Windows-1252: with 0xA0 they are Š, Π, Р and ٠.
+const ALTERED_LEADS: [char; 4] = ['Å', 'Î', 'Ð', 'Ù'];
+
+/// `Ã` or `Â` (or another lead byte) that may have lost the 0xA0 after it (`voilÃ le`, `déjÃ,`, `hÃi`): not
+/// followed by a letter or digit, or following a lower-case letter. `SÃO` and `Âge` are clean.
+fn lost_nbsp_after(text: &str, at: usize, c: char) -> bool {
+    // All of them stand in U+00C2..=U+0413: one comparison for most text.
+    if !('\u{C2}'..='\u{413}').contains(&c) || !(NBSP_LEADS.contains(&c) || ALTERED_LEADS.contains(&c)) {
+        return false;
+    }
+    let next = text[at + c.len_utf8()..].chars().next();
+    let previous = text[..at].chars().next_back();
+    !next.is_some_and(char::is_alphanumeric) || previous.is_some_and(char::is_lowercase)
 }
 
 /// The index of the first non-ASCII byte at or after `i`, eight bytes at a time.
@@ -92,7 +103,10 @@ pub struct Run {
     pub suspicious: bool,
 }
 
-/// Every maximal run of non-ASCII characters of `text`.
+/// Every maximal run of non-ASCII characters of `text`. A run takes in the spaces after it
+/// when they may stand for a lost 0xA0 (a no-break space turned into a space): one space
+/// between two non-ASCII characters (`à¸ à¸²`, `âš ï¸`), or the spaces after a run that ends in
+/// a lead byte (`voilÃ  le`) or in an unfinished sequence (`âš `).
 pub fn runs(text: &str) -> Vec<Run> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
@@ -101,13 +115,47 @@ pub fn runs(text: &str) -> Vec<Run> {
         let start = i;
         let mut suspicious = false;
         let mut previous: Option<char> = None;
-        for c in text[start..].chars() {
-            if c.is_ascii() {
-                break;
+        loop {
+            for c in text[i..].chars() {
+                if c.is_ascii() {
+                    break;
+                }
+                suspicious = suspicious || is_marker(c) || previous.is_some_and(|p| is_suspicious_pair(p, c));
+                previous = Some(c);
+                i += c.len_utf8();
             }
-            suspicious = suspicious || is_marker(c) || previous.is_some_and(|p| is_suspicious_pair(p, c));
-            previous = Some(c);
-            i += c.len_utf8();
+            let Some(last) = previous else { break };
+            let spaces = bytes[i..].iter().take(2).take_while(|&&b| b == b' ').count();
+            let joins = spaces == 1 && bytes.get(i + 1).is_some_and(|&b| b >= 0x80);
+            if joins && roles(last) != (0, 0) {
+                suspicious = suspicious || is_suspicious_pair(last, '\u{A0}');
+                previous = Some('\u{A0}');
+                i += 1;
+                continue;
+            }
+            // A lossy decoder's `?` for a byte inside damage (`ItÃ?Â¢â?¬â?¢s`).
+            let after_question =
+                (bytes.get(i) == Some(&b'?')).then(|| text[i + 1..].chars().next()).flatten();
+            let damaged_so_far = suspicious || NBSP_LEADS.contains(&last);
+            if after_question.is_some_and(|c| roles(c) != (0, 0)) && roles(last).0 != 0 && damaged_so_far {
+                previous = Some('\u{FFFD}');
+                i += 1;
+                continue;
+            }
+            let lead = NBSP_LEADS.contains(&last) || (ALTERED_LEADS.contains(&last) && spaces > 0);
+            if lead {
+                suspicious = suspicious || lost_nbsp_after(text, i - last.len_utf8(), last);
+            }
+            if spaces > 0 && (lead || (suspicious && roles(last).1 != 0)) {
+                i += spaces;
+            } else if bytes.get(i) == Some(&b'?') && suspicious && roles(last).1 != 0 {
+                // A lossy decoder's `?` for the last byte of a sequence (`â€?`), before ASCII
+                // text: one before more non-ASCII text could be the start of its sequence.
+                if bytes.get(i + 1).is_none_or(u8::is_ascii) {
+                    i += 1;
+                }
+            }
+            break;
         }
         found.push(Run { range: start..i, suspicious });
         i = skip_ascii(bytes, i);

@@ -1,0 +1,127 @@
+//! Which language a text is in, as far as repair needs to know: whether it is French, the
+//! language whose documentation the lost-byte ranking knows (`lost_bytes`). Counted on the
+//! words that only French uses among the languages mojibake is common in (not `de`, `que`, `la`
+//! or `en`, which Spanish, Portuguese and Italian share); and which accented letter a lost one
+//! was, when the word leaves no doubt.
+
+use std::collections::HashSet;
+
+/// Words that make a text French: function words no neighbouring language writes the same.
+const FRENCH: &[&str] = &[
+    "le", "les", "des", "du", "est", "une", "pour", "dans", "qui", "avec", "pas", "sur", "aux", "au",
+    "cette", "ces", "il", "ils", "elle", "vous", "nous", "sont", "par", "plus", "ne", "votre", "vos", "et",
+    "ce", "être", "mais", "leur", "très", "où", "ça", "été", "fait", "peut", "tout", "sans", "sous", "aussi",
+    "puis", "donc", "quand", "chaque", "lorsque", "déjà", "voilà", "à",
+];
+
+/// Elisions: `l’`, `d’`, `qu’`… before a word are French.
+const ELIDED: &[&str] = &["l", "d", "qu", "c", "n", "s", "j", "m", "t", "jusqu", "lorsqu"];
+
+/// Whether `text` reads as French: at least two French words, and one word in forty (prose
+/// is nearer one in three, but guides quote code).
+pub fn is_french(text: &str) -> bool {
+    let mut words = 0usize;
+    let mut french = 0usize;
+    // Words end at spaces and ASCII punctuation only: `RÃ©solution` is one (damaged) word.
+    let ends = |c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\'');
+    for word in text.split(ends).filter(|w| !w.is_empty()) {
+        words += 1;
+        let lower = word.to_lowercase();
+        let elided = lower.split_once(['\'', '’']).is_some_and(|(head, _)| ELIDED.contains(&head));
+        if elided || FRENCH.contains(&lower.as_str()) {
+            french += 1;
+        }
+    }
+    french >= 2 && french * 40 >= words
+}
+
+/// Letters only Turkish writes among the languages of Windows-1252 and -1254, clean and as
+/// their UTF-8 read through those pages (`Ä±` is `ı`, `ÅŸ` is `ş`).
+const TURKISH_SIGNS: &[&str] = &["ı", "ğ", "ş", "İ", "Ğ", "Ş", "Ä±", "ÄŸ", "ÅŸ", "Ä°", "Äž", "Åž"];
+
+/// Letters of Turkish that a lost byte may be (`Å�imdi` is `Şimdi`, not `Łimdi`).
+pub const TURKISH_LETTERS: &str = "ŞşĞğİıÇçÖöÜü";
+
+/// Whether `text`, clean or damaged, reads as Turkish: its own letters, three times at least.
+pub fn is_turkish(text: &str) -> bool {
+    TURKISH_SIGNS.iter().map(|sign| text.matches(sign).count()).sum::<usize>() >= 3
+}
+
+/// Letters only Vietnamese writes (ư, ơ, đ, and the letters with two diacritics of
+/// U+1EA0–U+1EF9), clean and as their UTF-8 read through Windows-1252 (`Æ°`, `Ä‘`, `áº`, `á»`).
+const VIETNAMESE_SIGNS: &[&str] = &["ư", "ơ", "đ", "Æ°", "Æ¡", "Ä‘", "áº", "á»"];
+
+/// Whether `text`, clean or damaged, reads as Vietnamese: its own letters, three times at least.
+pub fn is_vietnamese(text: &str) -> bool {
+    let marks = text.chars().filter(|c| ('\u{1EA0}'..='\u{1EF9}').contains(c)).count();
+    marks + VIETNAMESE_SIGNS.iter().map(|sign| text.matches(sign).count()).sum::<usize>() >= 3
+}
+
+/// What may follow `à` inside a Vietnamese syllable (`hài`, `bàn`, `làng`, `tàu`).
+pub fn ends_vietnamese_syllable(rest: &str) -> bool {
+    ["i", "m", "n", "ng", "nh", "o", "u", "y", "c", "ch", "p", "t"].contains(&rest)
+}
+
+/// Accented letters of French, most frequent first.
+const ACCENTED: &str = "éèàêçùâîôûëï";
+
+/// Endings that make `é` the letter of a French word (`fonctionnalités`, `donnée`, `créé`).
+const E_ACUTE_ENDINGS: &[&str] = &["ité", "ités", "é", "és", "ée", "ées"];
+
+/// The letter a U+FFFD stands for in `word` (which holds one), when the word is unambiguous:
+/// exactly one accented letter makes a word that `known` holds (the text's own words, lower
+/// case), or, failing that, `é` makes a French ending of the word's (`Fonctionnalit�s`).
+pub fn letter_for_hole(word: &str, known: &HashSet<String>) -> Option<char> {
+    let lower = word.to_lowercase();
+    let fits: Vec<char> =
+        ACCENTED.chars().filter(|&c| known.contains(&lower.replace('\u{FFFD}', &c.to_string()))).collect();
+    match fits[..] {
+        [c] => Some(c),
+        [] => {
+            let with_e = lower.replace('\u{FFFD}', "é");
+            let hole = lower.find('\u{FFFD}')?;
+            let ending =
+                E_ACUTE_ENDINGS.iter().any(|e| with_e.ends_with(e) && with_e.len() - e.len() <= hole);
+            ending.then_some('é')
+        }
+        _ => None,
+    }
+}
+
+/// The words of `text` (lower case) that hold a non-ASCII letter: the lexicon `letter_for_hole`
+/// looks words up in.
+pub fn accented_words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_ascii()).map(str::to_lowercase).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_is_told_from_its_neighbours() {
+        assert!(is_french("Le cœur du problème : votre application dépasse la mémoire."));
+        assert!(is_french("Vérifiez l’application, puis déployez-la à nouveau."));
+        assert!(!is_french("The ICR has been upgraded to “bb+ from “bb"));
+        assert!(!is_french(
+            "Podem participar pessoas residentes, desde que se comprometam a retirar o prêmio"
+        ));
+        assert!(!is_french("Europa, Asia, África, Norte, América Central y del Sur, Australia y Oceanía"));
+    }
+
+    #[test]
+    fn turkish_is_told_by_its_letters_damaged_or_not() {
+        assert!(is_turkish("Şimdi bu ağ bağlantısı"));
+        assert!(is_turkish("Å\u{FFFD}imdi bu aÄŸ baÄŸlantÄ±sÄ±"));
+        assert!(!is_turkish("Le cœur du problème : déployé, à côté."));
+    }
+
+    #[test]
+    fn a_lost_letter_is_found_when_the_word_is_unambiguous() {
+        let known = accented_words("La mise à jour, première étape : déployer.");
+        assert_eq!(letter_for_hole("premi\u{FFFD}re", &known), Some('è'));
+        assert_eq!(letter_for_hole("Fonctionnalit\u{FFFD}s", &known), Some('é'));
+        assert_eq!(letter_for_hole("d\u{FFFD}ployer", &known), Some('é'));
+        assert_eq!(letter_for_hole("caf\u{FFFD}ine", &known), None);
+    }
+}
