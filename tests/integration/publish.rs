@@ -108,8 +108,14 @@ fn check_blueprint(blueprint: &Value) {
     assert_eq!(rule("/*", "X-Content-Type-Options"), "nosniff");
     assert_eq!(rule("/*", "Referrer-Policy"), "same-origin");
     let csp = rule("/*", "Content-Security-Policy");
-    for token in ["'unsafe-inline'", "'unsafe-eval'", "http:", "https:", " * "] {
+    for token in ["'unsafe-eval'", "http:", "https:", " * "] {
         assert!(!csp.contains(token), "the policy allows {token}: {csp}");
+    }
+    // Inline code never runs; inline styles are allowed, for the diagrams (mermaid's per-drawing
+    // stylesheets and style attributes; tests/browser/diagrams.rs draws under this policy).
+    for directive in csp.split(';').map(str::trim) {
+        let allows_inline = directive.contains("'unsafe-inline'");
+        assert!(!allows_inline || directive.starts_with("style-src "), "inline allowed by `{directive}`");
     }
     assert!(csp.starts_with("default-src 'self';") && csp.contains("object-src 'none'"), "{csp}");
     // Header rules of Render's documented forms only: `/*` and `/folder/*`.
