@@ -9,6 +9,7 @@ mod corpus;
 mod crawl;
 mod escaping;
 mod fixture;
+mod forge;
 mod front_matter;
 mod hardening;
 #[cfg(feature = "serve")]
