@@ -266,14 +266,16 @@ fn get(addr: SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
     (status, head, raw[split + 4..].to_vec())
 }
 
-/// Attribute values of `attr="…"` in `html`, unescaped.
+/// Values of the attribute `attr` in `html`, unescaped, read as a browser does (text that merely
+/// looks like a tag, in `<code>`, is not a link).
 fn attributes(html: &str, attr: &str) -> Vec<String> {
-    let needle = format!(" {attr}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(i, _)| {
-            let rest = &html[i + needle.len()..];
-            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+    html5gum::Tokenizer::new(html)
+        .flatten()
+        .filter_map(|token| match token {
+            html5gum::Token::StartTag(tag) => tag.attributes.get(attr.as_bytes()).map(|v| v.to_vec()),
+            _ => None,
         })
+        .map(|value| String::from_utf8_lossy(&value).into_owned())
         .collect()
 }
 
