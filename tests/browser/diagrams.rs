@@ -70,6 +70,31 @@ fn a_mermaid_block_is_drawn_as_svg_under_the_render_yaml_policy() {
 }
 
 #[test]
+fn diagrams_follow_the_dark_theme_and_a_broken_one_keeps_its_source_open() {
+    let (_, base) = diagram_site();
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    page.open(base);
+    drawn_diagrams(&page);
+    page.wait_until("document.querySelector('.diagram').getAttribute('data-drawn') === 'default'", "light");
+    page.click(".theme-toggle");
+    page.wait_until(
+        "[...document.querySelectorAll('.diagram')].every(d => d.getAttribute('data-drawn') === 'dark')",
+        "the diagrams drawn again in the dark theme",
+    );
+    let drawings: usize = page.eval("document.querySelectorAll('.diagram-render svg').length");
+    assert_eq!(drawings, 2, "drawn again, not added");
+    assert_eq!(page.errors(), Vec::<String>::new());
+
+    page.open(&format!("{base}erreur/"));
+    page.wait_until("document.querySelector('.diagram-error')", "the error message");
+    let message: String = page.eval("document.querySelector('.diagram-error').textContent");
+    assert!(message.starts_with("Ce diagramme n’a pas pu être dessiné"), "{message}");
+    let open: bool = page.eval("document.querySelector('.diagram-source').open");
+    assert!(open, "the source stays open to read");
+}
+
+#[test]
 fn a_page_without_diagram_does_not_load_the_library() {
     let (_, base) = diagram_site();
     let chrome = Chrome::launch();
