@@ -83,7 +83,7 @@ pub fn markdown(data: &[u8]) {
 
 /// A site and one guide of it: header lines, an empty line, then the guide's Markdown.
 ///
-/// Header lines: `G rel/path.md id id alias=id` (a guide and its heading ids), `F rel/path.png`
+/// Header lines: `G rel/path.md id id alias=id <anchor` (a guide, its heading ids and raw HTML anchors), `F rel/path.png`
 /// (another file), `P content` (the content folder's name, for `content/GUIDE.md` references),
 /// `@ N` (the guide the Markdown belongs to). Without any `G`, two guides stand in.
 struct LinkCase {
@@ -106,11 +106,15 @@ impl LinkCase {
                 Some("G") => {
                     let rel = words.next().unwrap_or("").to_string();
                     let path = carnet::slug::slugify(rel.trim_end_matches(".md")) + "/";
-                    let mut guide = GuideTargets { rel, path, ids: Vec::new(), aliases: Vec::new() };
+                    let mut guide =
+                        GuideTargets { rel, path, ids: Vec::new(), aliases: Vec::new(), anchors: Vec::new() };
                     for word in words {
                         match word.split_once('=') {
                             Some((alias, id)) => guide.aliases.push((alias.to_string(), id.to_string())),
-                            None => guide.ids.push(word.to_string()),
+                            None => match word.strip_prefix('<') {
+                                Some(anchor) => guide.anchors.push(anchor.to_string()),
+                                None => guide.ids.push(word.to_string()),
+                            },
                         }
                     }
                     case.guides.push(guide);
@@ -127,6 +131,7 @@ impl LinkCase {
                 path: path.into(),
                 ids: ids.iter().map(|s| s.to_string()).collect(),
                 aliases: vec![("-résolution".into(), "resolution".into())],
+                anchors: vec!["ancre".into()],
             };
             case.guides.push(guide("GUIDE_A.md", "guide-a/", &["intro", "resolution"]));
             case.guides.push(guide("dossier/Autre Guide.md", "dossier/autre-guide/", &["causes"]));
@@ -147,7 +152,7 @@ pub fn links(data: &[u8]) {
         index = index.with_content_prefix(prefix);
     }
     for (i, guide) in case.guides.iter().enumerate() {
-        index.set_headings(i, guide.ids.clone(), guide.aliases.clone());
+        index.set_headings(i, guide.ids.clone(), guide.aliases.clone(), guide.anchors.clone());
     }
     for line in String::from_utf8_lossy(data).lines().take(64) {
         for word in line.split(' ').take(16) {

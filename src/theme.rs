@@ -35,6 +35,12 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("static/assets/carnet.js", include_str!("../themes/default/static/assets/carnet.js")),
     ("static/assets/search.js", include_str!("../themes/default/static/assets/search.js")),
     ("static/assets/search-engine.mjs", include_str!("../themes/default/static/assets/search-engine.mjs")),
+    ("static/assets/diagrams.js", include_str!("../themes/default/static/assets/diagrams.js")),
+    (
+        "static/assets/mermaid/mermaid.min.js",
+        include_str!("../themes/default/static/assets/mermaid/mermaid.min.js"),
+    ),
+    ("static/assets/mermaid/LICENSE", include_str!("../themes/default/static/assets/mermaid/LICENSE")),
 ];
 
 /// Everything a page template sees.
@@ -72,6 +78,10 @@ pub struct AssetPaths {
     pub search_engine: String,
     /// The index manifest, at a fixed address: it names the folder of the index shards.
     pub search_manifest: String,
+    /// The diagram library (mermaid), loaded only by pages with a diagram.
+    pub diagram_library: String,
+    /// The script drawing a page's diagrams with it.
+    pub diagram_script: String,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -100,6 +110,8 @@ pub struct PageView {
     pub content: String,
     /// Whether `content` starts with its own H1 (else the template writes the title).
     pub has_h1: bool,
+    /// Whether `content` has diagrams: the page loads the diagram library and script.
+    pub has_diagram: bool,
     /// "Sur cette page": H2 entries with their H3 children.
     pub toc: Vec<TocEntry>,
     /// From the home page down to the parent of this page.

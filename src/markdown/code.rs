@@ -58,7 +58,9 @@ pub(crate) fn render_blocks<'a>(
             Event::Start(Tag::CodeBlock(kind)) => {
                 let code = take_code(&mut iter);
                 let block = resolve(&kind, &code, under_heading.take().as_deref(), hl);
-                out.push(Event::Html(render(&block, &code, hl, cache).into()));
+                let figure = render(&block, &code, hl, cache);
+                let html = if is_diagram(&kind) { diagram(&figure) } else { figure };
+                out.push(Event::Html(html.into()));
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading = Some(String::new());
@@ -102,6 +104,32 @@ pub(crate) fn skip_blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         }
     }
     out
+}
+
+/// The fence language of diagrams, drawn in the browser like GitHub and GitLab do.
+const DIAGRAM_LANG: &str = "mermaid";
+
+/// Whether a code block is a diagram to draw.
+fn is_diagram(kind: &CodeBlockKind<'_>) -> bool {
+    match kind {
+        CodeBlockKind::Fenced(info) => {
+            FenceInfo::parse(info).lang.is_some_and(|lang| lang.eq_ignore_ascii_case(DIAGRAM_LANG))
+        }
+        CodeBlockKind::Indented => false,
+    }
+}
+
+/// How many diagrams the events hold.
+pub(crate) fn count_diagrams(events: &[Event<'_>]) -> usize {
+    events.iter().filter(|e| matches!(e, Event::Start(Tag::CodeBlock(kind)) if is_diagram(kind))).count()
+}
+
+/// A diagram: its source block (open until the theme's script has drawn it) in `div.diagram`.
+fn diagram(figure: &str) -> String {
+    format!(
+        "<div class=\"diagram\" data-diagram=\"{DIAGRAM_LANG}\">\n<details class=\"diagram-source\" open>\
+         <summary>Source du diagramme</summary>\n{figure}</details>\n</div>\n"
+    )
 }
 
 fn take_code<'a>(iter: &mut impl Iterator<Item = Event<'a>>) -> String {

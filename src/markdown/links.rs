@@ -1,19 +1,25 @@
 //! The link pass: lets the caller rewrite link targets and turn file names into links.
 //!
 //! `LinkHook` is implemented by the site builder. `apply` calls `rewrite_link` for every link
-//! and image destination, and `reference` for every guide file name (`GUIDE_X.md`) written in
-//! inline code or plain text outside links, telling each time under which heading (by index in
-//! the page's headings) the link stands. Found references become links keeping their styling;
-//! missing ones are marked `.missing-guide` with the French tooltip "Guide introuvable".
+//! and image destination, Markdown or raw HTML (`<a href>`, `<img src>`), and `reference` for
+//! every guide file name (`GUIDE_X.md`) written in inline code or plain text outside links,
+//! telling each time under which heading (by index in the page's headings) the link stands.
+//! Email autolinks (`<equipe@exemple.fr>`) are written as `mailto:` links and not asked about.
+//! Found references become links keeping their styling; missing ones are marked
+//! `.missing-guide` with the French tooltip "Guide introuvable". It also gathers the anchors
+//! raw HTML declares (`id`, `<a name>`).
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::escape_html;
+use super::html::{self, Found};
 
-/// Where a link stands: the index of the heading above it in the page, if any.
+/// Where a link stands: the index of the heading above it in the page, if any, and whether it
+/// is written in raw HTML (`<a href>`) rather than in Markdown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LinkSite {
     pub heading: Option<usize>,
+    pub in_html: bool,
 }
 
 /// What a bare file name leads to.
@@ -47,9 +53,12 @@ impl LinkHook for NoLinks {}
 
 const MISSING_TITLE: &str = "Guide introuvable";
 
-pub(crate) fn apply<'a>(events: Vec<Event<'a>>, hook: &mut impl LinkHook) -> Vec<Event<'a>> {
+/// The events with links rewritten, and the anchors declared in raw HTML.
+pub(crate) fn apply<'a>(events: Vec<Event<'a>>, hook: &mut impl LinkHook) -> (Vec<Event<'a>>, Vec<String>) {
     let mut out = Vec::with_capacity(events.len());
+    let mut anchors = Vec::new();
     let mut in_link = 0usize;
+    let mut in_html_block = false;
     let mut at = LinkSite::default();
     let mut headings_seen = 0usize;
     for event in events {
@@ -57,6 +66,18 @@ pub(crate) fn apply<'a>(events: Vec<Event<'a>>, hook: &mut impl LinkHook) -> Vec
             Event::Start(Tag::Heading { .. }) => {
                 at.heading = Some(headings_seen);
                 headings_seen += 1;
+                out.push(event);
+            }
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {
+                in_html_block = matches!(event, Event::Start(_));
+                out.push(event);
+            }
+            Event::Html(raw) if in_html_block => {
+                out.push(Event::Html(raw_html(raw, hook, at, &mut anchors)));
+            }
+            Event::InlineHtml(raw) => out.push(Event::InlineHtml(raw_html(raw, hook, at, &mut anchors))),
+            Event::Start(Tag::Link { link_type: LinkType::Email, .. }) => {
+                in_link += 1;
                 out.push(event);
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -92,7 +113,29 @@ pub(crate) fn apply<'a>(events: Vec<Event<'a>>, hook: &mut impl LinkHook) -> Vec
             other => out.push(other),
         }
     }
-    out
+    (out, anchors)
+}
+
+/// Raw HTML with its links rewritten by `hook`; its anchors are added to `anchors`.
+fn raw_html<'a>(
+    raw: CowStr<'a>,
+    hook: &mut impl LinkHook,
+    at: LinkSite,
+    anchors: &mut Vec<String>,
+) -> CowStr<'a> {
+    if !raw.contains('=') {
+        return raw;
+    }
+    let found = html::scan(&raw);
+    anchors.extend(found.iter().filter_map(|f| match f {
+        Found::Anchor(id) => Some(id.clone()),
+        Found::Link { .. } => None,
+    }));
+    let at = LinkSite { in_html: true, ..at };
+    match html::rewrite(&raw, &found, |dest, is_image| hook.rewrite_link(dest, is_image, at)) {
+        Some(rewritten) => rewritten.into(),
+        None => raw,
+    }
 }
 
 fn rewrite<'a>(hook: &mut impl LinkHook, dest: CowStr<'a>, is_image: bool, at: LinkSite) -> CowStr<'a> {

@@ -2,10 +2,12 @@
 //! and `Renderer::outline_with` for what a page holds without its HTML.
 //!
 //! `Renderer::new` loads what is shared by every page (syntect's syntaxes, the palette CSS, the
-//! code cache). Rendering a page: 1. parse into pulldown-cmark events, 2. `summary` (first
-//! paragraph, plain text per section), 3. `code` (code blocks → figures), 4. `links` (the
-//! caller's `LinkHook`, told which heading each link stands under), 5. `headings` (ids, aliases,
-//! permalinks), 6. `blocks` (callouts, tables, footnotes), 7. serialize to HTML.
+//! code cache). Rendering a page: 1. `parse` into pulldown-cmark events (raw HTML blocks joined,
+//! heading `{…}` checked), 2. `summary` (first paragraph, plain text per section), 3. `code`
+//! (code blocks → figures, ```` ```mermaid ```` → diagrams), 4. `links` (the caller's
+//! `LinkHook`, told which heading each link stands under, Markdown or raw HTML; anchors of raw
+//! HTML), 5. `headings` (ids, aliases, permalinks), 6. `blocks` (callouts, tables, footnotes),
+//! 7. serialize to HTML.
 
 mod blocks;
 mod code;
@@ -13,12 +15,14 @@ mod console;
 mod fence;
 mod headings;
 mod highlight;
+mod html;
 mod line_cache;
 mod links;
+mod parse;
 mod procfile;
 mod summary;
 
-use pulldown_cmark::{Options, Parser};
+use pulldown_cmark::Options;
 
 pub use links::{is_guide_name, LinkHook, LinkSite, NoLinks, Reference};
 
@@ -57,6 +61,10 @@ pub struct RenderedMarkdown {
     pub sections: Vec<Section>,
     /// Explicit `{#id}`s used twice in the page (the later ones were renamed `id-1`, …).
     pub duplicate_ids: Vec<String>,
+    /// Ids declared in raw HTML (`<a name="x">`, `<h3 id="x">`): link targets too.
+    pub anchors: Vec<String>,
+    /// How many diagrams (```` ```mermaid ```` blocks) the page draws.
+    pub diagrams: usize,
 }
 
 /// Renders Markdown; built once per build and shared by the threads (`Send + Sync`).
@@ -84,10 +92,11 @@ impl Renderer {
 
     /// Renders a guide, letting `hook` rewrite link targets and link inline code.
     pub fn render_with(&self, markdown: &str, hook: &mut impl LinkHook) -> RenderedMarkdown {
-        let events: Vec<_> = Parser::new_ext(markdown, options()).collect();
+        let events = parse::events(markdown);
         let summary = summary::summarize(&events);
+        let diagrams = code::count_diagrams(&events);
         let events = code::render_blocks(events, &self.highlighter, &self.cache);
-        let events = links::apply(events, hook);
+        let (events, anchors) = links::apply(events, hook);
         let (events, headings, duplicate_ids) = headings::assign_ids(events);
         let html = serialize(events, markdown.len());
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
@@ -98,15 +107,17 @@ impl Renderer {
             description: summary.description,
             sections: summary.sections,
             duplicate_ids,
+            anchors,
+            diagrams,
         }
     }
 
     /// Only the HTML of `render_with`, for a guide already outlined (`outline_with` gave its
     /// `headings`): the ids and the plain text of the sections are not worked out again.
     pub fn html_with(&self, markdown: &str, hook: &mut impl LinkHook, headings: &[Heading]) -> String {
-        let events: Vec<_> = Parser::new_ext(markdown, options()).collect();
+        let events = parse::events(markdown);
         let events = code::render_blocks(events, &self.highlighter, &self.cache);
-        let events = links::apply(events, hook);
+        let (events, _) = links::apply(events, hook);
         let events = headings::apply_ids(events, headings);
         serialize(events, markdown.len())
     }
@@ -116,10 +127,11 @@ impl Renderer {
     /// serialized, so the whole site can be outlined (and cross-linked) cheaply before any page
     /// is written; `html` is empty.
     pub fn outline_with(&self, markdown: &str, hook: &mut impl LinkHook) -> RenderedMarkdown {
-        let events: Vec<_> = Parser::new_ext(markdown, options()).collect();
+        let events = parse::events(markdown);
         let summary = summary::summarize(&events);
+        let diagrams = code::count_diagrams(&events);
         let events = code::skip_blocks(events);
-        let events = links::apply(events, hook);
+        let (events, anchors) = links::apply(events, hook);
         let (_, headings, duplicate_ids) = headings::assign_ids(events);
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
         RenderedMarkdown {
@@ -129,6 +141,8 @@ impl Renderer {
             description: summary.description,
             sections: summary.sections,
             duplicate_ids,
+            anchors,
+            diagrams,
         }
     }
 

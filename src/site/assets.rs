@@ -28,6 +28,11 @@ const SCRIPT: &str = "assets/carnet.js";
 const SEARCH_SCRIPT: &str = "assets/search.js";
 /// The query engine, an ES module; pages get it as a classic script (`search::classic_engine`).
 const SEARCH_ENGINE: &str = "assets/search-engine.mjs";
+/// Pages with a diagram load the library (mermaid, `dist/mermaid.min.js` of its npm package),
+/// then the script that draws with it. The library's folder holds its licence.
+const DIAGRAM_LIBRARY: &str = "assets/mermaid/mermaid.min.js";
+const DIAGRAM_FOLDER: &str = "assets/mermaid/";
+const DIAGRAM_SCRIPT: &str = "assets/diagrams.js";
 
 /// The first hex digits of the SHA-256 of `bytes`. SHA-256 rather than std's `DefaultHasher`,
 /// whose output may change with the Rust release and would rename unchanged files.
@@ -60,13 +65,16 @@ pub struct ThemeAssets {
 /// its plain name in `paths`, as before fingerprinting.
 ///
 /// Without `fingerprint` (the preview, which serves nothing from cache), every file keeps its
-/// plain name, so that an edit changing the sidebar does not change every page.
+/// plain name, so that an edit changing the sidebar does not change every page. The diagram
+/// library (5 MB) and its folder are left out of a fingerprinted site without `diagrams`.
 pub fn theme_assets(
     static_files: &[(PathBuf, Vec<u8>)],
     highlight_css: &str,
     nav_script: &str,
     fingerprint: bool,
+    diagrams: bool,
 ) -> ThemeAssets {
+    let diagrams = diagrams || !fingerprint;
     let mut files = Vec::new();
     let mut named = |plain: &str, bytes: Option<Vec<u8>>| -> String {
         let Some(bytes) = bytes else { return plain.to_string() };
@@ -91,11 +99,14 @@ pub fn theme_assets(
         search_script: named(SEARCH_SCRIPT, theme_file(SEARCH_SCRIPT).cloned()),
         search_engine: named("assets/search-engine.js", engine),
         search_manifest: search::MANIFEST.to_string(),
+        diagram_library: named(DIAGRAM_LIBRARY, theme_file(DIAGRAM_LIBRARY).filter(|_| diagrams).cloned()),
+        diagram_script: named(DIAGRAM_SCRIPT, theme_file(DIAGRAM_SCRIPT).filter(|_| diagrams).cloned()),
     };
-    let loaded = [STYLESHEET, SCRIPT, SEARCH_SCRIPT, SEARCH_ENGINE];
+    let loaded = [STYLESHEET, SCRIPT, SEARCH_SCRIPT, SEARCH_ENGINE, DIAGRAM_LIBRARY, DIAGRAM_SCRIPT];
     for (rel, bytes) in static_files {
-        if !loaded.iter().any(|l| rel == Path::new(l)) {
-            files.push((rel.to_string_lossy().replace('\\', "/"), bytes.clone()));
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if !loaded.contains(&rel.as_str()) && (diagrams || !rel.starts_with(DIAGRAM_FOLDER)) {
+            files.push((rel, bytes.clone()));
         }
     }
     ThemeAssets { paths, files }
@@ -195,7 +206,7 @@ mod tests {
             (PathBuf::from("assets/search-engine.mjs"), b"export function f() {}\n".to_vec()),
             (PathBuf::from("img/logo.png"), b"png".to_vec()),
         ];
-        let assets = theme_assets(&theme, ".hl{}", "window.CARNET_NAV={};\n", true);
+        let assets = theme_assets(&theme, ".hl{}", "window.CARNET_NAV={};\n", true, false);
         let p = &assets.paths;
         for path in [&p.stylesheet, &p.script, &p.nav_script, &p.search_script, &p.search_engine] {
             assert!(path.starts_with(IMMUTABLE_DIR), "{path}");
@@ -208,10 +219,32 @@ mod tests {
         assert_eq!(css, b"body{}\n.hl{}", "the highlighting palettes are part of the stylesheet");
         let engine = &assets.files.iter().find(|(n, _)| *n == p.search_engine).unwrap().1;
         assert!(String::from_utf8_lossy(engine).contains("window.CarnetSearch"));
-        let plain = theme_assets(&theme, ".hl{}", "window.CARNET_NAV={};\n", false);
+        let plain = theme_assets(&theme, ".hl{}", "window.CARNET_NAV={};\n", false, false);
         assert_eq!(plain.paths.stylesheet, "assets/carnet.css", "the preview keeps plain names");
         assert_eq!(plain.paths.nav_script, "assets/nav.js");
-        let bare = theme_assets(&[], "", "", true);
+        let bare = theme_assets(&[], "", "", true, false);
         assert_eq!(bare.paths.script, "assets/carnet.js", "a theme without the file keeps the plain name");
+    }
+
+    #[test]
+    fn the_diagram_library_is_fingerprinted_and_written_only_for_sites_with_diagrams() {
+        let theme = vec![
+            (PathBuf::from(DIAGRAM_LIBRARY), b"window.mermaid={};".to_vec()),
+            (PathBuf::from("assets/mermaid/LICENSE"), b"MIT".to_vec()),
+            (PathBuf::from(DIAGRAM_SCRIPT), b"draw();".to_vec()),
+        ];
+        let names = |assets: &ThemeAssets| assets.files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        let with = theme_assets(&theme, "", "", true, true);
+        assert!(with.paths.diagram_library.starts_with("assets/immutable/mermaid.min."), "{:?}", with.paths);
+        assert!(with.paths.diagram_script.starts_with("assets/immutable/diagrams."), "{:?}", with.paths);
+        let written = names(&with);
+        assert!(
+            written.contains(&with.paths.diagram_library)
+                && written.contains(&"assets/mermaid/LICENSE".into())
+        );
+        let without = names(&theme_assets(&theme, "", "", true, false));
+        assert!(without.iter().all(|n| !n.contains("mermaid") && !n.contains("diagrams")), "{without:?}");
+        let preview = names(&theme_assets(&theme, "", "", false, false));
+        assert!(preview.contains(&DIAGRAM_LIBRARY.to_string()), "the preview always has it: {preview:?}");
     }
 }

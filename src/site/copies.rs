@@ -84,7 +84,7 @@ pub fn generated(tree: &SiteTree, redirects: &[Redirect], has_base_url: bool, th
     }
     claims.take(write::ROBOTS_FILE.into(), "the generated robots.txt".into());
     claims.take(search::MANIFEST.into(), "the search manifest".into());
-    for (rel, _) in assets::theme_assets(&theme.static_files, "", "", false).files {
+    for (rel, _) in assets::theme_assets(&theme.static_files, "", "", false, true).files {
         claims.take(rel, "a file of the theme".into());
     }
     claims

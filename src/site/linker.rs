@@ -10,7 +10,7 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
-use super::links::{is_external, LinkIndex, Target};
+use super::links::{is_external, unknown_scheme, LinkIndex, Target};
 use super::pages::{relative_url, root_prefix};
 use crate::error::{Diagnostic, Location};
 use crate::markdown::{LinkHook, LinkSite, Reference};
@@ -22,6 +22,8 @@ pub struct NotedLink {
     pub dest: String,
     pub is_reference: bool,
     pub is_image: bool,
+    /// Written in raw HTML (`<img src>`), not as Markdown.
+    pub in_html: bool,
     /// Index of the heading above it in its page.
     pub heading: Option<usize>,
     /// Byte offset in the guide's body where it is written.
@@ -65,11 +67,21 @@ pub struct Recorder<'a> {
     pub recorded: Recorded,
     /// `http(s)://` links, for `carnet check --external`: (URL, offset in the body).
     pub externals: Vec<(String, usize)>,
+    /// Links whose scheme browsers may not open (`vscode:`): (scheme, offset in the body).
+    pub unknown_schemes: Vec<(String, usize)>,
 }
 
 impl<'a> Recorder<'a> {
     pub fn new(index: &'a LinkIndex, from: usize, body: &'a str) -> Self {
-        Recorder { index, from, body, cursor: 0, recorded: Recorded::default(), externals: Vec::new() }
+        Recorder {
+            index,
+            from,
+            body,
+            cursor: 0,
+            recorded: Recorded::default(),
+            externals: Vec::new(),
+            unknown_schemes: Vec::new(),
+        }
     }
 
     /// Where `needle` is written, searching forward from the previous link.
@@ -91,7 +103,15 @@ impl<'a> Recorder<'a> {
     fn note(&mut self, dest: &str, is_reference: bool, is_image: bool, at: LinkSite) {
         let offset = self.locate(dest);
         let noted = &mut self.recorded.noted;
-        noted.push(NotedLink { dest: dest.to_string(), is_reference, is_image, heading: at.heading, offset });
+        let dest = dest.to_string();
+        noted.push(NotedLink {
+            dest,
+            is_reference,
+            is_image,
+            in_html: at.in_html,
+            heading: at.heading,
+            offset,
+        });
         self.recorded.calls.push(Call::Noted(noted.len() - 1));
     }
 }
@@ -103,6 +123,8 @@ impl LinkHook for Recorder<'_> {
             let dest = dest.trim();
             if dest.starts_with("http://") || dest.starts_with("https://") {
                 self.externals.push((dest.to_string(), offset));
+            } else if let Some(scheme) = unknown_scheme(dest) {
+                self.unknown_schemes.push((scheme, offset));
             }
             self.recorded.calls.push(Call::Kept);
             return None;
@@ -211,7 +233,7 @@ pub fn resolve(
         let message = format!("reference to a missing guide `{name}`");
         diagnostics.push(Diagnostic::warning(source.location(*offset), message));
     }
-    for link in noted.iter().filter(|l| l.is_image) {
+    for link in noted.iter().filter(|l| l.is_image && !l.in_html) {
         if link_text(source.text, source.body_start + link.offset).is_some_and(|alt| alt.trim().is_empty()) {
             let message =
                 format!("image `{}` has no alternative text (write it between the brackets)", link.dest);

@@ -3,7 +3,9 @@
 //!
 //! `LinkIndex::new` indexes the guides and content files once; `resolve` turns one link target
 //! written in guide `from` into a `Resolved` target (with warnings for inexact matches), or a
-//! `Broken` reason with the closest existing target as a suggestion.
+//! `Broken` reason with the closest existing target as a suggestion. A page's anchors are its
+//! heading ids, their forge forms and the ids its raw HTML declares; `#` and `#top` are the top
+//! of any page, as in browsers.
 
 use std::collections::HashMap;
 
@@ -22,6 +24,8 @@ pub struct GuideTargets {
     pub ids: Vec<String>,
     /// Other ids that land on a heading (GitHub/GitLab forms): (alias, canonical id).
     pub aliases: Vec<(String, String)>,
+    /// Ids declared in raw HTML (`<a name="x">`, `<h3 id="x">`).
+    pub anchors: Vec<String>,
 }
 
 /// Where a link leads.
@@ -85,10 +89,16 @@ impl LinkIndex {
         self
     }
 
-    /// Sets a guide's heading ids once it is rendered.
-    pub fn set_headings(&mut self, guide: usize, ids: Vec<String>, aliases: Vec<(String, String)>) {
-        self.guides[guide].ids = ids;
-        self.guides[guide].aliases = aliases;
+    /// Sets a guide's heading ids and raw HTML anchors once it is outlined.
+    pub fn set_headings(
+        &mut self,
+        guide: usize,
+        ids: Vec<String>,
+        aliases: Vec<(String, String)>,
+        anchors: Vec<String>,
+    ) {
+        let target = &mut self.guides[guide];
+        (target.ids, target.aliases, target.anchors) = (ids, aliases, anchors);
         self.anchors[guide] = AnchorLookup::new(&self.guides[guide]);
     }
 
@@ -173,11 +183,15 @@ impl LinkIndex {
         if let Some(id) = lookup.exact.get(anchor) {
             return Ok(id.clone());
         }
+        if is_top(anchor) {
+            return Ok(anchor.to_string());
+        }
         if let Some(id) = lookup.loose.get(&loose(anchor)) {
             warnings.push(format!("anchor `#{anchor}` taken as `#{id}`"));
             return Ok(id.clone());
         }
-        let suggestion = closest(anchor, target.ids.iter().map(String::as_str)).map(|id| format!("#{id}"));
+        let ids = target.ids.iter().chain(&target.anchors).map(String::as_str);
+        let suggestion = closest(anchor, ids).map(|id| format!("#{id}"));
         let message = format!("no heading `#{anchor}` in `{}`", target.rel);
         Err(Broken { message, suggestion, guide: Some(guide) })
     }
@@ -235,8 +249,36 @@ impl AnchorLookup {
         for (alias, id) in &guide.aliases {
             lookup.exact.entry(alias.clone()).or_insert_with(|| id.clone());
         }
+        for anchor in &guide.anchors {
+            lookup.exact.entry(anchor.clone()).or_insert_with(|| anchor.clone());
+            lookup.loose.entry(loose(anchor)).or_insert_with(|| anchor.clone());
+        }
         lookup
     }
+}
+
+/// `#` and `#top` lead to the top of any page (HTML: an empty fragment, or `top` in any case
+/// when no element has that id).
+fn is_top(anchor: &str) -> bool {
+    anchor.is_empty() || anchor.eq_ignore_ascii_case("top")
+}
+
+/// Schemes readers' browsers open: the web, mail, phone, files shown inline, and the usual
+/// protocols of technical documentation. Others (`vscode:`, `slack:`) get one warning each.
+const KNOWN_SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "tel", "sms", "data", "ftp", "ftps", "sftp", "ssh", "git", "irc", "ircs",
+    "news", "nntp", "xmpp", "geo", "magnet", "webcal", "urn", "doi",
+];
+
+/// The scheme of an external link (`vscode` for `vscode://file/x`), lower case, when it is
+/// not one browsers are known to open. `//host` links have none.
+pub fn unknown_scheme(href: &str) -> Option<String> {
+    let href = href.trim();
+    if !is_external(href) || href.starts_with("//") {
+        return None;
+    }
+    let scheme = href[..href.find(':')?].to_ascii_lowercase();
+    (!KNOWN_SCHEMES.contains(&scheme.as_str())).then_some(scheme)
 }
 
 /// `https:`, `mailto:`, `//host`: anything the site does not own.
@@ -307,6 +349,7 @@ mod tests {
             path: path.into(),
             ids: ids.iter().map(|s| s.to_string()).collect(),
             aliases: vec![("-résolution--erreur".into(), "resolution-erreur".into())],
+            anchors: vec!["tarifs".into()],
         };
         LinkIndex::new(
             vec![
@@ -350,6 +393,33 @@ mod tests {
         assert_eq!(loose.target, with("deploiement"));
         assert_eq!(loose.warnings.len(), 1);
         assert_eq!(target(1, "#causes"), Target::Anchor("causes".into()));
+    }
+
+    #[test]
+    fn html_anchors_top_and_empty_fragments_resolve() {
+        assert_eq!(target(1, "#tarifs"), Target::Anchor("tarifs".into()));
+        assert_eq!(
+            target(1, "../GUIDE_RENDER_COMPLET.md#tarifs"),
+            Target::Guide { guide: 0, anchor: Some("tarifs".into()) }
+        );
+        assert_eq!(target(1, "#"), Target::Anchor(String::new()));
+        assert_eq!(target(1, "#top"), Target::Anchor("top".into()));
+        assert_eq!(target(1, "#TOP"), Target::Anchor("TOP".into()));
+        assert_eq!(
+            target(1, "../GUIDE_RENDER_COMPLET.md#top"),
+            Target::Guide { guide: 0, anchor: Some("top".into()) }
+        );
+        let broken = index().resolve(1, "#tarif").unwrap_err();
+        assert_eq!(broken.suggestion.as_deref(), Some("#tarifs"));
+    }
+
+    #[test]
+    fn unknown_schemes() {
+        assert_eq!(unknown_scheme("vscode://file/x"), Some("vscode".into()));
+        assert_eq!(unknown_scheme("Slack:channel"), Some("slack".into()));
+        for known in ["https://x.fr", "mailto:a@b.fr", "//cdn.x.org/a.js", "tel:+33", "autre.md", "#x"] {
+            assert_eq!(unknown_scheme(known), None, "{known}");
+        }
     }
 
     #[test]

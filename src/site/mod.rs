@@ -170,7 +170,8 @@ fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging
     // The preview serves nothing from cache: plain names, so the sidebar can change alone.
     let fingerprint = !options.preview;
     let titles = &analysis.guides.titles;
-    let assets = write::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint)?;
+    let diagrams = analysis.guides.diagrams.iter().any(|&n| n > 0);
+    let assets = write::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint, diagrams)?;
     let site = write::site_view(&analysis.config, assets.clone());
     for (rel, bytes) in write::sitemap_files(&site, tree) {
         sink(rel, bytes)?;

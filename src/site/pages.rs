@@ -91,6 +91,7 @@ impl<'a> PageViews<'a> {
             canonical: self.inputs.base_url.map(|base| format!("{base}{path}")),
             content: String::new(),
             has_h1: guide.is_some_and(|g| self.inputs.guides.has_h1[g]),
+            has_diagram: guide.is_some_and(|g| self.inputs.guides.diagrams[g] > 0),
             toc: guide.map(|g| toc(&self.inputs.guides.headings[g])).unwrap_or_default(),
             breadcrumb: self.breadcrumb(page, &path),
             prev: self.neighbour(page, &path, -1),

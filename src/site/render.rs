@@ -4,6 +4,7 @@
 //! description, search text) with a `linker::Recorder` noting links, no HTML; then, once every
 //! heading id is known, 2. `linker::resolve` turns the noted links into the answers the page
 //! writer replays (`GuideParts::render_html`), the broken-link diagnostics and the backlink edges.
+//! Links with a scheme browsers may not open (`vscode:`) get one warning per scheme for the site.
 //! `RenderedGuides::update` redoes both steps for the guides an edit touched (`carnet serve`).
 
 use std::sync::Arc;
@@ -30,6 +31,8 @@ pub struct RenderedGuides {
     /// Plain text per section (code included), for the search index.
     pub sections: Vec<Arc<Vec<Section>>>,
     pub has_h1: Vec<bool>,
+    /// How many diagrams each guide draws (its page loads the diagram library when any).
+    pub diagrams: Vec<usize>,
     /// Source paths relative to the content folder, with `/`.
     pub sources: Vec<String>,
     /// The links noted in each guide (kept by the preview only, for `update`).
@@ -41,6 +44,10 @@ pub struct RenderedGuides {
     pub notes: Vec<Vec<Diagnostic>>,
     /// `http(s)://` links with where they are written, for `carnet check --external`.
     pub externals: Vec<(String, Location)>,
+    /// Per guide, the links whose scheme browsers may not open: (scheme, where).
+    pub unknown_schemes: Vec<Vec<(String, Location)>>,
+    /// One warning per unknown scheme of the whole site (`scheme_notes`).
+    pub scheme_notes: Vec<Diagnostic>,
     /// Every guide's URL, ids and files: kept by the preview only, for `update`.
     pub index: Option<LinkIndex>,
     /// Broken links are warnings (`carnet serve`).
@@ -71,6 +78,7 @@ pub fn render_guides(
         path: path.clone(),
         ids: Vec::new(),
         aliases: Vec::new(),
+        anchors: Vec::new(),
     });
     let index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
         .with_content_prefix(content_dir);
@@ -79,12 +87,14 @@ pub fn render_guides(
     let mut out = RenderedGuides { sources, preview, ..Default::default() };
     let mut index = index;
     for (i, (outlined, guide)) in outlined.into_iter().zip(guides).enumerate() {
-        set_headings(&mut index, i, &outlined.rendered.headings);
+        set_headings(&mut index, i, &outlined.rendered);
         out.externals
             .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
+        out.unknown_schemes.push(outlined.unknown_schemes(guide));
         let (parts, recorded, notes) = outlined.into_parts(guide);
         out.push(parts, recorded, notes);
     }
+    out.scheme_notes = scheme_notes(&out.unknown_schemes);
     out.links = (0..guides.len())
         .into_par_iter()
         .map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], preview))
@@ -100,9 +110,14 @@ pub fn render_guides(
 }
 
 impl RenderedGuides {
-    /// Every diagnostic of the guides, guide by guide.
+    /// Every diagnostic of the guides, guide by guide, then one per unknown link scheme.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.notes.iter().zip(&self.links).flat_map(|(notes, links)| notes.iter().chain(&links.diagnostics))
+        let per_guide = self
+            .notes
+            .iter()
+            .zip(&self.links)
+            .flat_map(|(notes, links)| notes.iter().chain(&links.diagnostics));
+        per_guide.chain(&self.scheme_notes)
     }
 
     /// Every link from one guide to another.
@@ -131,15 +146,18 @@ impl RenderedGuides {
             changed.par_iter().map(|&i| outline(&index, i, &guides[i], renderer)).collect();
         let mut ids_changed = Vec::new();
         for (&i, outlined) in changed.iter().zip(outlined) {
-            if *self.headings[i] != outlined.rendered.headings {
+            if *self.headings[i] != outlined.rendered.headings
+                || index.guide(i).anchors != outlined.rendered.anchors
+            {
                 ids_changed.push(i);
-                set_headings(&mut index, i, &outlined.rendered.headings);
+                set_headings(&mut index, i, &outlined.rendered);
             }
             self.externals.retain(|(_, at)| at.path != guides[i].path);
             let guide = &guides[i];
             self.externals.extend(
                 outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))),
             );
+            self.unknown_schemes[i] = outlined.unknown_schemes(guide);
             let (parts, recorded, notes) = outlined.into_parts(guide);
             self.set(i, parts, recorded, notes);
         }
@@ -167,6 +185,7 @@ impl RenderedGuides {
         }
         link_targets.sort_unstable();
         link_targets.dedup();
+        self.scheme_notes = scheme_notes(&self.unknown_schemes);
         self.index = Some(index);
         Updated { outlined: changed.to_vec(), relinked, link_targets }
     }
@@ -175,6 +194,7 @@ impl RenderedGuides {
         self.titles.push(parts.title);
         self.descriptions.push(parts.description);
         self.has_h1.push(parts.has_h1);
+        self.diagrams.push(parts.diagrams);
         self.headings.push(Arc::new(parts.headings));
         self.sections.push(Arc::new(parts.sections));
         self.recorded.push(recorded);
@@ -185,6 +205,7 @@ impl RenderedGuides {
         self.titles[i] = parts.title;
         self.descriptions[i] = parts.description;
         self.has_h1[i] = parts.has_h1;
+        self.diagrams[i] = parts.diagrams;
         self.headings[i] = Arc::new(parts.headings);
         self.sections[i] = Arc::new(parts.sections);
         self.recorded[i] = recorded;
@@ -197,6 +218,7 @@ struct Outlined {
     rendered: RenderedMarkdown,
     recorded: Recorded,
     externals: Vec<(String, usize)>,
+    unknown_schemes: Vec<(String, usize)>,
 }
 
 /// The parts of an outlined guide the rest of the build keeps.
@@ -204,6 +226,7 @@ struct GuideParts {
     title: String,
     description: String,
     has_h1: bool,
+    diagrams: usize,
     headings: Vec<Heading>,
     sections: Vec<Section>,
 }
@@ -211,10 +234,22 @@ struct GuideParts {
 fn outline(index: &LinkIndex, i: usize, guide: &Guide, renderer: &Renderer) -> Outlined {
     let mut recorder = Recorder::new(index, i, guide.body());
     let rendered = renderer.outline_with(guide.body(), &mut recorder);
-    Outlined { rendered, recorded: recorder.recorded, externals: recorder.externals }
+    Outlined {
+        rendered,
+        recorded: recorder.recorded,
+        externals: recorder.externals,
+        unknown_schemes: recorder.unknown_schemes,
+    }
 }
 
 impl Outlined {
+    fn unknown_schemes(&self, guide: &Guide) -> Vec<(String, Location)> {
+        self.unknown_schemes
+            .iter()
+            .map(|(scheme, offset)| (scheme.clone(), location(guide, *offset)))
+            .collect()
+    }
+
     fn into_parts(self, guide: &Guide) -> (GuideParts, Recorded, Vec<Diagnostic>) {
         let notes = duplicate_id_notes(guide, &self.rendered.duplicate_ids);
         let r = self.rendered;
@@ -224,6 +259,7 @@ impl Outlined {
             title,
             description: short_description(&description),
             has_h1: r.title.is_some(),
+            diagrams: r.diagrams,
             headings: r.headings,
             sections: r.sections,
         };
@@ -231,9 +267,43 @@ impl Outlined {
     }
 }
 
-fn set_headings(index: &mut LinkIndex, i: usize, headings: &[Heading]) {
+fn set_headings(index: &mut LinkIndex, i: usize, rendered: &RenderedMarkdown) {
+    let headings = &rendered.headings;
     let aliases = headings.iter().flat_map(|h| h.aliases.iter().map(|a| (a.clone(), h.id.clone())));
-    index.set_headings(i, headings.iter().map(|h| h.id.clone()).collect(), aliases.collect());
+    let ids = headings.iter().map(|h| h.id.clone()).collect();
+    index.set_headings(i, ids, aliases.collect(), rendered.anchors.clone());
+}
+
+/// One warning per link scheme browsers may not open, at its first link, with how many links
+/// and guides use it: a site linking to `vscode:` a hundred times says it once.
+fn scheme_notes(per_guide: &[Vec<(String, Location)>]) -> Vec<Diagnostic> {
+    let mut schemes: Vec<(&str, &Location, usize, usize)> = Vec::new();
+    for links in per_guide {
+        let mut seen_here: Vec<&str> = Vec::new();
+        for (scheme, at) in links {
+            let new_guide = !seen_here.contains(&scheme.as_str());
+            if new_guide {
+                seen_here.push(scheme);
+            }
+            match schemes.iter_mut().find(|(s, ..)| *s == scheme) {
+                Some((_, _, links, guides)) => {
+                    *links += 1;
+                    *guides += usize::from(new_guide);
+                }
+                None => schemes.push((scheme, at, 1, 1)),
+            }
+        }
+    }
+    schemes
+        .into_iter()
+        .map(|(scheme, at, links, guides)| {
+            let message = format!(
+                "links with the scheme `{scheme}:` ({links} link(s) in {guides} guide(s), the first \
+                 here): browsers open it only where an application handles it; it is left as written"
+            );
+            Diagnostic::warning(at.clone(), message)
+        })
+        .collect()
 }
 
 fn resolve(

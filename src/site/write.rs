@@ -140,6 +140,7 @@ fn not_found_view(site: &SiteView) -> PageView {
         canonical: None,
         content: String::new(),
         has_h1: false,
+        has_diagram: false,
         toc: Vec::new(),
         breadcrumb: Vec::new(),
         prev: None,
@@ -159,9 +160,11 @@ pub fn write_assets(
     tree: &SiteTree,
     titles: &[String],
     fingerprint: bool,
+    diagrams: bool,
 ) -> Result<AssetPaths> {
     let nav = nav::nav_script(tree, titles);
-    let assets = assets::theme_assets(&theme.static_files, &renderer.highlight_css(), &nav, fingerprint);
+    let css = renderer.highlight_css();
+    let assets = assets::theme_assets(&theme.static_files, &css, &nav, fingerprint, diagrams);
     for (rel, bytes) in assets.files {
         sink(&rel, bytes)?;
     }

@@ -7,6 +7,7 @@
 //! Chromium missing is a failure with an install hint, never a skip (`.ci/run` installs it).
 
 mod chrome;
+mod diagrams;
 mod escaping;
 #[cfg(feature = "serve")]
 mod live_reload;

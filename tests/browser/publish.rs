@@ -11,7 +11,7 @@ use crate::server::{self, Host};
 use crate::site::site;
 
 /// The `headers` rules of render.yaml: `(path, name, value)`.
-fn render_yaml_headers() -> Vec<(String, String, String)> {
+pub fn render_yaml_headers() -> Vec<(String, String, String)> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("render.yaml");
     let text = std::fs::read_to_string(&path).expect("read render.yaml");
     let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("render.yaml is YAML");

@@ -36,11 +36,25 @@ pub fn site() -> &'static Site {
 }
 
 fn build() -> Site {
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-site");
+    let public = build_fixture("browser", "browser-site");
+    let addr = server::serve(&public);
+    let site = Site { public, base: format!("http://{addr}/") };
+    crate::chrome::tell(&format!(
+        "browser fixture site built in {}, served at {}",
+        site.public.display(),
+        site.base
+    ));
+    site
+}
+
+/// Builds `tests/fixtures/<fixture>/` in `$CARGO_TARGET_TMPDIR/<work>/` (wiped first) with the
+/// real binary; returns its output folder.
+pub fn build_fixture(fixture: &str, work: &str) -> PathBuf {
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join(work);
     if work.exists() {
         std::fs::remove_dir_all(&work).unwrap_or_else(|e| panic!("cannot clear {}: {e}", work.display()));
     }
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/browser");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
     copy_dir(&fixture, &work);
     let public = work.join("public");
     let output = Command::new(env!("CARGO_BIN_EXE_carnet"))
@@ -53,19 +67,13 @@ fn build() -> Site {
         .expect("run the carnet binary");
     assert!(
         output.status.success(),
-        "carnet build of the browser fixture failed ({}):\n{}{}",
+        "carnet build of the {} fixture failed ({}):\n{}{}",
+        fixture.display(),
         output.status,
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    let addr = server::serve(&public);
-    let site = Site { public, base: format!("http://{addr}/") };
-    crate::chrome::tell(&format!(
-        "browser fixture site built in {}, served at {}",
-        site.public.display(),
-        site.base
-    ));
-    site
+    public
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -7,19 +7,28 @@ use std::process::Command;
 
 use crate::fixture::Site;
 
-/// Attribute values of `attr="…"` in an HTML text, unescaped.
-fn attribute_values(html: &str, attr: &str) -> Vec<String> {
-    let needle = format!(" {attr}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(i, _)| {
-            let rest = &html[i + needle.len()..];
-            rest.find('"').map(|end| rest[..end].replace("&amp;", "&").replace("&quot;", "\""))
-        })
-        .collect()
+/// Values of the attribute `attr` of the elements of an HTML text (`None`: of any element),
+/// unescaped, read as a browser does (text that merely looks like a tag, in `<code>`, is not).
+fn attribute_values(html: &str, attr: &str, element: Option<&str>) -> Vec<String> {
+    let mut values = Vec::new();
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        if let html5gum::Token::StartTag(tag) = token {
+            if element.is_some_and(|e| tag.name.as_slice() != e.as_bytes()) {
+                continue;
+            }
+            if let Some(value) = tag.attributes.get(attr.as_bytes()) {
+                values.push(String::from_utf8_lossy(value).into_owned());
+            }
+        }
+    }
+    values
 }
 
+/// What a fragment may name: the page's ids, and the names of its `<a name>` anchors.
 fn ids_of(html: &str) -> Vec<String> {
-    attribute_values(html, "id")
+    let mut ids = attribute_values(html, "id", None);
+    ids.extend(attribute_values(html, "name", Some("a")));
+    ids
 }
 
 fn percent_decode(text: &str) -> String {
@@ -54,7 +63,8 @@ fn crawl(output: &Path) -> (usize, Vec<String>) {
     let mut followed = 0;
     for page in &pages {
         let html = std::fs::read_to_string(page).unwrap();
-        let links = attribute_values(&html, "href").into_iter().chain(attribute_values(&html, "src"));
+        let links =
+            attribute_values(&html, "href", None).into_iter().chain(attribute_values(&html, "src", None));
         for link in links.filter(|l| !l.contains("://") && !l.starts_with("mailto:")) {
             followed += 1;
             let target = target_file(output, page, &link);
@@ -64,7 +74,11 @@ fn crawl(output: &Path) -> (usize, Vec<String>) {
                 continue;
             }
             if let Some(fragment) =
-                link.split_once('#').map(|(_, f)| percent_decode(f)).filter(|f| !f.is_empty())
+                // `#` and `#top` are the top of any page.
+                link
+                    .split_once('#')
+                    .map(|(_, f)| percent_decode(f))
+                    .filter(|f| !f.is_empty() && f != "top")
             {
                 let target_ids = ids
                     .entry(target.clone())

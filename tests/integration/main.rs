@@ -9,6 +9,7 @@ mod corpus;
 mod crawl;
 mod escaping;
 mod fixture;
+mod forge;
 mod front_matter;
 mod hardening;
 #[cfg(feature = "serve")]
@@ -20,6 +21,7 @@ mod output;
 mod pages;
 mod publish;
 mod publish_rule;
+mod real_forge;
 mod search;
 #[cfg(feature = "serve")]
 mod serve;

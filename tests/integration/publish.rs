@@ -114,8 +114,14 @@ fn check_blueprint(blueprint: &Value) {
     assert_eq!(rule("/*", "X-Content-Type-Options"), "nosniff");
     assert_eq!(rule("/*", "Referrer-Policy"), "same-origin");
     let csp = rule("/*", "Content-Security-Policy");
-    for token in ["'unsafe-inline'", "'unsafe-eval'", "http:", "https:", " * "] {
+    for token in ["'unsafe-eval'", "http:", "https:", " * "] {
         assert!(!csp.contains(token), "the policy allows {token}: {csp}");
+    }
+    // Inline code never runs; inline styles are allowed, for the diagrams (mermaid's per-drawing
+    // stylesheets and style attributes; tests/browser/diagrams.rs draws under this policy).
+    for directive in csp.split(';').map(str::trim) {
+        let allows_inline = directive.contains("'unsafe-inline'");
+        assert!(!allows_inline || directive.starts_with("style-src "), "inline allowed by `{directive}`");
     }
     assert!(csp.starts_with("default-src 'self';") && csp.contains("object-src 'none'"), "{csp}");
     // Header rules of Render's documented forms only: `/*` and `/folder/*`.
@@ -266,14 +272,16 @@ fn get(addr: SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
     (status, head, raw[split + 4..].to_vec())
 }
 
-/// Attribute values of `attr="…"` in `html`, unescaped.
+/// Values of the attribute `attr` in `html`, unescaped, read as a browser does (text that merely
+/// looks like a tag, in `<code>`, is not a link).
 fn attributes(html: &str, attr: &str) -> Vec<String> {
-    let needle = format!(" {attr}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(i, _)| {
-            let rest = &html[i + needle.len()..];
-            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+    html5gum::Tokenizer::new(html)
+        .flatten()
+        .filter_map(|token| match token {
+            html5gum::Token::StartTag(tag) => tag.attributes.get(attr.as_bytes()).map(|v| v.to_vec()),
+            _ => None,
         })
+        .map(|value| String::from_utf8_lossy(&value).into_owned())
         .collect()
 }
 

@@ -1,0 +1,170 @@
+//! Parsing a guide into pulldown-cmark events, read the way forges read it.
+//!
+//! `events` runs pulldown-cmark, then 1. joins the lines of each raw HTML block into one event
+//! (a tag may span lines: `<img\n  src="a.png">`), 2. gives back as text a `{…}` ending a heading
+//! that is not an attribute list (`## Options {a, b}`), which pulldown-cmark takes as attributes
+//! whatever it holds. An attribute list is made of `#id`, `.class` and `key=value` items only.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+
+/// The events of `markdown`, raw HTML blocks joined, heading attribute blocks checked.
+pub(crate) fn events(markdown: &str) -> Vec<Event<'_>> {
+    let mut out = Vec::new();
+    let mut html_block: Option<Vec<CowStr<'_>>> = None;
+    let mut heading: Option<(usize, Range<usize>)> = None;
+    for (event, range) in Parser::new_ext(markdown, super::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(Vec::new());
+                out.push(event);
+            }
+            Event::Html(html) if html_block.is_some() => {
+                html_block.get_or_insert_with(Vec::new).push(html);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                out.extend(html_block.take().map(join_html));
+                out.push(event);
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((out.len(), range));
+                out.push(event);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((start, range)) = heading.take() {
+                    keep_text_block(&mut out, start, &markdown[range]);
+                }
+                out.push(event);
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn join_html(mut lines: Vec<CowStr<'_>>) -> Event<'_> {
+    if lines.len() == 1 {
+        return Event::Html(lines.remove(0));
+    }
+    Event::Html(lines.concat().into())
+}
+
+/// When the heading opened at `out[start]` (written as `source`) ends with a `{…}` that is no
+/// attribute list, which pulldown-cmark took away (`{}` and `{x}` give no attribute at all),
+/// drops its attributes and puts the braces back at the end of its text.
+fn keep_text_block(out: &mut Vec<Event<'_>>, start: usize, source: &str) {
+    let Event::Start(Tag::Heading { level, .. }) = &out[start] else { return };
+    let Some((spacing, block)) = trailing_block(source) else { return };
+    if is_attribute_list(&block[1..block.len() - 1]) {
+        return;
+    }
+    out[start] =
+        Event::Start(Tag::Heading { level: *level, id: None, classes: Vec::new(), attrs: Vec::new() });
+    out.push(Event::Text(format!("{spacing}{block}").into()));
+}
+
+/// The `{…}` ending a heading's text, with the spacing before it: the end of the heading's line
+/// (ATX) or of its last text line (setext).
+fn trailing_block(source: &str) -> Option<(&str, &str)> {
+    let lines: Vec<&str> = source.lines().collect();
+    let setext = lines.len() > 1
+        && lines.last().is_some_and(|l| {
+            let l = l.trim();
+            !l.is_empty() && (l.chars().all(|c| c == '=') || l.chars().all(|c| c == '-'))
+        });
+    // pulldown-cmark looks for a block only at the very end (`## a {x} ##` has none).
+    let text = if setext { lines[lines.len() - 2] } else { lines.first()? }.trim_end();
+    if !text.ends_with('}') {
+        return None;
+    }
+    let brace = text.rfind('{')?;
+    // What pulldown-cmark takes as a block: no braces, tags or escapes inside.
+    if text[brace + 1..text.len() - 1].contains(['}', '<', '>', '\\']) {
+        return None;
+    }
+    let before = &text[..brace];
+    let spacing = &before[before.trim_end().len()..];
+    Some((spacing, &text[brace..]))
+}
+
+/// `#id`, `.class` and `key=value` items separated by spaces, at least one.
+pub(crate) fn is_attribute_list(inner: &str) -> bool {
+    let mut items = inner.split_ascii_whitespace().peekable();
+    items.peek().is_some() && items.all(is_attribute)
+}
+
+fn is_attribute(item: &str) -> bool {
+    if let Some(name) = item.strip_prefix('#').or_else(|| item.strip_prefix('.')) {
+        return !name.is_empty() && !name.contains(['#', '=', '{', '}']);
+    }
+    match item.split_once('=') {
+        Some((key, value)) => is_attribute_name(key) && !value.is_empty() && !value.contains(['{', '}']),
+        None => false,
+    }
+}
+
+fn is_attribute_name(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Renderer;
+
+    fn heading(markdown: &str) -> String {
+        let rendered = Renderer::new().render(markdown);
+        let h = &rendered.headings[0];
+        format!("{} #{}", h.text, h.id)
+    }
+
+    #[test]
+    fn braces_that_are_no_attribute_list_stay_text() {
+        assert_eq!(heading("## Options {a, b}\n"), "Options {a, b} #options-a-b");
+        assert_eq!(heading("## Option {force}\n"), "Option {force} #option-force");
+        assert_eq!(heading("## Option {force} ##\n"), "Option {force} #option-force");
+        assert_eq!(heading("Réglages {x y}\n---\n"), "Réglages {x y} #reglages-x-y");
+        assert_eq!(heading("> ## Cité {1, 2}\n"), "Cité {1, 2} #cite-1-2");
+        assert_eq!(heading("## Vide {}\n"), "Vide {} #vide");
+        assert_eq!(heading("## Lettre {x}\n"), "Lettre {x} #lettre-x");
+        assert_eq!(heading("## Balise {<b>}\n"), "Balise {} #balise");
+        let html = Renderer::new().render("## Options {a, b}\n").html;
+        assert!(html.contains(">Options {a, b}<a class=\"anchor\""), "{html}");
+        assert!(!html.contains(" a,"), "{html}");
+    }
+
+    #[test]
+    fn attribute_lists_are_still_attributes() {
+        assert_eq!(heading("## Titre {#mon-id}\n"), "Titre #mon-id");
+        assert_eq!(heading("## Titre {#mon-id .large data-x=1}\n"), "Titre #mon-id");
+        assert_eq!(heading("## Titre {.large}\n"), "Titre #titre");
+        assert_eq!(heading("## Titre {#mon-id} ##\n"), "Titre {#mon-id} #titre-mon-id");
+        let html = Renderer::new().render("## Titre {.large lang=fr}\n").html;
+        assert!(html.starts_with("<h2 id=\"titre\" class=\"large\" lang=\"fr\">"), "{html}");
+    }
+
+    #[test]
+    fn attribute_items() {
+        assert!(is_attribute_list("#a .b c=d"));
+        assert!(!is_attribute_list(""));
+        assert!(!is_attribute_list("a, b"));
+        assert!(!is_attribute_list("#a force"));
+        assert!(!is_attribute_list("=x"));
+        assert!(!is_attribute_list("#"));
+    }
+
+    #[test]
+    fn html_blocks_are_one_event() {
+        let events = events("<p>\n<img\n  src=\"a.png\">\n</p>\n\ntexte\n");
+        let html: Vec<&str> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Html(h) => Some(h.as_ref()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(html, ["<p>\n<img\n  src=\"a.png\">\n</p>\n"]);
+    }
+}
