@@ -110,7 +110,7 @@ fn html_in_titles_headings_names_and_code_is_text_on_every_page() {
     assert!(guide.contains("&lt;img src=x onerror=alert(&#39;texte&#39;)&gt;"), "plain code");
     assert!(guide.contains("pager-title\">Cible</span>"), "next link");
 
-    let cible = site.read("02-cible/index.html");
+    let cible = site.read("cible/index.html");
     assert!(
         cible.contains(&format!("pager-title\">{title}</span>")),
         "previous link shows the title as text"

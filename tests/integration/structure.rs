@@ -288,6 +288,12 @@ fn real_course_with_numbered_modules_and_readme_landing_pages() {
         ),
         "{toc}"
     );
+    // A module's README, its folder's page, has « Sur cette page » too.
+    let module = toc_shape(&site.read("couche-internet/index.html"));
+    assert!(
+        module.starts_with("bienvenue-dans-le-coeur-du-reseau-mondial pourquoi-cette-couche"),
+        "{module}"
+    );
     // A chapter's H4s are in « Sur cette page », under their H3.
     let statique = toc_shape(&site.read("couche-internet/12-1-routage-statique-dynamique/index.html"));
     assert!(
