@@ -351,3 +351,53 @@ fn real_hugo_site_with_index_pages_and_numbered_names() {
     assert!(site.read("reading/moving/index.html").contains("<h1>Se déplacer dans un livre</h1>"));
     assert!(site.read("index.html").contains("Bienvenue dans la documentation de Thorium Reader"));
 }
+
+/// The layout shown in `content/carnet/prise-en-main.md`, « Organiser les guides ».
+#[test]
+fn the_layout_of_the_french_guide_is_published_as_it_says() {
+    let guide = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("content/carnet/prise-en-main.md"),
+    )
+    .unwrap();
+    for line in [
+        "├── 01-introduction.md     → introduction/, « Introduction »",
+        "│   └── 02_debian.md       → installation/debian/",
+    ] {
+        assert!(guide.contains(line), "the guide shows `{line}`");
+    }
+    let site = Site::new();
+    site.file("content/01-introduction.md", "Vers [l'installation](10.installation/).\n")
+        .file("content/2_configuration.md", "# Configuration\n")
+        .file("content/10.installation/README.md", "# Installation\n")
+        .file("content/10.installation/02_debian.md", "# Debian\n")
+        .file("content/12-routage.md", "# Routage\n")
+        .file("content/12.1-bgp.md", "# BGP\n")
+        .file("content/12.2-ospf.md", "# OSPF\n")
+        .file("content/404.md", "# Introuvable\n")
+        .file("content/docs/docs.md", "# La page du dossier\n");
+    let run = site.build();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    for page in
+        ["introduction", "configuration", "installation", "installation/debian", "12-1-bgp", "404", "docs"]
+    {
+        assert!(site.output(&format!("{page}/index.html")).is_file(), "{page}/");
+    }
+    assert!(site.read("introduction/index.html").contains("<h1>Introduction</h1>"));
+    assert!(site.read("introduction/index.html").contains("href=\"../installation/\""));
+    assert!(site.read("docs/index.html").contains("La page du dossier"));
+    let order: Vec<String> = sidebar(&site).into_iter().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        order,
+        [
+            "Introduction [introduction/]",
+            "Configuration [configuration/]",
+            "Routage [routage/]",
+            "BGP [12-1-bgp/]",
+            "OSPF [12-2-ospf/]",
+            "Introuvable [404/]",
+            "Installation [installation/]",
+            "La page du dossier [docs/]",
+        ],
+        "guides, then folders, each numbered first"
+    );
+}
