@@ -93,7 +93,8 @@ fn landing_rank(rel: &Path) -> Option<usize> {
 /// Title for a page named after its file or folder: `02_mes-guides` → `Mes guides`.
 pub fn title_from_name(name: &str) -> String {
     let name = OrderedName::parse(name).name.replace(['_', '-'], " ");
-    let mut chars = name.trim().chars();
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = name.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
@@ -507,6 +508,7 @@ mod tests {
         assert_eq!(title_from_name("01_Intro"), "Intro");
         assert_eq!(title_from_name("02_mes-guides"), "Mes guides");
         assert_eq!(title_from_name("404"), "404");
+        assert_eq!(title_from_name("01--mon__guide-"), "01 mon guide");
         assert!(tree.notes.is_empty(), "{:?}", tree.notes);
     }
 
