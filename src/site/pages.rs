@@ -185,12 +185,13 @@ impl<'a> PageViews<'a> {
 /// higher level (an H4 right under an H2 goes under the H2). The page's title, its one H1 when
 /// that H1 comes first, is left out; a page with several H1s lists them all.
 pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
-    let is_title = |i: usize| i == 0 && headings.iter().filter(|h| h.level == 1).count() == 1;
+    let title_is_first = headings.first().is_some_and(|h| h.level == 1)
+        && headings.iter().filter(|h| h.level == 1).count() == 1;
     let mut roots: Vec<TocEntry> = Vec::new();
     // The open entries, outermost first: the path from a root to the last entry added.
     let mut open: Vec<TocEntry> = Vec::new();
     for (i, heading) in headings.iter().enumerate() {
-        if heading.level == 1 && is_title(i) {
+        if i == 0 && title_is_first {
             continue;
         }
         while open.last().is_some_and(|e| e.level >= heading.level) {
