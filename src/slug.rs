@@ -2,7 +2,8 @@
 //!
 //! `fold` lowers case and removes accents (é→e, œ→oe, ç→c); `slugify` keeps letters and digits
 //! of the folded text and turns every run of anything else (spaces of all kinds, punctuation,
-//! emoji) into a single dash.
+//! emoji) into a single dash. `OrderedName::parse` reads the ordering number authors put in
+//! front of file and folder names (`01-intro`, `10.install`, `2_config`, `12.1-bgp`).
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -46,6 +47,63 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// Most digits in one number of an ordering prefix: `001-` is a prefix, `2024-bilan` a year.
+const MAX_PREFIX_DIGITS: usize = 3;
+
+/// A file or folder name (without its extension) read for its ordering number.
+///
+/// The rule: the name starts with a number of 1 to 3 digits, possibly followed by more such
+/// numbers after dots (`12.1`, `05.10`), then one separator, `-`, `_` or `.` (spaces around it
+/// allowed), then a letter. The numbers order the name among its siblings (2 before 10, 12
+/// before 12.1 before 13). A single number is an ordering prefix and is left out of what readers
+/// see (`01-intro` → `intro`); a dotted one stays in the name, as `1.2-notes` may as well be a
+/// version, and still orders it. Anything else has no number: `404`, `2024`, `2024-01-15-bilan`,
+/// `01-02-x`, `v1.2-notes`, `01-`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderedName<'a> {
+    /// The ordering numbers, empty when the name has none.
+    pub numbers: Vec<u32>,
+    /// The name without its ordering prefix (the whole name when it has none, or a dotted one).
+    pub name: &'a str,
+}
+
+impl<'a> OrderedName<'a> {
+    pub fn parse(full: &'a str) -> OrderedName<'a> {
+        match split_ordering_prefix(full) {
+            Some((numbers, rest)) if numbers.len() == 1 => OrderedName { numbers, name: rest },
+            Some((numbers, _)) => OrderedName { numbers, name: full },
+            None => OrderedName { numbers: Vec::new(), name: full },
+        }
+    }
+
+    /// Whether an ordering prefix was left out of `name`.
+    pub fn is_stripped(&self, full: &str) -> bool {
+        self.name.len() != full.len()
+    }
+}
+
+/// The numbers of `name`'s ordering prefix and what follows its separator, per `OrderedName`.
+fn split_ordering_prefix(name: &str) -> Option<(Vec<u32>, &str)> {
+    let mut numbers = Vec::new();
+    let mut rest = name;
+    loop {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > MAX_PREFIX_DIGITS {
+            return None;
+        }
+        numbers.push(rest[..digits].parse().ok()?);
+        rest = &rest[digits..];
+        // A dot followed by a digit continues the number (`12.1`); any other dot separates.
+        match rest.strip_prefix('.') {
+            Some(after) if after.starts_with(|c: char| c.is_ascii_digit()) => rest = after,
+            _ => break,
+        }
+    }
+    let rest = rest.trim_start_matches(' ');
+    let rest = rest.strip_prefix(['-', '_', '.'])?.trim_start_matches(' ');
+    rest.starts_with(char::is_alphabetic).then_some((numbers, rest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +124,62 @@ mod tests {
         assert_eq!(slugify("GUIDE_RENDER_COMPLET"), "guide-render-complet");
         assert_eq!(slugify("--a--b--"), "a-b");
         assert_eq!(slugify("🚀"), "");
+    }
+
+    fn parsed(name: &str) -> (Vec<u32>, &str) {
+        let ordered = OrderedName::parse(name);
+        (ordered.numbers, ordered.name)
+    }
+
+    #[test]
+    fn ordering_prefixes_are_numbers_then_a_separator_then_a_letter() {
+        assert_eq!(parsed("01-intro"), (vec![1], "intro"));
+        assert_eq!(parsed("10.install"), (vec![10], "install"));
+        assert_eq!(parsed("2_config"), (vec![2], "config"));
+        assert_eq!(parsed("01_Intro"), (vec![1], "Intro"));
+        assert_eq!(parsed("210_reading"), (vec![210], "reading"));
+        assert_eq!(parsed("1. Été"), (vec![1], "Été"));
+        assert_eq!(parsed("03 - Sécurité"), (vec![3], "Sécurité"));
+        assert_eq!(parsed("3.x-notes"), (vec![3], "x-notes"));
+    }
+
+    #[test]
+    fn dotted_numbers_order_but_stay_in_the_name() {
+        assert_eq!(parsed("12.1-routage-statique"), (vec![12, 1], "12.1-routage-statique"));
+        assert_eq!(parsed("05.10-tcp-etats"), (vec![5, 10], "05.10-tcp-etats"));
+        assert_eq!(parsed("1.2-notes"), (vec![1, 2], "1.2-notes"));
+        assert_eq!(parsed("11.0-bullseye"), (vec![11, 0], "11.0-bullseye"));
+        assert!(!OrderedName::parse("1.2-notes").is_stripped("1.2-notes"));
+        assert!(OrderedName::parse("01-intro").is_stripped("01-intro"));
+    }
+
+    #[test]
+    fn names_that_only_look_numbered_are_left_alone() {
+        for name in [
+            "404",
+            "2024",
+            "1",
+            "2024-bilan",
+            "2024-01-15-release",
+            "0001-intro",
+            "01-",
+            "01-02-x",
+            "01--intro",
+            "01-🚀",
+            "v1.2-notes",
+            "intro",
+            "",
+            "١-arabic-digit",
+            "01 intro",
+        ] {
+            assert_eq!(parsed(name), (vec![], name), "{name}");
+        }
+    }
+
+    #[test]
+    fn numbers_order_numerically() {
+        let mut names = ["10-b", "2-a", "12.1-x", "12-y", "1-z", "12.10-w", "12.2-v"];
+        names.sort_by_key(|n| OrderedName::parse(n).numbers);
+        assert_eq!(names, ["1-z", "2-a", "10-b", "12-y", "12.1-x", "12.2-v", "12.10-w"]);
     }
 }

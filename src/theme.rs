@@ -29,6 +29,7 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/_breadcrumb.html", include_str!("../themes/default/templates/_breadcrumb.html")),
     ("templates/_children.html", include_str!("../themes/default/templates/_children.html")),
     ("templates/_toc.html", include_str!("../themes/default/templates/_toc.html")),
+    ("templates/_toc_entries.html", include_str!("../themes/default/templates/_toc_entries.html")),
     ("templates/_backlinks.html", include_str!("../themes/default/templates/_backlinks.html")),
     ("templates/_live_reload.html", include_str!("../themes/default/templates/_live_reload.html")),
     ("static/assets/carnet.css", include_str!("../themes/default/static/assets/carnet.css")),
@@ -112,7 +113,7 @@ pub struct PageView {
     pub has_h1: bool,
     /// Whether `content` has diagrams: the page loads the diagram library and script.
     pub has_diagram: bool,
-    /// "Sur cette page": H2 entries with their H3 children.
+    /// "Sur cette page": the page's headings, each with the headings under it (`pages::toc`).
     pub toc: Vec<TocEntry>,
     /// From the home page down to the parent of this page.
     pub breadcrumb: Vec<Link>,
@@ -255,15 +256,12 @@ fn read_static(
 /// Compiles all templates, reporting each broken one with its file, line and column.
 fn compile(templates: &BTreeMap<String, (PathBuf, String)>) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    // Parse each template alone first, so that every syntax error is reported with its file.
+    // Parse each template alone first, so that every syntax error is reported with its file;
+    // parents and imported macros are checked below, once every template is loaded.
     for (name, (path, text)) in templates {
-        let mut single = tera::Tera::default();
-        single.autoescape_on(vec![".html"]);
-        match single.add_raw_template(name, text) {
-            // Parents are checked below, once every template is loaded.
-            Err(err) if matches!(err.kind, tera::ErrorKind::MissingParent { .. }) => {}
-            Err(err) => errors.push(template_diagnostic(path, text, &err)),
-            Ok(()) => {}
+        if let Err(err) = tera::Template::new(name, None, text) {
+            let err = tera::Error::chain(format!("Failed to parse '{name}'"), err);
+            errors.push(template_diagnostic(path, text, &err));
         }
     }
     if !errors.is_empty() {

@@ -205,7 +205,8 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// True for inline code that is exactly a guide name: `GUIDE_X.md`, `./dossier/AUTRE.md#sec`.
-/// A bare `README.md` or `index.md` names the convention, not a guide, and is left alone.
+/// A bare `README.md`, `index.md` or `_index.md` names the convention, not a guide, and is left
+/// alone.
 pub fn is_guide_name(code: &str) -> bool {
     let name = code.split_once('#').map_or(code, |(name, _)| name);
     !is_generic_name(name)
@@ -217,7 +218,7 @@ pub fn is_guide_name(code: &str) -> bool {
 }
 
 fn is_generic_name(name: &str) -> bool {
-    name.eq_ignore_ascii_case("readme.md") || name.eq_ignore_ascii_case("index.md")
+    ["readme.md", "index.md", "_index.md"].iter().any(|generic| name.eq_ignore_ascii_case(generic))
 }
 
 /// The byte range of the next guide name in plain text: a run of name characters ending in `.md`
@@ -323,7 +324,7 @@ mod tests {
         assert!(!is_guide_name("render.yaml"));
         assert!(!is_guide_name(".md"));
         assert!(!is_guide_name("git add *.md"));
-        assert!(!is_guide_name("README.md") && !is_guide_name("index.md"));
+        assert!(!is_guide_name("README.md") && !is_guide_name("index.md") && !is_guide_name("_index.md"));
         assert!(is_guide_name("dossier/README.md"));
         assert_eq!(next_guide_name("voir ./dossier/A.md."), Some((7, 19)));
         assert_eq!(next_guide_name("https://x.org/A.md"), None);

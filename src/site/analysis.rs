@@ -95,6 +95,7 @@ pub fn analyze_configured(
     let infos = guide_infos(&content.guides);
     let (tree, guides) = match SiteTree::build(&infos, &config.title) {
         Ok(mut tree) => {
+            diagnostics.append(&mut tree.notes);
             let content_dir = config.content_dir.to_string_lossy();
             let guides = render::render_guides(
                 &content.guides,

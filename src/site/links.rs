@@ -66,6 +66,8 @@ pub struct LinkIndex {
     by_rel_folded: HashMap<String, usize>,
     by_path: HashMap<String, usize>,
     files: HashMap<String, String>,
+    /// Folder (`10-install`) → its landing page, whatever its name (`tree::landing_rank`).
+    folders: HashMap<String, usize>,
     /// `content/`: a reference written from the repository root (`content/GUIDE.md`) also counts.
     content_prefix: Option<String>,
 }
@@ -79,7 +81,22 @@ impl LinkIndex {
             guides.iter().enumerate().map(|(i, g)| (g.path.trim_end_matches('/').to_string(), i)).collect();
         let files = files.into_iter().map(|f| (f.to_lowercase(), f)).collect();
         let anchors = guides.iter().map(AnchorLookup::new).collect();
-        LinkIndex { guides, anchors, by_rel, by_rel_folded, by_path, files, content_prefix: None }
+        LinkIndex {
+            guides,
+            anchors,
+            by_rel,
+            by_rel_folded,
+            by_path,
+            files,
+            folders: HashMap::new(),
+            content_prefix: None,
+        }
+    }
+
+    /// Lets a link to a folder lead to its landing page: (folder with `/`, guide).
+    pub fn with_landing_pages(mut self, folders: impl IntoIterator<Item = (String, usize)>) -> Self {
+        self.folders = folders.into_iter().collect();
+        self
     }
 
     /// Lets references written from the repository root (`content/GUIDE.md`) resolve.
@@ -158,6 +175,9 @@ impl LinkIndex {
             if bare.is_empty() { "index.md".to_string() } else { String::new() },
         ];
         if let Some(&guide) = candidates.iter().find_map(|c| self.by_rel.get(c)) {
+            return Some(guide);
+        }
+        if let Some(&guide) = self.folders.get(bare) {
             return Some(guide);
         }
         if let Some(&guide) = candidates.iter().find_map(|c| self.by_rel_folded.get(&c.to_lowercase())) {

@@ -182,22 +182,43 @@ impl<'a> PageViews<'a> {
     }
 }
 
-/// "Sur cette page": H2 headings with their H3 children.
+/// "Sur cette page": every heading of the page, each under the nearest heading above it of a
+/// higher level (an H4 right under an H2 goes under the H2). The page's title, its one H1 when
+/// that H1 comes first, is left out; a page with several H1s lists them all.
 pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
-    let mut entries: Vec<TocEntry> = Vec::new();
-    for heading in headings.iter().filter(|h| h.level == 2 || h.level == 3) {
-        let entry = TocEntry {
+    let title_is_first = headings.first().is_some_and(|h| h.level == 1)
+        && headings.iter().filter(|h| h.level == 1).count() == 1;
+    let mut roots: Vec<TocEntry> = Vec::new();
+    // The open entries, outermost first: the path from a root to the last entry added.
+    let mut open: Vec<TocEntry> = Vec::new();
+    for (i, heading) in headings.iter().enumerate() {
+        if i == 0 && title_is_first {
+            continue;
+        }
+        while open.last().is_some_and(|e| e.level >= heading.level) {
+            close_last(&mut open, &mut roots);
+        }
+        open.push(TocEntry {
             id: heading.id.clone(),
             text: heading.text.clone(),
             level: heading.level,
             children: Vec::new(),
-        };
-        match (heading.level, entries.last_mut()) {
-            (3, Some(parent)) => parent.children.push(entry),
-            _ => entries.push(entry),
+        });
+    }
+    while !open.is_empty() {
+        close_last(&mut open, &mut roots);
+    }
+    roots
+}
+
+/// Moves the innermost open entry into its parent, or among the roots.
+fn close_last(open: &mut Vec<TocEntry>, roots: &mut Vec<TocEntry>) {
+    if let Some(entry) = open.pop() {
+        match open.last_mut() {
+            Some(parent) => parent.children.push(entry),
+            None => roots.push(entry),
         }
     }
-    entries
 }
 
 /// A description for meta tags: the first paragraph, cut at a word near 160 characters.
@@ -224,12 +245,46 @@ mod tests {
         assert_eq!(relative_url("a/b/", "c/"), "../../c/");
     }
 
+    fn h(level: u8, id: &str) -> Heading {
+        Heading { level, id: id.into(), aliases: vec![], text: id.into() }
+    }
+
+    /// The outline as `id(children…)`, for short assertions.
+    fn shape(entries: &[TocEntry]) -> String {
+        let parts: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                if e.children.is_empty() {
+                    e.id.clone()
+                } else {
+                    format!("{}({})", e.id, shape(&e.children))
+                }
+            })
+            .collect();
+        parts.join(" ")
+    }
+
     #[test]
-    fn toc_nests_h3_under_h2() {
-        let h = |level, id: &str| Heading { level, id: id.into(), aliases: vec![], text: id.into() };
-        let toc = toc(&[h(1, "t"), h(3, "orphan"), h(2, "a"), h(3, "a1"), h(4, "deep"), h(2, "b")]);
-        let ids: Vec<_> = toc.iter().map(|e| (e.id.as_str(), e.children.len())).collect();
-        assert_eq!(ids, [("orphan", 0), ("a", 1), ("b", 0)]);
+    fn toc_nests_every_level_under_the_nearest_higher_heading() {
+        let outline = toc(&[h(1, "t"), h(3, "orphan"), h(2, "a"), h(3, "a1"), h(4, "deep"), h(2, "b")]);
+        assert_eq!(shape(&outline), "orphan a(a1(deep)) b");
+        let skipped = toc(&[h(2, "a"), h(4, "a-deep"), h(3, "a1"), h(6, "tiny"), h(2, "b"), h(5, "b5")]);
+        assert_eq!(shape(&skipped), "a(a-deep a1(tiny)) b(b5)");
+    }
+
+    #[test]
+    fn toc_lists_every_h1_of_a_page_with_several() {
+        let outline = toc(&[h(1, "partie-1"), h(2, "a"), h(1, "partie-2"), h(2, "b"), h(3, "b1")]);
+        assert_eq!(shape(&outline), "partie-1(a) partie-2(b(b1))");
+        // One H1 that is not the first heading is not the page's title either.
+        assert_eq!(shape(&toc(&[h(2, "intro"), h(1, "suite"), h(2, "x")])), "intro suite(x)");
+    }
+
+    #[test]
+    fn toc_of_a_page_whose_headings_start_at_h3() {
+        assert_eq!(shape(&toc(&[h(3, "a"), h(4, "a1"), h(3, "b")])), "a(a1) b");
+        assert_eq!(shape(&toc(&[h(5, "a"), h(3, "b"), h(4, "b1")])), "a b(b1)");
+        assert!(toc(&[h(1, "titre")]).is_empty());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::linker::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
 use super::links::{GuideTargets, LinkIndex};
 use super::pages::short_description;
-use super::tree::SiteTree;
+use super::tree::{is_index_file, title_from_name, SiteTree};
 use crate::content::{Found, Guide};
 use crate::error::{Diagnostic, Location, Severity};
 use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
@@ -81,7 +81,8 @@ pub fn render_guides(
         anchors: Vec::new(),
     });
     let index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
-        .with_content_prefix(content_dir);
+        .with_content_prefix(content_dir)
+        .with_landing_pages(tree.landing_pages());
     let outlined: Vec<Outlined> =
         guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
     let mut out = RenderedGuides { sources, preview, ..Default::default() };
@@ -341,14 +342,16 @@ fn duplicate_id_notes(guide: &Guide, duplicate_ids: &[String]) -> Vec<Diagnostic
     notes
 }
 
-/// Front matter title, else the first H1, else the file name.
+/// Front matter title, else the first H1, else the file name (`02_mise-en-route.md` →
+/// `Mise en route`), or the folder's name for its landing page (`10-install/_index.md` →
+/// `Install`).
 fn guide_title(guide: &Guide, h1: Option<&str>) -> String {
-    guide
-        .front
-        .title
-        .clone()
-        .or_else(|| h1.map(str::to_string))
-        .unwrap_or_else(|| guide.rel.file_stem().unwrap_or_default().to_string_lossy().replace('_', " "))
+    if let Some(title) = guide.front.title.clone().or_else(|| h1.map(str::to_string)) {
+        return title;
+    }
+    let folder = guide.rel.parent().and_then(|p| p.file_name()).filter(|_| is_index_file(&guide.rel));
+    let name = folder.or_else(|| guide.rel.file_stem()).unwrap_or_default();
+    title_from_name(&name.to_string_lossy())
 }
 
 fn slash_path(path: &std::path::Path) -> String {

@@ -1,13 +1,16 @@
 //! The site's shape: which URL each guide gets, which folder (section) it belongs to, and the
 //! reading order. `SiteTree::build` needs only the guides' paths, so URLs are known before any
-//! guide is rendered (links need them); `SiteTree::order` then sorts by weight and rendered title.
-//! Errors are what makes the shape impossible (two guides, one URL).
+//! guide is rendered (links need them): 1. a section per folder, 2. each folder's landing page
+//! (`landing_rank`), 3. addresses, folder by folder, without the authors' ordering prefixes
+//! (`slug::OrderedName`) unless that makes two pages meet. `SiteTree::order` then sorts by
+//! weight, ordering number and rendered title. Errors are what makes the shape impossible (two
+//! guides, one URL); warnings (`SiteTree::notes`) what the author may not expect.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Location};
-use crate::slug::{fold, slugify};
+use crate::slug::{fold, slugify, OrderedName};
 
 /// What the tree needs to know about one guide.
 #[derive(Debug, Clone)]
@@ -26,7 +29,9 @@ pub struct Section {
     pub path: String,
     pub title: String,
     pub weight: i64,
-    /// The guide that is this folder's landing page (`index.md` or `README.md`).
+    /// The ordering numbers of the folder's name (`10-install` → `[10]`), empty without.
+    pub numbers: Vec<u32>,
+    /// The guide that is this folder's landing page (see `landing_rank`).
     pub index: Option<usize>,
     pub parent: Option<usize>,
     /// Guides of this folder in reading order (the index guide excluded).
@@ -51,19 +56,45 @@ pub struct SiteTree {
     pub guide_section: Vec<usize>,
     /// Every page in reading order (home first), for previous/next links.
     pub reading_order: Vec<PageRef>,
+    /// Warnings about the shape: landing pages set aside, ordering prefixes kept.
+    pub notes: Vec<Diagnostic>,
 }
 
-const INDEX_NAMES: [&str; 2] = ["index.md", "readme.md"];
+/// The names of a folder's landing page, by precedence (compared without case).
+const INDEX_NAMES: [&str; 3] = ["index.md", "_index.md", "readme.md"];
 
-/// True for `index.md` / `README.md`, the landing page of its folder.
+/// Rank of a guide named after its folder (`install/install.md`, `10-install/install.md`):
+/// a landing page only when the folder has none of `INDEX_NAMES`.
+const NAMED_AFTER_FOLDER: usize = INDEX_NAMES.len();
+
+/// True for `index.md`, `_index.md` and `README.md`, the landing page of its folder by name.
 pub fn is_index_file(rel: &Path) -> bool {
-    rel.file_name().is_some_and(|n| INDEX_NAMES.contains(&n.to_string_lossy().to_lowercase().as_str()))
+    index_name_rank(rel).is_some()
 }
 
-/// Title for a folder without landing page: `mes_guides` → `Mes guides`.
-fn folder_title(dir: &Path) -> String {
-    let name = dir.file_name().map(|n| n.to_string_lossy().replace(['_', '-'], " ")).unwrap_or_default();
-    let mut chars = name.trim().chars();
+fn index_name_rank(rel: &Path) -> Option<usize> {
+    let name = rel.file_name()?.to_string_lossy().to_lowercase();
+    INDEX_NAMES.iter().position(|n| *n == name)
+}
+
+/// How strongly a guide claims to be its folder's landing page, lowest first: `index.md`,
+/// `_index.md`, `README.md`, then a guide named after the folder (not at the root); `None` for
+/// any other guide.
+fn landing_rank(rel: &Path) -> Option<usize> {
+    if let Some(rank) = index_name_rank(rel) {
+        return Some(rank);
+    }
+    let folder = rel.parent()?.file_name()?.to_string_lossy();
+    let stem = rel.file_stem()?.to_string_lossy();
+    let name_of = |name: &str| slugify(OrderedName::parse(name).name);
+    (name_of(&stem) == name_of(&folder)).then_some(NAMED_AFTER_FOLDER)
+}
+
+/// Title for a page named after its file or folder: `02_mes-guides` → `Mes guides`.
+pub fn title_from_name(name: &str) -> String {
+    let name = OrderedName::parse(name).name.replace(['_', '-'], " ");
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = name.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
@@ -75,6 +106,12 @@ pub fn title_sort_key(title: &str) -> String {
     fold(title).trim_start_matches(|c: char| !c.is_alphanumeric()).to_string()
 }
 
+/// Where a name stands among its siblings: numbered names first, by number, then the others.
+fn number_key(name: &str) -> (bool, Vec<u32>) {
+    let numbers = OrderedName::parse(name).numbers;
+    (numbers.is_empty(), numbers)
+}
+
 impl SiteTree {
     pub fn build(guides: &[GuideInfo], site_title: &str) -> Result<SiteTree, Vec<Diagnostic>> {
         let mut sections = vec![Section {
@@ -82,6 +119,7 @@ impl SiteTree {
             path: String::new(),
             title: site_title.to_string(),
             weight: 0,
+            numbers: Vec::new(),
             index: None,
             parent: None,
             guides: Vec::new(),
@@ -93,29 +131,16 @@ impl SiteTree {
             let dir = guide.rel.parent().unwrap_or(Path::new("")).to_path_buf();
             guide_section.push(section_for(&dir, &mut sections, &mut by_dir));
         }
-        let mut errors = Vec::new();
-        for (i, guide) in guides.iter().enumerate() {
-            let section = &mut sections[guide_section[i]];
-            if is_index_file(&guide.rel) {
-                if let Some(other) = section.index {
-                    errors.push(two_landing_pages(&guides[other].rel, &guide.rel));
-                    continue;
-                }
-                section.index = Some(i);
-                section.weight = guide.weight;
-            } else {
-                section.guides.push(i);
-            }
+        let mut diagnostics = choose_landing_pages(guides, &guide_section, &mut sections);
+        let guide_paths = assign_paths(guides, &mut sections, &mut diagnostics);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
         }
-        let guide_paths = assign_paths(guides, &sections, &guide_section, &mut errors);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(SiteTree { sections, guide_paths, guide_section, reading_order: Vec::new() })
+        Ok(SiteTree { sections, guide_paths, guide_section, reading_order: Vec::new(), notes: diagnostics })
     }
 
-    /// Titles folders after their landing page, sorts every folder by weight then title, and
-    /// sets the reading order. `titles` are by guide index.
+    /// Titles folders after their landing page, sorts every folder by weight, ordering number,
+    /// then title, and sets the reading order. `titles` are by guide index.
     pub fn order(&mut self, guides: &[GuideInfo], titles: &[String]) {
         for section in self.sections.iter_mut().filter(|s| s.parent.is_some()) {
             if let Some(index) = section.index {
@@ -151,22 +176,29 @@ impl SiteTree {
             PageRef::Guide(g) => &self.guide_paths[g],
         }
     }
+
+    /// Each folder that has a landing page, relative to the content folder with `/`, and that
+    /// page's guide: a link to the folder (`10-install/`) leads there.
+    pub fn landing_pages(&self) -> impl Iterator<Item = (String, usize)> + '_ {
+        self.sections.iter().filter_map(|s| s.index.map(|g| (s.dir.to_string_lossy().replace('\\', "/"), g)))
+    }
 }
 
-/// The section of a folder, created with its ancestors when first seen.
+/// The section of a folder, created with its ancestors when first seen (a parent always comes
+/// before its sub-folders). Its address is set later, by `assign_paths`.
 fn section_for(dir: &Path, sections: &mut Vec<Section>, by_dir: &mut HashMap<PathBuf, usize>) -> usize {
     if let Some(&index) = by_dir.get(dir) {
         return index;
     }
     let parent = section_for(dir.parent().unwrap_or(Path::new("")), sections, by_dir);
-    let segment = slugify(&dir.file_name().unwrap_or_default().to_string_lossy());
-    let segment = if segment.is_empty() { "section".to_string() } else { segment };
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
     let index = sections.len();
     sections.push(Section {
         dir: dir.to_path_buf(),
-        path: format!("{}{segment}/", sections[parent].path),
-        title: folder_title(dir),
+        path: String::new(),
+        title: title_from_name(&name),
         weight: 0,
+        numbers: OrderedName::parse(&name).numbers,
         index: None,
         parent: Some(parent),
         guides: Vec::new(),
@@ -177,57 +209,193 @@ fn section_for(dir: &Path, sections: &mut Vec<Section>, by_dir: &mut HashMap<Pat
     index
 }
 
-fn assign_paths(
+/// Gives each folder the guide with the lowest `landing_rank` (then the first by name) as its
+/// landing page; the other guides are its pages. An `index.md`, `_index.md` or `README.md`
+/// set aside gets a warning: it is published as an ordinary page.
+fn choose_landing_pages(
     guides: &[GuideInfo],
-    sections: &[Section],
     guide_section: &[usize],
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<String> {
-    let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for section in sections {
-        owners.insert(section.path.clone(), section.dir.clone());
+    sections: &mut [Section],
+) -> Vec<Diagnostic> {
+    let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+    for (g, guide) in guides.iter().enumerate() {
+        let section = guide_section[g];
+        match landing_rank(&guide.rel) {
+            Some(rank) if section > 0 || rank < NAMED_AFTER_FOLDER => candidates.push((section, rank, g)),
+            _ => sections[section].guides.push(g),
+        }
     }
-    let mut paths = Vec::with_capacity(guides.len());
-    for (i, guide) in guides.iter().enumerate() {
-        let section = &sections[guide_section[i]];
-        if section.index == Some(i) {
-            paths.push(section.path.clone());
+    candidates.sort_by(|a, b| (a.0, a.1, &guides[a.2].rel).cmp(&(b.0, b.1, &guides[b.2].rel)));
+    let mut notes = Vec::new();
+    for (section, rank, g) in candidates {
+        let section = &mut sections[section];
+        let Some(winner) = section.index else {
+            section.index = Some(g);
+            section.weight = guides[g].weight;
             continue;
-        }
-        let stem = guide.rel.file_stem().unwrap_or_default().to_string_lossy();
-        let segment = slugify(guide.slug.as_deref().unwrap_or(&stem));
-        let segment = if segment.is_empty() { "page".to_string() } else { segment };
-        let path = format!("{}{segment}/", section.path);
-        if let Some(owner) = owners.get(&path) {
+        };
+        section.guides.push(g);
+        if rank < NAMED_AFTER_FOLDER {
+            let (kept, set_aside) = (guides[winner].rel.display(), guides[g].rel.display());
             let message = format!(
-                "`{}` and `{}` would both be published at /{path}; rename one or give it a `slug`",
-                owner.display(),
-                guide.rel.display()
+                "`{set_aside}` is published as an ordinary page: `{kept}` is this folder's landing \
+                 page (the first of index.md, _index.md, README.md, a guide named after the folder)"
             );
-            errors.push(Diagnostic::error(Location::file(&guide.rel), message));
-        } else {
-            owners.insert(path.clone(), guide.rel.clone());
+            notes.push(Diagnostic::warning(Location::file(&guides[g].rel), message));
         }
-        paths.push(path);
     }
-    paths
+    notes
+}
+/// What competes for an address inside a folder: a sub-folder, or a guide that is not the
+/// folder's landing page.
+#[derive(Debug, Clone, Copy)]
+enum Claimant {
+    Folder(usize),
+    Guide(usize),
 }
 
-fn two_landing_pages(first: &Path, second: &Path) -> Diagnostic {
+#[derive(Debug)]
+struct Claim {
+    claimant: Claimant,
+    /// The name as written, for messages: `02-intro.md`, `10-install/`.
+    shown: String,
+    /// The last segment of the address made of the whole name, or of the guide's `slug`.
+    full: String,
+    /// The segment made of the name without its ordering prefix, when it had one.
+    stripped: Option<String>,
+}
+
+/// `slugify(name)`, or `fallback` when nothing is left of it (a name of emoji only).
+fn segment(name: &str, fallback: &str) -> String {
+    let slug = slugify(name);
+    if slug.is_empty() {
+        fallback.to_string()
+    } else {
+        slug
+    }
+}
+
+impl Claim {
+    fn new(
+        claimant: Claimant,
+        shown: String,
+        name: &str,
+        explicit_slug: Option<&str>,
+        fallback: &str,
+    ) -> Self {
+        if let Some(slug) = explicit_slug {
+            return Claim { claimant, shown, full: segment(slug, fallback), stripped: None };
+        }
+        let ordered = OrderedName::parse(name);
+        let stripped = ordered.is_stripped(name).then(|| segment(ordered.name, fallback));
+        Claim { claimant, shown, full: segment(name, fallback), stripped }
+    }
+}
+
+/// The address of every folder and guide, folder by folder from the root (a folder's address
+/// is known before its sub-folders are reached). Landing pages take their folder's address.
+fn assign_paths(
+    guides: &[GuideInfo],
+    sections: &mut [Section],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut guide_paths = vec![String::new(); guides.len()];
+    for s in 0..sections.len() {
+        let claims = claims_in(&sections[s], guides, sections);
+        let parent_path = sections[s].path.clone();
+        let segments = settle(&claims, &parent_path, diagnostics);
+        for (claim, segment) in claims.iter().zip(segments) {
+            let path = format!("{parent_path}{segment}/");
+            match claim.claimant {
+                Claimant::Folder(child) => sections[child].path = path,
+                Claimant::Guide(g) => guide_paths[g] = path,
+            }
+        }
+        if let Some(g) = sections[s].index {
+            guide_paths[g] = parent_path;
+        }
+    }
+    guide_paths
+}
+
+/// The sub-folders and pages of `section`, by name.
+fn claims_in(section: &Section, guides: &[GuideInfo], sections: &[Section]) -> Vec<Claim> {
+    let folders = section.sections.iter().map(|&child| {
+        let name = sections[child].dir.file_name().unwrap_or_default().to_string_lossy();
+        let shown = format!("{}/", sections[child].dir.display());
+        Claim::new(Claimant::Folder(child), shown, &name, None, "section")
+    });
+    let pages = section.guides.iter().map(|&g| {
+        let guide = &guides[g];
+        let stem = guide.rel.file_stem().unwrap_or_default().to_string_lossy();
+        let shown = guide.rel.display().to_string();
+        Claim::new(Claimant::Guide(g), shown, &stem, guide.slug.as_deref(), "page")
+    });
+    let mut claims: Vec<Claim> = folders.chain(pages).collect();
+    claims.sort_by(|a, b| a.shown.cmp(&b.shown));
+    claims
+}
+
+/// The segment of each claim: its name without the ordering prefix, unless another claim of
+/// the folder wants the same (then the whole name, with a warning). Two claims left on one
+/// segment are an error.
+fn settle(claims: &[Claim], parent_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+    let wanted: Vec<&str> = claims.iter().map(|c| c.stripped.as_deref().unwrap_or(&c.full)).collect();
+    let mut wanted_by: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, w) in wanted.iter().enumerate() {
+        wanted_by.entry(w).or_default().push(i);
+    }
+    let mut segments = Vec::with_capacity(claims.len());
+    for (i, claim) in claims.iter().enumerate() {
+        let rivals = &wanted_by[wanted[i]];
+        if claim.stripped.is_none() || rivals.len() == 1 {
+            segments.push(wanted[i].to_string());
+            continue;
+        }
+        let other = rivals.iter().find(|&&j| j != i).map_or("", |&j| claims[j].shown.as_str());
+        let message = format!(
+            "`{}` keeps its ordering prefix in its address, /{parent_path}{}/: without it, it would \
+             share /{parent_path}{}/ with `{other}`",
+            claim.shown, claim.full, wanted[i]
+        );
+        diagnostics.push(Diagnostic::warning(Location::file(claim.shown.trim_end_matches('/')), message));
+        segments.push(claim.full.clone());
+    }
+    let mut owners: HashMap<&str, usize> = HashMap::new();
+    for (i, segment) in segments.iter().enumerate() {
+        match owners.get(segment.as_str()) {
+            Some(&first) => diagnostics.push(same_address(&claims[first], &claims[i], parent_path, segment)),
+            None => {
+                owners.insert(segment.as_str(), i);
+            }
+        }
+    }
+    segments
+}
+
+fn same_address(first: &Claim, second: &Claim, parent_path: &str, segment: &str) -> Diagnostic {
+    let advice = match second.claimant {
+        Claimant::Guide(_) => "rename one or give it a `slug`",
+        Claimant::Folder(_) => "rename one",
+    };
     let message = format!(
-        "`{}` and `{}` are both the landing page of this folder; keep one",
-        first.display(),
-        second.display()
+        "`{}` and `{}` would both be published at /{parent_path}{segment}/; {advice}",
+        first.shown, second.shown
     );
-    Diagnostic::error(Location::file(second), message)
+    Diagnostic::error(Location::file(second.shown.trim_end_matches('/')), message)
 }
 
 fn sort_children(sections: &mut [Section], guides: &[GuideInfo], titles: &[String]) {
-    let keys: Vec<(i64, String)> = sections.iter().map(|s| (s.weight, title_sort_key(&s.title))).collect();
+    let keys: Vec<(i64, bool, Vec<u32>, String)> = sections
+        .iter()
+        .map(|s| (s.weight, s.numbers.is_empty(), s.numbers.clone(), title_sort_key(&s.title)))
+        .collect();
     for section in sections.iter_mut() {
-        section
-            .guides
-            .sort_by_cached_key(|&g| (guides[g].weight, title_sort_key(&titles[g]), guides[g].rel.clone()));
+        section.guides.sort_by_cached_key(|&g| {
+            let stem = guides[g].rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let (unnumbered, numbers) = number_key(&stem);
+            (guides[g].weight, unnumbered, numbers, title_sort_key(&titles[g]), guides[g].rel.clone())
+        });
         section.sections.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     }
 }
@@ -288,5 +456,144 @@ mod tests {
         let tree = ordered(&[("mes_guides/a.md", "A", 0)]);
         assert_eq!(tree.sections[1].title, "Mes guides");
         assert_eq!(tree.sections[1].path, "mes-guides/");
+    }
+
+    /// Builds the tree of guides whose title is their file name, in reading order.
+    fn by_file_name(rels: &[&str]) -> SiteTree {
+        let infos: Vec<GuideInfo> = rels.iter().map(|rel| info(rel, 0)).collect();
+        let titles: Vec<String> =
+            infos.iter().map(|g| title_from_name(&g.rel.file_stem().unwrap().to_string_lossy())).collect();
+        let mut tree = SiteTree::build(&infos, "Docs").unwrap();
+        tree.order(&infos, &titles);
+        tree
+    }
+
+    fn reading_order(tree: &SiteTree) -> Vec<&str> {
+        tree.reading_order.iter().map(|&p| tree.page_path(p)).collect()
+    }
+
+    #[test]
+    fn ordering_prefixes_order_and_leave_the_addresses() {
+        let tree = by_file_name(&[
+            "10.install/README.md",
+            "10.install/10-docker.md",
+            "10.install/2_debian.md",
+            "2-concepts/01_Intro.md",
+            "2-concepts/12.1-bgp.md",
+            "2-concepts/12-routage.md",
+            "2-concepts/3-nat.md",
+            "faq.md",
+            "404.md",
+            "2024.md",
+        ]);
+        assert_eq!(
+            reading_order(&tree),
+            [
+                "",
+                "2024/",
+                "404/",
+                "faq/",
+                "concepts/",
+                "concepts/intro/",
+                "concepts/nat/",
+                "concepts/routage/",
+                "concepts/12-1-bgp/",
+                "install/",
+                "install/debian/",
+                "install/docker/",
+            ]
+        );
+        let concepts = tree.sections.iter().find(|s| s.path == "concepts/").unwrap();
+        assert_eq!(concepts.title, "Concepts");
+        assert_eq!(title_from_name("01_Intro"), "Intro");
+        assert_eq!(title_from_name("02_mes-guides"), "Mes guides");
+        assert_eq!(title_from_name("404"), "404");
+        assert_eq!(title_from_name("01--mon__guide-"), "01 mon guide");
+        assert!(tree.notes.is_empty(), "{:?}", tree.notes);
+    }
+
+    #[test]
+    fn numbered_guides_come_before_the_others_but_after_a_lower_weight() {
+        let infos = vec![info("b.md", 0), info("2-a.md", 0), info("10-c.md", 0), info("z.md", -1)];
+        let titles = ["B", "A", "C", "Z"].map(String::from);
+        let mut tree = SiteTree::build(&infos, "Docs").unwrap();
+        tree.order(&infos, &titles);
+        assert_eq!(reading_order(&tree), ["", "z/", "a/", "c/", "b/"]);
+    }
+
+    #[test]
+    fn a_name_whose_prefix_cannot_go_keeps_it_with_a_warning() {
+        let rels = ["01-intro.md", "intro.md", "1-bilan.md", "2-bilan.md", "05-sur.md"];
+        let tree = by_file_name(&rels);
+        let paths: Vec<&str> = tree.guide_paths.iter().map(String::as_str).collect();
+        assert_eq!(paths, ["01-intro/", "intro/", "1-bilan/", "2-bilan/", "sur/"]);
+        let messages: Vec<&str> = tree.notes.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages.contains(
+            &"`01-intro.md` keeps its ordering prefix in its address, /01-intro/: without it, it \
+              would share /intro/ with `intro.md`"
+        ));
+    }
+
+    #[test]
+    fn two_folders_one_address_is_an_error() {
+        let guides = vec![info("01-install/a.md", 0), info("install/b.md", 0), info("Mon Dossier/c.md", 0)];
+        let tree = SiteTree::build(&guides, "Docs").unwrap();
+        assert_eq!(
+            tree.sections.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
+            ["", "01-install/", "install/", "mon-dossier/"]
+        );
+        let guides = vec![info("Mon Dossier/a.md", 0), info("mon-dossier/b.md", 0)];
+        let errors = SiteTree::build(&guides, "Docs").unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "`Mon Dossier/` and `mon-dossier/` would both be published at /mon-dossier/; rename one"
+        );
+    }
+
+    #[test]
+    fn landing_pages_by_precedence_and_warnings_for_the_others() {
+        let guides = vec![
+            info("a/README.md", 0),
+            info("a/index.md", 0),
+            info("a/_index.md", 0),
+            info("b/_index.md", 0),
+            info("b/readme.md", 0),
+            info("10-install/install.md", 0),
+            info("10-install/debian.md", 0),
+            info("c/c.md", 0),
+            info("c/README.md", 0),
+            info("d/autre.md", 0),
+            info("README.md", 0),
+            info("docs.md", 0),
+        ];
+        let tree = SiteTree::build(&guides, "Docs").unwrap();
+        let landing = |dir: &str| {
+            let s = tree.sections.iter().find(|s| s.dir == Path::new(dir)).unwrap();
+            s.index.map(|g| guides[g].rel.to_string_lossy().into_owned())
+        };
+        assert_eq!(landing("").as_deref(), Some("README.md"));
+        assert_eq!(landing("a").as_deref(), Some("a/index.md"));
+        assert_eq!(landing("b").as_deref(), Some("b/_index.md"));
+        assert_eq!(landing("10-install").as_deref(), Some("10-install/install.md"));
+        assert_eq!(landing("c").as_deref(), Some("c/README.md"));
+        assert_eq!(landing("d"), None);
+        let path_of =
+            |rel: &str| &tree.guide_paths[guides.iter().position(|g| g.rel == Path::new(rel)).unwrap()];
+        assert_eq!(path_of("10-install/install.md"), "install/");
+        assert_eq!(path_of("a/README.md"), "a/readme/");
+        assert_eq!(path_of("a/_index.md"), "a/index/");
+        assert_eq!(path_of("c/c.md"), "c/c/");
+        let warned: Vec<String> = tree.notes.iter().map(|d| d.location.path.display().to_string()).collect();
+        assert_eq!(warned, ["a/_index.md", "a/README.md", "b/readme.md"]);
+        assert_eq!(
+            tree.notes[0].message,
+            "`a/_index.md` is published as an ordinary page: `a/index.md` is this folder's landing \
+             page (the first of index.md, _index.md, README.md, a guide named after the folder)"
+        );
+        let folders: HashMap<String, usize> = tree.landing_pages().collect();
+        assert_eq!(folders["10-install"], 5);
+        assert_eq!(folders[""], 10);
     }
 }

@@ -86,7 +86,7 @@ fn html_in_titles_headings_names_and_code_is_text_on_every_page() {
     );
     assert!(home.contains("&lt;b&gt;Dossier"), "home listing shows the folder's name as text");
 
-    let guide = site.read("01-piege/index.html");
+    let guide = site.read("piege/index.html");
     let title = "&lt;script&gt;alert(&#x27;titre&#x27;)&lt;&#x2F;script&gt;";
     assert!(guide.contains(&format!("<title>{title} · Docs")), "<title>");
     assert!(guide.contains(&format!("<meta property=\"og:title\" content=\"{title}\">")), "og:title");
@@ -110,7 +110,7 @@ fn html_in_titles_headings_names_and_code_is_text_on_every_page() {
     assert!(guide.contains("&lt;img src=x onerror=alert(&#39;texte&#39;)&gt;"), "plain code");
     assert!(guide.contains("pager-title\">Cible</span>"), "next link");
 
-    let cible = site.read("02-cible/index.html");
+    let cible = site.read("cible/index.html");
     assert!(
         cible.contains(&format!("pager-title\">{title}</span>")),
         "previous link shows the title as text"

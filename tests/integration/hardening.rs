@@ -63,7 +63,8 @@ fn deep_nesting_long_lines_and_empty_guides_build() {
         .file("content/entete.md", "+++\ntitle = \"Seulement l'en-tête\"\n+++\n");
     let run = site.build();
     assert!(!run.stderr.contains("panicked"));
-    assert!(site.read("vide/index.html").contains("<h1>vide</h1>"));
+    // A guide without title is named after its file, with a capital letter.
+    assert!(site.read("vide/index.html").contains("<h1>Vide</h1>"));
     assert!(site.read("entete/index.html").contains("Seulement l"));
 }
 

@@ -29,3 +29,4 @@ mod serve;
 #[path = "../browser/server.rs"]
 #[allow(dead_code)]
 mod static_host;
+mod structure;
