@@ -1,9 +1,10 @@
 //! `carnet check`: everything the build validates, without writing any output.
 //!
 //! `run` analyses the site (`site::analysis::analyze`: encoding, front matter, URLs, links,
-//! references, ids, images), optionally checks external links, and prints the findings sorted
-//! by file, as text (`file:line:col: severity: message`) or as one JSON document. `--external`
-//! also fetches every `http(s)` link (`external`: bounded, timed out, retried, with a skip list).
+//! references, ids, images), optionally checks external links, and prints every finding of every
+//! file, as text (the format of `carnet build`, `report::write_findings`: kind by kind, the rest
+//! of a kind summed up) or as one JSON document listing them all. `--external` also fetches
+//! every `http(s)` link (`external`: bounded, timed out, retried, with a skip list).
 
 pub mod external;
 
@@ -12,8 +13,10 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, Format};
-use crate::error::{Diagnostic, Location, Result, Severity};
-use crate::report::Reporter;
+use std::io::Write;
+
+use crate::error::{Diagnostic, Location, Result};
+use crate::report::{self, thousands, Reporter};
 use crate::site::{analysis, render_yaml, BuildOptions};
 use external::{ExternalLink, ExternalOptions};
 
@@ -24,6 +27,7 @@ struct Finding<'a> {
     line: Option<usize>,
     col: Option<usize>,
     severity: &'static str,
+    kind: &'static str,
     message: &'a str,
 }
 
@@ -50,6 +54,7 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
         live_reload: false,
         preview: false,
         replace_output: false,
+        broken_links: args.broken_links.map(Into::into),
     };
     let analysis = analysis::analyze(&options)?;
     let mut findings = analysis.diagnostics;
@@ -71,36 +76,27 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
         guides: analysis.content.guides.len(),
     };
     match args.format {
-        Format::Text => print_text(&findings, &summary),
+        Format::Text => print_text(&findings, &summary, reporter),
         Format::Json => print_json(&findings, summary),
     }
     let failed = findings.iter().any(|d| d.is_error() || args.strict);
     Ok(u8::from(failed))
 }
 
-fn severity_label(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
-}
-
-fn print_text(findings: &[Diagnostic], summary: &Summary) {
-    let mut previous: Option<&std::path::Path> = None;
-    for finding in findings {
-        if previous.is_some_and(|p| p != finding.location.path) {
-            println!();
-        }
-        previous = Some(&finding.location.path);
-        println!("{}: {}: {}", finding.location, severity_label(finding.severity), finding.message);
-    }
-    if !findings.is_empty() {
-        println!();
-    }
-    println!(
+fn print_text(findings: &[Diagnostic], summary: &Summary, reporter: &Reporter) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = reporter.write_diagnostics(&mut stdout, findings);
+    let _ = writeln!(
+        stdout,
         "{} error(s), {} warning(s) in {} file(s); {} guide(s) checked",
-        summary.errors, summary.warnings, summary.files, summary.guides
+        thousands(summary.errors),
+        thousands(summary.warnings),
+        thousands(summary.files),
+        thousands(summary.guides)
     );
+    if report::failed_on_broken_links(findings) {
+        let _ = writeln!(stdout, "{}", report::BROKEN_LINKS_HINT);
+    }
 }
 
 fn print_json(findings: &[Diagnostic], summary: Summary) {
@@ -110,7 +106,8 @@ fn print_json(findings: &[Diagnostic], summary: Summary) {
             path: d.location.path.to_string_lossy().into_owned(),
             line: d.location.line,
             col: d.location.col,
-            severity: severity_label(d.severity),
+            severity: d.severity.label(),
+            kind: d.kind.name(),
             message: &d.message,
         })
         .collect();

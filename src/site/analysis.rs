@@ -12,7 +12,7 @@ use super::redirects::{self, Declared, Redirect};
 use super::render::{self, RenderedGuides};
 use super::tree::{GuideInfo, SiteTree};
 use super::BuildOptions;
-use crate::config::Config;
+use crate::config::{BrokenLinks, Config};
 use crate::content::{self, Content, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
@@ -93,26 +93,23 @@ pub fn analyze_configured(
     let repairs = repair_reports(&content.guides);
 
     let infos = guide_infos(&content.guides);
-    let (tree, guides) = match SiteTree::build(&infos, &config.title) {
-        Ok(mut tree) => {
-            let content_dir = config.content_dir.to_string_lossy();
-            let guides = render::render_guides(
-                &content.guides,
-                &content.files,
-                &tree,
-                &renderer,
-                &content_dir,
-                options.preview,
-            );
-            diagnostics.extend(guides.diagnostics().cloned());
-            tree.order(&infos, &guides.titles);
-            (Some(tree), guides)
-        }
-        Err(mut errors) => {
-            diagnostics.append(&mut errors);
-            (None, RenderedGuides::default())
-        }
+    // Two guides at one address are an error, but the tree is made anyway (the later guide gets
+    // a free address) so that the links of every guide are checked in the same run.
+    let (mut tree, collisions) = SiteTree::build_all(&infos, &config.title);
+    diagnostics.extend(collisions.into_iter().map(|mut collision| {
+        collision.location.path = paths.content.join(&collision.location.path);
+        collision
+    }));
+    let content_dir = config.content_dir.to_string_lossy();
+    let links = render::LinkSettings {
+        content_dir: &content_dir,
+        preview: options.preview,
+        broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
     };
+    let guides = render::render_guides(&content.guides, &content.files, &tree, &renderer, &links);
+    diagnostics.extend(guides.diagnostics().cloned());
+    tree.order(&infos, &guides.titles);
+    let tree = Some(tree);
     let redirects = match &tree {
         Some(tree) => {
             let (redirects, mut errors) =
@@ -146,6 +143,11 @@ pub fn analyze_configured(
         watch,
         assets: None,
     })
+}
+
+/// What broken links are for this build: the command line's choice, else `carnet.toml`'s.
+pub fn broken_links(options: &BuildOptions, config: &Config) -> BrokenLinks {
+    options.broken_links.unwrap_or(config.links.broken)
 }
 
 /// The content files and the files of `static/` the publishing rule lets through, less those

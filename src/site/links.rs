@@ -44,6 +44,15 @@ pub struct Resolved {
     pub warnings: Vec<String>,
 }
 
+/// What a bare guide name written in a page names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    One(usize),
+    /// Guides in different folders with that file name.
+    Several(Vec<usize>),
+    None,
+}
+
 /// Why a link leads nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {
@@ -182,38 +191,54 @@ impl LinkIndex {
         Err(Broken { message, suggestion, guide: Some(guide) })
     }
 
+    /// The existing target nearest to `joined`, of the same kind: a guide for a page (`.md`, or
+    /// no extension), an image for an image, a file of the same extension for any other file.
     fn suggest_guide(&self, joined: &str) -> Option<String> {
-        closest(
-            joined,
-            self.guides.iter().map(|g| g.rel.as_str()).chain(self.files.values().map(String::as_str)),
-        )
-        .map(str::to_string)
+        let wanted = extension(joined);
+        if wanted.is_none() || wanted.as_deref() == Some("md") {
+            return closest(joined, self.guides.iter().map(|g| g.rel.as_str())).map(str::to_string);
+        }
+        let same_kind = |file: &&String| {
+            let found = extension(file);
+            found == wanted
+                || (found.as_deref().is_some_and(is_image) && wanted.as_deref().is_some_and(is_image))
+        };
+        closest(joined, self.files.values().filter(same_kind).map(String::as_str)).map(str::to_string)
     }
 
     /// A guide named by a bare reference (`GUIDE_X.md`, `dossier/AUTRE.md`) written in `from`:
     /// relative to `from`'s folder first, then from the content root, then by file name alone
     /// when only one guide has it.
     pub fn find_reference(&self, from: usize, name: &str) -> Option<usize> {
+        match self.name_reference(from, name) {
+            Named::One(guide) => Some(guide),
+            Named::Several(_) | Named::None => None,
+        }
+    }
+
+    /// What a bare reference names (see `find_reference`): one guide, several guides having
+    /// its file name (none of them nearer than the others), or none.
+    pub fn name_reference(&self, from: usize, name: &str) -> Named {
         let name =
             self.content_prefix.as_deref().and_then(|prefix| name.strip_prefix(prefix)).unwrap_or(name);
         let mut ignored = Vec::new();
         if let Some(guide) =
             join(&self.guides[from].rel, name).and_then(|j| self.find_guide(&j, &mut ignored))
         {
-            return Some(guide);
+            return Named::One(guide);
         }
         if let Some(guide) = self.find_guide(name.trim_start_matches("./"), &mut ignored) {
-            return Some(guide);
+            return Named::One(guide);
         }
         let file_name = name.rsplit('/').next().unwrap_or(name).to_lowercase();
-        let mut matches = self
-            .guides
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.rel.rsplit('/').next().is_some_and(|n| n.to_lowercase() == file_name));
-        match (matches.next(), matches.next()) {
-            (Some((guide, _)), None) => Some(guide),
-            _ => None,
+        let matches: Vec<usize> = (self.guides.iter().enumerate())
+            .filter(|(_, g)| g.rel.rsplit('/').next().is_some_and(|n| n.to_lowercase() == file_name))
+            .map(|(guide, _)| guide)
+            .collect();
+        match matches[..] {
+            [] => Named::None,
+            [guide] => Named::One(guide),
+            _ => Named::Several(matches),
         }
     }
 }
@@ -280,6 +305,17 @@ fn join(from_rel: &str, path: &str) -> Option<String> {
         joined.push('/');
     }
     Some(joined)
+}
+
+/// The extension of the last segment of a path, lowercase: `dossier/Schéma.PNG` → `png`.
+fn extension(path: &str) -> Option<String> {
+    let name = path.trim_end_matches('/').rsplit('/').next()?;
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty()).then(|| ext.to_lowercase())
+}
+
+fn is_image(extension: &str) -> bool {
+    matches!(extension, "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "avif" | "bmp" | "ico")
 }
 
 /// Anchor comparison key: no accents, no case, letters and digits only.
@@ -371,6 +407,37 @@ mod tests {
         assert_eq!(anchor.suggestion.as_deref(), Some("#causes"));
         assert!(index().resolve(0, "../../etc/passwd").is_err());
         assert!(index().resolve(0, "#nulle-part").is_err());
+    }
+
+    #[test]
+    fn suggestions_are_of_the_kind_linked_to() {
+        let index = LinkIndex::new(
+            vec![GuideTargets {
+                rel: "schema.md".into(),
+                path: "schema/".into(),
+                ids: vec![],
+                aliases: vec![],
+            }],
+            ["schema.png".to_string(), "schema.pdf".to_string()],
+        );
+        let suggestion = |href: &str| index.resolve(0, href).unwrap_err().suggestion;
+        assert_eq!(suggestion("schemas.md").as_deref(), Some("schema.md"));
+        assert_eq!(suggestion("schemas").as_deref(), Some("schema.md"), "a page, not an image");
+        assert_eq!(suggestion("schemas.png").as_deref(), Some("schema.png"));
+        assert_eq!(suggestion("schemas.jpg").as_deref(), Some("schema.png"), "an image for an image");
+        assert_eq!(suggestion("schemas.pdf").as_deref(), Some("schema.pdf"));
+        assert_eq!(suggestion("schemas.zip"), None);
+    }
+
+    #[test]
+    fn a_file_name_several_guides_have_is_ambiguous() {
+        let guide =
+            |rel: &str| GuideTargets { rel: rel.into(), path: String::new(), ids: vec![], aliases: vec![] };
+        let index = LinkIndex::new(vec![guide("a/NOTES.md"), guide("b/NOTES.md"), guide("c/x.md")], []);
+        assert_eq!(index.name_reference(2, "NOTES.md"), Named::Several(vec![0, 1]));
+        assert_eq!(index.name_reference(0, "NOTES.md"), Named::One(0), "its own folder's first");
+        assert_eq!(index.name_reference(2, "b/NOTES.md"), Named::One(1));
+        assert_eq!(index.name_reference(2, "AUTRE.md"), Named::None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use super::pages::relative_url;
 use super::tree::SiteTree;
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Kind, Location};
 use crate::slug::slugify;
 
 /// One redirect: from an old path to a page of the site (both from the site root).
@@ -57,12 +57,12 @@ pub fn plan(declared: Vec<Declared>, tree: &SiteTree) -> (Vec<Redirect>, Vec<Dia
     for d in declared {
         let Some(from) = old_path(d.alias) else {
             let message = format!("alias `{}` is not a path or a guide file name", d.alias);
-            errors.push(Diagnostic::error(Location::file(&d.declared_in), message));
+            errors.push(Diagnostic::error(Location::file(&d.declared_in), message).of_kind(Kind::Redirect));
             continue;
         };
         if pages.contains(from.as_str()) {
             let message = format!("alias `{}` is the address of an existing page (/{from})", d.alias);
-            errors.push(Diagnostic::error(Location::file(&d.declared_in), message));
+            errors.push(Diagnostic::error(Location::file(&d.declared_in), message).of_kind(Kind::Redirect));
             continue;
         }
         if let Some((other, first)) = planned.get(&from) {
@@ -73,7 +73,8 @@ pub fn plan(declared: Vec<Declared>, tree: &SiteTree) -> (Vec<Redirect>, Vec<Dia
                     first.display(),
                     d.target
                 );
-                errors.push(Diagnostic::error(Location::file(&d.declared_in), message));
+                errors
+                    .push(Diagnostic::error(Location::file(&d.declared_in), message).of_kind(Kind::Redirect));
             }
             continue;
         }

@@ -14,6 +14,7 @@ use super::linker::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
 use super::links::{GuideTargets, LinkIndex};
 use super::pages::short_description;
 use super::tree::SiteTree;
+use crate::config::BrokenLinks;
 use crate::content::{Found, Guide};
 use crate::error::{Diagnostic, Location, Severity};
 use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
@@ -43,8 +44,18 @@ pub struct RenderedGuides {
     pub externals: Vec<(String, Location)>,
     /// Every guide's URL, ids and files: kept by the preview only, for `update`.
     pub index: Option<LinkIndex>,
-    /// Broken links are warnings (`carnet serve`).
+    /// What broken links are (warnings in `carnet serve`, or with `[links] broken = "warn"`).
+    pub broken: BrokenLinks,
+}
+
+/// How `render_guides` treats links.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkSettings<'a> {
+    /// The content folder as written in `carnet.toml`: `content/GUIDE.md` names a guide too.
+    pub content_dir: &'a str,
+    /// The preview keeps what `RenderedGuides::update` needs.
     pub preview: bool,
+    pub broken: BrokenLinks,
 }
 
 /// Which guides an `update` outlined again, and which other guides' links now lead elsewhere:
@@ -62,9 +73,9 @@ pub fn render_guides(
     files: &[Found],
     tree: &SiteTree,
     renderer: &Renderer,
-    content_dir: &str,
-    preview: bool,
+    settings: &LinkSettings,
 ) -> RenderedGuides {
+    let LinkSettings { content_dir, preview, broken } = *settings;
     let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
         rel: rel.clone(),
@@ -76,7 +87,7 @@ pub fn render_guides(
         .with_content_prefix(content_dir);
     let outlined: Vec<Outlined> =
         guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
-    let mut out = RenderedGuides { sources, preview, ..Default::default() };
+    let mut out = RenderedGuides { sources, broken, ..Default::default() };
     let mut index = index;
     for (i, (outlined, guide)) in outlined.into_iter().zip(guides).enumerate() {
         set_headings(&mut index, i, &outlined.rendered.headings);
@@ -87,7 +98,7 @@ pub fn render_guides(
     }
     out.links = (0..guides.len())
         .into_par_iter()
-        .map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], preview))
+        .map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], broken))
         .collect();
     if preview {
         out.index = Some(index);
@@ -154,7 +165,7 @@ impl RenderedGuides {
         relink.dedup();
         let resolved: Vec<Resolution> = relink
             .par_iter()
-            .map(|&i| resolve(&index, i, &guides[i], tree, &self.recorded[i], self.preview))
+            .map(|&i| resolve(&index, i, &guides[i], tree, &self.recorded[i], self.broken))
             .collect();
         let mut relinked = Vec::new();
         let mut link_targets = Vec::new();
@@ -242,13 +253,13 @@ fn resolve(
     guide: &Guide,
     tree: &SiteTree,
     recorded: &Recorded,
-    preview: bool,
+    broken: BrokenLinks,
 ) -> Resolution {
     let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
     let mut resolution = linker::resolve(index, i, &tree.guide_paths[i], recorded, &source);
-    if preview {
-        // Only broken links are errors here: the preview shows them as warnings.
-        resolution.diagnostics.iter_mut().for_each(|d| d.severity = Severity::Warning);
+    if broken == BrokenLinks::Warn {
+        let broken_links = resolution.diagnostics.iter_mut().filter(|d| d.kind.is_broken_link());
+        broken_links.for_each(|d| d.severity = Severity::Warning);
     }
     resolution
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Kind, Location};
 use crate::slug::{fold, slugify};
 
 /// What the tree needs to know about one guide.
@@ -76,7 +76,20 @@ pub fn title_sort_key(title: &str) -> String {
 }
 
 impl SiteTree {
+    /// The tree of `guides`, or what makes it impossible (see `build_all`).
     pub fn build(guides: &[GuideInfo], site_title: &str) -> Result<SiteTree, Vec<Diagnostic>> {
+        let (tree, errors) = Self::build_all(guides, site_title);
+        if errors.is_empty() {
+            Ok(tree)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The tree of `guides`, always, with the errors that make it wrong: a folder's second
+    /// landing page is one of its guides, and a guide whose address is taken gets the next free
+    /// one (`mon-guide-2/`), so that every other check still runs on every guide.
+    pub fn build_all(guides: &[GuideInfo], site_title: &str) -> (SiteTree, Vec<Diagnostic>) {
         let mut sections = vec![Section {
             dir: PathBuf::new(),
             path: String::new(),
@@ -99,6 +112,7 @@ impl SiteTree {
             if is_index_file(&guide.rel) {
                 if let Some(other) = section.index {
                     errors.push(two_landing_pages(&guides[other].rel, &guide.rel));
+                    section.guides.push(i);
                     continue;
                 }
                 section.index = Some(i);
@@ -108,10 +122,7 @@ impl SiteTree {
             }
         }
         let guide_paths = assign_paths(guides, &sections, &guide_section, &mut errors);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(SiteTree { sections, guide_paths, guide_section, reading_order: Vec::new() })
+        (SiteTree { sections, guide_paths, guide_section, reading_order: Vec::new() }, errors)
     }
 
     /// Titles folders after their landing page, sorts every folder by weight then title, and
@@ -197,17 +208,20 @@ fn assign_paths(
         let stem = guide.rel.file_stem().unwrap_or_default().to_string_lossy();
         let segment = slugify(guide.slug.as_deref().unwrap_or(&stem));
         let segment = if segment.is_empty() { "page".to_string() } else { segment };
-        let path = format!("{}{segment}/", section.path);
+        let mut path = format!("{}{segment}/", section.path);
         if let Some(owner) = owners.get(&path) {
             let message = format!(
                 "`{}` and `{}` would both be published at /{path}; rename one or give it a `slug`",
                 owner.display(),
                 guide.rel.display()
             );
-            errors.push(Diagnostic::error(Location::file(&guide.rel), message));
-        } else {
-            owners.insert(path.clone(), guide.rel.clone());
+            errors.push(Diagnostic::error(Location::file(&guide.rel), message).of_kind(Kind::UrlCollision));
+            path = (2..)
+                .map(|n| format!("{}{segment}-{n}/", section.path))
+                .find(|free| !owners.contains_key(free))
+                .unwrap_or_default();
         }
+        owners.insert(path.clone(), guide.rel.clone());
         paths.push(path);
     }
     paths
@@ -219,7 +233,7 @@ fn two_landing_pages(first: &Path, second: &Path) -> Diagnostic {
         first.display(),
         second.display()
     );
-    Diagnostic::error(Location::file(second), message)
+    Diagnostic::error(Location::file(second), message).of_kind(Kind::UrlCollision)
 }
 
 fn sort_children(sections: &mut [Section], guides: &[GuideInfo], titles: &[String]) {
@@ -281,6 +295,22 @@ mod tests {
         let errors = SiteTree::build(&guides, "Docs").unwrap_err();
         assert!(errors[0].message.contains("Mon Guide.md"), "{}", errors[0].message);
         assert!(errors[0].message.contains("mon-guide.md"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_collision_still_gives_every_guide_an_address_of_its_own() {
+        let guides = vec![
+            info("Mon Guide.md", 0),
+            info("mon-guide.md", 0),
+            info("mon_guide.md", 0),
+            info("d/index.md", 0),
+            info("d/README.md", 0),
+        ];
+        let (tree, errors) = SiteTree::build_all(&guides, "Docs");
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors.iter().all(|e| e.kind == Kind::UrlCollision));
+        assert_eq!(tree.guide_paths[..3], ["mon-guide/", "mon-guide-2/", "mon-guide-3/"]);
+        assert_eq!((tree.guide_paths[3].as_str(), tree.guide_paths[4].as_str()), ("d/", "d/readme/"));
     }
 
     #[test]

@@ -95,7 +95,7 @@ fn hostile_site(outside: &Outside) -> Site {
         // Hidden files, editor leftovers and backups, in content/ and static/.
         .file("content/.git/config", CANARIES[4])
         .file("content/.env", CANARIES[5])
-        .file("content/.brouillons/page.md", &format!("# Brouillon\n\n{}\n", CANARIES[6]))
+        .file("content/.brouillons/page.md", format!("# Brouillon\n\n{}\n", CANARIES[6]))
         .file("content/guide.md~", CANARIES[7])
         .file("content/.guide.md.swp", CANARIES[7])
         .file("content/#guide.md#", CANARIES[7])
