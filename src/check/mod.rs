@@ -7,6 +7,7 @@
 //! every `http(s)` link (`external`: bounded, timed out, retried, with a skip list).
 
 pub mod external;
+pub mod keys;
 
 use std::collections::BTreeSet;
 
@@ -42,6 +43,8 @@ struct Summary {
 #[derive(Debug, Serialize)]
 struct JsonReport<'a> {
     findings: Vec<Finding<'a>>,
+    /// Front matter keys carnet does not read, each once (`keys::unknown_keys`).
+    unknown_keys: Vec<keys::UnknownKey>,
     summary: Summary,
 }
 
@@ -75,17 +78,26 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
         files: findings.iter().map(|d| &d.location.path).collect::<BTreeSet<_>>().len(),
         guides: analysis.content.guides.len(),
     };
+    let unknown_keys = keys::unknown_keys(&analysis.content.guides);
     match args.format {
-        Format::Text => print_text(&findings, &summary, reporter),
-        Format::Json => print_json(&findings, summary),
+        Format::Text => print_text(&findings, &unknown_keys, &summary, reporter),
+        Format::Json => print_json(&findings, unknown_keys, summary),
     }
     let failed = findings.iter().any(|d| d.is_error() || args.strict);
     Ok(u8::from(failed))
 }
 
-fn print_text(findings: &[Diagnostic], summary: &Summary, reporter: &Reporter) {
+fn print_text(
+    findings: &[Diagnostic],
+    unknown_keys: &[keys::UnknownKey],
+    summary: &Summary,
+    reporter: &Reporter,
+) {
     let mut stdout = std::io::stdout().lock();
     let _ = reporter.write_diagnostics(&mut stdout, findings);
+    if !reporter.is_quiet() {
+        let _ = keys::write_unknown_keys(&mut stdout, unknown_keys, reporter.is_verbose());
+    }
     let _ = writeln!(
         stdout,
         "{} error(s), {} warning(s) in {} file(s); {} guide(s) checked",
@@ -99,7 +111,7 @@ fn print_text(findings: &[Diagnostic], summary: &Summary, reporter: &Reporter) {
     }
 }
 
-fn print_json(findings: &[Diagnostic], summary: Summary) {
+fn print_json(findings: &[Diagnostic], unknown_keys: Vec<keys::UnknownKey>, summary: Summary) {
     let findings = findings
         .iter()
         .map(|d| Finding {
@@ -111,7 +123,7 @@ fn print_json(findings: &[Diagnostic], summary: Summary) {
             message: &d.message,
         })
         .collect();
-    let report = JsonReport { findings, summary };
+    let report = JsonReport { findings, unknown_keys, summary };
     println!("{}", serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into()));
 }
 

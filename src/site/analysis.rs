@@ -71,7 +71,7 @@ pub fn configure(options: &BuildOptions) -> Result<(Config, SitePaths)> {
         Some(output) => guard::expand_home(output)?,
         None => options.root.join(guard::expand_home(&config.output_dir)?),
     };
-    let paths = SitePaths { content: options.root.join(&config.content_dir), output };
+    let paths = SitePaths { content: without_dots(&options.root.join(&config.content_dir)), output };
     guard::check_location(&options.root, &paths.content, &paths.output)?;
     Ok((config, paths))
 }
@@ -93,8 +93,7 @@ pub fn analyze_configured(
     let repairs = repair_reports(&content.guides);
 
     let infos = guide_infos(&content.guides);
-    // Two guides at one address are an error, but the tree is made anyway (the later guide gets
-    // a free address) so that the links of every guide are checked in the same run.
+    // Two guides at one address: the later one gets a free address, with a warning.
     let (mut tree, collisions) = SiteTree::build_all(&infos, &config.title);
     diagnostics.extend(collisions.into_iter().map(|mut collision| {
         collision.location.path = paths.content.join(&collision.location.path);
@@ -143,6 +142,15 @@ pub fn analyze_configured(
         watch,
         assets: None,
     })
+}
+
+/// `path` without its `.` components but a leading one: `./.` is `.`, `./docs/.` is `./docs`
+/// (so that messages name `./guide.md`, not `././guide.md`).
+fn without_dots(path: &Path) -> PathBuf {
+    let mut components = path.components();
+    let first = components.next().map(|c| c.as_os_str().to_owned()).unwrap_or_default();
+    let rest = components.filter(|c| *c != std::path::Component::CurDir);
+    std::iter::once(first).chain(rest.map(|c| c.as_os_str().to_owned())).collect()
 }
 
 /// What broken links are for this build: the command line's choice, else `carnet.toml`'s.
@@ -280,13 +288,15 @@ fn declared_redirects<'a>(
 ) -> Vec<Declared<'a>> {
     let mut declared = Vec::new();
     for (i, guide) in guides.iter().enumerate() {
-        for alias in &guide.front.aliases {
+        let own = guide.front.aliases.iter().map(|alias| (alias, false));
+        for (alias, lenient) in own.chain(guide.front.redirect_from.iter().map(|alias| (alias, true))) {
             let target = tree.guide_paths[i].clone();
             declared.push(Declared {
                 alias,
                 target,
                 title: titles[i].clone(),
                 declared_in: guide.path.clone(),
+                lenient,
             });
         }
     }
@@ -300,7 +310,7 @@ fn declared_redirects<'a>(
             Some(i) => (tree.guide_paths[i].clone(), titles[i].clone()),
             None => (redirects::old_path(wanted).unwrap_or_default(), to.clone()),
         };
-        declared.push(Declared { alias, target, title, declared_in: config_path.clone() });
+        declared.push(Declared { alias, target, title, declared_in: config_path.clone(), lenient: false });
     }
     declared
 }

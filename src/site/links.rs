@@ -94,6 +94,15 @@ impl LinkIndex {
         self
     }
 
+    /// Lets a link to an old address of a guide (`aliases`, `redirect_from`…: carnet writes a
+    /// redirect there) lead to the guide itself. A page's own address wins over an old one.
+    pub fn with_old_paths(mut self, old: impl IntoIterator<Item = (String, usize)>) -> Self {
+        for (path, guide) in old {
+            self.by_path.entry(path.trim_end_matches('/').to_string()).or_insert(guide);
+        }
+        self
+    }
+
     /// Sets a guide's heading ids once it is rendered.
     pub fn set_headings(&mut self, guide: usize, ids: Vec<String>, aliases: Vec<(String, String)>) {
         self.guides[guide].ids = ids;

@@ -46,23 +46,39 @@ pub struct Declared<'a> {
     pub target: String,
     pub title: String,
     pub declared_in: PathBuf,
+    /// Written for another generator (`redirect_from`, Grav's `routes.aliases`): an old address
+    /// that is the page's own is skipped, one that is another page's is only a warning.
+    pub lenient: bool,
 }
 
-/// Checks and orders the redirects; old paths that are real pages or claimed twice are errors.
+/// Checks and orders the redirects; old paths that are real pages or claimed twice are errors
+/// (warnings for those written for another generator, see `Declared::lenient`).
 pub fn plan(declared: Vec<Declared>, tree: &SiteTree) -> (Vec<Redirect>, Vec<Diagnostic>) {
     let pages: std::collections::HashSet<&str> =
         tree.reading_order.iter().map(|&p| tree.page_path(p)).collect();
     let mut planned: BTreeMap<String, (Redirect, PathBuf)> = BTreeMap::new();
     let mut errors = Vec::new();
     for d in declared {
+        let problem = |message: String| {
+            let location = Location::file(&d.declared_in);
+            let found = if d.lenient {
+                Diagnostic::warning(location, message)
+            } else {
+                Diagnostic::error(location, message)
+            };
+            found.of_kind(Kind::Redirect)
+        };
         let Some(from) = old_path(d.alias) else {
-            let message = format!("alias `{}` is not a path or a guide file name", d.alias);
-            errors.push(Diagnostic::error(Location::file(&d.declared_in), message).of_kind(Kind::Redirect));
+            if !d.lenient {
+                errors.push(problem(format!("alias `{}` is not a path or a guide file name", d.alias)));
+            }
             continue;
         };
+        if d.lenient && from == d.target {
+            continue;
+        }
         if pages.contains(from.as_str()) {
-            let message = format!("alias `{}` is the address of an existing page (/{from})", d.alias);
-            errors.push(Diagnostic::error(Location::file(&d.declared_in), message).of_kind(Kind::Redirect));
+            errors.push(problem(format!("alias `{}` is the address of an existing page (/{from})", d.alias)));
             continue;
         }
         if let Some((other, first)) = planned.get(&from) {
@@ -73,8 +89,7 @@ pub fn plan(declared: Vec<Declared>, tree: &SiteTree) -> (Vec<Redirect>, Vec<Dia
                     first.display(),
                     d.target
                 );
-                errors
-                    .push(Diagnostic::error(Location::file(&d.declared_in), message).of_kind(Kind::Redirect));
+                errors.push(problem(message));
             }
             continue;
         }

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use super::linker::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
 use super::links::{GuideTargets, LinkIndex};
 use super::pages::short_description;
+use super::redirects::old_path;
 use super::tree::SiteTree;
 use crate::config::BrokenLinks;
 use crate::content::{Found, Guide};
@@ -26,6 +27,10 @@ pub struct RenderedGuides {
     pub titles: Vec<String>,
     /// Short descriptions for meta tags and listings.
     pub descriptions: Vec<String>,
+    /// The date of each guide's front matter (`YYYY-MM-DD`), for templates.
+    pub dates: Vec<Option<String>>,
+    /// The front matter keys carnet does not read, for templates (`page.extra`).
+    pub extras: Vec<serde_json::Map<String, serde_json::Value>>,
     /// Shared with the preview's search worker (`live`), hence the `Arc`s.
     pub headings: Vec<Arc<Vec<Heading>>>,
     /// Plain text per section (code included), for the search index.
@@ -83,8 +88,13 @@ pub fn render_guides(
         ids: Vec::new(),
         aliases: Vec::new(),
     });
+    let old_paths = guides.iter().enumerate().flat_map(|(i, guide)| {
+        let front = &guide.front;
+        front.aliases.iter().chain(&front.redirect_from).filter_map(move |alias| Some((old_path(alias)?, i)))
+    });
     let index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
-        .with_content_prefix(content_dir);
+        .with_content_prefix(content_dir)
+        .with_old_paths(old_paths);
     let outlined: Vec<Outlined> =
         guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
     let mut out = RenderedGuides { sources, broken, ..Default::default() };
@@ -185,6 +195,8 @@ impl RenderedGuides {
     fn push(&mut self, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
         self.titles.push(parts.title);
         self.descriptions.push(parts.description);
+        self.dates.push(parts.date);
+        self.extras.push(parts.extra);
         self.has_h1.push(parts.has_h1);
         self.headings.push(Arc::new(parts.headings));
         self.sections.push(Arc::new(parts.sections));
@@ -195,6 +207,8 @@ impl RenderedGuides {
     fn set(&mut self, i: usize, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
         self.titles[i] = parts.title;
         self.descriptions[i] = parts.description;
+        self.dates[i] = parts.date;
+        self.extras[i] = parts.extra;
         self.has_h1[i] = parts.has_h1;
         self.headings[i] = Arc::new(parts.headings);
         self.sections[i] = Arc::new(parts.sections);
@@ -214,6 +228,8 @@ struct Outlined {
 struct GuideParts {
     title: String,
     description: String,
+    date: Option<String>,
+    extra: serde_json::Map<String, serde_json::Value>,
     has_h1: bool,
     headings: Vec<Heading>,
     sections: Vec<Section>,
@@ -234,6 +250,8 @@ impl Outlined {
         let parts = GuideParts {
             title,
             description: short_description(&description),
+            date: guide.front.date.clone(),
+            extra: guide.front.extra.clone(),
             has_h1: r.title.is_some(),
             headings: r.headings,
             sections: r.sections,

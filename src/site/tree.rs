@@ -76,7 +76,7 @@ pub fn title_sort_key(title: &str) -> String {
 }
 
 impl SiteTree {
-    /// The tree of `guides`, or what makes it impossible (see `build_all`).
+    /// The tree of `guides`, or the collisions `build_all` had to settle.
     pub fn build(guides: &[GuideInfo], site_title: &str) -> Result<SiteTree, Vec<Diagnostic>> {
         let (tree, errors) = Self::build_all(guides, site_title);
         if errors.is_empty() {
@@ -86,9 +86,9 @@ impl SiteTree {
         }
     }
 
-    /// The tree of `guides`, always, with the errors that make it wrong: a folder's second
-    /// landing page is one of its guides, and a guide whose address is taken gets the next free
-    /// one (`mon-guide-2/`), so that every other check still runs on every guide.
+    /// The tree of `guides`, always, with warnings for the collisions it settled: a folder's
+    /// second landing page is one of its guides, and a guide whose address is taken gets the next
+    /// free one (`mon-guide-2/`). Links name guides by file, so they still lead where meant.
     pub fn build_all(guides: &[GuideInfo], site_title: &str) -> (SiteTree, Vec<Diagnostic>) {
         let mut sections = vec![Section {
             dir: PathBuf::new(),
@@ -210,16 +210,18 @@ fn assign_paths(
         let segment = if segment.is_empty() { "page".to_string() } else { segment };
         let mut path = format!("{}{segment}/", section.path);
         if let Some(owner) = owners.get(&path) {
-            let message = format!(
-                "`{}` and `{}` would both be published at /{path}; rename one or give it a `slug`",
-                owner.display(),
-                guide.rel.display()
-            );
-            errors.push(Diagnostic::error(Location::file(&guide.rel), message).of_kind(Kind::UrlCollision));
-            path = (2..)
+            let free = (2..)
                 .map(|n| format!("{}{segment}-{n}/", section.path))
                 .find(|free| !owners.contains_key(free))
                 .unwrap_or_default();
+            let message = format!(
+                "`{}` and `{}` would both be published at /{path}: the second is published at /{free} \
+                 instead; rename one or give it a `slug`",
+                owner.display(),
+                guide.rel.display()
+            );
+            errors.push(Diagnostic::warning(Location::file(&guide.rel), message).of_kind(Kind::UrlCollision));
+            path = free;
         }
         owners.insert(path.clone(), guide.rel.clone());
         paths.push(path);
@@ -229,11 +231,12 @@ fn assign_paths(
 
 fn two_landing_pages(first: &Path, second: &Path) -> Diagnostic {
     let message = format!(
-        "`{}` and `{}` are both the landing page of this folder; keep one",
+        "`{}` and `{}` are both the landing page of this folder: the second is published as one of \
+         its pages; keep one",
         first.display(),
         second.display()
     );
-    Diagnostic::error(Location::file(second), message).of_kind(Kind::UrlCollision)
+    Diagnostic::warning(Location::file(second), message).of_kind(Kind::UrlCollision)
 }
 
 fn sort_children(sections: &mut [Section], guides: &[GuideInfo], titles: &[String]) {

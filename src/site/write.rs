@@ -147,6 +147,8 @@ fn not_found_view(site: &SiteView) -> PageView {
         children: Vec::new(),
         backlinks: Vec::new(),
         source: String::new(),
+        date: None,
+        extra: Default::default(),
     }
 }
 
