@@ -278,7 +278,8 @@ pub fn plan_redirects(
 }
 
 /// Every old name: the guides' `aliases`, then `[redirects]` of carnet.toml (whose targets are
-/// guide files or page paths).
+/// guide files or page paths), then the old addresses written for other generators, which give
+/// way to the others (`Declared::lenient`).
 fn declared_redirects<'a>(
     config: &'a Config,
     root: &Path,
@@ -287,19 +288,19 @@ fn declared_redirects<'a>(
     tree: &SiteTree,
 ) -> Vec<Declared<'a>> {
     let mut declared = Vec::new();
-    for (i, guide) in guides.iter().enumerate() {
-        let own = guide.front.aliases.iter().map(|alias| (alias, false));
-        for (alias, lenient) in own.chain(guide.front.redirect_from.iter().map(|alias| (alias, true))) {
-            let target = tree.guide_paths[i].clone();
-            declared.push(Declared {
+    let of_guides = |lenient: bool| {
+        guides.iter().enumerate().flat_map(move |(i, guide)| {
+            let aliases = if lenient { &guide.front.redirect_from } else { &guide.front.aliases };
+            aliases.iter().map(move |alias| Declared {
                 alias,
-                target,
+                target: tree.guide_paths[i].clone(),
                 title: titles[i].clone(),
                 declared_in: guide.path.clone(),
                 lenient,
-            });
-        }
-    }
+            })
+        })
+    };
+    declared.extend(of_guides(false));
     let config_path = root.join(crate::config::CONFIG_FILE);
     for (alias, to) in &config.redirects {
         let wanted = to.trim_start_matches('/');
@@ -312,6 +313,7 @@ fn declared_redirects<'a>(
         };
         declared.push(Declared { alias, target, title, declared_in: config_path.clone(), lenient: false });
     }
+    declared.extend(of_guides(true));
     declared
 }
 

@@ -33,6 +33,8 @@ pub enum Target {
     File { rel: String, anchor: Option<String> },
     /// A heading of the same page.
     Anchor(String),
+    /// The home page (`/`) of a site whose home has no guide: carnet writes it anyway.
+    Home { anchor: Option<String> },
     /// Anything with a scheme (`https:`, `mailto:`) or a host: left as it is.
     External,
 }
@@ -147,6 +149,9 @@ impl LinkIndex {
         }
         if let Some(rel) = self.find_file(&joined, &mut warnings) {
             return Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings });
+        }
+        if joined.is_empty() {
+            return Ok(Resolved { target: Target::Home { anchor: fragment }, warnings });
         }
         Err(Broken {
             message: format!("no guide or file `{joined}`"),
@@ -415,6 +420,8 @@ mod tests {
         let anchor = index().resolve(0, "dossier/Autre Guide.md#cause").unwrap_err();
         assert_eq!(anchor.suggestion.as_deref(), Some("#causes"));
         assert!(index().resolve(0, "../../etc/passwd").is_err());
+        assert_eq!(target(1, "/"), Target::Home { anchor: None }, "the home page, with no guide of its own");
+        assert_eq!(target(1, "../#x"), Target::Home { anchor: Some("x".into()) });
         assert!(index().resolve(0, "#nulle-part").is_err());
     }
 

@@ -47,7 +47,8 @@ pub struct Declared<'a> {
     pub title: String,
     pub declared_in: PathBuf,
     /// Written for another generator (`redirect_from`, Grav's `routes.aliases`): an old address
-    /// that is the page's own is skipped, one that is another page's is only a warning.
+    /// that is the page's own, or that another guide claims too (the translations of a Grav page
+    /// share theirs), is skipped; one that is another page's is only a warning.
     pub lenient: bool,
 }
 
@@ -82,7 +83,7 @@ pub fn plan(declared: Vec<Declared>, tree: &SiteTree) -> (Vec<Redirect>, Vec<Dia
             continue;
         }
         if let Some((other, first)) = planned.get(&from) {
-            if other.to != d.target {
+            if other.to != d.target && !d.lenient {
                 let message = format!(
                     "/{from} is redirected twice: to /{} (in {}) and to /{}",
                     other.to,
@@ -129,6 +130,43 @@ mod tests {
         assert_eq!(old_path("ancien/index.html").as_deref(), Some("ancien/"));
         assert_eq!(old_path("../hors/"), None);
         assert_eq!(old_path("/"), None);
+    }
+
+    #[test]
+    fn old_addresses_of_other_generators_give_way_and_only_warn() {
+        let guides: Vec<_> = ["a.md", "b.md"]
+            .iter()
+            .map(|rel| super::super::tree::GuideInfo { rel: (*rel).into(), weight: 0, slug: None })
+            .collect();
+        let mut tree = SiteTree::build(&guides, "Docs").unwrap();
+        tree.order(&guides, &["A".into(), "B".into()]);
+        let declared = |alias: &'static str, target: &str, lenient: bool| Declared {
+            alias,
+            target: target.into(),
+            title: String::new(),
+            declared_in: "x.md".into(),
+            lenient,
+        };
+        let (planned, problems) = plan(
+            vec![
+                declared("/ancien/", "a/", false),
+                declared("/ancien/", "b/", true),
+                declared("/a/", "a/", true),
+                declared("/b/", "a/", true),
+                declared("/", "a/", true),
+                declared("/vieux/", "b/", true),
+            ],
+            &tree,
+        );
+        let planned: Vec<(&str, &str)> = planned.iter().map(|r| (r.from.as_str(), r.to.as_str())).collect();
+        assert_eq!(planned, [("ancien/", "a/"), ("vieux/", "b/")]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            !problems[0].is_error()
+                && problems[0].message.contains("`/b/` is the address of an existing page")
+        );
+        let (_, problems) = plan(vec![declared("/b/", "a/", false), declared("/", "a/", false)], &tree);
+        assert!(problems.iter().all(Diagnostic::is_error) && problems.len() == 2);
     }
 
     #[test]

@@ -88,13 +88,16 @@ pub fn render_guides(
         ids: Vec::new(),
         aliases: Vec::new(),
     });
-    let old_paths = guides.iter().enumerate().flat_map(|(i, guide)| {
-        let front = &guide.front;
-        front.aliases.iter().chain(&front.redirect_from).filter_map(move |alias| Some((old_path(alias)?, i)))
-    });
+    // carnet's `aliases` first: the old addresses written for other generators give way.
+    let old_paths = |lenient: bool| {
+        guides.iter().enumerate().flat_map(move |(i, guide)| {
+            let aliases = if lenient { &guide.front.redirect_from } else { &guide.front.aliases };
+            aliases.iter().filter_map(move |alias| Some((old_path(alias)?, i)))
+        })
+    };
     let index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
         .with_content_prefix(content_dir)
-        .with_old_paths(old_paths);
+        .with_old_paths(old_paths(false).chain(old_paths(true)));
     let outlined: Vec<Outlined> =
         guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
     let mut out = RenderedGuides { sources, broken, ..Default::default() };

@@ -20,6 +20,7 @@ mod output;
 mod pages;
 mod publish;
 mod publish_rule;
+mod real;
 mod search;
 #[cfg(feature = "serve")]
 mod serve;
