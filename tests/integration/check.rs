@@ -143,3 +143,21 @@ fn external_check_skips_placeholders_examples_and_local_addresses() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("checking 0 external link(s), 3 skipped"), "{}", run.stderr);
 }
+
+#[test]
+fn a_build_repairing_many_guides_names_the_first_few_and_counts_the_rest() {
+    let site = Site::new();
+    for n in 0..30 {
+        site.file(&format!("content/g{n:02}.md"), format!("# RÃ©solution {n}\n\nLe dÃ©ploiement.\n"));
+    }
+    let run = site.build();
+    let repaired: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("repaired ")).collect();
+    assert_eq!(repaired.len(), 10, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("… and 20 more guides decoded or repaired (`carnet -v build` lists them)"),
+        "{}",
+        run.stderr
+    );
+    let verbose = site.carnet(&["-v", "build"]);
+    assert_eq!(verbose.stderr.lines().filter(|l| l.starts_with("repaired ")).count(), 30);
+}
