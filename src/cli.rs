@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::BrokenLinks;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "carnet",
@@ -75,6 +77,27 @@ pub struct CheckArgs {
     /// Also check http(s) links (network access, bounded concurrency and timeouts).
     #[arg(long)]
     pub external: bool,
+    /// Whether broken links are errors or warnings (overrides `[links] broken` of carnet.toml).
+    #[arg(long, value_enum, value_name = "error|warn")]
+    pub broken_links: Option<BrokenLinksArg>,
+}
+
+/// `--broken-links`: what a link to a missing page, file or heading is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BrokenLinksArg {
+    /// An error: the build fails (the default).
+    Error,
+    /// A warning: the site is built, the link left as written.
+    Warn,
+}
+
+impl From<BrokenLinksArg> for BrokenLinks {
+    fn from(arg: BrokenLinksArg) -> Self {
+        match arg {
+            BrokenLinksArg::Error => BrokenLinks::Error,
+            BrokenLinksArg::Warn => BrokenLinks::Warn,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,6 +124,10 @@ pub struct BuildArgs {
     /// folder that is not empty and holds no site built by carnet is refused otherwise).
     #[arg(long)]
     pub replace_output: bool,
+    /// Whether broken links fail the build (`error`) or are only reported (`warn`); overrides
+    /// `[links] broken` of carnet.toml.
+    #[arg(long, value_enum, value_name = "error|warn")]
+    pub broken_links: Option<BrokenLinksArg>,
 }
 
 #[derive(Debug, Args)]

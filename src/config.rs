@@ -25,6 +25,26 @@ pub struct Config {
     pub theme: String,
     /// Old paths of renamed guides: `"ancien-guide/" = "NOUVEAU_GUIDE.md"` (a guide file or a path).
     pub redirects: std::collections::BTreeMap<String, String>,
+    /// `[links]`: what broken links do to a build.
+    pub links: LinksConfig,
+}
+
+/// The `[links]` table of `carnet.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinksConfig {
+    pub broken: BrokenLinks,
+}
+
+/// What a link to a missing page, file or heading is: an error that fails the build (the
+/// default, so that a broken link is never published), or a warning, to publish a site while
+/// its links are being fixed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BrokenLinks {
+    #[default]
+    Error,
+    Warn,
 }
 
 impl Default for Config {
@@ -38,6 +58,7 @@ impl Default for Config {
             output_dir: PathBuf::from("public"),
             theme: "default".to_string(),
             redirects: Default::default(),
+            links: LinksConfig::default(),
         }
     }
 }
@@ -145,6 +166,20 @@ mod tests {
             assert!(err.diagnostics()[0].to_string().contains("carnet.toml:2:1"), "{bad}");
         }
         assert!(check_base_url("https://docs.example.org/equipe/").is_ok());
+    }
+
+    #[test]
+    fn broken_links_are_errors_unless_the_links_table_says_warn() {
+        let path = Path::new("carnet.toml");
+        assert_eq!(Config::parse("", path).unwrap().links.broken, BrokenLinks::Error);
+        let warn = Config::parse("[links]\nbroken = \"warn\"\n", path).unwrap();
+        assert_eq!(warn.links.broken, BrokenLinks::Warn);
+        let err = Config::parse("[links]\nbroken = \"ignore\"\n", path).unwrap_err();
+        let shown = err.diagnostics()[0].to_string();
+        assert!(
+            shown.contains("carnet.toml:2:10") && shown.contains("expected `error` or `warn`"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -63,10 +63,92 @@ impl fmt::Display for Location {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Warning,
     Error,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What a finding is about: reports count and sum up findings kind by kind (a site with 3,000
+/// broken links gets a few of them in full and one line for the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Kind {
+    /// Anything not named below.
+    #[default]
+    Other,
+    /// A link to a page or file that does not exist.
+    BrokenLink,
+    /// A link to a heading that the page does not have.
+    MissingAnchor,
+    /// A link that matched only when ignoring case, accents or dashes.
+    InexactLink,
+    /// A guide file name written in the text, naming no guide.
+    MissingReference,
+    /// A guide file name written in the text that several guides have.
+    AmbiguousReference,
+    ImageWithoutAlt,
+    /// Front matter that cannot be read.
+    FrontMatter,
+    /// Two guides, one address (or two landing pages for one folder).
+    UrlCollision,
+    EmptyPage,
+    /// Text the encoding repair had to guess.
+    Encoding,
+    /// Old addresses (`aliases`, `[redirects]`) that cannot be redirected.
+    Redirect,
+}
+
+impl Kind {
+    /// The name in `carnet check --format json`: `broken-link`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Other => "other",
+            Kind::BrokenLink => "broken-link",
+            Kind::MissingAnchor => "missing-anchor",
+            Kind::InexactLink => "inexact-link",
+            Kind::MissingReference => "missing-reference",
+            Kind::AmbiguousReference => "ambiguous-reference",
+            Kind::ImageWithoutAlt => "image-without-alt",
+            Kind::FrontMatter => "front-matter",
+            Kind::UrlCollision => "url-collision",
+            Kind::EmptyPage => "empty-page",
+            Kind::Encoding => "encoding",
+            Kind::Redirect => "redirect",
+        }
+    }
+
+    /// What many findings of this kind are, in a summary line: `broken links`.
+    pub fn plural(self, severity: Severity) -> &'static str {
+        match (self, severity) {
+            (Kind::Other, Severity::Error) => "other errors",
+            (Kind::Other, Severity::Warning) => "other warnings",
+            (Kind::BrokenLink, _) => "broken links",
+            (Kind::MissingAnchor, _) => "links to a missing heading",
+            (Kind::InexactLink, _) => "links matched loosely",
+            (Kind::MissingReference, _) => "references to missing guides",
+            (Kind::AmbiguousReference, _) => "ambiguous guide references",
+            (Kind::ImageWithoutAlt, _) => "images without alternative text",
+            (Kind::FrontMatter, _) => "front matter problems",
+            (Kind::UrlCollision, _) => "address collisions",
+            (Kind::EmptyPage, _) => "empty pages",
+            (Kind::Encoding, _) => "encoding guesses",
+            (Kind::Redirect, _) => "redirect problems",
+        }
+    }
+
+    /// Broken links and anchors: the findings `[links] broken = "warn"` lets through.
+    pub fn is_broken_link(self) -> bool {
+        matches!(self, Kind::BrokenLink | Kind::MissingAnchor)
+    }
 }
 
 /// A finding about the content, collected and reported at the end of a stage.
@@ -75,29 +157,37 @@ pub struct Diagnostic {
     pub location: Location,
     pub severity: Severity,
     pub message: String,
+    pub kind: Kind,
 }
 
 impl Diagnostic {
     pub fn warning(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { location, severity: Severity::Warning, message: message.into() }
+        Diagnostic { location, severity: Severity::Warning, message: message.into(), kind: Kind::Other }
     }
 
     pub fn error(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { location, severity: Severity::Error, message: message.into() }
+        Diagnostic { location, severity: Severity::Error, message: message.into(), kind: Kind::Other }
+    }
+
+    /// The same finding, of kind `kind`.
+    pub fn of_kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
     }
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The finding on one line, without the source line: `error: a.md:3:5: message`.
+    pub fn headline(&self) -> String {
+        format!("{}: {}: {}", self.severity.label(), self.location, self.message)
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        write!(f, "{label}: {}: {}", self.location, self.message)?;
+        f.write_str(&self.headline())?;
         if let (Some(source), Some(line)) = (&self.location.source_line, self.location.line) {
             let gutter = line.to_string().len();
             write!(f, "\n {:gutter$} |\n {line} | {source}", "")?;

@@ -37,12 +37,12 @@ pub fn run(cli: Cli) -> u8 {
     let reporter = Reporter::new(cli.quiet, cli.verbose);
     let result = match cli.command {
         Command::Build(args) => site::build_command(&args, &reporter),
-        Command::Check(args) => check::run(&args, &reporter),
+        Command::Check(args) => check::run(&args, &reporter.for_command("check")),
         Command::Fix(args) => fix::run(&args, &reporter),
         Command::Init(args) => init::run(&args, &reporter),
         Command::Routes(args) => site::render_yaml::run(&args, &reporter),
         #[cfg(feature = "serve")]
-        Command::Serve(args) => serve::run(&args, &reporter),
+        Command::Serve(args) => serve::run(&args, &reporter.for_command("serve")),
     };
     match result {
         Ok(code) => code,

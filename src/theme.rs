@@ -125,6 +125,11 @@ pub struct PageView {
     pub backlinks: Vec<Backlink>,
     /// The source file, relative to the content folder (empty for generated pages).
     pub source: String,
+    /// The date of the guide's front matter, `YYYY-MM-DD`: its last update (`lastmod`,
+    /// `last_modified_at`…) when written, else its `date`. The default theme does not show it.
+    pub date: Option<String>,
+    /// The guide's front matter keys carnet does not read, with their values: `page.extra.tags`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A guide that links to the page, with the heading of the section the link stands in.

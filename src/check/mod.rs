@@ -1,19 +1,23 @@
 //! `carnet check`: everything the build validates, without writing any output.
 //!
 //! `run` analyses the site (`site::analysis::analyze`: encoding, front matter, URLs, links,
-//! references, ids, images), optionally checks external links, and prints the findings sorted
-//! by file, as text (`file:line:col: severity: message`) or as one JSON document. `--external`
-//! also fetches every `http(s)` link (`external`: bounded, timed out, retried, with a skip list).
+//! references, ids, images), optionally checks external links, and prints every finding of every
+//! file, as text (the format of `carnet build`, `report::write_findings`: kind by kind, the rest
+//! of a kind summed up) or as one JSON document listing them all. `--external` also fetches
+//! every `http(s)` link (`external`: bounded, timed out, retried, with a skip list).
 
 pub mod external;
+pub mod keys;
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, Format};
-use crate::error::{Diagnostic, Location, Result, Severity};
-use crate::report::Reporter;
+use std::io::Write;
+
+use crate::error::{Diagnostic, Location, Result};
+use crate::report::{self, thousands, Reporter};
 use crate::site::{analysis, render_yaml, BuildOptions};
 use external::{ExternalLink, ExternalOptions};
 
@@ -24,6 +28,7 @@ struct Finding<'a> {
     line: Option<usize>,
     col: Option<usize>,
     severity: &'static str,
+    kind: &'static str,
     message: &'a str,
 }
 
@@ -38,6 +43,8 @@ struct Summary {
 #[derive(Debug, Serialize)]
 struct JsonReport<'a> {
     findings: Vec<Finding<'a>>,
+    /// Front matter keys carnet does not read, each once (`keys::unknown_keys`).
+    unknown_keys: Vec<keys::UnknownKey>,
     summary: Summary,
 }
 
@@ -50,6 +57,7 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
         live_reload: false,
         preview: false,
         replace_output: false,
+        broken_links: args.broken_links.map(Into::into),
     };
     let analysis = analysis::analyze(&options)?;
     let mut findings = analysis.diagnostics;
@@ -70,51 +78,52 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
         files: findings.iter().map(|d| &d.location.path).collect::<BTreeSet<_>>().len(),
         guides: analysis.content.guides.len(),
     };
+    let unknown_keys = keys::unknown_keys(&analysis.content.guides);
     match args.format {
-        Format::Text => print_text(&findings, &summary),
-        Format::Json => print_json(&findings, summary),
+        Format::Text => print_text(&findings, &unknown_keys, &summary, reporter),
+        Format::Json => print_json(&findings, unknown_keys, summary),
     }
     let failed = findings.iter().any(|d| d.is_error() || args.strict);
     Ok(u8::from(failed))
 }
 
-fn severity_label(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+fn print_text(
+    findings: &[Diagnostic],
+    unknown_keys: &[keys::UnknownKey],
+    summary: &Summary,
+    reporter: &Reporter,
+) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = reporter.write_diagnostics(&mut stdout, findings);
+    if !reporter.is_quiet() {
+        let _ = keys::write_unknown_keys(&mut stdout, unknown_keys, reporter.is_verbose());
     }
-}
-
-fn print_text(findings: &[Diagnostic], summary: &Summary) {
-    let mut previous: Option<&std::path::Path> = None;
-    for finding in findings {
-        if previous.is_some_and(|p| p != finding.location.path) {
-            println!();
-        }
-        previous = Some(&finding.location.path);
-        println!("{}: {}: {}", finding.location, severity_label(finding.severity), finding.message);
-    }
-    if !findings.is_empty() {
-        println!();
-    }
-    println!(
+    let _ = writeln!(
+        stdout,
         "{} error(s), {} warning(s) in {} file(s); {} guide(s) checked",
-        summary.errors, summary.warnings, summary.files, summary.guides
+        thousands(summary.errors),
+        thousands(summary.warnings),
+        thousands(summary.files),
+        thousands(summary.guides)
     );
+    if report::failed_on_broken_links(findings) {
+        let _ = writeln!(stdout, "{}", report::BROKEN_LINKS_HINT);
+    }
 }
 
-fn print_json(findings: &[Diagnostic], summary: Summary) {
+fn print_json(findings: &[Diagnostic], unknown_keys: Vec<keys::UnknownKey>, summary: Summary) {
     let findings = findings
         .iter()
         .map(|d| Finding {
             path: d.location.path.to_string_lossy().into_owned(),
             line: d.location.line,
             col: d.location.col,
-            severity: severity_label(d.severity),
+            severity: d.severity.label(),
+            kind: d.kind.name(),
             message: &d.message,
         })
         .collect();
-    let report = JsonReport { findings, summary };
+    let report = JsonReport { findings, unknown_keys, summary };
     println!("{}", serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into()));
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Kind, Location};
 use frontmatter::FrontMatter;
 use repair::RepairReport;
 pub use walk::{is_guide, is_ignored_name, Found, SiteRoot};
@@ -132,8 +132,8 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
             }
             Err(problem) => {
                 let location = Location::at(&found.path, problem.line + 1, 1);
-                diagnostics
-                    .push(Diagnostic::error(location, format!("invalid front matter: {}", problem.message)));
+                let message = format!("invalid front matter: {}", problem.message);
+                diagnostics.push(Diagnostic::error(location, message).of_kind(Kind::FrontMatter));
             }
         }
     }
@@ -143,7 +143,7 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         } else {
             "this guide is empty: published as an empty page"
         };
-        diagnostics.push(Diagnostic::warning(Location::file(&found.path), message));
+        diagnostics.push(Diagnostic::warning(Location::file(&found.path), message).of_kind(Kind::EmptyPage));
     }
     let guide = Guide {
         path: found.path.clone(),

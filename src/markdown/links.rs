@@ -8,18 +8,74 @@
 //! Found references become links keeping their styling; missing ones are marked
 //! `.missing-guide` with the French tooltip "Guide introuvable". It also gathers the anchors
 //! raw HTML declares (`id`, `<a name>`).
+//! With the parser's offsets (`Spans`, from `Renderer::outline_with`), each link and inline code
+//! also comes with the bytes it is written in, so that messages point at the link itself.
+
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::escape_html;
 use super::html::{self, Found};
 
-/// Where a link stands: the index of the heading above it in the page, if any, and whether it
-/// is written in raw HTML (`<a href>`) rather than in Markdown.
+/// Where a link stands: the index of the heading above it in the page, if any, whether it is
+/// written in raw HTML (`<a href>`) rather than in Markdown, and the bytes of the Markdown the
+/// link (`[texte](dest)`) or the inline code (`` `GUIDE.md` ``) is written in, when the renderer
+/// was given them (a reference in plain text has none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LinkSite {
     pub heading: Option<usize>,
     pub in_html: bool,
+    /// Start and end of the link or inline code in the Markdown.
+    pub span: Option<(usize, usize)>,
+}
+
+/// Where the parser found each link, image and inline code, in order, to tell the hook where
+/// what it is asked about is written. Matched by destination (or code) rather than by count,
+/// so that a pass adding or removing such events upstream of the link pass costs a location,
+/// never a wrong one.
+#[derive(Debug, Default)]
+pub(crate) struct Spans<'a> {
+    links: Vec<(CowStr<'a>, Range<usize>)>,
+    codes: Vec<(CowStr<'a>, Range<usize>)>,
+    next_link: usize,
+    next_code: usize,
+}
+
+/// How far ahead of the last match a destination is looked for.
+const SPAN_LOOKAHEAD: usize = 16;
+
+impl<'a> Spans<'a> {
+    /// Notes where `event` is written, if it is a link, an image or inline code.
+    pub(crate) fn note(&mut self, event: &Event<'a>, range: &Range<usize>) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                self.links.push((dest_url.clone(), range.clone()));
+            }
+            Event::Code(code) => self.codes.push((code.clone(), range.clone())),
+            _ => {}
+        }
+    }
+
+    fn link(&mut self, dest: &str) -> Option<(usize, usize)> {
+        Self::next(&self.links, &mut self.next_link, dest)
+    }
+
+    fn code(&mut self, code: &str) -> Option<(usize, usize)> {
+        Self::next(&self.codes, &mut self.next_code, code)
+    }
+
+    fn next(
+        written: &[(CowStr<'a>, Range<usize>)],
+        next: &mut usize,
+        wanted: &str,
+    ) -> Option<(usize, usize)> {
+        let mut ahead = written.get(*next..)?.iter().take(SPAN_LOOKAHEAD);
+        let found = ahead.position(|(text, _)| text.as_ref() == wanted)?;
+        let range = &written[*next + found].1;
+        *next += found + 1;
+        Some((range.start, range.end))
+    }
 }
 
 /// What a bare file name leads to.
@@ -54,7 +110,11 @@ impl LinkHook for NoLinks {}
 const MISSING_TITLE: &str = "Guide introuvable";
 
 /// The events with links rewritten, and the anchors declared in raw HTML.
-pub(crate) fn apply<'a>(events: Vec<Event<'a>>, hook: &mut impl LinkHook) -> (Vec<Event<'a>>, Vec<String>) {
+pub(crate) fn apply<'a>(
+    events: Vec<Event<'a>>,
+    hook: &mut impl LinkHook,
+    spans: &mut Spans<'_>,
+) -> (Vec<Event<'a>>, Vec<String>) {
     let mut out = Vec::with_capacity(events.len());
     let mut anchors = Vec::new();
     let mut in_link = 0usize;
@@ -82,33 +142,37 @@ pub(crate) fn apply<'a>(events: Vec<Event<'a>>, hook: &mut impl LinkHook) -> (Ve
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 in_link += 1;
-                let dest_url = rewrite(hook, dest_url, false, at);
+                let site = LinkSite { span: spans.link(&dest_url), ..at };
+                let dest_url = rewrite(hook, dest_url, false, site);
                 out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 in_link += 1;
-                let dest_url = rewrite(hook, dest_url, true, at);
+                let site = LinkSite { span: spans.link(&dest_url), ..at };
+                let dest_url = rewrite(hook, dest_url, true, site);
                 out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 in_link = in_link.saturating_sub(1);
                 out.push(event);
             }
-            Event::Code(code) if in_link == 0 && is_guide_name(&code) => match hook.reference(&code, at) {
-                Reference::Found(dest) => {
-                    out.push(Event::Start(link_to(dest)));
-                    out.push(Event::Code(code));
-                    out.push(Event::End(TagEnd::Link));
+            Event::Code(code) if in_link == 0 && is_guide_name(&code) => {
+                match hook.reference(&code, LinkSite { span: spans.code(&code), ..at }) {
+                    Reference::Found(dest) => {
+                        out.push(Event::Start(link_to(dest)));
+                        out.push(Event::Code(code));
+                        out.push(Event::End(TagEnd::Link));
+                    }
+                    Reference::Missing => out.push(Event::Html(
+                        format!(
+                            "<code class=\"missing-guide\" title=\"{MISSING_TITLE}\">{}</code>",
+                            escape_html(&code)
+                        )
+                        .into(),
+                    )),
+                    Reference::NotAGuide => out.push(Event::Code(code)),
                 }
-                Reference::Missing => out.push(Event::Html(
-                    format!(
-                        "<code class=\"missing-guide\" title=\"{MISSING_TITLE}\">{}</code>",
-                        escape_html(&code)
-                    )
-                    .into(),
-                )),
-                Reference::NotAGuide => out.push(Event::Code(code)),
-            },
+            }
             Event::Text(text) if in_link == 0 && text.contains(".md") => link_text(text, hook, at, &mut out),
             other => out.push(other),
         }
@@ -280,6 +344,35 @@ mod tests {
         let mut hook = Guides { sites: Vec::new() };
         let html = Renderer::new().render_with(markdown, &mut hook).html;
         (html, hook.sites)
+    }
+
+    /// The Markdown each link and reference of `markdown` is said to be written in.
+    fn written_at(markdown: &str) -> Vec<(String, Option<&str>)> {
+        let mut hook = Guides { sites: Vec::new() };
+        Renderer::new().outline_with(markdown, &mut hook);
+        hook.sites
+            .into_iter()
+            .map(|(dest, at)| (dest, at.span.map(|(start, end)| &markdown[start..end])))
+            .collect()
+    }
+
+    #[test]
+    fn links_and_code_are_placed_where_they_are_written_whatever_their_destination() {
+        let markdown = "# T\n\n[vide]() [entité](b&amp;c.md) `GUIDE_X.md` ![i](<a b.png>)\n\n\
+                        [réf][r] et GUIDE_X.md\n\n[r]: nulle&#45;part.md\n";
+        assert_eq!(
+            written_at(markdown),
+            [
+                ("".to_string(), Some("[vide]()")),
+                ("b&c.md".to_string(), Some("[entité](b&amp;c.md)")),
+                ("GUIDE_X.md".to_string(), Some("`GUIDE_X.md`")),
+                ("a b.png".to_string(), Some("![i](<a b.png>)")),
+                ("nulle-part.md".to_string(), Some("[réf][r]")),
+                ("GUIDE_X.md".to_string(), None),
+            ]
+        );
+        // The renderer that writes pages asks the same questions, without places.
+        assert!(render(markdown).1.iter().all(|(_, at)| at.span.is_none()));
     }
 
     #[test]

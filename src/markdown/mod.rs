@@ -96,7 +96,7 @@ impl Renderer {
         let summary = summary::summarize(&events);
         let diagrams = code::count_diagrams(&events);
         let events = code::render_blocks(events, &self.highlighter, &self.cache);
-        let (events, anchors) = links::apply(events, hook);
+        let (events, anchors) = links::apply(events, hook, &mut links::Spans::default());
         let (events, headings, duplicate_ids) = headings::assign_ids(events);
         let html = serialize(events, markdown.len());
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
@@ -117,7 +117,7 @@ impl Renderer {
     pub fn html_with(&self, markdown: &str, hook: &mut impl LinkHook, headings: &[Heading]) -> String {
         let events = parse::events(markdown);
         let events = code::render_blocks(events, &self.highlighter, &self.cache);
-        let (events, _) = links::apply(events, hook);
+        let (events, _) = links::apply(events, hook, &mut links::Spans::default());
         let events = headings::apply_ids(events, headings);
         serialize(events, markdown.len())
     }
@@ -125,13 +125,14 @@ impl Renderer {
     /// Everything `render_with` finds but the HTML: headings, title, description, sections, and
     /// the same calls to `hook` in the same order. Code blocks are not highlighted and nothing is
     /// serialized, so the whole site can be outlined (and cross-linked) cheaply before any page
-    /// is written; `html` is empty.
+    /// is written; `html` is empty. The hook is told where each link is written (`LinkSite::span`).
     pub fn outline_with(&self, markdown: &str, hook: &mut impl LinkHook) -> RenderedMarkdown {
-        let events = parse::events(markdown);
+        let mut spans = links::Spans::default();
+        let events = parse::events_noting(markdown, &mut spans);
         let summary = summary::summarize(&events);
         let diagrams = code::count_diagrams(&events);
         let events = code::skip_blocks(events);
-        let (events, anchors) = links::apply(events, hook);
+        let (events, anchors) = links::apply(events, hook, &mut spans);
         let (_, headings, duplicate_ids) = headings::assign_ids(events);
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
         RenderedMarkdown {

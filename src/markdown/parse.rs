@@ -9,12 +9,20 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
+use super::links::Spans;
+
 /// The events of `markdown`, raw HTML blocks joined, heading attribute blocks checked.
 pub(crate) fn events(markdown: &str) -> Vec<Event<'_>> {
+    events_noting(markdown, &mut Spans::default())
+}
+
+/// `events`, noting in `spans` where each link, image and inline code is written.
+pub(crate) fn events_noting<'a>(markdown: &'a str, spans: &mut Spans<'a>) -> Vec<Event<'a>> {
     let mut out = Vec::new();
     let mut html_block: Option<Vec<CowStr<'_>>> = None;
     let mut heading: Option<(usize, Range<usize>)> = None;
     for (event, range) in Parser::new_ext(markdown, super::options()).into_offset_iter() {
+        spans.note(&event, &range);
         match event {
             Event::Start(Tag::HtmlBlock) => {
                 html_block = Some(Vec::new());

@@ -266,9 +266,7 @@ impl Builder {
     }
 
     fn report_success(&self, summary: &site::BuildSummary) {
-        for diagnostic in &summary.diagnostics {
-            self.reporter.diagnostic(diagnostic);
-        }
+        self.reporter.diagnostics(&summary.diagnostics);
         let stages: Vec<String> = summary.stages.iter().map(ToString::to_string).collect();
         self.reporter.detail(format!("stages: {}", stages.join(", ")));
     }
@@ -290,6 +288,7 @@ impl Builder {
             live_reload: true,
             preview: true,
             replace_output: false,
+            broken_links: None,
         };
         let result = site::build_keeping(&options, self.renderer.clone());
         self.builds += 1;

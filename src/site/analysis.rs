@@ -12,7 +12,7 @@ use super::redirects::{self, Declared, Redirect};
 use super::render::{self, RenderedGuides};
 use super::tree::{GuideInfo, SiteTree};
 use super::BuildOptions;
-use crate::config::Config;
+use crate::config::{BrokenLinks, Config};
 use crate::content::{self, Content, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
@@ -71,7 +71,7 @@ pub fn configure(options: &BuildOptions) -> Result<(Config, SitePaths)> {
         Some(output) => guard::expand_home(output)?,
         None => options.root.join(guard::expand_home(&config.output_dir)?),
     };
-    let paths = SitePaths { content: options.root.join(&config.content_dir), output };
+    let paths = SitePaths { content: without_dots(&options.root.join(&config.content_dir)), output };
     guard::check_location(&options.root, &paths.content, &paths.output)?;
     Ok((config, paths))
 }
@@ -93,27 +93,23 @@ pub fn analyze_configured(
     let repairs = repair_reports(&content.guides);
 
     let infos = guide_infos(&content.guides);
-    let (tree, guides) = match SiteTree::build(&infos, &config.title) {
-        Ok(mut tree) => {
-            diagnostics.append(&mut tree.notes);
-            let content_dir = config.content_dir.to_string_lossy();
-            let guides = render::render_guides(
-                &content.guides,
-                &content.files,
-                &tree,
-                &renderer,
-                &content_dir,
-                options.preview,
-            );
-            diagnostics.extend(guides.diagnostics().cloned());
-            tree.order(&infos, &guides.titles);
-            (Some(tree), guides)
-        }
-        Err(mut errors) => {
-            diagnostics.append(&mut errors);
-            (None, RenderedGuides::default())
-        }
+    // Warnings of the site's shape (landing pages set aside, prefixes kept, two guides at one
+    // address: the later one gets a free address), located in the content folder.
+    let mut tree = SiteTree::build_all(&infos, &config.title);
+    diagnostics.extend(std::mem::take(&mut tree.notes).into_iter().map(|mut note| {
+        note.location.path = paths.content.join(&note.location.path);
+        note
+    }));
+    let content_dir = config.content_dir.to_string_lossy();
+    let links = render::LinkSettings {
+        content_dir: &content_dir,
+        preview: options.preview,
+        broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
     };
+    let guides = render::render_guides(&content.guides, &content.files, &tree, &renderer, &links);
+    diagnostics.extend(guides.diagnostics().cloned());
+    tree.order(&infos, &guides.titles);
+    let tree = Some(tree);
     let redirects = match &tree {
         Some(tree) => {
             let (redirects, mut errors) =
@@ -147,6 +143,20 @@ pub fn analyze_configured(
         watch,
         assets: None,
     })
+}
+
+/// `path` without its `.` components but a leading one: `./.` is `.`, `./docs/.` is `./docs`
+/// (so that messages name `./guide.md`, not `././guide.md`).
+fn without_dots(path: &Path) -> PathBuf {
+    let mut components = path.components();
+    let first = components.next().map(|c| c.as_os_str().to_owned()).unwrap_or_default();
+    let rest = components.filter(|c| *c != std::path::Component::CurDir);
+    std::iter::once(first).chain(rest.map(|c| c.as_os_str().to_owned())).collect()
+}
+
+/// What broken links are for this build: the command line's choice, else `carnet.toml`'s.
+pub fn broken_links(options: &BuildOptions, config: &Config) -> BrokenLinks {
+    options.broken_links.unwrap_or(config.links.broken)
 }
 
 /// The content files and the files of `static/` the publishing rule lets through, less those
@@ -269,7 +279,8 @@ pub fn plan_redirects(
 }
 
 /// Every old name: the guides' `aliases`, then `[redirects]` of carnet.toml (whose targets are
-/// guide files or page paths).
+/// guide files or page paths), then the old addresses written for other generators, which give
+/// way to the others (`Declared::lenient`).
 fn declared_redirects<'a>(
     config: &'a Config,
     root: &Path,
@@ -278,17 +289,19 @@ fn declared_redirects<'a>(
     tree: &SiteTree,
 ) -> Vec<Declared<'a>> {
     let mut declared = Vec::new();
-    for (i, guide) in guides.iter().enumerate() {
-        for alias in &guide.front.aliases {
-            let target = tree.guide_paths[i].clone();
-            declared.push(Declared {
+    let of_guides = |lenient: bool| {
+        guides.iter().enumerate().flat_map(move |(i, guide)| {
+            let aliases = if lenient { &guide.front.redirect_from } else { &guide.front.aliases };
+            aliases.iter().map(move |alias| Declared {
                 alias,
-                target,
+                target: tree.guide_paths[i].clone(),
                 title: titles[i].clone(),
                 declared_in: guide.path.clone(),
-            });
-        }
-    }
+                lenient,
+            })
+        })
+    };
+    declared.extend(of_guides(false));
     let config_path = root.join(crate::config::CONFIG_FILE);
     for (alias, to) in &config.redirects {
         let wanted = to.trim_start_matches('/');
@@ -299,8 +312,9 @@ fn declared_redirects<'a>(
             Some(i) => (tree.guide_paths[i].clone(), titles[i].clone()),
             None => (redirects::old_path(wanted).unwrap_or_default(), to.clone()),
         };
-        declared.push(Declared { alias, target, title, declared_in: config_path.clone() });
+        declared.push(Declared { alias, target, title, declared_in: config_path.clone(), lenient: false });
     }
+    declared.extend(of_guides(true));
     declared
 }
 

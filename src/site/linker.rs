@@ -10,9 +10,9 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
-use super::links::{is_external, unknown_scheme, LinkIndex, Target};
+use super::links::{is_external, unknown_scheme, LinkIndex, Named, Target};
 use super::pages::{relative_url, root_prefix};
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Kind, Location};
 use crate::markdown::{LinkHook, LinkSite, Reference};
 
 /// A link or reference noted while rendering.
@@ -26,8 +26,11 @@ pub struct NotedLink {
     pub in_html: bool,
     /// Index of the heading above it in its page.
     pub heading: Option<usize>,
-    /// Byte offset in the guide's body where it is written.
+    /// Byte offset in the guide's body where it is written: its destination, or the link itself
+    /// when the destination is not written as such (`[x][ref]`, `a&amp;b.md`, `[x]()`).
     pub offset: usize,
+    /// Start and end in the body of the whole link (`[texte](dest)`), when known.
+    pub span: Option<(usize, usize)>,
 }
 
 /// One question the link pass asked, in order.
@@ -48,6 +51,9 @@ pub struct Recorded {
     pub noted: Vec<NotedLink>,
     /// References to guides that do not exist: (name, offset in the body).
     pub missing: Vec<(String, usize)>,
+    /// References to a file name that several guides have: (name, offset in the body, the
+    /// guides). Left as written: which guide was meant is for the author to say.
+    pub ambiguous: Vec<(String, usize, Vec<usize>)>,
 }
 
 /// The answer to one question of the link pass (see `Replay`).
@@ -100,18 +106,24 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// Where `needle` is written: inside the link or code the parser found it in (`at.span`),
+    /// at the start of that link when it is not written as such there; else searching forward.
+    fn place(&mut self, needle: &str, at: LinkSite) -> usize {
+        let Some((start, end)) = at.span else { return self.locate(needle) };
+        let written = &self.body[start..end];
+        self.cursor = end;
+        match written.rfind(needle) {
+            Some(i) if !needle.is_empty() => start + i,
+            _ => start,
+        }
+    }
+
     fn note(&mut self, dest: &str, is_reference: bool, is_image: bool, at: LinkSite) {
-        let offset = self.locate(dest);
+        let offset = self.place(dest, at);
         let noted = &mut self.recorded.noted;
+        let (heading, span, in_html) = (at.heading, at.span, at.in_html);
         let dest = dest.to_string();
-        noted.push(NotedLink {
-            dest,
-            is_reference,
-            is_image,
-            in_html: at.in_html,
-            heading: at.heading,
-            offset,
-        });
+        noted.push(NotedLink { dest, is_reference, is_image, in_html, heading, offset, span });
         self.recorded.calls.push(Call::Noted(noted.len() - 1));
     }
 }
@@ -119,7 +131,7 @@ impl<'a> Recorder<'a> {
 impl LinkHook for Recorder<'_> {
     fn rewrite_link(&mut self, dest: &str, is_image: bool, at: LinkSite) -> Option<String> {
         if is_external(dest.trim()) {
-            let offset = self.locate(dest);
+            let offset = self.place(dest, at);
             let dest = dest.trim();
             if dest.starts_with("http://") || dest.starts_with("https://") {
                 self.externals.push((dest.to_string(), offset));
@@ -135,13 +147,19 @@ impl LinkHook for Recorder<'_> {
 
     fn reference(&mut self, name: &str, at: LinkSite) -> Reference {
         let file = name.split_once('#').map_or(name, |(file, _)| file);
-        match self.index.find_reference(self.from, file) {
-            Some(_) => {
+        match self.index.name_reference(self.from, file) {
+            Named::One(_) => {
                 self.note(name, true, false, at);
                 Reference::Found(String::new())
             }
-            None => {
-                let offset = self.locate(name);
+            Named::Several(guides) => {
+                let offset = self.place(name, at);
+                self.recorded.ambiguous.push((name.to_string(), offset, guides));
+                self.recorded.calls.push(Call::Kept);
+                Reference::NotAGuide
+            }
+            Named::None => {
+                let offset = self.place(name, at);
                 self.recorded.missing.push((name.to_string(), offset));
                 self.recorded.calls.push(Call::Missing);
                 Reference::Missing
@@ -225,30 +243,46 @@ pub fn resolve(
     recorded: &Recorded,
     source: &Source,
 ) -> Resolution {
-    let Recorded { calls, noted, missing } = recorded;
+    let Recorded { calls, noted, missing, ambiguous } = recorded;
     let mut diagnostics = Vec::new();
     let mut edges = Vec::new();
     let mut broken_into = Vec::new();
     for (name, offset) in missing {
         let message = format!("reference to a missing guide `{name}`");
-        diagnostics.push(Diagnostic::warning(source.location(*offset), message));
+        diagnostics
+            .push(Diagnostic::warning(source.location(*offset), message).of_kind(Kind::MissingReference));
+    }
+    for (name, offset, guides) in ambiguous {
+        let message = ambiguous_message(index, name, guides);
+        let found = Diagnostic::warning(source.location(*offset), message);
+        diagnostics.push(found.of_kind(Kind::AmbiguousReference));
     }
     for link in noted.iter().filter(|l| l.is_image && !l.in_html) {
-        if link_text(source.text, source.body_start + link.offset).is_some_and(|alt| alt.trim().is_empty()) {
+        if noted_text(source, link).is_some_and(|alt| alt.trim().is_empty()) {
             let message =
                 format!("image `{}` has no alternative text (write it between the brackets)", link.dest);
-            diagnostics.push(Diagnostic::warning(source.location(link.offset), message));
+            let found = Diagnostic::warning(source.location(link.offset), message);
+            diagnostics.push(found.of_kind(Kind::ImageWithoutAlt));
         }
     }
     let urls: Vec<Option<String>> = noted
         .iter()
         .map(|link| {
+            if !link.is_reference && link.dest.trim().is_empty() {
+                let message = format!(
+                    "link{} has no destination: it leads to this page itself",
+                    quoted(noted_text(source, link))
+                );
+                diagnostics.push(Diagnostic::warning(source.location(link.offset), message));
+                return None;
+            }
             let dest =
                 if link.is_reference { reference_target(index, from, &link.dest) } else { link.dest.clone() };
             match index.resolve(from, &dest) {
                 Ok(resolved) => {
                     for warning in resolved.warnings {
-                        diagnostics.push(Diagnostic::warning(source.location(link.offset), warning));
+                        let found = Diagnostic::warning(source.location(link.offset), warning);
+                        diagnostics.push(found.of_kind(Kind::InexactLink));
                     }
                     if let Target::Guide { guide, .. } = resolved.target {
                         if guide != from {
@@ -259,15 +293,13 @@ pub fn resolve(
                 }
                 Err(broken) => {
                     broken_into.extend(broken.guide);
-                    let text = link_text(source.text, source.body_start + link.offset)
-                        .filter(|t| !t.is_empty())
-                        .map(|t| format!(" « {t} »"))
-                        .unwrap_or_default();
+                    let text = quoted(noted_text(source, link));
                     let mut message = format!("broken link{text} to `{}`: {}", link.dest, broken.message);
                     if let Some(suggestion) = broken.suggestion {
                         message.push_str(&format!(" (did you mean `{suggestion}`?)"));
                     }
-                    diagnostics.push(Diagnostic::error(source.location(link.offset), message));
+                    let kind = if broken.guide.is_some() { Kind::MissingAnchor } else { Kind::BrokenLink };
+                    diagnostics.push(Diagnostic::error(source.location(link.offset), message).of_kind(kind));
                     // A broken reference stays a link to what is written, like a broken link.
                     link.is_reference.then(|| link.dest.clone())
                 }
@@ -283,6 +315,52 @@ pub fn resolve(
         })
         .collect();
     Resolution { answers, broken_into, diagnostics, edges }
+}
+
+/// ` « texte »`, or nothing for a link without text.
+fn quoted(text: Option<&str>) -> String {
+    text.filter(|t| !t.is_empty()).map(|t| format!(" « {t} »")).unwrap_or_default()
+}
+
+/// `GUIDE.md` is the name of 3 guides (`a/GUIDE.md`, `b/GUIDE.md`, `c/GUIDE.md`): …
+fn ambiguous_message(index: &LinkIndex, name: &str, guides: &[usize]) -> String {
+    const NAMED: usize = 3;
+    let named: Vec<String> =
+        guides.iter().take(NAMED).map(|&g| format!("`{}`", index.guide(g).rel)).collect();
+    let more = if guides.len() > NAMED { ", …" } else { "" };
+    format!(
+        "`{name}` is the name of {} guides ({}{more}): left as text; write the path of the one meant \
+         (`dossier/{name}`) to link it",
+        guides.len(),
+        named.join(", ")
+    )
+}
+
+/// The text of a noted link: from the link the parser found when known, else read back from
+/// the destination (plain Markdown `[texte](dest)`).
+fn noted_text<'t>(source: &Source<'t>, link: &NotedLink) -> Option<&'t str> {
+    match link.span {
+        Some((start, end)) => bracketed(&source.text[source.body_start + start..source.body_start + end]),
+        None => link_text(source.text, source.body_start + link.offset),
+    }
+}
+
+/// The text between the first `[` of a link and its matching `]`: `[a [b] c](x)` → `a [b] c`.
+fn bracketed(written: &str) -> Option<&str> {
+    let inner = written.strip_prefix('!').unwrap_or(written).strip_prefix('[')?;
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => depth += 1,
+            ']' if depth == 0 => return Some(&inner[..i]),
+            ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A reference names a guide found by `find_reference`; resolve it from the content root.
@@ -314,6 +392,7 @@ fn url_for(index: &LinkIndex, page_path: &str, target: &Target, written: &str) -
             format!("{}{}{}", root_prefix(page_path), utf8_percent_encode(rel, PATH), anchor(a))
         }
         Target::Anchor(id) => format!("#{id}"),
+        Target::Home { anchor: a } => format!("{}{}", relative_url(page_path, ""), anchor(a)),
         Target::External => written.to_string(),
     }
 }
@@ -333,6 +412,15 @@ fn link_text(text: &str, offset: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_of_a_link_is_what_its_brackets_hold() {
+        assert_eq!(bracketed("[le [bon] guide](x.md)"), Some("le [bon] guide"));
+        assert_eq!(bracketed("![](x.png)"), Some(""));
+        assert_eq!(bracketed("[réf][r]"), Some("réf"));
+        assert_eq!(bracketed(r"[a \] b](x)"), Some(r"a \] b"));
+        assert_eq!(bracketed("<https://x.org>"), None);
+    }
 
     #[test]
     fn link_text_is_found_before_the_destination() {

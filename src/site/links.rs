@@ -14,7 +14,7 @@ use percent_encoding::percent_decode_str;
 use crate::slug::fold;
 
 /// What the index knows about one guide.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GuideTargets {
     /// Path relative to the content folder, with `/` separators: `dossier/AUTRE.md`.
     pub rel: String,
@@ -37,6 +37,8 @@ pub enum Target {
     File { rel: String, anchor: Option<String> },
     /// A heading of the same page.
     Anchor(String),
+    /// The home page (`/`) of a site whose home has no guide: carnet writes it anyway.
+    Home { anchor: Option<String> },
     /// Anything with a scheme (`https:`, `mailto:`) or a host: left as it is.
     External,
 }
@@ -46,6 +48,15 @@ pub struct Resolved {
     pub target: Target,
     /// Inexact matches that were accepted (case of a file name, loose anchor).
     pub warnings: Vec<String>,
+}
+
+/// What a bare guide name written in a page names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    One(usize),
+    /// Guides in different folders with that file name.
+    Several(Vec<usize>),
+    None,
 }
 
 /// Why a link leads nowhere.
@@ -106,6 +117,15 @@ impl LinkIndex {
         self
     }
 
+    /// Lets a link to an old address of a guide (`aliases`, `redirect_from`…: carnet writes a
+    /// redirect there) lead to the guide itself. A page's own address wins over an old one.
+    pub fn with_old_paths(mut self, old: impl IntoIterator<Item = (String, usize)>) -> Self {
+        for (path, guide) in old {
+            self.by_path.entry(path.trim_end_matches('/').to_string()).or_insert(guide);
+        }
+        self
+    }
+
     /// Sets a guide's heading ids and raw HTML anchors once it is outlined.
     pub fn set_headings(
         &mut self,
@@ -156,6 +176,9 @@ impl LinkIndex {
         }
         if let Some(rel) = self.find_file(&joined, &mut warnings) {
             return Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings });
+        }
+        if joined.is_empty() {
+            return Ok(Resolved { target: Target::Home { anchor: fragment }, warnings });
         }
         Err(Broken {
             message: format!("no guide or file `{joined}`"),
@@ -216,38 +239,54 @@ impl LinkIndex {
         Err(Broken { message, suggestion, guide: Some(guide) })
     }
 
+    /// The existing target nearest to `joined`, of the same kind: a guide for a page (`.md`, or
+    /// no extension), an image for an image, a file of the same extension for any other file.
     fn suggest_guide(&self, joined: &str) -> Option<String> {
-        closest(
-            joined,
-            self.guides.iter().map(|g| g.rel.as_str()).chain(self.files.values().map(String::as_str)),
-        )
-        .map(str::to_string)
+        let wanted = extension(joined);
+        if wanted.is_none() || wanted.as_deref() == Some("md") {
+            return closest(joined, self.guides.iter().map(|g| g.rel.as_str())).map(str::to_string);
+        }
+        let same_kind = |file: &&String| {
+            let found = extension(file);
+            found == wanted
+                || (found.as_deref().is_some_and(is_image) && wanted.as_deref().is_some_and(is_image))
+        };
+        closest(joined, self.files.values().filter(same_kind).map(String::as_str)).map(str::to_string)
     }
 
     /// A guide named by a bare reference (`GUIDE_X.md`, `dossier/AUTRE.md`) written in `from`:
     /// relative to `from`'s folder first, then from the content root, then by file name alone
     /// when only one guide has it.
     pub fn find_reference(&self, from: usize, name: &str) -> Option<usize> {
+        match self.name_reference(from, name) {
+            Named::One(guide) => Some(guide),
+            Named::Several(_) | Named::None => None,
+        }
+    }
+
+    /// What a bare reference names (see `find_reference`): one guide, several guides having
+    /// its file name (none of them nearer than the others), or none.
+    pub fn name_reference(&self, from: usize, name: &str) -> Named {
         let name =
             self.content_prefix.as_deref().and_then(|prefix| name.strip_prefix(prefix)).unwrap_or(name);
         let mut ignored = Vec::new();
         if let Some(guide) =
             join(&self.guides[from].rel, name).and_then(|j| self.find_guide(&j, &mut ignored))
         {
-            return Some(guide);
+            return Named::One(guide);
         }
         if let Some(guide) = self.find_guide(name.trim_start_matches("./"), &mut ignored) {
-            return Some(guide);
+            return Named::One(guide);
         }
         let file_name = name.rsplit('/').next().unwrap_or(name).to_lowercase();
-        let mut matches = self
-            .guides
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.rel.rsplit('/').next().is_some_and(|n| n.to_lowercase() == file_name));
-        match (matches.next(), matches.next()) {
-            (Some((guide, _)), None) => Some(guide),
-            _ => None,
+        let matches: Vec<usize> = (self.guides.iter().enumerate())
+            .filter(|(_, g)| g.rel.rsplit('/').next().is_some_and(|n| n.to_lowercase() == file_name))
+            .map(|(guide, _)| guide)
+            .collect();
+        match matches[..] {
+            [] => Named::None,
+            [guide] => Named::One(guide),
+            _ => Named::Several(matches),
         }
     }
 }
@@ -342,6 +381,17 @@ fn join(from_rel: &str, path: &str) -> Option<String> {
         joined.push('/');
     }
     Some(joined)
+}
+
+/// The extension of the last segment of a path, lowercase: `dossier/Schéma.PNG` → `png`.
+fn extension(path: &str) -> Option<String> {
+    let name = path.trim_end_matches('/').rsplit('/').next()?;
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty()).then(|| ext.to_lowercase())
+}
+
+fn is_image(extension: &str) -> bool {
+    matches!(extension, "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "avif" | "bmp" | "ico")
 }
 
 /// Anchor comparison key: no accents, no case, letters and digits only.
@@ -460,7 +510,41 @@ mod tests {
         let anchor = index().resolve(0, "dossier/Autre Guide.md#cause").unwrap_err();
         assert_eq!(anchor.suggestion.as_deref(), Some("#causes"));
         assert!(index().resolve(0, "../../etc/passwd").is_err());
+        assert_eq!(target(1, "/"), Target::Home { anchor: None }, "the home page, with no guide of its own");
+        assert_eq!(target(1, "../#x"), Target::Home { anchor: Some("x".into()) });
         assert!(index().resolve(0, "#nulle-part").is_err());
+    }
+
+    #[test]
+    fn suggestions_are_of_the_kind_linked_to() {
+        let index = LinkIndex::new(
+            vec![GuideTargets {
+                rel: "schema.md".into(),
+                path: "schema/".into(),
+                ids: vec![],
+                aliases: vec![],
+                anchors: vec![],
+            }],
+            ["schema.png".to_string(), "schema.pdf".to_string()],
+        );
+        let suggestion = |href: &str| index.resolve(0, href).unwrap_err().suggestion;
+        assert_eq!(suggestion("schemas.md").as_deref(), Some("schema.md"));
+        assert_eq!(suggestion("schemas").as_deref(), Some("schema.md"), "a page, not an image");
+        assert_eq!(suggestion("schemas.png").as_deref(), Some("schema.png"));
+        assert_eq!(suggestion("schemas.jpg").as_deref(), Some("schema.png"), "an image for an image");
+        assert_eq!(suggestion("schemas.pdf").as_deref(), Some("schema.pdf"));
+        assert_eq!(suggestion("schemas.zip"), None);
+    }
+
+    #[test]
+    fn a_file_name_several_guides_have_is_ambiguous() {
+        let guide =
+            |rel: &str| GuideTargets { rel: rel.into(), path: String::new(), ..GuideTargets::default() };
+        let index = LinkIndex::new(vec![guide("a/NOTES.md"), guide("b/NOTES.md"), guide("c/x.md")], []);
+        assert_eq!(index.name_reference(2, "NOTES.md"), Named::Several(vec![0, 1]));
+        assert_eq!(index.name_reference(0, "NOTES.md"), Named::One(0), "its own folder's first");
+        assert_eq!(index.name_reference(2, "b/NOTES.md"), Named::One(1));
+        assert_eq!(index.name_reference(2, "AUTRE.md"), Named::None);
     }
 
     #[test]

@@ -537,6 +537,7 @@ mod tests {
             live_reload: true,
             preview: true,
             replace_output: false,
+            broken_links: None,
         };
         let (_, analysis) = super::super::build_keeping(&options("live"), Arc::new(Renderer::new())).unwrap();
         let mut live = LiveSite::new(analysis, options("live"), |err| panic!("{err}")).unwrap();
@@ -579,6 +580,7 @@ mod tests {
             live_reload: true,
             preview: true,
             replace_output: false,
+            broken_links: None,
         };
         let (_, analysis) = super::super::build_keeping(&options, Arc::new(Renderer::new())).unwrap();
         let mut live = LiveSite::new(analysis, options, |err| panic!("{err}")).unwrap();

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cli::BuildArgs;
-use crate::config::Config;
+use crate::config::{BrokenLinks, Config};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
 use crate::report::Reporter;
@@ -54,6 +54,8 @@ pub struct BuildOptions {
     /// Replace an output folder that carnet did not make (`--replace-output`), deleting what it
     /// holds; without it such a folder is refused.
     pub replace_output: bool,
+    /// Overrides `[links] broken` of the config (`--broken-links`).
+    pub broken_links: Option<BrokenLinks>,
 }
 
 /// What a successful build did.
@@ -80,14 +82,11 @@ pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
         live_reload: false,
         preview: false,
         replace_output: args.replace_output,
+        broken_links: args.broken_links.map(Into::into),
     };
     let summary = build(&options)?;
-    for line in &summary.repairs {
-        reporter.info(line);
-    }
-    for diagnostic in &summary.diagnostics {
-        reporter.diagnostic(diagnostic);
-    }
+    reporter.repairs(&summary.repairs);
+    reporter.diagnostics(&summary.diagnostics);
     let stages: Vec<String> = summary.stages.iter().map(ToString::to_string).collect();
     reporter.detail(format!("stages: {}", stages.join(", ")));
     if let Some(peak) = peak_memory_kib() {

@@ -99,6 +99,8 @@ impl<'a> PageViews<'a> {
             children: section.map(|s| self.children(s, &path)).unwrap_or_default(),
             backlinks: guide.map(|g| self.backlinks(g, &path)).unwrap_or_default(),
             source: guide.map(|g| self.inputs.guides.sources[g].clone()).unwrap_or_default(),
+            date: guide.and_then(|g| self.inputs.guides.dates[g].clone()),
+            extra: guide.map(|g| self.inputs.guides.extras[g].clone()).unwrap_or_default(),
             path,
         }
     }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use super::pages::relative_url;
 use super::tree::SiteTree;
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Kind, Location};
 use crate::slug::slugify;
 
 /// One redirect: from an old path to a page of the site (both from the site root).
@@ -46,34 +46,51 @@ pub struct Declared<'a> {
     pub target: String,
     pub title: String,
     pub declared_in: PathBuf,
+    /// Written for another generator (`redirect_from`, Grav's `routes.aliases`): an old address
+    /// that is the page's own, or that another guide claims too (the translations of a Grav page
+    /// share theirs), is skipped; one that is another page's is only a warning.
+    pub lenient: bool,
 }
 
-/// Checks and orders the redirects; old paths that are real pages or claimed twice are errors.
+/// Checks and orders the redirects; old paths that are real pages or claimed twice are errors
+/// (warnings for those written for another generator, see `Declared::lenient`).
 pub fn plan(declared: Vec<Declared>, tree: &SiteTree) -> (Vec<Redirect>, Vec<Diagnostic>) {
     let pages: std::collections::HashSet<&str> =
         tree.reading_order.iter().map(|&p| tree.page_path(p)).collect();
     let mut planned: BTreeMap<String, (Redirect, PathBuf)> = BTreeMap::new();
     let mut errors = Vec::new();
     for d in declared {
+        let problem = |message: String| {
+            let location = Location::file(&d.declared_in);
+            let found = if d.lenient {
+                Diagnostic::warning(location, message)
+            } else {
+                Diagnostic::error(location, message)
+            };
+            found.of_kind(Kind::Redirect)
+        };
         let Some(from) = old_path(d.alias) else {
-            let message = format!("alias `{}` is not a path or a guide file name", d.alias);
-            errors.push(Diagnostic::error(Location::file(&d.declared_in), message));
+            if !d.lenient {
+                errors.push(problem(format!("alias `{}` is not a path or a guide file name", d.alias)));
+            }
             continue;
         };
+        if d.lenient && from == d.target {
+            continue;
+        }
         if pages.contains(from.as_str()) {
-            let message = format!("alias `{}` is the address of an existing page (/{from})", d.alias);
-            errors.push(Diagnostic::error(Location::file(&d.declared_in), message));
+            errors.push(problem(format!("alias `{}` is the address of an existing page (/{from})", d.alias)));
             continue;
         }
         if let Some((other, first)) = planned.get(&from) {
-            if other.to != d.target {
+            if other.to != d.target && !d.lenient {
                 let message = format!(
                     "/{from} is redirected twice: to /{} (in {}) and to /{}",
                     other.to,
                     first.display(),
                     d.target
                 );
-                errors.push(Diagnostic::error(Location::file(&d.declared_in), message));
+                errors.push(problem(message));
             }
             continue;
         }
@@ -113,6 +130,43 @@ mod tests {
         assert_eq!(old_path("ancien/index.html").as_deref(), Some("ancien/"));
         assert_eq!(old_path("../hors/"), None);
         assert_eq!(old_path("/"), None);
+    }
+
+    #[test]
+    fn old_addresses_of_other_generators_give_way_and_only_warn() {
+        let guides: Vec<_> = ["a.md", "b.md"]
+            .iter()
+            .map(|rel| super::super::tree::GuideInfo { rel: (*rel).into(), weight: 0, slug: None })
+            .collect();
+        let mut tree = SiteTree::build(&guides, "Docs").unwrap();
+        tree.order(&guides, &["A".into(), "B".into()]);
+        let declared = |alias: &'static str, target: &str, lenient: bool| Declared {
+            alias,
+            target: target.into(),
+            title: String::new(),
+            declared_in: "x.md".into(),
+            lenient,
+        };
+        let (planned, problems) = plan(
+            vec![
+                declared("/ancien/", "a/", false),
+                declared("/ancien/", "b/", true),
+                declared("/a/", "a/", true),
+                declared("/b/", "a/", true),
+                declared("/", "a/", true),
+                declared("/vieux/", "b/", true),
+            ],
+            &tree,
+        );
+        let planned: Vec<(&str, &str)> = planned.iter().map(|r| (r.from.as_str(), r.to.as_str())).collect();
+        assert_eq!(planned, [("ancien/", "a/"), ("vieux/", "b/")]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            !problems[0].is_error()
+                && problems[0].message.contains("`/b/` is the address of an existing page")
+        );
+        let (_, problems) = plan(vec![declared("/b/", "a/", false), declared("/", "a/", false)], &tree);
+        assert!(problems.iter().all(Diagnostic::is_error) && problems.len() == 2);
     }
 
     #[test]

@@ -14,7 +14,9 @@ use rayon::prelude::*;
 use super::linker::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
 use super::links::{GuideTargets, LinkIndex};
 use super::pages::short_description;
+use super::redirects::old_path;
 use super::tree::{is_index_file, title_from_name, SiteTree};
+use crate::config::BrokenLinks;
 use crate::content::{Found, Guide};
 use crate::error::{Diagnostic, Location, Severity};
 use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
@@ -26,6 +28,10 @@ pub struct RenderedGuides {
     pub titles: Vec<String>,
     /// Short descriptions for meta tags and listings.
     pub descriptions: Vec<String>,
+    /// The date of each guide's front matter (`YYYY-MM-DD`), for templates.
+    pub dates: Vec<Option<String>>,
+    /// The front matter keys carnet does not read, for templates (`page.extra`).
+    pub extras: Vec<serde_json::Map<String, serde_json::Value>>,
     /// Shared with the preview's search worker (`live`), hence the `Arc`s.
     pub headings: Vec<Arc<Vec<Heading>>>,
     /// Plain text per section (code included), for the search index.
@@ -50,8 +56,18 @@ pub struct RenderedGuides {
     pub scheme_notes: Vec<Diagnostic>,
     /// Every guide's URL, ids and files: kept by the preview only, for `update`.
     pub index: Option<LinkIndex>,
-    /// Broken links are warnings (`carnet serve`).
+    /// What broken links are (warnings in `carnet serve`, or with `[links] broken = "warn"`).
+    pub broken: BrokenLinks,
+}
+
+/// How `render_guides` treats links.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkSettings<'a> {
+    /// The content folder as written in `carnet.toml`: `content/GUIDE.md` names a guide too.
+    pub content_dir: &'a str,
+    /// The preview keeps what `RenderedGuides::update` needs.
     pub preview: bool,
+    pub broken: BrokenLinks,
 }
 
 /// Which guides an `update` outlined again, and which other guides' links now lead elsewhere:
@@ -69,9 +85,9 @@ pub fn render_guides(
     files: &[Found],
     tree: &SiteTree,
     renderer: &Renderer,
-    content_dir: &str,
-    preview: bool,
+    settings: &LinkSettings,
 ) -> RenderedGuides {
+    let LinkSettings { content_dir, preview, broken } = *settings;
     let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
         rel: rel.clone(),
@@ -80,12 +96,20 @@ pub fn render_guides(
         aliases: Vec::new(),
         anchors: Vec::new(),
     });
+    // carnet's `aliases` first: the old addresses written for other generators give way.
+    let old_paths = |lenient: bool| {
+        guides.iter().enumerate().flat_map(move |(i, guide)| {
+            let aliases = if lenient { &guide.front.redirect_from } else { &guide.front.aliases };
+            aliases.iter().filter_map(move |alias| Some((old_path(alias)?, i)))
+        })
+    };
     let index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
         .with_content_prefix(content_dir)
-        .with_landing_pages(tree.landing_pages());
+        .with_landing_pages(tree.landing_pages())
+        .with_old_paths(old_paths(false).chain(old_paths(true)));
     let outlined: Vec<Outlined> =
         guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
-    let mut out = RenderedGuides { sources, preview, ..Default::default() };
+    let mut out = RenderedGuides { sources, broken, ..Default::default() };
     let mut index = index;
     for (i, (outlined, guide)) in outlined.into_iter().zip(guides).enumerate() {
         set_headings(&mut index, i, &outlined.rendered);
@@ -98,7 +122,7 @@ pub fn render_guides(
     out.scheme_notes = scheme_notes(&out.unknown_schemes);
     out.links = (0..guides.len())
         .into_par_iter()
-        .map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], preview))
+        .map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], broken))
         .collect();
     if preview {
         out.index = Some(index);
@@ -173,7 +197,7 @@ impl RenderedGuides {
         relink.dedup();
         let resolved: Vec<Resolution> = relink
             .par_iter()
-            .map(|&i| resolve(&index, i, &guides[i], tree, &self.recorded[i], self.preview))
+            .map(|&i| resolve(&index, i, &guides[i], tree, &self.recorded[i], self.broken))
             .collect();
         let mut relinked = Vec::new();
         let mut link_targets = Vec::new();
@@ -194,6 +218,8 @@ impl RenderedGuides {
     fn push(&mut self, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
         self.titles.push(parts.title);
         self.descriptions.push(parts.description);
+        self.dates.push(parts.date);
+        self.extras.push(parts.extra);
         self.has_h1.push(parts.has_h1);
         self.diagrams.push(parts.diagrams);
         self.headings.push(Arc::new(parts.headings));
@@ -205,6 +231,8 @@ impl RenderedGuides {
     fn set(&mut self, i: usize, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
         self.titles[i] = parts.title;
         self.descriptions[i] = parts.description;
+        self.dates[i] = parts.date;
+        self.extras[i] = parts.extra;
         self.has_h1[i] = parts.has_h1;
         self.diagrams[i] = parts.diagrams;
         self.headings[i] = Arc::new(parts.headings);
@@ -226,6 +254,8 @@ struct Outlined {
 struct GuideParts {
     title: String,
     description: String,
+    date: Option<String>,
+    extra: serde_json::Map<String, serde_json::Value>,
     has_h1: bool,
     diagrams: usize,
     headings: Vec<Heading>,
@@ -259,6 +289,8 @@ impl Outlined {
         let parts = GuideParts {
             title,
             description: short_description(&description),
+            date: guide.front.date.clone(),
+            extra: guide.front.extra.clone(),
             has_h1: r.title.is_some(),
             diagrams: r.diagrams,
             headings: r.headings,
@@ -313,13 +345,13 @@ fn resolve(
     guide: &Guide,
     tree: &SiteTree,
     recorded: &Recorded,
-    preview: bool,
+    broken: BrokenLinks,
 ) -> Resolution {
     let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
     let mut resolution = linker::resolve(index, i, &tree.guide_paths[i], recorded, &source);
-    if preview {
-        // Only broken links are errors here: the preview shows them as warnings.
-        resolution.diagnostics.iter_mut().for_each(|d| d.severity = Severity::Warning);
+    if broken == BrokenLinks::Warn {
+        let broken_links = resolution.diagnostics.iter_mut().filter(|d| d.kind.is_broken_link());
+        broken_links.for_each(|d| d.severity = Severity::Warning);
     }
     resolution
 }

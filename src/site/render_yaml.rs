@@ -138,6 +138,7 @@ pub fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
         live_reload: false,
         preview: false,
         replace_output: false,
+        broken_links: None,
     };
     let analysis = analysis::analyze(&options)?;
     let errors: Vec<Diagnostic> = analysis.diagnostics.into_iter().filter(Diagnostic::is_error).collect();

@@ -6,10 +6,10 @@
 //! weight, ordering number and rendered title. Errors are what makes the shape impossible (two
 //! guides, one URL); warnings (`SiteTree::notes`) what the author may not expect.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Kind, Location};
 use crate::slug::{fold, slugify, OrderedName};
 
 /// What the tree needs to know about one guide.
@@ -113,7 +113,19 @@ fn number_key(name: &str) -> (bool, Vec<u32>) {
 }
 
 impl SiteTree {
+    /// The tree of `guides`, or the address collisions `build_all` had to settle.
     pub fn build(guides: &[GuideInfo], site_title: &str) -> Result<SiteTree, Vec<Diagnostic>> {
+        let tree = Self::build_all(guides, site_title);
+        if tree.notes.iter().any(|note| note.kind == Kind::UrlCollision) {
+            return Err(tree.notes.into_iter().filter(|note| note.kind == Kind::UrlCollision).collect());
+        }
+        Ok(tree)
+    }
+
+    /// The tree of `guides`, always, with warnings (`notes`) for what the author may not expect:
+    /// a folder's landing page set aside, an ordering prefix kept, and the address collisions it
+    /// settled (a guide or folder whose address is taken gets the next free one, `mon-guide-2/`).
+    pub fn build_all(guides: &[GuideInfo], site_title: &str) -> SiteTree {
         let mut sections = vec![Section {
             dir: PathBuf::new(),
             path: String::new(),
@@ -133,10 +145,7 @@ impl SiteTree {
         }
         let mut diagnostics = choose_landing_pages(guides, &guide_section, &mut sections);
         let guide_paths = assign_paths(guides, &mut sections, &mut diagnostics);
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(diagnostics);
-        }
-        Ok(SiteTree { sections, guide_paths, guide_section, reading_order: Vec::new(), notes: diagnostics })
+        SiteTree { sections, guide_paths, guide_section, reading_order: Vec::new(), notes: diagnostics }
     }
 
     /// Titles folders after their landing page, sorts every folder by weight, ordering number,
@@ -361,28 +370,47 @@ fn settle(claims: &[Claim], parent_path: &str, diagnostics: &mut Vec<Diagnostic>
         diagnostics.push(Diagnostic::warning(Location::file(claim.shown.trim_end_matches('/')), message));
         segments.push(claim.full.clone());
     }
-    let mut owners: HashMap<&str, usize> = HashMap::new();
-    for (i, segment) in segments.iter().enumerate() {
-        match owners.get(segment.as_str()) {
-            Some(&first) => diagnostics.push(same_address(&claims[first], &claims[i], parent_path, segment)),
-            None => {
-                owners.insert(segment.as_str(), i);
-            }
-        }
+    settle_collisions(claims, segments, parent_path, diagnostics)
+}
+
+/// Two claims left on one segment: the later one gets the next free segment (`mon-guide-2`),
+/// with a warning. Links name guides by file, so they still lead where meant.
+fn settle_collisions(
+    claims: &[Claim],
+    mut segments: Vec<String>,
+    parent_path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut taken: HashSet<String> = segments.iter().cloned().collect();
+    let mut owners: HashMap<String, usize> = HashMap::new();
+    for i in 0..segments.len() {
+        let Some(&first) = owners.get(&segments[i]) else {
+            owners.insert(segments[i].clone(), i);
+            continue;
+        };
+        let segment = &segments[i];
+        let free =
+            (2..).map(|n| format!("{segment}-{n}")).find(|free| !taken.contains(free)).unwrap_or_default();
+        diagnostics.push(same_address(&claims[first], &claims[i], parent_path, segment, &free));
+        taken.insert(free.clone());
+        owners.insert(free.clone(), i);
+        segments[i] = free;
     }
     segments
 }
 
-fn same_address(first: &Claim, second: &Claim, parent_path: &str, segment: &str) -> Diagnostic {
+fn same_address(first: &Claim, second: &Claim, parent_path: &str, segment: &str, free: &str) -> Diagnostic {
     let advice = match second.claimant {
         Claimant::Guide(_) => "rename one or give it a `slug`",
         Claimant::Folder(_) => "rename one",
     };
     let message = format!(
-        "`{}` and `{}` would both be published at /{parent_path}{segment}/; {advice}",
+        "`{}` and `{}` would both be published at /{parent_path}{segment}/: the second is published at \
+         /{parent_path}{free}/ instead; {advice}",
         first.shown, second.shown
     );
-    Diagnostic::error(Location::file(second.shown.trim_end_matches('/')), message)
+    let at = Location::file(second.shown.trim_end_matches('/'));
+    Diagnostic::warning(at, message).of_kind(Kind::UrlCollision)
 }
 
 fn sort_children(sections: &mut [Section], guides: &[GuideInfo], titles: &[String]) {
@@ -548,7 +576,8 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(
             errors[0].message,
-            "`Mon Dossier/` and `mon-dossier/` would both be published at /mon-dossier/; rename one"
+            "`Mon Dossier/` and `mon-dossier/` would both be published at /mon-dossier/: the second is \
+             published at /mon-dossier-2/ instead; rename one"
         );
     }
 

@@ -148,6 +148,8 @@ fn not_found_view(site: &SiteView) -> PageView {
         children: Vec::new(),
         backlinks: Vec::new(),
         source: String::new(),
+        date: None,
+        extra: Default::default(),
     }
 }
 

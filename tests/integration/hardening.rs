@@ -180,7 +180,7 @@ fn an_unreadable_guide_is_an_error_naming_it_and_keeps_the_previous_site() {
     let check = bound_by_permissions(&site, carnet, &["check"]);
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert_eq!(check.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("content/dossier/verrouille.md: error: cannot read this guide"), "{stdout}");
+    assert!(stdout.contains("error: ./content/dossier/verrouille.md: cannot read this guide"), "{stdout}");
     let fix = bound_by_permissions(&site, carnet, &["fix"]);
     let stderr = String::from_utf8_lossy(&fix.stderr);
     assert_eq!(fix.status.code(), Some(1), "{stderr}");

@@ -104,3 +104,80 @@ fn broken_links_fail_the_build_with_location_text_and_suggestion() {
     }
     assert_eq!(site.snapshot(), before, "a failed build keeps the previous site");
 }
+
+#[test]
+fn broken_links_are_warnings_with_links_broken_warn_or_the_flag_and_the_failure_says_so() {
+    let site = Site::new();
+    site.file("content/a.md", "# A\n\n[cassé](absent.md) et [ancre](#nulle-part)\n");
+    let failed = site.carnet(&["build"]);
+    assert_eq!(failed.code, 1, "broken links fail the build by default:\n{}", failed.stderr);
+    assert!(
+        failed.stderr.contains(
+            "help: to build the site while the links are being fixed, set `broken = \"warn\"` under \
+             `[links]` in carnet.toml, or pass `--broken-links warn`"
+        ),
+        "{}",
+        failed.stderr
+    );
+    let flag = site.carnet(&["build", "--broken-links", "warn"]);
+    assert_eq!(flag.code, 0, "{}", flag.stderr);
+    assert!(flag.stderr.contains("warning: ./content/a.md:3:9: broken link « cassé »"), "{}", flag.stderr);
+    assert!(flag.stderr.contains("warning: ./content/a.md:3:31: broken link « ancre »"), "{}", flag.stderr);
+    assert!(!flag.stderr.contains("help:"), "{}", flag.stderr);
+    assert!(site.read("a/index.html").contains("href=\"absent.md\""), "the link is left as written");
+    assert_eq!(site.carnet(&["check", "--broken-links", "warn"]).code, 0);
+    assert_eq!(site.carnet(&["build", "--broken-links", "warn", "--strict"]).code, 1, "still warnings");
+
+    site.file("carnet.toml", "[links]\nbroken = \"warn\"\n");
+    assert_eq!(site.carnet(&["build"]).code, 0);
+    assert_eq!(site.carnet(&["check"]).code, 0);
+    assert_eq!(site.carnet(&["build", "--broken-links", "error"]).code, 1, "the flag wins");
+    // Only broken links are let through: a missing guide file is still a front matter error.
+    site.file("content/b.md", "+++\nweight = \"lourd\"\n+++\n# B\n");
+    assert_eq!(site.carnet(&["build"]).code, 1);
+}
+
+#[test]
+fn a_link_is_placed_on_itself_whatever_its_destination_looks_like() {
+    // Regression: a destination not written as such (an entity, an empty one, a reference
+    // link) was placed at the first `#` of the body, or in the front matter.
+    let site = Site::new();
+    site.file(
+        "content/a.md",
+        "---\ntitle: A\n---\n# Titre\n\n## Liens\n\n\
+         Texte [vide]() et [entité](b&amp;c.md) puis [réf][r].\n\n`GUIDE_ABSENT.md`\n\n[r]: nulle&#45;part.md\n",
+    );
+    let run = site.carnet(&["check"]);
+    for expected in [
+        "warning: ./content/a.md:8:7: link « vide » has no destination: it leads to this page itself",
+        "error: ./content/a.md:8:19: broken link « entité » to `b&c.md`",
+        "error: ./content/a.md:8:45: broken link « réf » to `nulle-part.md`",
+        "warning: ./content/a.md:10:2: reference to a missing guide `GUIDE_ABSENT.md`",
+    ] {
+        assert!(run.stdout.contains(expected), "missing `{expected}`:\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_file_name_many_guides_have_is_ambiguous_not_missing_and_not_marked() {
+    let site = Site::new();
+    for folder in ["api", "web", "mobile"] {
+        site.file(&format!("content/{folder}/CHANGELOG.md"), format!("# Changements {folder}\n"));
+    }
+    site.file("content/a.md", "# A\n\nVoir `CHANGELOG.md` ou `web/CHANGELOG.md`.\n");
+    let run = site.carnet(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: ./content/a.md:3:7: `CHANGELOG.md` is the name of 3 guides (`api/CHANGELOG.md`, \
+             `mobile/CHANGELOG.md`, `web/CHANGELOG.md`): left as text"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("missing guide"), "{}", run.stderr);
+    let html = site.read("a/index.html");
+    assert!(!html.contains("missing-guide") && !html.contains("Guide introuvable"), "{html}");
+    assert!(html.contains("Voir <code>CHANGELOG.md</code>"), "{html}");
+    assert!(html.contains("<a href=\"../web/changelog/\"><code>web/CHANGELOG.md</code></a>"), "{html}");
+}

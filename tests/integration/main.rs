@@ -21,6 +21,7 @@ mod output;
 mod pages;
 mod publish;
 mod publish_rule;
+mod real;
 mod real_forge;
 mod search;
 #[cfg(feature = "serve")]

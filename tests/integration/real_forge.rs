@@ -31,7 +31,7 @@ fn livify_builds_but_for_its_links_that_lead_nowhere_on_github_too() {
     assert!(errors[0].contains("footnotes.md:31:85: broken link to `#fnref:note`"), "{errors:?}");
     assert!(errors[0].contains("(did you mean `#fn:note`?)"), "{errors:?}");
     assert!(errors[1].contains("footnotes.md:40:110: broken link to `#fnref:longnote`"), "{errors:?}");
-    assert!(errors[2].contains("link.md:36:30: broken link « `code` » to `#code`"), "{errors:?}");
+    assert!(errors[2].contains("link.md:41:30: broken link « `code` » to `#code`"), "{errors:?}");
     for fixed in
         ["fake@example.com", "`#mon-ancre-personnalisee`", "to `#fn:note`", "`#heading-ids`", "mermaid"]
     {

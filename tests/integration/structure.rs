@@ -177,16 +177,21 @@ fn two_names_that_meet_once_unprefixed_keep_their_prefix_and_are_reported() {
         assert!(links.contains(&format!("href=\"{href}\"")), "{href}");
     }
 
-    // Without a prefix to fall back on, two guides on one address stop the build.
+    // Without a prefix to fall back on, the second of two guides on one address takes the next
+    // free one, with a warning.
     let site = Site::new();
     site.file("content/Mon Guide.md", "# Un\n").file("content/mon-guide.md", "# Deux\n");
     let run = site.carnet(&["build"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("`Mon Guide.md` and `mon-guide.md` would both be published at /mon-guide/"),
+        run.stderr.contains(
+            "`Mon Guide.md` and `mon-guide.md` would both be published at /mon-guide/: the second is \
+             published at /mon-guide-2/ instead"
+        ),
         "{}",
         run.stderr
     );
+    assert!(site.read("mon-guide-2/index.html").contains("Deux"));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Kind, Location};
 
 /// What `repair` did to a text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,8 +36,9 @@ impl RepairReport {
             location.source_line = source.filter(|l| l.len() <= 400).map(str::to_string);
             location
         };
-        let guesses = self.guesses.iter().map(|g| Diagnostic::warning(locate(g.line, g.col), g.message()));
-        let spots = self.unrepairable.iter().map(|s| Diagnostic::warning(locate(s.line, s.col), s.message()));
+        let warning = |location, message| Diagnostic::warning(location, message).of_kind(Kind::Encoding);
+        let guesses = self.guesses.iter().map(|g| warning(locate(g.line, g.col), g.message()));
+        let spots = self.unrepairable.iter().map(|s| warning(locate(s.line, s.col), s.message()));
         guesses.chain(spots).collect()
     }
 }

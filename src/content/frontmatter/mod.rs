@@ -1,12 +1,18 @@
 //! Front matter: TOML between `+++` lines or YAML between `---` lines, only at the very start of
 //! a guide. `split` separates it from the body; `parse` 1. refuses front matter over the limits
-//! below before any parser sees it, 2. reads the known keys, skipping the values of the others.
+//! below before any parser sees it, 2. reads carnet's keys, and keeps the others for templates
+//! (`page.extra`) within a budget (`extra`), skipping unread what is over it, 3. reads what the
+//! keys of other generators mean to carnet (`foreign`: `nav_order`, `redirect_from`, `date`…).
+
+mod extra;
+mod foreign;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 /// Front matter larger than this is refused unread: a guide's keys take a few hundred bytes, and
 /// a parser's time grows with what it is given.
@@ -21,7 +27,8 @@ pub const MAX_NESTING: usize = 32;
 /// this bound holds whatever they hide (256 levels cost YAML's scanner about 30 ms).
 pub const MAX_BRACKETS: usize = 256;
 
-/// The keys a guide may set. Unknown keys are reported as warnings by `parse`.
+/// What a guide's front matter says: carnet's keys, what other generators' keys mean to carnet
+/// (`foreign`), and every other key for templates.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     pub title: Option<String>,
@@ -33,9 +40,26 @@ pub struct FrontMatter {
     pub repair: Option<bool>,
     /// Old paths of this guide, redirected to it.
     pub aliases: Vec<String>,
+    /// Old paths from other generators' keys (`redirect_from`, Grav's `routes.aliases`):
+    /// redirected like `aliases`, but one that is the address of another page is only a warning
+    /// (they were written for the other generator's addresses).
+    pub redirect_from: Vec<String>,
+    /// The page's date, `YYYY-MM-DD`: its last update (`lastmod`…) when written, else `date`.
+    pub date: Option<String>,
+    /// Every key but carnet's, with its value, for templates (`page.extra`); a guide keeps at
+    /// most `extra::MAX_KEPT_VALUES` values and `extra::MAX_KEPT_BYTES` bytes of text.
+    pub extra: Map<String, Value>,
+    /// The keys that mean nothing to carnet (kept in `extra` if they fit), for `carnet check`.
+    pub unknown: Vec<String>,
 }
 
-const KNOWN_KEYS: &[&str] = &["title", "description", "weight", "draft", "slug", "repair", "aliases"];
+/// carnet's own keys.
+pub const KNOWN_KEYS: &[&str] = &["title", "description", "weight", "draft", "slug", "repair", "aliases"];
+
+/// Every key that means something to carnet: its own, and those of other generators it reads.
+pub fn meaningful_keys() -> impl Iterator<Item = &'static str> {
+    KNOWN_KEYS.iter().chain(foreign::KEYS).copied()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -94,22 +118,28 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Parses front matter text. Returns the values and warnings about unknown keys, or the error.
+/// Parses front matter text. Returns the values and warnings about values of other generators'
+/// keys carnet could not use (`nav_order: premier`), or the error. Keys unknown to carnet are
+/// no warnings: they are kept for templates and listed by `carnet check`.
 pub fn parse(format: Format, text: &str) -> Result<(FrontMatter, Vec<Problem>), Problem> {
     check_bounds(text)?;
-    let Keys { front, unknown } = match format {
+    let Keys { mut front, own, dropped } = match format {
         Format::Toml => toml::from_str(text).map_err(|e| toml_problem(text, &e))?,
         Format::Yaml if text.trim().is_empty() => Keys::default(),
         Format::Yaml => serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(text, &e))?,
     };
-    let lines = key_lines(text);
-    let warnings = unknown
-        .iter()
-        .map(|key| Problem {
-            line: lines.get(key.as_str()).copied().unwrap_or(1),
-            message: format!("unknown front matter key `{key}` (known: {})", KNOWN_KEYS.join(", ")),
-        })
-        .collect();
+    let extra = std::mem::take(&mut front.extra);
+    let understood = foreign::understand(&mut front, &extra, &own);
+    let known = |key: &&String| foreign::KEYS.contains(&key.as_str());
+    front.unknown = extra.keys().chain(&dropped).filter(|k| !known(k)).cloned().collect();
+    front.extra = extra;
+    let warnings = if understood.unusable.is_empty() {
+        Vec::new()
+    } else {
+        let lines = key_lines(text);
+        let line = |key: &str| lines.get(key).copied().unwrap_or(1);
+        understood.unusable.into_iter().map(|(key, message)| Problem { line: line(key), message }).collect()
+    };
     Ok((front, warnings))
 }
 
@@ -147,13 +177,16 @@ fn check_bounds(text: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-/// The known keys read, and the names of the others, whose values are skipped unread: a YAML
-/// alias under an unknown key is never expanded (1,000 aliases of a 1,000-item list would
-/// otherwise build a million values).
+/// carnet's keys read, and the others kept in `front.extra` within a budget: the values over it
+/// are skipped unread, so a YAML alias is never expanded past it (1,000 aliases of a 1,000-item
+/// list would otherwise build a million values).
 #[derive(Debug, Default)]
 struct Keys {
     front: FrontMatter,
-    unknown: Vec<String>,
+    /// carnet's keys written.
+    own: Vec<&'static str>,
+    /// Other keys whose values were over the budget, not kept.
+    dropped: Vec<String>,
 }
 
 impl<'de> Deserialize<'de> for Keys {
@@ -178,6 +211,7 @@ impl<'de> Visitor<'de> for KeysVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
         let mut keys = Keys::default();
         let mut seen = HashSet::new();
+        let (mut budget, mut foreign_budget) = (extra::Budget::default(), extra::Budget::default());
         while let Some(key) = map.next_key::<String>()? {
             if !seen.insert(key.clone()) {
                 return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
@@ -192,10 +226,18 @@ impl<'de> Visitor<'de> for KeysVisitor {
                 "repair" => front.repair = map.next_value()?,
                 "aliases" => front.aliases = map.next_value()?,
                 _ => {
-                    map.next_value::<IgnoredAny>()?;
-                    keys.unknown.push(key);
+                    let budget =
+                        if foreign::KEYS.contains(&key.as_str()) { &mut foreign_budget } else { &mut budget };
+                    match map.next_value_seed(extra::Bounded(budget))? {
+                        Some(value) => {
+                            front.extra.insert(key, value);
+                        }
+                        None => keys.dropped.push(key),
+                    }
+                    continue;
                 }
             }
+            keys.own.extend(KNOWN_KEYS.iter().find(|&&k| k == key));
         }
         Ok(keys)
     }
@@ -271,14 +313,38 @@ mod tests {
     }
 
     #[test]
-    fn yaml_front_matter_with_unknown_key_warns_with_line() {
-        let text = "---\ntitle: Guide\ntags: [a]\n---\ncorps";
+    fn unknown_keys_are_kept_for_templates_without_a_warning() {
+        let text = "---\ntitle: Guide\ntags: [a]\nlayout: page\n---\ncorps";
         let split = split(text);
         let (format, front) = split.front.unwrap();
         let (fm, warnings) = parse(format, front).unwrap();
         assert_eq!(fm.title.as_deref(), Some("Guide"));
-        assert_eq!(warnings[0].line, 2);
-        assert!(warnings[0].message.contains("tags"));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(Value::Object(fm.extra), serde_json::json!({"tags": ["a"], "layout": "page"}));
+        assert_eq!(fm.unknown, ["layout", "tags"]);
+    }
+
+    #[test]
+    fn keys_of_other_generators_mean_what_they_mean_there() {
+        let jekyll = "title: Guide\nnav_order: 2\nredirect_from: /ancien/\nlast_modified_date: 2024-05-02\n\
+                      published: false\nlayout: page\n";
+        let (front, warnings) = parse(Format::Yaml, jekyll).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!((front.weight, front.draft, front.date.as_deref()), (Some(2), true, Some("2024-05-02")));
+        assert_eq!(front.redirect_from, ["/ancien/"]);
+        assert_eq!(front.unknown, ["layout"], "the keys carnet reads are not unknown");
+        assert!(front.extra.contains_key("nav_order"), "templates see them all");
+        let hugo = "title = \"Guide\"\nweight = 1\nsidebar_position = 5\nlastmod = 2024-06-30T10:00:00Z\n";
+        let (front, _) = parse(Format::Toml, hugo).unwrap();
+        assert_eq!((front.weight, front.date.as_deref()), (Some(1), Some("2024-06-30")));
+        let (_, warnings) = parse(Format::Yaml, "title: x\nnav_order: premier\n").unwrap();
+        assert_eq!(
+            warnings,
+            [Problem {
+                line: 2,
+                message: "`nav_order: premier` is not a number: not used to order the guides".into()
+            }]
+        );
     }
 
     #[test]
@@ -369,17 +435,21 @@ mod tests {
         let aliases = vec!["*a"; 3000].join(",");
         let text = format!("title: Guide\na: &a [{items}]\nb: [{aliases}]\n");
         let started = std::time::Instant::now();
-        let (front, warnings) = parse(Format::Yaml, &text).unwrap();
+        let (front, _) = parse(Format::Yaml, &text).unwrap();
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
         assert_eq!(front.title.as_deref(), Some("Guide"));
-        let lines: Vec<usize> = warnings.iter().map(|w| w.line).collect();
-        assert_eq!(lines, [2, 3]);
-        // Nested anchors: refused or bounded by the YAML library, never expanded.
+        assert_eq!(front.unknown, ["a", "b"]);
+        assert!(front.extra.is_empty(), "both are over the budget of `page.extra`");
+        // Nested anchors: bounded by the budget (or refused by the YAML library).
         let mut text = String::from("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
         for (previous, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
             text.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 9].join(",")));
         }
-        assert_eq!(parse(Format::Yaml, &text).unwrap().1.len(), 9);
+        let started = std::time::Instant::now();
+        let (front, _) = parse(Format::Yaml, &text).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+        assert_eq!(front.unknown.len(), 9);
+        assert_eq!(front.extra.keys().collect::<Vec<_>>(), ["a", "b", "c"], "9, 90 and 819 values kept");
     }
 
     #[test]
@@ -391,16 +461,19 @@ mod tests {
     }
 
     #[test]
-    fn many_unknown_keys_are_placed_in_one_pass() {
+    fn many_unknown_keys_are_read_at_once_and_kept_within_the_budget() {
         // Regression: each warning searched the whole front matter for its key (8,000 keys took
         // 350 ms in release).
-        let text: String = (0..6000).map(|i| format!("k{i}: v\n")).collect();
+        let mut text: String = (0..6000).map(|i| format!("k{i}: v\n")).collect();
+        text.push_str("order: premier\n");
         assert!(text.len() < MAX_FRONT_MATTER_BYTES);
         let started = std::time::Instant::now();
-        let (_, warnings) = parse(Format::Yaml, &text).unwrap();
+        let (front, warnings) = parse(Format::Yaml, &text).unwrap();
         assert!(started.elapsed() < std::time::Duration::from_secs(1), "took {:?}", started.elapsed());
-        assert_eq!(warnings.len(), 6000);
-        assert_eq!(warnings[5999].line, 6000);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].line, 6001);
+        assert_eq!(front.unknown.len(), 6000);
+        assert_eq!(front.extra.len(), extra::MAX_KEPT_VALUES + 1, "and `order`, within a budget of its own");
     }
 
     #[test]
