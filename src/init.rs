@@ -2,8 +2,10 @@
 //!
 //! Writes `carnet.toml`, an example French guide in `content/`, `render.yaml` (the Blueprint of
 //! `render_yaml`, with the service named after the folder) and a `.gitignore` for the output.
-//! It refuses a folder that is not empty, naming what is there, and then writes nothing; a
-//! folder holding only `.git` (after `git init`, or a clone of an empty repository) is empty.
+//! A folder holding only `.git` (after `git init`, or a clone of an empty repository) is empty.
+//! In a repository that already has guides (`*.md` at its root or in `docs/`), it adds carnet's
+//! files around them instead, replacing nothing (`existing`). It refuses any other folder that
+//! is not empty, naming what is there, and then writes nothing.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +13,8 @@ use crate::cli::InitArgs;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::Reporter;
 use crate::slug::slugify;
+
+mod existing;
 
 /// The Render Blueprint of a new repository; `{name}` stands for the service name. The preview
 /// sends its headers to a site that has no `render.yaml` of its own.
@@ -45,14 +49,20 @@ pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<u8> {
     let dir = &args.dir;
     let present = entries(dir)?;
     if !present.is_empty() {
-        for path in &present {
-            reporter.diagnostic(&Diagnostic::error(Location::file(path), "already exists"));
-        }
-        reporter.diagnostic(&Diagnostic::error(
-            Location::file(dir),
-            "carnet init starts a repository in an empty folder: nothing written",
-        ));
-        return Ok(1);
+        let Some(content_dir) = existing::guides_folder(dir) else {
+            for path in &present {
+                reporter.diagnostic(&Diagnostic::error(Location::file(path), "already exists"));
+            }
+            reporter.diagnostic(&Diagnostic::error(
+                Location::file(dir),
+                "carnet init starts a repository in an empty folder, or adds carnet to one that has \
+                 guides (`*.md` at its root or in docs/); this one has neither: nothing written",
+            ));
+            return Ok(1);
+        };
+        existing::adopt(dir, &content_dir, &files(dir), reporter)?;
+        print_next(dir, reporter);
+        return Ok(0);
     }
     for (rel, text) in files(dir) {
         let path = dir.join(rel);
@@ -62,13 +72,17 @@ pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<u8> {
         write_new(&path, &text)?;
         reporter.info(format!("created {}", path.display()));
     }
+    print_next(dir, reporter);
+    Ok(0)
+}
+
+fn print_next(dir: &Path, reporter: &Reporter) {
     let shown = dir.display();
     reporter.info(format!(
         "Next: `carnet build --root {shown}` builds the site into {}; push the repository and \
          create a Blueprint from it on Render (render.yaml).",
         dir.join("public").display()
     ));
-    Ok(0)
 }
 
 /// What is in `dir` (sorted), or nothing when it does not exist yet.

@@ -4,6 +4,7 @@
 //! `repair`), and cuts off its front matter. What it finds wrong comes back as diagnostics.
 
 pub mod frontmatter;
+pub mod ignored;
 pub mod repair;
 pub mod walk;
 

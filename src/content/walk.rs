@@ -5,11 +5,14 @@
 //! (`SiteRoot`). A link that leads outside it, into a hidden folder of it, nowhere or round in a
 //! loop is refused with a warning naming the link and its target, and never descended into.
 //! Hidden files, editor leftovers and backup copies (`is_ignored_name`) are skipped; a name with
-//! a `\` is refused with a warning; a name that is not UTF-8 is taken, with a warning.
+//! a `\` is refused with a warning; a name that is not UTF-8 is taken, with a warning. What the
+//! site's ignore files ignore (`.gitignore`, `.ignore`, `.git/info/exclude`) is skipped, and in
+//! the content folder the dependency and build folders too (`ignored`).
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
+use super::ignored::IgnoreRules;
 use crate::error::{Diagnostic, Location};
 
 /// A file found in a walked folder.
@@ -170,6 +173,11 @@ impl SiteRoot {
 /// Lists the files of `dir` that the rule lets through (see the module comment), down to
 /// `max_depth` levels (1: the folder's own files) when given. A missing folder lists nothing.
 pub fn list(root: &SiteRoot, dir: &Path, max_depth: Option<usize>) -> Listing {
+    list_with(root, dir, max_depth, false)
+}
+
+/// `list`, leaving out the dependency and build folders too when `skip_dependencies`.
+fn list_with(root: &SiteRoot, dir: &Path, max_depth: Option<usize>, skip_dependencies: bool) -> Listing {
     let mut listing = Listing::default();
     if std::fs::symlink_metadata(dir).is_err() {
         return listing;
@@ -179,12 +187,16 @@ pub fn list(root: &SiteRoot, dir: &Path, max_depth: Option<usize>) -> Listing {
         return listing;
     }
     let diagnostics = RefCell::new(Vec::new());
+    let rules = RefCell::new(IgnoreRules::of(root.path()));
     let mut walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
     if let Some(depth) = max_depth {
         walker = walker.max_depth(depth);
     }
-    let admitted =
-        walker.into_iter().filter_entry(|entry| entry.depth() == 0 || admit_entry(root, entry, &diagnostics));
+    let admitted = walker.into_iter().filter_entry(|entry| {
+        entry.depth() == 0
+            || (!rules.borrow_mut().excludes(entry.path(), entry.file_type().is_dir(), skip_dependencies)
+                && admit_entry(root, entry, &diagnostics))
+    });
     for entry in admitted {
         let entry = match entry {
             Ok(entry) => entry,
@@ -207,6 +219,7 @@ pub fn list(root: &SiteRoot, dir: &Path, max_depth: Option<usize>) -> Listing {
         listing.files.push(Found { path: entry.path().to_path_buf(), rel });
     }
     listing.diagnostics = diagnostics.into_inner();
+    listing.diagnostics.append(&mut rules.into_inner().diagnostics);
     listing
 }
 
@@ -257,7 +270,7 @@ fn walk_error(root: &SiteRoot, dir: &Path, err: &walkdir::Error) -> Diagnostic {
 
 /// Walks a content folder (`root` is the site root): its guides and its other files.
 pub fn walk(root: &SiteRoot, content_dir: &Path) -> Walked {
-    let listing = list(root, content_dir, None);
+    let listing = list_with(root, content_dir, None, true);
     let mut walked = Walked { diagnostics: listing.diagnostics, ..Walked::default() };
     for found in listing.files {
         if is_guide(&found.path) {

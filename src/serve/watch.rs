@@ -8,7 +8,7 @@
 //! 3. `SourceWatcher` drives `notify`: native events, or polling when asked or when the system's
 //!    watch limit is reached; `run` is the loop that calls back once per burst.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -17,6 +17,7 @@ use notify::event::{AccessKind, AccessMode, CreateKind, MetadataKind, ModifyKind
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::config::{Config, CONFIG_FILE};
+use crate::content::ignored::DEPENDENCY_FOLDERS;
 use crate::content::walk::{is_guide, is_ignored_name};
 use crate::site::render_yaml;
 
@@ -112,18 +113,22 @@ pub fn classify(kind: &EventKind, path: &Path, roots: &WatchRoots) -> Change {
         return Change::Blueprint;
     }
     let is_css = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("css"));
+    // The content folder last: with `content_dir = "."` it holds the others.
     let places = [
-        (&roots.content, Change::ContentFile),
         (&roots.templates, Change::Template),
         (&roots.themes, Change::Template),
         (&roots.static_dir, Change::StaticFile),
+        (&roots.content, Change::ContentFile),
     ];
     for (folder, change) in places {
         let Ok(rel) = path.strip_prefix(folder) else { continue };
         if rel.as_os_str().is_empty() {
             return Change::Folder;
         }
-        if rel.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
+        let skipped = |name: &str| {
+            is_ignored_name(name) || (change == Change::ContentFile && DEPENDENCY_FOLDERS.contains(&name))
+        };
+        if rel.components().any(|c| skipped(&c.as_os_str().to_string_lossy())) {
             return Change::Nothing;
         }
         return match change {
@@ -183,6 +188,9 @@ struct Burst {
     gone: BTreeMap<PathBuf, Instant>,
     /// Files created or written and not closed yet (only when `closes`), and when.
     writing: BTreeMap<PathBuf, Instant>,
+    /// Files whose first event in this burst created them: gone by its end, they were an
+    /// editor's temporary files (`sed -i`, `guide.md.tmp.456` renamed over the guide).
+    created: BTreeSet<PathBuf>,
 }
 
 impl Debouncer {
@@ -211,8 +219,12 @@ impl Debouncer {
                 changes: BTreeMap::new(),
                 gone: BTreeMap::new(),
                 writing: BTreeMap::new(),
+                created: BTreeSet::new(),
             });
             burst.last = now;
+            if matches!(event.kind, EventKind::Create(_)) && !burst.changes.contains_key(path) {
+                burst.created.insert(path.clone());
+            }
             let entry = burst.changes.entry(path.clone()).or_insert(change);
             *entry = (*entry).max(change);
             // A file renamed away may come back (vim renames the guide to its backup, then writes
@@ -261,11 +273,14 @@ impl Debouncer {
 
     /// The burst, if it is over at `now`.
     pub fn poll(&mut self, now: Instant, exists: impl Fn(&Path) -> bool) -> Option<Batch> {
-        let deadline = self.deadline(exists)?;
+        let deadline = self.deadline(&exists)?;
         if now < deadline {
             return None;
         }
-        self.burst.take().map(|burst| Batch { changes: burst.changes })
+        let Burst { mut changes, created, .. } = self.burst.take()?;
+        // A temporary file created and renamed away (or deleted) in the burst changed nothing.
+        changes.retain(|path, _| !created.contains(path) || exists(path));
+        (!changes.is_empty()).then_some(Batch { changes })
     }
 }
 

@@ -72,7 +72,7 @@ pub fn configure(options: &BuildOptions) -> Result<(Config, SitePaths)> {
         None => options.root.join(guard::expand_home(&config.output_dir)?),
     };
     let paths = SitePaths { content: without_dots(&options.root.join(&config.content_dir)), output };
-    guard::check_location(&options.root, &paths.content, &paths.output)?;
+    guard::check_location(&options.root, &paths.content, &paths.output, options.output.is_none())?;
     Ok((config, paths))
 }
 
@@ -121,7 +121,8 @@ pub fn analyze_configured(
     };
     let copies = match (&tree, &theme) {
         (Some(tree), Some(theme)) => {
-            let (copies, mut notes) = plan_copies(&site_root, &config, &content, theme, tree, &redirects);
+            let (copies, mut notes) =
+                plan_copies(&site_root, &config, &content, &guides, theme, tree, &redirects);
             diagnostics.append(&mut notes);
             copies
         }
@@ -159,19 +160,21 @@ pub fn broken_links(options: &BuildOptions, config: &Config) -> BrokenLinks {
     options.broken_links.unwrap_or(config.links.broken)
 }
 
-/// The content files and the files of `static/` the publishing rule lets through, less those
-/// the build writes itself (`copies::plan`).
+/// The content files some guide links to and the files of `static/` the publishing rule lets
+/// through, less those the build writes itself (`copies::plan`).
 fn plan_copies(
     site_root: &SiteRoot,
     config: &Config,
     content: &Content,
+    guides: &RenderedGuides,
     theme: &Theme,
     tree: &SiteTree,
     redirects: &[Redirect],
 ) -> (Vec<Found>, Vec<Diagnostic>) {
     let statics = content::walk::list(site_root, &site_root.path().join("static"), None);
     let generated = copies::generated(tree, redirects, config.base_url.is_some(), theme);
-    let (copies, mut notes) = copies::plan(&content.files, &statics.files, generated);
+    let linked = copies::linked_files(&content.files, guides.links.iter().flat_map(|l| &l.files));
+    let (copies, mut notes) = copies::plan(&linked, &statics.files, generated);
     let mut diagnostics = statics.diagnostics;
     diagnostics.append(&mut notes);
     (copies, diagnostics)

@@ -90,6 +90,13 @@ pub fn generated(tree: &SiteTree, redirects: &[Redirect], has_base_url: bool, th
     claims
 }
 
+/// The files of `content_files` that a guide links to (`linked`: paths from the content folder,
+/// with `/`), in their order: a file no guide names is not published.
+pub fn linked_files<'a>(content_files: &[Found], linked: impl IntoIterator<Item = &'a String>) -> Vec<Found> {
+    let linked: HashSet<&str> = linked.into_iter().map(String::as_str).collect();
+    content_files.iter().filter(|file| linked.contains(output_path(&file.rel).as_str())).cloned().collect()
+}
+
 /// The copies to make: `content_files` (paths from the content folder) then `static_files`
 /// (from `static/`), each at its path from the output root, but for those the build or a
 /// content file already takes (left out with a warning naming them).

@@ -220,6 +220,9 @@ pub struct Resolution {
     pub broken_into: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
     pub edges: Vec<Edge>,
+    /// The content files the guide links to (paths from the content folder): the only ones a
+    /// build publishes.
+    pub files: Vec<String>,
 }
 
 /// Where a guide's body is, to turn offsets into file:line:col.
@@ -247,6 +250,7 @@ pub fn resolve(
     let mut diagnostics = Vec::new();
     let mut edges = Vec::new();
     let mut broken_into = Vec::new();
+    let mut files = Vec::new();
     for (name, offset) in missing {
         let message = format!("reference to a missing guide `{name}`");
         diagnostics
@@ -284,10 +288,12 @@ pub fn resolve(
                         let found = Diagnostic::warning(source.location(link.offset), warning);
                         diagnostics.push(found.of_kind(Kind::InexactLink));
                     }
-                    if let Target::Guide { guide, .. } = resolved.target {
-                        if guide != from {
-                            edges.push(Edge { from, to: guide, heading: link.heading });
+                    match &resolved.target {
+                        Target::Guide { guide, .. } if *guide != from => {
+                            edges.push(Edge { from, to: *guide, heading: link.heading });
                         }
+                        Target::File { rel, .. } => files.push(rel.clone()),
+                        _ => {}
                     }
                     Some(url_for(index, page_path, &resolved.target, &link.dest))
                 }
@@ -314,7 +320,7 @@ pub fn resolve(
             Call::Noted(n) => urls[*n].clone().map_or(Answer::Keep, Answer::Url),
         })
         .collect();
-    Resolution { answers, broken_into, diagnostics, edges }
+    Resolution { answers, broken_into, diagnostics, edges, files }
 }
 
 /// ` « texte »`, or nothing for a link without text.

@@ -177,6 +177,9 @@ impl LiveSite {
         watch.lap("markdown");
 
         let analysis = &self.analysis;
+        if links_unpublished_file(analysis, &updated) {
+            return None;
+        }
         let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else { return None };
         let candidates = pages_to_compare(tree, &updated, &renamed, &old_order);
         let new_html: HashSet<usize> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
@@ -458,6 +461,24 @@ fn pages_to_compare(
         }
     }
     pages.into_iter().collect()
+}
+
+/// Whether a guide `updated` touched now links to a content file the site does not hold yet
+/// (only linked files are published): the full build copies it.
+fn links_unpublished_file(analysis: &Analysis, updated: &Updated) -> bool {
+    let content = &analysis.paths.content;
+    let published: HashSet<String> = analysis
+        .copies
+        .iter()
+        .filter(|found| found.path == content.join(&found.rel))
+        .map(|found| found.rel.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let links = &analysis.guides.links;
+    updated
+        .outlined
+        .iter()
+        .chain(&updated.relinked)
+        .any(|&i| links[i].files.iter().any(|f| !published.contains(f)))
 }
 
 /// The generated files that depend on titles and order: sidebar, sitemap, redirect pages.

@@ -254,10 +254,11 @@ fn a_page_whose_guide_is_deleted_becomes_the_404_page_with_a_way_home() {
 fn diagnostics_holding_html_show_as_text_in_the_overlay_and_the_warnings_panel() {
     let chrome = Chrome::launch();
     let preview = Preview::start(|root| {
-        // A good build with a warning whose message quotes HTML (an unknown front matter key).
+        // A good build with a warning whose message quotes HTML (a link without destination,
+        // its text a code span holding markup).
         std::fs::write(
             root.join("content/cle.md"),
-            "+++\n\"<img src=x onerror=window.__pwned='warning'>\" = 1\n+++\n# Clé\n",
+            "# Clé\n\n[`<img src=x onerror=window.__pwned='warning'>`]()\n",
         )
         .unwrap();
     });

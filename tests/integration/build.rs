@@ -5,7 +5,10 @@ use crate::fixture::Site;
 fn nested_site() -> Site {
     let site = Site::new();
     site.file("content/GUIDE_RENDER_COMPLET.md", "# 🚀 Guide Render\n\nDéployer sur Render.\n")
-        .file("content/dossier/README.md", "# Mon dossier\n\nLes guides du dossier.\n")
+        .file(
+            "content/dossier/README.md",
+            "# Mon dossier\n\nLes guides du dossier.\n\n![Schéma](schema.png)\n",
+        )
         .file("content/dossier/Sous Guide.md", "+++\ntitle = \"Zèbre\"\nweight = 1\n+++\nCorps.\n")
         .file("content/dossier/avant.md", "---\ntitle: Avant\nweight: -1\n---\nCorps.\n")
         .file("content/dossier/brouillon.md", "+++\ndraft = true\n+++\n# Brouillon\n")

@@ -87,3 +87,42 @@ fn init_into_a_folder_that_is_not_empty_refuses_names_what_is_there_and_writes_n
     let not_a_folder = carnet(dir.path(), &["init", "fichier"]);
     assert_eq!(not_a_folder.status.code(), Some(2), "{}", stderr(&not_a_folder));
 }
+
+#[test]
+fn init_in_an_application_repository_points_at_its_guides_and_replaces_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (rel, text) in [
+        ("README.md", "# Application\n\nVoir `GUIDE_RENDER_COMPLET.md`.\n"),
+        ("GUIDE_RENDER_COMPLET.md", "# Guide Render complet\n\nRetour au `README.md`.\n"),
+        ("core/wsgi.py", "application = None\n"),
+        ("Procfile", "web: gunicorn core.wsgi\n"),
+        ("render.yaml", "services: []\n"),
+        (".gitignore", "*.log\nnode_modules/"),
+        ("node_modules/pkg/README.md", "# Paquet\n"),
+    ] {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let init = carnet(root, &["init"]);
+    assert!(init.status.success(), "{}", stderr(&init));
+    let config = std::fs::read_to_string(root.join("carnet.toml")).unwrap();
+    assert!(config.lines().any(|l| l == "content_dir = \".\""), "{config}");
+    assert_eq!(std::fs::read_to_string(root.join("render.yaml")).unwrap(), "services: []\n", "kept");
+    assert!(stderr(&init).contains("kept"), "{}", stderr(&init));
+    let gitignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(gitignore.starts_with("*.log\nnode_modules/\n# carnet"), "appended: {gitignore}");
+    assert!(gitignore.lines().any(|l| l == "/public/"), "{gitignore}");
+    assert!(!root.join("content").exists(), "no example guide in a repository that has guides");
+
+    let build = carnet(root, &["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    assert!(root.join("public/guide-render-complet/index.html").is_file());
+    assert!(!root.join("public/core").exists() && !root.join("public/node_modules").exists());
+    // Run again: nothing to add, nothing replaced.
+    let again = carnet(root, &["init"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(std::fs::read_to_string(root.join(".gitignore")).unwrap(), gitignore);
+    assert_eq!(std::fs::read_to_string(root.join("carnet.toml")).unwrap(), config);
+}

@@ -1,6 +1,7 @@
 //! Integration tests: build fixture sites in temporary folders with the real `carnet` binary and
 //! check what a reader or an author would see (HTML, files, messages, exit codes).
 
+mod app_repository;
 mod build;
 #[cfg(feature = "serve")]
 mod canary;

@@ -212,7 +212,10 @@ fn hidden_files_editor_leftovers_and_backups_are_published_from_nowhere() {
 #[test]
 fn site_files_never_replace_nor_silently_lose_to_generated_ones() {
     let site = site();
+    // Content files are published when a guide links to them: these do.
+    let links = "# Liens\n\n[r](robots.txt) [n](404.html) [p](guide/index.html) [i](image.png)\n";
     site.file("carnet.toml", "base_url = \"https://docs.example.org/\"\n")
+        .file("content/liens.md", links)
         .file("content/robots.txt", CANARY)
         .file("content/404.html", CANARY)
         .file("content/guide/index.html", CANARY)

@@ -429,6 +429,7 @@ fn polling_sees_changes_too() {
 fn the_server_answers_like_a_static_host_and_never_leaves_the_site() {
     let site = fixture();
     site.file("content/images/schéma 1.png", [0x89, b'P', b'N', b'G']);
+    site.file("content/images.md", "# Images\n\n![Schéma](<images/schéma 1.png>)\n");
     let server = Server::start(&site, &[]);
 
     let folder = server.get("/guide");

@@ -85,6 +85,25 @@ fn classify_table() {
     }
 }
 
+#[test]
+fn classify_with_the_guides_at_the_root() {
+    // `content_dir = "."`: the content folder holds templates/ and static/, and dependencies.
+    let roots = WatchRoots { content: PathBuf::from("/site"), ..roots() };
+    let table: &[(EventKind, &str, Change)] = &[
+        (WRITE, "/site/GUIDE_RENDER_COMPLET.md", Change::Guide),
+        (WRITE, "/site/docs/schema.png", Change::ContentFile),
+        (WRITE, "/site/carnet.toml", Change::Config),
+        (WRITE, "/site/templates/base.html", Change::Template),
+        (WRITE, "/site/static/extra.css", Change::Stylesheet),
+        (WRITE, "/site/node_modules/pkg/README.md", Change::Nothing),
+        (WRITE, "/site/core/__pycache__/wsgi.pyc", Change::Nothing),
+        (WRITE, "/site/.venv/lib/x.md", Change::Nothing),
+    ];
+    for (kind, path, expected) in table {
+        assert_eq!(classify(kind, Path::new(path), &roots), *expected, "{kind:?} on {path}");
+    }
+}
+
 /// Feeds events a few milliseconds apart, with a simulated file system, and collects the batches
 /// the debouncer hands over while time runs on for three seconds.
 struct Scene {
@@ -208,6 +227,38 @@ fn a_temporary_file_renamed_over_a_guide_is_not_awaited_back() {
     scene.event(RENAME_FROM, &[temp]).event(RENAME_TO, &[GUIDE]).event(RENAME_BOTH, &[temp, GUIDE]);
     scene.step(QUIET.as_millis() as u64 + 5);
     assert_eq!(scene.batches.len(), 1, "rebuilt after the quiet gap, without the grace period");
+}
+
+#[test]
+fn a_save_through_any_temporary_file_is_an_edit_of_the_guide_alone() {
+    // sed -i, `x.md.new` then mv, editors' hidden and visible temporary names: the batch holds
+    // the guide only, so the preview updates its pages instead of rebuilding the site.
+    for temp in [
+        "/site/content/sedX4k2Qa",
+        "/site/content/guide.md.new",
+        "/site/content/guide.md.tmp.456",
+        "/site/content/.guide.md.tmp123",
+        "/site/content/guide.tmp.md",
+        "/site/content/.#guide.md",
+        "/site/content/guide.md___jb_tmp___",
+    ] {
+        let mut scene = Scene::new(&[GUIDE]);
+        scene.event(CREATE, &[temp]).event(WRITE, &[temp]).event(CLOSE_WRITE, &[temp]);
+        scene.files.remove(Path::new(temp));
+        scene.event(RENAME_FROM, &[temp]).event(RENAME_TO, &[GUIDE]).event(RENAME_BOTH, &[temp, GUIDE]);
+        assert_eq!(scene.finish(), [[GUIDE]], "{temp}");
+        assert!(scene.batches[0].changes.values().all(|c| *c == Change::Guide), "{temp}");
+    }
+}
+
+#[test]
+fn a_temporary_file_created_and_deleted_alone_rebuilds_nothing() {
+    let temp = "/site/content/guide.md.tmp.789";
+    let mut scene = Scene::new(&[GUIDE]);
+    scene.event(CREATE, &[temp]).event(WRITE, &[temp]);
+    scene.files.remove(Path::new(temp));
+    scene.event(REMOVE, &[temp]);
+    assert!(scene.finish().is_empty());
 }
 
 #[test]

@@ -2,12 +2,14 @@
 //!
 //! `expand_home` reads `~` in the output path; `check_location` refuses outputs whose
 //! replacement would destroy sources (the site root, the content, `static/`, `templates/` and
-//! `themes/` folders, whatever holds one of them or lies inside one) or more (`/`, the home
-//! folder); `claim` refuses a file, a link, or a folder holding what carnet did not make. Every
+//! `themes/` folders, whatever holds one of them or lies inside one — but the content folder
+//! may hold the configured output, or one git ignores, which the walk never reads) or more (`/`,
+//! the home folder); `claim` refuses a file, a link, or a folder holding what carnet did not make. Every
 //! build writes `MARK` into the site, so that the next one knows the folder is carnet's.
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::content::ignored::IgnoreRules;
 use crate::error::{Error, Result};
 
 /// The file every build writes at the root of the site: the folder is carnet's to replace. It is
@@ -43,10 +45,14 @@ fn expand_tilde(path: &Path, home: Option<&std::ffi::OsStr>) -> Result<PathBuf> 
     }
 }
 
-/// Refuses output folders whose replacement would destroy sources or more.
-pub fn check_location(root: &Path, content: &Path, output: &Path) -> Result<()> {
+/// Refuses output folders whose replacement would destroy sources or more. An output inside
+/// the content folder (with `content_dir = "."`, `public/` is) is fine when it is the one
+/// `carnet.toml` names (`configured`) or one that the site's ignore files ignore.
+pub fn check_location(root: &Path, content: &Path, output: &Path, configured: bool) -> Result<()> {
     let out = resolved(output);
     let root = resolved(root);
+    let content_may_hold_it =
+        configured || IgnoreRules::of(&root).verdict(&out, true) == crate::content::ignored::Verdict::Ignored;
     let home = std::env::var_os("HOME").map(|h| resolved(Path::new(&h)));
     let sources = [
         (resolved(content), "the content folder"),
@@ -68,7 +74,7 @@ pub fn check_location(root: &Path, content: &Path, output: &Path) -> Result<()> 
                 Some(format!("it is {name}"))
             } else if source.starts_with(&out) {
                 Some(format!("{name} is inside it"))
-            } else if out.starts_with(source) {
+            } else if out.starts_with(source) && !(content_may_hold_it && source == &sources[0].0) {
                 Some(format!("it is inside {name}"))
             } else {
                 None
@@ -222,7 +228,7 @@ mod tests {
             std::fs::create_dir_all(root.join(folder)).unwrap();
         }
         let content = root.join("content");
-        let refused = |out: &str| check_location(&root, &content, &root.join(out)).is_err();
+        let refused = |out: &str| check_location(&root, &content, &root.join(out), false).is_err();
         for out in
             [".", "..", "content", "content/x", "./static/", "static/x", "templates", "themes", "themes/t/x"]
         {
@@ -231,8 +237,25 @@ mod tests {
         for out in ["public", "../public", "static-site", "contents"] {
             assert!(!refused(out), "{out} is fine");
         }
-        let message = check_location(&root, &content, &root.join("./static/")).unwrap_err().to_string();
+        let message = check_location(&root, &content, &root.join("./static/"), true).unwrap_err().to_string();
         assert!(message.ends_with("it is the static/ folder"), "{message}");
+    }
+
+    #[test]
+    fn an_output_inside_the_content_folder_is_fine_when_configured_or_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join(".gitignore"), "/public/\n").unwrap();
+        // `content_dir = "."`: the site root is the content folder.
+        let check = |out: &str, configured| check_location(root, root, &root.join(out), configured);
+        assert!(check("public", false).is_ok(), "git ignores it");
+        assert!(check("site", true).is_ok(), "carnet.toml names it");
+        let message = check("site", false).unwrap_err().to_string();
+        assert!(message.ends_with("it is inside the content folder"), "{message}");
+        for source in [".", "static", "static/public"] {
+            assert!(check(source, true).is_err(), "{source} must stay refused");
+        }
     }
 
     #[test]
