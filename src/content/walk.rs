@@ -40,12 +40,13 @@ pub struct Listing {
 }
 
 /// True for names an author never means to publish: hidden files (but `.well-known`, the folder
-/// RFC 8615 reserves for files a site publishes), swap and backup files, the temporary files
+/// RFC 8615 reserves for files a site publishes, and `.gitbook`, where GitBook keeps the images
+/// of the guides: its files are published only when a guide links to them), swap and backup files, the temporary files
 /// editors write while saving (vim's `4913`, JetBrains' `___jb_tmp___`, …), and the copies
 /// `carnet fix --backup`, `patch` and merge tools leave (`NAME.orig`, `NAME.orig.1`, `*.bak`,
 /// `*.rej`).
 pub fn is_ignored_name(name: &str) -> bool {
-    (name.starts_with('.') && name != ".well-known")
+    (name.starts_with('.') && name != ".well-known" && name != GITBOOK_FOLDER)
         || name.starts_with('#')
         || name.ends_with('~')
         || name == "4913"
@@ -68,8 +69,13 @@ fn is_backup_name(name: &str) -> bool {
     numbered.ends_with(".orig") || name.ends_with(".bak") || name.ends_with(".rej")
 }
 
+/// GitBook's folder of images (`.gitbook/assets/`) and reusable blocks (`.gitbook/includes/`).
+const GITBOOK_FOLDER: &str = ".gitbook";
+
+/// A Markdown file, but GitBook's reusable blocks: they are pieces of other pages, not pages.
 pub fn is_guide(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+        && !path.components().any(|c| c.as_os_str() == GITBOOK_FOLDER)
 }
 
 /// The folder passed by `--root` (the one holding `carnet.toml`), resolved: nothing outside it
@@ -310,6 +316,7 @@ mod tests {
             "image.png",
             "GUIDE_RENDER_COMPLET.md",
             ".well-known",
+            ".gitbook",
             "origines.md",
             "guide.orig.md",
             "v1.2",

@@ -8,10 +8,12 @@
 //! of any page, as in browsers.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use percent_encoding::percent_decode_str;
 
-use crate::slug::fold;
+use super::tree::is_index_file;
+use crate::slug::{fold, OrderedName};
 
 /// What the index knows about one guide.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +81,9 @@ pub struct LinkIndex {
     files: HashMap<String, String>,
     /// Folder (`10-install`) → its landing page, whatever its name (`tree::landing_rank`).
     folders: HashMap<String, usize>,
+    /// Guides and folders by `route_key`: the address Grav and directory-URL generators let
+    /// authors write (`../installation` for `03.installation/docs.md`).
+    by_route: HashMap<String, usize>,
     /// `content/`: a reference written from the repository root (`content/GUIDE.md`) also counts.
     content_prefix: Option<String>,
 }
@@ -92,6 +97,10 @@ impl LinkIndex {
             guides.iter().enumerate().map(|(i, g)| (g.path.trim_end_matches('/').to_string(), i)).collect();
         let files = files.into_iter().map(|f| (f.to_lowercase(), f)).collect();
         let anchors = guides.iter().map(AnchorLookup::new).collect();
+        let mut by_route = HashMap::new();
+        for (i, guide) in guides.iter().enumerate() {
+            by_route.entry(route_key(&guide.rel)).or_insert(i);
+        }
         LinkIndex {
             guides,
             anchors,
@@ -100,6 +109,7 @@ impl LinkIndex {
             by_path,
             files,
             folders: HashMap::new(),
+            by_route,
             content_prefix: None,
         }
     }
@@ -107,6 +117,9 @@ impl LinkIndex {
     /// Lets a link to a folder lead to its landing page: (folder with `/`, guide).
     pub fn with_landing_pages(mut self, folders: impl IntoIterator<Item = (String, usize)>) -> Self {
         self.folders = folders.into_iter().collect();
+        for (folder, &guide) in &self.folders {
+            self.by_route.insert(route_key(folder), guide);
+        }
         self
     }
 
@@ -146,7 +159,9 @@ impl LinkIndex {
     /// Resolves `href` written in guide `from`.
     pub fn resolve(&self, from: usize, href: &str) -> Result<Resolved, Broken> {
         let href = href.trim();
-        if is_external(href) {
+        let templated = template_path(href);
+        let href = templated.as_deref().unwrap_or(href);
+        if is_external(href) || is_template(href) {
             return Ok(Resolved { target: Target::External, warnings: Vec::new() });
         }
         let (path, fragment) = match href.split_once('#') {
@@ -162,17 +177,19 @@ impl LinkIndex {
             let id = self.anchor(from, &anchor, &mut warnings)?;
             return Ok(Resolved { target: Target::Anchor(id), warnings });
         }
-        let joined = join(&self.guides[from].rel, &path).ok_or_else(|| Broken {
-            message: format!("`{path}` leads outside the content folder"),
-            suggestion: None,
-            guide: None,
-        })?;
-        if let Some(guide) = self.find_guide(&joined, &mut warnings) {
-            let anchor = match fragment.filter(|f| !f.is_empty()) {
-                Some(anchor) => Some(self.anchor(guide, &anchor, &mut warnings)?),
-                None => None,
-            };
-            return Ok(Resolved { target: Target::Guide { guide, anchor }, warnings });
+        let Some(joined) = join(&self.guides[from].rel, &path) else {
+            if let Some(guide) = self.find_from_page_url(from, &path) {
+                return self.at_guide(guide, fragment, warnings);
+            }
+            return self.clamped_at_root(&path, fragment, warnings);
+        };
+        let file = || self.find_file(&joined, &mut Vec::new());
+        let from_page_url = || match joined.is_empty() || file().is_some() {
+            true => None,
+            false => self.find_from_page_url(from, &path),
+        };
+        if let Some(guide) = self.find_guide(&joined, &mut warnings).or_else(from_page_url) {
+            return self.at_guide(guide, fragment, warnings);
         }
         if let Some(rel) = self.find_file(&joined, &mut warnings) {
             return Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings });
@@ -185,6 +202,50 @@ impl LinkIndex {
             suggestion: self.suggest_guide(&joined),
             guide: None,
         })
+    }
+
+    /// A path that climbs above the content folder, read as browsers read a URL that climbs
+    /// above the site root: the extra `..` stay at the root (GitBook writes one too many). Only
+    /// when that leads somewhere, with a warning; else it is broken.
+    fn clamped_at_root(
+        &self,
+        path: &str,
+        fragment: Option<String>,
+        mut warnings: Vec<String>,
+    ) -> Result<Resolved, Broken> {
+        let outside = || Broken {
+            message: format!("`{path}` leads outside the content folder"),
+            suggestion: None,
+            guide: None,
+        };
+        let climbs = path.split(['/', '\\']).take_while(|part| *part == ".." || *part == ".").count();
+        let rest: Vec<&str> = path.split(['/', '\\']).skip(climbs).collect();
+        let clamped = rest.join("/");
+        if clamped.is_empty() || rest.contains(&"..") {
+            return Err(outside());
+        }
+        let guide = self.find_guide(&clamped, &mut Vec::new());
+        let file = || self.find_file(&clamped, &mut Vec::new());
+        warnings.push(format!("`{path}` climbs above the content folder: taken as `{clamped}`"));
+        match (guide, file()) {
+            (Some(guide), _) => self.at_guide(guide, fragment, warnings),
+            (None, Some(rel)) => Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings }),
+            (None, None) => Err(outside()),
+        }
+    }
+
+    /// Guide `guide`, at the heading `fragment` names when there is one.
+    fn at_guide(
+        &self,
+        guide: usize,
+        fragment: Option<String>,
+        mut warnings: Vec<String>,
+    ) -> Result<Resolved, Broken> {
+        let anchor = match fragment.filter(|f| !f.is_empty()) {
+            Some(anchor) => Some(self.anchor(guide, &anchor, &mut warnings)?),
+            None => None,
+        };
+        Ok(Resolved { target: Target::Guide { guide, anchor }, warnings })
     }
 
     /// A guide by its file (with or without `.md`), its folder, or its published URL path.
@@ -208,7 +269,20 @@ impl LinkIndex {
             warnings.push(format!("`{joined}` matches `{actual}` only when ignoring case; write `{actual}`"));
             return Some(guide);
         }
-        self.by_path.get(bare).copied()
+        self.by_path.get(bare).or_else(|| self.by_route.get(&route_key(bare))).copied()
+    }
+
+    /// A relative link written for a generator that publishes `page.md` at `page/`, and so
+    /// resolves links from there (MkDocs with directory URLs): `../autre/` from `dossier/page.md`
+    /// means `dossier/autre.md`. Not for `index.md` or `README.md`, published at their folder's
+    /// address by those generators too.
+    fn find_from_page_url(&self, from: usize, path: &str) -> Option<usize> {
+        if path.starts_with('/') || is_index_file(Path::new(&self.guides[from].rel)) {
+            return None;
+        }
+        let page_folder = self.guides[from].rel.strip_suffix(".md")?;
+        let joined = join(&format!("{page_folder}/"), path)?;
+        self.find_guide(&joined, &mut Vec::new())
     }
 
     fn find_file(&self, joined: &str, warnings: &mut Vec<String>) -> Option<String> {
@@ -383,6 +457,56 @@ fn join(from_rel: &str, path: &str) -> Option<String> {
     Some(joined)
 }
 
+/// Template expressions of other generators that only say "from the site root", as the site
+/// root: Jekyll's `{{ site.baseurl }}/x` (and `{{ site.url }}`), `{% link x.md %}`,
+/// `{{ '/x' | relative_url }}`, Grav's `{{ base_url }}/x`. `None` for anything else.
+fn template_path(href: &str) -> Option<String> {
+    if !is_template(href) {
+        return None;
+    }
+    if let Some(inner) = href.strip_prefix("{%").and_then(|rest| rest.strip_suffix("%}")) {
+        let path = inner.trim().strip_prefix("link ")?;
+        return Some(format!("/{}", path.trim().trim_start_matches('/')));
+    }
+    if let Some(inner) = href.strip_prefix("{{").and_then(|rest| rest.strip_suffix("}}")) {
+        let mut parts = inner.split('|').map(str::trim);
+        let quoted = parts.next()?;
+        let path = quoted.strip_prefix(['\'', '"']).and_then(|q| q.strip_suffix(['\'', '"']))?;
+        let root_filters = ["relative_url", "absolute_url", "prepend: site.baseurl"];
+        if parts.all(|filter| root_filters.contains(&filter)) && !is_template(path) {
+            return Some(format!("/{}", path.trim_start_matches('/')));
+        }
+        return None;
+    }
+    const ROOTS: [&str; 5] =
+        ["site.baseurl", "site.url", "base_url", "base_url_relative", "base_url_absolute"];
+    let mut rest = href;
+    while let Some(after) = rest.strip_prefix("{{") {
+        let (expression, tail) = after.split_once("}}")?;
+        if !ROOTS.contains(&expression.trim()) {
+            return None;
+        }
+        rest = tail;
+    }
+    (rest.len() < href.len() && !is_template(rest)).then(|| format!("/{}", rest.trim_start_matches('/')))
+}
+
+/// A link made by a template language (`{{ page.url }}`, `{% post_url x %}`): not a path.
+fn is_template(href: &str) -> bool {
+    href.contains("{{") || href.contains("{%")
+}
+
+/// A path as generators that number their folders route it: each segment without its ordering
+/// prefix, no `.md`, no case. `01.basics/03.installation/docs.md`'s folder and
+/// `basics/installation` share `basics/installation`.
+fn route_key(path: &str) -> String {
+    let path = path.trim_end_matches('/');
+    let path = path.strip_suffix(".md").unwrap_or(path);
+    let segments: Vec<&str> =
+        path.split('/').filter(|s| !s.is_empty()).map(|s| OrderedName::parse(s).name).collect();
+    segments.join("/").to_lowercase()
+}
+
 /// The extension of the last segment of a path, lowercase: `dossier/Schéma.PNG` → `png`.
 fn extension(path: &str) -> Option<String> {
     let name = path.trim_end_matches('/').rsplit('/').next()?;
@@ -513,6 +637,72 @@ mod tests {
         assert_eq!(target(1, "/"), Target::Home { anchor: None }, "the home page, with no guide of its own");
         assert_eq!(target(1, "../#x"), Target::Home { anchor: Some("x".into()) });
         assert!(index().resolve(0, "#nulle-part").is_err());
+    }
+
+    #[test]
+    fn addresses_written_for_grav_and_directory_urls_resolve() {
+        let guide =
+            |rel: &str, path: &str| GuideTargets { rel: rel.into(), path: path.into(), ..Default::default() };
+        let index = LinkIndex::new(
+            vec![
+                guide("01.basics/chapter.md", "basics/"),
+                guide("01.basics/02.requirements/docs.md", "basics/requirements/"),
+                guide("01.basics/03.installation/docs.md", "basics/installation/"),
+                guide("T1_Donnees/sommaire.md", "t1-donnees/sommaire/"),
+                guide("T1_Donnees/1.1_Listes/cours.md", "t1-donnees/1-1-listes/cours/"),
+            ],
+            Vec::<String>::new(),
+        )
+        .with_landing_pages([
+            ("01.basics".to_string(), 0),
+            ("01.basics/02.requirements".to_string(), 1),
+            ("01.basics/03.installation".to_string(), 2),
+        ]);
+        let guide_of = |from: usize, href: &str| match index.resolve(from, href) {
+            Ok(Resolved { target: Target::Guide { guide, .. }, warnings }) if warnings.is_empty() => {
+                Some(guide)
+            }
+            other => panic!("{href}: {other:?}"),
+        };
+        // Grav: folders named without their number, from the page's folder or the root.
+        assert_eq!(guide_of(1, "../installation"), Some(2));
+        assert_eq!(guide_of(1, "../../basics/installation"), Some(2));
+        assert_eq!(guide_of(2, "/basics/requirements"), Some(1));
+        assert_eq!(guide_of(2, "/basics"), Some(0));
+        // MkDocs with directory URLs: relative to the page's own address.
+        assert_eq!(guide_of(3, "../1.1_Listes/cours/"), Some(4));
+        assert_eq!(guide_of(3, "1.1_Listes/cours.md"), Some(4));
+        assert_eq!(guide_of(4, "../../../T1_Donnees/sommaire/"), Some(3), "above the file, not the page");
+        assert!(index.resolve(4, "../../../../x/").unwrap_err().message.contains("outside"));
+        // GitBook's one `..` too many stops at the root, as in a browser, with a warning.
+        let clamped = index.resolve(1, "../../../../T1_Donnees/sommaire.md").unwrap();
+        assert_eq!(clamped.target, Target::Guide { guide: 3, anchor: None });
+        assert!(clamped.warnings[0].contains("climbs above the content folder"), "{:?}", clamped.warnings);
+        assert!(index.resolve(3, "../absent/").is_err());
+        assert!(index.resolve(2, "/basics/absent").is_err());
+    }
+
+    #[test]
+    fn root_expressions_of_templates_are_the_site_root_and_others_are_left_alone() {
+        for (href, path) in [
+            ("{{ site.baseurl }}/dossier/Autre Guide.md", Some("/dossier/Autre Guide.md")),
+            ("{{site.url}}{{ site.baseurl }}/dossier/", Some("/dossier/")),
+            ("{% link dossier/README.md %}", Some("/dossier/README.md")),
+            ("{{ '/dossier/schema.png' | relative_url }}", Some("/dossier/schema.png")),
+            ("{{ \"dossier/\" | absolute_url }}", Some("/dossier/")),
+            ("{{ base_url }}/dossier", Some("/dossier")),
+            ("{{ page.url }}", None),
+            ("{{ site.baseurl }}{{ page.url }}", None),
+            ("{% post_url 2024-01-01-x %}", None),
+            ("dossier/", None),
+        ] {
+            assert_eq!(template_path(href).as_deref(), path, "{href}");
+        }
+        assert_eq!(
+            target(0, "{{ site.baseurl }}/dossier/Autre Guide.md#causes"),
+            Target::Guide { guide: 1, anchor: Some("causes".into()) }
+        );
+        assert_eq!(target(0, "{{ p.url|e }}"), Target::External, "left as written, not checked");
     }
 
     #[test]

@@ -67,6 +67,13 @@ const INDEX_NAMES: [&str; 3] = ["index.md", "_index.md", "readme.md"];
 /// a landing page only when the folder has none of `INDEX_NAMES`.
 const NAMED_AFTER_FOLDER: usize = INDEX_NAMES.len();
 
+/// Rank of a folder's only page when its file name is a page template of the site (`docs.md`,
+/// `chapter.md` in a Grav site, see `page_templates`): after every other claim.
+const PAGE_TEMPLATE: usize = NAMED_AFTER_FOLDER + 1;
+
+/// Folders in which one file name must be the only page before it counts as a page template.
+const PAGE_TEMPLATE_FOLDERS: usize = 3;
+
 /// True for `index.md`, `_index.md` and `README.md`, the landing page of its folder by name.
 pub fn is_index_file(rel: &Path) -> bool {
     index_name_rank(rel).is_some()
@@ -226,10 +233,12 @@ fn choose_landing_pages(
     guide_section: &[usize],
     sections: &mut [Section],
 ) -> Vec<Diagnostic> {
+    let templates = page_templates(guides, guide_section);
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
     for (g, guide) in guides.iter().enumerate() {
         let section = guide_section[g];
-        match landing_rank(&guide.rel) {
+        let template = (section > 0 && templates.contains(&g)).then_some(PAGE_TEMPLATE);
+        match landing_rank(&guide.rel).or(template) {
             Some(rank) if section > 0 || rank < NAMED_AFTER_FOLDER => candidates.push((section, rank, g)),
             _ => sections[section].guides.push(g),
         }
@@ -255,6 +264,43 @@ fn choose_landing_pages(
     }
     notes
 }
+/// Guides that are the only page of their folder under a file name that is the only page of at
+/// least `PAGE_TEMPLATE_FOLDERS` numbered folders: Grav names a page's file after its template
+/// and numbers the folders it orders (`01.basics/02.requirements/docs.md`), so the folder is the
+/// page. Variants of that file for a language or a version (`docs.fr.md`, `docs.17.md`) stay
+/// pages of their own and do not count as other pages. Folders without numbers never make a
+/// template (`api/CHANGELOG.md`, `web/CHANGELOG.md`… stay pages of their folders).
+fn page_templates(guides: &[GuideInfo], guide_section: &[usize]) -> HashSet<usize> {
+    let mut stems_by_section: HashMap<usize, Vec<(String, usize)>> = HashMap::new();
+    for (g, guide) in guides.iter().enumerate() {
+        let Some(stem) = guide.rel.file_stem().map(|s| s.to_string_lossy().to_lowercase()) else { continue };
+        stems_by_section.entry(guide_section[g]).or_default().push((stem, g));
+    }
+    let base = |stem: &str| stem.split_once('.').map_or(stem, |(base, _)| base).to_string();
+    let mut sole: Vec<(String, usize)> = Vec::new();
+    for pages in stems_by_section.values() {
+        let bases: HashSet<String> = pages.iter().map(|(stem, _)| base(stem)).collect();
+        if bases.len() != 1 {
+            continue;
+        }
+        // The plain file, or when the folder only has variants, the first of them (by name).
+        let page = pages.iter().find(|(stem, _)| !stem.contains('.')).or_else(|| pages.iter().min());
+        if let Some((stem, g)) = page {
+            sole.push((base(stem), *g));
+        }
+    }
+    let numbered = |g: usize| {
+        let folder = guides[g].rel.parent().and_then(Path::file_name).map(|f| f.to_string_lossy());
+        folder.is_some_and(|f| !OrderedName::parse(&f).numbers.is_empty())
+    };
+    let mut folders: HashMap<&str, usize> = HashMap::new();
+    for (stem, _) in sole.iter().filter(|(_, g)| numbered(*g)) {
+        *folders.entry(stem.as_str()).or_default() += 1;
+    }
+    let is_template = |stem: &str| folders.get(stem).is_some_and(|&n| n >= PAGE_TEMPLATE_FOLDERS);
+    sole.iter().filter(|(stem, _)| is_template(stem)).map(|(_, g)| *g).collect()
+}
+
 /// What competes for an address inside a folder: a sub-folder, or a guide that is not the
 /// folder's landing page.
 #[derive(Debug, Clone, Copy)]
@@ -477,6 +523,36 @@ mod tests {
         let errors = SiteTree::build(&guides, "Docs").unwrap_err();
         assert!(errors[0].message.contains("Mon Guide.md"), "{}", errors[0].message);
         assert!(errors[0].message.contains("mon-guide.md"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_grav_page_file_is_its_folder_s_page() {
+        let tree = by_file_name(&[
+            "01.basics/chapter.md",
+            "01.basics/01.what-is-grav/docs.md",
+            "01.basics/02.requirements/docs.md",
+            "01.basics/05.grav-configuration/docs.md",
+            "01.basics/05.grav-configuration/docs.17.md",
+            "02.content/chapter.md",
+            "03.themes/chapter.md",
+            "notes/docs.md",
+            "notes/autre.md",
+            "01.basics/08.updates/docs.17.md",
+        ]);
+        let path = |g: usize| tree.page_path(tree.page_of_guide(g));
+        assert_eq!(path(0), "basics/");
+        assert_eq!(path(1), "basics/what-is-grav/");
+        assert_eq!(path(2), "basics/requirements/");
+        assert_eq!(path(3), "basics/grav-configuration/");
+        assert_eq!(path(4), "basics/grav-configuration/docs-17/", "a version of the page stays a page");
+        assert_eq!(path(5), "content/");
+        assert_eq!(path(7), "notes/docs/", "not the only page of its folder");
+        assert_eq!(path(9), "basics/updates/", "a folder with only a version of the page");
+        // A file name alone in fewer than three numbered folders is no template.
+        let tree = by_file_name(&["1-a/setup.md", "2-b/setup.md", "c/setup.md", "d/setup.md"]);
+        assert_eq!(tree.page_path(tree.page_of_guide(0)), "a/setup/");
+        let tree = by_file_name(&["api/CHANGELOG.md", "web/CHANGELOG.md", "mobile/CHANGELOG.md"]);
+        assert_eq!(tree.page_path(tree.page_of_guide(1)), "web/changelog/");
     }
 
     #[test]

@@ -1,0 +1,141 @@
+//! carnet on whole repositories nobody here wrote (`tests/fixtures/real/`, see its README): a
+//! Grav documentation site (Grav routes, numbered folders, one `docs.md` per page folder) and an
+//! application repository with its guides beside the code (Django and Vue.js, `.gitignore`,
+//! dependency folders added here as an install would leave them).
+
+use std::path::Path;
+
+use crate::fixture::Site;
+
+/// A site holding a copy of every file of the fixture `name` under `into` (a `gitignore` file
+/// becomes `.gitignore`: kept without its dot, it would apply to carnet's own repository).
+fn copy_fixture(site: &Site, name: &str, into: &str) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real").join(name);
+    for entry in walkdir::WalkDir::new(&fixture).into_iter().filter_map(Result::ok) {
+        let rel = entry.path().strip_prefix(&fixture).unwrap().to_string_lossy().to_string();
+        if entry.file_type().is_file() && rel != "LICENSE" {
+            let rel = if rel == "gitignore" { ".gitignore".to_string() } else { rel };
+            let target = if into.is_empty() { rel } else { format!("{into}/{rel}") };
+            site.file(&target, std::fs::read(entry.path()).unwrap());
+        }
+    }
+}
+
+/// The error lines of a verbose build: every finding, none summed up.
+fn errors(site: &Site) -> Vec<String> {
+    let every = site.carnet(&["-v", "build"]);
+    every.stderr.lines().filter(|l| l.starts_with("error: ./")).map(str::to_string).collect()
+}
+
+#[test]
+fn a_grav_site_gets_its_routes_and_fails_only_on_pages_it_does_not_have() {
+    let site = Site::new();
+    copy_fixture(&site, "grav-learn", "");
+    site.file("carnet.toml", "title = \"Grav Learn\"\ncontent_dir = \"pages\"\n");
+    let run = site.carnet(&["build", "--broken-links", "warn"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.lines().count() <= 60, "{}", run.stderr);
+
+    // Each page folder is the page (`docs.md`, `chapter.md` are Grav's template names), its
+    // number left out; a version of a page (`docs.17.md`) stays a page of its own.
+    for page in ["basics/", "basics/requirements/", "basics/installation/", "basics/grav-configuration/"] {
+        assert!(site.output(&format!("{page}index.html")).is_file(), "{page}");
+    }
+    assert!(!site.output("basics/requirements/docs").exists());
+    assert!(site.output("basics/grav-configuration/docs-17/index.html").is_file());
+
+    // Grav routes resolve: from the page folder (`../requirements`) and from the root
+    // (`/basics/updates`), to the page, with the image beside it.
+    let installation = site.read("basics/installation/index.html");
+    assert!(installation.contains("href=\"../../basics/requirements/\""), "{installation}");
+    assert!(installation.contains("href=\"../../basics/updates/\""), "{installation}");
+    let image = "src=\"../../01.basics/03.installation/install.png\"";
+    assert!(installation.contains(image), "{installation}");
+    assert!(site.output("01.basics/03.installation/install.png").is_file());
+    let tutorial = site.read("basics/basic-tutorial/index.html");
+    assert!(tutorial.contains("href=\"../../basics/folder-structure/\""), "{tutorial}");
+
+    // By default the build fails, on true broken links only: pages of the chapters this fixture
+    // left out (`/advanced/…`, `../../content/…`) and one anchor whose heading was renamed.
+    let errors = errors(&site);
+    assert!(!errors.is_empty());
+    let left_out = [
+        "admin-panel",
+        "advanced",
+        "cli-console",
+        "content",
+        "cookbook",
+        "plugins",
+        "security",
+        "themes",
+        "troubleshooting",
+        "webservers-hosting",
+    ];
+    for error in &errors {
+        let to_left_out =
+            left_out.iter().any(|chapter| error.contains(&format!("no guide or file `{chapter}")));
+        let renamed =
+            error.contains("no heading `#running-grav-with-the-built-in-php-webserver-using-routerphp`");
+        assert!(to_left_out || renamed, "not a true broken link: {error}");
+    }
+}
+
+#[test]
+fn an_application_repository_publishes_its_guides_and_what_they_link_to_nothing_else() {
+    let site = Site::new();
+    copy_fixture(&site, "ma-cantine", "");
+    site.file("carnet.toml", "title = \"Ma Cantine\"\ncontent_dir = \".\"\noutput_dir = \"public\"\n");
+    // What a checkout holds once installed and run: dependencies, caches, secrets, logs.
+    site.file(".git/HEAD", "ref: refs/heads/main\n")
+        .file("frontend/node_modules/left-pad/README.md", "# left-pad CANARY-node-modules\n")
+        .file("frontend/node_modules/left-pad/index.js", "module.exports = 1; // CANARY-node-modules\n")
+        .file(".venv/lib/python3.12/site-packages/django/README.md", "# Django CANARY-venv\n")
+        .file("common/api/__pycache__/datagouv.cpython-312.pyc", "CANARY-pycache")
+        .file(".env", "SECRET_KEY=CANARY-env\n")
+        .file("celery.log", "CANARY-log\n")
+        .file("media/upload.md", "# CANARY-media (git-ignored: media/*)\n");
+    let run = site.carnet(&["build", "--broken-links", "warn"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.lines().count() <= 60, "{}", run.stderr);
+
+    let published: Vec<String> = site
+        .snapshot()
+        .into_iter()
+        .map(|(rel, _)| rel)
+        .filter(|rel| !rel.starts_with("assets/") && !rel.starts_with("search"))
+        .collect();
+    let expected = [
+        ".carnet-site",
+        "404.html",
+        // CLAUDE.md names it ("**Makefile**: Run `make docker-up`…"): a file a guide refers to.
+        "Makefile",
+        "claude/index.html",
+        "common/api/datagouv.py",
+        "common/api/decoupage_administratif.py",
+        "common/api/recherche_entreprises.py",
+        "docs/celery/index.html",
+        "docs/docker/index.html",
+        "docs/geo/index.html",
+        "docs/index.html",
+        "docs/onboarding/index.html",
+        "docs/redis/index.html",
+        "index.html",
+        "robots.txt",
+    ];
+    assert_eq!(published, expected, "{}", run.stderr);
+    for (rel, bytes) in site.snapshot() {
+        assert!(!String::from_utf8_lossy(&bytes).contains("CANARY"), "{rel} leaked");
+    }
+
+    // By default the build fails on the repository's true broken links only: CLAUDE.md's
+    // `../docs/` climbs above the root (a warning: taken from the root, as browsers do), geo.md
+    // links two files that are not in the repository, ONBOARDING.md writes an address as a path.
+    let errors = errors(&site);
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(
+        errors[0].contains("./docs/ONBOARDING.md") && errors[0].contains("`127.0.0.1:8000`"),
+        "{errors:#?}"
+    );
+    assert!(errors[1].contains("`../data/department_choices.py`"), "{errors:#?}");
+    assert!(errors[2].contains("`../data/region_choices.py`"), "{errors:#?}");
+}
