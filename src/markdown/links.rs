@@ -46,6 +46,18 @@ pub(crate) struct Spans<'a> {
 const SPAN_LOOKAHEAD: usize = 16;
 
 impl<'a> Spans<'a> {
+    /// The same spans, owning their text, each offset passed through `original` (from a text
+    /// the parser read instead of the guide's to the guide's own).
+    pub(crate) fn into_original(self, original: impl Fn(usize) -> usize) -> Spans<'static> {
+        let map = |written: Vec<(CowStr<'a>, Range<usize>)>| {
+            written
+                .into_iter()
+                .map(|(text, range)| (text.into_static(), original(range.start)..original(range.end)))
+                .collect()
+        };
+        Spans { links: map(self.links), codes: map(self.codes), next_link: 0, next_code: 0 }
+    }
+
     /// Notes where `event` is written, if it is a link, an image or inline code.
     pub(crate) fn note(&mut self, event: &Event<'a>, range: &Range<usize>) {
         match event {

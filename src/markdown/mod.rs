@@ -9,9 +9,11 @@
 //! HTML), 5. `headings` (ids, aliases, permalinks), 6. `blocks` (callouts, tables, footnotes),
 //! 7. serialize to HTML.
 
+mod admonitions;
 mod blocks;
 mod code;
 mod console;
+mod containers;
 mod fence;
 mod headings;
 mod highlight;

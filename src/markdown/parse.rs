@@ -3,12 +3,17 @@
 //! `events` runs pulldown-cmark, then 1. joins the lines of each raw HTML block into one event
 //! (a tag may span lines: `<img\n  src="a.png">`), 2. gives back as text a `{…}` ending a heading
 //! that is not an attribute list (`## Options {a, b}`), which pulldown-cmark takes as attributes
-//! whatever it holds. An attribute list is made of `#id`, `.class` and `key=value` items only.
+//! whatever it holds, 3. turns container fences (`::: warning`) into callouts (`containers`).
+//! A guide with MkDocs admonitions (`!!! note`) is parsed as `admonitions::rewrite` gives it,
+//! its block quotes that are admonitions turned into callouts, its spans mapped back.
+//! An attribute list is made of `#id`, `.class` and `key=value` items only.
 
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
+use super::admonitions::{self, Rewritten};
+use super::containers::Containers;
 use super::links::Spans;
 
 /// The events of `markdown`, raw HTML blocks joined, heading attribute blocks checked.
@@ -18,10 +23,31 @@ pub(crate) fn events(markdown: &str) -> Vec<Event<'_>> {
 
 /// `events`, noting in `spans` where each link, image and inline code is written.
 pub(crate) fn events_noting<'a>(markdown: &'a str, spans: &mut Spans<'a>) -> Vec<Event<'a>> {
+    let Some(rewritten) = admonitions::rewrite(markdown) else {
+        return parse_events(markdown, spans, None);
+    };
+    let mut noted = Spans::default();
+    let events = parse_events(&rewritten.text, &mut noted, Some(&rewritten));
+    *spans = noted.into_original(|offset| rewritten.original(offset));
+    events.into_iter().map(Event::into_static).collect()
+}
+
+/// The events of `markdown` (the guide, or the text `rewritten` holds), in the steps above.
+fn parse_events<'a>(
+    markdown: &'a str,
+    spans: &mut Spans<'a>,
+    rewritten: Option<&Rewritten>,
+) -> Vec<Event<'a>> {
     let mut out = Vec::new();
     let mut html_block: Option<Vec<CowStr<'_>>> = None;
     let mut heading: Option<(usize, Range<usize>)> = None;
+    let mut containers = Containers::default();
+    // Per open block quote: the admonition it is, if any.
+    let mut quotes: Vec<Option<&admonitions::Admonition>> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, super::options()).into_offset_iter() {
+        if containers.take(&event, &range, markdown, &mut out) {
+            continue;
+        }
         spans.note(&event, &range);
         match event {
             Event::Start(Tag::HtmlBlock) => {
@@ -35,6 +61,24 @@ pub(crate) fn events_noting<'a>(markdown: &'a str, spans: &mut Spans<'a>) -> Vec
                 out.extend(html_block.take().map(join_html));
                 out.push(event);
             }
+            Event::Start(Tag::BlockQuote(_)) => {
+                let line_start = markdown[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let admonition = rewritten.and_then(|r| r.admonitions.get(&line_start));
+                quotes.push(admonition);
+                match admonition {
+                    // As an HTML block, so that the links pass reads the anchors of its title.
+                    Some(admonition) => out.extend([
+                        Event::Start(Tag::HtmlBlock),
+                        Event::Html(admonition.open_html().into()),
+                        Event::End(TagEnd::HtmlBlock),
+                    ]),
+                    None => out.push(event),
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_)) => match quotes.pop().flatten() {
+                Some(admonition) => out.push(Event::Html(admonition.close_html().into())),
+                None => out.push(event),
+            },
             Event::Start(Tag::Heading { .. }) => {
                 heading = Some((out.len(), range));
                 out.push(event);
@@ -48,6 +92,7 @@ pub(crate) fn events_noting<'a>(markdown: &'a str, spans: &mut Spans<'a>) -> Vec
             other => out.push(other),
         }
     }
+    containers.finish(&mut out);
     out
 }
 

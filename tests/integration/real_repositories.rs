@@ -139,3 +139,38 @@ fn an_application_repository_publishes_its_guides_and_what_they_link_to_nothing_
     assert!(errors[1].contains("`../data/department_choices.py`"), "{errors:#?}");
     assert!(errors[2].contains("`../data/region_choices.py`"), "{errors:#?}");
 }
+
+#[test]
+fn a_mkdocs_course_gets_its_admonitions_as_callouts_and_its_directory_url_links() {
+    let site = Site::new();
+    copy_fixture(&site, "terminale-nsi", "");
+    site.file("carnet.toml", "title = \"Terminale NSI\"\ncontent_dir = \"docs\"\n");
+    let run = site.carnet(&["build"]);
+    // The one broken link: the chapter on SQL, left out of the fixture.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let errors = errors(&site);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains("to `../4.2_Langage_SQL/cours/`"), "{errors:#?}");
+
+    // Links written for MkDocs' directory URLs (relative to `sommaire/`) lead to the pages.
+    let run = site.carnet(&["build", "--broken-links", "warn"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary = site.read("t4-bases-de-donnees/sommaire/index.html");
+    assert!(
+        summary.contains("href=\"../../t4-bases-de-donnees/4-1-modele-relationnel/cours/\""),
+        "{summary}"
+    );
+
+    // Every admonition is a callout with its title, its body read as Markdown, never shown as
+    // code. (The exercises' `??? success` stand inside MkDocs macros, `{{ correction(…) }}`,
+    // which carnet does not run: they stay text there.)
+    let course = site.read("t4-bases-de-donnees/4-1-modele-relationnel/cours/index.html");
+    let main = &course[course.find("<main").unwrap()..];
+    assert!(!main.contains("!!! ") && !main.contains("??? "), "{main}");
+    assert!(main.contains("<p class=\"callout-title\">Vocabulaire :heart: :heart: :heart:</p>"), "{main}");
+    assert!(main.contains("<p class=\"callout-title\">Clé primaire :heart:</p>"), "{main}");
+    assert!(main.contains("<li><strong>relation</strong>, ou <strong>table</strong>"), "{main}");
+    assert_eq!(main.matches("<div class=\"callout callout-").count(), 9, "{main}");
+    let exercises = site.read("t4-bases-de-donnees/4-1-modele-relationnel/exercices/index.html");
+    assert!(exercises.contains("<p class=\"callout-title\">{{ exercice() }}</p>"), "{exercises}");
+}
