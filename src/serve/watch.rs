@@ -17,7 +17,7 @@ use notify::event::{AccessKind, AccessMode, CreateKind, MetadataKind, ModifyKind
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::content::ignored::DEPENDENCY_FOLDERS;
+use crate::content::ignored::{IgnoreRules, Verdict, DEPENDENCY_FOLDERS};
 use crate::content::walk::{is_guide, is_ignored_name};
 use crate::site::render_yaml;
 
@@ -125,6 +125,10 @@ pub fn classify(kind: &EventKind, path: &Path, roots: &WatchRoots) -> Change {
         if rel.as_os_str().is_empty() {
             return Change::Folder;
         }
+        // An ignore file decides what is published: the whole site is built again.
+        if rel.file_name().is_some_and(|name| name == ".gitignore" || name == ".ignore") {
+            return Change::Config;
+        }
         let skipped = |name: &str| {
             is_ignored_name(name) || (change == Change::ContentFile && DEPENDENCY_FOLDERS.contains(&name))
         };
@@ -138,6 +142,25 @@ pub fn classify(kind: &EventKind, path: &Path, roots: &WatchRoots) -> Change {
         };
     }
     Change::Nothing
+}
+
+/// Whether the site's ignore files leave out `path`, a file of the content or static folder: the
+/// build never reads it, so its changes (an application's log, an upload folder) rebuild
+/// nothing. Read anew for each event, so that an edited `.gitignore` applies at once.
+fn is_git_ignored(change: Change, path: &Path, roots: &WatchRoots) -> bool {
+    if !matches!(change, Change::Guide | Change::ContentFile | Change::StaticFile | Change::Stylesheet) {
+        return false;
+    }
+    let mut rules = IgnoreRules::of(&roots.root);
+    let mut at = Some(path);
+    // The file itself, or a folder it is in (`media/` ignores `media/photo.png`).
+    while let Some(here) = at.filter(|p| p.starts_with(&roots.root) && *p != roots.root) {
+        if rules.verdict(here, here != path || path.is_dir()) == Verdict::Ignored {
+            return true;
+        }
+        at = here.parent();
+    }
+    false
 }
 
 /// The changes of one burst, handed over once.
@@ -209,7 +232,7 @@ impl Debouncer {
         let mut mattered = false;
         for (i, path) in event.paths.iter().enumerate() {
             let change = classify(&event.kind, path, roots);
-            if change == Change::Nothing {
+            if change == Change::Nothing || is_git_ignored(change, path, roots) {
                 continue;
             }
             mattered = true;

@@ -329,3 +329,20 @@ fn the_watch_limit_is_recognised_whichever_way_it_is_reported() {
     assert!(!is_watch_limit(&notify::Error::io(std::io::Error::from_raw_os_error(2))));
     assert!(!is_watch_limit(&notify::Error::path_not_found()));
 }
+
+#[test]
+fn files_the_ignore_files_leave_out_rebuild_nothing_and_an_ignore_file_rebuilds_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join(".gitignore"), "*.log\nmedia/\n").unwrap();
+    std::fs::create_dir_all(root.join("media/photos")).unwrap();
+    let roots = WatchRoots { content: root.to_path_buf(), ..WatchRoots::of(root) };
+    let event = |kind: EventKind, path: PathBuf| Event::new(kind).add_path(path);
+    let mut debouncer = Debouncer::new(true);
+    let now = Instant::now();
+    assert!(!debouncer.add(now, &event(WRITE, root.join("celery.log")), &roots), "an application's log");
+    assert!(!debouncer.add(now, &event(CREATE, root.join("media/photos/x.png")), &roots), "an upload");
+    assert!(debouncer.add(now, &event(WRITE, root.join("GUIDE.md")), &roots));
+    assert_eq!(classify(&WRITE, &root.join(".gitignore"), &roots), Change::Config);
+    assert_eq!(classify(&WRITE, &root.join("docs/.ignore"), &roots), Change::Config);
+}
