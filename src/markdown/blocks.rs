@@ -84,9 +84,14 @@ fn number(numbers: &HashMap<String, usize>, label: &str) -> usize {
 }
 
 /// `fn-` + the label with whitespace turned into dashes (ids cannot hold spaces).
+/// The id of a footnote's label, before the `fn-`/`fnref-` prefix, as GitHub makes it (but its
+/// `user-content-` prefix): spaces become dashes.
+pub(crate) fn footnote_anchor(label: &str) -> String {
+    label.chars().map(|c| if c.is_whitespace() { '-' } else { c }).collect()
+}
+
 fn footnote_id(label: &str) -> String {
-    let label: String = label.chars().map(|c| if c.is_whitespace() { '-' } else { c }).collect();
-    escape_html(&label)
+    escape_html(&footnote_anchor(label))
 }
 
 fn footnote_reference(label: &str, number: usize, first: bool) -> Event<'static> {
@@ -148,5 +153,16 @@ mod tests {
         assert!(html.contains("<a href=\"#fn-b\" id=\"fnref-b\">2</a>"), "{html}");
         assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-note\">"), "{html}");
         assert!(html.contains("aria-label=\"Retour au texte\">1</a>"), "{html}");
+    }
+
+    #[test]
+    fn footnotes_are_link_targets() {
+        let rendered = Renderer::new().render(
+            "Texte[^une note].
+
+[^une note]: Une.
+",
+        );
+        assert_eq!(rendered.anchors, ["fnref-une-note", "fn-une-note"]);
     }
 }

@@ -148,6 +148,15 @@ pub(crate) fn apply<'a>(
                 out.push(Event::Html(raw_html(raw, hook, at, &mut anchors)));
             }
             Event::InlineHtml(raw) => out.push(Event::InlineHtml(raw_html(raw, hook, at, &mut anchors))),
+            // Footnotes are link targets too (`#fn-1`, `#fnref-1`, GitHub's names).
+            Event::FootnoteReference(ref label) => {
+                anchors.push(format!("fnref-{}", super::blocks::footnote_anchor(label)));
+                out.push(event);
+            }
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                anchors.push(format!("fn-{}", super::blocks::footnote_anchor(label)));
+                out.push(event);
+            }
             Event::Start(Tag::Link { link_type: LinkType::Email, .. }) => {
                 in_link += 1;
                 out.push(event);

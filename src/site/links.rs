@@ -303,6 +303,10 @@ impl LinkIndex {
         if is_top(anchor) {
             return Ok(anchor.to_string());
         }
+        // GitHub prefixes every id of a rendered file: `#user-content-causes` is `#causes`.
+        if let Some(id) = anchor.strip_prefix("user-content-").and_then(|a| lookup.exact.get(a)) {
+            return Ok(id.clone());
+        }
         if let Some(id) = lookup.loose.get(&loose(anchor)) {
             warnings.push(format!("anchor `#{anchor}` taken as `#{id}`"));
             return Ok(id.clone());
@@ -680,6 +684,12 @@ mod tests {
         assert!(clamped.warnings[0].contains("climbs above the content folder"), "{:?}", clamped.warnings);
         assert!(index.resolve(3, "../absent/").is_err());
         assert!(index.resolve(2, "/basics/absent").is_err());
+    }
+
+    #[test]
+    fn github_s_user_content_prefix_is_the_id_itself() {
+        assert_eq!(target(0, "#user-content-deploiement"), Target::Anchor("deploiement".into()));
+        assert!(index().resolve(0, "#user-content-nulle-part").is_err());
     }
 
     #[test]
