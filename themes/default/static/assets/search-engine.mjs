@@ -278,19 +278,75 @@ export function escapeHtml(text) {
 }
 
 /* Weights: where the word stands (body, heading, title), how it matched. */
-const FIELD_WEIGHT = [1, 2.5, 3];
-const MAX_CANDIDATES = 6;
+const FIELD_WEIGHT = [1, 2, 4];
+/* A title match counts this much for every section of its page (still above a heading match). */
+const TITLE_SHARE = 0.75;
+const MAX_CANDIDATES = 8;
+/* Longest query read (a pasted log excerpt), and most words kept from it, the telling first. */
+export const MAX_QUERY_CHARS = 2048;
+const MAX_TERMS = 24;
+/* A query of more words than this is a pasted log: exact and stemmed matches only. */
+const LOG_TERMS = 8;
+/* How much a word of the query weighs: noise (numbers, ids, paths…), plain, quoted. */
+export const NOISE = 0.15;
+export const QUOTED = 1.5;
 
-/** The words of a query, the last one typed as a prefix unless followed by a space. */
+/** Whether a token of a pasted log says nothing of the error: a timestamp, number, pid, hex id, UUID, address or path. */
+export function isNoise(word) {
+  if (/^[\d.:,_\-+/tz]+$/.test(word)) return true; // 2025-11-03t10:22:01.123z, 4711, 10.0.0.1:8000
+  if (/^(0x)?[0-9a-f]{6,}$/.test(word) && /\d/.test(word)) return true; // 7f3a9c1b, 0xdeadbeef
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(word)) return true;
+  if (/^(\/|~\/|\.\.?\/)/.test(word) || (word.match(/\//g) || []).length >= 2) return true; // paths
+  const digits = (word.match(/\d/g) || []).length;
+  return digits > 0 && digits * 3 >= word.length; // pid:4711, 03t10, 123z, python3.11
+}
+
+/** [start, end) spans of what a query quotes ('…', "…", «…», `…`) and of exception lines. */
+function quotedSpans(query) {
+  const spans = [];
+  for (const m of query.matchAll(/(^|[^\p{L}\p{N}])(['"`«“‘])([^'"`»”’\n]{2,120})(['"`»”’])/gu)) {
+    const from = m.index + m[1].length + 1;
+    spans.push([from, from + m[3].length]);
+  }
+  // The last line of a Python traceback, `SomeError: message`, says what went wrong.
+  for (const m of query.matchAll(/^[ \t]*[\w.]*(Error|Exception|Operation)\b:[^\n]*/gmu)) spans.push([m.index, m.index + m[0].length]);
+  return spans;
+}
+
+/**
+ * The words of a query: `prefix` for the last one typed (unless followed by a space) and every
+ * word of four letters or more; `weight` from how telling it is (noise, plain, quoted); a long
+ * pasted log is cut to its most telling words.
+ */
 export function queryTerms(query) {
+  query = query.slice(0, MAX_QUERY_CHARS);
   const all = analyze(query);
   const wholes = all.filter((t) => !t.part);
   const open = /[\p{Alphabetic}\p{N}]$/u.test(query);
-  return wholes.map((t, i) => ({
-    ...t,
-    prefix: open && i === wholes.length - 1 && t.offset + t.length === query.length,
-    parts: all.filter((p) => p.part && p.offset >= t.offset && p.offset < t.offset + t.length),
-  }));
+  const quoted = quotedSpans(query);
+  const log = wholes.length > LOG_TERMS;
+  const seen = new Map();
+  const terms = [];
+  wholes.forEach((t, i) => {
+    const noise = isNoise(t.word);
+    const inQuotes = quoted.some(([a, b]) => t.offset >= a && t.offset < b);
+    const weight = noise ? NOISE : inQuotes ? QUOTED : 1;
+    const typing = open && i === wholes.length - 1 && t.offset + t.length === query.length;
+    const known = seen.get(t.word);
+    if (known) { known.weight = Math.max(known.weight, weight); return; }
+    const term = {
+      ...t, weight, noise, log,
+      prefix: typing || (!log && !noise && [...t.word].length >= 4),
+      parts: all.filter((p) => p.part && p.offset >= t.offset && p.offset < t.offset + t.length)
+        .map((p) => ({ ...p, weight: noise || isNoise(p.word) ? NOISE : weight, noise: noise || isNoise(p.word), log, prefix: false, parts: [] })),
+    };
+    seen.set(t.word, term);
+    terms.push(term);
+  });
+  if (terms.length <= MAX_TERMS) return terms;
+  const telling = (t) => t.weight * 100 + Math.min(t.word.length, 20);
+  const kept = new Set([...terms].sort((a, b) => telling(b) - telling(a)).slice(0, MAX_TERMS));
+  return terms.filter((t) => kept.has(t));
 }
 
 /**
@@ -304,38 +360,55 @@ export function createEngine(load) {
     return cache.get(name);
   };
 
-  async function vocabulary(word) {
+  /** The vocabulary shards a term looks in: the one of its first letters, and for a prefix those of longer keys (at most 3). */
+  async function vocabularies(word, prefix) {
     const manifest = await get("manifest");
     if (!manifest.keys) manifest.keys = new Map(manifest.k.map((key, i) => [key, i]));
-    const chars = [...word];
+    const chars = [...word], found = [];
     for (let n = Math.min(chars.length, 8); n > 0; n--) {
       const k = manifest.keys.get(chars.slice(0, n).join(""));
-      if (k !== undefined) return get("v/" + k);
+      if (k !== undefined) { found.push(k); break; }
     }
-    return {};
+    if (prefix) {
+      for (let i = 0; i < manifest.k.length && found.length < 4; i++) {
+        const key = manifest.k[i];
+        if (key.length > word.length && key.startsWith(word) && !found.includes(i)) found.push(i);
+      }
+    }
+    return Promise.all(found.map((k) => get("v/" + k)));
   }
 
-  /** Vocabulary words a query term matches, with a quality from 1 (the word itself) down. */
+  async function vocabulary(word) {
+    return (await vocabularies(word, false))[0] || {};
+  }
+
+  /**
+   * Vocabulary words a query term matches, with a quality: 1 the word itself, 0.85 the same stem,
+   * 0.7 a longer form of the stem, 0.45–0.6 a word it starts, 0.45 (one edit) or 0.3 (two edits)
+   * a typo. Typos are always looked for, so that a word misspelt somewhere in the guides does not
+   * hide the word meant; they rank below the rest. The work is bounded: one or a few shards, and
+   * an edit distance given up as soon as it exceeds the allowance.
+   */
   async function candidates(term) {
-    const vocab = await vocabulary(term.word);
-    const own = vocab[term.word];
+    const shards = await vocabularies(term.word, term.prefix);
+    const own = shards.length ? shards[0][term.word] : undefined;
     const stemmed = own ? own[0] || term.word : term.stem;
-    const found = [];
-    for (const w in vocab) {
-      const e = vocab[w], s = e[0] || w;
-      let q = 0;
-      if (w === term.word) q = 1;
-      else if (!term.code && s === stemmed) q = 0.85;
-      else if (!term.code && stemmed.length >= 4 && s.length - stemmed.length <= 3 && s.startsWith(stemmed)) q = 0.7;
-      else if (term.prefix && w.startsWith(term.word)) q = 0.4 + 0.3 * term.word.length / w.length;
-      if (q) found.push({ word: w, entry: e, q, fuzzy: false });
-    }
-    if (!found.some((c) => c.q >= 0.7)) {
-      const max = allowedEdits(term.word);
+    const found = [], taken = new Set();
+    const max = term.log || term.noise ? 0 : allowedEdits(term.word);
+    for (const vocab of shards) {
       for (const w in vocab) {
-        if (w === term.word || !max) continue;
-        const d = distance(term.word, w, max);
-        if (d <= max) found.push({ word: w, entry: vocab[w], q: 0.55 - 0.1 * d, fuzzy: true });
+        if (taken.has(w)) continue;
+        const e = vocab[w], s = e[0] || w;
+        let q = 0, fuzzy = false;
+        if (w === term.word) q = 1;
+        else if (!term.code && s === stemmed) q = 0.85;
+        else if (!term.code && stemmed.length >= 4 && s.length - stemmed.length <= 3 && s.startsWith(stemmed)) q = 0.7;
+        else if (term.prefix && w.startsWith(term.word)) q = 0.45 + 0.2 * term.word.length / w.length;
+        else if (max) {
+          const d = distance(term.word, w, max);
+          if (d <= max) { q = d === 1 ? 0.45 : 0.3; fuzzy = true; }
+        }
+        if (q) { found.push({ word: w, entry: e, q, fuzzy }); taken.add(w); }
       }
     }
     found.sort((a, b) => b.q - a.q || b.entry[1] - a.entry[1]);
@@ -357,7 +430,11 @@ export function createEngine(load) {
     return decodePostings(typeof entry[2] === "number" ? await get("t/" + entry[2]) : entry[2]);
   }
 
-  /** Scores every record: per query term, the best weight of any candidate found there. */
+  /**
+   * Scores every record: per query term, the best weight of any candidate found there (title,
+   * then heading, then body), times how telling the term is; `covered` sums the weights of the
+   * terms found.
+   */
   async function score(resolved, records) {
     const manifest = await get("manifest");
     const byRecord = new Map(), byTitle = new Map();
@@ -375,7 +452,7 @@ export function createEngine(load) {
           const page = list[j], packed = list[j + 1], field = packed & 3, variant = (packed >> 2) & 3;
           const form = variant ? c.entry[3][variant - 1] : c.word;
           const exact = c.q === 1 && form === term.surface ? 1.15 : 1;
-          const w = c.q * idf * FIELD_WEIGHT[field] * ((packed >> 4) & 1 ? 1.2 : 1) * exact;
+          const w = c.q * idf * FIELD_WEIGHT[field] * ((packed >> 4) & 1 ? 1.2 : 1) * exact * term.weight;
           // A title match counts for every section of the page, the heading and text decide which.
           if (field === 2) bump(byTitle, page, i, w);
           else bump(byRecord, page * 4096 + (packed >> 5), i, w);
@@ -384,14 +461,14 @@ export function createEngine(load) {
     }
     for (const page of byTitle.keys()) if (!byRecord.has(page * 4096)) byRecord.set(page * 4096, new Array(resolved.length).fill(0));
     for (const [key, row] of byRecord) {
-      const title = byTitle.get(Math.floor(key / 4096));
+      const record = key % 4096, title = byTitle.get(Math.floor(key / 4096));
       let covered = 0, total = 0;
       for (let i = 0; i < row.length; i++) {
-        const w = row[i] + (title ? title[i] * 0.6 : 0);
-        if (w > 0) covered++;
+        const w = row[i] + (title ? title[i] * TITLE_SHARE : 0);
+        if (w > 0) covered += resolved[i].term.weight;
         total += w;
       }
-      records.push({ page: Math.floor(key / 4096), record: key % 4096, covered, total });
+      records.push({ page: Math.floor(key / 4096), record, covered, total });
     }
   }
 
@@ -406,7 +483,12 @@ export function createEngine(load) {
     const records = [];
     await score(resolved, records);
     const best = records.reduce((m, r) => Math.max(m, r.covered), 0);
-    const kept = records.filter((r) => r.covered === best && best > 0).sort((a, b) => b.total - a.total || a.page - b.page || a.record - b.record);
+    // Every word typed must be found; in a pasted log, most of what tells (the message).
+    const log = resolved.some((r) => r.term.log);
+    const least = log ? best * 0.4 : best - 1e-9;
+    const kept = records.filter((r) => r.covered >= least && best > 0)
+      .map((r) => ({ ...r, total: r.total * (r.covered / best) ** (log ? 1 : 2) }))
+      .sort((a, b) => b.total - a.total || a.page - b.page || a.record - b.record);
     // A page scores its best section, plus a little for each other section that matches.
     let pages = [];
     const byPage = new Map();
@@ -416,7 +498,7 @@ export function createEngine(load) {
         byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [] }));
         pages.push(p);
       } else p.others += r.total;
-      if (p.records.length < 3 && r.total >= p.best * 0.4) p.records.push(r);
+      if (p.records.length < 3 && r.total >= p.best * (log ? 0.25 : 0.4)) p.records.push(r);
     }
     for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
     pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
