@@ -1,6 +1,6 @@
 // Top-3 rate of the query engine over a built site, per kind of query (not a test: a measure).
 //
-//   node tests/search/eval.mjs <built site> <queries.tsv>... [--generate] [--verbose]
+//   node tests/search/eval.mjs <built site> <queries.tsv>... [--generate] [--built] [--verbose]
 //
 // A queries file has lines `kind<TAB>query<TAB>expected`, where expected is a page URL
 // (`guide/`) or a section URL (`guide/#anchor`); `\n` in a query stands for a line break (pasted
@@ -8,9 +8,12 @@
 // in order, each page's sections in order; a page URL matches any section of that page).
 // `--generate` adds queries made from the site's own headings (see `generated`): accentless,
 // abbreviated and misspelt forms of the words of each heading that tells its section apart.
+// `--built` runs the engine the build wrote for the pages (classic script, minified) instead of
+// the module.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import vm from "node:vm";
 
 import { createEngine, analyze, fold } from "../../themes/default/static/assets/search-engine.mjs";
 
@@ -97,6 +100,20 @@ export function generated(load) {
   return out;
 }
 
+/** The engine the build wrote for the pages (classic script, minified), as a browser runs it. */
+export function builtEngine(site) {
+  const home = readFileSync(join(site, "index.html"), "utf8");
+  const file = /data-search-engine="([^"]+)"/.exec(home)[1];
+  const context = { window: {} };
+  vm.runInNewContext(readFileSync(join(site, file), "utf8"), context);
+  // The stemmer script a query loads when it needs it (no document here to load it with).
+  const dir = join(site, file, "..");
+  const stemmer = readdirSync(dir).find((f) => /^search-stem\.[0-9a-f]{8}\.js$/.test(f));
+  vm.runInNewContext(readFileSync(join(dir, stemmer), "utf8"), context);
+  context.CarnetStem = context.window.CarnetStem;
+  return context.window.CarnetSearch;
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const verbose = args.includes("--verbose");
@@ -104,7 +121,7 @@ async function main() {
   const { load } = siteLoader(site);
   const queries = files.flatMap(readQueries);
   if (args.includes("--generate")) queries.push(...generated(load));
-  const engine = createEngine(load);
+  const engine = args.includes("--built") ? builtEngine(site).createEngine(load) : createEngine(load);
   const byKind = new Map();
   let slowest = 0;
   for (const q of queries) {

@@ -52,7 +52,7 @@ function emit(surface, code, part, offset, out) {
 export function analyze(text) {
   const terms = [];
   words(text, (word, surface, code, part, offset) => {
-    terms.push({ word, stem: code ? word : fold(stem(surface.toLowerCase())), surface: surface.toLowerCase(),
+    terms.push({ word, stem: code ? word : stemOf(surface), surface: surface.toLowerCase(),
       code, part, offset, length: surface.length });
   });
   return terms;
@@ -63,6 +63,7 @@ export function describe(terms) {
   return terms.map((t) => (t.part ? "+" : "") + (t.stem === t.word ? t.word : t.word + ">" + t.stem)).join(" ");
 }
 
+/* ---- stemmer: begin ---- (the build moves this part to its own script, loaded when needed) */
 /* ---- Snowball French stemmer, written for carnet from the published algorithm
    (snowballstem.org/algorithms/french); agrees with the Rust crate rust-stemmers. ---- */
 
@@ -231,6 +232,36 @@ export function stem(word) {
   return s.replace(/[IUY]/g, (c) => c.toLowerCase());
 }
 
+/* ---- stemmer: end ---- */
+
+/* The stemmer: here in the module; in the browser, a script of its own (`search-stem.<hash>.js`,
+   next to the engine) that a query loads only when one of its words is not in the index, since
+   the index gives the stem of each of its words. */
+function stemmer() {
+  return typeof stem === "function" ? stem : globalThis.CarnetStem || null;
+}
+
+/** Loads the stemmer where it is a script of its own (`STEM_SCRIPT`, written by the build). */
+export function loadStemmer() {
+  if (stemmer()) return Promise.resolve();
+  if (!loadStemmer.promise) {
+    loadStemmer.promise = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = ENGINE_SRC.replace(/[^/]*$/, "") + STEM_SCRIPT;
+      s.onload = () => resolve();
+      s.onerror = () => { loadStemmer.promise = null; s.remove(); reject(new Error("fichier de recherche introuvable : " + s.src)); };
+      document.head.appendChild(s);
+    });
+  }
+  return loadStemmer.promise;
+}
+
+/** The folded stem of a plain word as written, or null while the stemmer is not loaded. */
+function stemOf(surface) {
+  const f = stemmer();
+  return f ? fold(f(surface.toLowerCase())) : null;
+}
+
 /* ---- The index ---- */
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -282,6 +313,8 @@ const FIELD_WEIGHT = [1, 2, 4];
 /* A title match counts this much for every section of its page (still above a heading match). */
 const TITLE_SHARE = 0.75;
 const MAX_CANDIDATES = 8;
+/* Files of long postings (frequent words) loaded per word typed; per word of a pasted log, one. */
+const MAX_POSTING_FILES = 2;
 /* Longest query read (a pasted log excerpt), and most words kept from it, the telling first. */
 export const MAX_QUERY_CHARS = 2048;
 const MAX_TERMS = 24;
@@ -349,6 +382,44 @@ export function queryTerms(query) {
   return terms.filter((t) => kept.has(t));
 }
 
+/* What Snowball French takes off a word (folded), as a whole: the ending of an inflected form. */
+const ENDING = /^(|e|es|s|x|r|er|ers|ere|eres|ee|ees|ez|ent|ant|ants|ante|antes|ons|ions|ais|ait|aient|a|ai|as|era|erai|eront|erons|iez|ir|is|it|i|ie|ies|ion|ions|ement|ements|ation|ations|ateur|ateurs|atrice|age|ages|eur|eurs|euse|euses|ique|iques|isme|ismes|iste|istes|able|ables|ite|ites|if|ifs|ive|ives|al|aux|elle|elles|ien|iens|ienne|iennes|ier|iers|iere|ieres|issement|issent|isse|issons|issez|issant|iss|ement|ment|ments)$/;
+
+/** The longest stem of a vocabulary word that starts `word`, the rest an ending (or ""). */
+function stemPrefix(shards, word) {
+  let best = "";
+  for (const vocab of shards) {
+    for (const w in vocab) {
+      const s = vocab[w][0] || w;
+      if (s.length > best.length && s.length >= 3 && word.startsWith(s) && ENDING.test(word.slice(s.length))) best = s;
+    }
+  }
+  return best;
+}
+
+/** The vocabulary words a term matches, given the stem it stands for (see `candidates`). */
+function match(shards, term, stemmed) {
+  const found = [], taken = new Set();
+  const max = term.log || term.noise ? 0 : allowedEdits(term.word);
+  for (const vocab of shards) {
+    for (const w in vocab) {
+      if (taken.has(w)) continue;
+      const e = vocab[w], s = e[0] || w;
+      let q = 0, fuzzy = false;
+      if (w === term.word) q = 1;
+      else if (!term.code && stemmed && s === stemmed) q = 0.85;
+      else if (!term.code && stemmed.length >= 4 && s.length - stemmed.length <= 3 && s.startsWith(stemmed)) q = 0.7;
+      else if (term.prefix && w.startsWith(term.word)) q = 0.45 + 0.2 * term.word.length / w.length;
+      else if (max) {
+        const d = distance(term.word, w, max);
+        if (d <= max) { q = d === 1 ? 0.45 : 0.3; fuzzy = true; }
+      }
+      if (q) { found.push({ word: w, entry: e, q, fuzzy }); taken.add(w); }
+    }
+  }
+  return found;
+}
+
 /**
  * The query engine over an index; `load(name)` resolves the data of the index file `<name>.js`
  * ("manifest", "v/3", "t/12", "p/40").
@@ -392,24 +463,15 @@ export function createEngine(load) {
   async function candidates(term) {
     const shards = await vocabularies(term.word, term.prefix);
     const own = shards.length ? shards[0][term.word] : undefined;
-    const stemmed = own ? own[0] || term.word : term.stem;
-    const found = [], taken = new Set();
-    const max = term.log || term.noise ? 0 : allowedEdits(term.word);
-    for (const vocab of shards) {
-      for (const w in vocab) {
-        if (taken.has(w)) continue;
-        const e = vocab[w], s = e[0] || w;
-        let q = 0, fuzzy = false;
-        if (w === term.word) q = 1;
-        else if (!term.code && s === stemmed) q = 0.85;
-        else if (!term.code && stemmed.length >= 4 && s.length - stemmed.length <= 3 && s.startsWith(stemmed)) q = 0.7;
-        else if (term.prefix && w.startsWith(term.word)) q = 0.45 + 0.2 * term.word.length / w.length;
-        else if (max) {
-          const d = distance(term.word, w, max);
-          if (d <= max) { q = d === 1 ? 0.45 : 0.3; fuzzy = true; }
-        }
-        if (q) { found.push({ word: w, entry: e, q, fuzzy }); taken.add(w); }
-      }
+    // The stem of a word of the index is in the index; for another word, the longest stem of
+    // the index that starts it stands for its stem (`redemarrer` → `redemarr`, of
+    // `redémarrage`), and the stemmer itself is loaded only when that finds nothing at all (and
+    // the word is long enough for Snowball to take something off).
+    let stemmed = own ? own[0] || term.word : term.code ? term.word : stemPrefix(shards, term.word);
+    let found = match(shards, term, stemmed);
+    if (!found.length && !own && !term.code && !term.noise && term.word.length >= 5) {
+      await loadStemmer();
+      found = match(shards, term, stemOf(term.surface));
     }
     found.sort((a, b) => b.q - a.q || b.entry[1] - a.entry[1]);
     return found.slice(0, MAX_CANDIDATES);
@@ -445,7 +507,10 @@ export function createEngine(load) {
     };
     for (let i = 0; i < resolved.length; i++) {
       const { term, found } = resolved[i];
+      // Long postings (frequent words) are files of their own: a few per term, the best first.
+      let files = term.log ? (term.weight < 1 ? 0 : 1) : MAX_POSTING_FILES;
       for (const c of found) {
+        if (typeof c.entry[2] === "number" && files-- <= 0) continue;
         const idf = Math.log(1 + manifest.n / c.entry[1]);
         const list = await postings(c.entry);
         for (let j = 0; j < list.length; j += 2) {
@@ -477,7 +542,7 @@ export function createEngine(load) {
    * matched words in <mark>); when nothing matches, a suggestion of a query that would.
    */
   async function search(query, options = {}) {
-    const limit = options.limit || 8;
+    const limit = options.limit || 6;
     const resolved = (await resolve(query)).filter((r) => r.term.word.length > 1 || r.found.length);
     if (!resolved.length) return { query, results: [], suggestion: null };
     const records = [];
@@ -495,10 +560,11 @@ export function createEngine(load) {
     for (const r of kept) {
       let p = byPage.get(r.page);
       if (!p) {
-        byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [] }));
+        byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [], rank: pages.length + 1 }));
         pages.push(p);
       } else p.others += r.total;
-      if (p.records.length < 3 && r.total >= p.best * (log ? 0.25 : 0.4)) p.records.push(r);
+      // Three sections for the best page, two for the next, one for the others: a short list.
+      if (p.records.length < Math.max(1, 4 - p.rank) && r.total >= p.best * (log ? 0.25 : 0.4)) p.records.push(r);
     }
     for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
     pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
@@ -548,6 +614,7 @@ export function createEngine(load) {
 
   /** What to highlight for a query (on a guide opened from the results): words and stems. */
   async function highlighter(query) {
+    await loadStemmer();
     return matchSet(await resolve(query));
   }
 
