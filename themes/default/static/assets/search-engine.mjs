@@ -397,6 +397,12 @@ function stemPrefix(shards, word) {
   return best;
 }
 
+/** Whether a stem of the vocabulary starts with the first four letters of `word`. */
+function sharesStart(shards, word) {
+  const start = word.slice(0, 4);
+  return shards.some((vocab) => Object.keys(vocab).some((w) => (vocab[w][0] || w).startsWith(start)));
+}
+
 /** The vocabulary words a term matches, given the stem it stands for (see `candidates`). */
 function match(shards, term, stemmed) {
   const found = [], taken = new Set();
@@ -465,11 +471,12 @@ export function createEngine(load) {
     const own = shards.length ? shards[0][term.word] : undefined;
     // The stem of a word of the index is in the index; for another word, the longest stem of
     // the index that starts it stands for its stem (`redemarrer` → `redemarr`, of
-    // `redémarrage`), and the stemmer itself is loaded only when that finds nothing at all (and
-    // the word is long enough for Snowball to take something off).
+    // `redémarrage`), and the stemmer itself is loaded only when that finds nothing at all, the
+    // word is long enough for Snowball to take something off and some stem of the index starts
+    // like it (else its stem could match nothing).
     let stemmed = own ? own[0] || term.word : term.code ? term.word : stemPrefix(shards, term.word);
     let found = match(shards, term, stemmed);
-    if (!found.length && !own && !term.code && !term.noise && term.word.length >= 5) {
+    if (!found.length && !own && !term.code && !term.noise && term.word.length >= 5 && sharesStart(shards, term.word)) {
       await loadStemmer();
       found = match(shards, term, stemOf(term.surface));
     }
