@@ -312,6 +312,8 @@ export function escapeHtml(text) {
 const FIELD_WEIGHT = [1, 2, 4];
 /* A title match counts this much for every section of its page (still above a heading match). */
 const TITLE_SHARE = 0.75;
+/* A word found in another section of the page counts this much for a section. */
+const ELSEWHERE = 0.1;
 const MAX_CANDIDATES = 8;
 /* Files of long postings (frequent words) loaded per word typed; per word of a pasted log, one. */
 const MAX_POSTING_FILES = 2;
@@ -348,7 +350,7 @@ function quotedSpans(query) {
 
 /**
  * The words of a query: `prefix` for the last one typed (unless followed by a space) and every
- * word of four letters or more; `weight` from how telling it is (noise, plain, quoted); a long
+ * word of three letters or more; `weight` from how telling it is (noise, plain, quoted); a long
  * pasted log is cut to its most telling words.
  */
 export function queryTerms(query) {
@@ -369,7 +371,7 @@ export function queryTerms(query) {
     if (known) { known.weight = Math.max(known.weight, weight); return; }
     const term = {
       ...t, weight, noise, log,
-      prefix: typing || (!log && !noise && [...t.word].length >= 4),
+      prefix: typing || (!log && !noise && [...t.word].length >= 3),
       parts: all.filter((p) => p.part && p.offset >= t.offset && p.offset < t.offset + t.length)
         .map((p) => ({ ...p, weight: noise || isNoise(p.word) ? NOISE : weight, noise: noise || isNoise(p.word), log, prefix: false, parts: [] })),
     };
@@ -480,6 +482,13 @@ export function createEngine(load) {
       await loadStemmer();
       found = match(shards, term, stemOf(term.surface));
     }
+    // A typo in the second or third letter (`cnofigurer`) sends the word to another shard than the
+    // word meant: look for typos there too (one more shard, for words not in the index).
+    if (!own && !term.log && !term.noise && allowedEdits(term.word) && !found.some((c) => c.q >= 0.7)) {
+      const w = term.word, swapped = w[0] + w[2] + w[1] + w.slice(3);
+      const other = (await vocabularies(swapped, false)).filter((v) => !shards.includes(v));
+      found = found.concat(match(other, { ...term, prefix: false }, "").filter((c) => c.fuzzy));
+    }
     found.sort((a, b) => b.q - a.q || b.entry[1] - a.entry[1]);
     return found.slice(0, MAX_CANDIDATES);
   }
@@ -532,12 +541,21 @@ export function createEngine(load) {
       }
     }
     for (const page of byTitle.keys()) if (!byRecord.has(page * 4096)) byRecord.set(page * 4096, new Array(resolved.length).fill(0));
+    // A word found in another section of the same page counts a little for this one: the words
+    // of a query may be spread over a guide (not those of a pasted log: the message is one line).
+    const byPage = new Map();
     for (const [key, row] of byRecord) {
-      const record = key % 4096, title = byTitle.get(Math.floor(key / 4096));
+      const page = Math.floor(key / 4096), best = byPage.get(page);
+      if (!best) byPage.set(page, row.slice());
+      else for (let i = 0; i < row.length; i++) best[i] = Math.max(best[i], row[i]);
+    }
+    for (const [key, row] of byRecord) {
+      const record = key % 4096, title = byTitle.get(Math.floor(key / 4096)), page = byPage.get(Math.floor(key / 4096));
       let covered = 0, total = 0;
       for (let i = 0; i < row.length; i++) {
-        const w = row[i] + (title ? title[i] * TITLE_SHARE : 0);
-        if (w > 0) covered += resolved[i].term.weight;
+        const here = row[i] + (title ? title[i] * TITLE_SHARE : 0);
+        const w = here || (resolved[i].term.log ? 0 : page[i] * ELSEWHERE);
+        if (w > 0) covered += resolved[i].term.weight * (here ? 1 : 0.5);
         total += w;
       }
       records.push({ page: Math.floor(key / 4096), record, covered, total });
@@ -555,9 +573,10 @@ export function createEngine(load) {
     const records = [];
     await score(resolved, records);
     const best = records.reduce((m, r) => Math.max(m, r.covered), 0);
-    // Every word typed must be found; in a pasted log, most of what tells (the message).
+    // Every word typed must be found, in the section or (counting half) elsewhere in its page; in
+    // a pasted log, most of what tells (the message).
     const log = resolved.some((r) => r.term.log);
-    const least = log ? best * 0.4 : best - 1e-9;
+    const least = log ? best * 0.4 : best - 0.5 - 1e-9;
     const kept = records.filter((r) => r.covered >= least && best > 0)
       .map((r) => ({ ...r, total: r.total * (r.covered / best) ** (log ? 1 : 2) }))
       .sort((a, b) => b.total - a.total || a.page - b.page || a.record - b.record);
