@@ -361,7 +361,7 @@ export function queryTerms(query) {
   const quoted = quotedSpans(query);
   const log = wholes.length > LOG_TERMS;
   const seen = new Map();
-  const terms = [];
+  let terms = [];
   wholes.forEach((t, i) => {
     const noise = isNoise(t.word);
     const inQuotes = quoted.some(([a, b]) => t.offset >= a && t.offset < b);
@@ -378,6 +378,8 @@ export function queryTerms(query) {
     seen.set(t.word, term);
     terms.push(term);
   });
+  // A pasted log with enough words that tell leaves its noise out (fewer shards to load).
+  if (log && terms.filter((t) => !t.noise).length >= 4) terms = terms.filter((t) => !t.noise);
   if (terms.length <= MAX_TERMS) return terms;
   const telling = (t) => t.weight * 100 + Math.min(t.word.length, 20);
   const kept = new Set([...terms].sort((a, b) => telling(b) - telling(a)).slice(0, MAX_TERMS));
@@ -478,7 +480,7 @@ export function createEngine(load) {
     // like it (else its stem could match nothing).
     let stemmed = own ? own[0] || term.word : term.code ? term.word : stemPrefix(shards, term.word);
     let found = match(shards, term, stemmed);
-    if (!found.length && !own && !term.code && !term.noise && term.word.length >= 5 && sharesStart(shards, term.word)) {
+    if (!found.length && !own && !term.code && !term.noise && !term.log && term.word.length >= 5 && sharesStart(shards, term.word)) {
       await loadStemmer();
       found = match(shards, term, stemOf(term.surface));
     }
