@@ -71,9 +71,12 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.on("listening", r));
 const url = `http://127.0.0.1:${server.address().port}/compare-pagefind.html`;
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
-const dom = await new Promise((resolve, reject) => execFile(chromium,
+// `--dump-dom` may print the page before the queries end on a busy machine: try again.
+const run = () => new Promise((resolve, reject) => execFile(chromium,
   ["--headless", "--disable-gpu", "--no-sandbox", "--virtual-time-budget=120000", "--dump-dom", url],
   { maxBuffer: 64 << 20, timeout: 600_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+let dom = "";
+for (let attempt = 0; attempt < 3 && !dom.includes("RESULTS"); attempt++) dom = await run();
 server.close();
 rmSync(copy, { recursive: true, force: true });
 const found = /RESULTS(\[.*?\])<\/pre>/s.exec(dom.replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
