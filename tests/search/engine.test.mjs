@@ -190,3 +190,20 @@ test("a first query downloads only the manifest, a shard or two and the shown pa
   const bytes = loaded.reduce((sum, [, b]) => sum + b, 0);
   assert.ok(bytes < 30_000, `${bytes} bytes`);
 });
+
+test("a page whose title is the query comes first; an abbreviation finds the whole word anywhere in the query", async () => {
+  // « promesse » is in a heading and five times in the text of asynchrone, once in a title here.
+  assert.equal((await first("promesse")).url, "promesse/");
+  // The page says « administration », « administrateur », never « admin »; comptes says « mot de
+  // passe » three times.
+  assert.equal((await first("mot de passe admin")).url, "mot-de-passe-admin/");
+  assert.equal((await first("admin mot de passe")).url, "mot-de-passe-admin/");
+});
+
+test("a typo is always looked for, even when the misspelt word exists somewhere", async () => {
+  // fautes/ holds the literal « gunicron » in its text; the Gunicorn guide, which has the word
+  // meant in its title, comes too (a typo weighs less than the word itself, a title more than
+  // text: here the title wins).
+  const urls = (await engine.search("gunicron")).results.map((r) => r.url);
+  assert.deepEqual(urls.slice(0, 2).sort(), ["fautes/", "memoire-gunicorn/"]);
+});
