@@ -10,12 +10,13 @@
 
 pub mod analyze;
 pub mod index;
+mod minify;
 mod write;
 
 use crate::error::Result;
 use crate::markdown::{Heading, Section};
 
-pub use write::{classic_engine, WrittenIndex, MANIFEST};
+pub use write::{classic_engine, split_stemmer, WrittenIndex, MANIFEST};
 
 /// One guide as the index sees it.
 #[derive(Debug, Clone, Copy)]

@@ -90,8 +90,16 @@ pub fn theme_assets(
         css.extend_from_slice(highlight_css.as_bytes());
         css
     });
-    let engine = theme_file(SEARCH_ENGINE)
-        .map(|mjs| search::classic_engine(&String::from_utf8_lossy(mjs)).into_bytes());
+    let (engine, stemmer) = match theme_file(SEARCH_ENGINE) {
+        Some(mjs) => {
+            let (engine, stemmer) = search::split_stemmer(&String::from_utf8_lossy(mjs));
+            (Some(engine), stemmer)
+        }
+        None => (None, None),
+    };
+    let stemmer_file = stemmer.map(|js| named("assets/search-stem.js", Some(js.into_bytes())));
+    let stemmer_name = stemmer_file.as_deref().map(|path| path.rsplit('/').next().unwrap_or(path));
+    let engine = engine.map(|source| search::classic_engine(&source, stemmer_name).into_bytes());
     let paths = AssetPaths {
         stylesheet: named(STYLESHEET, stylesheet),
         script: named(SCRIPT, theme_file(SCRIPT).cloned()),

@@ -13,6 +13,7 @@ mod escaping;
 mod live_reload;
 mod publish;
 mod search;
+mod search_bytes;
 mod server;
 mod site;
 

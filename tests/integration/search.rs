@@ -1,5 +1,6 @@
 //! Search: the index files a build writes, and the Node tests of the query engine run over the
-//! search fixture (`tests/fixtures/search/`) built by the real binary.
+//! search fixture (`tests/fixtures/search/`) and the sites of the query sets (bundled site,
+//! pasted-log fixture, Thorium's documentation) built by the real binary.
 
 use std::path::Path;
 use std::process::Command;
@@ -9,25 +10,54 @@ use crate::fixture::Site;
 /// Copies the search fixture into a temporary site.
 fn search_fixture() -> Site {
     let site = Site::new();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
-    for entry in walkdir::WalkDir::new(&from).into_iter().map(|e| e.expect("read the search fixture")) {
+    copy_into(&site, "tests/fixtures/search", "");
+    site
+}
+
+/// Copies the files under `from` (from the repository) into `site`, under `to`.
+fn copy_into(site: &Site, from: &str, to: &str) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
+    for entry in walkdir::WalkDir::new(&from).into_iter().map(|e| e.expect("read a fixture")) {
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(&from).unwrap().to_string_lossy().replace('\\', "/");
-            site.file(&rel, std::fs::read(entry.path()).unwrap());
+            site.file(&format!("{to}{rel}"), std::fs::read(entry.path()).unwrap());
         }
     }
-    site
+}
+
+/// The sites the query sets of `tests/search/queries/` run on (`tests/search/sites.test.mjs`):
+/// the bundled site, the pasted-log fixture and the French documentation of Thorium Reader.
+fn query_set_sites() -> [Site; 3] {
+    let bundled = Site::new();
+    copy_into(&bundled, "content", "content/");
+    bundled.file(
+        "carnet.toml",
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("carnet.toml")).unwrap(),
+    );
+    let logs = Site::new();
+    copy_into(&logs, "tests/fixtures/search-logs", "");
+    let thorium = Site::new();
+    copy_into(&thorium, "tests/fixtures/real/thorium-doc/content", "content/");
+    thorium.file("carnet.toml", "title = \"Thorium Reader\"\n");
+    for site in [&bundled, &logs, &thorium] {
+        site.build();
+    }
+    [bundled, logs, thorium]
 }
 
 #[test]
 fn node_tests_of_the_query_engine_pass_over_the_built_fixture() {
     let site = search_fixture();
     site.build();
+    let [bundled, logs, thorium] = query_set_sites();
     let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search");
     let output = Command::new("node")
         .arg("--test")
         .arg(&tests)
         .env("CARNET_SEARCH_SITE", site.output(""))
+        .env("CARNET_BUNDLED_SITE", bundled.output(""))
+        .env("CARNET_LOGS_SITE", logs.output(""))
+        .env("CARNET_THORIUM_SITE", thorium.output(""))
         .output()
         .unwrap_or_else(|e| {
             panic!(

@@ -5,7 +5,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdtempSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, mkdtempSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -95,7 +95,16 @@ test("the classic engine written by the build is the same engine", () => {
   assert.match(engineFile, /^assets\/immutable\/search-engine\.[0-9a-f]{8}\.js$/);
   vm.runInNewContext(readFileSync(join(site, engineFile), "utf8"), context);
   const classic = context.window.CarnetSearch;
-  for (const name of Object.keys(engineModule)) assert.equal(typeof classic[name], typeof engineModule[name], name);
+  // The stemmer is a script of its own, loaded by a query that needs it.
+  for (const name of Object.keys(engineModule).filter((n) => n !== "stem")) {
+    assert.equal(typeof classic[name], typeof engineModule[name], name);
+  }
+  assert.equal(classic.stem, undefined);
+  const stemFile = readdirSync(join(site, "assets/immutable")).filter((f) => /^search-stem\.[0-9a-f]{8}\.js$/.test(f));
+  assert.equal(stemFile.length, 1, "one stemmer script beside the engine");
+  vm.runInNewContext(readFileSync(join(site, "assets/immutable", stemFile[0]), "utf8"), context);
+  context.CarnetStem = context.window.CarnetStem;
+  assert.equal(typeof context.CarnetStem, "function");
   assert.equal(classic.describe(classic.analyze("L'optimisation de core.wsgi:application")),
     describe(analyze("L'optimisation de core.wsgi:application")));
 });
@@ -180,4 +189,21 @@ test("a first query downloads only the manifest, a shard or two and the shown pa
   assert.ok(names.filter((n) => n.startsWith("v/")).length <= 2, names.join(" "));
   const bytes = loaded.reduce((sum, [, b]) => sum + b, 0);
   assert.ok(bytes < 30_000, `${bytes} bytes`);
+});
+
+test("a page whose title is the query comes first; an abbreviation finds the whole word anywhere in the query", async () => {
+  // « promesse » is in a heading and five times in the text of asynchrone, once in a title here.
+  assert.equal((await first("promesse")).url, "promesse/");
+  // The page says « administration », « administrateur », never « admin »; comptes says « mot de
+  // passe » three times.
+  assert.equal((await first("mot de passe admin")).url, "mot-de-passe-admin/");
+  assert.equal((await first("admin mot de passe")).url, "mot-de-passe-admin/");
+});
+
+test("a typo is always looked for, even when the misspelt word exists somewhere", async () => {
+  // fautes/ holds the literal « gunicron » in its text; the Gunicorn guide, which has the word
+  // meant in its title, comes too (a typo weighs less than the word itself, a title more than
+  // text: here the title wins).
+  const urls = (await engine.search("gunicron")).results.map((r) => r.url);
+  assert.deepEqual(urls.slice(0, 2).sort(), ["fautes/", "memoire-gunicorn/"]);
 });

@@ -52,7 +52,7 @@ function emit(surface, code, part, offset, out) {
 export function analyze(text) {
   const terms = [];
   words(text, (word, surface, code, part, offset) => {
-    terms.push({ word, stem: code ? word : fold(stem(surface.toLowerCase())), surface: surface.toLowerCase(),
+    terms.push({ word, stem: code ? word : stemOf(surface), surface: surface.toLowerCase(),
       code, part, offset, length: surface.length });
   });
   return terms;
@@ -63,6 +63,7 @@ export function describe(terms) {
   return terms.map((t) => (t.part ? "+" : "") + (t.stem === t.word ? t.word : t.word + ">" + t.stem)).join(" ");
 }
 
+/* ---- stemmer: begin ---- (the build moves this part to its own script, loaded when needed) */
 /* ---- Snowball French stemmer, written for carnet from the published algorithm
    (snowballstem.org/algorithms/french); agrees with the Rust crate rust-stemmers. ---- */
 
@@ -231,6 +232,36 @@ export function stem(word) {
   return s.replace(/[IUY]/g, (c) => c.toLowerCase());
 }
 
+/* ---- stemmer: end ---- */
+
+/* The stemmer: here in the module; in the browser, a script of its own (`search-stem.<hash>.js`,
+   next to the engine) that a query loads only when one of its words is not in the index, since
+   the index gives the stem of each of its words. */
+function stemmer() {
+  return typeof stem === "function" ? stem : globalThis.CarnetStem || null;
+}
+
+/** Loads the stemmer where it is a script of its own (`STEM_SCRIPT`, written by the build). */
+export function loadStemmer() {
+  if (stemmer()) return Promise.resolve();
+  if (!loadStemmer.promise) {
+    loadStemmer.promise = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = ENGINE_SRC.replace(/[^/]*$/, "") + STEM_SCRIPT;
+      s.onload = () => resolve();
+      s.onerror = () => { loadStemmer.promise = null; s.remove(); reject(new Error("fichier de recherche introuvable : " + s.src)); };
+      document.head.appendChild(s);
+    });
+  }
+  return loadStemmer.promise;
+}
+
+/** The folded stem of a plain word as written, or null while the stemmer is not loaded. */
+function stemOf(surface) {
+  const f = stemmer();
+  return f ? fold(f(surface.toLowerCase())) : null;
+}
+
 /* ---- The index ---- */
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -278,19 +309,125 @@ export function escapeHtml(text) {
 }
 
 /* Weights: where the word stands (body, heading, title), how it matched. */
-const FIELD_WEIGHT = [1, 2.5, 3];
-const MAX_CANDIDATES = 6;
+const FIELD_WEIGHT = [1, 2, 4];
+/* A title match counts this much for every section of its page (still above a heading match). */
+const TITLE_SHARE = 0.75;
+/* A word found in another section of the page counts this much for a section. */
+const ELSEWHERE = 0.1;
+const MAX_CANDIDATES = 8;
+/* Files of long postings (frequent words) loaded per word typed; per word of a pasted log, one. */
+const MAX_POSTING_FILES = 2;
+/* Longest query read (a pasted log excerpt), and most words kept from it, the telling first. */
+export const MAX_QUERY_CHARS = 2048;
+const MAX_TERMS = 24;
+/* A query of more words than this is a pasted log: exact and stemmed matches only. */
+const LOG_TERMS = 8;
+/* How much a word of the query weighs: noise (numbers, ids, paths…), plain, quoted. */
+export const NOISE = 0.15;
+export const QUOTED = 1.5;
 
-/** The words of a query, the last one typed as a prefix unless followed by a space. */
+/** Whether a token of a pasted log says nothing of the error: a timestamp, number, pid, hex id, UUID, address or path. */
+export function isNoise(word) {
+  if (/^[\d.:,_\-+/tz]+$/.test(word)) return true; // 2025-11-03t10:22:01.123z, 4711, 10.0.0.1:8000
+  if (/^(0x)?[0-9a-f]{6,}$/.test(word) && /\d/.test(word)) return true; // 7f3a9c1b, 0xdeadbeef
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(word)) return true;
+  if (/^(\/|~\/|\.\.?\/)/.test(word) || (word.match(/\//g) || []).length >= 2) return true; // paths
+  const digits = (word.match(/\d/g) || []).length;
+  return digits > 0 && digits * 3 >= word.length; // pid:4711, 03t10, 123z, python3.11
+}
+
+/** [start, end) spans of what a query quotes ('…', "…", «…», `…`) and of exception lines. */
+function quotedSpans(query) {
+  const spans = [];
+  for (const m of query.matchAll(/(^|[^\p{L}\p{N}])(['"`«“‘])([^'"`»”’\n]{2,120})(['"`»”’])/gu)) {
+    const from = m.index + m[1].length + 1;
+    spans.push([from, from + m[3].length]);
+  }
+  // The last line of a Python traceback, `SomeError: message`, says what went wrong.
+  for (const m of query.matchAll(/^[ \t]*[\w.]*(Error|Exception|Operation)\b:[^\n]*/gmu)) spans.push([m.index, m.index + m[0].length]);
+  return spans;
+}
+
+/**
+ * The words of a query: `prefix` for the last one typed (unless followed by a space) and every
+ * word of three letters or more; `weight` from how telling it is (noise, plain, quoted); a long
+ * pasted log is cut to its most telling words.
+ */
 export function queryTerms(query) {
+  query = query.slice(0, MAX_QUERY_CHARS);
   const all = analyze(query);
   const wholes = all.filter((t) => !t.part);
   const open = /[\p{Alphabetic}\p{N}]$/u.test(query);
-  return wholes.map((t, i) => ({
-    ...t,
-    prefix: open && i === wholes.length - 1 && t.offset + t.length === query.length,
-    parts: all.filter((p) => p.part && p.offset >= t.offset && p.offset < t.offset + t.length),
-  }));
+  const quoted = quotedSpans(query);
+  const log = wholes.length > LOG_TERMS;
+  const seen = new Map();
+  let terms = [];
+  wholes.forEach((t, i) => {
+    const noise = isNoise(t.word);
+    const inQuotes = quoted.some(([a, b]) => t.offset >= a && t.offset < b);
+    const weight = noise ? NOISE : inQuotes ? QUOTED : 1;
+    const typing = open && i === wholes.length - 1 && t.offset + t.length === query.length;
+    const known = seen.get(t.word);
+    if (known) { known.weight = Math.max(known.weight, weight); return; }
+    const term = {
+      ...t, weight, noise, log,
+      prefix: typing || (!log && !noise && [...t.word].length >= 3),
+      parts: all.filter((p) => p.part && p.offset >= t.offset && p.offset < t.offset + t.length)
+        .map((p) => ({ ...p, weight: noise || isNoise(p.word) ? NOISE : weight, noise: noise || isNoise(p.word), log, prefix: false, parts: [] })),
+    };
+    seen.set(t.word, term);
+    terms.push(term);
+  });
+  // A pasted log with enough words that tell leaves its noise out (fewer shards to load).
+  if (log && terms.filter((t) => !t.noise).length >= 4) terms = terms.filter((t) => !t.noise);
+  if (terms.length <= MAX_TERMS) return terms;
+  const telling = (t) => t.weight * 100 + Math.min(t.word.length, 20);
+  const kept = new Set([...terms].sort((a, b) => telling(b) - telling(a)).slice(0, MAX_TERMS));
+  return terms.filter((t) => kept.has(t));
+}
+
+/* What Snowball French takes off a word (folded), as a whole: the ending of an inflected form. */
+const ENDING = /^(|e|es|s|x|r|er|ers|ere|eres|ee|ees|ez|ent|ant|ants|ante|antes|ons|ions|ais|ait|aient|a|ai|as|era|erai|eront|erons|iez|ir|is|it|i|ie|ies|ion|ions|ement|ements|ation|ations|ateur|ateurs|atrice|age|ages|eur|eurs|euse|euses|ique|iques|isme|ismes|iste|istes|able|ables|ite|ites|if|ifs|ive|ives|al|aux|elle|elles|ien|iens|ienne|iennes|ier|iers|iere|ieres|issement|issent|isse|issons|issez|issant|iss|ement|ment|ments)$/;
+
+/** The longest stem of a vocabulary word that starts `word`, the rest an ending (or ""). */
+function stemPrefix(shards, word) {
+  let best = "";
+  for (const vocab of shards) {
+    for (const w in vocab) {
+      const s = vocab[w][0] || w;
+      if (s.length > best.length && s.length >= 3 && word.startsWith(s) && ENDING.test(word.slice(s.length))) best = s;
+    }
+  }
+  return best;
+}
+
+/** Whether a stem of the vocabulary starts with the first four letters of `word`. */
+function sharesStart(shards, word) {
+  const start = word.slice(0, 4);
+  return shards.some((vocab) => Object.keys(vocab).some((w) => (vocab[w][0] || w).startsWith(start)));
+}
+
+/** The vocabulary words a term matches, given the stem it stands for (see `candidates`). */
+function match(shards, term, stemmed) {
+  const found = [], taken = new Set();
+  const max = term.log || term.noise ? 0 : allowedEdits(term.word);
+  for (const vocab of shards) {
+    for (const w in vocab) {
+      if (taken.has(w)) continue;
+      const e = vocab[w], s = e[0] || w;
+      let q = 0, fuzzy = false;
+      if (w === term.word) q = 1;
+      else if (!term.code && stemmed && s === stemmed) q = 0.85;
+      else if (!term.code && stemmed.length >= 4 && s.length - stemmed.length <= 3 && s.startsWith(stemmed)) q = 0.7;
+      else if (term.prefix && w.startsWith(term.word)) q = 0.45 + 0.2 * term.word.length / w.length;
+      else if (max) {
+        const d = distance(term.word, w, max);
+        if (d <= max) { q = d === 1 ? 0.45 : 0.3; fuzzy = true; }
+      }
+      if (q) { found.push({ word: w, entry: e, q, fuzzy }); taken.add(w); }
+    }
+  }
+  return found;
 }
 
 /**
@@ -304,39 +441,55 @@ export function createEngine(load) {
     return cache.get(name);
   };
 
-  async function vocabulary(word) {
+  /** The vocabulary shards a term looks in: the one of its first letters, and for a prefix those of longer keys (at most 3). */
+  async function vocabularies(word, prefix) {
     const manifest = await get("manifest");
     if (!manifest.keys) manifest.keys = new Map(manifest.k.map((key, i) => [key, i]));
-    const chars = [...word];
+    const chars = [...word], found = [];
     for (let n = Math.min(chars.length, 8); n > 0; n--) {
       const k = manifest.keys.get(chars.slice(0, n).join(""));
-      if (k !== undefined) return get("v/" + k);
+      if (k !== undefined) { found.push(k); break; }
     }
-    return {};
+    if (prefix) {
+      for (let i = 0; i < manifest.k.length && found.length < 4; i++) {
+        const key = manifest.k[i];
+        if (key.length > word.length && key.startsWith(word) && !found.includes(i)) found.push(i);
+      }
+    }
+    return Promise.all(found.map((k) => get("v/" + k)));
   }
 
-  /** Vocabulary words a query term matches, with a quality from 1 (the word itself) down. */
+  async function vocabulary(word) {
+    return (await vocabularies(word, false))[0] || {};
+  }
+
+  /**
+   * Vocabulary words a query term matches, with a quality: 1 the word itself, 0.85 the same stem,
+   * 0.7 a longer form of the stem, 0.45–0.6 a word it starts, 0.45 (one edit) or 0.3 (two edits)
+   * a typo. Typos are always looked for, so that a word misspelt somewhere in the guides does not
+   * hide the word meant; they rank below the rest. The work is bounded: one or a few shards, and
+   * an edit distance given up as soon as it exceeds the allowance.
+   */
   async function candidates(term) {
-    const vocab = await vocabulary(term.word);
-    const own = vocab[term.word];
-    const stemmed = own ? own[0] || term.word : term.stem;
-    const found = [];
-    for (const w in vocab) {
-      const e = vocab[w], s = e[0] || w;
-      let q = 0;
-      if (w === term.word) q = 1;
-      else if (!term.code && s === stemmed) q = 0.85;
-      else if (!term.code && stemmed.length >= 4 && s.length - stemmed.length <= 3 && s.startsWith(stemmed)) q = 0.7;
-      else if (term.prefix && w.startsWith(term.word)) q = 0.4 + 0.3 * term.word.length / w.length;
-      if (q) found.push({ word: w, entry: e, q, fuzzy: false });
+    const shards = await vocabularies(term.word, term.prefix);
+    const own = shards.length ? shards[0][term.word] : undefined;
+    // The stem of a word of the index is in the index; for another word, the longest stem of
+    // the index that starts it stands for its stem (`redemarrer` → `redemarr`, of
+    // `redémarrage`), and the stemmer itself is loaded only when that finds nothing at all, the
+    // word is long enough for Snowball to take something off and some stem of the index starts
+    // like it (else its stem could match nothing).
+    let stemmed = own ? own[0] || term.word : term.code ? term.word : stemPrefix(shards, term.word);
+    let found = match(shards, term, stemmed);
+    if (!found.length && !own && !term.code && !term.noise && !term.log && term.word.length >= 5 && sharesStart(shards, term.word)) {
+      await loadStemmer();
+      found = match(shards, term, stemOf(term.surface));
     }
-    if (!found.some((c) => c.q >= 0.7)) {
-      const max = allowedEdits(term.word);
-      for (const w in vocab) {
-        if (w === term.word || !max) continue;
-        const d = distance(term.word, w, max);
-        if (d <= max) found.push({ word: w, entry: vocab[w], q: 0.55 - 0.1 * d, fuzzy: true });
-      }
+    // A typo in the second or third letter (`cnofigurer`) sends the word to another shard than the
+    // word meant: look for typos there too (one more shard, for words not in the index).
+    if (!own && !term.log && !term.noise && allowedEdits(term.word) && !found.some((c) => c.q >= 0.7)) {
+      const w = term.word, swapped = w[0] + w[2] + w[1] + w.slice(3);
+      const other = (await vocabularies(swapped, false)).filter((v) => !shards.includes(v));
+      found = found.concat(match(other, { ...term, prefix: false }, "").filter((c) => c.fuzzy));
     }
     found.sort((a, b) => b.q - a.q || b.entry[1] - a.entry[1]);
     return found.slice(0, MAX_CANDIDATES);
@@ -357,7 +510,11 @@ export function createEngine(load) {
     return decodePostings(typeof entry[2] === "number" ? await get("t/" + entry[2]) : entry[2]);
   }
 
-  /** Scores every record: per query term, the best weight of any candidate found there. */
+  /**
+   * Scores every record: per query term, the best weight of any candidate found there (title,
+   * then heading, then body), times how telling the term is; `covered` sums the weights of the
+   * terms found.
+   */
   async function score(resolved, records) {
     const manifest = await get("manifest");
     const byRecord = new Map(), byTitle = new Map();
@@ -368,14 +525,17 @@ export function createEngine(load) {
     };
     for (let i = 0; i < resolved.length; i++) {
       const { term, found } = resolved[i];
+      // Long postings (frequent words) are files of their own: a few per term, the best first.
+      let files = term.log ? (term.weight < 1 ? 0 : 1) : MAX_POSTING_FILES;
       for (const c of found) {
+        if (typeof c.entry[2] === "number" && files-- <= 0) continue;
         const idf = Math.log(1 + manifest.n / c.entry[1]);
         const list = await postings(c.entry);
         for (let j = 0; j < list.length; j += 2) {
           const page = list[j], packed = list[j + 1], field = packed & 3, variant = (packed >> 2) & 3;
           const form = variant ? c.entry[3][variant - 1] : c.word;
           const exact = c.q === 1 && form === term.surface ? 1.15 : 1;
-          const w = c.q * idf * FIELD_WEIGHT[field] * ((packed >> 4) & 1 ? 1.2 : 1) * exact;
+          const w = c.q * idf * FIELD_WEIGHT[field] * ((packed >> 4) & 1 ? 1.2 : 1) * exact * term.weight;
           // A title match counts for every section of the page, the heading and text decide which.
           if (field === 2) bump(byTitle, page, i, w);
           else bump(byRecord, page * 4096 + (packed >> 5), i, w);
@@ -383,15 +543,24 @@ export function createEngine(load) {
       }
     }
     for (const page of byTitle.keys()) if (!byRecord.has(page * 4096)) byRecord.set(page * 4096, new Array(resolved.length).fill(0));
+    // A word found in another section of the same page counts a little for this one: the words
+    // of a query may be spread over a guide (not those of a pasted log: the message is one line).
+    const byPage = new Map();
     for (const [key, row] of byRecord) {
-      const title = byTitle.get(Math.floor(key / 4096));
+      const page = Math.floor(key / 4096), best = byPage.get(page);
+      if (!best) byPage.set(page, row.slice());
+      else for (let i = 0; i < row.length; i++) best[i] = Math.max(best[i], row[i]);
+    }
+    for (const [key, row] of byRecord) {
+      const record = key % 4096, title = byTitle.get(Math.floor(key / 4096)), page = byPage.get(Math.floor(key / 4096));
       let covered = 0, total = 0;
       for (let i = 0; i < row.length; i++) {
-        const w = row[i] + (title ? title[i] * 0.6 : 0);
-        if (w > 0) covered++;
+        const here = row[i] + (title ? title[i] * TITLE_SHARE : 0);
+        const w = here || (resolved[i].term.log ? 0 : page[i] * ELSEWHERE);
+        if (w > 0) covered += resolved[i].term.weight * (here ? 1 : 0.5);
         total += w;
       }
-      records.push({ page: Math.floor(key / 4096), record: key % 4096, covered, total });
+      records.push({ page: Math.floor(key / 4096), record, covered, total });
     }
   }
 
@@ -400,23 +569,30 @@ export function createEngine(load) {
    * matched words in <mark>); when nothing matches, a suggestion of a query that would.
    */
   async function search(query, options = {}) {
-    const limit = options.limit || 8;
+    const limit = options.limit || 6;
     const resolved = (await resolve(query)).filter((r) => r.term.word.length > 1 || r.found.length);
     if (!resolved.length) return { query, results: [], suggestion: null };
     const records = [];
     await score(resolved, records);
     const best = records.reduce((m, r) => Math.max(m, r.covered), 0);
-    const kept = records.filter((r) => r.covered === best && best > 0).sort((a, b) => b.total - a.total || a.page - b.page || a.record - b.record);
+    // Every word typed must be found, in the section or (counting half) elsewhere in its page; in
+    // a pasted log, most of what tells (the message).
+    const log = resolved.some((r) => r.term.log);
+    const least = log ? best * 0.4 : best - 0.5 - 1e-9;
+    const kept = records.filter((r) => r.covered >= least && best > 0)
+      .map((r) => ({ ...r, total: r.total * (r.covered / best) ** (log ? 1 : 2) }))
+      .sort((a, b) => b.total - a.total || a.page - b.page || a.record - b.record);
     // A page scores its best section, plus a little for each other section that matches.
     let pages = [];
     const byPage = new Map();
     for (const r of kept) {
       let p = byPage.get(r.page);
       if (!p) {
-        byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [] }));
+        byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [], rank: pages.length + 1 }));
         pages.push(p);
       } else p.others += r.total;
-      if (p.records.length < 3 && r.total >= p.best * 0.4) p.records.push(r);
+      // Three sections for the best page, two for the next, one for the others: a short list.
+      if (p.records.length < Math.max(1, 4 - p.rank) && r.total >= p.best * (log ? 0.25 : 0.4)) p.records.push(r);
     }
     for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
     pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
@@ -466,6 +642,7 @@ export function createEngine(load) {
 
   /** What to highlight for a query (on a guide opened from the results): words and stems. */
   async function highlighter(query) {
+    await loadStemmer();
     return matchSet(await resolve(query));
   }
 
