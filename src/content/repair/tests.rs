@@ -327,6 +327,39 @@ fn mojibake_quoted_in_string_literals_and_doctests_stays() {
     assert_repairs(damaged, "Le script a été lancé : git commit -m \"Optimisation mémoire\"\n");
 }
 
+#[test]
+fn mojibake_inside_the_words_of_a_literal_is_damage() {
+    // Real lines (tests/fixtures/real/mojibake): a whole literal damaged is no quotation.
+    assert_repairs(
+        "          toast.success(\"Ã‰tape mise Ã  jour avec succÃ¨s\");\n",
+        "          toast.success(\"Étape mise à jour avec succès\");\n",
+    );
+    assert_repairs("        'DÃ©butant'      = 0\n", "        'Débutant'      = 0\n");
+    assert_repairs(
+        "logger.info(f\"   âœ… Required: {n} calls\")\n",
+        "logger.info(f\"   ✅ Required: {n} calls\")\n",
+    );
+    // A phrase next to an icon alone between quotes is damage too.
+    assert_repairs(
+        "desc: '\"Qual Ã¨ la password?\"', icon: 'âœ…' },\n",
+        "desc: '\"Qual è la password?\"', icon: '✅' },\n",
+    );
+}
+
+#[test]
+fn markers_quoted_alone_or_beside_another_spelling_stay() {
+    for clean in [
+        "  assert.doesNotMatch(source, /[Ã‚ï¿½]|Ã¢[^\\s]*/u, 'mojibake-like text');\n",
+        "mojibake such as `â€”`, `Ã³`, and `â†’` throughout the modified workflow,\n",
+        "        $updated = $content -replace \"Gajjiï¿½ Sathvik\", \"Gajji Sathvik\"\n",
+        "name == \"Institut fÃ¼r Luft\" | name == \"Institut f\u{FFFD}r Luft\"\n",
+        "- \"Ã\" before a letter other than A to Z (\"ÃŠTRE\").\n",
+    ] {
+        let (repaired, _) = repair(clean);
+        assert_eq!(repaired, clean);
+    }
+}
+
 /// Paragraphs of the bundled guides damaged by every recipe (every code page, lost bytes,
 /// lost no-break spaces, CESU-8, C1 controls, two pages in one text), and clean texts
 /// (`tests/fixtures/repair/french-recipes/make.py`).
