@@ -97,7 +97,8 @@ fn quoted_marker(text: &str, range: &Range<usize>) -> bool {
     let alone = |head: &str, tail: &str| {
         head.chars().next_back().is_some_and(opens) && tail.chars().next().is_some_and(closes)
     };
-    if alone(head, tail) {
+    // A run that ends with a space is followed by a word of its own (`"ðŸ“‹ [Menu]"`).
+    if !run_ends_with_space(text, range) && alone(head, tail) {
         return true;
     }
     let run = &text[range.clone()];
@@ -116,6 +117,10 @@ fn quoted_marker(text: &str, range: &Range<usize>) -> bool {
         one_word && marker_alone_in(&text[line.clone()], &alone)
     };
     (literal && shows_other_spelling(head, run, tail)) || talks_about_it()
+}
+
+fn run_ends_with_space(text: &str, range: &Range<usize>) -> bool {
+    text[range.clone()].ends_with(char::is_whitespace)
 }
 
 /// Whether a line holds a run of mojibake lead characters standing alone between quotes.

@@ -347,6 +347,29 @@ fn mojibake_inside_the_words_of_a_literal_is_damage() {
 }
 
 #[test]
+fn a_dropped_byte_inside_a_word_is_the_soft_hyphen_of_i_acute() {
+    // Real lines: `í` is C3 AD, and editors drop the soft hyphen 0xAD.
+    assert_repairs(
+        "*Paso 1 â€” InformaciÃ³n**: tÃtulo, fecha y hora, lugar, edad mÃnima.\n",
+        "*Paso 1 — Información**: título, fecha y hora, lugar, edad mínima.\n",
+    );
+    // At the end of a French word it is still `à`.
+    assert_repairs("C'est dÃ©jÃ, voilÃ.\n", "C'est déjà, voilà.\n");
+}
+
+#[test]
+fn u_fffd_mojibake_in_a_short_french_comment_is_restored() {
+    assert_repairs(
+        " * Ajout de la cardinalitï¿½ de selection pour l'arbre\n",
+        " * Ajout de la cardinalité de selection pour l'arbre\n",
+    );
+    assert_repairs("liste des responsables de cette unitï¿½", "liste des responsables de cette unité");
+    // Not in Italian: `quantità`, not `quantité`.
+    let (italian, _) = repair("l'evento \"input\" all'input della quantitï¿½\n");
+    assert_eq!(italian, "l'evento \"input\" all'input della quantit\u{FFFD}\n");
+}
+
+#[test]
 fn markers_quoted_alone_or_beside_another_spelling_stay() {
     for clean in [
         "  assert.doesNotMatch(source, /[Ã‚ï¿½]|Ã¢[^\\s]*/u, 'mojibake-like text');\n",
