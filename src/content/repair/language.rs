@@ -39,8 +39,8 @@ pub fn is_french(text: &str) -> bool {
 /// short text (a comment) that holds two of the first and none of the second leans French.
 const ROMANCE: &[&str] = &["de", "la", "un", "en", "que", "l", "d", "qu"];
 const NOT_FRENCH: &[&str] = &[
-    "el", "los", "las", "della", "il", "di", "per", "che", "con", "por", "para", "um", "uma", "não", "do",
-    "da", "em", "y", "o", "the", "of", "and", "is", "der", "die", "und", "ist",
+    "el", "los", "las", "della", "di", "per", "che", "con", "por", "para", "um", "uma", "não", "do", "da",
+    "em", "y", "o", "the", "of", "and", "is", "der", "die", "und", "ist",
 ];
 
 /// Whether a text too short for `is_french` leans French: two French words or words French

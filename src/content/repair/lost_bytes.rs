@@ -235,7 +235,8 @@ pub fn choose(candidates: &[char], before: &str, after: &str, letters: &str) -> 
 }
 
 fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {
-    let after_symbol = before.chars().next_back().is_some_and(is_pictograph);
+    // Any emoji character takes U+FE0F (`ℹ️`, `©️`), but ASCII (digits and `#` are keycap bases).
+    let after_symbol = before.chars().next_back().is_some_and(|p| !p.is_ascii() && p.is_emoji_char());
     match c {
         // Emoji presentation after a pictograph (⚠️), a joiner between two (👨‍💻, the next one
         // still damaged: its lead byte reads ð, ğ or â).
@@ -287,6 +288,11 @@ fn shown_as_emoji(c: char) -> bool {
 
 /// An emoji, a pictograph or a typographic sign (quotes, dashes, bullets, €, ™): what
 /// three- and four-byte sequences in documents mostly are.
+/// A pictograph, or the emoji presentation selector U+FE0F: what emoji mojibake gives back.
+pub fn is_emoji_part(c: char) -> bool {
+    is_pictograph(c) || c == '\u{FE0F}' || matches!(u32::from(c), 0x1F000..=0x1FAFF)
+}
+
 pub fn is_sign(c: char) -> bool {
     is_pictograph(c)
         || matches!(u32::from(c), 0x2010..=0x2027 | 0x2030..=0x203A | 0x20AC | 0x2122 | 0x2190..=0x21FF | 0x2700..=0x27BF | 0x1F000..=0x1FAFF)

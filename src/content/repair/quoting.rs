@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use super::classify::is_natural;
 use super::code::CodeMap;
+use super::lost_bytes::is_emoji_part;
 use super::scan::Run;
 
 /// For each suspicious run (`ranges`, with its `repaired` text), whether to keep it as it is.
@@ -49,7 +50,7 @@ pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[
     // between quotes or brackets, or next to its own word without the damage
     // (`-replace "Gajjiï¿½ Sathvik", "Gajji Sathvik"`). Mojibake inside the words of a
     // literal (`toast.success("Ã‰tape mise Ã  jour")`, `"âœ… Done"`) is damage.
-    if left.iter().all(|&k| quoted_marker(text, &ranges[k])) {
+    if left.iter().all(|&k| quoted_marker(text, &ranges[k], repaired[k])) {
         left.iter().filter(|&&k| !controls(k)).for_each(|&k| keep[k] = true);
         return keep;
     }
@@ -86,7 +87,7 @@ pub fn in_mixed_code_blocks(text: &str, all: &[Run], ranges: &[Range<usize>], ke
 /// Whether `range` is mojibake quoted as such: in a doctest line (`>>> …`), or standing alone
 /// between quotes, backticks or brackets (`"Ã©"`, `` `â€™` ``, `[Ã‚]`), or inside a literal
 /// of code whose line also holds the word without the damage (`"Gajjiï¿½"` next to `Gajji`).
-fn quoted_marker(text: &str, range: &Range<usize>) -> bool {
+fn quoted_marker(text: &str, range: &Range<usize>, repaired: &str) -> bool {
     let line = line_around(text, range.start);
     let (head, tail) = (&text[line.start..range.start], &text[range.end..line.end]);
     if text[line.clone()].trim_start().starts_with(">>>") {
@@ -97,8 +98,10 @@ fn quoted_marker(text: &str, range: &Range<usize>) -> bool {
     let alone = |head: &str, tail: &str| {
         head.chars().next_back().is_some_and(opens) && tail.chars().next().is_some_and(closes)
     };
-    // A run that ends with a space is followed by a word of its own (`"ðŸ“‹ [Menu]"`).
-    if !run_ends_with_space(text, range) && alone(head, tail) {
+    // A run that ends with a space is followed by a word of its own (`"ðŸ“‹ [Menu]"`); an
+    // emoji alone between quotes is an icon (`emoji: "ðŸ—ºï¸"`), not a marker.
+    let icon = repaired.chars().any(is_emoji_part);
+    if !run_ends_with_space(text, range) && !icon && alone(head, tail) {
         return true;
     }
     let run = &text[range.clone()];
@@ -126,9 +129,10 @@ fn run_ends_with_space(text: &str, range: &Range<usize>) -> bool {
 /// Whether a line holds a run of mojibake lead characters standing alone between quotes.
 fn marker_alone_in(line: &str, alone: &dyn Fn(&str, &str) -> bool) -> bool {
     line.char_indices().any(|(i, c)| {
-        matches!(c, 'Ã' | 'Â' | 'â' | 'ð' | 'ï' | 'Ð') && {
+        matches!(c, 'Ã' | 'Â' | 'â' | 'Ð') && {
             let end = line[i..].find(|c: char| c.is_ascii()).map_or(line.len(), |k| i + k);
-            alone(&line[..i], &line[end..])
+            // Short: a marker (`"Ã"`, `"â€"`), not an icon (`"ðŸ—ºï¸"`, `'âœ…'`).
+            line[i..end].chars().count() <= 2 && alone(&line[..i], &line[end..])
         }
     })
 }

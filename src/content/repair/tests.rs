@@ -370,6 +370,14 @@ fn u_fffd_mojibake_in_a_short_french_comment_is_restored() {
 }
 
 #[test]
+fn an_emoji_alone_between_quotes_is_an_icon_and_is_repaired() {
+    // Real lines: the last byte of U+FE0F (0x8F) is lost, after 🗺 and after ℹ.
+    assert_repairs("    emoji: \"ðŸ—ºï¸\",\n", "    emoji: \"🗺️\",\n");
+    assert_repairs("echo \"â„¹ï¸  Pas de SEO custom\"\n", "echo \"ℹ️  Pas de SEO custom\"\n");
+    assert_repairs("      icon: 'âœ…' },\n", "      icon: '✅' },\n");
+}
+
+#[test]
 fn markers_quoted_alone_or_beside_another_spelling_stay() {
     for clean in [
         "  assert.doesNotMatch(source, /[Ã‚ï¿½]|Ã¢[^\\s]*/u, 'mojibake-like text');\n",
