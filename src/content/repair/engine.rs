@@ -213,7 +213,8 @@ fn in_lower_word(text: &str, range: &Range<usize>) -> bool {
     // A word that starts in the middle of a sentence (`rien ĂŠcrire`) is lower-case too.
     let mid_sentence = previous == Some(' ')
         && before.next().is_some_and(|c| c.is_lowercase() || c == ',')
-        && !text[range.clone()].ends_with(' ')
+        // One word: a run holding a space spans several (`le Ã€ â€œanglais` is `le À “anglais`).
+        && !text[range.clone()].contains(' ')
         && text[range.end..].chars().next().is_some_and(char::is_lowercase);
     previous.is_some_and(char::is_lowercase) || mid_sentence
 }

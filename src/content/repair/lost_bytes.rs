@@ -79,6 +79,15 @@ const PRIORS: &[(char, u32)] = &[
     ('Ï', 10),
     ('Á', 10),
     ('Í', 10),
+    // Cyrillic letters whose second UTF-8 byte Windows-1252 leaves undefined.
+    ('с', 40),
+    ('я', 20),
+    ('э', 3),
+    ('А', 10),
+    ('Н', 10),
+    ('Ё', 2),
+    // `Ð ` is `Р` with its 0xA0 turned into a space (ftfy's `ALTERED_UTF8_RE`).
+    ('Р', 30),
 ];
 
 /// Words that call for a candidate when they stand next to it (lower case).
@@ -257,7 +266,21 @@ fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {
         .iter()
         .find(|&&(p, _)| p == c)
         .is_some_and(|(_, list)| words.iter().any(|w| list.contains(&w.as_str())));
-    prior + presentation + if context { 100 } else { 0 } + quote_bonus(c, before, after)
+    prior
+        + presentation
+        + if context { 100 } else { 0 }
+        + quote_bonus(c, before, after)
+        + word_end_bonus(c, after)
+}
+
+/// `я` ends Russian words (`нельзя`, `Условия`); `с` seldom does.
+fn word_end_bonus(c: char, after: &str) -> u32 {
+    let ends = after.chars().next().is_none_or(|n| !n.is_alphanumeric());
+    if c == 'я' && ends {
+        50
+    } else {
+        0
+    }
 }
 
 /// Pictographs 2, letters 1; other symbols (technical, control pictures) are never typed.

@@ -225,6 +225,18 @@ fn missing_last(
         .map(|c| (c, plausible(c)))
         .filter(|&(_, class)| class == Plausible::Common || (run_goes_on && class == Plausible::InCluster));
     if bytes.len() == 1 {
+        // Cyrillic: `Ñ` in a run of Cyrillic mojibake lost a byte Windows-1252 leaves undefined
+        // (`Ð½ÐµÐ»ÑŒÐ·Ñ` is `нельзя`, `ÑÐ²ÐµÑ€Ñ…Ñƒ` is `сверху`); `lost_bytes` ranks с, я, э.
+        let cyrillic_run = toks.iter().filter(|t| matches!(t, Tok::Byte(0xD0 | 0xD1))).count() >= 3;
+        let western = cp.high[0x50] == 'Ð' && cp.high[0x51] == 'Ñ';
+        if matches!(lead, 0xD0 | 0xD1) && cyrillic_run && western {
+            let candidates = lost_candidates(&[Some(lead), None], cp);
+            if !candidates.is_empty() {
+                let spaced = spaced.map(|(c, _)| c);
+                let end = end + usize::from(spaced.is_some());
+                return Some((end, PieceKind::Lost { candidates, marked: false, spaced }, Plausible::Common));
+            }
+        }
         if let Some((c, class)) = spaced {
             return Some((end + 1, PieceKind::Spaced(c), class));
         }

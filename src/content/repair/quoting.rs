@@ -99,8 +99,9 @@ fn quoted_marker(text: &str, range: &Range<usize>, repaired: &str) -> bool {
         head.chars().next_back().is_some_and(opens) && tail.chars().next().is_some_and(closes)
     };
     // A run that ends with a space is followed by a word of its own (`"ðŸ“‹ [Menu]"`); an
-    // emoji alone between quotes is an icon (`emoji: "ðŸ—ºï¸"`), not a marker.
-    let icon = repaired.chars().any(is_emoji_part);
+    // emoji alone between quotes is an icon (`emoji: "ðŸ—ºï¸"`), and a long run a line of
+    // symbols (`"â•â•â•â•"`), not a marker.
+    let icon = repaired.chars().any(is_emoji_part) || text[range.clone()].chars().count() > 6;
     if !run_ends_with_space(text, range) && !icon && alone(head, tail) {
         return true;
     }

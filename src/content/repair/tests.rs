@@ -378,6 +378,27 @@ fn an_emoji_alone_between_quotes_is_an_icon_and_is_repaired() {
 }
 
 #[test]
+fn cyrillic_letters_that_lost_a_byte_are_ranked_by_russian() {
+    // Real lines: я (D1 8F) and с (D1 81) lost their second byte; я ends words, с starts them.
+    assert_repairs(
+        "        \"\"\"Ð˜Ð½Ð¸Ñ†Ð¸Ð°Ð»Ð¸Ð·Ð°Ñ†Ð¸Ñ Ð¿Ñ€Ð¸ ÑÐ¾Ð·Ð´Ð°Ð½Ð¸Ð¸\"\"\"\n",
+        "        \"\"\"Инициализация при создании\"\"\"\n",
+    );
+    assert_repairs("{ error: 'Ð“Ñ€ÐµÑˆÐºÐ° Ð¿Ñ€Ð¸ Ñ‚ÑŠÑ€ÑÐµÐ½Ðµ' },\n", "{ error: 'Грешка при търсене' },\n");
+}
+
+#[test]
+fn a_run_of_several_words_is_no_lower_case_word() {
+    // Found by the proptest: `Ã€ â€œ` read through ISO-8859-15 gave `ä ⤽`.
+    let text = "Résolution : le serveur est déployé. le À “anglais” ";
+    let damaged: String = text
+        .bytes()
+        .map(|b| encoding_rs::WINDOWS_1252.decode_without_bom_handling(&[b]).0.into_owned())
+        .collect();
+    assert_repairs(&damaged, text);
+}
+
+#[test]
 fn markers_quoted_alone_or_beside_another_spelling_stay() {
     for clean in [
         "  assert.doesNotMatch(source, /[Ã‚ï¿½]|Ã¢[^\\s]*/u, 'mojibake-like text');\n",
