@@ -251,6 +251,10 @@ fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {
         // still damaged: its lead byte reads ð, ğ or â).
         '\u{FE0F}' if after_symbol => return 150,
         '\u{200D}' if after_symbol && after.starts_with(['ð', 'ğ', 'â']) => return 150,
+        // A decomposed acute accent (`seÌquences`), after a lower-case letter only.
+        '\u{301}' => {
+            return if before.chars().next_back().is_some_and(|p| p.is_ascii_lowercase()) { 60 } else { 0 }
+        }
         _ if is_invisible(c) || c.is_control() => return 0,
         _ => {}
     }

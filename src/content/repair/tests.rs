@@ -399,6 +399,18 @@ fn a_run_of_several_words_is_no_lower_case_word() {
 }
 
 #[test]
+fn a_decomposed_accent_that_lost_its_byte_0x81_comes_back_decomposed() {
+    // Real line: macOS writes `é` as `e` + U+0301 (CC 81); Windows-1252 has no 0x81.
+    assert_repairs(
+        "â€“ PreÌparation de seÌquences peÌdagogiques aÌ€ destination du\n",
+        "– Pre\u{301}paration de se\u{301}quences pe\u{301}dagogiques a\u{300} destination du\n",
+    );
+    // A capital `Ì` (Italian) is no such accent.
+    let clean = "LUNEDÌ e MARTEDÌ, così.\n";
+    assert_eq!(repair(clean).0, clean);
+}
+
+#[test]
 fn markers_quoted_alone_or_beside_another_spelling_stay() {
     for clean in [
         "  assert.doesNotMatch(source, /[Ã‚ï¿½]|Ã¢[^\\s]*/u, 'mojibake-like text');\n",
