@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// Damaged texts repaired exactly, at least (the figure reached when the floor was set; ftfy
 /// 6.3.1 gets 125 with `fix_encoding`, 118 with `fix_text`).
-const EXACT_FLOOR: usize = 149;
+const EXACT_FLOOR: usize = 150;
 
 struct Sample {
     id: String,

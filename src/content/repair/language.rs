@@ -106,10 +106,36 @@ pub fn letter_for_hole(word: &str, known: &HashSet<String>) -> Option<char> {
             let hole = lower.find('\u{FFFD}')?;
             let ending =
                 E_ACUTE_ENDINGS.iter().any(|e| with_e.ends_with(e) && with_e.len() - e.len() <= hole);
-            ending.then_some('é')
+            if ending {
+                return Some('é');
+            }
+            french_e_between_consonants(&lower, hole)
         }
         _ => None,
     }
+}
+
+/// French's accented `e` where a hole sits between consonants: `è` before one or two
+/// consonants (the second `l` or `r`) and a final `e` or `es` (`syst�me`, `r�gle`), `é`
+/// otherwise (`proc�dure`, `d�sambiguation`, `l'�cran`). After a vowel the hole may be `î`,
+/// `û`, `ï`…: nothing is guessed.
+fn french_e_between_consonants(lower: &str, hole: usize) -> Option<char> {
+    let consonant = |c: char| "bcdfghjklmnpqrstvwxz".contains(c);
+    let before = lower[..hole].chars().next_back();
+    let tail: Vec<char> = lower[hole + '\u{FFFD}'.len_utf8()..].chars().collect();
+    let starts_word = before.is_none_or(|b| b == '\'' || b == '’');
+    if !(starts_word || before.is_some_and(consonant)) || !tail.first().is_some_and(|&c| consonant(c)) {
+        return None;
+    }
+    if tail.contains(&'\u{FFFD}') || tail.len() < 2 {
+        return None;
+    }
+    let grave = match tail[..] {
+        [c, 'e'] | [c, 'e', 's'] => consonant(c),
+        [c, d, 'e'] | [c, d, 'e', 's'] => consonant(c) && (d == 'l' || d == 'r'),
+        _ => false,
+    };
+    Some(if grave { 'è' } else { 'é' })
 }
 
 /// The words of `text` (lower case) that hold a non-ASCII letter: the lexicon `letter_for_hole`

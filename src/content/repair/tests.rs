@@ -411,6 +411,20 @@ fn a_decomposed_accent_that_lost_its_byte_0x81_comes_back_decomposed() {
 }
 
 #[test]
+fn a_hole_between_consonants_of_a_french_word_is_an_accented_e() {
+    // Real lines (Latin-1 French read as UTF-8, then mojibaked): é, or è before a last syllable.
+    assert_repairs(
+        "// Test d'ambiguitï¿½ et dï¿½sambiguation (par contraintes sï¿½mantiques)\n",
+        "// Test d'ambiguité et désambiguation (par contraintes sémantiques)\n",
+    );
+    assert_repairs("// le systï¿½me de la rï¿½gle et l'ï¿½cran\n", "// le système de la règle et l'écran\n");
+    // After a vowel the letter is anyone's guess (î, û, ï): reported, not restored.
+    let (kept, report) = repair("// on peut rafraï¿½chir la page\n");
+    assert_eq!(kept, "// on peut rafra\u{FFFD}chir la page\n");
+    assert!(!report.unrepairable.is_empty());
+}
+
+#[test]
 fn markers_quoted_alone_or_beside_another_spelling_stay() {
     for clean in [
         "  assert.doesNotMatch(source, /[Ã‚ï¿½]|Ã¢[^\\s]*/u, 'mojibake-like text');\n",
