@@ -24,6 +24,7 @@ mod publish;
 mod publish_rule;
 mod real;
 mod real_forge;
+mod real_mojibake;
 mod real_repositories;
 mod search;
 #[cfg(feature = "serve")]

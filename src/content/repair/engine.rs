@@ -213,7 +213,8 @@ fn in_lower_word(text: &str, range: &Range<usize>) -> bool {
     // A word that starts in the middle of a sentence (`rien ĂŠcrire`) is lower-case too.
     let mid_sentence = previous == Some(' ')
         && before.next().is_some_and(|c| c.is_lowercase() || c == ',')
-        && !text[range.clone()].ends_with(' ')
+        // One word: a run holding a space spans several (`le Ã€ â€œanglais` is `le À “anglais`).
+        && !text[range.clone()].contains(' ')
         && text[range.end..].chars().next().is_some_and(char::is_lowercase);
     previous.is_some_and(char::is_lowercase) || mid_sentence
 }
@@ -248,8 +249,12 @@ impl Settings<'_> {
     fn letter_for_hole(&self, range: &Range<usize>) -> Option<char> {
         let in_word = |c: &char| c.is_alphabetic();
         let head: String = self.text[..range.start].chars().rev().take_while(in_word).collect();
-        let tail: String = self.text[range.end..].chars().take_while(in_word).collect();
-        if head.chars().count() + tail.chars().count() < 3 || !self.french() {
+        // A run may end with the space after the hole: the word ends there.
+        let spaced = self.text[range.clone()].ends_with(' ');
+        let tail: String =
+            if spaced { String::new() } else { self.text[range.end..].chars().take_while(in_word).collect() };
+        let french = || self.french() || language::leans_french(self.text);
+        if head.chars().count() + tail.chars().count() < 3 || !french() {
             return None;
         }
         let word: String = head.chars().rev().chain(['\u{FFFD}']).chain(tail.chars()).collect();
@@ -301,7 +306,7 @@ fn repair_run(text: &str, range: Range<usize>, settings: &Settings, in_lower_wor
         outcome.evident = true;
     }
     // A lone U+FFFD (a byte the decoder could not map, or `ï¿½` undone) in a French word.
-    if current == ['\u{FFFD}'] {
+    if current == ['\u{FFFD}'] || current == ['\u{FFFD}', ' '] {
         outcome.contextual = true;
         if let Some(letter) = settings.letter_for_hole(&range) {
             current[0] = letter;
@@ -528,7 +533,15 @@ fn apply(chars: &[char], found: &[Piece], around: &Around) -> Applied {
                 let fits =
                     nbsp_fits(*c, previous, next) && (*c != 'à' || a_grave_fits(&out.chars, around, rest));
                 if fits {
-                    out.chars.push(*c);
+                    let inside = |c: Option<char>| c.is_some_and(char::is_lowercase);
+                    // Inside a word (`tÃtulo`, `possÃvel`) the byte dropped was the soft hyphen
+                    // 0xAD of `í` rather than the no-break space of `à` (but in Vietnamese).
+                    if *c == 'à' && inside(previous) && inside(next) && !around.french.vietnamese() {
+                        out.guesses.push((out.chars.len(), Choice { chosen: 'í', alternatives: vec!['à'] }));
+                        out.chars.push('í');
+                    } else {
+                        out.chars.push(*c);
+                    }
                 }
                 fits
             }

@@ -35,6 +35,30 @@ pub fn is_french(text: &str) -> bool {
     french >= 2 && french * 40 >= words
 }
 
+/// Function words shared by French and its neighbours, and those of the neighbours alone: a
+/// short text (a comment) that holds two of the first and none of the second leans French.
+const ROMANCE: &[&str] = &["de", "la", "un", "en", "que", "l", "d", "qu"];
+const NOT_FRENCH: &[&str] = &[
+    "el", "los", "las", "della", "di", "per", "che", "con", "por", "para", "um", "uma", "não", "do", "da",
+    "em", "y", "o", "the", "of", "and", "is", "der", "die", "und", "ist",
+];
+
+/// Whether a text too short for `is_french` leans French: two French words or words French
+/// shares with its neighbours (`de`, `la`, an elided `l'`), none that French does not write.
+pub fn leans_french(text: &str) -> bool {
+    let mut french = 0usize;
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let lower = word.to_lowercase();
+        if NOT_FRENCH.contains(&lower.as_str()) {
+            return false;
+        }
+        if FRENCH.contains(&lower.as_str()) || ROMANCE.contains(&lower.as_str()) {
+            french += 1;
+        }
+    }
+    french >= 2
+}
+
 /// Letters only Turkish writes among the languages of Windows-1252 and -1254, clean and as
 /// their UTF-8 read through those pages (`Ä±` is `ı`, `ÅŸ` is `ş`).
 const TURKISH_SIGNS: &[&str] = &["ı", "ğ", "ş", "İ", "Ğ", "Ş", "Ä±", "ÄŸ", "ÅŸ", "Ä°", "Äž", "Åž"];
@@ -82,16 +106,57 @@ pub fn letter_for_hole(word: &str, known: &HashSet<String>) -> Option<char> {
             let hole = lower.find('\u{FFFD}')?;
             let ending =
                 E_ACUTE_ENDINGS.iter().any(|e| with_e.ends_with(e) && with_e.len() - e.len() <= hole);
-            ending.then_some('é')
+            if ending {
+                return Some('é');
+            }
+            french_e_between_consonants(&lower, hole)
         }
         _ => None,
     }
 }
 
+/// French's accented `e` where a hole sits between consonants: `è` before one or two
+/// consonants (the second `l` or `r`) and a final `e` or `es` (`syst�me`, `r�gle`), `é`
+/// otherwise (`proc�dure`, `d�sambiguation`, `l'�cran`). After a vowel the hole may be `î`,
+/// `û`, `ï`…: nothing is guessed.
+fn french_e_between_consonants(lower: &str, hole: usize) -> Option<char> {
+    let consonant = |c: char| "bcdfghjklmnpqrstvwxz".contains(c);
+    let before = lower[..hole].chars().next_back();
+    let tail: Vec<char> = lower[hole + '\u{FFFD}'.len_utf8()..].chars().collect();
+    let starts_word = before.is_none_or(|b| b == '\'' || b == '’');
+    if !(starts_word || before.is_some_and(consonant)) || !tail.first().is_some_and(|&c| consonant(c)) {
+        return None;
+    }
+    if tail.contains(&'\u{FFFD}') || tail.len() < 2 {
+        return None;
+    }
+    let grave = match tail[..] {
+        [c, 'e'] | [c, 'e', 's'] => consonant(c),
+        [c, d, 'e'] | [c, d, 'e', 's'] => consonant(c) && (d == 'l' || d == 'r'),
+        _ => false,
+    };
+    Some(if grave { 'è' } else { 'é' })
+}
+
 /// The words of `text` (lower case) that hold a non-ASCII letter: the lexicon `letter_for_hole`
 /// looks words up in.
+/// The `ï` of U+FFFD's own mojibake (`unitï¿½`) makes no word.
 pub fn accented_words(text: &str) -> HashSet<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_ascii()).map(str::to_lowercase).collect()
+    let ends_in_hole = |w: &&str, rest: &str| w.ends_with('ï') && rest.starts_with('¿');
+    let mut words = HashSet::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices().filter(|(_, c)| !c.is_alphanumeric()) {
+        let word = &text[start..i];
+        if !word.is_ascii() && !ends_in_hole(&word, &text[i..]) {
+            words.insert(word.to_lowercase());
+        }
+        start = i + c.len_utf8();
+    }
+    let last = &text[start..];
+    if !last.is_ascii() {
+        words.insert(last.to_lowercase());
+    }
+    words
 }
 
 #[cfg(test)]

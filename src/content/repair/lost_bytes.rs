@@ -79,6 +79,15 @@ const PRIORS: &[(char, u32)] = &[
     ('Ï', 10),
     ('Á', 10),
     ('Í', 10),
+    // Cyrillic letters whose second UTF-8 byte Windows-1252 leaves undefined.
+    ('с', 40),
+    ('я', 20),
+    ('э', 3),
+    ('А', 10),
+    ('Н', 10),
+    ('Ё', 2),
+    // `Ð ` is `Р` with its 0xA0 turned into a space (ftfy's `ALTERED_UTF8_RE`).
+    ('Р', 30),
 ];
 
 /// Words that call for a candidate when they stand next to it (lower case).
@@ -235,12 +244,17 @@ pub fn choose(candidates: &[char], before: &str, after: &str, letters: &str) -> 
 }
 
 fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {
-    let after_symbol = before.chars().next_back().is_some_and(is_pictograph);
+    // Any emoji character takes U+FE0F (`ℹ️`, `©️`), but ASCII (digits and `#` are keycap bases).
+    let after_symbol = before.chars().next_back().is_some_and(|p| !p.is_ascii() && p.is_emoji_char());
     match c {
         // Emoji presentation after a pictograph (⚠️), a joiner between two (👨‍💻, the next one
         // still damaged: its lead byte reads ð, ğ or â).
         '\u{FE0F}' if after_symbol => return 150,
         '\u{200D}' if after_symbol && after.starts_with(['ð', 'ğ', 'â']) => return 150,
+        // A decomposed acute accent (`seÌquences`), after a lower-case letter only.
+        '\u{301}' => {
+            return if before.chars().next_back().is_some_and(|p| p.is_ascii_lowercase()) { 60 } else { 0 }
+        }
         _ if is_invisible(c) || c.is_control() => return 0,
         _ => {}
     }
@@ -256,7 +270,21 @@ fn score(c: char, words: &[String], before: &str, after: &str) -> u32 {
         .iter()
         .find(|&&(p, _)| p == c)
         .is_some_and(|(_, list)| words.iter().any(|w| list.contains(&w.as_str())));
-    prior + presentation + if context { 100 } else { 0 } + quote_bonus(c, before, after)
+    prior
+        + presentation
+        + if context { 100 } else { 0 }
+        + quote_bonus(c, before, after)
+        + word_end_bonus(c, after)
+}
+
+/// `я` ends Russian words (`нельзя`, `Условия`); `с` seldom does.
+fn word_end_bonus(c: char, after: &str) -> u32 {
+    let ends = after.chars().next().is_none_or(|n| !n.is_alphanumeric());
+    if c == 'я' && ends {
+        50
+    } else {
+        0
+    }
 }
 
 /// Pictographs 2, letters 1; other symbols (technical, control pictures) are never typed.
@@ -287,6 +315,11 @@ fn shown_as_emoji(c: char) -> bool {
 
 /// An emoji, a pictograph or a typographic sign (quotes, dashes, bullets, €, ™): what
 /// three- and four-byte sequences in documents mostly are.
+/// A pictograph, or the emoji presentation selector U+FE0F: what emoji mojibake gives back.
+pub fn is_emoji_part(c: char) -> bool {
+    is_pictograph(c) || c == '\u{FE0F}' || matches!(u32::from(c), 0x1F000..=0x1FAFF)
+}
+
 pub fn is_sign(c: char) -> bool {
     is_pictograph(c)
         || matches!(u32::from(c), 0x2010..=0x2027 | 0x2030..=0x203A | 0x20AC | 0x2122 | 0x2190..=0x21FF | 0x2700..=0x27BF | 0x1F000..=0x1FAFF)

@@ -58,7 +58,9 @@ pub fn candidate_pages(chars: &[char]) -> Mask {
     let pairs = chars.windows(2).fold(0, |mask, w| mask | pair_pages(as_byte(w[0]), as_byte(w[1])));
     // A run ending in `Ã` or `Â` may have lost the 0xA0 after it.
     let dropped = chars.last().filter(|c| NBSP_LEADS.contains(c)).map_or(0, |&c| pair_pages(c, '\u{A0}'));
-    pairs | dropped
+    // `Ì` alone may be a decomposed accent that lost its byte 0x81 (`seÌquences`).
+    let acute = if chars == ['Ì'] { pair_pages('Ì', '€') } else { 0 };
+    pairs | dropped | acute
 }
 
 /// The repairable pieces of `chars` through `cp`, and their score (characters covered).
@@ -225,6 +227,24 @@ fn missing_last(
         .map(|c| (c, plausible(c)))
         .filter(|&(_, class)| class == Plausible::Common || (run_goes_on && class == Plausible::InCluster));
     if bytes.len() == 1 {
+        // Cyrillic: `Ñ` in a run of Cyrillic mojibake lost a byte Windows-1252 leaves undefined
+        // (`Ð½ÐµÐ»ÑŒÐ·Ñ` is `нельзя`, `ÑÐ²ÐµÑ€Ñ…Ñƒ` is `сверху`); `lost_bytes` ranks с, я, э.
+        let cyrillic_run = toks.iter().filter(|t| matches!(t, Tok::Byte(0xD0 | 0xD1))).count() >= 3;
+        let western = cp.high[0x50] == 'Ð' && cp.high[0x51] == 'Ñ';
+        // `Ì` alone: a decomposed accent that lost its byte 0x81 (`lost_bytes` wants a
+        // lower-case letter before it).
+        if lead == 0xCC && cp.high[0x4C] == 'Ì' && toks.len() == 1 {
+            let acute = PieceKind::Lost { candidates: vec!['\u{301}'], marked: false, spaced: None };
+            return Some((end, acute, Plausible::Common));
+        }
+        if matches!(lead, 0xD0 | 0xD1) && cyrillic_run && western {
+            let candidates = lost_candidates(&[Some(lead), None], cp);
+            if !candidates.is_empty() {
+                let spaced = spaced.map(|(c, _)| c);
+                let end = end + usize::from(spaced.is_some());
+                return Some((end, PieceKind::Lost { candidates, marked: false, spaced }, Plausible::Common));
+            }
+        }
         if let Some((c, class)) = spaced {
             return Some((end + 1, PieceKind::Spaced(c), class));
         }

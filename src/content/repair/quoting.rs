@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use super::classify::is_natural;
 use super::code::CodeMap;
+use super::lost_bytes::is_emoji_part;
 use super::scan::Run;
 
 /// For each suspicious run (`ranges`, with its `repaired` text), whether to keep it as it is.
@@ -43,10 +44,13 @@ pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[
     if left.is_empty() {
         return keep;
     }
-    // Rule 3: string literals and doctests in code quote mojibake on purpose
-    // (`MOJIBAKE_MARKERS = ("Ã", "â€")`, `>>> fix_text('âœ” No problems')`) when nothing else
-    // in the text is damaged.
-    if left.iter().all(|&k| in_code_literal(text, &ranges[k])) {
+    // Rule 3: string literals and doctests in code, and inline code spans, quote mojibake on
+    // purpose (`MOJIBAKE_MARKERS = ("Ã", "â€")`, `>>> fix_text('âœ” No problems')`, a regular
+    // expression `/[Ã‚]/`) when nothing else in the text is damaged and each run stands alone
+    // between quotes or brackets, or next to its own word without the damage
+    // (`-replace "Gajjiï¿½ Sathvik", "Gajji Sathvik"`). Mojibake inside the words of a
+    // literal (`toast.success("Ã‰tape mise Ã  jour")`, `"âœ… Done"`) is damage.
+    if left.iter().all(|&k| quoted_marker(text, &ranges[k], repaired[k])) {
         left.iter().filter(|&&k| !controls(k)).for_each(|&k| keep[k] = true);
         return keep;
     }
@@ -80,18 +84,95 @@ pub fn in_mixed_code_blocks(text: &str, all: &[Run], ranges: &[Range<usize>], ke
         .collect()
 }
 
-/// Whether `range` sits in a doctest line (`>>> …`) or between two ASCII quotes of a line of
-/// code (one with `=`, brackets or a call).
-fn in_code_literal(text: &str, range: &Range<usize>) -> bool {
+/// Whether `range` is mojibake quoted as such: in a doctest line (`>>> …`), or standing alone
+/// between quotes, backticks or brackets (`"Ã©"`, `` `â€™` ``, `[Ã‚]`), or inside a literal
+/// of code whose line also holds the word without the damage (`"Gajjiï¿½"` next to `Gajji`).
+fn quoted_marker(text: &str, range: &Range<usize>, repaired: &str) -> bool {
     let line = line_around(text, range.start);
     let (head, tail) = (&text[line.start..range.start], &text[range.end..line.end]);
-    let doctest = text[line.clone()].trim_start().starts_with(">>>");
-    let code_like = text[line.clone()].contains(['=', '(', '[', '{']);
+    if text[line.clone()].trim_start().starts_with(">>>") {
+        return true;
+    }
+    let opens = |c: char| matches!(c, '"' | '\'' | '`' | '[' | '(' | '|' | '/' | ',');
+    let closes = |c: char| matches!(c, '"' | '\'' | '`' | ']' | ')' | '|' | '[' | '/' | ',');
+    let alone = |head: &str, tail: &str| {
+        head.chars().next_back().is_some_and(opens) && tail.chars().next().is_some_and(closes)
+    };
+    // A run that ends with a space is followed by a word of its own (`"ðŸ“‹ [Menu]"`); an
+    // emoji alone between quotes is an icon (`emoji: "ðŸ—ºï¸"`), and a long run a line of
+    // symbols (`"â•â•â•â•"`), not a marker.
+    let icon = repaired.chars().any(is_emoji_part) || text[range.clone()].chars().count() > 6;
+    if !run_ends_with_space(text, range) && !icon && alone(head, tail) {
+        return true;
+    }
+    let run = &text[range.clone()];
+    let literal = in_code_literal(head, tail, &text[line.clone()]);
+    // A line that quotes a marker alone (`"Ã" before a letter ("ÃŠTRE")`) talks about mojibake.
+    // The quoted word alone, not a phrase (`'"Qual Ã¨ la password?"'` next to `'â“'` is damage).
+    let talks_about_it = || {
+        let one_word = ['"', '\''].iter().any(|&q| {
+            let opened = head.matches(q).count() % 2 == 1;
+            let inside = |part: &str| !part.contains(char::is_whitespace);
+            opened
+                && tail
+                    .find(q)
+                    .is_some_and(|end| inside(&tail[..end]) && inside(&head[head.rfind(q).unwrap_or(0)..]))
+        });
+        one_word && marker_alone_in(&text[line.clone()], &alone)
+    };
+    (literal && shows_other_spelling(head, run, tail)) || talks_about_it()
+}
+
+fn run_ends_with_space(text: &str, range: &Range<usize>) -> bool {
+    text[range.clone()].ends_with(char::is_whitespace)
+}
+
+/// Whether a line holds a run of mojibake lead characters standing alone between quotes.
+fn marker_alone_in(line: &str, alone: &dyn Fn(&str, &str) -> bool) -> bool {
+    line.char_indices().any(|(i, c)| {
+        matches!(c, 'Ã' | 'Â' | 'â' | 'Ð') && {
+            let end = line[i..].find(|c: char| c.is_ascii()).map_or(line.len(), |k| i + k);
+            // Short: a marker (`"Ã"`, `"â€"`), not an icon (`"ðŸ—ºï¸"`, `'âœ…'`).
+            line[i..end].chars().count() <= 2 && alone(&line[..i], &line[end..])
+        }
+    })
+}
+
+/// Whether the run between `head` and `tail` sits between two ASCII quotes of a line of code
+/// (one with `=`, brackets or a call).
+fn in_code_literal(head: &str, tail: &str, line: &str) -> bool {
+    let code_like = line.contains(['=', '(', '[', '{']);
     let quoted = ['"', '\''].iter().any(|&quote| {
         let opened = head.matches(quote).count() % 2 == 1;
         opened && tail.contains(quote)
     });
-    doctest || (code_like && quoted)
+    code_like && quoted
+}
+
+/// Whether the word holding the run stands elsewhere in the line spelt another way: without the
+/// damage (`"Gajjiï¿½"` next to `Gajji`) or damaged otherwise (`fÃ¼r` next to `f�r`).
+fn shows_other_spelling(head: &str, run: &str, tail: &str) -> bool {
+    let in_word = |c: &char| c.is_alphanumeric();
+    let before: String =
+        head.chars().rev().take_while(in_word).collect::<Vec<_>>().into_iter().rev().collect();
+    // A run may end with the space that follows it.
+    let after: String =
+        if run.ends_with(' ') { String::new() } else { tail.chars().take_while(in_word).collect() };
+    if before.chars().count() + after.chars().count() < 2 {
+        return false;
+    }
+    let damaged = format!("{before}{run}{after}");
+    let other = |w: &str| {
+        w != damaged
+            && w.len() >= before.len() + after.len()
+            && w.starts_with(before.as_str())
+            && w.ends_with(after.as_str())
+            && w[before.len()..w.len() - after.len()].chars().count() <= 2
+    };
+    let rest = [&head[..head.len() - before.len()], &tail[after.len()..]];
+    rest.iter().any(|part| {
+        part.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '/' | '(' | ')' | ',')).any(other)
+    })
 }
 
 /// The line holding byte `at`, without its newline.

@@ -45,7 +45,7 @@ pub fn looks_clean(text: &str) -> bool {
     let mut i = skip_ascii(bytes, 0);
     while i < bytes.len() {
         let Some(c) = text[i..].chars().next() else { break };
-        if is_marker(c) || lost_nbsp_after(text, i, c) {
+        if is_marker(c) || lost_nbsp_after(text, i, c) || lost_acute_at(text, i, c) {
             return false;
         }
         let next = i + c.len_utf8();
@@ -61,6 +61,14 @@ pub fn looks_clean(text: &str) -> bool {
         }
     }
     true
+}
+
+/// `Ì` (lead byte 0xCC in Windows-1252) between two lower-case ASCII letters: a decomposed
+/// accent (`e` + U+0301 is `e CC 81`, as macOS writes) whose byte 0x81 was lost (`seÌquences`).
+fn lost_acute_at(text: &str, at: usize, c: char) -> bool {
+    c == 'Ì'
+        && text[..at].chars().next_back().is_some_and(|p| p.is_ascii_lowercase())
+        && text[at + c.len_utf8()..].chars().next().is_some_and(|n| n.is_ascii_lowercase())
 }
 
 /// Lead bytes 0xC5, 0xCE, 0xD0 and 0xD9 in Windows-1252: with 0xA0 they are Š, Π, Р and ٠.
@@ -142,6 +150,7 @@ pub fn runs(text: &str) -> Vec<Run> {
                 i += 1;
                 continue;
             }
+            suspicious = suspicious || (i - start == last.len_utf8() && lost_acute_at(text, start, last));
             let lead = NBSP_LEADS.contains(&last) || (ALTERED_LEADS.contains(&last) && spaces > 0);
             if lead {
                 suspicious = suspicious || lost_nbsp_after(text, i - last.len_utf8(), last);
