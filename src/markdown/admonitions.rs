@@ -20,6 +20,7 @@
 
 use std::collections::HashMap;
 
+use super::blocks::{callout_close, callout_open};
 use super::escape_html;
 
 /// One admonition: the class of its callout, its title, and how it folds.
@@ -34,28 +35,11 @@ pub(crate) struct Admonition {
 impl Admonition {
     pub(crate) fn open_html(&self) -> String {
         let title = self.title.as_deref().map(escape_keeping_tags);
-        let class = self.class;
-        match (self.folds, title) {
-            (Some(open), title) => {
-                let open = if open { " open" } else { "" };
-                let title = title.unwrap_or_else(|| "Détails".to_string());
-                format!(
-                    "<details class=\"callout callout-{class}\"{open}>\n<summary class=\"callout-title\">{title}</summary>\n"
-                )
-            }
-            (None, Some(title)) => format!(
-                "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
-            ),
-            (None, None) => format!("<div class=\"callout callout-{class}\" role=\"note\">\n"),
-        }
+        callout_open(self.class, title.as_deref(), self.folds)
     }
 
     pub(crate) fn close_html(&self) -> &'static str {
-        if self.folds.is_some() {
-            "</details>\n"
-        } else {
-            "</div>\n"
-        }
+        callout_close(self.folds)
     }
 }
 

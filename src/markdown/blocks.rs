@@ -22,6 +22,33 @@ pub(crate) fn callout_label(kind: BlockQuoteKind) -> (&'static str, &'static str
     }
 }
 
+/// The opening HTML of a callout of `class`: a box titled `title_html` (none when `None`), or
+/// with `folds`, a `<details>` (open when `Some(true)`) whose summary is the title.
+pub(crate) fn callout_open(class: &str, title_html: Option<&str>, folds: Option<bool>) -> String {
+    match (folds, title_html) {
+        (Some(open), title) => {
+            let open = if open { " open" } else { "" };
+            let title = title.unwrap_or("Détails");
+            format!(
+                "<details class=\"callout callout-{class}\"{open}>\n<summary class=\"callout-title\">{title}</summary>\n"
+            )
+        }
+        (None, Some(title)) => format!(
+            "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
+        ),
+        (None, None) => format!("<div class=\"callout callout-{class}\" role=\"note\">\n"),
+    }
+}
+
+/// The closing HTML of a callout opened by `callout_open` with `folds`.
+pub(crate) fn callout_close(folds: Option<bool>) -> &'static str {
+    if folds.is_some() {
+        "</details>\n"
+    } else {
+        "</div>\n"
+    }
+}
+
 pub(crate) fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let numbers = footnote_numbers(&events);
     let mut out = Vec::with_capacity(events.len() + 8);
@@ -30,11 +57,9 @@ pub(crate) fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = callout_label(kind);
-                out.push(html(format!(
-                    "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
-                )));
+                out.push(html(callout_open(class, Some(title), None)));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => out.push(html("</div>\n".to_string())),
+            Event::End(TagEnd::BlockQuote(Some(_))) => out.push(html(callout_close(None).to_string())),
             Event::Start(Tag::Table(alignments)) => {
                 out.push(html("<div class=\"table-wrapper\">\n".to_string()));
                 out.push(Event::Start(Tag::Table(alignments)));

@@ -17,6 +17,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
+use super::blocks::{callout_close, callout_open};
 use super::escape_html;
 
 /// The class suffix and default French title of each container kind carnet reads.
@@ -174,16 +175,14 @@ fn starts_line(markdown: &str, offset: usize) -> bool {
 
 fn open_html(class: &str, title: &str) -> String {
     let title = escape_html(title);
-    if class == "details" {
-        return format!(
-            "<details class=\"callout callout-note\">\n<summary class=\"callout-title\">{title}</summary>\n"
-        );
+    match class {
+        "details" => callout_open("note", Some(&title), Some(false)),
+        class => callout_open(class, Some(&title), None),
     }
-    format!("<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n")
 }
 
 fn close_html(details: bool) -> String {
-    if details { "</details>\n" } else { "</div>\n" }.to_string()
+    callout_close(details.then_some(false)).to_string()
 }
 
 #[cfg(test)]
