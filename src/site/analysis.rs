@@ -101,7 +101,10 @@ pub fn analyze_configured(
         note
     }));
     let content_dir = config.content_dir.to_string_lossy();
+    let statics = content::walk::list(&site_root, &site_root.path().join("static"), None);
+    let static_paths: Vec<String> = statics.files.iter().map(|f| render::slash_path(&f.rel)).collect();
     let links = render::LinkSettings {
+        statics: &static_paths,
         content_dir: &content_dir,
         preview: options.preview,
         broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
@@ -122,7 +125,7 @@ pub fn analyze_configured(
     let copies = match (&tree, &theme) {
         (Some(tree), Some(theme)) => {
             let (copies, mut notes) =
-                plan_copies(&site_root, &config, &content, &guides, theme, tree, &redirects);
+                plan_copies(statics, &config, &content, &guides, theme, tree, &redirects);
             diagnostics.append(&mut notes);
             copies
         }
@@ -163,7 +166,7 @@ pub fn broken_links(options: &BuildOptions, config: &Config) -> BrokenLinks {
 /// The content files some guide links to and the files of `static/` the publishing rule lets
 /// through, less those the build writes itself (`copies::plan`).
 fn plan_copies(
-    site_root: &SiteRoot,
+    statics: content::walk::Listing,
     config: &Config,
     content: &Content,
     guides: &RenderedGuides,
@@ -171,7 +174,6 @@ fn plan_copies(
     tree: &SiteTree,
     redirects: &[Redirect],
 ) -> (Vec<Found>, Vec<Diagnostic>) {
-    let statics = content::walk::list(site_root, &site_root.path().join("static"), None);
     let generated = copies::generated(tree, redirects, config.base_url.is_some(), theme);
     let linked = copies::linked_files(&content.files, guides.links.iter().flat_map(|l| &l.files));
     let (copies, mut notes) = copies::plan(&linked, &statics.files, generated);

@@ -397,6 +397,9 @@ fn url_for(index: &LinkIndex, page_path: &str, target: &Target, written: &str) -
         Target::File { rel, anchor: a } => {
             format!("{}{}{}", root_prefix(page_path), utf8_percent_encode(rel, PATH), anchor(a))
         }
+        Target::Static { path, anchor: a } => {
+            format!("{}{}{}", root_prefix(page_path), utf8_percent_encode(path, PATH), anchor(a))
+        }
         Target::Anchor(id) => format!("#{id}"),
         Target::Home { anchor: a } => format!("{}{}", relative_url(page_path, ""), anchor(a)),
         Target::External => written.to_string(),

@@ -35,6 +35,8 @@ pub enum Target {
     Guide { guide: usize, anchor: Option<String> },
     /// A file of the content folder, by its path relative to it.
     File { rel: String, anchor: Option<String> },
+    /// A file of `static/`, by its path from the site root (where the build copies it).
+    Static { path: String, anchor: Option<String> },
     /// A heading of the same page.
     Anchor(String),
     /// The home page (`/`) of a site whose home has no guide: carnet writes it anyway.
@@ -77,6 +79,8 @@ pub struct LinkIndex {
     by_rel_folded: HashMap<String, usize>,
     by_path: HashMap<String, usize>,
     files: HashMap<String, String>,
+    /// The files of `static/`, by their path from the site root: lowercase → as written.
+    statics: HashMap<String, String>,
     /// Folder (`10-install`) → its landing page, whatever its name (`tree::landing_rank`).
     folders: HashMap<String, usize>,
     /// `content/`: a reference written from the repository root (`content/GUIDE.md`) also counts.
@@ -99,9 +103,16 @@ impl LinkIndex {
             by_rel_folded,
             by_path,
             files,
+            statics: HashMap::new(),
             folders: HashMap::new(),
             content_prefix: None,
         }
+    }
+
+    /// Lets links lead to the files of `static/`: `paths` from the site root, `/` separators.
+    pub fn with_static_files(mut self, paths: impl IntoIterator<Item = String>) -> Self {
+        self.statics = paths.into_iter().map(|p| (p.to_lowercase(), p)).collect();
+        self
     }
 
     /// Lets a link to a folder lead to its landing page: (folder with `/`, guide).
@@ -162,21 +173,26 @@ impl LinkIndex {
             let id = self.anchor(from, &anchor, &mut warnings)?;
             return Ok(Resolved { target: Target::Anchor(id), warnings });
         }
-        let joined = join(&self.guides[from].rel, &path).ok_or_else(|| Broken {
-            message: format!("`{path}` leads outside the content folder"),
-            suggestion: None,
-            guide: None,
-        })?;
-        if let Some(guide) = self.find_guide(&joined, &mut warnings) {
-            let anchor = match fragment.filter(|f| !f.is_empty()) {
-                Some(anchor) => Some(self.anchor(guide, &anchor, &mut warnings)?),
-                None => None,
-            };
-            return Ok(Resolved { target: Target::Guide { guide, anchor }, warnings });
+        let joined = join(&self.guides[from].rel, &path);
+        if let Some(joined) = &joined {
+            if let Some(guide) = self.find_guide(joined, &mut warnings) {
+                let anchor = match fragment.filter(|f| !f.is_empty()) {
+                    Some(anchor) => Some(self.anchor(guide, &anchor, &mut warnings)?),
+                    None => None,
+                };
+                return Ok(Resolved { target: Target::Guide { guide, anchor }, warnings });
+            }
+            if let Some(rel) = self.find_file(joined, &mut warnings) {
+                return Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings });
+            }
         }
-        if let Some(rel) = self.find_file(&joined, &mut warnings) {
-            return Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings });
+        if let Some(path) = self.find_static(from, &path, joined.as_deref(), &mut warnings) {
+            return Ok(Resolved { target: Target::Static { path, anchor: fragment }, warnings });
         }
+        let Some(joined) = joined else {
+            let message = format!("`{path}` leads outside the content folder");
+            return Err(Broken { message, suggestion: None, guide: None });
+        };
         if joined.is_empty() {
             return Ok(Resolved { target: Target::Home { anchor: fragment }, warnings });
         }
@@ -185,6 +201,33 @@ impl LinkIndex {
             suggestion: self.suggest_guide(&joined),
             guide: None,
         })
+    }
+
+    /// A file of `static/` that `path` names: from the site root (`/logos/logo.png`), from the
+    /// guide's file (`joined`, as for content files), or from the page's address, as a browser
+    /// reads it (`../logos/logo.png` written in `guide.md`, published at `guide/`).
+    fn find_static(
+        &self,
+        from: usize,
+        path: &str,
+        joined: Option<&str>,
+        warnings: &mut Vec<String>,
+    ) -> Option<String> {
+        if self.statics.is_empty() {
+            return None;
+        }
+        let from_page = join(&format!("{}index.html", self.guides[from].path), path);
+        for candidate in [joined.map(str::to_string), from_page].into_iter().flatten() {
+            if let Some(actual) = self.statics.get(&candidate.to_lowercase()) {
+                if *actual != candidate {
+                    warnings.push(format!(
+                        "`{candidate}` matches `static/{actual}` only when ignoring case; write `{actual}`"
+                    ));
+                }
+                return Some(actual.clone());
+            }
+        }
+        None
     }
 
     /// A guide by its file (with or without `.md`), its folder, or its published URL path.
@@ -437,6 +480,22 @@ mod tests {
 
     fn target(from: usize, href: &str) -> Target {
         index().resolve(from, href).unwrap_or_else(|b| panic!("{href}: {b:?}")).target
+    }
+
+    #[test]
+    fn files_of_static_are_linked_from_the_root_the_file_or_the_page_address() {
+        let index = index().with_static_files(["logos/logo.png".to_string()]);
+        let logo = Ok(Target::Static { path: "logos/logo.png".into(), anchor: None });
+        let target = |from: usize, href: &str| index.resolve(from, href).map(|r| r.target);
+        assert_eq!(target(0, "/logos/logo.png"), logo);
+        assert_eq!(target(0, "logos/logo.png"), logo, "from the guide's file at the content root");
+        assert_eq!(target(0, "../logos/logo.png"), logo, "from the page's address, guide-render-complet/");
+        assert_eq!(target(1, "../../logos/logo.png"), logo, "from dossier/autre-guide/");
+        assert_eq!(target(1, "../logos/logo.png"), logo, "from dossier/Autre Guide.md's folder");
+        let missing = index.resolve(0, "/logos/absent.png").unwrap_err();
+        assert_eq!(missing.message, "no guide or file `logos/absent.png`");
+        let outside = index.resolve(0, "../../logos/logo.png").unwrap_err();
+        assert!(outside.message.contains("leads outside the content folder"), "{outside:?}");
     }
 
     #[test]

@@ -68,6 +68,8 @@ pub struct LinkSettings<'a> {
     /// The preview keeps what `RenderedGuides::update` needs.
     pub preview: bool,
     pub broken: BrokenLinks,
+    /// The files of `static/`, by their path from the site root: guides may link to them.
+    pub statics: &'a [String],
 }
 
 /// Which guides an `update` outlined again, and which other guides' links now lead elsewhere:
@@ -87,7 +89,7 @@ pub fn render_guides(
     renderer: &Renderer,
     settings: &LinkSettings,
 ) -> RenderedGuides {
-    let LinkSettings { content_dir, preview, broken } = *settings;
+    let LinkSettings { content_dir, preview, broken, statics } = *settings;
     let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
         rel: rel.clone(),
@@ -105,6 +107,7 @@ pub fn render_guides(
     };
     let index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
         .with_content_prefix(content_dir)
+        .with_static_files(statics.iter().cloned())
         .with_landing_pages(tree.landing_pages())
         .with_old_paths(old_paths(false).chain(old_paths(true)));
     let outlined: Vec<Outlined> =
@@ -386,6 +389,6 @@ fn guide_title(guide: &Guide, h1: Option<&str>) -> String {
     title_from_name(&name.to_string_lossy())
 }
 
-fn slash_path(path: &std::path::Path) -> String {
+pub fn slash_path(path: &std::path::Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
