@@ -9,6 +9,7 @@ mod check;
 mod corpus;
 mod crawl;
 mod escaping;
+mod examples;
 mod fixture;
 mod forge;
 mod front_matter;
