@@ -18,6 +18,7 @@ mod hardening;
 mod hostile;
 mod init;
 mod links;
+mod messages;
 #[cfg(unix)]
 mod output;
 mod pages;
