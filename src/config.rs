@@ -27,6 +27,9 @@ pub struct Config {
     pub redirects: std::collections::BTreeMap<String, String>,
     /// `[links]`: what broken links do to a build.
     pub links: LinksConfig,
+    /// The image shown when a page is shared (`og:image`): a path from the site root
+    /// (`logos/apercu.png`, a file of `static/`) or an absolute URL.
+    pub og_image: Option<String>,
 }
 
 /// The `[links]` table of `carnet.toml`.
@@ -59,6 +62,7 @@ impl Default for Config {
             theme: "default".to_string(),
             redirects: Default::default(),
             links: LinksConfig::default(),
+            og_image: None,
         }
     }
 }

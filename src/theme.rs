@@ -37,6 +37,7 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("static/assets/search.js", include_str!("../themes/default/static/assets/search.js")),
     ("static/assets/search-engine.mjs", include_str!("../themes/default/static/assets/search-engine.mjs")),
     ("static/assets/diagrams.js", include_str!("../themes/default/static/assets/diagrams.js")),
+    ("static/assets/favicon.svg", include_str!("../themes/default/static/assets/favicon.svg")),
     (
         "static/assets/mermaid/mermaid.min.js",
         include_str!("../themes/default/static/assets/mermaid/mermaid.min.js"),
@@ -63,6 +64,12 @@ pub struct SiteView {
     pub base_url: Option<String>,
     /// Asset paths relative to the site root (prefix them with `page.root`).
     pub assets: AssetPaths,
+    /// The icon every page declares, from the site root: the site's `static/favicon.*`, else
+    /// the theme's.
+    pub favicon: String,
+    /// The preview image of links shared elsewhere (`og_image` of carnet.toml): an absolute URL,
+    /// or a path from the site root.
+    pub og_image: Option<String>,
 }
 
 /// Paths from the site root of the files every page loads. All but the manifest are

@@ -45,6 +45,8 @@ pub struct Analysis {
     pub watch: Stopwatch,
     /// The names pages load the assets from, once a build has written them.
     pub assets: Option<AssetPaths>,
+    /// The site's own icon, `static/favicon.*` (path from the site root), if it has one.
+    pub favicon: Option<String>,
 }
 
 /// Reads, repairs, renders and cross-links the site of `options.root`, without writing.
@@ -103,6 +105,7 @@ pub fn analyze_configured(
     let content_dir = config.content_dir.to_string_lossy();
     let statics = content::walk::list(&site_root, &site_root.path().join("static"), None);
     let static_paths: Vec<String> = statics.files.iter().map(|f| render::slash_path(&f.rel)).collect();
+    let favicon = site_favicon(&static_paths);
     let links = render::LinkSettings {
         statics: &static_paths,
         content_dir: &content_dir,
@@ -146,7 +149,16 @@ pub fn analyze_configured(
         repairs,
         watch,
         assets: None,
+        favicon,
     })
+}
+
+/// The icon of `static/` a site replaces the theme's with: `favicon.svg`, `.png` or `.ico`.
+fn site_favicon(static_paths: &[String]) -> Option<String> {
+    ["favicon.svg", "favicon.png", "favicon.ico"]
+        .into_iter()
+        .find(|name| static_paths.iter().any(|p| p == name))
+        .map(str::to_string)
 }
 
 /// `path` without its `.` components but a leading one: `./.` is `.`, `./docs/.` is `./docs`

@@ -78,7 +78,7 @@ impl LiveSite {
                 None => folder_notes.push(diagnostic.clone()),
             }
         }
-        let site = write::site_view(&analysis.config, analysis.assets.clone()?);
+        let site = write::site_view(&analysis.config, analysis.favicon.as_deref(), analysis.assets.clone()?);
         let views = {
             let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &site));
             tree.reading_order.par_iter().map(|&page| (page, views.view(page))).collect()

@@ -171,7 +171,7 @@ fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging
     let titles = &analysis.guides.titles;
     let diagrams = analysis.guides.diagrams.iter().any(|&n| n > 0);
     let assets = write::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint, diagrams)?;
-    let site = write::site_view(&analysis.config, assets.clone());
+    let site = write::site_view(&analysis.config, analysis.favicon.as_deref(), assets.clone());
     for (rel, bytes) in write::sitemap_files(&site, tree) {
         sink(rel, bytes)?;
     }

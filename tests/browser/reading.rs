@@ -199,3 +199,22 @@ fn images_of_static_show_whether_written_from_the_root_the_file_or_the_page() {
     assert_eq!(link, reading().url("logos/logo.png"));
     assert_eq!(page.errors(), Vec::<String>::new());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Favicon
+
+#[test]
+fn every_page_declares_an_icon_that_loads() {
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    for path in ["", SEED, "reseau/dns/", "introuvable/"] {
+        page.open(&reading().url(path));
+        let icon: (String, u16, String) = page.eval(
+            "(async () => { const href = document.querySelector('link[rel=icon]').href; \
+             const r = await fetch(href); return [href, r.status, r.headers.get('content-type') || '']; })()",
+        );
+        assert_eq!(icon.0, reading().url("assets/favicon.svg"), "/{path}");
+        assert_eq!(icon.1, 200, "/{path}: the icon loads");
+        assert_eq!(page.errors(), Vec::<String>::new(), "/{path}");
+    }
+}
