@@ -30,6 +30,18 @@ pub struct Config {
     /// The image shown when a page is shared (`og:image`): a path from the site root
     /// (`logos/apercu.png`, a file of `static/`) or an absolute URL.
     pub og_image: Option<String>,
+    /// `[publish]`: what the published site may load from elsewhere.
+    pub publish: PublishConfig,
+}
+
+/// The `[publish]` table of `carnet.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PublishConfig {
+    /// Other sites whose images and media pages may show (`images.example.org`): `carnet routes
+    /// --write` adds them to the Content-Security-Policy of render.yaml. Unset, carnet leaves
+    /// that policy as it is.
+    pub allow_hosts: Option<Vec<String>>,
 }
 
 /// The `[links]` table of `carnet.toml`.
@@ -63,6 +75,7 @@ impl Default for Config {
             redirects: Default::default(),
             links: LinksConfig::default(),
             og_image: None,
+            publish: PublishConfig::default(),
         }
     }
 }

@@ -114,6 +114,9 @@ pub fn analyze_configured(
     };
     let guides = render::render_guides(&content.guides, &content.files, &tree, &renderer, &links);
     diagnostics.extend(guides.diagnostics().cloned());
+    if let Some(policy) = super::csp::published_policy(&options.root) {
+        diagnostics.extend(super::csp::blocked(&policy, &guides.embeds));
+    }
     tree.order(&infos, &guides.titles);
     let tree = Some(tree);
     let redirects = match &tree {

@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod assets;
 pub mod copies;
+pub mod csp;
 pub mod linker;
 pub mod links;
 pub mod live;

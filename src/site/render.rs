@@ -50,6 +50,8 @@ pub struct RenderedGuides {
     pub notes: Vec<Vec<Diagnostic>>,
     /// `http(s)://` links with where they are written, for `carnet check --external`.
     pub externals: Vec<(String, Location)>,
+    /// `http(s)://` images and media, with where they are written (`csp::blocked`).
+    pub embeds: Vec<(String, Location)>,
     /// Per guide, the links whose scheme browsers may not open: (scheme, where).
     pub unknown_schemes: Vec<Vec<(String, Location)>>,
     /// One warning per unknown scheme of the whole site (`scheme_notes`).
@@ -118,6 +120,8 @@ pub fn render_guides(
         set_headings(&mut index, i, &outlined.rendered);
         out.externals
             .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
+        out.embeds
+            .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
         out.unknown_schemes.push(outlined.unknown_schemes(guide));
         let (parts, recorded, notes) = outlined.into_parts(guide);
         out.push(parts, recorded, notes);
@@ -181,7 +185,10 @@ impl RenderedGuides {
                 set_headings(&mut index, i, &outlined.rendered);
             }
             self.externals.retain(|(_, at)| at.path != guides[i].path);
+            self.embeds.retain(|(_, at)| at.path != guides[i].path);
             let guide = &guides[i];
+            self.embeds
+                .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
             self.externals.extend(
                 outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))),
             );
@@ -250,6 +257,7 @@ struct Outlined {
     rendered: RenderedMarkdown,
     recorded: Recorded,
     externals: Vec<(String, usize)>,
+    embeds: Vec<(String, usize)>,
     unknown_schemes: Vec<(String, usize)>,
 }
 
@@ -272,6 +280,7 @@ fn outline(index: &LinkIndex, i: usize, guide: &Guide, renderer: &Renderer) -> O
         rendered,
         recorded: recorder.recorded,
         externals: recorder.externals,
+        embeds: recorder.embeds,
         unknown_schemes: recorder.unknown_schemes,
     }
 }

@@ -10,6 +10,7 @@ mod corpus;
 mod crawl;
 mod escaping;
 mod examples;
+mod external_media;
 mod fixture;
 mod forge;
 mod front_matter;
