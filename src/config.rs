@@ -32,6 +32,21 @@ pub struct Config {
     pub og_image: Option<String>,
     /// `[publish]`: what the published site may load from elsewhere.
     pub publish: PublishConfig,
+    /// `[repository]`: where the guides' sources are, for "Modifier cette page".
+    pub repository: RepositoryConfig,
+}
+
+/// The `[repository]` table of `carnet.toml`. Without it, carnet reads the address of the git
+/// remote `origin` (GitHub and GitLab).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RepositoryConfig {
+    /// `https://github.com/equipe/guides` or `https://gitlab.com/groupe/guides`.
+    pub url: Option<String>,
+    /// The branch edits go to (default: the checked-out one, else `main`).
+    pub branch: Option<String>,
+    /// `false`: no edit link, report link nor update date on the pages.
+    pub show: Option<bool>,
 }
 
 /// The `[publish]` table of `carnet.toml`.
@@ -76,6 +91,7 @@ impl Default for Config {
             links: LinksConfig::default(),
             og_image: None,
             publish: PublishConfig::default(),
+            repository: RepositoryConfig::default(),
         }
     }
 }

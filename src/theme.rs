@@ -31,6 +31,7 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/_toc.html", include_str!("../themes/default/templates/_toc.html")),
     ("templates/_toc_entries.html", include_str!("../themes/default/templates/_toc_entries.html")),
     ("templates/_backlinks.html", include_str!("../themes/default/templates/_backlinks.html")),
+    ("templates/_page_meta.html", include_str!("../themes/default/templates/_page_meta.html")),
     ("templates/_live_reload.html", include_str!("../themes/default/templates/_live_reload.html")),
     ("static/assets/carnet.css", include_str!("../themes/default/static/assets/carnet.css")),
     ("static/assets/carnet.js", include_str!("../themes/default/static/assets/carnet.js")),
@@ -137,6 +138,21 @@ pub struct PageView {
     pub date: Option<String>,
     /// The guide's front matter keys carnet does not read, with their values: `page.extra.tags`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What git says about the guide (`site::history`).
+    pub git: PageGit,
+}
+
+/// A guide's last update and its links on the forge, from git; empty outside a repository.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct PageGit {
+    /// `3 novembre 2025`.
+    pub updated: Option<String>,
+    /// `2025-11-03`.
+    pub updated_iso: Option<String>,
+    /// "Modifier cette page": the forge's editor for the guide's file.
+    pub edit_url: Option<String>,
+    /// "Signaler un problème": a new issue, titled after the guide.
+    pub report_url: Option<String>,
 }
 
 /// A guide that links to the page, with the heading of the section the link stands in.

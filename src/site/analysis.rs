@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::copies;
+use super::history::{self, History};
 use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
 use super::render::{self, RenderedGuides};
@@ -47,6 +48,8 @@ pub struct Analysis {
     pub assets: Option<AssetPaths>,
     /// The site's own icon, `static/favicon.*` (path from the site root), if it has one.
     pub favicon: Option<String>,
+    /// What git knows of the guides (dates, forge), when the content is in a repository.
+    pub history: Option<History>,
 }
 
 /// Reads, repairs, renders and cross-links the site of `options.root`, without writing.
@@ -138,6 +141,8 @@ pub fn analyze_configured(
         _ => Vec::new(),
     };
     watch.lap("markdown");
+    let history = read_history(&config, &paths.content);
+    watch.lap("git");
     Ok(Analysis {
         config,
         paths,
@@ -153,7 +158,24 @@ pub fn analyze_configured(
         watch,
         assets: None,
         favicon,
+        history,
     })
+}
+
+/// The guides' git history, with the forge of `[repository]` when carnet.toml names one.
+fn read_history(config: &Config, content: &Path) -> Option<History> {
+    let repository = &config.repository;
+    if repository.show == Some(false) {
+        return None;
+    }
+    let mut history = history::read(content)?;
+    if let Some(url) = &repository.url {
+        let branch = repository.branch.as_deref().unwrap_or(&history.branch);
+        history.forge = history::configured_forge(url, Some(branch));
+    } else if let (Some(forge), Some(branch)) = (&mut history.forge, &repository.branch) {
+        forge.branch = branch.clone();
+    }
+    Some(history)
 }
 
 /// The icon of `static/` a site replaces the theme's with: `favicon.svg`, `.png` or `.ico`.

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod assets;
 pub mod copies;
 pub mod csp;
+pub mod history;
 pub mod linker;
 pub mod links;
 pub mod live;
@@ -204,7 +205,13 @@ fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging
         renderer: &analysis.renderer,
         sink: &sink,
     };
-    let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &site));
+    let views = PageViews::new(page_inputs(
+        tree,
+        &analysis.guides,
+        &analysis.config,
+        &site,
+        analysis.history.as_ref(),
+    ));
     let mut errors = writer.write_pages(&views, &tree.reading_order);
     errors.extend(writer.write_not_found());
     watch.lap("pages");
@@ -228,8 +235,10 @@ fn page_inputs<'a>(
     guides: &'a render::RenderedGuides,
     config: &'a Config,
     site: &'a theme::SiteView,
+    history: Option<&'a history::History>,
 ) -> PageInputs<'a> {
     PageInputs {
+        history,
         tree,
         guides,
         base_url: site.base_url.as_deref(),

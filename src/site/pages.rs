@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
+use super::history::{french_date, History};
 use super::render::RenderedGuides;
 use super::tree::{PageRef, SiteTree};
 use crate::markdown::Heading;
-use crate::theme::{Backlink, Link, ListItem, PageKind, PageView, TocEntry};
+use crate::theme::{Backlink, Link, ListItem, PageGit, PageKind, PageView, TocEntry};
 
 /// What the page views are made from: the tree and each guide's rendered parts.
 pub struct PageInputs<'a> {
@@ -16,6 +17,8 @@ pub struct PageInputs<'a> {
     pub base_url: Option<&'a str>,
     pub site_title: &'a str,
     pub site_description: &'a str,
+    /// What git knows of the guides, when the site is in a repository.
+    pub history: Option<&'a History>,
 }
 
 /// Prefix leading from the page at `path` back to the site root: `""`, `../`, `../../`.
@@ -101,7 +104,26 @@ impl<'a> PageViews<'a> {
             source: guide.map(|g| self.inputs.guides.sources[g].clone()).unwrap_or_default(),
             date: guide.and_then(|g| self.inputs.guides.dates[g].clone()),
             extra: guide.map(|g| self.inputs.guides.extras[g].clone()).unwrap_or_default(),
+            git: guide.map(|g| self.git(g, &path)).unwrap_or_default(),
             path,
+        }
+    }
+
+    /// The guide's last update and its links on the forge (`history`).
+    fn git(&self, guide: usize, path: &str) -> PageGit {
+        let Some(history) = self.inputs.history else { return PageGit::default() };
+        let rel = &self.inputs.guides.sources[guide];
+        let iso = history.updated(rel).map(str::to_string);
+        // A guide git does not have (new, or ignored) has no page on the forge yet.
+        let forge = history.forge.as_ref().filter(|_| history.dates.contains_key(rel));
+        let file = format!("{}{rel}", history.content_prefix);
+        let page = self.inputs.base_url.map_or_else(|| format!("/{path}"), |base| format!("{base}{path}"));
+        let title = &self.inputs.guides.titles[guide];
+        PageGit {
+            updated: iso.as_deref().and_then(french_date),
+            updated_iso: iso,
+            edit_url: forge.map(|f| f.edit_url(&file)),
+            report_url: forge.map(|f| f.report_url(title, &page)),
         }
     }
 

@@ -161,6 +161,7 @@ fn not_found_view(site: &SiteView) -> PageView {
         source: String::new(),
         date: None,
         extra: Default::default(),
+        git: Default::default(),
     }
 }
 

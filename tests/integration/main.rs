@@ -15,6 +15,7 @@ mod fixture;
 mod forge;
 mod front_matter;
 mod hardening;
+mod history;
 #[cfg(feature = "serve")]
 mod hostile;
 mod init;
