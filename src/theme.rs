@@ -184,6 +184,10 @@ pub struct ListItem {
     pub url: String,
     pub description: String,
     pub is_section: bool,
+    /// A folder's guides, listed in its card on a small site (`pages::FOLDER_CARD_GUIDES`).
+    pub guides: Vec<Link>,
+    /// How many more guides the folder has than `guides` lists.
+    pub more: usize,
 }
 
 /// Compiled templates and the theme's static files.

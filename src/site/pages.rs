@@ -36,6 +36,11 @@ pub fn relative_url(from: &str, to: &str) -> String {
     }
 }
 
+/// A site with at most this many guides lists, in each folder's card, the guides inside.
+pub const SMALL_SITE_GUIDES: usize = 60;
+/// At most this many guides in a folder's card; the card says how many more there are.
+pub const FOLDER_CARD_GUIDES: usize = 6;
+
 /// Builds every page view in reading order.
 pub struct PageViews<'a> {
     inputs: PageInputs<'a>,
@@ -192,15 +197,29 @@ impl<'a> PageViews<'a> {
             url: relative_url(from, &tree.guide_paths[g]),
             description: self.inputs.guides.descriptions[g].clone(),
             is_section: false,
+            guides: Vec::new(),
+            more: 0,
         });
-        let folders = section.sections.iter().map(|&child| ListItem {
-            title: self.section_title(child),
-            url: relative_url(from, &tree.sections[child].path),
-            description: tree.sections[child]
-                .index
-                .map(|g| self.inputs.guides.descriptions[g].clone())
-                .unwrap_or_default(),
-            is_section: true,
+        let small = tree.guide_paths.len() <= SMALL_SITE_GUIDES;
+        let folders = section.sections.iter().map(|&child| {
+            let inside = &tree.sections[child].guides;
+            let listed = if small { inside.len().min(FOLDER_CARD_GUIDES) } else { 0 };
+            ListItem {
+                title: self.section_title(child),
+                url: relative_url(from, &tree.sections[child].path),
+                description: tree.sections[child]
+                    .index
+                    .map(|g| self.inputs.guides.descriptions[g].clone())
+                    .unwrap_or_default(),
+                is_section: true,
+                guides: (inside[..listed].iter())
+                    .map(|&g| Link {
+                        title: self.inputs.guides.titles[g].clone(),
+                        url: relative_url(from, &tree.guide_paths[g]),
+                    })
+                    .collect(),
+                more: if small { inside.len() - listed } else { 0 },
+            }
         });
         guides.chain(folders).collect()
     }

@@ -218,3 +218,32 @@ fn every_page_declares_an_icon_that_loads() {
         assert_eq!(page.errors(), Vec::<String>::new(), "/{path}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Home page
+
+#[test]
+fn the_home_page_lists_the_guides_inside_each_folder_card() {
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    for (width, scheme) in [(1280, "light"), (375, "dark"), (320, "light")] {
+        page.viewport(width, 800, width < 1000).color_scheme(scheme);
+        page.open(&reading().url(""));
+        let inside: Vec<(String, String)> = page.eval(
+            "[...document.querySelectorAll('.card-section')].filter(c => c.querySelector('.card-link').getAttribute('href') === 'reseau/') \
+             .flatMap(c => [...c.querySelectorAll('.card-guides a')].map(a => [a.textContent.trim(), a.href]))",
+        );
+        let titles: Vec<&str> = inside.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(titles.len(), 2, "{width} px: the folder card lists its two guides: {inside:?}");
+        assert!(
+            titles.contains(&"Vérifier la résolution DNS") && titles.contains(&"Ouvrir un port"),
+            "{titles:?}"
+        );
+        shot(&page, &format!("home-{width}-{scheme}"));
+    }
+    // The guide's own link wins over the card's link to the folder.
+    page.viewport(1280, 800, false);
+    page.open(&reading().url(""));
+    page.click(".card-guides a[href$=\"reseau/dns/\"]");
+    page.wait_until("location.pathname === '/reseau/dns/'", "the click to open the guide, not the folder");
+}
