@@ -247,3 +247,32 @@ fn the_home_page_lists_the_guides_inside_each_folder_card() {
     page.click(".card-guides a[href$=\"reseau/dns/\"]");
     page.wait_until("location.pathname === '/reseau/dns/'", "the click to open the guide, not the folder");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Wide tables on a phone
+
+#[test]
+fn a_wide_table_on_a_phone_says_it_scrolls_and_scrolls_from_the_keyboard() {
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    page.viewport(375, 740, true);
+    page.open(&reading().url("reseau/dns/"));
+    let wrapper: (bool, Option<String>, Option<String>) = page.eval(
+        "(() => { const w = document.querySelector('.table-wrapper'); \
+         return [w.classList.contains('is-scrollable'), w.getAttribute('tabindex'), w.getAttribute('aria-label')]; })()",
+    );
+    assert!(wrapper.0, "the wide table is marked scrollable (shadow on the hidden side)");
+    assert_eq!(wrapper.1.as_deref(), Some("0"), "the table can be reached with Tab");
+    assert!(wrapper.2.is_some_and(|l| l.contains("défiler")), "it says it scrolls");
+    page.run("document.querySelector('.table-wrapper').focus()");
+    page.press("ArrowRight");
+    page.wait_until(
+        "document.querySelector('.table-wrapper').scrollLeft > 0",
+        "ArrowRight on the focused table to scroll it",
+    );
+    shot(&page, "wide-table-375");
+    page.viewport(1280, 800, false);
+    page.open(&reading().url("identite/"));
+    let none: usize = page.eval("document.querySelectorAll('.table-wrapper[tabindex]').length");
+    assert_eq!(none, 0, "a table that fits is no tab stop");
+}

@@ -276,6 +276,29 @@
     if (btn.classList.contains("code-copy")) copy(btn); else download(btn);
   });
 
+  /* Wide tables: a table wider than its box can be reached and scrolled from the keyboard, and
+     a shadow on the side that hides columns says there is more. */
+  function tableHints() {
+    $$(".table-wrapper").forEach(function (w) {
+      var wide = w.scrollWidth > w.clientWidth + 1;
+      w.classList.toggle("is-scrollable", wide);
+      w.classList.toggle("at-start", w.scrollLeft <= 1);
+      w.classList.toggle("at-end", w.scrollLeft + w.clientWidth >= w.scrollWidth - 1);
+      if (wide) {
+        w.setAttribute("tabindex", "0");
+        w.setAttribute("role", "region");
+        w.setAttribute("aria-label", "Tableau large, faire défiler horizontalement");
+      } else if (w.getAttribute("role") === "region") {
+        w.removeAttribute("tabindex");
+        w.removeAttribute("role");
+        w.removeAttribute("aria-label");
+      }
+    });
+  }
+  $$(".table-wrapper").forEach(function (w) { w.addEventListener("scroll", tableHints, { passive: true }); });
+  window.addEventListener("resize", tableHints);
+  tableHints();
+
   /* Offline copy: relative links to folders get their index.html. */
   if (isFile) {
     $$("a[href]").forEach(function (a) {
