@@ -27,6 +27,36 @@ pub struct Config {
     pub redirects: std::collections::BTreeMap<String, String>,
     /// `[links]`: what broken links do to a build.
     pub links: LinksConfig,
+    /// The image shown when a page is shared (`og:image`): a path from the site root
+    /// (`logos/apercu.png`, a file of `static/`) or an absolute URL.
+    pub og_image: Option<String>,
+    /// `[publish]`: what the published site may load from elsewhere.
+    pub publish: PublishConfig,
+    /// `[repository]`: where the guides' sources are, for "Modifier cette page".
+    pub repository: RepositoryConfig,
+}
+
+/// The `[repository]` table of `carnet.toml`. Without it, carnet reads the address of the git
+/// remote `origin` (GitHub and GitLab).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RepositoryConfig {
+    /// `https://github.com/equipe/guides` or `https://gitlab.com/groupe/guides`.
+    pub url: Option<String>,
+    /// The branch edits go to (default: the checked-out one, else `main`).
+    pub branch: Option<String>,
+    /// `false`: no edit link, report link nor update date on the pages.
+    pub show: Option<bool>,
+}
+
+/// The `[publish]` table of `carnet.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PublishConfig {
+    /// Other sites whose images and media pages may show (`images.example.org`): `carnet routes
+    /// --write` adds them to the Content-Security-Policy of render.yaml. Unset, carnet leaves
+    /// that policy as it is.
+    pub allow_hosts: Option<Vec<String>>,
 }
 
 /// The `[links]` table of `carnet.toml`.
@@ -59,6 +89,9 @@ impl Default for Config {
             theme: "default".to_string(),
             redirects: Default::default(),
             links: LinksConfig::default(),
+            og_image: None,
+            publish: PublishConfig::default(),
+            repository: RepositoryConfig::default(),
         }
     }
 }

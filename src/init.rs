@@ -78,8 +78,13 @@ pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<u8> {
 
 fn print_next(dir: &Path, reporter: &Reporter) {
     let shown = dir.display();
+    let serve = if cfg!(feature = "serve") {
+        format!("`carnet serve --root {shown}` shows the site while you write (it reloads on every save); ")
+    } else {
+        String::new()
+    };
     reporter.info(format!(
-        "Next: `carnet build --root {shown}` builds the site into {}; push the repository and \
+        "Next: {serve}`carnet build --root {shown}` builds the site into {}; push the repository and \
          create a Blueprint from it on Render (render.yaml).",
         dir.join("public").display()
     ));

@@ -31,12 +31,14 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/_toc.html", include_str!("../themes/default/templates/_toc.html")),
     ("templates/_toc_entries.html", include_str!("../themes/default/templates/_toc_entries.html")),
     ("templates/_backlinks.html", include_str!("../themes/default/templates/_backlinks.html")),
+    ("templates/_page_meta.html", include_str!("../themes/default/templates/_page_meta.html")),
     ("templates/_live_reload.html", include_str!("../themes/default/templates/_live_reload.html")),
     ("static/assets/carnet.css", include_str!("../themes/default/static/assets/carnet.css")),
     ("static/assets/carnet.js", include_str!("../themes/default/static/assets/carnet.js")),
     ("static/assets/search.js", include_str!("../themes/default/static/assets/search.js")),
     ("static/assets/search-engine.mjs", include_str!("../themes/default/static/assets/search-engine.mjs")),
     ("static/assets/diagrams.js", include_str!("../themes/default/static/assets/diagrams.js")),
+    ("static/assets/favicon.svg", include_str!("../themes/default/static/assets/favicon.svg")),
     (
         "static/assets/mermaid/mermaid.min.js",
         include_str!("../themes/default/static/assets/mermaid/mermaid.min.js"),
@@ -63,6 +65,12 @@ pub struct SiteView {
     pub base_url: Option<String>,
     /// Asset paths relative to the site root (prefix them with `page.root`).
     pub assets: AssetPaths,
+    /// The icon every page declares, from the site root: the site's `static/favicon.*`, else
+    /// the theme's.
+    pub favicon: String,
+    /// The preview image of links shared elsewhere (`og_image` of carnet.toml): an absolute URL,
+    /// or a path from the site root.
+    pub og_image: Option<String>,
 }
 
 /// Paths from the site root of the files every page loads. All but the manifest are
@@ -130,6 +138,21 @@ pub struct PageView {
     pub date: Option<String>,
     /// The guide's front matter keys carnet does not read, with their values: `page.extra.tags`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What git says about the guide (`site::history`).
+    pub git: PageGit,
+}
+
+/// A guide's last update and its links on the forge, from git; empty outside a repository.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct PageGit {
+    /// `3 novembre 2025`.
+    pub updated: Option<String>,
+    /// `2025-11-03`.
+    pub updated_iso: Option<String>,
+    /// "Modifier cette page": the forge's editor for the guide's file.
+    pub edit_url: Option<String>,
+    /// "Signaler un problème": a new issue, titled after the guide.
+    pub report_url: Option<String>,
 }
 
 /// A guide that links to the page, with the heading of the section the link stands in.
@@ -161,6 +184,10 @@ pub struct ListItem {
     pub url: String,
     pub description: String,
     pub is_section: bool,
+    /// A folder's guides, listed in its card on a small site (`pages::FOLDER_CARD_GUIDES`).
+    pub guides: Vec<Link>,
+    /// How many more guides the folder has than `guides` lists.
+    pub more: usize,
 }
 
 /// Compiled templates and the theme's static files.

@@ -132,7 +132,7 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
                 }
             }
             Err(problem) => {
-                let location = Location::at(&found.path, problem.line + 1, 1);
+                let location = front_matter_location(&found.path, &text, problem.line);
                 let message = format!("invalid front matter: {}", problem.message);
                 diagnostics.push(Diagnostic::error(location, message).of_kind(Kind::FrontMatter));
             }
@@ -157,6 +157,25 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         repair: report,
     };
     (Some(guide), diagnostics)
+}
+
+/// Where a front matter problem is: its line of the file (`line` counts from the opening fence,
+/// 0), with that line to show, and the caret on the value of a `key = value` or `key: value`.
+fn front_matter_location(path: &Path, text: &str, line: usize) -> Location {
+    let mut location = Location::at(path, line + 1, 1);
+    if let Some(source) = text.lines().nth(line) {
+        let source = source.trim_end_matches('\r');
+        let value = source.find(['=', ':']).map(|sign| {
+            let after = &source[sign + 1..];
+            sign + 1 + (after.len() - after.trim_start().len())
+        });
+        if let Some(start) = value.filter(|&v| v < source.len()) {
+            location.col = Some(source[..start].chars().count() + 1);
+        }
+        // A line of 60 KB is not shown (its place is).
+        location.source_line = (source.len() <= 400).then(|| source.to_string());
+    }
+    location
 }
 
 /// Turns each carriage return not followed by a line feed (the line ending of old Mac files)

@@ -49,6 +49,7 @@ pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<u8> {
 }
 
 async fn serve(args: &ServeArgs, reporter: Reporter) -> Result<u8> {
+    check_root(&args.root)?;
     let address = SocketAddr::new(args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
         Error::Usage(format!("cannot listen on {address}: {e} (try another --port, or --port 0)"))
@@ -357,6 +358,19 @@ fn failure_diagnostics(err: Error) -> Vec<Diagnostic> {
         Error::Build(diagnostics) => diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
         Error::Config(diagnostic) => vec![*diagnostic],
         other => vec![Diagnostic::error(crate::error::Location::default(), other.to_string())],
+    }
+}
+
+/// The site root must be a folder: say so plainly, naming it, before anything starts.
+fn check_root(root: &std::path::Path) -> Result<()> {
+    match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(Error::Usage(format!("--root {}: not a folder", root.display()))),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err(Error::Usage(format!(
+            "--root {}: no such folder (give the folder holding carnet.toml and content/)",
+            root.display()
+        ))),
+        Err(err) => Err(Error::Usage(format!("--root {}: {err}", root.display()))),
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::copies;
+use super::history::{self, History};
 use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
 use super::render::{self, RenderedGuides};
@@ -45,6 +46,10 @@ pub struct Analysis {
     pub watch: Stopwatch,
     /// The names pages load the assets from, once a build has written them.
     pub assets: Option<AssetPaths>,
+    /// The site's own icon, `static/favicon.*` (path from the site root), if it has one.
+    pub favicon: Option<String>,
+    /// What git knows of the guides (dates, forge), when the content is in a repository.
+    pub history: Option<History>,
 }
 
 /// Reads, repairs, renders and cross-links the site of `options.root`, without writing.
@@ -101,13 +106,20 @@ pub fn analyze_configured(
         note
     }));
     let content_dir = config.content_dir.to_string_lossy();
+    let statics = content::walk::list(&site_root, &site_root.path().join("static"), None);
+    let static_paths: Vec<String> = statics.files.iter().map(|f| render::slash_path(&f.rel)).collect();
+    let favicon = site_favicon(&static_paths);
     let links = render::LinkSettings {
+        statics: &static_paths,
         content_dir: &content_dir,
         preview: options.preview,
         broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
     };
     let guides = render::render_guides(&content.guides, &content.files, &tree, &renderer, &links);
     diagnostics.extend(guides.diagnostics().cloned());
+    if let Some(policy) = super::csp::published_policy(&options.root) {
+        diagnostics.extend(super::csp::blocked(&policy, &guides.embeds));
+    }
     tree.order(&infos, &guides.titles);
     let tree = Some(tree);
     let redirects = match &tree {
@@ -122,13 +134,15 @@ pub fn analyze_configured(
     let copies = match (&tree, &theme) {
         (Some(tree), Some(theme)) => {
             let (copies, mut notes) =
-                plan_copies(&site_root, &config, &content, &guides, theme, tree, &redirects);
+                plan_copies(statics, &config, &content, &guides, theme, tree, &redirects);
             diagnostics.append(&mut notes);
             copies
         }
         _ => Vec::new(),
     };
     watch.lap("markdown");
+    let history = read_history(&config, &paths.content);
+    watch.lap("git");
     Ok(Analysis {
         config,
         paths,
@@ -143,7 +157,33 @@ pub fn analyze_configured(
         repairs,
         watch,
         assets: None,
+        favicon,
+        history,
     })
+}
+
+/// The guides' git history, with the forge of `[repository]` when carnet.toml names one.
+fn read_history(config: &Config, content: &Path) -> Option<History> {
+    let repository = &config.repository;
+    if repository.show == Some(false) {
+        return None;
+    }
+    let mut history = history::read(content)?;
+    if let Some(url) = &repository.url {
+        let branch = repository.branch.as_deref().unwrap_or(&history.branch);
+        history.forge = history::configured_forge(url, Some(branch));
+    } else if let (Some(forge), Some(branch)) = (&mut history.forge, &repository.branch) {
+        forge.branch = branch.clone();
+    }
+    Some(history)
+}
+
+/// The icon of `static/` a site replaces the theme's with: `favicon.svg`, `.png` or `.ico`.
+fn site_favicon(static_paths: &[String]) -> Option<String> {
+    ["favicon.svg", "favicon.png", "favicon.ico"]
+        .into_iter()
+        .find(|name| static_paths.iter().any(|p| p == name))
+        .map(str::to_string)
 }
 
 /// `path` without its `.` components but a leading one: `./.` is `.`, `./docs/.` is `./docs`
@@ -163,7 +203,7 @@ pub fn broken_links(options: &BuildOptions, config: &Config) -> BrokenLinks {
 /// The content files some guide links to and the files of `static/` the publishing rule lets
 /// through, less those the build writes itself (`copies::plan`).
 fn plan_copies(
-    site_root: &SiteRoot,
+    statics: content::walk::Listing,
     config: &Config,
     content: &Content,
     guides: &RenderedGuides,
@@ -171,7 +211,6 @@ fn plan_copies(
     tree: &SiteTree,
     redirects: &[Redirect],
 ) -> (Vec<Found>, Vec<Diagnostic>) {
-    let statics = content::walk::list(site_root, &site_root.path().join("static"), None);
     let generated = copies::generated(tree, redirects, config.base_url.is_some(), theme);
     let linked = copies::linked_files(&content.files, guides.links.iter().flat_map(|l| &l.files));
     let (copies, mut notes) = copies::plan(&linked, &statics.files, generated);

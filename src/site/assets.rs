@@ -66,6 +66,9 @@ pub struct ThemeAssets {
 ///
 /// Without `fingerprint` (the preview, which serves nothing from cache), every file keeps its
 /// plain name, so that an edit changing the sidebar does not change every page. The diagram
+/// The theme's icon, declared by every page of a site without a `static/favicon.*`.
+pub const FAVICON: &str = "assets/favicon.svg";
+
 /// library (5 MB) and its folder are left out of a fingerprinted site without `diagrams`.
 pub fn theme_assets(
     static_files: &[(PathBuf, Vec<u8>)],

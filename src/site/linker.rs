@@ -73,6 +73,8 @@ pub struct Recorder<'a> {
     pub recorded: Recorded,
     /// `http(s)://` links, for `carnet check --external`: (URL, offset in the body).
     pub externals: Vec<(String, usize)>,
+    /// Images and media of other sites (`![x](https://…)`, `<video src>`): (URL, offset).
+    pub embeds: Vec<(String, usize)>,
     /// Links whose scheme browsers may not open (`vscode:`): (scheme, offset in the body).
     pub unknown_schemes: Vec<(String, usize)>,
 }
@@ -86,6 +88,7 @@ impl<'a> Recorder<'a> {
             cursor: 0,
             recorded: Recorded::default(),
             externals: Vec::new(),
+            embeds: Vec::new(),
             unknown_schemes: Vec::new(),
         }
     }
@@ -134,6 +137,9 @@ impl LinkHook for Recorder<'_> {
             let offset = self.place(dest, at);
             let dest = dest.trim();
             if dest.starts_with("http://") || dest.starts_with("https://") {
+                if is_image {
+                    self.embeds.push((dest.to_string(), offset));
+                }
                 self.externals.push((dest.to_string(), offset));
             } else if let Some(scheme) = unknown_scheme(dest) {
                 self.unknown_schemes.push((scheme, offset));
@@ -396,6 +402,9 @@ fn url_for(index: &LinkIndex, page_path: &str, target: &Target, written: &str) -
         }
         Target::File { rel, anchor: a } => {
             format!("{}{}{}", root_prefix(page_path), utf8_percent_encode(rel, PATH), anchor(a))
+        }
+        Target::Static { path, anchor: a } => {
+            format!("{}{}{}", root_prefix(page_path), utf8_percent_encode(path, PATH), anchor(a))
         }
         Target::Anchor(id) => format!("#{id}"),
         Target::Home { anchor: a } => format!("{}{}", relative_url(page_path, ""), anchor(a)),

@@ -37,6 +37,8 @@ pub enum Target {
     Guide { guide: usize, anchor: Option<String> },
     /// A file of the content folder, by its path relative to it.
     File { rel: String, anchor: Option<String> },
+    /// A file of `static/`, by its path from the site root (where the build copies it).
+    Static { path: String, anchor: Option<String> },
     /// A heading of the same page.
     Anchor(String),
     /// The home page (`/`) of a site whose home has no guide: carnet writes it anyway.
@@ -79,6 +81,8 @@ pub struct LinkIndex {
     by_rel_folded: HashMap<String, usize>,
     by_path: HashMap<String, usize>,
     files: HashMap<String, String>,
+    /// The files of `static/`, by their path from the site root: lowercase → as written.
+    statics: HashMap<String, String>,
     /// Folder (`10-install`) → its landing page, whatever its name (`tree::landing_rank`).
     folders: HashMap<String, usize>,
     /// Guides and folders by `route_key`: the address Grav and directory-URL generators let
@@ -108,10 +112,17 @@ impl LinkIndex {
             by_rel_folded,
             by_path,
             files,
+            statics: HashMap::new(),
             folders: HashMap::new(),
             by_route,
             content_prefix: None,
         }
+    }
+
+    /// Lets links lead to the files of `static/`: `paths` from the site root, `/` separators.
+    pub fn with_static_files(mut self, paths: impl IntoIterator<Item = String>) -> Self {
+        self.statics = paths.into_iter().map(|p| (p.to_lowercase(), p)).collect();
+        self
     }
 
     /// Lets a link to a folder lead to its landing page: (folder with `/`, guide).
@@ -177,23 +188,29 @@ impl LinkIndex {
             let id = self.anchor(from, &anchor, &mut warnings)?;
             return Ok(Resolved { target: Target::Anchor(id), warnings });
         }
-        let Some(joined) = join(&self.guides[from].rel, &path) else {
+        let joined = join(&self.guides[from].rel, &path);
+        if let Some(joined) = &joined {
+            let file = || self.find_file(joined, &mut Vec::new());
+            let from_page_url = || match joined.is_empty() || file().is_some() {
+                true => None,
+                false => self.find_from_page_url(from, &path),
+            };
+            if let Some(guide) = self.find_guide(joined, &mut warnings).or_else(from_page_url) {
+                return self.at_guide(guide, fragment, warnings);
+            }
+            if let Some(rel) = self.find_file(joined, &mut warnings) {
+                return Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings });
+            }
+        }
+        if let Some(path) = self.find_static(from, &path, joined.as_deref(), &mut warnings) {
+            return Ok(Resolved { target: Target::Static { path, anchor: fragment }, warnings });
+        }
+        let Some(joined) = joined else {
             if let Some(guide) = self.find_from_page_url(from, &path) {
                 return self.at_guide(guide, fragment, warnings);
             }
             return self.clamped_at_root(&path, fragment, warnings);
         };
-        let file = || self.find_file(&joined, &mut Vec::new());
-        let from_page_url = || match joined.is_empty() || file().is_some() {
-            true => None,
-            false => self.find_from_page_url(from, &path),
-        };
-        if let Some(guide) = self.find_guide(&joined, &mut warnings).or_else(from_page_url) {
-            return self.at_guide(guide, fragment, warnings);
-        }
-        if let Some(rel) = self.find_file(&joined, &mut warnings) {
-            return Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings });
-        }
         if joined.is_empty() {
             return Ok(Resolved { target: Target::Home { anchor: fragment }, warnings });
         }
@@ -246,6 +263,33 @@ impl LinkIndex {
             None => None,
         };
         Ok(Resolved { target: Target::Guide { guide, anchor }, warnings })
+    }
+
+    /// A file of `static/` that `path` names: from the site root (`/logos/logo.png`), from the
+    /// guide's file (`joined`, as for content files), or from the page's address, as a browser
+    /// reads it (`../logos/logo.png` written in `guide.md`, published at `guide/`).
+    fn find_static(
+        &self,
+        from: usize,
+        path: &str,
+        joined: Option<&str>,
+        warnings: &mut Vec<String>,
+    ) -> Option<String> {
+        if self.statics.is_empty() {
+            return None;
+        }
+        let from_page = join(&format!("{}index.html", self.guides[from].path), path);
+        for candidate in [joined.map(str::to_string), from_page].into_iter().flatten() {
+            if let Some(actual) = self.statics.get(&candidate.to_lowercase()) {
+                if *actual != candidate {
+                    warnings.push(format!(
+                        "`{candidate}` matches `static/{actual}` only when ignoring case; write `{actual}`"
+                    ));
+                }
+                return Some(actual.clone());
+            }
+        }
+        None
     }
 
     /// A guide by its file (with or without `.md`), its folder, or its published URL path.
@@ -565,6 +609,22 @@ mod tests {
 
     fn target(from: usize, href: &str) -> Target {
         index().resolve(from, href).unwrap_or_else(|b| panic!("{href}: {b:?}")).target
+    }
+
+    #[test]
+    fn files_of_static_are_linked_from_the_root_the_file_or_the_page_address() {
+        let index = index().with_static_files(["logos/logo.png".to_string()]);
+        let logo = Ok(Target::Static { path: "logos/logo.png".into(), anchor: None });
+        let target = |from: usize, href: &str| index.resolve(from, href).map(|r| r.target);
+        assert_eq!(target(0, "/logos/logo.png"), logo);
+        assert_eq!(target(0, "logos/logo.png"), logo, "from the guide's file at the content root");
+        assert_eq!(target(0, "../logos/logo.png"), logo, "from the page's address, guide-render-complet/");
+        assert_eq!(target(1, "../../logos/logo.png"), logo, "from dossier/autre-guide/");
+        assert_eq!(target(1, "../logos/logo.png"), logo, "from dossier/Autre Guide.md's folder");
+        let missing = index.resolve(0, "/logos/absent.png").unwrap_err();
+        assert_eq!(missing.message, "no guide or file `logos/absent.png`");
+        let outside = index.resolve(0, "../../logos/logo.png").unwrap_err();
+        assert!(outside.message.contains("leads outside the content folder"), "{outside:?}");
     }
 
     #[test]

@@ -78,9 +78,15 @@ impl LiveSite {
                 None => folder_notes.push(diagnostic.clone()),
             }
         }
-        let site = write::site_view(&analysis.config, analysis.assets.clone()?);
+        let site = write::site_view(&analysis.config, analysis.favicon.as_deref(), analysis.assets.clone()?);
         let views = {
-            let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &site));
+            let views = PageViews::new(page_inputs(
+                tree,
+                &analysis.guides,
+                &analysis.config,
+                &site,
+                analysis.history.as_ref(),
+            ));
             tree.reading_order.par_iter().map(|&page| (page, views.view(page))).collect()
         };
         let mut written = HashMap::new();
@@ -183,7 +189,13 @@ impl LiveSite {
         let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else { return None };
         let candidates = pages_to_compare(tree, &updated, &renamed, &old_order);
         let new_html: HashSet<usize> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
-        let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &self.site));
+        let views = PageViews::new(page_inputs(
+            tree,
+            &analysis.guides,
+            &analysis.config,
+            &self.site,
+            analysis.history.as_ref(),
+        ));
         let fresh_views: Vec<(PageRef, PageView)> =
             candidates.into_par_iter().map(|page| (page, views.view(page))).collect();
         let mut pages = Vec::new();

@@ -8,6 +8,8 @@
 pub mod analysis;
 pub mod assets;
 pub mod copies;
+pub mod csp;
+pub mod history;
 pub mod linker;
 pub mod links;
 pub mod live;
@@ -171,7 +173,7 @@ fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging
     let titles = &analysis.guides.titles;
     let diagrams = analysis.guides.diagrams.iter().any(|&n| n > 0);
     let assets = write::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint, diagrams)?;
-    let site = write::site_view(&analysis.config, assets.clone());
+    let site = write::site_view(&analysis.config, analysis.favicon.as_deref(), assets.clone());
     for (rel, bytes) in write::sitemap_files(&site, tree) {
         sink(rel, bytes)?;
     }
@@ -203,7 +205,13 @@ fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging
         renderer: &analysis.renderer,
         sink: &sink,
     };
-    let views = PageViews::new(page_inputs(tree, &analysis.guides, &analysis.config, &site));
+    let views = PageViews::new(page_inputs(
+        tree,
+        &analysis.guides,
+        &analysis.config,
+        &site,
+        analysis.history.as_ref(),
+    ));
     let mut errors = writer.write_pages(&views, &tree.reading_order);
     errors.extend(writer.write_not_found());
     watch.lap("pages");
@@ -227,8 +235,10 @@ fn page_inputs<'a>(
     guides: &'a render::RenderedGuides,
     config: &'a Config,
     site: &'a theme::SiteView,
+    history: Option<&'a history::History>,
 ) -> PageInputs<'a> {
     PageInputs {
+        history,
         tree,
         guides,
         base_url: site.base_url.as_deref(),

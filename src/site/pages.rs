@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
+use super::history::{french_date, History};
 use super::render::RenderedGuides;
 use super::tree::{PageRef, SiteTree};
 use crate::markdown::Heading;
-use crate::theme::{Backlink, Link, ListItem, PageKind, PageView, TocEntry};
+use crate::theme::{Backlink, Link, ListItem, PageGit, PageKind, PageView, TocEntry};
 
 /// What the page views are made from: the tree and each guide's rendered parts.
 pub struct PageInputs<'a> {
@@ -16,6 +17,8 @@ pub struct PageInputs<'a> {
     pub base_url: Option<&'a str>,
     pub site_title: &'a str,
     pub site_description: &'a str,
+    /// What git knows of the guides, when the site is in a repository.
+    pub history: Option<&'a History>,
 }
 
 /// Prefix leading from the page at `path` back to the site root: `""`, `../`, `../../`.
@@ -32,6 +35,11 @@ pub fn relative_url(from: &str, to: &str) -> String {
         url
     }
 }
+
+/// A site with at most this many guides lists, in each folder's card, the guides inside.
+pub const SMALL_SITE_GUIDES: usize = 60;
+/// At most this many guides in a folder's card; the card says how many more there are.
+pub const FOLDER_CARD_GUIDES: usize = 6;
 
 /// Builds every page view in reading order.
 pub struct PageViews<'a> {
@@ -101,7 +109,26 @@ impl<'a> PageViews<'a> {
             source: guide.map(|g| self.inputs.guides.sources[g].clone()).unwrap_or_default(),
             date: guide.and_then(|g| self.inputs.guides.dates[g].clone()),
             extra: guide.map(|g| self.inputs.guides.extras[g].clone()).unwrap_or_default(),
+            git: guide.map(|g| self.git(g, &path)).unwrap_or_default(),
             path,
+        }
+    }
+
+    /// The guide's last update and its links on the forge (`history`).
+    fn git(&self, guide: usize, path: &str) -> PageGit {
+        let Some(history) = self.inputs.history else { return PageGit::default() };
+        let rel = &self.inputs.guides.sources[guide];
+        let iso = history.updated(rel).map(str::to_string);
+        // A guide git does not have (new, or ignored) has no page on the forge yet.
+        let forge = history.forge.as_ref().filter(|_| history.dates.contains_key(rel));
+        let file = format!("{}{rel}", history.content_prefix);
+        let page = self.inputs.base_url.map_or_else(|| format!("/{path}"), |base| format!("{base}{path}"));
+        let title = &self.inputs.guides.titles[guide];
+        PageGit {
+            updated: iso.as_deref().and_then(french_date),
+            updated_iso: iso,
+            edit_url: forge.map(|f| f.edit_url(&file)),
+            report_url: forge.map(|f| f.report_url(title, &page)),
         }
     }
 
@@ -170,15 +197,29 @@ impl<'a> PageViews<'a> {
             url: relative_url(from, &tree.guide_paths[g]),
             description: self.inputs.guides.descriptions[g].clone(),
             is_section: false,
+            guides: Vec::new(),
+            more: 0,
         });
-        let folders = section.sections.iter().map(|&child| ListItem {
-            title: self.section_title(child),
-            url: relative_url(from, &tree.sections[child].path),
-            description: tree.sections[child]
-                .index
-                .map(|g| self.inputs.guides.descriptions[g].clone())
-                .unwrap_or_default(),
-            is_section: true,
+        let small = tree.guide_paths.len() <= SMALL_SITE_GUIDES;
+        let folders = section.sections.iter().map(|&child| {
+            let inside = &tree.sections[child].guides;
+            let listed = if small { inside.len().min(FOLDER_CARD_GUIDES) } else { 0 };
+            ListItem {
+                title: self.section_title(child),
+                url: relative_url(from, &tree.sections[child].path),
+                description: tree.sections[child]
+                    .index
+                    .map(|g| self.inputs.guides.descriptions[g].clone())
+                    .unwrap_or_default(),
+                is_section: true,
+                guides: (inside[..listed].iter())
+                    .map(|&g| Link {
+                        title: self.inputs.guides.titles[g].clone(),
+                        url: relative_url(from, &tree.guide_paths[g]),
+                    })
+                    .collect(),
+                more: if small { inside.len() - listed } else { 0 },
+            }
         });
         guides.chain(folders).collect()
     }

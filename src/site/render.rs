@@ -50,6 +50,8 @@ pub struct RenderedGuides {
     pub notes: Vec<Vec<Diagnostic>>,
     /// `http(s)://` links with where they are written, for `carnet check --external`.
     pub externals: Vec<(String, Location)>,
+    /// `http(s)://` images and media, with where they are written (`csp::blocked`).
+    pub embeds: Vec<(String, Location)>,
     /// Per guide, the links whose scheme browsers may not open: (scheme, where).
     pub unknown_schemes: Vec<Vec<(String, Location)>>,
     /// One warning per unknown scheme of the whole site (`scheme_notes`).
@@ -68,6 +70,8 @@ pub struct LinkSettings<'a> {
     /// The preview keeps what `RenderedGuides::update` needs.
     pub preview: bool,
     pub broken: BrokenLinks,
+    /// The files of `static/`, by their path from the site root: guides may link to them.
+    pub statics: &'a [String],
 }
 
 /// Which guides an `update` outlined again, and which other guides' links now lead elsewhere:
@@ -87,7 +91,7 @@ pub fn render_guides(
     renderer: &Renderer,
     settings: &LinkSettings,
 ) -> RenderedGuides {
-    let LinkSettings { content_dir, preview, broken } = *settings;
+    let LinkSettings { content_dir, preview, broken, statics } = *settings;
     let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
         rel: rel.clone(),
@@ -105,6 +109,7 @@ pub fn render_guides(
     };
     let index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
         .with_content_prefix(content_dir)
+        .with_static_files(statics.iter().cloned())
         .with_landing_pages(tree.landing_pages())
         .with_old_paths(old_paths(false).chain(old_paths(true)));
     let outlined: Vec<Outlined> =
@@ -115,6 +120,8 @@ pub fn render_guides(
         set_headings(&mut index, i, &outlined.rendered);
         out.externals
             .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
+        out.embeds
+            .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
         out.unknown_schemes.push(outlined.unknown_schemes(guide));
         let (parts, recorded, notes) = outlined.into_parts(guide);
         out.push(parts, recorded, notes);
@@ -178,7 +185,10 @@ impl RenderedGuides {
                 set_headings(&mut index, i, &outlined.rendered);
             }
             self.externals.retain(|(_, at)| at.path != guides[i].path);
+            self.embeds.retain(|(_, at)| at.path != guides[i].path);
             let guide = &guides[i];
+            self.embeds
+                .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
             self.externals.extend(
                 outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))),
             );
@@ -247,6 +257,7 @@ struct Outlined {
     rendered: RenderedMarkdown,
     recorded: Recorded,
     externals: Vec<(String, usize)>,
+    embeds: Vec<(String, usize)>,
     unknown_schemes: Vec<(String, usize)>,
 }
 
@@ -269,6 +280,7 @@ fn outline(index: &LinkIndex, i: usize, guide: &Guide, renderer: &Renderer) -> O
         rendered,
         recorded: recorder.recorded,
         externals: recorder.externals,
+        embeds: recorder.embeds,
         unknown_schemes: recorder.unknown_schemes,
     }
 }
@@ -386,6 +398,6 @@ fn guide_title(guide: &Guide, h1: Option<&str>) -> String {
     title_from_name(&name.to_string_lossy())
 }
 
-fn slash_path(path: &std::path::Path) -> String {
+pub fn slash_path(path: &std::path::Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }

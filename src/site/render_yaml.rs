@@ -146,6 +146,7 @@ pub fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
         return Err(Error::Build(errors));
     }
     let redirects = analysis.redirects;
+    let hosts = analysis.config.publish.allow_hosts;
     if !args.write && !args.check {
         print!("{}", routes_block(&redirects, "    "));
         return Ok(0);
@@ -153,8 +154,11 @@ pub fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
     let path = args.root.join(FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     check_inside(&args.root, &path).map_err(|refused| Error::Build(vec![refused]))?;
-    let fresh = rewritten(&text, &redirects)
+    let mut fresh = rewritten(&text, &redirects)
         .map_err(|why| Error::Build(vec![Diagnostic::error(Location::file(&path), why)]))?;
+    if let Some(hosts) = &hosts {
+        fresh = super::csp::rewrite_blueprint(&fresh, hosts);
+    }
     let count = redirects.len();
     let routes = if count == 1 { "route" } else { "routes" };
     if fresh == text {

@@ -29,14 +29,25 @@ pub fn page_file(path: &str) -> String {
 }
 
 /// The site-wide values every page sees; `assets` are the names `write_assets` gave.
-pub fn site_view(config: &Config, assets: AssetPaths) -> SiteView {
+pub fn site_view(config: &Config, favicon: Option<&str>, assets: AssetPaths) -> SiteView {
+    let base_url = config.normalized_base_url();
+    let og_image = config.og_image.as_deref().map(|image| match &base_url {
+        Some(base) if !is_absolute(image) => format!("{base}{}", image.trim_start_matches('/')),
+        _ => image.to_string(),
+    });
     SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
         language: config.language.clone(),
-        base_url: config.normalized_base_url(),
+        base_url,
+        favicon: favicon.map_or_else(|| assets::FAVICON.to_string(), str::to_string),
+        og_image,
         assets,
     }
+}
+
+fn is_absolute(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
 }
 
 /// Renders pages through the theme and hands them to the sink.
@@ -150,6 +161,7 @@ fn not_found_view(site: &SiteView) -> PageView {
         source: String::new(),
         date: None,
         extra: Default::default(),
+        git: Default::default(),
     }
 }
 

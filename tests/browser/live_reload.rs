@@ -285,3 +285,17 @@ fn diagnostics_holding_html_show_as_text_in_the_overlay_and_the_warnings_panel()
         page.eval("document.querySelectorAll('#carnet-live-errors img, #carnet-live-warnings img').length");
     assert_eq!(images, 0);
 }
+
+#[test]
+fn a_front_matter_error_shows_its_line_in_the_overlay_like_a_template_error() {
+    let chrome = Chrome::launch();
+    let preview = Preview::start(|_| {});
+    let page = open_live(&chrome, &preview, GUIDE_URL);
+    let source = std::fs::read_to_string(preview.path(GUIDE)).unwrap();
+    preview.write(GUIDE, &format!("+++\ntitle = \"Déployer\"\nweight = deux\n+++\n{source}"));
+    page.wait_until("document.getElementById('carnet-live-errors')", "the error overlay");
+    let overlay: String = page.eval("document.getElementById('carnet-live-errors').textContent");
+    assert!(overlay.contains(":3:10"), "the overlay names the line and column: {overlay}");
+    assert!(overlay.contains("weight = deux"), "the overlay shows the source line: {overlay}");
+    page.screenshot(&crate::screenshot_dir().join("live-front-matter-error.png"));
+}

@@ -12,6 +12,7 @@ mod escaping;
 #[cfg(feature = "serve")]
 mod live_reload;
 mod publish;
+mod reading;
 mod search;
 mod search_bytes;
 mod server;

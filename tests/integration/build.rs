@@ -163,7 +163,7 @@ fn every_error_is_listed_with_its_file() {
         .file("content/mon-guide.md", "y");
     let run = site.carnet(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    for needle in ["a.md:2:1", "b.md:", "Mon Guide.md", "mon-guide.md", "invalid front matter"] {
+    for needle in ["a.md:2:9", "b.md:", "Mon Guide.md", "mon-guide.md", "invalid front matter"] {
         assert!(run.stderr.contains(needle), "missing `{needle}` in:\n{}", run.stderr);
     }
 }

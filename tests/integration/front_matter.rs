@@ -40,8 +40,8 @@ fn deep_nesting_under_the_size_limit_is_refused_at_once_with_its_line() {
     let took = started.elapsed();
     assert_eq!(run.code, 1, "{}", run.stdout);
     for expected in [
-        "guide.md:3:1: invalid front matter: front matter nested more than 32 levels deep",
-        "autre.md:3:1: invalid front matter: front matter nested more than 32 levels deep",
+        "guide.md:3:4: invalid front matter: front matter nested more than 32 levels deep",
+        "autre.md:3:5: invalid front matter: front matter nested more than 32 levels deep",
     ] {
         assert!(run.stdout.contains(expected), "{expected}\n{}", run.stdout);
     }

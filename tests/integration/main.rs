@@ -9,14 +9,18 @@ mod check;
 mod corpus;
 mod crawl;
 mod escaping;
+mod examples;
+mod external_media;
 mod fixture;
 mod forge;
 mod front_matter;
 mod hardening;
+mod history;
 #[cfg(feature = "serve")]
 mod hostile;
 mod init;
 mod links;
+mod messages;
 #[cfg(unix)]
 mod output;
 mod pages;

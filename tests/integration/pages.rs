@@ -197,3 +197,39 @@ fn page_size_does_not_grow_with_the_number_of_guides() {
     let (a, b) = (small.read("a/index.html").len(), large.read("a/index.html").len());
     assert!(b < a + 200, "page grew from {a} to {b} bytes with 300 more guides");
 }
+
+#[test]
+fn every_page_declares_the_theme_icon_unless_static_has_a_favicon() {
+    let site = Site::new();
+    site.file("content/index.md", "# Accueil\n\nTexte.\n")
+        .file("content/dossier/guide.md", "# Guide\n\nTexte.\n");
+    site.build();
+    let icon = |rel: &str| {
+        let html = site.read(rel);
+        let at = html.find("<link rel=\"icon\"").unwrap_or_else(|| panic!("no icon in {rel}"));
+        html[at..].split('>').next().unwrap().to_string()
+    };
+    assert_eq!(icon("index.html"), "<link rel=\"icon\" href=\"assets/favicon.svg\" type=\"image/svg+xml\"");
+    assert_eq!(
+        icon("dossier/guide/index.html"),
+        "<link rel=\"icon\" href=\"../../assets/favicon.svg\" type=\"image/svg+xml\""
+    );
+    assert_eq!(icon("404.html"), "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"");
+    let svg = std::fs::read_to_string(site.output("assets/favicon.svg")).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
+    assert!(!site.read("index.html").contains("og:image"), "no og:image unless carnet.toml sets one");
+
+    site.file("static/favicon.png", b"\x89PNG\r\n\x1a\n").file(
+        "carnet.toml",
+        "base_url = \"https://docs.example.org/equipe/\"\nog_image = \"logos/apercu.png\"\n",
+    );
+    site.build();
+    assert_eq!(icon("dossier/guide/index.html"), "<link rel=\"icon\" href=\"../../favicon.png\"");
+    assert_eq!(std::fs::read(site.output("favicon.png")).unwrap(), b"\x89PNG\r\n\x1a\n");
+    assert!(
+        site.read("dossier/guide/index.html").contains(
+            "<meta property=\"og:image\" content=\"https://docs.example.org/equipe/logos/apercu.png\">"
+        ),
+        "og:image is absolute with base_url"
+    );
+}

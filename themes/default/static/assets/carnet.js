@@ -125,29 +125,83 @@
     });
   }
 
-  /* "Sur cette page": mark the last heading scrolled past the top third of the screen. */
+  /* "Sur cette page": mark the heading of the section at the top of the window, i.e. the last
+     heading scrolled up to just under the sticky header. A heading reached by a link (the URL's
+     #fragment, a click in the list) stays marked while it is on screen and the reader has not
+     scrolled by hand: near the end of a page it cannot reach the top. */
   var tocLinks = $$(".toc-list a");
-  var headings = [];
+  var headings = [], pinned = null, pinnedAt = 0, header = $(".site-header");
   tocLinks.forEach(function (a) {
     var id = decodeURIComponent(a.getAttribute("href").slice(1)), h = doc.getElementById(id);
     if (h && headings.indexOf(h) < 0) headings.push(h);
   });
-  function spy() {
-    var line = window.innerHeight / 3, active = null;
+  /* The heading an anchor belongs to: itself, or the last heading before it (aliases). */
+  function headingOf(el) {
+    var found = null;
+    headings.forEach(function (h) {
+      if (h === el || h.contains(el) || (h.compareDocumentPosition(el) & 4)) found = h;
+    });
+    return found;
+  }
+  function pinHash() {
+    var id = "";
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { id = location.hash.slice(1); }
+    var el = id && doc.getElementById(id);
+    pin(el ? headingOf(el) : null);
+  }
+  function onScreen(h) {
+    var top = h.getBoundingClientRect().top, under = header ? header.getBoundingClientRect().bottom : 0;
+    return top >= under - 4 && top < window.innerHeight;
+  }
+  function positioned() {
+    var line = (header ? header.getBoundingClientRect().bottom : 0) + 32, active = null;
     headings.forEach(function (h) { if (h.getBoundingClientRect().top <= line) active = h; });
-    if (window.innerHeight + window.scrollY >= doc.body.scrollHeight - 2 && headings.length) {
-      active = headings[headings.length - 1];
+    if (window.innerHeight + window.scrollY >= de.scrollHeight - 2) {
+      /* At the very end: the last heading on screen, since it can never reach the top. */
+      headings.forEach(function (h) { if (onScreen(h)) active = h; });
     }
+    return active;
+  }
+  /* The browser may still be scrolling to it (smoothly): a pin lasts at least a moment. */
+  function pin(h) { pinned = h; pinnedAt = Date.now(); spy(); }
+  function spy() {
+    if (pinned && !onScreen(pinned) && Date.now() - pinnedAt > 1500) pinned = null;
+    var active = pinned || positioned();
     tocLinks.forEach(function (a) {
-      if (active && a.getAttribute("href") === "#" + active.id) a.setAttribute("aria-current", "true");
-      else a.removeAttribute("aria-current");
+      if (!active || a.getAttribute("href") !== "#" + active.id) { a.removeAttribute("aria-current"); return; }
+      a.setAttribute("aria-current", "true");
+      /* Keep the marked entry in view in a list taller than the window (not the page). */
+      var list = a.closest(".toc-side");
+      if (!list || list.scrollHeight <= list.clientHeight) return;
+      var box = list.getBoundingClientRect(), r = a.getBoundingClientRect();
+      if (r.top < box.top + 8 || r.bottom > box.bottom - 8) list.scrollTop += r.top - box.top - list.clientHeight / 3;
     });
   }
-  if (headings.length && window.IntersectionObserver) {
-    var io = new IntersectionObserver(spy, { rootMargin: "0px 0px -66% 0px" });
-    headings.forEach(function (h) { io.observe(h); });
-    var foot = $(".site-footer");
-    if (foot) new IntersectionObserver(spy).observe(foot);
+  if (headings.length) {
+    var queued = false;
+    var later = function () {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () { queued = false; spy(); });
+    };
+    window.addEventListener("scroll", later, { passive: true });
+    window.addEventListener("resize", later);
+    window.addEventListener("hashchange", pinHash);
+    /* Scrolling by hand ends what a link pinned. */
+    ["wheel", "touchmove"].forEach(function (t) {
+      window.addEventListener(t, function () { pinned = null; }, { passive: true });
+    });
+    doc.addEventListener("keydown", function (e) {
+      if (/^(Arrow|Page|Home|End| )/.test(e.key) && !/^(INPUT|TEXTAREA)$/.test(e.target.tagName)) pinned = null;
+    });
+    tocLinks.forEach(function (a) {
+      a.addEventListener("click", function () {
+        var h = doc.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+        setTimeout(function () { pin(h && headingOf(h)); }, 0);
+      });
+    });
+    pinHash();
+    window.addEventListener("load", spy);
   }
   $$(".toc-inline a").forEach(function (a) {
     a.addEventListener("click", function () { a.closest("details").open = false; });
@@ -221,6 +275,29 @@
     if (!btn) return;
     if (btn.classList.contains("code-copy")) copy(btn); else download(btn);
   });
+
+  /* Wide tables: a table wider than its box can be reached and scrolled from the keyboard, and
+     a shadow on the side that hides columns says there is more. */
+  function tableHints() {
+    $$(".table-wrapper").forEach(function (w) {
+      var wide = w.scrollWidth > w.clientWidth + 1;
+      w.classList.toggle("is-scrollable", wide);
+      w.classList.toggle("at-start", w.scrollLeft <= 1);
+      w.classList.toggle("at-end", w.scrollLeft + w.clientWidth >= w.scrollWidth - 1);
+      if (wide) {
+        w.setAttribute("tabindex", "0");
+        w.setAttribute("role", "region");
+        w.setAttribute("aria-label", "Tableau large, faire défiler horizontalement");
+      } else if (w.getAttribute("role") === "region") {
+        w.removeAttribute("tabindex");
+        w.removeAttribute("role");
+        w.removeAttribute("aria-label");
+      }
+    });
+  }
+  $$(".table-wrapper").forEach(function (w) { w.addEventListener("scroll", tableHints, { passive: true }); });
+  window.addEventListener("resize", tableHints);
+  tableHints();
 
   /* Offline copy: relative links to folders get their index.html. */
   if (isFile) {

@@ -1,0 +1,182 @@
+//! The Content-Security-Policy a site is published under (the `Content-Security-Policy` header of
+//! its `render.yaml`), as far as images and media go.
+//!
+//! `published_policy` reads the header's value from the Blueprint; `blocked` warns, guide by
+//! guide, about each image or media of another site that the policy would block (the page
+//! builds, and the reader sees a hole); `with_hosts` writes the hosts that `[publish]
+//! allow_hosts` of carnet.toml names into the `img-src` and `media-src` directives, for
+//! `carnet routes --write`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::error::{Diagnostic, Location};
+
+const HEADER: &str = "Content-Security-Policy";
+
+/// The policy of the first `Content-Security-Policy` header of `root/render.yaml`, if any.
+pub fn published_policy(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(super::render_yaml::FILE)).ok()?;
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).ok()?;
+    let services = yaml.get("services")?.as_sequence()?;
+    services.iter().filter_map(|s| s.get("headers")?.as_sequence()).flatten().find_map(|header| {
+        (header.get("name")?.as_str()? == HEADER)
+            .then(|| header.get("value")?.as_str().map(str::to_string))?
+    })
+}
+
+/// The sources of `directive` in `policy`, else those of `default-src`; `None` when neither is
+/// there (nothing is restricted).
+fn sources<'p>(policy: &'p str, directive: &str) -> Option<Vec<&'p str>> {
+    let find = |name: &str| {
+        policy.split(';').map(str::trim).find_map(|d| {
+            let mut words = d.split_whitespace();
+            (words.next()? == name).then(|| words.collect::<Vec<_>>())
+        })
+    };
+    find(directive).or_else(|| find("default-src"))
+}
+
+/// Whether `policy` lets a page load `url` (an `http(s)://` address) under `directive`.
+pub fn allows(policy: &str, directive: &str, url: &str) -> bool {
+    let Some(sources) = sources(policy, directive) else { return true };
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let host = host_of(rest);
+    sources.iter().any(|source| {
+        let source = source.trim_matches('\'');
+        if source == "*" || source.eq_ignore_ascii_case(&format!("{scheme}:")) {
+            return true;
+        }
+        let wanted = host_of(source.split_once("://").map_or(source, |(_, r)| r));
+        match wanted.strip_prefix("*.") {
+            Some(domain) => host.ends_with(&format!(".{domain}")),
+            None => !wanted.is_empty() && wanted == host,
+        }
+    })
+}
+
+/// The host of `host[:port][/path…]`, lowercase.
+fn host_of(rest: &str) -> String {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    authority.split(':').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// One warning per image or media of another site that `policy` blocks: `embeds` are
+/// (address, where it is written).
+pub fn blocked(policy: &str, embeds: &[(String, Location)]) -> Vec<Diagnostic> {
+    embeds
+        .iter()
+        .filter(|(url, _)| !allows(policy, "img-src", url) || !allows(policy, "media-src", url))
+        .map(|(url, location)| {
+            let host = host_of(url.split_once("://").map_or(url.as_str(), |(_, r)| r));
+            let message = format!(
+                "image or media from another site, `{host}` ({url}): the Content-Security-Policy of \
+                 render.yaml blocks it on the published site; allow the host with `allow_hosts = \
+                 [\"{host}\"]` under `[publish]` in carnet.toml, then run `carnet routes --write`, \
+                 or copy the file into static/"
+            );
+            Diagnostic::warning(location.clone(), message)
+        })
+        .collect()
+}
+
+/// `policy` with `img-src 'self' data: <hosts>` and, when there are hosts, `media-src 'self'
+/// <hosts>`: the directives carnet writes from `[publish] allow_hosts`.
+pub fn with_hosts(policy: &str, hosts: &[String]) -> String {
+    let hosts: BTreeSet<&str> = hosts.iter().map(|h| h.trim()).filter(|h| !h.is_empty()).collect();
+    let listed: String = hosts.iter().map(|h| format!(" {h}")).collect();
+    let mut directives: Vec<String> =
+        policy
+            .split(';')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .filter(|d| !d.starts_with("media-src"))
+            .map(|d| {
+                if d.starts_with("img-src") {
+                    format!("img-src 'self' data:{listed}")
+                } else {
+                    d.to_string()
+                }
+            })
+            .collect();
+    if !directives.iter().any(|d| d.starts_with("img-src")) {
+        directives.push(format!("img-src 'self' data:{listed}"));
+    }
+    if !hosts.is_empty() {
+        let at = directives.iter().position(|d| d.starts_with("img-src")).map_or(directives.len(), |i| i + 1);
+        directives.insert(at, format!("media-src 'self'{listed}"));
+    }
+    directives.join("; ")
+}
+
+/// `text` (a render.yaml) with the value of its `Content-Security-Policy` header rewritten by
+/// `with_hosts`; unchanged when it has no such header written on one line.
+pub fn rewrite_blueprint(text: &str, hosts: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut after_header = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.trim_end().ends_with(&format!("name: {HEADER}")) {
+            after_header = true;
+        } else if after_header && trimmed.starts_with("value: \"") {
+            after_header = false;
+            let indent = &line[..line.len() - trimmed.len()];
+            let value = trimmed.trim_end().trim_start_matches("value: \"").trim_end_matches('"');
+            let newline = if line.ends_with('\n') { "\n" } else { "" };
+            out.push_str(&format!("{indent}value: \"{}\"{newline}", with_hosts(value, hosts)));
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = "default-src 'self'; script-src 'self'; img-src 'self' data:; font-src 'self'";
+
+    #[test]
+    fn the_published_policy_blocks_images_of_other_sites() {
+        assert!(!allows(POLICY, "img-src", "https://images.example.org/a.png"));
+        assert!(
+            !allows(POLICY, "media-src", "https://cdn.example.org/v.mp4"),
+            "media-src falls back to default-src"
+        );
+        assert!(allows("img-src 'self' https:", "img-src", "https://x.org/a.png"));
+        assert!(allows("img-src *.example.org", "img-src", "https://images.example.org/a.png"));
+        assert!(!allows("img-src *.example.org", "img-src", "https://example.org.evil.net/a.png"));
+        assert!(allows("script-src 'self'", "img-src", "https://x.org/a.png"), "nothing restricts images");
+    }
+
+    #[test]
+    fn allowed_hosts_go_into_img_src_and_media_src_and_the_rest_is_kept() {
+        let hosts = vec!["images.example.org".to_string(), "cdn.example.org".to_string()];
+        let policy = with_hosts(POLICY, &hosts);
+        assert_eq!(
+            policy,
+            "default-src 'self'; script-src 'self'; img-src 'self' data: cdn.example.org images.example.org; \
+             media-src 'self' cdn.example.org images.example.org; font-src 'self'"
+        );
+        assert!(allows(&policy, "img-src", "https://images.example.org/a.png"));
+        assert!(allows(&policy, "media-src", "https://cdn.example.org/v.mp4"));
+        assert_eq!(with_hosts(&policy, &hosts), policy, "idempotent");
+        assert_eq!(with_hosts(&policy, &[]), POLICY, "no hosts: back to the site's own images");
+    }
+
+    #[test]
+    fn the_blueprint_s_header_value_is_rewritten_in_place() {
+        let yaml = "services:\n  - type: web\n    headers:\n      - path: /*\n        name: Content-Security-Policy\n        value: \"img-src 'self' data:\"\n";
+        let fresh = rewrite_blueprint(yaml, &["i.example.org".to_string()]);
+        assert!(
+            fresh.ends_with(
+                "        value: \"img-src 'self' data: i.example.org; media-src 'self' i.example.org\"\n"
+            ),
+            "{fresh}"
+        );
+        let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(&fresh).unwrap();
+        assert!(parsed["services"][0]["headers"][0]["value"].as_str().unwrap().contains("i.example.org"));
+    }
+}
