@@ -25,6 +25,8 @@ mod publish_rule;
 mod real;
 mod real_forge;
 mod real_repositories;
+#[cfg(unix)]
+mod render_build;
 mod search;
 #[cfg(feature = "serve")]
 mod serve;
