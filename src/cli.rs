@@ -74,7 +74,8 @@ pub struct CheckArgs {
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Also check http(s) links (network access, bounded concurrency and timeouts).
+    /// Also check http(s) links (network access, bounded concurrency and timeouts; needs the
+    /// `external-links` feature, on by default, left out of the deploy build).
     #[arg(long)]
     pub external: bool,
     /// Whether broken links are errors or warnings (overrides `[links] broken` of carnet.toml).

@@ -1,7 +1,8 @@
 //! `carnet init [DIR]`: starts a documentation repository that builds and deploys as it is.
 //!
 //! Writes `carnet.toml`, an example French guide in `content/`, `render.yaml` (the Blueprint of
-//! `render_yaml`, with the service named after the folder) and a `.gitignore` for the output.
+//! `render_yaml`, with the service named after the folder), its build command
+//! `scripts/render-build.sh` and a `.gitignore` for the output.
 //! A folder holding only `.git` (after `git init`, or a clone of an empty repository) is empty.
 //! In a repository that already has guides (`*.md` at its root or in `docs/`), it adds carnet's
 //! files around them instead, replacing nothing (`existing`). It refuses any other folder that
@@ -26,7 +27,12 @@ const FILES: &[(&str, &str)] = &[
     ("content/RESOLUTION_LIEN_CASSE.md", include_str!("init/content/RESOLUTION_LIEN_CASSE.md")),
     ("render.yaml", BLUEPRINT),
     (".gitignore", include_str!("init/gitignore")),
+    // render.yaml's build command: the same script as carnet's own deploy.
+    (RENDER_BUILD_SCRIPT, include_str!("../scripts/render-build.sh")),
 ];
+
+/// The build command of the Blueprint: a pinned prebuilt carnet, else compiled.
+pub const RENDER_BUILD_SCRIPT: &str = "scripts/render-build.sh";
 
 /// The files `init` writes into `dir`, with the name of the Render service filled in.
 pub fn files(dir: &Path) -> Vec<(&'static str, String)> {
@@ -66,10 +72,7 @@ pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<u8> {
     }
     for (rel, text) in files(dir) {
         let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        write_new(&path, &text)?;
+        write_new_in_folder(&path, &text)?;
         reporter.info(format!("created {}", path.display()));
     }
     print_next(dir, reporter);
@@ -107,6 +110,14 @@ fn entries(dir: &Path) -> Result<Vec<PathBuf>> {
         }
         Err(e) => Err(Error::io(dir, e)),
     }
+}
+
+/// Creates `path` with its folders, failing rather than replacing a file.
+fn write_new_in_folder(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    write_new(path, text)
 }
 
 /// Creates `path`, failing rather than replacing a file that appeared since the folder was read.

@@ -4,8 +4,10 @@
 //! references, ids, images), optionally checks external links, and prints every finding of every
 //! file, as text (the format of `carnet build`, `report::write_findings`: kind by kind, the rest
 //! of a kind summed up) or as one JSON document listing them all. `--external` also fetches
-//! every `http(s)` link (`external`: bounded, timed out, retried, with a skip list).
+//! every `http(s)` link (`external`, behind the `external-links` feature: bounded, timed out,
+//! retried, with a skip list).
 
+#[cfg(feature = "external-links")]
 pub mod external;
 pub mod keys;
 
@@ -16,9 +18,10 @@ use serde::Serialize;
 use crate::cli::{CheckArgs, Format};
 use std::io::Write;
 
-use crate::error::{Diagnostic, Location, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::{self, thousands, Reporter};
 use crate::site::{analysis, render_yaml, BuildOptions};
+#[cfg(feature = "external-links")]
 use external::{ExternalLink, ExternalOptions};
 
 /// One finding of the JSON report.
@@ -49,6 +52,9 @@ struct JsonReport<'a> {
 }
 
 pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
+    if args.external && !cfg!(feature = "external-links") {
+        return Err(Error::Usage(WITHOUT_EXTERNAL_LINKS.into()));
+    }
     let options = BuildOptions {
         root: args.root.clone(),
         output: None,
@@ -127,8 +133,21 @@ fn print_json(findings: &[Diagnostic], unknown_keys: Vec<keys::UnknownKey>, summ
     println!("{}", serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into()));
 }
 
+/// What `check --external` says in a carnet built without the `external-links` feature (the
+/// deploy build leaves the HTTPS client out).
+pub const WITHOUT_EXTERNAL_LINKS: &str = "this carnet was built without the `external-links` feature: \
+     `check --external` is not available (rebuild with `cargo build --features external-links`, \
+     or use a build with default features)";
+
+/// Without the `external-links` feature `run` refuses `--external` before getting here.
+#[cfg(not(feature = "external-links"))]
+fn external_findings(_links: Vec<(String, Location)>, _reporter: &Reporter) -> Vec<Diagnostic> {
+    Vec::new()
+}
+
 /// Checks every `http(s)` link (`external`), saying how many were skipped as placeholders,
 /// examples or local addresses.
+#[cfg(feature = "external-links")]
 fn external_findings(links: Vec<(String, Location)>, reporter: &Reporter) -> Vec<Diagnostic> {
     let options = ExternalOptions::default();
     let skipped = links.iter().filter(|(url, _)| external::is_skipped(url, &options)).count();

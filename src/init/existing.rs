@@ -60,7 +60,7 @@ fn is_repository_file(name: &str) -> bool {
 }
 
 /// Adds carnet to the repository `dir` whose guides are in `content_dir`: `files` are those of a
-/// new repository (`init::files`), of which the missing `carnet.toml` and `render.yaml` are
+/// new repository (`init::files`), of which the missing `carnet.toml`, `render.yaml` and its build script are
 /// written, adapted; `.gitignore` gets the lines it lacks.
 pub fn adopt(dir: &Path, content_dir: &str, files: &[(&str, String)], reporter: &Reporter) -> Result<()> {
     let folder = if content_dir == "." { dir.to_path_buf() } else { dir.join(content_dir) };
@@ -70,6 +70,7 @@ pub fn adopt(dir: &Path, content_dir: &str, files: &[(&str, String)], reporter: 
         let text = match *rel {
             "carnet.toml" => format!("{text}# Le dossier des guides, dans le dépôt de l'application :\ncontent_dir = \"{content_dir}\"\n"),
             "render.yaml" => blueprint_for(text, content_dir),
+            super::RENDER_BUILD_SCRIPT => text.clone(),
             ".gitignore" => {
                 add_ignored_lines(&path, text, reporter)?;
                 continue;
@@ -80,7 +81,7 @@ pub fn adopt(dir: &Path, content_dir: &str, files: &[(&str, String)], reporter: 
             reporter.info(format!("kept {} as it is (check that it suits carnet)", path.display()));
             continue;
         }
-        super::write_new(&path, &text)?;
+        super::write_new_in_folder(&path, &text)?;
         reporter.info(format!("created {}", path.display()));
     }
     Ok(())

@@ -132,6 +132,7 @@ fn thousands_of_findings_fit_on_a_screen_and_json_lists_them_all() {
     assert!(build.stderr.contains("`carnet -v build` prints every one"), "{}", build.stderr);
 }
 
+#[cfg(feature = "external-links")]
 #[test]
 fn external_check_skips_placeholders_examples_and_local_addresses() {
     let site = Site::new();
@@ -143,6 +144,17 @@ fn external_check_skips_placeholders_examples_and_local_addresses() {
     let run = site.carnet(&["check", "--external"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("checking 0 external link(s), 3 skipped"), "{}", run.stderr);
+}
+
+/// The deploy build (`--no-default-features`) has no HTTPS client: it says so, a usage error.
+#[cfg(not(feature = "external-links"))]
+#[test]
+fn without_the_external_links_feature_check_external_says_it_was_built_without_it() {
+    let site = Site::new();
+    site.file("content/a.md", "# A\n\n[doc](https://www.rust-lang.org/)\n");
+    let run = site.carnet(&["check", "--external"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("built without the `external-links` feature"), "{}", run.stderr);
 }
 
 #[test]

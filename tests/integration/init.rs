@@ -36,7 +36,16 @@ fn init_then_build_of_the_new_repository_succeeds_without_a_warning() {
     assert!(init.status.success(), "{}", stderr(&init));
     let root = dir.path().join("Docs Équipe");
     let names: Vec<String> = tree(&root).into_iter().map(|(name, _)| name).collect();
-    assert_eq!(names, [".gitignore", "carnet.toml", "content/RESOLUTION_LIEN_CASSE.md", "render.yaml"]);
+    assert_eq!(
+        names,
+        [
+            ".gitignore",
+            "carnet.toml",
+            "content/RESOLUTION_LIEN_CASSE.md",
+            "render.yaml",
+            "scripts/render-build.sh"
+        ]
+    );
     for name in &names {
         assert!(stderr(&init).contains(name.as_str()), "init names what it creates: {}", stderr(&init));
     }

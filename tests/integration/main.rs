@@ -30,6 +30,8 @@ mod real;
 mod real_forge;
 mod real_mojibake;
 mod real_repositories;
+#[cfg(unix)]
+mod render_build;
 mod search;
 #[cfg(feature = "serve")]
 mod serve;

@@ -82,12 +82,13 @@ fn check_blueprint(blueprint: &Value) {
     for absent in ["plan", "startCommand", "branch", "autoDeployTrigger"] {
         assert!(site.get(absent).is_none(), "`{absent}` has no place in this static site");
     }
-    let build = text(site, "buildCommand");
-    let lean = build.contains("cargo build --release --locked --no-default-features")
-        || build.contains("cargo install --locked --no-default-features"); // install builds in release
-    assert!(lean, "{build}");
-    assert!(build.contains("carnet build") && !build.contains("--strict"), "{build}");
-    assert!(build.starts_with("command -v cargo") && build.contains("https://sh.rustup.rs"), "{build}");
+    // The script (tests/integration/render_build.rs runs it): a pinned release, else compiled.
+    assert_eq!(text(site, "buildCommand"), "bash scripts/render-build.sh");
+    let script = std::fs::read_to_string(repo().join("scripts/render-build.sh")).unwrap();
+    assert!(script.contains("cargo build --profile deploy --locked --no-default-features"));
+    assert!(script.contains("cargo install --profile deploy --locked --no-default-features"));
+    assert!(script.contains("exec \"$carnet\" build \"$@\"") && !script.contains("--strict"));
+    assert!(script.contains("https://sh.rustup.rs"));
 
     let generation = text(&site["previews"], "generation");
     assert!(["automatic", "manual"].contains(&generation), "service previews: {generation}");
@@ -155,8 +156,8 @@ fn render_yaml_is_a_static_site_blueprint_in_current_spelling() {
         let paths = site["buildFilter"]["paths"].as_sequence().unwrap();
         assert!(paths.iter().any(|p| p.as_str() == Some(needed)), "the build depends on {needed}");
     }
-    assert!(text(site, "buildCommand")
-        .ends_with("cargo build --release --locked --no-default-features && ./target/release/carnet build"));
+    let paths = site["buildFilter"]["paths"].as_sequence().unwrap();
+    assert!(paths.iter().any(|p| p.as_str() == Some("scripts/render-build.sh")));
     assert!(!site["routes"].as_sequence().unwrap().is_empty(), "the bundled site has a redirect");
 }
 
@@ -170,13 +171,9 @@ fn carnet_init_writes_the_same_blueprint_but_for_what_is_specific_to_this_reposi
     assert_eq!(text(site, "name"), "docs-equipe", "named after the folder");
     assert_eq!(headers(site), headers(ours), "same caching and security headers");
     assert_eq!(site["previews"], ours["previews"]);
-    let build = text(site, "buildCommand");
-    assert!(
-        build.contains(
-            "cargo install --locked --no-default-features --root .carnet --git \"$CARNET_GIT\" carnet"
-        ),
-        "{build}"
-    );
+    let script = std::fs::read_to_string(root.join("scripts/render-build.sh")).unwrap();
+    let ours_script = std::fs::read_to_string(repo().join("scripts/render-build.sh")).unwrap();
+    assert_eq!(script, ours_script, "the same build script");
     let env = site["envVars"].as_sequence().unwrap();
     assert_eq!(env.len(), 1);
     assert_eq!((text(&env[0], "key"), env[0]["sync"].as_bool()), ("CARNET_GIT", Some(false)));
@@ -461,15 +458,19 @@ fn the_repository_routes_are_up_to_date() {
     assert!(run.status.success(), "run `carnet routes --write`:\n{}", String::from_utf8_lossy(&run.stderr));
 }
 
-/// Runs `command` with `sh` in a fresh folder, with a PATH of stand-ins: `cargo` (builds a
+/// Runs `command` with `sh` in a fresh folder holding `files` (path, contents), with a PATH of stand-ins: `cargo` (builds a
 /// stand-in `carnet` where `cargo build` or `cargo install --root` would), `curl` (prints a
 /// stand-in rustup installer that installs that `cargo` in `$HOME/.cargo`), and the few tools
 /// they use. Returns the commands run, in order.
-fn run_build_command(command: &str, with_cargo: bool) -> Vec<String> {
+fn run_build_command(command: &str, files: &[(&str, String)], with_cargo: bool) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let (bin, home, work) = (dir.path().join("bin"), dir.path().join("home"), dir.path().join("work"));
     for d in [&bin, &home, &work] {
         std::fs::create_dir_all(d).unwrap();
+    }
+    for (rel, text) in files {
+        std::fs::create_dir_all(work.join(rel).parent().unwrap()).unwrap();
+        std::fs::write(work.join(rel), text).unwrap();
     }
     let log = dir.path().join("log");
     let script = |path: &Path, body: &str| {
@@ -479,7 +480,7 @@ fn run_build_command(command: &str, with_cargo: bool) -> Vec<String> {
     let cargo = format!(
         "echo \"cargo $*\" >> {log}\n\
          case \"$1\" in\n\
-           build) out=target/release ;;\n\
+           build) out=target/deploy ;;\n\
            install) out=$(echo \"$*\" | sed 's/.*--root \\([^ ]*\\).*/\\1/')/bin ;;\n\
          esac\n\
          mkdir -p \"$out\"\n\
@@ -504,7 +505,7 @@ fn run_build_command(command: &str, with_cargo: bool) -> Vec<String> {
     if with_cargo {
         script(&bin.join("cargo"), &cargo);
     }
-    for tool in ["sh", "mkdir", "chmod", "cat", "cp", "sed"] {
+    for tool in ["sh", "bash", "mkdir", "chmod", "cat", "cp", "sed", "grep"] {
         let found = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap();
         let path = String::from_utf8_lossy(&found.stdout).trim().to_string();
         std::os::unix::fs::symlink(&path, bin.join(tool)).unwrap();
@@ -526,10 +527,16 @@ fn run_build_command(command: &str, with_cargo: bool) -> Vec<String> {
 fn the_build_command_builds_the_lean_carnet_then_the_site_and_installs_rust_when_cargo_is_missing() {
     let blueprint = yaml(&repo().join("render.yaml"));
     let command = text(service(&blueprint), "buildCommand");
-    let lean = "cargo build --release --locked --no-default-features";
-    assert_eq!(run_build_command(command, true), [lean, "carnet build"]);
+    let read = |path: &Path| std::fs::read_to_string(path).unwrap();
+    // No release pinned: the script compiles carnet's own sources here.
+    let sources = [
+        ("Cargo.toml", read(&repo().join("Cargo.toml"))),
+        ("scripts/render-build.sh", read(&repo().join("scripts/render-build.sh"))),
+    ];
+    let lean = "cargo build --profile deploy --locked --no-default-features";
+    assert_eq!(run_build_command(command, &sources, true), [lean, "carnet build"]);
     assert_eq!(
-        run_build_command(command, false),
+        run_build_command(command, &sources, false),
         [
             "curl --proto =https --tlsv1.2 -sSf https://sh.rustup.rs",
             "rustup-init -y --profile minimal",
@@ -541,10 +548,11 @@ fn the_build_command_builds_the_lean_carnet_then_the_site_and_installs_rust_when
     let (_dir, root) = init_blueprint();
     let blueprint = yaml(&root.join("render.yaml"));
     let command = text(service(&blueprint), "buildCommand");
-    let install = "cargo install --locked --no-default-features --root .carnet --git https://git.example.invalid/carnet.git carnet";
-    assert_eq!(run_build_command(command, true), [install, "carnet build"]);
+    let script = [("scripts/render-build.sh", read(&root.join("scripts/render-build.sh")))];
+    let install = "cargo install --profile deploy --locked --no-default-features --root .carnet --git https://git.example.invalid/carnet.git carnet";
+    assert_eq!(run_build_command(command, &script, true), [install, "carnet build"]);
     assert_eq!(
-        run_build_command(command, false)[1..],
+        run_build_command(command, &script, false)[1..],
         ["rustup-init -y --profile minimal", install, "carnet build"]
     );
 }
