@@ -40,3 +40,4 @@ mod serve;
 #[allow(dead_code)]
 mod static_host;
 mod structure;
+mod test_script;
