@@ -14,24 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::fence::{file_lang, FenceInfo, Lang, LineSet, Mode};
-use super::highlight::Highlighter;
+use super::highlight::{Highlighter, Line};
 use super::{console, escape_html, procfile};
-
-/// One line of a block: its inner HTML and whether it is console output.
-pub(crate) struct Line {
-    html: String,
-    output: bool,
-}
-
-impl Line {
-    pub(crate) fn code(html: String) -> Line {
-        Line { html, output: false }
-    }
-
-    pub(crate) fn output(html: String) -> Line {
-        Line { html, output: true }
-    }
-}
 
 /// A code block ready to be written.
 struct Block {

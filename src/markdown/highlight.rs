@@ -276,6 +276,22 @@ fn luminance(c: Color) -> f64 {
     0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
 }
 
+/// One line of a block: its inner HTML and whether it is console output.
+pub(crate) struct Line {
+    pub(crate) html: String,
+    pub(crate) output: bool,
+}
+
+impl Line {
+    pub(crate) fn code(html: String) -> Line {
+        Line { html, output: false }
+    }
+
+    pub(crate) fn output(html: String) -> Line {
+        Line { html, output: true }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,9 +4,8 @@
 //! `span.hl-procfile-command`, highlighted as bash inside; comments are highlighted as bash too,
 //! and any other line is left as escaped text.
 
-use super::code::Line;
 use super::escape_html;
-use super::highlight::Highlighter;
+use super::highlight::{Highlighter, Line};
 
 const BASH: &str = "Bourne Again Shell (bash)";
 

@@ -21,6 +21,7 @@ pub mod render;
 pub mod render_yaml;
 pub mod sitemap;
 pub mod tree;
+pub mod urls;
 pub mod write;
 
 use std::path::PathBuf;

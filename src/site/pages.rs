@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::history::{french_date, History};
 use super::render::RenderedGuides;
 use super::tree::{PageRef, SiteTree};
+use super::urls::{relative_url, root_prefix};
 use crate::markdown::Heading;
 use crate::theme::{Backlink, Link, ListItem, PageGit, PageKind, PageView, TocEntry};
 
@@ -19,21 +20,6 @@ pub struct PageInputs<'a> {
     pub site_description: &'a str,
     /// What git knows of the guides, when the site is in a repository.
     pub history: Option<&'a History>,
-}
-
-/// Prefix leading from the page at `path` back to the site root: `""`, `../`, `../../`.
-pub fn root_prefix(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
-/// Link from the page at `from` to the page at `to` (both paths from the site root).
-pub fn relative_url(from: &str, to: &str) -> String {
-    let url = format!("{}{to}", root_prefix(from));
-    if url.is_empty() {
-        "./".to_string()
-    } else {
-        url
-    }
 }
 
 /// A site with at most this many guides lists, in each folder's card, the guides inside.
@@ -264,29 +250,9 @@ fn close_last(open: &mut Vec<TocEntry>, roots: &mut Vec<TocEntry>) {
     }
 }
 
-/// A description for meta tags: the first paragraph, cut at a word near 160 characters.
-pub fn short_description(text: &str) -> String {
-    const MAX: usize = 160;
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= MAX {
-        return text;
-    }
-    let cut: String = text.chars().take(MAX).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relative_urls_work_from_any_depth() {
-        assert_eq!(relative_url("", ""), "./");
-        assert_eq!(relative_url("", "a/"), "a/");
-        assert_eq!(relative_url("a/", ""), "../");
-        assert_eq!(relative_url("a/b/", "c/"), "../../c/");
-    }
 
     fn h(level: u8, id: &str) -> Heading {
         Heading { level, id: id.into(), aliases: vec![], text: id.into() }
@@ -328,13 +294,5 @@ mod tests {
         assert_eq!(shape(&toc(&[h(3, "a"), h(4, "a1"), h(3, "b")])), "a(a1) b");
         assert_eq!(shape(&toc(&[h(5, "a"), h(3, "b"), h(4, "b1")])), "a b(b1)");
         assert!(toc(&[h(1, "titre")]).is_empty());
-    }
-
-    #[test]
-    fn long_descriptions_are_cut_at_a_word() {
-        let text = "mot ".repeat(100);
-        let short = short_description(&text);
-        assert!(short.ends_with("mot…"), "{short}");
-        assert!(short.chars().count() <= 161);
     }
 }

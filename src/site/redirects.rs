@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::pages::relative_url;
 use super::tree::SiteTree;
+use super::urls::relative_url;
 use crate::error::{Diagnostic, Kind, Location};
 use crate::slug::slugify;
 

@@ -13,7 +13,6 @@ use rayon::prelude::*;
 
 use super::linker::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
 use super::links::{GuideTargets, LinkIndex};
-use super::pages::short_description;
 use super::redirects::old_path;
 use super::tree::{is_index_file, title_from_name, SiteTree};
 use crate::config::BrokenLinks;
@@ -400,4 +399,29 @@ fn guide_title(guide: &Guide, h1: Option<&str>) -> String {
 
 pub fn slash_path(path: &std::path::Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+/// A description for meta tags: the first paragraph, cut at a word near 160 characters.
+pub fn short_description(text: &str) -> String {
+    const MAX: usize = 160;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= MAX {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_word() {
+        let text = "mot ".repeat(100);
+        let short = short_description(&text);
+        assert!(short.ends_with("mot…"), "{short}");
+        assert!(short.chars().count() <= 161);
+    }
 }

@@ -10,6 +10,11 @@ use std::sync::LazyLock;
 
 use encoding_rs::Encoding;
 
+/// The characters that stand for lead bytes 0xC2 and 0xC3 in code pages where 0xA0 is the
+/// no-break space and where they are not common words of their own (Cyrillic `В` is): their
+/// sequence with 0xA0 is a no-break space or `à`, the most common of all in French.
+pub const NBSP_LEADS: [char; 4] = ['Â', 'Ã', 'Ă', 'Г'];
+
 /// How many code pages there are.
 pub const COUNT: usize = 12;
 

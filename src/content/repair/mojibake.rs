@@ -8,7 +8,7 @@
 
 use super::badness::is_bad;
 use super::classify::{is_drawing_or_maths, is_natural, plausible, Plausible};
-use super::codepages::{CodePage, Mask};
+use super::codepages::{CodePage, Mask, NBSP_LEADS};
 use super::scan::pair_pages;
 
 /// A byte of the run in one code page.
@@ -132,11 +132,6 @@ fn token(c: char, cp: &CodePage) -> Tok {
         _ => cp.byte(c).map_or(Tok::Keep, Tok::Byte),
     }
 }
-
-/// The characters that stand for lead bytes 0xC2 and 0xC3 in code pages where 0xA0 is the
-/// no-break space and where they are not common words of their own (Cyrillic `В` is): their
-/// sequence with 0xA0 is a no-break space or `à`, the most common of all in French.
-pub const NBSP_LEADS: [char; 4] = ['Â', 'Ã', 'Ă', 'Г'];
 
 /// The UTF-8 sequence starting at token `i`: its end, what it gives, and how plausible it is.
 fn sequence_at(toks: &[Tok], i: usize, cp: &CodePage) -> Option<(usize, PieceKind, Plausible)> {

@@ -8,8 +8,7 @@
 use std::ops::Range;
 
 use super::classify::is_natural;
-use super::codepages::{Mask, MACINTOSH};
-use super::mojibake::NBSP_LEADS;
+use super::codepages::{Mask, MACINTOSH, NBSP_LEADS};
 
 pub use super::codepages::roles;
 
