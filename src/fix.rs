@@ -14,7 +14,6 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::FixArgs;
 use crate::config::Config;
 use crate::content::repair::RepairReport;
 use crate::content::{decode_and_repair, looks_binary, walk, SourceText};
@@ -32,7 +31,23 @@ struct Fixed {
     report: RepairReport,
 }
 
-pub fn run(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
+/// What `carnet fix` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct FixOptions {
+    /// Files or folders; `-` filters stdin to stdout; none: the content folder.
+    pub paths: Vec<PathBuf>,
+    /// The site root, to find the content folder when no path is given.
+    pub root: PathBuf,
+    /// Rewrite the files in place (atomically).
+    pub write: bool,
+    /// With `write`, keep the original as `NAME.orig`.
+    pub backup: bool,
+    /// Exit 1 when anything would change.
+    pub check: bool,
+}
+
+/// Repairs the files, or shows what would change; the exit code (1: `check` found changes).
+pub fn run(args: &FixOptions, reporter: &Reporter) -> Result<u8> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         return filter_stdin(args, reporter);
     }
@@ -84,7 +99,7 @@ pub fn run(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
 }
 
 /// `carnet fix -`: the repaired text on stdout, nothing else; messages on stderr.
-fn filter_stdin(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
+fn filter_stdin(args: &FixOptions, reporter: &Reporter) -> Result<u8> {
     if args.paths.len() > 1 || args.write {
         return Err(Error::Usage("`carnet fix -` reads stdin alone and cannot --write".into()));
     }
@@ -101,7 +116,7 @@ fn filter_stdin(args: &FixArgs, reporter: &Reporter) -> Result<u8> {
 }
 
 /// The files to repair: the paths given (folders walked), or the content folder.
-fn collect(args: &FixArgs, reporter: &Reporter) -> Result<Vec<PathBuf>> {
+fn collect(args: &FixOptions, reporter: &Reporter) -> Result<Vec<PathBuf>> {
     let roots = if args.paths.is_empty() {
         let content = Config::load(&args.root)?.content_dir;
         // `content/guide.md` rather than `./content/guide.md` in messages.

@@ -10,7 +10,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::InitArgs;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::Reporter;
 use crate::slug::slugify;
@@ -51,8 +50,8 @@ fn service_name(dir: &Path) -> String {
     }
 }
 
-pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<u8> {
-    let dir = &args.dir;
+/// Starts a repository in `dir` (or adds carnet's files around its guides); the exit code.
+pub fn run(dir: &Path, reporter: &Reporter) -> Result<u8> {
     let present = entries(dir)?;
     if !present.is_empty() {
         let Some(content_dir) = existing::guides_folder(dir) else {

@@ -10,11 +10,12 @@
 //! `check` reports what `site` finds without writing; `fix` drives `content::repair` over
 //! source files; `serve` rebuilds on every change and refreshes open pages (the live preview,
 //! cargo feature `serve`); `init` starts a documentation repository; `site::render_yaml` keeps
-//! the routes of its Render Blueprint in step with the site's redirects; `cli` and `run` are the
-//! command line.
+//! the routes of its Render Blueprint in step with the site's redirects. `cli` (the arguments)
+//! and `cmd` (one thin file per verb, `run`) are the command line, above everything else.
 
 pub mod check;
 pub mod cli;
+mod cmd;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -29,29 +30,4 @@ pub mod site;
 pub mod slug;
 pub mod theme;
 
-use cli::{Cli, Command};
-use report::Reporter;
-
-/// Runs one command line; returns the process exit code (0 success, 1 failure, 2 usage error).
-pub fn run(cli: Cli) -> u8 {
-    let reporter = Reporter::new(cli.quiet, cli.verbose);
-    let result = match cli.command {
-        Command::Build(args) => site::build_command(&args, &reporter),
-        Command::Check(args) => check::run(&args, &reporter.for_command("check")),
-        Command::Fix(args) => fix::run(&args, &reporter),
-        Command::Init(args) => init::run(&args, &reporter),
-        Command::Routes(args) => site::render_yaml::run(&args, &reporter),
-        #[cfg(feature = "serve")]
-        Command::Serve(args) => serve::run(&args, &reporter.for_command("serve")),
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            reporter.error(&err);
-            match err {
-                error::Error::Usage(_) => 2,
-                _ => 1,
-            }
-        }
-    }
-}
+pub use cmd::run;

@@ -12,12 +12,12 @@ pub mod external;
 pub mod keys;
 
 use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::cli::{CheckArgs, Format};
-use std::io::Write;
-
+use crate::config::BrokenLinks;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::{self, thousands, Reporter};
 use crate::site::{analysis, render_yaml, BuildOptions};
@@ -51,24 +51,43 @@ struct JsonReport<'a> {
     summary: Summary,
 }
 
-pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
-    if args.external && !cfg!(feature = "external-links") {
+/// What `carnet check` is asked to do.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// Fail on warnings too.
+    pub strict: bool,
+    pub format: Format,
+    /// Also fetch every `http(s)` link.
+    pub external: bool,
+    /// Overrides `[links] broken` of the config.
+    pub broken_links: Option<BrokenLinks>,
+}
+
+/// How the findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Kind by kind, as `carnet build` prints them.
+    Text,
+    /// One JSON document listing them all.
+    Json,
+}
+
+/// Checks the site and prints the findings; exit code 1 when one is an error (any, `strict`).
+pub fn run(check: &CheckOptions, reporter: &Reporter) -> Result<u8> {
+    if check.external && !cfg!(feature = "external-links") {
         return Err(Error::Usage(WITHOUT_EXTERNAL_LINKS.into()));
     }
     let options = BuildOptions {
-        root: args.root.clone(),
-        output: None,
-        base_url: None,
-        strict: args.strict,
-        live_reload: false,
-        preview: false,
-        replace_output: false,
-        broken_links: args.broken_links.map(Into::into),
+        strict: check.strict,
+        broken_links: check.broken_links,
+        ..BuildOptions::new(check.root.clone())
     };
     let analysis = analysis::analyze(&options)?;
     let mut findings = analysis.diagnostics;
     findings.extend(render_yaml::drift(&options.root, &analysis.redirects));
-    if args.external {
+    if check.external {
         findings.extend(external_findings(analysis.guides.externals, reporter));
     }
     findings.sort_by(|a, b| {
@@ -85,11 +104,11 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> Result<u8> {
         guides: analysis.content.guides.len(),
     };
     let unknown_keys = keys::unknown_keys(&analysis.content.guides);
-    match args.format {
+    match check.format {
         Format::Text => print_text(&findings, &unknown_keys, &summary, reporter),
         Format::Json => print_json(&findings, unknown_keys, summary),
     }
-    let failed = findings.iter().any(|d| d.is_error() || args.strict);
+    let failed = findings.iter().any(|d| d.is_error() || check.strict);
     Ok(u8::from(failed))
 }
 

@@ -22,7 +22,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::watch as channel;
 
-use crate::cli::ServeArgs;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
 use crate::report::Reporter;
@@ -38,8 +37,23 @@ use watch::{Batch, Change, Report, SourceWatcher, WatchRoots};
 /// its folder is removed too.
 const EXIT_GRACE: Duration = Duration::from_secs(3);
 
+/// What `carnet serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// The address to listen on.
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Open the site in the default browser.
+    pub open: bool,
+    /// Poll the sources instead of using the system's file events.
+    pub poll: bool,
+}
+
 /// `carnet serve`: runs until Ctrl-C or SIGTERM; returns the exit code.
-pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<u8> {
+pub fn run(args: &ServeOptions, reporter: &Reporter) -> Result<u8> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -48,7 +62,7 @@ pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<u8> {
     runtime.block_on(serve(args, *reporter))
 }
 
-async fn serve(args: &ServeArgs, reporter: Reporter) -> Result<u8> {
+async fn serve(args: &ServeOptions, reporter: Reporter) -> Result<u8> {
     check_root(&args.root)?;
     let address = SocketAddr::new(args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
@@ -281,16 +295,7 @@ impl Builder {
         let serving_first = serving.as_ref().is_some_and(|s| s.dir == self.slots[0]);
         let slot = if serving_first { &self.slots[1] } else { &self.slots[0] };
         self.clear_slot(slot);
-        let options = BuildOptions {
-            root: self.root.clone(),
-            output: Some(slot.clone()),
-            base_url: Some(self.base_url.clone()),
-            strict: false,
-            live_reload: true,
-            preview: true,
-            replace_output: false,
-            broken_links: None,
-        };
+        let options = BuildOptions::preview(&self.root, slot.clone(), Some(self.base_url.clone()));
         let result = site::build_keeping(&options, self.renderer.clone());
         self.builds += 1;
         let changed = batch.map(|b| format!(" ({} changed)", b.describe(&self.root))).unwrap_or_default();

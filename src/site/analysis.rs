@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use super::copies;
 use super::history::{self, History};
+use super::options::BuildOptions;
 use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
 use super::render::{self, RenderedGuides};
 use super::tree::{GuideInfo, SiteTree};
-use super::BuildOptions;
 use crate::config::{BrokenLinks, Config};
 use crate::content::{self, Content, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};

@@ -20,12 +20,13 @@ use rayon::prelude::*;
 
 use super::analysis::{self, Analysis, Stopwatch};
 use super::assets;
+use super::options::BuildOptions;
 use super::output::write_in_place;
 use super::pages::PageViews;
 use super::render::Updated;
 use super::tree::{PageRef, SiteTree};
 use super::write::{self, PageWriter};
-use super::{page_inputs, BuildOptions, BuildSummary};
+use super::{page_inputs, BuildSummary};
 use crate::content::{self, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Heading, Section};
@@ -562,16 +563,8 @@ mod tests {
         let d = write(root, "dossier/index.md", "# Dossier\n\nLe dossier.\n");
         write(root, "dossier/d1.md", "# Delta\n\nVoir [Alpha](../a.md).\n");
         write(root, "dossier/d2.md", "# Écho\n\nRien.\n");
-        let options = |out: &str| BuildOptions {
-            root: root.to_path_buf(),
-            output: Some(root.join(out)),
-            base_url: Some("http://127.0.0.1:1111/".into()),
-            strict: false,
-            live_reload: true,
-            preview: true,
-            replace_output: false,
-            broken_links: None,
-        };
+        let options =
+            |out: &str| BuildOptions::preview(root, root.join(out), Some("http://127.0.0.1:1111/".into()));
         let (_, analysis) = super::super::build_keeping(&options("live"), Arc::new(Renderer::new())).unwrap();
         let mut live = LiveSite::new(analysis, options("live"), |err| panic!("{err}")).unwrap();
         let edits: [(&Path, &str); 7] = [
@@ -605,16 +598,7 @@ mod tests {
         for n in 0..20 {
             write(root, &format!("autres/g{n:02}.md"), &format!("# Guide {n:02}\n\nRien à voir.\n"));
         }
-        let options = BuildOptions {
-            root: root.to_path_buf(),
-            output: Some(root.join("out")),
-            base_url: None,
-            strict: false,
-            live_reload: true,
-            preview: true,
-            replace_output: false,
-            broken_links: None,
-        };
+        let options = BuildOptions::preview(root, root.join("out"), None);
         let (_, analysis) = super::super::build_keeping(&options, Arc::new(Renderer::new())).unwrap();
         let mut live = LiveSite::new(analysis, options, |err| panic!("{err}")).unwrap();
         let out = root.join("out");

@@ -14,6 +14,7 @@ pub mod linker;
 pub mod links;
 pub mod live;
 pub mod nav;
+pub mod options;
 pub mod output;
 pub mod pages;
 pub mod redirects;
@@ -28,38 +29,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::cli::BuildArgs;
-use crate::config::{BrokenLinks, Config};
+use crate::config::Config;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
-use crate::report::Reporter;
 use crate::theme;
 use analysis::Analysis;
+pub use options::BuildOptions;
 use output::Staging;
 use pages::{PageInputs, PageViews};
 use tree::SiteTree;
 use write::PageWriter;
-
-/// What a build is asked to do, validated from the command line and `carnet.toml`.
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    pub root: PathBuf,
-    /// Overrides `output_dir` of the config.
-    pub output: Option<PathBuf>,
-    /// Overrides `base_url` of the config.
-    pub base_url: Option<String>,
-    /// Fail when any warning remains.
-    pub strict: bool,
-    /// Add the live-reload script (only `carnet serve` sets it).
-    pub live_reload: bool,
-    /// The live preview: broken links are warnings, so the author sees the page and the warning.
-    pub preview: bool,
-    /// Replace an output folder that carnet did not make (`--replace-output`), deleting what it
-    /// holds; without it such a folder is refused.
-    pub replace_output: bool,
-    /// Overrides `[links] broken` of the config (`--broken-links`).
-    pub broken_links: Option<BrokenLinks>,
-}
 
 /// What a successful build did.
 #[derive(Debug)]
@@ -73,42 +52,6 @@ pub struct BuildSummary {
     pub repairs: Vec<String>,
     /// Time spent in each stage, in order.
     pub stages: Vec<analysis::Stage>,
-}
-
-/// `carnet build`: builds, prints the diagnostics and a one-line summary.
-pub fn build_command(args: &BuildArgs, reporter: &Reporter) -> Result<u8> {
-    let options = BuildOptions {
-        root: args.root.clone(),
-        output: args.output.clone(),
-        base_url: args.base_url.clone(),
-        strict: args.strict,
-        live_reload: false,
-        preview: false,
-        replace_output: args.replace_output,
-        broken_links: args.broken_links.map(Into::into),
-    };
-    let summary = build(&options)?;
-    reporter.repairs(&summary.repairs);
-    reporter.diagnostics(&summary.diagnostics);
-    let stages: Vec<String> = summary.stages.iter().map(ToString::to_string).collect();
-    reporter.detail(format!("stages: {}", stages.join(", ")));
-    if let Some(peak) = peak_memory_kib() {
-        reporter.detail(format!("peak memory: {} MiB", peak / 1024));
-    }
-    reporter.info(format!(
-        "Built {} pages into {} in {} ms",
-        summary.pages,
-        summary.output.display(),
-        summary.elapsed.as_millis()
-    ));
-    Ok(0)
-}
-
-/// The process's peak resident memory, where the system tells it (Linux).
-fn peak_memory_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Builds the site; on any error the previous output is left as it was.
