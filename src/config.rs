@@ -106,10 +106,10 @@ impl Config {
             };
             Error::Config(Box::new(Diagnostic::error(location, err.message().trim().to_string())))
         })?;
-        if let Some(Err(message)) = config.base_url.as_deref().map(check_base_url) {
+        if let Some(Err(invalid)) = config.base_url.as_deref().map(check_base_url) {
             let offset = text.find("base_url").unwrap_or(0);
             let location = Location::from_offset(path, text, offset);
-            return Err(Error::Config(Box::new(Diagnostic::error(location, message))));
+            return Err(Error::Config(Box::new(Diagnostic::error(location, invalid.to_string()))));
         }
         Ok(config)
     }
@@ -137,17 +137,23 @@ impl Config {
     }
 }
 
+/// A `base_url` (in carnet.toml or `--base-url`) that is not an absolute `http(s)://` URL, or
+/// that could not be written into HTML as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("base_url `{url}` must be an absolute http:// or https:// URL, e.g. https://docs.example.org/")]
+pub struct InvalidBaseUrl {
+    pub url: String,
+}
+
 /// A base URL must be an absolute `http(s)://` URL that can be written into HTML as it is.
-pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
+pub fn check_base_url(url: &str) -> std::result::Result<(), InvalidBaseUrl> {
     let has_scheme = url.starts_with("https://") || url.starts_with("http://");
     let has_host = url.split_once("://").is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
     let writable = !url.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c));
     if has_scheme && has_host && writable {
         Ok(())
     } else {
-        Err(format!(
-            "base_url `{url}` must be an absolute http:// or https:// URL, e.g. https://docs.example.org/"
-        ))
+        Err(InvalidBaseUrl { url: url.to_string() })
     }
 }
 

@@ -219,6 +219,22 @@ pub enum Error {
     Build(Vec<Diagnostic>),
     #[error("{0}")]
     Usage(String),
+    /// The preview cannot listen on its address: taken, or not this machine's (exit 1: the
+    /// command line was right, the machine refused).
+    #[error("cannot listen on {address}: {source} (try another --port, or --port 0)")]
+    Listen {
+        address: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The preview cannot watch its sources (the system's watcher failed) or start its runtime.
+    #[error("cannot {action} {path}: {reason}", path = .path.display())]
+    Preview {
+        /// What failed: `watch`, `start the server in`.
+        action: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
     /// The disk filled up while a build wrote its site beside the output folder.
     #[error(
         "the disk is full: no space left in {folder} for the new site (at {path}); the unfinished \
@@ -252,7 +268,11 @@ impl Error {
         match self {
             Error::Config(d) => vec![(**d).clone()],
             Error::Build(ds) => ds.clone(),
-            Error::Io { .. } | Error::Usage(_) | Error::DiskFull { .. } => Vec::new(),
+            Error::Io { .. }
+            | Error::Usage(_)
+            | Error::DiskFull { .. }
+            | Error::Listen { .. }
+            | Error::Preview { .. } => Vec::new(),
         }
     }
 }

@@ -208,7 +208,7 @@ impl Theme {
 
         if theme_dir.is_dir() {
             if let Err(refused) = root.check_folder(&theme_dir) {
-                return (None, vec![Diagnostic::error(Location::file(&theme_dir), refused)]);
+                return (None, vec![Diagnostic::error(Location::file(&theme_dir), refused.to_string())]);
             }
             read_templates(root, &theme_dir.join("templates"), &mut templates, &mut notes);
             read_static(root, &theme_dir.join("static"), &mut static_files, &mut notes);
@@ -239,10 +239,20 @@ impl Theme {
         }
     }
 
-    pub fn render(&self, template: &str, context: &PageContext) -> Result<String, String> {
-        let context = tera::Context::from_serialize(context).map_err(|e| error_chain(&e))?;
-        self.tera.render(template, &context).map_err(|e| error_chain(&e))
+    pub fn render(&self, template: &str, context: &PageContext) -> Result<String, TemplateError> {
+        let failed =
+            |e: tera::Error| TemplateError { template: template.to_string(), chain: error_chain(&e) };
+        let context = tera::Context::from_serialize(context).map_err(failed)?;
+        self.tera.render(template, &context).map_err(failed)
     }
+}
+
+/// A template that failed on a page: its name and tera's chain of causes, on one line.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{chain}")]
+pub struct TemplateError {
+    pub template: String,
+    pub chain: String,
 }
 
 /// The `*.html` files of `dir` itself (not of its sub-folders) that the publishing rule lets

@@ -61,7 +61,7 @@ const READERS: usize = 8;
 /// Reads the whole content folder of the site at `root`.
 pub fn load(root: &SiteRoot, content_dir: &Path) -> Content {
     let refused = if content_dir.is_dir() {
-        root.check_folder(content_dir).err()
+        root.check_folder(content_dir).err().map(|refused| refused.to_string())
     } else {
         Some("content folder not found (create it, or set content_dir in carnet.toml)".to_string())
     };

@@ -161,19 +161,26 @@ impl SiteRoot {
 
     /// A folder to walk must itself be inside the site root (a folder named in `carnet.toml`, or a
     /// link to one; hidden names are the author's choice here): `Err` says why not.
-    pub fn check_folder(&self, dir: &Path) -> Result<(), String> {
+    pub fn check_folder(&self, dir: &Path) -> Result<(), FolderRefused> {
         match self.resolve(dir) {
             Ok(_) | Err(Refusal::Hidden(_) | Refusal::Output(_)) => Ok(()),
-            Err(Refusal::Outside(real)) => Err(format!(
-                "this folder is outside the site root {} (it is {}): nothing in it is read",
-                self.real.display(),
-                real.display()
-            )),
-            Err(Refusal::Loop | Refusal::Unresolved(_)) => {
-                Err("this folder cannot be resolved (a broken symbolic link?): nothing in it is read".into())
-            }
+            Err(Refusal::Outside(real)) => Err(FolderRefused::Outside { root: self.real.clone(), real }),
+            Err(Refusal::Loop | Refusal::Unresolved(_)) => Err(FolderRefused::Unresolved),
         }
     }
+}
+
+/// Why a folder to walk is refused (`SiteRoot::check_folder`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FolderRefused {
+    #[error(
+        "this folder is outside the site root {root} (it is {real}): nothing in it is read",
+        root = .root.display(),
+        real = .real.display()
+    )]
+    Outside { root: PathBuf, real: PathBuf },
+    #[error("this folder cannot be resolved (a broken symbolic link?): nothing in it is read")]
+    Unresolved,
 }
 
 /// Lists the files of `dir` that the rule lets through (see the module comment), down to
@@ -189,7 +196,7 @@ fn list_with(root: &SiteRoot, dir: &Path, max_depth: Option<usize>, skip_depende
         return listing;
     }
     if let Err(refused) = root.check_folder(dir) {
-        listing.diagnostics.push(Diagnostic::warning(Location::file(dir), refused));
+        listing.diagnostics.push(Diagnostic::warning(Location::file(dir), refused.to_string()));
         return listing;
     }
     let diagnostics = RefCell::new(Vec::new());

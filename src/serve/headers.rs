@@ -33,18 +33,18 @@ pub struct HeaderRules {
 impl HeaderRules {
     /// The rules of the static-site service of a Blueprint (none when it has no `headers`), or
     /// why there are none to take.
-    pub fn from_blueprint(text: &str) -> Result<HeaderRules, String> {
-        let blueprint: Value = serde_yaml_ng::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
-        let services = blueprint["services"].as_sequence().ok_or("no `services` list")?;
+    pub fn from_blueprint(text: &str) -> Result<HeaderRules, BlueprintError> {
+        let blueprint: Value =
+            serde_yaml_ng::from_str(text).map_err(|e| BlueprintError::NotYaml(e.to_string()))?;
+        let services = blueprint["services"].as_sequence().ok_or(BlueprintError::NoServices)?;
         let is_static =
             |s: &&Value| s["runtime"].as_str() == Some("static") || s["env"].as_str() == Some("static");
-        let site = services.iter().find(is_static).ok_or("no static site service (`runtime: static`)")?;
+        let site = services.iter().find(is_static).ok_or(BlueprintError::NoStaticSite)?;
         let Some(rules) = site.get("headers") else { return Ok(HeaderRules::default()) };
-        let rules = rules.as_sequence().ok_or("`headers` is not a list")?;
-        let rules = rules
-            .iter()
-            .enumerate()
-            .map(|(i, rule)| Rule::read(rule).map_err(|why| format!("header rule {}: {why}", i + 1)));
+        let rules = rules.as_sequence().ok_or(BlueprintError::HeadersNotAList)?;
+        let rules = rules.iter().enumerate().map(|(i, rule)| {
+            Rule::read(rule).map_err(|reason| BlueprintError::Rule { number: i + 1, reason })
+        });
         Ok(HeaderRules { rules: rules.collect::<Result<_, _>>()? })
     }
 
@@ -66,7 +66,7 @@ impl HeaderRules {
         };
         match HeaderRules::from_blueprint(&text) {
             Ok(rules) => (rules, None),
-            Err(why) => (HeaderRules::carnet_default(), Some(unusable(&path, &why))),
+            Err(why) => (HeaderRules::carnet_default(), Some(unusable(&path, &why.to_string()))),
         }
     }
 
@@ -96,6 +96,21 @@ impl Rule {
         let value = HeaderValue::try_from(field("value")?).map_err(|e| format!("header value: {e}"))?;
         Ok(Rule { path: path.to_string(), name, value })
     }
+}
+
+/// Why the headers of a Blueprint cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlueprintError {
+    #[error("not YAML: {0}")]
+    NotYaml(String),
+    #[error("no `services` list")]
+    NoServices,
+    #[error("no static site service (`runtime: static`)")]
+    NoStaticSite,
+    #[error("`headers` is not a list")]
+    HeadersNotAList,
+    #[error("header rule {number}: {reason}")]
+    Rule { number: usize, reason: String },
 }
 
 fn unusable(path: &Path, why: &str) -> Diagnostic {
@@ -178,10 +193,14 @@ mod tests {
     fn a_blueprint_without_a_static_site_or_with_a_bad_rule_is_explained() {
         assert!(HeaderRules::from_blueprint("services: [{type: web, runtime: docker}]")
             .unwrap_err()
+            .to_string()
             .contains("no static site"));
         let bad = "services:\n  - runtime: static\n    headers:\n      - path: /*\n        name: \"bad name\"\n        value: x\n";
-        assert!(HeaderRules::from_blueprint(bad).unwrap_err().starts_with("header rule 1: header name"));
-        assert!(HeaderRules::from_blueprint(": [").unwrap_err().starts_with("not YAML"));
+        assert!(HeaderRules::from_blueprint(bad)
+            .unwrap_err()
+            .to_string()
+            .starts_with("header rule 1: header name"));
+        assert!(HeaderRules::from_blueprint(": [").unwrap_err().to_string().starts_with("not YAML"));
         let none = HeaderRules::from_blueprint("services:\n  - runtime: static\n").unwrap();
         assert_eq!(none, HeaderRules::default(), "no headers: none sent");
     }

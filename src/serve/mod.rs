@@ -54,22 +54,19 @@ pub struct ServeOptions {
 
 /// `carnet serve`: runs until Ctrl-C or SIGTERM; returns the exit code.
 pub fn run(args: &ServeOptions, reporter: &Reporter) -> Result<u8> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| {
+            Error::Preview { action: "start the server for", path: args.root.clone(), reason: e.to_string() }
+        })?;
     runtime.block_on(serve(args, *reporter))
 }
 
 async fn serve(args: &ServeOptions, reporter: Reporter) -> Result<u8> {
     check_root(&args.root)?;
     let address = SocketAddr::new(args.bind, args.port);
-    let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
-        Error::Usage(format!("cannot listen on {address}: {e} (try another --port, or --port 0)"))
-    })?;
-    let bound =
-        listener.local_addr().map_err(|e| Error::Usage(format!("cannot listen on {address}: {e}")))?;
+    let listen = |source| Error::Listen { address, source };
+    let listener = tokio::net::TcpListener::bind(address).await.map_err(listen)?;
+    let bound = listener.local_addr().map_err(listen)?;
     let url = local_url(args.bind, bound.port());
     if !args.bind.is_loopback() {
         warn(
@@ -105,7 +102,7 @@ async fn serve(args: &ServeOptions, reporter: Reporter) -> Result<u8> {
     let (sender, receiver) = mpsc::channel();
     let roots = WatchRoots::of(&args.root);
     let (watcher, note) = SourceWatcher::start(roots, args.poll, sender.clone())
-        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", args.root.display())))?;
+        .map_err(|e| Error::Preview { action: "watch", path: args.root.clone(), reason: e.to_string() })?;
     if let Some(note) = note {
         warn(&reporter, note);
     }

@@ -69,7 +69,7 @@ pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<A
 pub fn configure(options: &BuildOptions) -> Result<(Config, SitePaths)> {
     let mut config = Config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
-        crate::config::check_base_url(base_url).map_err(Error::Usage)?;
+        crate::config::check_base_url(base_url).map_err(|e| Error::Usage(e.to_string()))?;
         config.base_url = Some(base_url.clone());
     }
     let output = match &options.output {

@@ -100,11 +100,11 @@ impl PageWriter<'_> {
         };
         let source = if page.source.is_empty() { file.clone() } else { page.source.clone() };
         let context = PageContext { site: self.site, page, live_reload: self.live_reload };
-        let html = self.theme.render(template, &context).map_err(|message| {
+        let html = self.theme.render(template, &context).map_err(|error| {
             Box::new(PageError {
-                location: Location::file(format!("templates/{template}")),
+                location: Location::file(format!("templates/{}", error.template)),
                 page: format!("rendering {source}"),
-                message,
+                message: error.chain,
             })
         })?;
         (self.sink)(&file, html.into_bytes()).map_err(|err| {
