@@ -1,10 +1,40 @@
-//! `carnet routes`: the routes and headers of render.yaml (`site::render_yaml`).
+//! `carnet routes`: prints the routes block of the site's redirects, or rewrites (`--write`) or
+//! checks (`--check`) render.yaml (`site::render_yaml`). Exit code 1 when `--check` finds it out
+//! of date.
 
 use crate::cli::RoutesArgs;
-use crate::error::Result;
+use crate::error::{Diagnostic, Error, Result};
 use crate::report::Reporter;
-use crate::site::render_yaml;
+use crate::site::render_yaml::{self, Blueprint};
+use crate::site::{analysis, BuildOptions};
 
 pub(super) fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
-    render_yaml::run(args, reporter)
+    let analysis = analysis::analyze(&BuildOptions::new(args.root.clone()))?;
+    let errors: Vec<Diagnostic> = analysis.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+    if !errors.is_empty() {
+        return Err(Error::Build(errors));
+    }
+    let redirects = analysis.redirects;
+    if !args.write && !args.check {
+        print!("{}", render_yaml::routes_block(&redirects, "    "));
+        return Ok(0);
+    }
+    let hosts = analysis.config.publish.allow_hosts;
+    let blueprint = Blueprint::read(&args.root, &redirects, hosts.as_deref())?;
+    let count = redirects.len();
+    let routes = if count == 1 { "route" } else { "routes" };
+    let path = blueprint.path.display();
+    if blueprint.is_up_to_date() {
+        reporter.info(format!("{path}: {count} {routes}, up to date"));
+        return Ok(0);
+    }
+    if args.check {
+        if let Some(warning) = render_yaml::drift(&args.root, &redirects) {
+            reporter.diagnostic(&Diagnostic::error(warning.location, warning.message));
+        }
+        return Ok(1);
+    }
+    blueprint.write()?;
+    reporter.info(format!("{path}: {count} {routes} written"));
+    Ok(0)
 }

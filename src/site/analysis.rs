@@ -117,7 +117,8 @@ pub fn analyze_configured(
     };
     let guides = render::render_guides(&content.guides, &content.files, &tree, &renderer, &links);
     diagnostics.extend(guides.diagnostics().cloned());
-    if let Some(policy) = super::csp::published_policy(&options.root) {
+    let blueprint = std::fs::read_to_string(options.root.join(super::render_yaml::FILE));
+    if let Some(policy) = blueprint.ok().and_then(|text| super::csp::published_policy(&text)) {
         diagnostics.extend(super::csp::blocked(&policy, &guides.embeds));
     }
     tree.order(&infos, &guides.titles);

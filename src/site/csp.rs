@@ -1,23 +1,21 @@
 //! The Content-Security-Policy a site is published under (the `Content-Security-Policy` header of
 //! its `render.yaml`), as far as images and media go.
 //!
-//! `published_policy` reads the header's value from the Blueprint; `blocked` warns, guide by
+//! `published_policy` reads the header's value from the Blueprint's text; `blocked` warns, guide by
 //! guide, about each image or media of another site that the policy would block (the page
 //! builds, and the reader sees a hole); `with_hosts` writes the hosts that `[publish]
 //! allow_hosts` of carnet.toml names into the `img-src` and `media-src` directives, for
 //! `carnet routes --write`.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use crate::error::{Diagnostic, Location};
 
 const HEADER: &str = "Content-Security-Policy";
 
-/// The policy of the first `Content-Security-Policy` header of `root/render.yaml`, if any.
-pub fn published_policy(root: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(root.join(super::render_yaml::FILE)).ok()?;
-    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).ok()?;
+/// The policy of the first `Content-Security-Policy` header of a Blueprint's text, if any.
+pub fn published_policy(blueprint: &str) -> Option<String> {
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(blueprint).ok()?;
     let services = yaml.get("services")?.as_sequence()?;
     services.iter().filter_map(|s| s.get("headers")?.as_sequence()).flatten().find_map(|header| {
         (header.get("name")?.as_str()? == HEADER)

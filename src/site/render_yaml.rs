@@ -4,15 +4,13 @@
 //! `/old/index.html`; a `type: redirect` route answers the one spelling that is no file, `/old`,
 //! with a 301. The routes sit between two marker comments (`routes_block`), so that `carnet
 //! routes --write` rewrites them from the redirect plan and `carnet build` and `carnet check`
-//! warn when they drift from it (`drift`). `run` is `carnet routes`.
+//! warn when they drift from it (`drift`). `Blueprint` is what `carnet routes` reads and writes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::{analysis, redirects::Redirect, BuildOptions};
-use crate::cli::RoutesArgs;
+use super::redirects::Redirect;
 use crate::content::SiteRoot;
 use crate::error::{Diagnostic, Error, Location, Result};
-use crate::report::Reporter;
 
 /// The Blueprint's name at the site root.
 pub const FILE: &str = "render.yaml";
@@ -127,54 +125,38 @@ fn line_offset(text: &str, line: usize) -> usize {
     text.split_inclusive('\n').take(line - 1).map(str::len).sum()
 }
 
-/// `carnet routes`: prints the routes block, or rewrites (`--write`) or checks (`--check`) the
-/// one in render.yaml. Exit code 1 when `--check` finds it out of date.
-pub fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
-    let options = BuildOptions {
-        root: args.root.clone(),
-        output: None,
-        base_url: None,
-        strict: false,
-        live_reload: false,
-        preview: false,
-        replace_output: false,
-        broken_links: None,
-    };
-    let analysis = analysis::analyze(&options)?;
-    let errors: Vec<Diagnostic> = analysis.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-    if !errors.is_empty() {
-        return Err(Error::Build(errors));
-    }
-    let redirects = analysis.redirects;
-    let hosts = analysis.config.publish.allow_hosts;
-    if !args.write && !args.check {
-        print!("{}", routes_block(&redirects, "    "));
-        return Ok(0);
-    }
-    let path = args.root.join(FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    check_inside(&args.root, &path).map_err(|refused| Error::Build(vec![refused]))?;
-    let mut fresh = rewritten(&text, &redirects)
-        .map_err(|why| Error::Build(vec![Diagnostic::error(Location::file(&path), why)]))?;
-    if let Some(hosts) = &hosts {
-        fresh = super::csp::rewrite_blueprint(&fresh, hosts);
-    }
-    let count = redirects.len();
-    let routes = if count == 1 { "route" } else { "routes" };
-    if fresh == text {
-        reporter.info(format!("{}: {count} {routes}, up to date", path.display()));
-        return Ok(0);
-    }
-    if args.check {
-        let warning = drift(&args.root, &redirects);
-        if let Some(warning) = warning {
-            reporter.diagnostic(&Diagnostic::error(warning.location, warning.message));
+/// render.yaml of the site at `root`, as it is and as carnet would write it: routes from
+/// `redirects`, and the Content-Security-Policy's image and media hosts from `allow_hosts` when
+/// carnet.toml sets them.
+#[derive(Debug)]
+pub struct Blueprint {
+    pub path: PathBuf,
+    pub text: String,
+    pub fresh: String,
+}
+
+impl Blueprint {
+    /// Reads render.yaml (which must be inside the site root) and writes its fresh text.
+    pub fn read(root: &Path, redirects: &[Redirect], allow_hosts: Option<&[String]>) -> Result<Blueprint> {
+        let path = root.join(FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        check_inside(root, &path).map_err(|refused| Error::Build(vec![refused]))?;
+        let mut fresh = rewritten(&text, redirects)
+            .map_err(|why| Error::Build(vec![Diagnostic::error(Location::file(&path), why)]))?;
+        if let Some(hosts) = allow_hosts {
+            fresh = super::csp::rewrite_blueprint(&fresh, hosts);
         }
-        return Ok(1);
+        Ok(Blueprint { path, text, fresh })
     }
-    std::fs::write(&path, fresh).map_err(|e| Error::io(&path, e))?;
-    reporter.info(format!("{}: {count} {routes} written", path.display()));
-    Ok(0)
+
+    pub fn is_up_to_date(&self) -> bool {
+        self.fresh == self.text
+    }
+
+    /// Writes the fresh text over render.yaml.
+    pub fn write(&self) -> Result<()> {
+        std::fs::write(&self.path, &self.fresh).map_err(|e| Error::io(&self.path, e))
+    }
 }
 
 #[cfg(test)]
