@@ -21,7 +21,7 @@
 use std::collections::HashMap;
 
 use super::blocks::{callout_close, callout_open};
-use super::escape_html;
+use super::escape::escape_html;
 
 /// One admonition: the class of its callout, its title, and how it folds.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
-use super::escape_html;
+use super::escape::escape_html;
 
 /// The class suffix and French title of each alert kind.
 pub(crate) fn callout_label(kind: BlockQuoteKind) -> (&'static str, &'static str) {

@@ -13,9 +13,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
+use super::escape::escape_html;
 use super::fence::{file_lang, FenceInfo, Lang, LineSet, Mode};
 use super::highlight::{Highlighter, Line};
-use super::{console, escape_html, procfile};
+use super::{console, procfile};
 
 /// A code block ready to be written.
 struct Block {

@@ -5,7 +5,7 @@
 //! continues the command; any other line is output (`span.line.output[data-nocopy]`), so the
 //! copy button hands over exactly the commands.
 
-use super::escape_html;
+use super::escape::escape_html;
 use super::highlight::{Highlighter, Line};
 
 const BASH: &str = "Bourne Again Shell (bash)";

@@ -18,7 +18,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::blocks::{callout_close, callout_open};
-use super::escape_html;
+use super::escape::escape_html;
 
 /// The class suffix and default French title of each container kind carnet reads.
 fn kind(name: &str) -> Option<(&'static str, &'static str)> {

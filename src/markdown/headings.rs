@@ -10,7 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::{escape_html, Heading};
+use super::escape::escape_html;
+use super::rendered::Heading;
 use crate::slug::slugify;
 
 /// The id given to a heading whose slug is empty (only emoji or punctuation).

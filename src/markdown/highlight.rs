@@ -14,7 +14,7 @@ use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use two_face::theme::EmbeddedThemeName;
 
-use super::escape_html;
+use super::escape::escape_html;
 use super::line_cache::{Highlighted, LineCache, State};
 
 /// How token classes are written: `hl-` then each atom of the scope (`hl-string hl-quoted`).

@@ -11,7 +11,7 @@ use std::ops::Range;
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::{Span, Tokenizer};
 
-use super::escape_html;
+use super::escape::escape_html;
 
 /// Something found in raw HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use super::escape_html;
+use super::escape::escape_html;
 use super::html::{self, Found};
 
 /// Where a link stands: the index of the heading above it in the page, if any, whether it is

@@ -14,6 +14,7 @@ mod blocks;
 mod code;
 mod console;
 mod containers;
+mod escape;
 mod fence;
 mod headings;
 mod highlight;
@@ -22,52 +23,11 @@ mod line_cache;
 mod links;
 mod parse;
 mod procfile;
+mod rendered;
 mod summary;
 
-use pulldown_cmark::Options;
-
 pub use links::{is_guide_name, LinkHook, LinkSite, NoLinks, Reference};
-
-/// A heading of the rendered page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
-    pub level: u8,
-    /// The canonical id written on the heading.
-    pub id: String,
-    /// Other ids that also land on the heading (GitHub/GitLab forms).
-    pub aliases: Vec<String>,
-    /// Plain text of the heading (inline code included, emoji kept).
-    pub text: String,
-}
-
-/// The plain text of one part of the page, for the search index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
-    /// Index in `RenderedMarkdown::headings` of the heading opening the part; `None` for the
-    /// text before the first heading.
-    pub heading: Option<usize>,
-    /// Plain text of the part, headings excluded, code included, whitespace collapsed.
-    pub text: String,
-}
-
-/// The result of rendering one guide's Markdown.
-#[derive(Debug, Clone, Default)]
-pub struct RenderedMarkdown {
-    pub html: String,
-    pub headings: Vec<Heading>,
-    /// Plain text of the first H1, if any (emoji kept).
-    pub title: Option<String>,
-    /// Plain text of the first top-level paragraph, if any.
-    pub description: Option<String>,
-    /// Plain text per section, in page order (empty sections left out).
-    pub sections: Vec<Section>,
-    /// Explicit `{#id}`s used twice in the page (the later ones were renamed `id-1`, …).
-    pub duplicate_ids: Vec<String>,
-    /// Ids declared in raw HTML (`<a name="x">`, `<h3 id="x">`): link targets too.
-    pub anchors: Vec<String>,
-    /// How many diagrams (```` ```mermaid ```` blocks) the page draws.
-    pub diagrams: usize,
-}
+pub use rendered::{Heading, RenderedMarkdown, Section};
 
 /// Renders Markdown; built once per build and shared by the threads (`Send + Sync`).
 pub struct Renderer {
@@ -161,31 +121,6 @@ fn serialize(events: Vec<pulldown_cmark::Event<'_>>, source_len: usize) -> Strin
     let mut html = String::with_capacity(source_len * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
-}
-
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-}
-
-/// Escapes text for HTML content and double- or single-quoted attributes.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use super::admonitions::{self, Rewritten};
 use super::containers::Containers;
@@ -44,7 +44,7 @@ fn parse_events<'a>(
     let mut containers = Containers::default();
     // Per open block quote: the admonition it is, if any.
     let mut quotes: Vec<Option<&admonitions::Admonition>> = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, super::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         if containers.take(&event, &range, markdown, &mut out) {
             continue;
         }
@@ -160,6 +160,16 @@ fn is_attribute(item: &str) -> bool {
 fn is_attribute_name(key: &str) -> bool {
     key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == ':')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-'))
+}
+
+/// The Markdown extensions guides are read with (GitHub-flavoured).
+pub(super) fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! `span.hl-procfile-command`, highlighted as bash inside; comments are highlighted as bash too,
 //! and any other line is left as escaped text.
 
-use super::escape_html;
+use super::escape::escape_html;
 use super::highlight::{Highlighter, Line};
 
 const BASH: &str = "Bourne Again Shell (bash)";

@@ -5,7 +5,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::Section;
+use super::rendered::Section;
 
 pub(crate) struct Summary {
     pub description: Option<String>,

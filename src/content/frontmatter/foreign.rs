@@ -14,7 +14,7 @@
 
 use serde_json::{Map, Value};
 
-use super::FrontMatter;
+use super::model::FrontMatter;
 
 /// Keys giving the weight, in order of precedence after `weight`.
 const WEIGHT_KEYS: &[&str] = &["nav_order", "sidebar_position", "order"];

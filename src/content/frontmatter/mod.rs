@@ -6,13 +6,15 @@
 
 mod extra;
 mod foreign;
+mod model;
+
+pub use model::FrontMatter;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 /// Front matter larger than this is refused unread: a guide's keys take a few hundred bytes, and
 /// a parser's time grows with what it is given.
@@ -26,32 +28,6 @@ pub const MAX_NESTING: usize = 32;
 /// and comments, so a `]` inside a string (`[ "]" [ "]" …`) lowers it without closing anything;
 /// this bound holds whatever they hide (256 levels cost YAML's scanner about 30 ms).
 pub const MAX_BRACKETS: usize = 256;
-
-/// What a guide's front matter says: carnet's keys, what other generators' keys mean to carnet
-/// (`foreign`), and every other key for templates.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FrontMatter {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub weight: Option<i64>,
-    pub draft: bool,
-    pub slug: Option<String>,
-    /// `repair = false` keeps the text exactly as it is (no mojibake repair).
-    pub repair: Option<bool>,
-    /// Old paths of this guide, redirected to it.
-    pub aliases: Vec<String>,
-    /// Old paths from other generators' keys (`redirect_from`, Grav's `routes.aliases`):
-    /// redirected like `aliases`, but one that is the address of another page is only a warning
-    /// (they were written for the other generator's addresses).
-    pub redirect_from: Vec<String>,
-    /// The page's date, `YYYY-MM-DD`: its last update (`lastmod`…) when written, else `date`.
-    pub date: Option<String>,
-    /// Every key but carnet's, with its value, for templates (`page.extra`); a guide keeps at
-    /// most `extra::MAX_KEPT_VALUES` values and `extra::MAX_KEPT_BYTES` bytes of text.
-    pub extra: Map<String, Value>,
-    /// The keys that mean nothing to carnet (kept in `extra` if they fit), for `carnet check`.
-    pub unknown: Vec<String>,
-}
 
 /// carnet's own keys.
 pub const KNOWN_KEYS: &[&str] = &["title", "description", "weight", "draft", "slug", "repair", "aliases"];
@@ -320,7 +296,7 @@ mod tests {
         let (fm, warnings) = parse(format, front).unwrap();
         assert_eq!(fm.title.as_deref(), Some("Guide"));
         assert!(warnings.is_empty(), "{warnings:?}");
-        assert_eq!(Value::Object(fm.extra), serde_json::json!({"tags": ["a"], "layout": "page"}));
+        assert_eq!(serde_json::Value::Object(fm.extra), serde_json::json!({"tags": ["a"], "layout": "page"}));
         assert_eq!(fm.unknown, ["layout", "tags"]);
     }
 

@@ -24,7 +24,8 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{guard, in_parallel, remove_tree};
+use super::guard;
+use super::removal::{in_parallel, remove_tree};
 
 /// Where the site two builds old is kept: `.public.carnet-previous` beside `public`.
 pub(super) fn previous_path(output: &Path) -> PathBuf {
