@@ -12,43 +12,12 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::Reporter;
-use crate::slug::slugify;
 
 mod existing;
+mod files;
 
-/// The Render Blueprint of a new repository; `{name}` stands for the service name. The preview
-/// sends its headers to a site that has no `render.yaml` of its own.
-pub const BLUEPRINT: &str = include_str!("init/render.yaml");
-
-/// The files of a new repository: (path in it, contents); `{name}` stands for the service name.
-const FILES: &[(&str, &str)] = &[
-    ("carnet.toml", include_str!("init/carnet.toml")),
-    ("content/RESOLUTION_LIEN_CASSE.md", include_str!("init/content/RESOLUTION_LIEN_CASSE.md")),
-    ("render.yaml", BLUEPRINT),
-    (".gitignore", include_str!("init/gitignore")),
-    // render.yaml's build command: the same script as carnet's own deploy.
-    (RENDER_BUILD_SCRIPT, include_str!("../scripts/render-build.sh")),
-];
-
-/// The build command of the Blueprint: a pinned prebuilt carnet, else compiled.
-pub const RENDER_BUILD_SCRIPT: &str = "scripts/render-build.sh";
-
-/// The files `init` writes into `dir`, with the name of the Render service filled in.
-pub fn files(dir: &Path) -> Vec<(&'static str, String)> {
-    let name = service_name(dir);
-    FILES.iter().map(|(rel, text)| (*rel, text.replace("{name}", &name))).collect()
-}
-
-/// The folder's name as a Render service name (`Docs Équipe` → `docs-equipe`); `docs` if none.
-fn service_name(dir: &Path) -> String {
-    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let name = absolute.file_name().map(|n| slugify(&n.to_string_lossy())).unwrap_or_default();
-    if name.is_empty() {
-        "docs".to_string()
-    } else {
-        name
-    }
-}
+use files::write_new_in_folder;
+pub use files::{files, BLUEPRINT, RENDER_BUILD_SCRIPT};
 
 /// Starts a repository in `dir` (or adds carnet's files around its guides); the exit code.
 pub fn run(dir: &Path, reporter: &Reporter) -> Result<u8> {
@@ -111,33 +80,14 @@ fn entries(dir: &Path) -> Result<Vec<PathBuf>> {
     }
 }
 
-/// Creates `path` with its folders, failing rather than replacing a file.
-fn write_new_in_folder(path: &Path, text: &str) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    write_new(path, text)
-}
-
-/// Creates `path`, failing rather than replacing a file that appeared since the folder was read.
-fn write_new(path: &Path, text: &str) -> Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
-    file.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_service_is_named_after_the_folder() {
-        assert_eq!(service_name(Path::new("/tmp/Docs Équipe")), "docs-equipe");
-        assert_eq!(service_name(Path::new("/")), "docs");
+        assert_eq!(files::service_name(Path::new("/tmp/Docs Équipe")), "docs-equipe");
+        assert_eq!(files::service_name(Path::new("/")), "docs");
         let files = files(Path::new("/srv/guides-support"));
         let yaml = &files.iter().find(|(rel, _)| *rel == "render.yaml").unwrap().1;
         assert!(yaml.contains("    name: guides-support\n"), "{yaml}");

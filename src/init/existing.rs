@@ -70,7 +70,7 @@ pub fn adopt(dir: &Path, content_dir: &str, files: &[(&str, String)], reporter: 
         let text = match *rel {
             "carnet.toml" => format!("{text}# Le dossier des guides, dans le dépôt de l'application :\ncontent_dir = \"{content_dir}\"\n"),
             "render.yaml" => blueprint_for(text, content_dir),
-            super::RENDER_BUILD_SCRIPT => text.clone(),
+            super::files::RENDER_BUILD_SCRIPT => text.clone(),
             ".gitignore" => {
                 add_ignored_lines(&path, text, reporter)?;
                 continue;
@@ -81,7 +81,7 @@ pub fn adopt(dir: &Path, content_dir: &str, files: &[(&str, String)], reporter: 
             reporter.info(format!("kept {} as it is (check that it suits carnet)", path.display()));
             continue;
         }
-        super::write_new_in_folder(&path, &text)?;
+        super::files::write_new_in_folder(&path, &text)?;
         reporter.info(format!("created {}", path.display()));
     }
     Ok(())
@@ -102,7 +102,7 @@ fn add_ignored_lines(path: &Path, template: &str, reporter: &Reporter) -> Result
     let existing = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            super::write_new(path, template)?;
+            super::files::write_new(path, template)?;
             reporter.info(format!("created {}", path.display()));
             return Ok(());
         }

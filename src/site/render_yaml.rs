@@ -70,19 +70,28 @@ fn find_block(text: &str) -> Option<std::result::Result<Found<'_>, usize>> {
     begin.map(|(_, _, line)| Err(line))
 }
 
-/// `text` with its routes block replaced by the routes of `redirects`; `None` when `text` has no
-/// complete block (an error message says why).
-fn rewritten(text: &str, redirects: &[Redirect]) -> std::result::Result<String, String> {
+/// Why render.yaml's routes block cannot be rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RoutesBlockError {
+    #[error("line {line}: `{BEGIN}` has no `{END}` line after it")]
+    Unclosed { line: usize },
+    #[error(
+        "no routes block: put these lines in the static site's service, where `routes:` goes:\n{}",
+        routes_block(&[], "    ")
+    )]
+    Missing,
+}
+
+/// `text` with its routes block replaced by the routes of `redirects`, or why it has no
+/// complete block.
+fn rewritten(text: &str, redirects: &[Redirect]) -> std::result::Result<String, RoutesBlockError> {
     match find_block(text) {
         Some(Ok(found)) => {
             let block = routes_block(redirects, found.indent);
             Ok(format!("{}{block}{}", &text[..found.start], &text[found.end..]))
         }
-        Some(Err(line)) => Err(format!("line {line}: `{BEGIN}` has no `{END}` line after it")),
-        None => Err(format!(
-            "no routes block: put these lines in the static site's service, where `routes:` goes:\n{}",
-            routes_block(&[], "    ")
-        )),
+        Some(Err(line)) => Err(RoutesBlockError::Unclosed { line }),
+        None => Err(RoutesBlockError::Missing),
     }
 }
 
@@ -98,7 +107,7 @@ pub fn drift(root: &Path, redirects: &[Redirect]) -> Option<Diagnostic> {
         Ok(fresh) if fresh == text => return None,
         Ok(_) => "its routes are not the site's redirects: run `carnet routes --write`".to_string(),
         Err(_) if find_block(&text).is_none() => return None,
-        Err(why) => why,
+        Err(why) => why.to_string(),
     };
     let line = find_block(&text).map(|found| match found {
         Ok(found) => found.line,
@@ -142,7 +151,7 @@ impl Blueprint {
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         check_inside(root, &path).map_err(|refused| Error::Build(vec![refused]))?;
         let mut fresh = rewritten(&text, redirects)
-            .map_err(|why| Error::Build(vec![Diagnostic::error(Location::file(&path), why)]))?;
+            .map_err(|why| Error::Build(vec![Diagnostic::error(Location::file(&path), why.to_string())]))?;
         if let Some(hosts) = allow_hosts {
             fresh = super::csp::rewrite_blueprint(&fresh, hosts);
         }
@@ -196,8 +205,8 @@ mod tests {
 
     #[test]
     fn a_missing_or_unterminated_block_is_explained() {
-        assert!(rewritten("services: []\n", &[]).unwrap_err().contains("no routes block"));
+        assert!(rewritten("services: []\n", &[]).unwrap_err().to_string().contains("no routes block"));
         let open = "x:\n  # carnet routes: begin\n  routes: []\n";
-        assert!(rewritten(open, &[]).unwrap_err().starts_with("line 2:"));
+        assert!(rewritten(open, &[]).unwrap_err().to_string().starts_with("line 2:"));
     }
 }

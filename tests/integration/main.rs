@@ -2,6 +2,7 @@
 //! check what a reader or an author would see (HTML, files, messages, exit codes).
 
 mod app_repository;
+mod architecture;
 mod build;
 #[cfg(feature = "serve")]
 mod canary;
