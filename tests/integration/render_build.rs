@@ -127,3 +127,42 @@ fn without_a_pinned_release_the_script_says_so_and_compiles() {
     assert!(!err.contains("downloading"), "{err}");
     assert_fell_back_without_running(&stage, &out);
 }
+
+/// The `cargo build` and `cargo install` command lines of a script or workflow: (the command
+/// line after `cargo `, its `--` flags).
+fn carnet_builds(text: &str) -> Vec<(String, Vec<String>)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with('#') && !line.starts_with("say "))
+        .filter_map(|line| line.split_once("cargo ").map(|(_, rest)| rest))
+        .filter(|rest| rest.starts_with("build ") || rest.starts_with("install "))
+        .map(|rest| {
+            let flags = rest.split_whitespace().filter(|w| w.starts_with("--")).map(str::to_string).collect();
+            (rest.to_string(), flags)
+        })
+        .collect()
+}
+
+/// The feature flags of a cargo command line: what the binary can do.
+fn feature_flags(flags: &[String]) -> Vec<&str> {
+    flags.iter().map(String::as_str).filter(|f| f.contains("features")).collect()
+}
+
+#[test]
+fn the_release_workflow_and_the_fallback_compile_build_the_same_features_locked() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
+    let released = carnet_builds(&workflow);
+    let compiled = carnet_builds(&std::fs::read_to_string(script()).unwrap());
+    assert_eq!(released.len(), 1, "one carnet build in release.yml: {released:?}");
+    assert_eq!(compiled.len(), 2, "cargo build and cargo install in render-build.sh: {compiled:?}");
+    let release_features = feature_flags(&released[0].1);
+    assert_eq!(release_features, ["--no-default-features"]);
+    for (line, flags) in compiled.iter().chain(&released) {
+        assert!(flags.iter().any(|f| f == "--locked"), "without --locked: cargo {line}");
+        assert_eq!(feature_flags(flags), release_features, "cargo {line}");
+    }
+    for (line, _) in &compiled {
+        assert!(line.contains("--profile deploy"), "fallback without the deploy profile: cargo {line}");
+    }
+}
