@@ -27,6 +27,7 @@ mod summary;
 use pulldown_cmark::Options;
 
 pub use links::{is_guide_name, LinkHook, LinkSite, NoLinks, Reference};
+pub use summary::BLOCK_SEPARATOR;
 
 /// A heading of the rendered page.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -169,7 +169,9 @@ fn snippet_text(pieces: &[&str], chars: usize) -> String {
             break;
         }
         if !text.is_empty() {
-            text.push(' ');
+            // The pieces are separate sections (an H2 and its H4s): kept apart as blocks are.
+            let ends_sentence = text.ends_with(['.', '!', '?', ':', ';', '…']);
+            text.push_str(if ends_sentence { " " } else { crate::markdown::BLOCK_SEPARATOR });
         }
         text.push_str(piece);
     }
@@ -282,6 +284,7 @@ mod tests {
         let long = "mot ".repeat(200);
         let text = snippet_text(&[&long], SNIPPET_CHARS);
         assert!(text.ends_with("mot…") && text.chars().count() <= SNIPPET_CHARS + 1, "{text}");
-        assert_eq!(snippet_text(&["court", "texte"], SNIPPET_CHARS), "court texte");
+        assert_eq!(snippet_text(&["court", "texte"], SNIPPET_CHARS), "court · texte");
+        assert_eq!(snippet_text(&["Fin.", "Suite"], SNIPPET_CHARS), "Fin. Suite");
     }
 }
