@@ -218,15 +218,22 @@ fn split(
 /// text for snippets: `SNIPPET_CHARS` for the first `FULL_SNIPPETS` records, `SHORT_SNIPPET_CHARS`
 /// for the others, so that a long guide does not weigh on every query that shows it.
 fn page_json(page: &PageInput<'_>, records: &[Record<'_>]) -> String {
-    let records: Vec<serde_json::Value> = records
+    /// Fields in the order the engine reads them, as `json!` wrote them (sorted).
+    #[derive(serde::Serialize)]
+    struct PageData<'p> {
+        r: Vec<(Option<&'p str>, &'p str, String)>,
+        t: &'p str,
+        u: &'p str,
+    }
+    let r = records
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let chars = if i < FULL_SNIPPETS { SNIPPET_CHARS } else { SHORT_SNIPPET_CHARS };
-            json!([r.heading, r.anchor, snippet_text(&r.text, chars)])
+            (r.heading, r.anchor, snippet_text(&r.text, chars))
         })
         .collect();
-    json!({"t": page.title, "u": page.url, "r": records}).to_string()
+    serde_json::to_string(&PageData { r, t: page.title, u: page.url }).unwrap_or_default()
 }
 
 /// The start of the record's text, at most `chars` characters, cut at a word boundary.
