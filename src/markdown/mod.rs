@@ -28,6 +28,7 @@ mod summary;
 
 pub use links::{is_guide_name, LinkHook, LinkSite, NoLinks, Reference};
 pub use rendered::{Heading, RenderedMarkdown, Section};
+pub use summary::BLOCK_SEPARATOR;
 
 /// Renders Markdown; built once per build and shared by the threads (`Send + Sync`).
 pub struct Renderer {

@@ -2,6 +2,9 @@
 //!
 //! `summarize` walks the raw events once: the first non-empty top-level paragraph becomes the
 //! description; text outside headings is gathered per section (a section starts at a heading).
+//! The texts of separate blocks (paragraphs, list items, table cells, code) are kept apart in a
+//! section's text: joined by ` · ` unless the first ends a sentence, so that a snippet of the
+//! search never runs two list items together.
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
@@ -54,8 +57,13 @@ pub(crate) fn summarize(events: &[Event<'_>]) -> Summary {
             }
             _ => {}
         }
-        if matches!(event, Event::End(tag) if is_block_end(tag)) && !in_heading {
-            current.text.push(' ');
+        let block_edge = match event {
+            Event::Start(tag) => !is_inline(tag),
+            Event::End(tag) => is_block_end(tag),
+            _ => false,
+        };
+        if block_edge && !in_heading {
+            current.text.push(BLOCK_END);
         }
     }
     finish(&mut sections, &mut current, None);
@@ -64,7 +72,7 @@ pub(crate) fn summarize(events: &[Event<'_>]) -> Summary {
 
 /// Closes the current section (kept when it has text) and opens the next one.
 fn finish(sections: &mut Vec<Section>, current: &mut Section, next: Option<usize>) {
-    let text = collapse(&current.text);
+    let text = join_blocks(&current.text);
     let heading = current.heading;
     *current = Section { heading: next, text: String::new() };
     if !text.is_empty() {
@@ -76,6 +84,35 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Marks the end of a block in a section's text while it is gathered (a control character, never
+/// in the text itself: pulldown-cmark gives it as U+FFFD).
+const BLOCK_END: char = '\u{1f}';
+/// Between two blocks whose first does not end a sentence.
+pub const BLOCK_SEPARATOR: &str = " · ";
+
+/// The blocks of a gathered text (ended by `BLOCK_END`), whitespace collapsed, empty ones dropped,
+/// joined by a space after a sentence's end and by `BLOCK_SEPARATOR` otherwise.
+fn join_blocks(text: &str) -> String {
+    let mut joined = String::with_capacity(text.len());
+    for block in text.split(BLOCK_END) {
+        let mut words = block.split_whitespace().peekable();
+        if words.peek().is_none() {
+            continue;
+        }
+        if !joined.is_empty() {
+            let ends_sentence = joined.ends_with(['.', '!', '?', ':', ';', '…']);
+            joined.push_str(if ends_sentence { " " } else { BLOCK_SEPARATOR });
+        }
+        for (i, word) in words.enumerate() {
+            if i > 0 {
+                joined.push(' ');
+            }
+            joined.push_str(word);
+        }
+    }
+    joined
+}
+
 fn is_container(tag: &Tag<'_>) -> bool {
     matches!(tag, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) | Tag::Table(_))
 }
@@ -84,6 +121,20 @@ fn is_container_end(tag: &TagEnd) -> bool {
     matches!(
         tag,
         TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition | TagEnd::Table
+    )
+}
+
+/// Inline starts (emphasis, links) do not begin a block.
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
     )
 }
 

@@ -185,6 +185,18 @@ fn sections_hold_plain_text_per_heading() {
     assert_eq!(rendered.sections[2], Section { heading: Some(1), text: "code".into() });
 }
 
+/// Issue 17: a snippet ran list items together (« …de la mémoire Chargement de trop… »).
+#[test]
+fn separate_blocks_stay_apart_in_section_text() {
+    let markdown = "## Causes\n\n- Fuite de la mémoire\n- Chargement de trop de données\n  - en une *seule* requête\n- Trop de workers.\n\nParagraphe un\n\nParagraphe deux.\n\n| Colonne | Valeur |\n|---|---|\n| `WEB_CONCURRENCY` | 2 |\n";
+    let rendered = render(markdown);
+    assert_eq!(
+        rendered.sections[0].text,
+        "Fuite de la mémoire · Chargement de trop de données · en une seule requête · Trop de workers. \
+         Paragraphe un · Paragraphe deux. Colonne · Valeur · WEB_CONCURRENCY · 2"
+    );
+}
+
 #[test]
 fn the_real_guide() {
     let guide = include_str!("../../tests/fixtures/markdown/RESOLUTION_ERREUR_OOM_RENDER.fixed.md");

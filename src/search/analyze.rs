@@ -81,7 +81,7 @@ pub fn is_stop_word(word: &str) -> bool {
     word.len() <= 8 && STOP_KEYS.binary_search(&pack(word.as_bytes())).is_ok()
 }
 
-fn is_connector(c: char) -> bool {
+const fn is_connector(c: char) -> bool {
     matches!(c, '.' | ':' | '_' | '-' | '/' | '@' | '+')
 }
 
@@ -93,19 +93,65 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-/// Cuts `text` into words, in order; each code token comes before its parts.
+/// What an ASCII byte is to `words`: 0 a separator, 1 a letter, 2 a digit, 3 a connector.
+const ASCII_CLASS: [u8; 128] = {
+    let mut class = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        class[b] = if c.is_ascii_alphabetic() {
+            1
+        } else if c.is_ascii_digit() {
+            2
+        } else if is_connector(c as char) {
+            3
+        } else {
+            0
+        };
+        b += 1;
+    }
+    class
+};
+
+/// Cuts `text` into words, in order; each code token comes before its parts. (One pass over the
+/// bytes, decoding only non-ASCII characters: every word of every guide goes through here.)
 pub fn words<'a>(text: &'a str, mut out: impl FnMut(Word<'a, '_>)) {
-    let mut start = None;
+    let bytes = text.as_bytes();
     let mut buffer = String::new();
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        let inside = is_word_char(c) || is_connector(c);
-        match (inside, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                chunk(&text[s..i], &mut buffer, &mut out);
-                start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        // Whether the run holds a connector, and a character that is not a letter.
+        let (mut connector, mut other) = (false, false);
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 128 {
+                match ASCII_CLASS[b as usize] {
+                    0 => break,
+                    1 => {}
+                    2 => other = true,
+                    _ => connector = true,
+                }
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !is_word_char(c) {
+                    break;
+                }
+                other |= !c.is_alphabetic();
+                i += c.len_utf8();
             }
-            _ => {}
+        }
+        if i > start {
+            let run = &text[start..i];
+            if connector {
+                chunk(run, &mut buffer, &mut out);
+            } else {
+                emit(run, other, false, &mut buffer, &mut out);
+            }
+        } else {
+            // A separator: one byte, or a whole character.
+            i += if bytes[i] < 128 { 1 } else { text[i..].chars().next().map_or(1, char::len_utf8) };
         }
     }
 }
@@ -144,7 +190,10 @@ fn emit<'a>(
     out: &mut impl FnMut(Word<'a, '_>),
 ) {
     fold_into(surface, buffer);
-    if buffer.chars().count() < 2 || (!code && is_stop_word(buffer)) {
+    if buffer.len() < 2
+        || (buffer.len() <= 4 && buffer.chars().count() < 2)
+        || (!code && is_stop_word(buffer))
+    {
         return;
     }
     out(Word { word: buffer, surface, code, part });
@@ -154,6 +203,11 @@ fn emit<'a>(
 /// letters of French (the common case: a build folds every word of every guide).
 fn fold_into(surface: &str, buffer: &mut String) {
     buffer.clear();
+    if surface.is_ascii() {
+        buffer.push_str(surface);
+        buffer.make_ascii_lowercase();
+        return;
+    }
     for c in surface.chars() {
         let folded = match c {
             'A'..='Z' | 'a'..='z' | '0'..='9' => c.to_ascii_lowercase(),

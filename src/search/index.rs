@@ -74,22 +74,31 @@ pub struct Index<'a> {
     pub record_count: usize,
 }
 
-/// One term of a page: `packed` is the posting without its variant; `surface` the accented form.
+/// One term of a page in one record: `packed` is the posting without its variant; `surface` the
+/// accented form (`0` none, `k` the word's `surfaces[k - 1]`).
 struct PageTerm {
-    /// Index in `PageTerms::words`.
-    word: u32,
     packed: u32,
-    surface: Option<String>,
-    code: bool,
+    surface: u8,
 }
 
-/// What a page contributes, its terms grouped by merge bucket (`starts[b]..starts[b + 1]`).
+/// A distinct word of a page: one allocation per word and page, not per section.
+struct PageWord {
+    word: String,
+    bucket: u8,
+    code: bool,
+    /// Accented lower-case forms first in some record of the page, in record order.
+    surfaces: Vec<String>,
+}
+
+/// What a page contributes: its words, those of bucket `b` listed by `order[starts[b]..starts[b + 1]]`,
+/// and the terms of word `w` in record order at `terms[word_starts[w]..word_starts[w + 1]]`.
 struct PageTerms<'a> {
     records: Vec<Record<'a>>,
-    /// The page's distinct words (one allocation per word and page, not per section).
-    words: Vec<String>,
-    terms: Vec<PageTerm>,
+    words: Vec<PageWord>,
+    order: Vec<u32>,
     starts: Vec<u32>,
+    terms: Vec<PageTerm>,
+    word_starts: Vec<u32>,
 }
 
 /// Terms are merged in this many independent groups, in parallel.
@@ -97,34 +106,40 @@ const BUCKETS: usize = 64;
 /// Pages analysed at once: bounds the memory held by terms not merged yet.
 const CHUNK: usize = 512;
 
-fn bucket(word: &str) -> usize {
-    let mut hasher = Fnv::default();
+fn bucket(word: &str) -> u8 {
+    let mut hasher = WordHasher::default();
     hasher.write(word.as_bytes());
-    (hasher.finish() % BUCKETS as u64) as usize
+    (hasher.finish() % BUCKETS as u64) as u8
 }
 
-/// FNV-1a: much cheaper than SipHash for short words (no untrusted keys here), and the same on
-/// every run, so the index does not change between builds.
-struct Fnv(u64);
+/// A hash of short words, eight bytes at a time (FxHash's step, then a final mix): much cheaper
+/// than SipHash (no untrusted keys here), and the same on every run, so the index does not change
+/// between builds.
+#[derive(Default)]
+struct WordHasher(u64);
 
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
+impl Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(K);
         }
+        let rest = chunks.remainder();
+        let mut tail = [0u8; 8];
+        tail[..rest.len()].copy_from_slice(rest);
+        self.0 =
+            (self.0.rotate_left(26) ^ u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 59).wrapping_mul(K);
     }
     fn finish(&self) -> u64 {
-        self.0
+        // The high bits are the well-mixed ones; the table and the buckets use the low ones.
+        let h = self.0 ^ (self.0 >> 29);
+        h ^ (h >> 32)
     }
 }
 
-type FnvMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+type FnvMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
 pub fn build<'a>(pages: &[PageInput<'a>]) -> Index<'a> {
     let mut buckets: Vec<FnvMap<TermEntry>> = (0..BUCKETS).map(|_| FnvMap::default()).collect();
@@ -135,10 +150,7 @@ pub fn build<'a>(pages: &[PageInput<'a>]) -> Index<'a> {
         let first_page = chunk_no * CHUNK;
         buckets.par_iter_mut().enumerate().for_each(|(b, map)| {
             for (offset, page_terms) in analysed.iter().enumerate() {
-                let range = page_terms.starts[b] as usize..page_terms.starts[b + 1] as usize;
-                for term in &page_terms.terms[range] {
-                    merge(map, &page_terms.words[term.word as usize], term, (first_page + offset) as u32);
-                }
+                merge(map, page_terms, b, (first_page + offset) as u32);
             }
         });
         for page_terms in analysed {
@@ -157,24 +169,43 @@ pub fn build<'a>(pages: &[PageInput<'a>]) -> Index<'a> {
     Index { terms, records, record_count }
 }
 
-fn merge(map: &mut FnvMap<TermEntry>, word: &str, term: &PageTerm, page: u32) {
-    let entry = match map.get_mut(word) {
-        Some(entry) => entry,
-        None => map.entry(word.to_string()).or_default(),
-    };
-    entry.code = term.code;
-    let variant = match &term.surface {
-        None => 0,
-        Some(s) => match entry.surfaces.iter().position(|known| known == s) {
-            Some(i) => i as u32 + 1,
-            None if entry.surfaces.len() < 3 => {
-                entry.surfaces.push(s.clone());
-                entry.surfaces.len() as u32
-            }
-            None => 0,
-        },
-    };
-    entry.postings.push(Posting { page, packed: term.packed | variant << 2 });
+/// Adds the postings of the page's words of bucket `b`: one look-up per word and page.
+fn merge(map: &mut FnvMap<TermEntry>, page_terms: &PageTerms<'_>, b: usize, page: u32) {
+    let words = &page_terms.order[page_terms.starts[b] as usize..page_terms.starts[b + 1] as usize];
+    for &w in words {
+        let word = &page_terms.words[w as usize];
+        let entry = match map.get_mut(&word.word) {
+            Some(entry) => entry,
+            None => map.entry(word.word.clone()).or_default(),
+        };
+        entry.code = word.code;
+        // The page's forms as the entry's variants (its first three forms; `0` the others).
+        let mut few = [0u32; 8];
+        let mut many = Vec::new();
+        let variants: &mut [u32] = if word.surfaces.len() < few.len() {
+            &mut few
+        } else {
+            many.resize(word.surfaces.len() + 1, 0);
+            &mut many
+        };
+        for (i, s) in word.surfaces.iter().enumerate() {
+            variants[i + 1] = match entry.surfaces.iter().position(|known| known == s) {
+                Some(v) => v as u32 + 1,
+                None if entry.surfaces.len() < 3 => {
+                    entry.surfaces.push(s.clone());
+                    entry.surfaces.len() as u32
+                }
+                None => 0,
+            };
+        }
+        let range =
+            page_terms.word_starts[w as usize] as usize..page_terms.word_starts[w as usize + 1] as usize;
+        entry.postings.extend(
+            page_terms.terms[range]
+                .iter()
+                .map(|t| Posting { page, packed: t.packed | variants[t.surface as usize] << 2 }),
+        );
+    }
 }
 
 /// Keeps the `MAX_POSTINGS` most telling postings, in page order.
@@ -212,83 +243,134 @@ struct Count<'a> {
     field: u32,
     tf: u32,
     surface: Option<&'a str>,
-    code: bool,
+}
+
+/// Per word of a page, its count in the current record; `touched` lists the words counted there.
+#[derive(Default)]
+struct PageCounter<'a> {
+    ids: FnvMap<u32>,
+    words: Vec<PageWord>,
+    counts: Vec<Count<'a>>,
+    touched: Vec<u32>,
+    /// `(word, term)` in record order.
+    terms: Vec<(u32, PageTerm)>,
+    lower: String,
+}
+
+impl<'a> PageCounter<'a> {
+    fn add(&mut self, text: &'a str, field: Field) {
+        analyze::words(text, |w| {
+            let id = match self.ids.get(w.word) {
+                Some(&id) => id,
+                None => {
+                    let id = self.words.len() as u32;
+                    self.ids.insert(w.word.to_string(), id);
+                    let word = PageWord {
+                        word: String::new(),
+                        bucket: bucket(w.word),
+                        code: false,
+                        surfaces: Vec::new(),
+                    };
+                    self.words.push(word);
+                    self.counts.push(Count::default());
+                    id
+                }
+            };
+            self.words[id as usize].code = w.code;
+            let count = &mut self.counts[id as usize];
+            if count.tf == 0 {
+                self.touched.push(id);
+                count.surface = Some(w.surface);
+            }
+            count.field = count.field.max(field as u32);
+            count.tf += 1;
+        })
+    }
+
+    /// Ends record `sec`: one term per word counted in it.
+    fn end_record(&mut self, sec: usize) {
+        for id in self.touched.drain(..) {
+            let count = std::mem::take(&mut self.counts[id as usize]);
+            let several = u32::from(count.tf >= 2);
+            let packed = (sec as u32) << 5 | several << 4 | count.field;
+            let mut surface = 0;
+            if let Some(s) = count.surface.filter(|s| !s.is_ascii()) {
+                self.lower.clear();
+                self.lower.extend(s.chars().flat_map(char::to_lowercase));
+                let surfaces = &mut self.words[id as usize].surfaces;
+                let at = surfaces.iter().position(|known| *known == self.lower).unwrap_or_else(|| {
+                    surfaces.push(self.lower.clone());
+                    surfaces.len() - 1
+                });
+                surface = u8::try_from(at + 1).unwrap_or(0);
+            }
+            self.terms.push((id, PageTerm { packed, surface }));
+        }
+    }
 }
 
 fn analyse_page<'a>(page: &PageInput<'a>) -> PageTerms<'a> {
     let records = records(page);
-    let mut ids: FnvMap<u32> = FnvMap::default();
-    // Per word id, its count in the current record; `touched` lists the ids counted there.
-    let mut counts: Vec<Count<'a>> = Vec::new();
-    let mut touched: Vec<u32> = Vec::new();
-    let mut terms: Vec<(usize, PageTerm)> = Vec::new();
-    let mut buckets: Vec<usize> = Vec::new();
+    let mut counter = PageCounter::default();
     for (sec, record) in records.iter().enumerate() {
-        let mut add = |text: &'a str, field: Field| {
-            analyze::words(text, |w| {
-                let id = match ids.get(w.word) {
-                    Some(&id) => id,
-                    None => {
-                        let id = counts.len() as u32;
-                        ids.insert(w.word.to_string(), id);
-                        counts.push(Count::default());
-                        buckets.push(bucket(w.word));
-                        id
-                    }
-                };
-                let count = &mut counts[id as usize];
-                if count.tf == 0 {
-                    touched.push(id);
-                }
-                count.field = count.field.max(field as u32);
-                count.tf += 1;
-                count.code = w.code;
-                if count.surface.is_none() {
-                    count.surface = Some(w.surface);
-                }
-            })
-        };
         if sec == 0 {
-            add(page.title, Field::Title);
+            counter.add(page.title, Field::Title);
         }
         if let Some(heading) = record.heading {
-            add(heading, Field::Heading);
+            counter.add(heading, Field::Heading);
         }
         for piece in &record.text {
-            add(piece, Field::Body);
+            counter.add(piece, Field::Body);
         }
-        for id in touched.drain(..) {
-            let count = std::mem::take(&mut counts[id as usize]);
-            let several = u32::from(count.tf >= 2);
-            let packed = (sec as u32) << 5 | several << 4 | count.field;
-            let surface = count.surface.filter(|s| !s.is_ascii()).map(str::to_lowercase);
-            terms.push((buckets[id as usize], PageTerm { word: id, packed, surface, code: count.code }));
-        }
+        counter.end_record(sec);
     }
-    let mut words = vec![String::new(); counts.len()];
+    let PageCounter { ids, mut words, terms, .. } = counter;
     for (word, id) in ids {
-        words[id as usize] = word;
+        words[id as usize].word = word;
     }
-    for (_, term) in &mut terms {
-        if term.surface.as_deref() == Some(words[term.word as usize].as_str()) {
-            term.surface = None;
-        }
+    // A form that is the word itself (`ça` folds to `ca`, not `ça`) is no variant.
+    let mut renumber: Vec<Vec<u8>> = Vec::with_capacity(words.len());
+    for word in &mut words {
+        let mut map = Vec::with_capacity(word.surfaces.len() + 1);
+        map.push(0);
+        let mut kept = 0u8;
+        word.surfaces.retain(|s| {
+            let keep = *s != word.word;
+            kept += u8::from(keep);
+            map.push(if keep { kept } else { 0 });
+            keep
+        });
+        renumber.push(map);
     }
-    // Counting sort by bucket, stable: a word's postings stay in record order.
+    // Counting sorts, stable: terms by word (each word's terms stay in record order), words by bucket.
+    let mut word_starts = vec![0u32; words.len() + 1];
+    for (w, _) in &terms {
+        word_starts[*w as usize + 1] += 1;
+    }
+    for w in 0..words.len() {
+        word_starts[w + 1] += word_starts[w];
+    }
+    let mut next = word_starts.clone();
+    let mut sorted: Vec<PageTerm> = (0..terms.len()).map(|_| PageTerm { packed: 0, surface: 0 }).collect();
+    for (w, term) in terms {
+        let surface = renumber[w as usize].get(term.surface as usize).copied().unwrap_or(0);
+        sorted[next[w as usize] as usize] = PageTerm { packed: term.packed, surface };
+        next[w as usize] += 1;
+    }
     let mut starts = vec![0u32; BUCKETS + 1];
-    for (b, _) in &terms {
-        starts[b + 1] += 1;
+    for word in &words {
+        starts[word.bucket as usize + 1] += 1;
     }
     for b in 0..BUCKETS {
         starts[b + 1] += starts[b];
     }
-    let mut slots: Vec<Option<PageTerm>> = (0..terms.len()).map(|_| None).collect();
+    let mut order = vec![0u32; words.len()];
     let mut next = starts.clone();
-    for (b, term) in terms {
-        slots[next[b] as usize] = Some(term);
-        next[b] += 1;
+    for (w, word) in words.iter().enumerate() {
+        order[next[word.bucket as usize] as usize] = w as u32;
+        next[word.bucket as usize] += 1;
     }
-    PageTerms { records, words, terms: slots.into_iter().flatten().collect(), starts }
+    PageTerms { records, words, order, starts, terms: sorted, word_starts }
 }
 
 /// Postings as text: pairs (page delta, packed) in a base-64 varint (5 bits per character,

@@ -1,10 +1,15 @@
 //! The index files, all JSONP: `CARNET_SEARCH_SHARD("name", data);`, loaded by `<script>` tags.
 //!
-//! - `v/N.js`: vocabulary shard N: `{term: [stem or "", df, postings or file number, [forms]]}`;
-//! - `t/N.js`: postings of a frequent term, too long to sit in its shard;
-//! - `p/N.js`: page N: title, URL and records `[heading, anchor, text]` for results and snippets;
+//! - `v/N.js`: vocabulary shard N: `{term: [stem or "", df, postings or [file, place], [forms]]}`;
+//! - `t/N.js`: postings of a few frequent terms, too long to sit in their shard (compressed as
+//!   the bundles below);
+//! - `b/N.js`: a bundle of `g` consecutive pages (pages `N·g` to `N·g + g − 1`), each with its
+//!   title, URL and records `[heading, anchor, text]` for results and snippets; the JSON array is
+//!   zlib-compressed and given as base64 text, which the engine inflates (`DecompressionStream`).
+//!   About `BUNDLES_PER_ROOT · √n` bundles for n pages: the files grow as the square root of the
+//!   guides, not one for one, and a first query still loads only the bundles of the pages shown;
 //! - the manifest (`MANIFEST`, a fixed address outside the shards' folder): record count, shard
-//!   keys (first letters of a term) and the folder of the shards, whose name the caller chooses
+//!   keys (first letters of a term), pages per bundle and the folder of the shards, whose name the caller chooses
 //!   once they are written (`site::assets` names it after their contents).
 //!
 //! `classic_engine` turns `search-engine.mjs` into the classic script pages load.
@@ -28,14 +33,20 @@ pub const MANIFEST: &str = "assets/search-manifest.js";
 const SHARD_BYTES: usize = 2_000;
 /// Longest shard key, in characters.
 const MAX_KEY_CHARS: usize = 8;
-/// Postings longer than this (characters) get their own file.
+/// Postings longer than this (characters) go to a postings file (`t/N.js`) …
 const INLINE_POSTINGS: usize = 600;
+/// … which holds those of a few consecutive terms, up to this many characters (before
+/// compression, about half of it as downloaded; one list of `MAX_POSTINGS` is about 6,000).
+const POSTINGS_FILE_CHARS: usize = 12_000;
 /// Text kept per record for snippets, in characters.
 const SNIPPET_CHARS: usize = 160;
 /// Records with a snippet of `SNIPPET_CHARS` (the introduction and the first sections); the others
 /// get `SHORT_SNIPPET_CHARS`.
 const FULL_SNIPPETS: usize = 3;
 const SHORT_SNIPPET_CHARS: usize = 90;
+/// About this many page bundles per square root of the page count (800 for 10,000 pages, one
+/// page a bundle up to 64 pages).
+const BUNDLES_PER_ROOT: f64 = 8.0;
 
 /// The index is written but for its manifest, which names the shards' folder.
 #[derive(Debug, Clone)]
@@ -43,12 +54,13 @@ pub struct WrittenIndex {
     pub stats: IndexStats,
     record_count: usize,
     keys: Vec<String>,
+    pages_per_bundle: usize,
 }
 
 impl WrittenIndex {
     /// The manifest, for shards written under `shards_dir` (from the site root, ending in `/`).
     pub fn manifest_script(&self, shards_dir: &str) -> String {
-        let data = json!({"v": 1, "n": self.record_count, "k": self.keys, "d": shards_dir});
+        let data = json!({"v": 2, "n": self.record_count, "k": self.keys, "g": self.pages_per_bundle, "d": shards_dir});
         shard_script("manifest", &data.to_string())
     }
 }
@@ -70,7 +82,9 @@ pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) 
     // Vocabulary entries, with long postings moved out to `t/N.js`.
     let encoded: Vec<String> =
         index.terms.par_iter().map(|(_, entry)| encode_postings(&entry.postings)).collect();
-    let mut external = Vec::new();
+    // Long postings go into files of about `POSTINGS_FILE_CHARS`, in term order: `[file, place]`.
+    let mut external: Vec<Vec<&str>> = Vec::new();
+    let mut external_chars = 0;
     let entries: Vec<String> = index
         .terms
         .iter()
@@ -78,8 +92,17 @@ pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) 
         .map(|((word, entry), postings)| {
             let stem = if entry.stem == *word { "" } else { entry.stem.as_str() };
             let postings = if postings.len() > INLINE_POSTINGS {
-                external.push(postings);
-                json!(external.len() - 1)
+                match external.last_mut() {
+                    Some(file) if external_chars + postings.len() <= POSTINGS_FILE_CHARS => {
+                        file.push(postings)
+                    }
+                    _ => {
+                        external.push(vec![postings]);
+                        external_chars = 0;
+                    }
+                }
+                external_chars += postings.len();
+                json!([external.len() - 1, external[external.len() - 1].len() - 1])
             } else {
                 json!(postings)
             };
@@ -94,18 +117,23 @@ pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) 
     external
         .par_iter()
         .enumerate()
-        .try_for_each(|(n, postings)| put(&format!("t/{n}"), json!(postings).to_string()))?;
+        .try_for_each(|(n, postings)| put(&format!("t/{n}"), quoted_base64(json!(postings).to_string())))?;
 
     let shards = shard_keys(&index.terms, &entries);
     shards.par_iter().enumerate().try_for_each(|(n, (_, range))| {
         put(&format!("v/{n}"), format!("{{{}}}", entries[range.clone()].join(",")))
     })?;
+    let pages_per_bundle = pages_per_bundle(pages.len());
     index
         .records
-        .par_iter()
-        .zip(pages)
+        .par_chunks(pages_per_bundle)
+        .zip(pages.par_chunks(pages_per_bundle))
         .enumerate()
-        .try_for_each(|(n, (records, page))| put(&format!("p/{n}"), page_json(page, records)))?;
+        .try_for_each(|(n, (records, pages))| {
+            let json: Vec<String> =
+                pages.iter().zip(records).map(|(page, records)| page_json(page, records)).collect();
+            put(&format!("b/{n}"), quoted_base64(format!("[{}]", json.join(","))))
+        })?;
     let stats = IndexStats {
         records: index.record_count,
         terms: index.terms.len(),
@@ -113,7 +141,47 @@ pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) 
         bytes: bytes.into_inner(),
     };
     let keys = shards.into_iter().map(|(key, _)| key).collect();
-    Ok(WrittenIndex { stats, record_count: index.record_count, keys })
+    Ok(WrittenIndex { stats, record_count: index.record_count, keys, pages_per_bundle })
+}
+
+/// Pages per bundle for a site of `pages` pages: about `BUNDLES_PER_ROOT · √pages` bundles.
+fn pages_per_bundle(pages: usize) -> usize {
+    let bundles = (BUNDLES_PER_ROOT * (pages as f64).sqrt()).ceil() as usize;
+    pages.div_ceil(bundles.max(1)).max(1)
+}
+
+/// `json` compressed, as a JSON string (`compressed_base64`).
+fn quoted_base64(json: String) -> String {
+    format!("\"{}\"", compressed_base64(json.as_bytes()))
+}
+
+/// `data` zlib-compressed (what the browser's `DecompressionStream("deflate")` reads), as base64.
+fn compressed_base64(data: &[u8]) -> String {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 3), COMPRESSION);
+    // Writing into a `Vec` cannot fail.
+    let _ = encoder.write_all(data);
+    base64(&encoder.finish().unwrap_or_default())
+}
+
+/// zlib level for page bundles: most of the gain of the default level for a fraction of its time.
+const COMPRESSION: flate2::Compression = flate2::Compression::new(4);
+
+/// Standard base64 with padding (what `atob` reads).
+fn base64(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(DIGITS[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Groups the sorted terms by first letter, splitting a group too large by one more letter, and so
@@ -146,19 +214,26 @@ fn split(
     }
 }
 
-/// A page's data (`p/N.js`): title, URL, and per record its heading, anchor and the start of its
+/// A page's data (in its bundle `b/N.js`): title, URL, and per record its heading, anchor and the start of its
 /// text for snippets: `SNIPPET_CHARS` for the first `FULL_SNIPPETS` records, `SHORT_SNIPPET_CHARS`
 /// for the others, so that a long guide does not weigh on every query that shows it.
 fn page_json(page: &PageInput<'_>, records: &[Record<'_>]) -> String {
-    let records: Vec<serde_json::Value> = records
+    /// Fields in the order the engine reads them, as `json!` wrote them (sorted).
+    #[derive(serde::Serialize)]
+    struct PageData<'p> {
+        r: Vec<(Option<&'p str>, &'p str, String)>,
+        t: &'p str,
+        u: &'p str,
+    }
+    let r = records
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let chars = if i < FULL_SNIPPETS { SNIPPET_CHARS } else { SHORT_SNIPPET_CHARS };
-            json!([r.heading, r.anchor, snippet_text(&r.text, chars)])
+            (r.heading, r.anchor, snippet_text(&r.text, chars))
         })
         .collect();
-    json!({"t": page.title, "u": page.url, "r": records}).to_string()
+    serde_json::to_string(&PageData { r, t: page.title, u: page.url }).unwrap_or_default()
 }
 
 /// The start of the record's text, at most `chars` characters, cut at a word boundary.
@@ -169,7 +244,9 @@ fn snippet_text(pieces: &[&str], chars: usize) -> String {
             break;
         }
         if !text.is_empty() {
-            text.push(' ');
+            // The pieces are separate sections (an H2 and its H4s): kept apart as blocks are.
+            let ends_sentence = text.ends_with(['.', '!', '?', ':', ';', '…']);
+            text.push_str(if ends_sentence { " " } else { crate::markdown::BLOCK_SEPARATOR });
         }
         text.push_str(piece);
     }
@@ -278,10 +355,59 @@ mod tests {
     }
 
     #[test]
+    fn base64_is_the_standard_one() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
+    }
+
+    #[test]
+    fn bundles_grow_as_the_square_root_of_the_pages() {
+        assert_eq!(pages_per_bundle(0), 1);
+        assert_eq!(pages_per_bundle(1), 1);
+        assert_eq!(pages_per_bundle(64), 1);
+        let bundles = |n: usize| n.div_ceil(pages_per_bundle(n));
+        assert!(bundles(1_000) <= 260, "{}", bundles(1_000));
+        assert!((700..=810).contains(&bundles(10_000)), "{}", bundles(10_000));
+        assert!(bundles(100_000) <= 2_600, "{}", bundles(100_000));
+    }
+
+    #[test]
+    fn bundles_inflate_to_their_json() {
+        use std::io::Read;
+        let json = r#"[{"t":"Mémoire","u":"a/","r":[[null,"","texte"]]}]"#;
+        let text = compressed_base64(json.as_bytes());
+        assert!(
+            text.len() < json.len() * 2
+                && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        );
+        let bytes = decode_base64(&text);
+        let mut inflated = String::new();
+        flate2::read::ZlibDecoder::new(&bytes[..]).read_to_string(&mut inflated).unwrap();
+        assert_eq!(inflated, json);
+    }
+
+    fn decode_base64(text: &str) -> Vec<u8> {
+        const DIGITS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let values: Vec<u32> =
+            text.bytes().filter(|&b| b != b'=').map(|b| DIGITS.find(b as char).unwrap() as u32).collect();
+        let mut out = Vec::new();
+        for chunk in values.chunks(4) {
+            let n = chunk.iter().enumerate().fold(0, |n, (i, v)| n | v << (18 - 6 * i));
+            out.extend((0..chunk.len() - 1).map(|i| (n >> (16 - 8 * i)) as u8));
+        }
+        out
+    }
+
+    #[test]
     fn snippet_text_cuts_long_text_at_a_word() {
         let long = "mot ".repeat(200);
         let text = snippet_text(&[&long], SNIPPET_CHARS);
         assert!(text.ends_with("mot…") && text.chars().count() <= SNIPPET_CHARS + 1, "{text}");
-        assert_eq!(snippet_text(&["court", "texte"], SNIPPET_CHARS), "court texte");
+        assert_eq!(snippet_text(&["court", "texte"], SNIPPET_CHARS), "court · texte");
+        assert_eq!(snippet_text(&["Fin.", "Suite"], SNIPPET_CHARS), "Fin. Suite");
     }
 }

@@ -346,7 +346,7 @@ fn the_bundled_site_works_on_a_plain_static_host_under_every_spelling_of_its_add
             let shards = manifest["d"].as_str().unwrap();
             let count = manifest["k"].as_array().unwrap().len();
             links.extend((0..count).map(|k| format!("/{shards}v/{k}.js")));
-            links.push(format!("/{shards}p/0.js"));
+            links.push(format!("/{shards}b/0.js"));
         }
         for link in links {
             if let Some(target) = resolve(&url, &link) {

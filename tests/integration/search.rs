@@ -83,7 +83,7 @@ fn build_writes_the_index_beside_the_assets_and_pages_stay_small() {
     assert!(manifest.starts_with("CARNET_SEARCH_SHARD(\"manifest\",{"), "{manifest}");
     let shards = shards_dir(&manifest);
     assert!(shards.starts_with("assets/immutable/search-index."), "{shards}");
-    for file in ["p/0.js", "v/0.js"] {
+    for file in ["b/0.js", "v/0.js"] {
         assert!(site.output(&format!("{shards}{file}")).is_file(), "missing {shards}{file}");
     }
     let engine = site.read(&site.asset("search-engine.js"));

@@ -89,7 +89,8 @@ test("every stem of the built index is the engine's stem of the same word (no dr
 });
 
 test("the classic engine written by the build is the same engine", () => {
-  const context = { window: {} };
+  // What a browser gives the engine: page bundles are inflated with DecompressionStream.
+  const context = { window: {}, atob, Blob, Response, DecompressionStream };
   const home = readFileSync(join(site, "index.html"), "utf8");
   const engineFile = /data-search-engine="([^"]+)"/.exec(home)[1];
   assert.match(engineFile, /^assets\/immutable\/search-engine\.[0-9a-f]{8}\.js$/);

@@ -13,6 +13,7 @@
 
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { inflateSync } from "node:zlib";
 import vm from "node:vm";
 
 import { createEngine, analyze, fold } from "../../themes/default/static/assets/search-engine.mjs";
@@ -65,8 +66,10 @@ function typo(word, n) {
 export function generated(load) {
   const manifest = load("manifest");
   const pages = [];
-  for (let p = 0; ; p++) {
-    try { pages.push(load("p/" + p)); } catch { break; }
+  for (let b = 0; ; b++) {
+    let bundle;
+    try { bundle = load("b/" + b); } catch { break; }
+    pages.push(...JSON.parse(inflateSync(Buffer.from(bundle, "base64")).toString("utf8")));
   }
   const headingCount = new Map();
   const words = (text) => analyze(text).filter((t) => !t.part && !t.code && /^\p{L}+$/u.test(t.word) && t.word.length >= 4);
@@ -104,7 +107,8 @@ export function generated(load) {
 export function builtEngine(site) {
   const home = readFileSync(join(site, "index.html"), "utf8");
   const file = /data-search-engine="([^"]+)"/.exec(home)[1];
-  const context = { window: {} };
+  // What a browser gives the engine: page bundles are inflated with DecompressionStream.
+  const context = { window: {}, atob, Blob, Response, DecompressionStream };
   vm.runInNewContext(readFileSync(join(site, file), "utf8"), context);
   // The stemmer script a query loads when it needs it (no document here to load it with).
   const dir = join(site, file, "..");

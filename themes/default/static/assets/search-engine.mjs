@@ -266,6 +266,13 @@ function stemOf(surface) {
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/** A bundle of pages or of long postings (base64 of zlib-compressed JSON, search::write) → its data. */
+export async function inflate(text) {
+  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return JSON.parse(await new Response(stream).text());
+}
+
 /** Postings text → [page, packed, page, packed, …] (index::encode_postings). */
 export function decodePostings(text) {
   const out = [];
@@ -432,14 +439,23 @@ function match(shards, term, stemmed) {
 
 /**
  * The query engine over an index; `load(name)` resolves the data of the index file `<name>.js`
- * ("manifest", "v/3", "t/12", "p/40").
+ * ("manifest", "v/3", "t/12", "b/40").
  */
 export function createEngine(load) {
   const cache = new Map();
   const get = (name) => {
-    if (!cache.has(name)) cache.set(name, Promise.resolve(load(name)).catch((e) => { cache.delete(name); throw e; }));
+    if (!cache.has(name)) {
+      const data = Promise.resolve(load(name)).then((d) => (name[1] === "/" && typeof d === "string" ? inflate(d) : d));
+      cache.set(name, data.catch((e) => { cache.delete(name); throw e; }));
+    }
     return cache.get(name);
   };
+
+  /** A page's title, URL and records, from the bundle of `g` pages that holds it. */
+  async function pageData(page) {
+    const g = (await get("manifest")).g || 1;
+    return (await get("b/" + Math.floor(page / g)))[page % g];
+  }
 
   /** The vocabulary shards a term looks in: the one of its first letters, and for a prefix those of longer keys (at most 3). */
   async function vocabularies(word, prefix) {
@@ -507,7 +523,9 @@ export function createEngine(load) {
   }
 
   async function postings(entry) {
-    return decodePostings(typeof entry[2] === "number" ? await get("t/" + entry[2]) : entry[2]);
+    // Long postings sit in a file of a few frequent words: [file, place in it].
+    const p = entry[2];
+    return decodePostings(typeof p === "string" ? p : (await get("t/" + p[0]))[p[1]]);
   }
 
   /**
@@ -528,7 +546,7 @@ export function createEngine(load) {
       // Long postings (frequent words) are files of their own: a few per term, the best first.
       let files = term.log ? (term.weight < 1 ? 0 : 1) : MAX_POSTING_FILES;
       for (const c of found) {
-        if (typeof c.entry[2] === "number" && files-- <= 0) continue;
+        if (typeof c.entry[2] !== "string" && files-- <= 0) continue;
         const idf = Math.log(1 + manifest.n / c.entry[1]);
         const list = await postings(c.entry);
         for (let j = 0; j < list.length; j += 2) {
@@ -598,7 +616,7 @@ export function createEngine(load) {
     pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
     const marks = matchSet(resolved);
     const results = await Promise.all(pages.map(async (p) => {
-      const data = await get("p/" + p.page);
+      const data = await pageData(p.page);
       return {
         title: data.t,
         titleHtml: markHtml(data.t, marks),
