@@ -15,7 +15,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::fence::{file_lang, FenceInfo, Lang, LineSet, Mode};
 use super::highlight::Highlighter;
-use super::{console, escape_html, procfile};
+use super::{console, escape_html, escape_text, procfile};
 
 /// One line of a block: its inner HTML and whether it is console output.
 pub(crate) struct Line {
@@ -226,7 +226,7 @@ fn highlight(mode: &Mode, source: &[&str], hl: &Highlighter) -> Vec<Line> {
         mode => mode,
     };
     match mode {
-        Mode::Plain => source.iter().map(|l| Line::code(escape_html(l))).collect(),
+        Mode::Plain => source.iter().map(|l| Line::code(escape_text(l))).collect(),
         Mode::Syntax(name) => {
             let mut lines = hl.lines(name);
             source.iter().map(|l| Line::code(lines.line(l))).collect()

@@ -6,7 +6,7 @@
 //! copy button hands over exactly the commands.
 
 use super::code::Line;
-use super::escape_html;
+use super::escape_text;
 use super::highlight::Highlighter;
 
 const BASH: &str = "Bourne Again Shell (bash)";
@@ -32,12 +32,12 @@ pub(crate) fn lines(source: &[&str], hl: &Highlighter) -> Vec<Line> {
                     continued = command.trim_end().ends_with('\\');
                     let html = format!(
                         "<span class=\"prompt\" data-nocopy>{}</span>{}",
-                        escape_html(prompt),
+                        escape_text(prompt),
                         bash.line(command)
                     );
                     Line::code(html)
                 }
-                None => Line::output(escape_html(text)),
+                None => Line::output(escape_text(text)),
             }
         })
         .collect()

@@ -173,6 +173,21 @@ fn options() -> Options {
 }
 
 /// Escapes text for HTML content and double- or single-quoted attributes.
+/// Text between tags (code lines): only `&`, `<` and `>` need escaping there, and code is full
+/// of quotes that `escape_html` would spell out in five or six bytes each.
+pub(crate) fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {

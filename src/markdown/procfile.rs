@@ -5,7 +5,7 @@
 //! and any other line is left as escaped text.
 
 use super::code::Line;
-use super::escape_html;
+use super::escape_text;
 use super::highlight::Highlighter;
 
 const BASH: &str = "Bourne Again Shell (bash)";
@@ -21,11 +21,11 @@ pub(crate) fn lines(source: &[&str], hl: &Highlighter) -> Vec<Line> {
             match split_process(text) {
                 Some((process, space, command)) => Line::code(format!(
                     "<span class=\"hl-procfile-process\">{}</span>:{}<span class=\"hl-procfile-command\">{}</span>",
-                    escape_html(process),
+                    escape_text(process),
                     space,
                     bash.line(command)
                 )),
-                None => Line::code(escape_html(text)),
+                None => Line::code(escape_text(text)),
             }
         })
         .collect()
