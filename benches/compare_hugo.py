@@ -87,6 +87,8 @@ def hugo_site(root: str, out: str) -> int:
                 title = m.group(1) if m else os.path.splitext(name)[0]
                 title = title.replace("\\", "\\\\").replace('"', '\\"')
                 text = f'+++\ntitle = "{title}"\n+++\n\n' + text
+            # `{{<` and `{{%` open Hugo shortcodes (tldr-pages writes `{{<ArrowLeft>}}` as text).
+            text = text.replace("{{<", "{ {<").replace("{{%", "{ {%")
             if name.lower() in ("index.md", "readme.md"):
                 target = os.path.join(os.path.dirname(target), "_index.md")
             with open(target, "w", encoding="utf-8") as f:
@@ -135,6 +137,7 @@ def main() -> int:
     ap.add_argument("root", help="carnet site root (with content/)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--carnet", default=os.path.join("target", "release", "carnet"))
+    ap.add_argument("--before", help="another carnet binary to measure too (e.g. the main branch's)")
     ap.add_argument("--hugo", default="hugo")
     ap.add_argument("--work", help="where the Hugo site and both outputs go (default: ROOT/../compare)")
     a = ap.parse_args()
@@ -142,12 +145,16 @@ def main() -> int:
     work = os.path.abspath(a.work or os.path.join(root, "..", os.path.basename(root) + "-compare"))
     hugo_root = os.path.join(work, "hugo")
     pages = hugo_site(root, hugo_root)
+    carnets = {"carnet": a.carnet, **({"before": a.before} if a.before else {})}
     tools = {
-        "carnet": ([os.path.abspath(a.carnet), "-q", "build", "--root", root, "--broken-links", "warn",
-                    "--output", os.path.join(work, "carnet-public")], os.path.join(work, "carnet-public")),
-        "hugo": ([a.hugo, "--quiet", "--source", hugo_root, "--destination", os.path.join(work, "hugo-public")],
-                 os.path.join(work, "hugo-public")),
+        name: ([os.path.abspath(binary), "-q", "build", "--root", root, "--broken-links", "warn",
+                "--output", os.path.join(work, f"{name}-public")], os.path.join(work, f"{name}-public"))
+        for name, binary in carnets.items()
     }
+    tools["hugo"] = (
+        [a.hugo, "--quiet", "--source", hugo_root, "--destination", os.path.join(work, "hugo-public")],
+        os.path.join(work, "hugo-public"),
+    )
     results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in tools}
     for _ in range(a.runs):
         for name, (command, output) in tools.items():
@@ -162,7 +169,8 @@ def main() -> int:
         files, dirs, size = written(output)
         print(f"{name:<7} {walls[name]:>8.2f} {statistics.median(r[1] for r in runs):>7.2f} "
               f"{max(r[2] for r in runs) / 2**20:>9.0f} {files:>7} {dirs:>8} {size / 1e6:>8.1f}")
-    print(f"hugo / carnet wall time: {walls['hugo'] / walls['carnet']:.2f}x")
+    for name in carnets:
+        print(f"hugo / {name} wall time: {walls['hugo'] / walls[name]:.2f}x")
     return 0
 
 
