@@ -1,9 +1,10 @@
 //! Build benchmark (issue 8): a full `carnet -v build`, as a whole process, over generated corpora
 //! of French guides (`corpus`: ~6.5 KB each, code blocks, cross-links, one folder, 10 % damaged).
 //! For each size it prints the median wall time, CPU time (user + system) and peak memory of the
-//! process, pages per second, the output size, and the stages of the last run, for two starts:
+//! process, pages per second, the files and bytes written (the output folder), and the stages of
+//! the last run, for two starts, the headline first:
 //! - `fresh`: no output folder and no kept site, as on a fresh checkout (both are removed before
-//!   each build);
+//!   each build): how Render builds every deploy;
 //! - `rebuild`: the output of the previous build there, and on Linux the site before it, kept
 //!   beside it for the build to write over (`site::output`), as when an author builds again.
 //!
@@ -60,8 +61,8 @@ fn main() {
     let drop_caches = std::env::var_os("DROP_CACHES").is_some_and(|v| v == "1");
 
     println!(
-        "{:<7} {:<7} {:>7} {:>8} {:>8} {:>9} {:>8} {:>7}  stages (last run)",
-        "guides", "start", "src MB", "wall s", "cpu s", "peak MiB", "pages/s", "out MB"
+        "{:<7} {:<7} {:>7} {:>8} {:>8} {:>9} {:>8} {:>7} {:>7}  stages (last run)",
+        "guides", "start", "src MB", "wall s", "cpu s", "peak MiB", "pages/s", "files", "out MB"
     );
     for n in sizes {
         let root = dir.join(n.to_string());
@@ -189,12 +190,13 @@ fn row(n: usize, start: &str, source: u64, runs: &[Run], output: &Path) -> Strin
     let pages: f64 =
         after(last, "Built ").and_then(|s| s.split(' ').next()?.parse().ok()).unwrap_or(f64::NAN);
     let stages = after(last, "stages: ").and_then(|s| s.lines().next()).unwrap_or("?");
+    let (files, bytes) = written(output);
     format!(
-        "{n:<7} {start:<7} {:>7.1} {:>8.3} {cpu:>8} {peak:>9} {:>8.0} {:>7.1}  {stages}",
+        "{n:<7} {start:<7} {:>7.1} {:>8.3} {cpu:>8} {peak:>9} {:>8.0} {files:>7} {:>7.1}  {stages}",
         source as f64 / 1e6,
         wall.as_secs_f64(),
         pages / wall.as_secs_f64(),
-        size(output) as f64 / 1e6,
+        bytes as f64 / 1e6,
     )
 }
 
@@ -208,15 +210,14 @@ fn after<'a>(log: &'a str, marker: &str) -> Option<&'a str> {
     log.rfind(marker).map(|at| &log[at + marker.len()..])
 }
 
-/// The bytes of the files under `dir`.
-fn size(dir: &Path) -> u64 {
+/// How many files are under `dir`, and their bytes: what a build writes.
+fn written(dir: &Path) -> (u64, u64) {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| e.metadata().ok())
-        .map(|m| m.len())
-        .sum()
+        .fold((0, 0), |(files, bytes), m| (files + 1, bytes + m.len()))
 }
 
 fn exit(code: i32, message: &str) -> ! {

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
-use super::escape::escape_html;
+use super::escape::{escape_html, escape_text};
 use super::fence::{file_lang, FenceInfo, Lang, LineSet, Mode};
 use super::highlight::{Highlighter, Line};
 use super::{console, procfile};
@@ -211,7 +211,7 @@ fn highlight(mode: &Mode, source: &[&str], hl: &Highlighter) -> Vec<Line> {
         mode => mode,
     };
     match mode {
-        Mode::Plain => source.iter().map(|l| Line::code(escape_html(l))).collect(),
+        Mode::Plain => source.iter().map(|l| Line::code(escape_text(l))).collect(),
         Mode::Syntax(name) => {
             let mut lines = hl.lines(name);
             source.iter().map(|l| Line::code(lines.line(l))).collect()

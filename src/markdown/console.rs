@@ -5,7 +5,7 @@
 //! continues the command; any other line is output (`span.line.output[data-nocopy]`), so the
 //! copy button hands over exactly the commands.
 
-use super::escape::escape_html;
+use super::escape::escape_text;
 use super::highlight::{Highlighter, Line};
 
 const BASH: &str = "Bourne Again Shell (bash)";
@@ -31,12 +31,12 @@ pub(crate) fn lines(source: &[&str], hl: &Highlighter) -> Vec<Line> {
                     continued = command.trim_end().ends_with('\\');
                     let html = format!(
                         "<span class=\"prompt\" data-nocopy>{}</span>{}",
-                        escape_html(prompt),
+                        escape_text(prompt),
                         bash.line(command)
                     );
                     Line::code(html)
                 }
-                None => Line::output(escape_html(text)),
+                None => Line::output(escape_text(text)),
             }
         })
         .collect()

@@ -1,32 +1,76 @@
-//! Syntax highlighting with syntect, into `hl-` classes (never inline styles).
+//! Syntax highlighting with syntect, into short token classes (never inline styles).
 //!
-//! `Highlighter::new` loads two-face's syntax set and builds the palette CSS once; `lines` then
-//! highlights one line at a time (`LineHighlighter`), closing every open scope span at the end of
-//! a line and reopening it at the start of the next, so that no span crosses a line. Lines
+//! `Highlighter::new` loads two-face's syntax set once and builds the palette CSS; `lines` then
+//! highlights one line at a time (`LineHighlighter`). Each token's scope stack is reduced to one
+//! short class naming what the token is (`s` a string, `k` a keyword, `c` a comment: `TOKENS`),
+//! the innermost scope that names one deciding; runs of tokens of the same class share one span,
+//! tokens the palettes leave in the text colour get none, and no span crosses a line. Lines
 //! already highlighted from the same state come from the `LineCache`.
-//! `css` is the light palette plus the dark one, following the theme's dark-mode convention.
+//! `css` colours each class from the light theme and the dark one, following the theme's
+//! dark-mode convention (CONTRACT.md), with the colour of a representative scope of the class.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use syntect::highlighting::{Color, Highlighter as StyleResolver, Theme};
-use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
+use syntect::highlighting::{Color, FontStyle, Highlighter as StyleResolver, Style, Theme};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use two_face::theme::EmbeddedThemeName;
 
-use super::escape::escape_html;
+use super::escape::escape_text;
 use super::line_cache::{Highlighted, LineCache, State};
-
-/// How token classes are written: `hl-` then each atom of the scope (`hl-string hl-quoted`).
-pub(crate) const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Lines longer than this are not highlighted (regex backtracking on pathological input).
 const MAX_LINE_BYTES: usize = 4096;
 
-/// The syntax set and the palette CSS, loaded once per build.
+/// The token classes: a scope (and the scopes under it) → the class, and the scope whose colour
+/// the themes give the class. The longest prefix of a scope's name that is listed decides;
+/// scopes matching none (`source.python`, `meta.function-call`) leave it to the scope around them.
+const TOKENS: &[(&str, &str, &str)] = &[
+    ("comment", "c", "comment.line"),
+    ("string", "s", "string.quoted.double"),
+    ("string.regexp", "sr", "string.regexp"),
+    ("constant", "cn", "constant.other"),
+    ("constant.numeric", "m", "constant.numeric"),
+    ("constant.character", "se", "constant.character.escape"),
+    ("constant.language", "kc", "constant.language"),
+    ("keyword", "k", "keyword.control"),
+    ("keyword.operator", "o", "keyword.operator"),
+    ("storage", "ks", "storage.modifier"),
+    ("storage.type", "kt", "storage.type"),
+    ("entity.name", "nc", "entity.name.class"),
+    ("entity.name.function", "nf", "entity.name.function"),
+    ("entity.name.tag", "nt", "entity.name.tag"),
+    ("entity.name.section", "gh", "entity.name.section"),
+    ("entity.other.attribute-name", "na", "entity.other.attribute-name"),
+    ("entity.other.inherited-class", "nc", "entity.name.class"),
+    ("support", "nb", "support.function"),
+    ("support.type", "bt", "support.type"),
+    ("support.class", "bt", "support.class"),
+    ("support.constant", "kc", "constant.language"),
+    ("variable", "v", "variable.other"),
+    ("variable.function", "nf", "entity.name.function"),
+    ("variable.parameter", "vp", "variable.parameter"),
+    ("variable.language", "vl", "variable.language"),
+    ("variable.other.constant", "cn", "constant.other"),
+    ("punctuation", "p", "punctuation.separator"),
+    ("markup.heading", "gh", "markup.heading"),
+    ("markup.bold", "gs", "markup.bold"),
+    ("markup.italic", "ge", "markup.italic"),
+    ("markup.inserted", "gi", "markup.inserted"),
+    ("markup.deleted", "gd", "markup.deleted"),
+    ("markup.changed", "gc", "markup.changed"),
+    ("markup.raw", "gr", "markup.raw"),
+    ("markup.quote", "gq", "markup.quote"),
+    ("markup.underline.link", "gl", "markup.underline.link"),
+    ("invalid", "err", "invalid.illegal"),
+];
+
+/// The syntax set, the token classes worth a span and the palette CSS, made once per build.
 pub(crate) struct Highlighter {
     syntaxes: SyntaxSet,
     css: String,
+    /// The classes either palette colours otherwise than the text.
+    coloured: Vec<&'static str>,
     lines: LineCache,
 }
 
@@ -39,8 +83,15 @@ impl Highlighter {
         let themes = two_face::theme::extra();
         let light = themes.get(EmbeddedThemeName::Github);
         let dark = themes.get(EmbeddedThemeName::OneHalfDark);
-        let css = palette_css(light, dark);
-        Highlighter { syntaxes: two_face::syntax::extra_newlines(), css, lines }
+        let (light, dark) = (Palette::new(light, Color::BLACK), Palette::new(dark, Color::WHITE));
+        let mut coloured: Vec<&'static str> = Vec::new();
+        for (_, class, _) in TOKENS {
+            if !coloured.contains(class) && (light.styles(class).is_some() || dark.styles(class).is_some()) {
+                coloured.push(class);
+            }
+        }
+        let css = palette_css(&light, &dark, &coloured);
+        Highlighter { syntaxes: two_face::syntax::extra_newlines(), css, coloured, lines }
     }
 
     pub(crate) fn css(&self) -> &str {
@@ -61,8 +112,7 @@ impl Highlighter {
     pub(crate) fn lines(&self, syntax: &str) -> LineHighlighter<'_> {
         let reference = self.syntaxes.find_syntax_by_name(syntax);
         LineHighlighter {
-            set: &self.syntaxes,
-            cache: &self.lines,
+            highlighter: self,
             // The reference's address names the syntax for as long as the set lives.
             syntax: reference.map_or(0, |r| r as *const SyntaxReference as usize),
             state: reference.map(|r| State { parse: ParseState::new(r), scopes: ScopeStack::new() }),
@@ -70,17 +120,34 @@ impl Highlighter {
             classes: HashMap::new(),
         }
     }
+
+    /// The class of a scope on its own, if it names one that is coloured.
+    fn class_of_scope(&self, scope: Scope) -> Option<&'static str> {
+        let name = scope.build_string();
+        let class = token_class(&name)?;
+        self.coloured.contains(&class).then_some(class)
+    }
+}
+
+/// The class of a scope named `name`: that of the longest listed prefix (whole atoms).
+fn token_class(name: &str) -> Option<&'static str> {
+    TOKENS
+        .iter()
+        .filter(|(prefix, _, _)| {
+            name.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+        .max_by_key(|(prefix, _, _)| prefix.len())
+        .map(|(_, class, _)| *class)
 }
 
 /// Highlights the lines of one block, in order; falls back to escaped text after any error.
 pub(crate) struct LineHighlighter<'s> {
-    set: &'s SyntaxSet,
-    cache: &'s LineCache,
+    highlighter: &'s Highlighter,
     syntax: usize,
     state: Option<State>,
     buffer: String,
-    /// Opening tags of the scopes reopened at line starts (saves syntect's global scope lock).
-    classes: HashMap<Scope, String>,
+    /// The class of each scope met in this block (saves syntect's global scope lock).
+    classes: HashMap<Scope, Option<&'static str>>,
 }
 
 impl LineHighlighter<'_> {
@@ -89,12 +156,12 @@ impl LineHighlighter<'_> {
         if text.len() > MAX_LINE_BYTES {
             self.state = None;
         }
-        let LineHighlighter { set, cache, syntax, state, buffer, classes } = self;
+        let LineHighlighter { highlighter, syntax, state, buffer, classes } = self;
         let Some(before) = state.as_ref() else {
-            return escape_html(text);
+            return escape_text(text);
         };
-        let highlighted = cache.get_or_insert(*syntax, text, before, || {
-            highlight_line(set, before.clone(), text, buffer, classes)
+        let highlighted = highlighter.lines.get_or_insert(*syntax, text, before, || {
+            highlight_line(highlighter, before.clone(), text, buffer, classes)
         });
         match highlighted {
             Some(Highlighted { html, after }) => {
@@ -103,7 +170,7 @@ impl LineHighlighter<'_> {
             }
             None => {
                 *state = None;
-                escape_html(text)
+                escape_text(text)
             }
         }
     }
@@ -112,134 +179,156 @@ impl LineHighlighter<'_> {
 /// One line through syntect from the state `before`: its HTML and the state after it, or `None`
 /// when syntect fails (the block then goes on as plain text).
 fn highlight_line(
-    set: &SyntaxSet,
+    highlighter: &Highlighter,
     mut state: State,
     text: &str,
     buffer: &mut String,
-    classes: &mut HashMap<Scope, String>,
+    classes: &mut HashMap<Scope, Option<&'static str>>,
 ) -> Option<Highlighted> {
     buffer.clear();
     buffer.push_str(text);
     buffer.push('\n');
-    let ops = state.parse.parse_line(buffer, set).ok()?;
-    // The newline is written by the caller, outside the token spans.
-    let ops: Vec<_> = ops.into_iter().map(|(i, op)| (i.min(text.len()), op)).collect();
-    let mut html = String::with_capacity(text.len() * 3);
-    for scope in state.scopes.as_slice() {
-        html.push_str(classes.entry(*scope).or_insert_with(|| open_span(*scope)));
+    let ops = state.parse.parse_line(buffer, &highlighter.syntaxes).ok()?;
+    let mut spans = Spans { html: String::with_capacity(text.len() * 2), open: None };
+    let mut class_of_stack =
+        |scopes: &ScopeStack| {
+            scopes.as_slice().iter().rev().find_map(|scope| {
+                *classes.entry(*scope).or_insert_with(|| highlighter.class_of_scope(*scope))
+            })
+        };
+    let mut at = 0;
+    for (index, op) in ops {
+        // The newline is written by the caller, outside the token spans.
+        let index = index.min(text.len());
+        if index > at {
+            spans.push(class_of_stack(&state.scopes), text.get(at..index)?);
+            at = index;
+        }
+        state.scopes.apply(&op).ok()?;
     }
-    let (spans, _) = line_tokens_to_classed_spans(text, &ops, CLASS_STYLE, &mut state.scopes).ok()?;
-    html.push_str(&spans);
-    for _ in 0..state.scopes.len() {
-        html.push_str("</span>");
+    if at < text.len() {
+        spans.push(class_of_stack(&state.scopes), text.get(at..)?);
     }
-    Some(Highlighted { html, after: state })
+    spans.close();
+    Some(Highlighted { html: spans.html, after: state })
 }
 
-/// `<span class="hl-meta hl-string">` for the scope `meta.string`.
-fn open_span(scope: Scope) -> String {
-    let mut html = String::from("<span class=\"");
-    let name = scope.build_string();
-    for (i, atom) in name.split('.').enumerate() {
-        if i > 0 {
-            html.push(' ');
+/// A line's HTML being written: text in runs of one class, each run in one span.
+struct Spans {
+    html: String,
+    /// The class of the span open at the end of `html`.
+    open: Option<&'static str>,
+}
+
+impl Spans {
+    fn push(&mut self, class: Option<&'static str>, text: &str) {
+        if class != self.open {
+            self.close();
+            if let Some(class) = class {
+                let _ = write!(self.html, "<span class=\"{class}\">");
+            }
+            self.open = class;
         }
-        html.push_str("hl-");
-        html.push_str(&escape_html(atom));
+        self.html.push_str(&escape_text(text));
     }
-    html.push_str("\">");
-    html
+
+    fn close(&mut self) {
+        if self.open.take().is_some() {
+            self.html.push_str("</span>");
+        }
+    }
+}
+
+/// One theme's colours: its text and background, and how it styles each token class.
+struct Palette<'t> {
+    theme: &'t Theme,
+    resolver: StyleResolver<'t>,
+    background: Color,
+    /// What readable colours are nudged toward (black on a light theme, white on a dark one).
+    toward: Color,
+}
+
+impl<'t> Palette<'t> {
+    fn new(theme: &'t Theme, toward: Color) -> Self {
+        let background = theme.settings.background.unwrap_or(Color::WHITE);
+        Palette { theme, resolver: StyleResolver::new(theme), background, toward }
+    }
+
+    fn style(&self, scope: &str) -> Style {
+        let scopes: Vec<Scope> = Scope::new(scope).ok().into_iter().collect();
+        self.resolver.style_for_stack(&scopes)
+    }
+
+    /// The style of a token class, if it is not the text's.
+    fn styles(&self, class: &str) -> Option<Style> {
+        let (_, _, representative) = TOKENS.iter().find(|(_, c, _)| *c == class)?;
+        let style = self.style(representative);
+        let plain = self.style("source");
+        (style.foreground != plain.foreground || style.font_style != plain.font_style).then_some(style)
+    }
+
+    fn text(&self) -> Color {
+        readable(self.theme.settings.foreground.unwrap_or(self.toward), self.background, self.toward)
+    }
 }
 
 /// The two palettes, each under conditions that exclude the other (so a light rule can never
 /// leak into dark mode through a more specific selector): light when `data-theme="light"`, or
 /// when it is absent and the system is not dark; dark per the theme's convention (CONTRACT.md).
 /// Token colours are nudged until they reach a 4.5:1 contrast on their background.
-fn palette_css(light: &Theme, dark: &Theme) -> String {
-    let mut css = String::from("/* carnet: syntax highlighting (syntect, hl- classes) */\n");
-    theme_rules(&mut css, light, "html[data-theme=\"light\"] ", Color::BLACK);
+fn palette_css(light: &Palette, dark: &Palette, classes: &[&str]) -> String {
+    let mut css = String::from("/* carnet: syntax highlighting (syntect, short token classes) */\n");
+    theme_rules(&mut css, light, "html[data-theme=\"light\"] ", classes);
     css.push_str("@media not all and (prefers-color-scheme: dark) {\n");
-    theme_rules(&mut css, light, "html:not([data-theme=\"dark\"]) ", Color::BLACK);
+    theme_rules(&mut css, light, "html:not([data-theme=\"dark\"]) ", classes);
     css.push_str("}\n");
-    theme_rules(&mut css, dark, "html[data-theme=\"dark\"] ", Color::WHITE);
+    theme_rules(&mut css, dark, "html[data-theme=\"dark\"] ", classes);
     css.push_str("@media (prefers-color-scheme: dark) {\n");
-    theme_rules(&mut css, dark, "html:not([data-theme=\"light\"]) ", Color::WHITE);
+    theme_rules(&mut css, dark, "html:not([data-theme=\"light\"]) ", classes);
     css.push_str("}\n");
     css.push_str(".code-block .prompt { user-select: none; }\n");
     css
 }
 
-fn theme_rules(css: &mut String, theme: &Theme, prefix: &str, toward: Color) {
-    let background = theme.settings.background.unwrap_or(Color::WHITE);
-    let foreground = theme.settings.foreground.unwrap_or(toward);
+/// One palette's rules under `prefix`: the block's colours, then one rule per class it styles.
+fn theme_rules(css: &mut String, palette: &Palette, prefix: &str, classes: &[&str]) {
+    let (background, toward) = (palette.background, palette.toward);
     let _ = writeln!(
         css,
         "{prefix}.code-block pre.code {{ color: {}; background-color: {}; }}",
-        hex(readable(foreground, background, toward)),
+        hex(palette.text()),
         hex(background)
     );
-    for item in &theme.scopes {
-        let selectors: Vec<String> = item
-            .scope
-            .selectors
-            .iter()
-            .map(|selector| {
-                let classes: Vec<String> =
-                    selector.extract_scopes().into_iter().map(scope_selector).collect();
-                format!("{prefix}{}", classes.join(" "))
-            })
-            .filter(|s| s.len() > prefix.len())
-            .collect();
-        if selectors.is_empty() {
-            continue;
+    for class in classes {
+        let Some(style) = palette.styles(class) else { continue };
+        let mut body = format!("color:{}", hex(readable(style.foreground, background, toward)));
+        if style.font_style.contains(FontStyle::BOLD) {
+            body.push_str(";font-weight:bold");
         }
-        let mut body = String::new();
-        if let Some(fg) = item.style.foreground {
-            let _ = write!(body, " color: {};", hex(readable(fg, background, toward)));
+        if style.font_style.contains(FontStyle::ITALIC) {
+            body.push_str(";font-style:italic");
         }
-        if let Some(fs) = item.style.font_style {
-            use syntect::highlighting::FontStyle;
-            if fs.contains(FontStyle::BOLD) {
-                body.push_str(" font-weight: bold;");
-            }
-            if fs.contains(FontStyle::ITALIC) {
-                body.push_str(" font-style: italic;");
-            }
-            if fs.contains(FontStyle::UNDERLINE) {
-                body.push_str(" text-decoration: underline;");
-            }
+        if style.font_style.contains(FontStyle::UNDERLINE) {
+            body.push_str(";text-decoration:underline");
         }
-        if !body.is_empty() {
-            let _ = writeln!(css, "{} {{{body} }}", selectors.join(", "));
-        }
+        let _ = writeln!(css, "{prefix}pre.code .{class} {{{body}}}");
     }
-    procfile_rules(css, theme, prefix, background, toward);
+    procfile_rules(css, palette, prefix);
 }
 
 /// `.hl-procfile-process` takes the theme's colour for function names, `.prompt` the comments'.
-fn procfile_rules(css: &mut String, theme: &Theme, prefix: &str, bg: Color, toward: Color) {
-    let resolver = StyleResolver::new(theme);
+fn procfile_rules(css: &mut String, palette: &Palette, prefix: &str) {
+    let (bg, toward) = (palette.background, palette.toward);
     let scopes: Vec<Scope> =
         ["source.shell", "entity.name.function"].iter().filter_map(|s| Scope::new(s).ok()).collect();
-    let style = resolver.style_for_stack(&scopes);
+    let style = palette.resolver.style_for_stack(&scopes);
     let _ = writeln!(
         css,
         "{prefix}.hl-procfile-process {{ color: {}; font-weight: bold; }}",
         hex(readable(style.foreground, bg, toward))
     );
-    let comment: Vec<Scope> = Scope::new("comment").ok().into_iter().collect();
-    let prompt = resolver.style_for_stack(&comment).foreground;
+    let prompt = palette.style("comment").foreground;
     let _ = writeln!(css, "{prefix}.code-block .prompt {{ color: {}; }}", hex(readable(prompt, bg, toward)));
-}
-
-/// `.hl-keyword.hl-control` for the scope `keyword.control`.
-fn scope_selector(scope: Scope) -> String {
-    let name = scope.build_string();
-    name.split('.').map(|atom| format!(".hl-{}", css_ident(atom))).collect()
-}
-
-fn css_ident(atom: &str) -> String {
-    atom.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
 }
 
 fn hex(c: Color) -> String {
@@ -301,10 +390,31 @@ mod tests {
         let hl = Highlighter::new();
         let css = hl.css();
         assert!(css.contains("@media (prefers-color-scheme: dark) {\nhtml:not([data-theme=\"light\"]) "));
-        assert!(css.contains("html[data-theme=\"dark\"] .hl-comment"));
-        assert!(css.contains("html[data-theme=\"light\"] .hl-comment"));
+        assert!(css.contains("html[data-theme=\"dark\"] pre.code .c {"), "{css}");
+        assert!(css.contains("html[data-theme=\"light\"] pre.code .c {"), "{css}");
+        assert!(css.contains("html[data-theme=\"light\"] pre.code .s {"), "{css}");
         assert!(css.contains("html:not([data-theme=\"dark\"]) .hl-procfile-process"));
-        assert!(!css.contains("\n.hl-"), "every token rule belongs to one palette");
+        assert!(!css.contains("\npre.code"), "every token rule belongs to one palette");
+    }
+
+    #[test]
+    fn runs_of_one_class_share_a_span_and_every_class_has_colours() {
+        let hl = Highlighter::new();
+        let html = highlight_block(&hl, "Python", "print(\"a\", 'b')  # note\n").join("\n");
+        assert_eq!(html, "<span class=\"nb\">print</span>(<span class=\"s\">\"a\"</span>, <span class=\"s\">'b'</span>)  <span class=\"c\"># note</span>");
+        for block in
+            ["services:\n  - type: web # x\n", "FROM python:3.12\nRUN pip install -r requirements.txt\n"]
+        {
+            let syntax = if block.starts_with("FROM") { "Dockerfile" } else { "YAML" };
+            for line in highlight_block(&hl, syntax, block) {
+                for class in line.split("<span class=\"").skip(1).filter_map(|s| s.split('"').next()) {
+                    // A class gets a span only when one palette at least colours it.
+                    let rules = ["light", "dark"]
+                        .map(|theme| format!("html[data-theme=\"{theme}\"] pre.code .{class} {{"));
+                    assert!(rules.iter().any(|r| hl.css().contains(r)), "no rule for .{class} in {line}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -323,7 +433,7 @@ mod tests {
         for html in [&a, &b] {
             assert_eq!(html.matches("<span").count(), html.matches("</span>").count(), "{html}");
         }
-        assert!(b.starts_with("<span class=\"hl-source hl-python\">"), "{b}");
+        assert!(b.starts_with("<span class=\"s\">line"), "{b}");
     }
 
     fn highlight_block(hl: &Highlighter, syntax: &str, code: &str) -> Vec<String> {

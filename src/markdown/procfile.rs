@@ -4,7 +4,7 @@
 //! `span.hl-procfile-command`, highlighted as bash inside; comments are highlighted as bash too,
 //! and any other line is left as escaped text.
 
-use super::escape::escape_html;
+use super::escape::escape_text;
 use super::highlight::{Highlighter, Line};
 
 const BASH: &str = "Bourne Again Shell (bash)";
@@ -20,11 +20,11 @@ pub(crate) fn lines(source: &[&str], hl: &Highlighter) -> Vec<Line> {
             match split_process(text) {
                 Some((process, space, command)) => Line::code(format!(
                     "<span class=\"hl-procfile-process\">{}</span>:{}<span class=\"hl-procfile-command\">{}</span>",
-                    escape_html(process),
+                    escape_text(process),
                     space,
                     bash.line(command)
                 )),
-                None => Line::code(escape_html(text)),
+                None => Line::code(escape_text(text)),
             }
         })
         .collect()

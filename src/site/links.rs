@@ -572,13 +572,31 @@ fn loose(anchor: &str) -> String {
 }
 
 /// The candidate nearest to `wanted`, when it is near enough to be a plausible typo.
+///
+/// The distance is at least the difference of the lengths, so a candidate whose length alone
+/// keeps it under 0.5, or under the best score so far, is not compared (a site with many broken
+/// links and thousands of guides spent most of its outline here); ties are still compared, so the
+/// answer is the one comparing every candidate gives.
 fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let wanted = wanted.to_lowercase();
-    candidates
-        .map(|c| (strsim::normalized_damerau_levenshtein(&wanted, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.5)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+    let wanted_len = wanted.chars().count();
+    let mut best: Option<(f64, &'a str)> = None;
+    for candidate in candidates {
+        let lower = candidate.to_lowercase();
+        let len = lower.chars().count();
+        let longest = len.max(wanted_len);
+        if longest > 0 {
+            let bound = 1.0 - len.abs_diff(wanted_len) as f64 / longest as f64;
+            if bound < 0.5 || best.is_some_and(|(score, _)| bound < score) {
+                continue;
+            }
+        }
+        let score = strsim::normalized_damerau_levenshtein(&wanted, &lower);
+        if score >= 0.5 && best.is_none_or(|(top, _)| score >= top) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 #[cfg(test)]
@@ -773,6 +791,44 @@ mod tests {
             Target::Guide { guide: 1, anchor: Some("causes".into()) }
         );
         assert_eq!(target(0, "{{ p.url|e }}"), Target::External, "left as written, not checked");
+    }
+
+    #[test]
+    fn the_nearest_name_is_the_one_comparing_every_candidate_gives() {
+        let candidates = [
+            "GUIDE_API.md",
+            "guide_api.md",
+            "GUIDE_APIS.md",
+            "a.md",
+            "GUIDE_API_ACCES_REFUSE_10.md",
+            "dossier/GUIDE_API.md",
+            "Érreur.md",
+            "erreur.md",
+            "ERREURS.md",
+            "İstanbul.md",
+            "",
+        ];
+        let brute = |wanted: &str| {
+            let wanted = wanted.to_lowercase();
+            candidates
+                .iter()
+                .map(|c| (strsim::normalized_damerau_levenshtein(&wanted, &c.to_lowercase()), *c))
+                .filter(|(score, _)| *score >= 0.5)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, c)| c)
+        };
+        for wanted in [
+            "GUIDE_API.md",
+            "guide-api.md",
+            "GUIDE_AP.md",
+            "erreur.md",
+            "istanbul.md",
+            "x",
+            "",
+            "GUIDE_API_ACCES_REFUSE_1.md",
+        ] {
+            assert_eq!(closest(wanted, candidates.iter().copied()), brute(wanted), "{wanted}");
+        }
     }
 
     #[test]

@@ -104,10 +104,10 @@ fn html_in_titles_headings_names_and_code_is_text_on_every_page() {
         "TOC entry of the h3"
     );
     assert!(guide.contains("&lt;script&gt;alert('lien')&lt;/script&gt;</a>"), "link text");
-    assert!(guide.contains("&lt;script&gt;alert(&quot;console&quot;)&lt;/script&gt;"), "console command");
+    assert!(guide.contains("&lt;script&gt;alert(\"console\")&lt;/script&gt;"), "console command");
     assert!(guide.contains("&lt;b&gt;sortie&lt;/b&gt;"), "console output");
     assert!(guide.contains("&lt;script&gt;alert(&#39;fichier&#39;)&lt;/script&gt;.yaml"), "code block title");
-    assert!(guide.contains("&lt;img src=x onerror=alert(&#39;texte&#39;)&gt;"), "plain code");
+    assert!(guide.contains("&lt;img src=x onerror=alert('texte')&gt;"), "plain code");
     assert!(guide.contains("pager-title\">Cible</span>"), "next link");
 
     let cible = site.read("cible/index.html");
