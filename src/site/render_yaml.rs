@@ -4,7 +4,8 @@
 //! `/old/index.html`; a `type: redirect` route answers the one spelling that is no file, `/old`,
 //! with a 301. The routes sit between two marker comments (`routes_block`), so that `carnet
 //! routes --write` rewrites them from the redirect plan and `carnet build` and `carnet check`
-//! warn when they drift from it (`drift`). `run` is `carnet routes`.
+//! warn when they drift from it (`drift`), as they do when its Content-Security-Policy is not
+//! the one `[publish] allow_hosts` asks for (`csp`). `run` is `carnet routes`.
 
 use std::path::Path;
 
@@ -88,29 +89,52 @@ fn rewritten(text: &str, redirects: &[Redirect]) -> std::result::Result<String, 
     }
 }
 
-/// A warning when `root/render.yaml` has a routes block that is not the routes of `redirects`.
-/// A Blueprint without the markers is the author's own: nothing to say about it.
-pub fn drift(root: &Path, redirects: &[Redirect]) -> Option<Diagnostic> {
+/// Warnings when `root/render.yaml` has a routes block that is not the routes of `redirects`, or
+/// a Content-Security-Policy whose `img-src`/`media-src` are not those `hosts` (`[publish]
+/// allow_hosts`) ask for. A Blueprint without the markers is the author's own: nothing to say.
+pub fn drift(root: &Path, redirects: &[Redirect], hosts: &[String]) -> Vec<Diagnostic> {
     let path = root.join(FILE);
-    let text = std::fs::read_to_string(&path).ok()?;
+    let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
     if let Err(refused) = check_inside(root, &path) {
-        return Some(Diagnostic::warning(refused.location, refused.message));
+        return vec![Diagnostic::warning(refused.location, refused.message)];
     }
     let message = match rewritten(&text, redirects) {
-        Ok(fresh) if fresh == text => return None,
-        Ok(_) => "its routes are not the site's redirects: run `carnet routes --write`".to_string(),
-        Err(_) if find_block(&text).is_none() => return None,
-        Err(why) => why,
+        Ok(fresh) if fresh == text => None,
+        Ok(_) => Some("its routes are not the site's redirects: run `carnet routes --write`".to_string()),
+        Err(_) if find_block(&text).is_none() => return Vec::new(),
+        Err(why) => Some(why),
     };
     let line = find_block(&text).map(|found| match found {
         Ok(found) => found.line,
         Err(line) => line,
     });
-    let location = match line {
+    let at = |line: Option<usize>| match line {
         Some(line) => Location::from_offset(&path, &text, line_offset(&text, line)),
         None => Location::file(&path),
     };
-    Some(Diagnostic::warning(location, message))
+    let mut warnings: Vec<Diagnostic> =
+        message.into_iter().map(|message| Diagnostic::warning(at(line), message)).collect();
+    if let Some((line, phrases)) = super::csp::blueprint_drift(&text, hosts) {
+        warnings.push(Diagnostic::warning(at(Some(line)), policy_drift_message(hosts, &phrases)));
+    }
+    warnings
+}
+
+/// Why the Blueprint's Content-Security-Policy is out of date, and what to run.
+fn policy_drift_message(hosts: &[String], phrases: &[String]) -> String {
+    let asked = if hosts.is_empty() {
+        "no `[publish] allow_hosts` in carnet.toml".to_string()
+    } else {
+        let listed: Vec<String> = hosts.iter().map(|h| format!("\"{h}\"")).collect();
+        format!("`[publish] allow_hosts = [{}]` in carnet.toml", listed.join(", "))
+    };
+    let loses = phrases.iter().any(|p| p.contains(" loses ") || p.ends_with(" goes (no allowed host)"));
+    let keep = if loses { " (a host to keep goes into `allow_hosts`)" } else { "" };
+    format!(
+        "its Content-Security-Policy is not the one carnet.toml asks for ({asked}): {}; run `carnet \
+         routes --write`{keep}",
+        phrases.join("; ")
+    )
 }
 
 /// The publishing rule for the Blueprint: a link leading out of the site root is neither shown
@@ -146,7 +170,7 @@ pub fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
         return Err(Error::Build(errors));
     }
     let redirects = analysis.redirects;
-    let hosts = analysis.config.publish.allow_hosts;
+    let hosts = analysis.config.publish.allow_hosts.unwrap_or_default();
     if !args.write && !args.check {
         print!("{}", routes_block(&redirects, "    "));
         return Ok(0);
@@ -154,11 +178,9 @@ pub fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
     let path = args.root.join(FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     check_inside(&args.root, &path).map_err(|refused| Error::Build(vec![refused]))?;
-    let mut fresh = rewritten(&text, &redirects)
+    let routes_fresh = rewritten(&text, &redirects)
         .map_err(|why| Error::Build(vec![Diagnostic::error(Location::file(&path), why)]))?;
-    if let Some(hosts) = &hosts {
-        fresh = super::csp::rewrite_blueprint(&fresh, hosts);
-    }
+    let fresh = super::csp::rewrite_blueprint(&routes_fresh, &hosts);
     let count = redirects.len();
     let routes = if count == 1 { "route" } else { "routes" };
     if fresh == text {
@@ -166,14 +188,17 @@ pub fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
         return Ok(0);
     }
     if args.check {
-        let warning = drift(&args.root, &redirects);
-        if let Some(warning) = warning {
+        for warning in drift(&args.root, &redirects, &hosts) {
             reporter.diagnostic(&Diagnostic::error(warning.location, warning.message));
         }
         return Ok(1);
     }
-    std::fs::write(&path, fresh).map_err(|e| Error::io(&path, e))?;
-    reporter.info(format!("{}: {count} {routes} written", path.display()));
+    std::fs::write(&path, &fresh).map_err(|e| Error::io(&path, e))?;
+    let routes_written = if routes_fresh == text { ", up to date" } else { " written" };
+    reporter.info(format!("{}: {count} {routes}{routes_written}", path.display()));
+    if let Some((_, phrases)) = super::csp::blueprint_drift(&routes_fresh, &hosts) {
+        reporter.info(format!("{}: Content-Security-Policy: {}", path.display(), phrases.join("; ")));
+    }
     Ok(0)
 }
 
