@@ -304,10 +304,24 @@ fn the_home_page_lists_the_guides_inside_each_folder_card() {
              .flatMap(c => [...c.querySelectorAll('.card-guides a')].map(a => [a.textContent.trim(), a.href]))",
         );
         let titles: Vec<&str> = inside.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(titles.len(), 2, "{width} px: the folder card lists its two guides: {inside:?}");
+        assert_eq!(titles.len(), 3, "{width} px: the folder card lists its three guides: {inside:?}");
         assert!(
             titles.contains(&"Vérifier la résolution DNS") && titles.contains(&"Ouvrir un port"),
             "{titles:?}"
+        );
+        // A title longer than the card wraps, and its list marker stays on its first line (an
+        // inline block put it on its last): a probe at the start of the item sits on the line
+        // the marker is drawn on.
+        let (height, probe): (f64, f64) = page.eval(
+            "(() => { const a = [...document.querySelectorAll('.card-guides a')].find(a => a.textContent.includes('certificat du VPN')); \
+             const li = a.closest('li'), probe = document.createElement('span'); probe.textContent = '\\u200b'; \
+             li.insertBefore(probe, li.firstChild); const r = a.getBoundingClientRect(); \
+             const down = probe.getBoundingClientRect().bottom - r.top; probe.remove(); return [r.height, down]; })()",
+        );
+        assert!(height > 40.0, "{width} px: the long title wraps ({height} px high)");
+        assert!(
+            probe < 36.0,
+            "{width} px: the marker's line is {probe} px below the title's top, not its first line"
         );
         shot(&page, &format!("home-{width}-{scheme}"));
     }
