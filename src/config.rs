@@ -54,8 +54,9 @@ pub struct RepositoryConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct PublishConfig {
     /// Other sites whose images and media pages may show (`images.example.org`): `carnet routes
-    /// --write` adds them to the Content-Security-Policy of render.yaml. Unset, carnet leaves
-    /// that policy as it is.
+    /// --write` writes `img-src 'self' data:` and these hosts (and `media-src` with them) into
+    /// the Content-Security-Policy of render.yaml. Unset or empty: no other site, and hosts
+    /// written there before are drift (`carnet routes --check`) that `--write` removes.
     pub allow_hosts: Option<Vec<String>>,
 }
 

@@ -86,7 +86,11 @@ pub fn run(check: &CheckOptions, reporter: &Reporter) -> Result<u8> {
     };
     let analysis = analysis::analyze(&options)?;
     let mut findings = analysis.diagnostics;
-    findings.extend(render_yaml::drift(&options.root, &analysis.redirects));
+    findings.extend(render_yaml::drift(
+        &options.root,
+        &analysis.redirects,
+        analysis.config.publish.allow_hosts.as_deref().unwrap_or_default(),
+    ));
     if check.external {
         findings.extend(external_findings(analysis.guides.externals, reporter));
     }

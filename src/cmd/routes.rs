@@ -19,8 +19,8 @@ pub(super) fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
         print!("{}", render_yaml::routes_block(&redirects, "    "));
         return Ok(0);
     }
-    let hosts = analysis.config.publish.allow_hosts;
-    let blueprint = Blueprint::read(&args.root, &redirects, hosts.as_deref())?;
+    let hosts = analysis.config.publish.allow_hosts.unwrap_or_default();
+    let blueprint = Blueprint::read(&args.root, &redirects, &hosts)?;
     let count = redirects.len();
     let routes = if count == 1 { "route" } else { "routes" };
     let path = blueprint.path.display();
@@ -29,12 +29,16 @@ pub(super) fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
         return Ok(0);
     }
     if args.check {
-        if let Some(warning) = render_yaml::drift(&args.root, &redirects) {
+        for warning in render_yaml::drift(&args.root, &redirects, &hosts) {
             reporter.diagnostic(&Diagnostic::error(warning.location, warning.message));
         }
         return Ok(1);
     }
     blueprint.write()?;
-    reporter.info(format!("{path}: {count} {routes} written"));
+    let routes_written = if blueprint.routes_fresh == blueprint.text { ", up to date" } else { " written" };
+    reporter.info(format!("{path}: {count} {routes}{routes_written}"));
+    if let Some(phrases) = blueprint.policy_changes(&hosts) {
+        reporter.info(format!("{path}: Content-Security-Policy: {}", phrases.join("; ")));
+    }
     Ok(0)
 }

@@ -5,7 +5,12 @@
 //! guide, about each image or media of another site that the policy would block (the page
 //! builds, and the reader sees a hole); `with_hosts` writes the hosts that `[publish]
 //! allow_hosts` of carnet.toml names into the `img-src` and `media-src` directives, for
-//! `carnet routes --write`.
+//! `carnet routes --write`, and `blueprint_drift` says how the Blueprint's differ from them.
+//!
+//! The rule: in a Blueprint carnet writes (one with a routes block), `img-src` and `media-src`
+//! are a pure function of carnet.toml, `'self' data:` and the allowed hosts. A host written there
+//! by hand, or left from a host since taken out of `allow_hosts`, is drift: reported by `carnet
+//! build`, `check` and `routes --check`, removed by `routes --write`.
 
 use std::collections::BTreeSet;
 
@@ -108,6 +113,60 @@ pub fn with_hosts(policy: &str, hosts: &[String]) -> String {
     directives.join("; ")
 }
 
+/// The sources of directive `name` written in `policy` (not those of `default-src`).
+fn written<'p>(policy: &'p str, name: &str) -> Option<Vec<&'p str>> {
+    policy.split(';').map(str::trim).find_map(|d| {
+        let mut words = d.split_whitespace();
+        (words.next()? == name).then(|| words.collect::<Vec<_>>())
+    })
+}
+
+/// What `img-src` and `media-src` of `fresh` (the policy carnet.toml asks for) change in
+/// `current` (the one written), one phrase per directive: empty when nothing.
+pub fn changes(current: &str, fresh: &str) -> Vec<String> {
+    let mut phrases = Vec::new();
+    for name in ["img-src", "media-src"] {
+        let (before, after) = (written(current, name), written(fresh, name));
+        let phrase = match (&before, &after) {
+            (None, None) => continue,
+            (Some(_), None) => format!("`{name}` goes (no allowed host)"),
+            (None, Some(after)) => format!("`{name} {}` comes", after.join(" ")),
+            (Some(before), Some(after)) => {
+                let quoted =
+                    |words: Vec<&&str>| words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
+                let added = quoted(after.iter().filter(|w| !before.contains(w)).collect());
+                let removed = quoted(before.iter().filter(|w| !after.contains(w)).collect());
+                match (added.is_empty(), removed.is_empty()) {
+                    (true, true) => continue,
+                    (false, true) => format!("`{name}` gains {added}"),
+                    (true, false) => format!("`{name}` loses {removed}"),
+                    (false, false) => format!("`{name}` gains {added} and loses {removed}"),
+                }
+            }
+        };
+        phrases.push(phrase);
+    }
+    phrases
+}
+
+/// Where (1-based line) the Content-Security-Policy written in `text` (a render.yaml) differs
+/// from the one `hosts` ask for, and how: `None` when it does not, or has no such header.
+pub fn blueprint_drift(text: &str, hosts: &[String]) -> Option<(usize, Vec<String>)> {
+    let fresh = rewrite_blueprint(text, hosts);
+    if fresh == text {
+        return None;
+    }
+    let (line, current, wanted) = text
+        .lines()
+        .zip(fresh.lines())
+        .enumerate()
+        .find(|(_, (before, after))| before != after)
+        .map(|(n, (before, after))| (n + 1, before, after))?;
+    let value = |line: &str| line.trim().trim_start_matches("value: \"").trim_end_matches('"').to_string();
+    let phrases = changes(&value(current), &value(wanted));
+    (!phrases.is_empty()).then_some((line, phrases))
+}
+
 /// `text` (a render.yaml) with the value of its `Content-Security-Policy` header rewritten by
 /// `with_hosts`; unchanged when it has no such header written on one line.
 pub fn rewrite_blueprint(text: &str, hosts: &[String]) -> String {
@@ -162,6 +221,40 @@ mod tests {
         assert!(allows(&policy, "media-src", "https://cdn.example.org/v.mp4"));
         assert_eq!(with_hosts(&policy, &hosts), policy, "idempotent");
         assert_eq!(with_hosts(&policy, &[]), POLICY, "no hosts: back to the site's own images");
+    }
+
+    #[test]
+    fn the_changes_name_each_host_gained_or_lost() {
+        let written = with_hosts(POLICY, &["a.example.org".to_string(), "b.example.org".to_string()]);
+        let wanted = with_hosts(POLICY, &["c.example.org".to_string(), "b.example.org".to_string()]);
+        assert_eq!(
+            changes(&written, &wanted),
+            [
+                "`img-src` gains `c.example.org` and loses `a.example.org`",
+                "`media-src` gains `c.example.org` and loses `a.example.org`"
+            ]
+        );
+        assert_eq!(
+            changes(&written, POLICY),
+            ["`img-src` loses `a.example.org`, `b.example.org`", "`media-src` goes (no allowed host)"]
+        );
+        assert_eq!(changes(POLICY, &written)[1], "`media-src 'self' a.example.org b.example.org` comes");
+        assert!(changes(&written, &written).is_empty());
+    }
+
+    #[test]
+    fn a_blueprint_whose_hosts_are_not_carnet_toml_s_drifts_at_its_header_line() {
+        let yaml = "services:\n  - type: web\n    headers:\n      - path: /*\n        name: Content-Security-Policy\n        value: \"img-src 'self' data: hand.example.org\"\n";
+        let (line, phrases) = blueprint_drift(yaml, &[]).expect("a host by hand is drift");
+        assert_eq!((line, phrases), (6, vec!["`img-src` loses `hand.example.org`".to_string()]));
+        assert_eq!(
+            blueprint_drift(yaml, &["hand.example.org".to_string()]).map(|d| d.0),
+            Some(6),
+            "media-src"
+        );
+        let written = rewrite_blueprint(yaml, &["hand.example.org".to_string()]);
+        assert_eq!(blueprint_drift(&written, &["hand.example.org".to_string()]), None);
+        assert_eq!(blueprint_drift("services: []\n", &[]), None, "no policy: nothing to say");
     }
 
     #[test]

@@ -2,13 +2,17 @@
 //! and the repository's address on GitHub or GitLab ("Modifier cette page", "Signaler un
 //! problème").
 //!
-//! `read` runs git twice for the whole site, whatever its size: `git rev-parse` (top folder,
-//! shallow or not, branch) and one `git log --name-only` over the content folder, newest first,
-//! parsed once: a file's first appearance is its last commit. Outside a git repository, or
-//! without git, there is nothing. In a shallow clone (`--depth 1`) the one commit there seems to
-//! add every file: no dates then, only the links.
+//! `read` runs git three times for the whole site, whatever its size: `git rev-parse` (top
+//! folder, shallow or not, branch), `git remote` and one `git log --name-only` over the content
+//! folder, newest first, parsed once: a file's first appearance is its last commit. Outside a git
+//! repository, or without git, there is nothing.
+//!
+//! In a shallow clone the oldest commits there (the boundary, listed in `.git/shallow`) seem to
+//! add every file they hold: a file last seen in one of them gets no date, since its real last
+//! change may be older; a file changed by a later commit has its true date. So `--depth 1` shows
+//! the links and no date at all, and a deeper clone the dates of the files changed within it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -17,8 +21,10 @@ use std::process::Command;
 pub struct History {
     /// Last commit date (`YYYY-MM-DD`, the committer's own day) of each file in git, by its path
     /// from the content folder with `/` separators. A file not there is not in the repository
-    /// (no edit link then). In a shallow clone these are not the files' dates (`updated`).
+    /// (no edit link then). Some are not the files' dates: see `undated`.
     pub dates: HashMap<String, String>,
+    /// Files whose last commit here is a shallow clone's boundary: their date is unknown.
+    pub undated: HashSet<String>,
     /// The content folder's path from the repository's top folder: `content/`, or empty.
     pub content_prefix: String,
     /// The repository on a forge, when its address is known.
@@ -38,10 +44,9 @@ pub struct Forge {
 }
 
 impl History {
-    /// The date to show for the file `rel`: none in a shallow clone, where the one commit there
-    /// seems to have written every file.
+    /// The date to show for the file `rel`: none when it is unknown (a shallow clone's boundary).
     pub fn updated(&self, rel: &str) -> Option<&str> {
-        if self.shallow {
+        if self.undated.contains(rel) {
             return None;
         }
         self.dates.get(rel).map(String::as_str)
@@ -131,52 +136,80 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 
 /// What git knows about the guides of the content folder `content`; `None` outside a repository.
 pub fn read(content: &Path) -> Option<History> {
-    let facts =
-        git(content, &["rev-parse", "--show-prefix", "--is-shallow-repository", "--abbrev-ref", "HEAD"])?;
+    let facts = git(
+        content,
+        &[
+            "rev-parse",
+            "--show-prefix",
+            "--is-shallow-repository",
+            "--abbrev-ref",
+            "HEAD",
+            "--git-path",
+            "shallow",
+        ],
+    )?;
     let mut lines = facts.lines();
     let content_prefix = lines.next()?.to_string();
     let shallow = lines.next()? == "true";
     let branch = lines.next().filter(|b| *b != "HEAD").unwrap_or("main").to_string();
+    // The boundary of a shallow clone: one commit id a line (a file, not a git process).
+    let boundary = match lines.next() {
+        Some(path) if shallow => std::fs::read_to_string(content.join(path)).unwrap_or_default(),
+        _ => String::new(),
+    };
+    let boundary: HashSet<&str> = boundary.lines().map(str::trim).collect();
     let forge = git(content, &["remote", "get-url", "origin"]).and_then(|url| forge_of(&url, &branch));
-    let dates = last_dates(content)?;
-    Some(History { dates, content_prefix, forge, branch, shallow })
-}
-
-/// The date of each file's last commit, from one `git log` over `content`.
-fn last_dates(content: &Path) -> Option<HashMap<String, String>> {
     let log = git(
         content,
-        &["log", "--format=%x00%cs", "--name-only", "--no-renames", "--relative", "-z", "--", "."],
+        &["log", "--format=%x00%cs %H", "--name-only", "--no-renames", "--relative", "-z", "--", "."],
     )?;
-    Some(parse_log(&log))
+    let (dates, undated) = parse_log(&log, &boundary);
+    Some(History { dates, undated, content_prefix, forge, branch, shallow })
 }
 
-/// Parses `git log --format=%x00%cs --name-only -z` (newest first): a NUL then the date, a
-/// newline, then the commit's files, each ended by a NUL.
-fn parse_log(log: &str) -> HashMap<String, String> {
+/// Parses `git log --format='%x00%cs %H' --name-only -z` (newest first): a NUL then the date
+/// and the commit id, a newline, then the commit's files, each ended by a NUL. Files whose
+/// first appearance is in a `boundary` commit come back in the second set (date unknown).
+fn parse_log(log: &str, boundary: &HashSet<&str>) -> (HashMap<String, String>, HashSet<String>) {
     let mut dates = HashMap::new();
+    let mut undated = HashSet::new();
     let mut date = "";
+    let mut at_boundary = false;
+    let mut seen = |file: &str, date: &str, at_boundary: bool| {
+        if !dates.contains_key(file) {
+            dates.insert(file.to_string(), date.to_string());
+            if at_boundary {
+                undated.insert(file.to_string());
+            }
+        }
+    };
     for field in log.split('\0') {
         let field = field.trim_start_matches('\n');
         if field.is_empty() {
             continue;
         }
-        match field.split_once('\n') {
-            // A commit's header: its date, then maybe its first file.
-            Some((head, first)) if is_date(head) => {
-                date = head;
+        let (head, first) = field.split_once('\n').unwrap_or((field, ""));
+        match commit_header(head) {
+            // A commit's header: its date and id, then maybe its first file.
+            Some((day, id)) => {
+                date = day;
+                at_boundary = boundary.contains(id);
                 let first = first.trim_start_matches('\n');
                 if !first.is_empty() {
-                    dates.entry(first.to_string()).or_insert_with(|| date.to_string());
+                    seen(first, date, at_boundary);
                 }
             }
-            _ if is_date(field) => date = field,
-            _ => {
-                dates.entry(field.to_string()).or_insert_with(|| date.to_string());
-            }
+            None => seen(field, date, at_boundary),
         }
     }
-    dates
+    (dates, undated)
+}
+
+/// `2025-11-03 <40 or 64 hex digits>`: (date, commit id).
+fn commit_header(text: &str) -> Option<(&str, &str)> {
+    let (date, id) = text.split_once(' ')?;
+    let hex = (id.len() == 40 || id.len() == 64) && id.bytes().all(|b| b.is_ascii_hexdigit());
+    (is_date(date) && hex).then_some((date, id))
 }
 
 fn is_date(text: &str) -> bool {
@@ -213,14 +246,30 @@ pub fn french_date(iso: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    const NEW: &str = "1111111111111111111111111111111111111111";
+    const OLD: &str = "2222222222222222222222222222222222222222";
+
     #[test]
     fn one_log_gives_each_file_its_newest_date() {
-        let log = "\u{0}2025-11-03\ncontent/a.md\u{0}guide é.md\u{0}\u{0}2025-10-01\na.md\u{0}b.md\u{0}";
-        let dates = parse_log(log);
+        let log = format!(
+            "\u{0}2025-11-03 {NEW}\ncontent/a.md\u{0}guide é.md\u{0}\u{0}2025-10-01 {OLD}\na.md\u{0}b.md\u{0}guide é.md\u{0}"
+        );
+        let (dates, undated) = parse_log(&log, &HashSet::new());
         assert_eq!(dates.get("content/a.md").map(String::as_str), Some("2025-11-03"));
         assert_eq!(dates.get("guide é.md").map(String::as_str), Some("2025-11-03"));
         assert_eq!(dates.get("a.md").map(String::as_str), Some("2025-10-01"));
         assert_eq!(dates.get("b.md").map(String::as_str), Some("2025-10-01"));
+        assert!(undated.is_empty());
+    }
+
+    #[test]
+    fn files_last_seen_at_a_shallow_clone_s_boundary_have_no_date() {
+        let log = format!("\u{0}2025-11-03 {NEW}\na.md\u{0}\u{0}2025-10-01 {OLD}\na.md\u{0}b.md\u{0}");
+        let (dates, undated) = parse_log(&log, &HashSet::from([OLD]));
+        assert_eq!(dates.len(), 2, "both files are in git (edit links)");
+        let history = History { dates, undated, ..History::default() };
+        assert_eq!(history.updated("a.md"), Some("2025-11-03"), "changed after the boundary: a true date");
+        assert_eq!(history.updated("b.md"), None, "only the boundary has it: its date is unknown");
     }
 
     #[test]

@@ -102,7 +102,11 @@ struct Written {
 /// Writes the analysed site into `staging`: assets, sitemap, redirects, copies, search index
 /// and pages; every error found if any.
 fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging) -> Result<Written> {
-    let drift = render_yaml::drift(&options.root, &analysis.redirects);
+    let drift = render_yaml::drift(
+        &options.root,
+        &analysis.redirects,
+        analysis.config.publish.allow_hosts.as_deref().unwrap_or_default(),
+    );
     analysis.diagnostics.extend(drift);
     if analysis.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Build(std::mem::take(&mut analysis.diagnostics)));

@@ -4,7 +4,9 @@
 //! `/old/index.html`; a `type: redirect` route answers the one spelling that is no file, `/old`,
 //! with a 301. The routes sit between two marker comments (`routes_block`), so that `carnet
 //! routes --write` rewrites them from the redirect plan and `carnet build` and `carnet check`
-//! warn when they drift from it (`drift`). `Blueprint` is what `carnet routes` reads and writes.
+//! warn when they drift from it (`drift`), as they do when its Content-Security-Policy is not
+//! the one `[publish] allow_hosts` asks for (`csp`). `Blueprint` is what `carnet routes` reads
+//! and writes.
 
 use std::path::{Path, PathBuf};
 
@@ -95,29 +97,52 @@ fn rewritten(text: &str, redirects: &[Redirect]) -> std::result::Result<String, 
     }
 }
 
-/// A warning when `root/render.yaml` has a routes block that is not the routes of `redirects`.
-/// A Blueprint without the markers is the author's own: nothing to say about it.
-pub fn drift(root: &Path, redirects: &[Redirect]) -> Option<Diagnostic> {
+/// Warnings when `root/render.yaml` has a routes block that is not the routes of `redirects`, or
+/// a Content-Security-Policy whose `img-src`/`media-src` are not those `hosts` (`[publish]
+/// allow_hosts`) ask for. A Blueprint without the markers is the author's own: nothing to say.
+pub fn drift(root: &Path, redirects: &[Redirect], hosts: &[String]) -> Vec<Diagnostic> {
     let path = root.join(FILE);
-    let text = std::fs::read_to_string(&path).ok()?;
+    let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
     if let Err(refused) = check_inside(root, &path) {
-        return Some(Diagnostic::warning(refused.location, refused.message));
+        return vec![Diagnostic::warning(refused.location, refused.message)];
     }
     let message = match rewritten(&text, redirects) {
-        Ok(fresh) if fresh == text => return None,
-        Ok(_) => "its routes are not the site's redirects: run `carnet routes --write`".to_string(),
-        Err(_) if find_block(&text).is_none() => return None,
-        Err(why) => why.to_string(),
+        Ok(fresh) if fresh == text => None,
+        Ok(_) => Some("its routes are not the site's redirects: run `carnet routes --write`".to_string()),
+        Err(_) if find_block(&text).is_none() => return Vec::new(),
+        Err(why) => Some(why.to_string()),
     };
     let line = find_block(&text).map(|found| match found {
         Ok(found) => found.line,
         Err(line) => line,
     });
-    let location = match line {
+    let at = |line: Option<usize>| match line {
         Some(line) => Location::from_offset(&path, &text, line_offset(&text, line)),
         None => Location::file(&path),
     };
-    Some(Diagnostic::warning(location, message))
+    let mut warnings: Vec<Diagnostic> =
+        message.into_iter().map(|message| Diagnostic::warning(at(line), message)).collect();
+    if let Some((line, phrases)) = super::csp::blueprint_drift(&text, hosts) {
+        warnings.push(Diagnostic::warning(at(Some(line)), policy_drift_message(hosts, &phrases)));
+    }
+    warnings
+}
+
+/// Why the Blueprint's Content-Security-Policy is out of date, and what to run.
+fn policy_drift_message(hosts: &[String], phrases: &[String]) -> String {
+    let asked = if hosts.is_empty() {
+        "no `[publish] allow_hosts` in carnet.toml".to_string()
+    } else {
+        let listed: Vec<String> = hosts.iter().map(|h| format!("\"{h}\"")).collect();
+        format!("`[publish] allow_hosts = [{}]` in carnet.toml", listed.join(", "))
+    };
+    let loses = phrases.iter().any(|p| p.contains(" loses ") || p.ends_with(" goes (no allowed host)"));
+    let keep = if loses { " (a host to keep goes into `allow_hosts`)" } else { "" };
+    format!(
+        "its Content-Security-Policy is not the one carnet.toml asks for ({asked}): {}; run `carnet \
+         routes --write`{keep}",
+        phrases.join("; ")
+    )
 }
 
 /// The publishing rule for the Blueprint: a link leading out of the site root is neither shown
@@ -141,25 +166,31 @@ fn line_offset(text: &str, line: usize) -> usize {
 pub struct Blueprint {
     pub path: PathBuf,
     pub text: String,
+    /// The text with only its routes brought up to date.
+    pub routes_fresh: String,
+    /// The text with its routes and its policy brought up to date.
     pub fresh: String,
 }
 
 impl Blueprint {
     /// Reads render.yaml (which must be inside the site root) and writes its fresh text.
-    pub fn read(root: &Path, redirects: &[Redirect], allow_hosts: Option<&[String]>) -> Result<Blueprint> {
+    pub fn read(root: &Path, redirects: &[Redirect], allow_hosts: &[String]) -> Result<Blueprint> {
         let path = root.join(FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         check_inside(root, &path).map_err(|refused| Error::Build(vec![refused]))?;
-        let mut fresh = rewritten(&text, redirects)
+        let routes_fresh = rewritten(&text, redirects)
             .map_err(|why| Error::Build(vec![Diagnostic::error(Location::file(&path), why.to_string())]))?;
-        if let Some(hosts) = allow_hosts {
-            fresh = super::csp::rewrite_blueprint(&fresh, hosts);
-        }
-        Ok(Blueprint { path, text, fresh })
+        let fresh = super::csp::rewrite_blueprint(&routes_fresh, allow_hosts);
+        Ok(Blueprint { path, text, routes_fresh, fresh })
     }
 
     pub fn is_up_to_date(&self) -> bool {
         self.fresh == self.text
+    }
+
+    /// What writing would change in the policy, in words (`img-src` gains `x`…), if anything.
+    pub fn policy_changes(&self, allow_hosts: &[String]) -> Option<Vec<String>> {
+        super::csp::blueprint_drift(&self.routes_fresh, allow_hosts).map(|(_, phrases)| phrases)
     }
 
     /// Writes the fresh text over render.yaml.

@@ -381,46 +381,62 @@ fn screenshot_dir() -> PathBuf {
 // Theme: dark mode, sidebar, table of contents
 
 #[test]
-fn dark_mode_follows_the_system_and_the_toggle_is_remembered_after_reload() {
+fn dark_mode_follows_the_system_and_the_toggle_goes_light_dark_and_back_to_the_system() {
     let chrome = Chrome::launch();
     let page = chrome.page();
     page.color_scheme("light");
     page.open(&site().url(FIXTURE_GUIDE));
     let light = background_luminance(&page);
+    assert_eq!(theme_attribute(&page), None, "nothing chosen: no data-theme");
+    assert_eq!(theme_label(&page), "Thème : suit le système (clair en ce moment)");
     page.color_scheme("dark");
     let system_dark = background_luminance(&page);
     assert!(
         system_dark < light,
         "prefers-color-scheme: dark must darken the page (luminance {system_dark} vs {light})"
     );
-
-    page.color_scheme("light");
-    page.click(".theme-toggle");
     page.wait_until(
-        "document.documentElement.getAttribute('data-theme') === 'dark'",
-        "the toggle to set data-theme=dark",
+        "document.querySelector('.theme-toggle').ariaLabel.includes('sombre en ce moment')",
+        "label",
     );
-    assert!(background_luminance(&page) < light, "data-theme=dark must darken the page");
-    assert_eq!(
-        page.eval::<String>("document.querySelector('.theme-toggle').getAttribute('aria-pressed')"),
-        "true"
-    );
-    page.reload();
-    assert_eq!(theme_attribute(&page).as_deref(), Some("dark"), "the dark choice is remembered after reload");
 
-    page.color_scheme("dark");
+    // System (dark) → light: the first click always changes what the reader sees.
     page.click(".theme-toggle");
-    page.wait_until(
-        "document.documentElement.getAttribute('data-theme') === 'light'",
-        "the toggle to set data-theme=light",
-    );
+    page.wait_until("document.documentElement.getAttribute('data-theme') === 'light'", "data-theme=light");
     assert!(background_luminance(&page) > system_dark, "data-theme=light must win over a dark system");
+    assert_eq!(theme_label(&page), "Thème : clair");
     page.reload();
     assert_eq!(
         theme_attribute(&page).as_deref(),
         Some("light"),
         "the light choice is remembered after reload"
     );
+
+    // Light → dark, which stays dark when the system turns light.
+    page.click(".theme-toggle");
+    page.wait_until("document.documentElement.getAttribute('data-theme') === 'dark'", "data-theme=dark");
+    page.color_scheme("light");
+    assert!(background_luminance(&page) < light, "data-theme=dark must win over a light system");
+    assert_eq!(theme_label(&page), "Thème : sombre");
+    page.reload();
+    assert_eq!(theme_attribute(&page).as_deref(), Some("dark"), "the dark choice is remembered after reload");
+
+    // Dark (system dark again) → back to the system: nothing stored, the page follows it again.
+    page.color_scheme("dark");
+    page.click(".theme-toggle");
+    page.wait_until("!document.documentElement.hasAttribute('data-theme')", "data-theme removed");
+    let stored: Option<String> = page.eval("localStorage.getItem('carnet-theme')");
+    assert_eq!(stored, None, "following the system stores nothing");
+    assert_eq!(theme_label(&page), "Thème : suit le système (sombre en ce moment)");
+    assert_eq!(background_luminance(&page), system_dark);
+    page.reload();
+    assert_eq!(theme_attribute(&page), None, "still following the system after reload");
+    page.color_scheme("light");
+    assert_eq!(background_luminance(&page), light, "and follows it when it changes");
+}
+
+fn theme_label(page: &Page) -> String {
+    page.eval("document.querySelector('.theme-toggle').getAttribute('aria-label')")
 }
 
 fn theme_attribute(page: &Page) -> Option<String> {

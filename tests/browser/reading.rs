@@ -96,6 +96,76 @@ fn every_control_a_finger_taps_is_at_least_44_px_on_a_phone() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Theme: following the system
+
+/// (body background luminance, theme button's name, visible icon's class) on `page`.
+fn theme_state(page: &Page) -> (f64, String, String) {
+    page.eval(
+        "(() => { const c = getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g).map(Number); \
+         const b = document.querySelector('.theme-toggle'); \
+         const icon = [...b.querySelectorAll('svg')].filter(s => getComputedStyle(s).display !== 'none'); \
+         return [0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2], b.getAttribute('aria-label'), \
+         icon.map(s => s.getAttribute('class')).join(' ')]; })()",
+    )
+}
+
+#[test]
+fn in_the_system_state_the_page_follows_the_system_colour_scheme_live() {
+    let chrome = Chrome::launch();
+    let page = chrome.page();
+    for width in [320, 375, 1280] {
+        page.viewport(width, 740, width < 1000).color_scheme("light");
+        page.open(&reading().url(SEED));
+        page.run("localStorage.removeItem('carnet-theme')");
+        page.reload();
+        let (light, label, icon) = theme_state(&page);
+        assert_eq!(label, "Thème : suit le système (clair en ce moment)", "{width} px");
+        assert_eq!(icon, "icon-system", "{width} px: one icon, the system's");
+        assert!(light > 200.0, "{width} px: a light system gives a light page ({light})");
+        shot(&page, &format!("theme-system-{width}-light"));
+
+        page.color_scheme("dark");
+        page.wait_until(
+            "document.querySelector('.theme-toggle').getAttribute('aria-label').includes('sombre en ce moment')",
+            "the button to say the system is dark now",
+        );
+        let (dark, label, icon) = theme_state(&page);
+        assert!(dark < 60.0, "{width} px: a dark system darkens the page without reload ({dark})");
+        assert_eq!(label, "Thème : suit le système (sombre en ce moment)");
+        assert_eq!(icon, "icon-system");
+        let bar: Vec<String> =
+            page.eval("[...document.querySelectorAll('meta[name=theme-color]')].map(m => m.content)");
+        assert_eq!(bar, ["#ffffff", "#16181d"], "the browser bar colours stay the system's pair");
+        shot(&page, &format!("theme-system-{width}-dark"));
+
+        // One click: the opposite of what the system shows, said by the button.
+        page.click(".theme-toggle");
+        let (chosen, label, icon) = theme_state(&page);
+        assert!(chosen > 200.0 && label == "Thème : clair" && icon == "icon-sun", "{chosen} {label} {icon}");
+        let bar: Vec<String> =
+            page.eval("[...document.querySelectorAll('meta[name=theme-color]')].map(m => m.content)");
+        assert_eq!(bar, ["rgb(255, 255, 255)", "rgb(255, 255, 255)"], "the browser bar follows the choice");
+        if width < 1000 {
+            let (w, h): (f64, f64) = page.eval(
+                "(() => { const r = document.querySelector('.theme-toggle').getBoundingClientRect(); \
+                 return [r.width, r.height]; })()",
+            );
+            assert!(w >= TAP && h >= TAP, "{width} px: the theme button is {w}×{h}");
+        }
+        // Two more: dark, then the system again.
+        page.click(".theme-toggle");
+        page.click(".theme-toggle");
+        let (back, label, _) = theme_state(&page);
+        assert!(back < 60.0 && label.starts_with("Thème : suit le système"), "{back} {label}");
+        page.color_scheme("light");
+        page.wait_until(
+            "getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)'",
+            "light again",
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // « Sur cette page »
 
 /// The text of the marked entry of the side list, once one is marked.
@@ -234,10 +304,24 @@ fn the_home_page_lists_the_guides_inside_each_folder_card() {
              .flatMap(c => [...c.querySelectorAll('.card-guides a')].map(a => [a.textContent.trim(), a.href]))",
         );
         let titles: Vec<&str> = inside.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(titles.len(), 2, "{width} px: the folder card lists its two guides: {inside:?}");
+        assert_eq!(titles.len(), 3, "{width} px: the folder card lists its three guides: {inside:?}");
         assert!(
             titles.contains(&"Vérifier la résolution DNS") && titles.contains(&"Ouvrir un port"),
             "{titles:?}"
+        );
+        // A title longer than the card wraps, and its list marker stays on its first line (an
+        // inline block put it on its last): a probe at the start of the item sits on the line
+        // the marker is drawn on.
+        let (height, probe): (f64, f64) = page.eval(
+            "(() => { const a = [...document.querySelectorAll('.card-guides a')].find(a => a.textContent.includes('certificat du VPN')); \
+             const li = a.closest('li'), probe = document.createElement('span'); probe.textContent = '\\u200b'; \
+             li.insertBefore(probe, li.firstChild); const r = a.getBoundingClientRect(); \
+             const down = probe.getBoundingClientRect().bottom - r.top; probe.remove(); return [r.height, down]; })()",
+        );
+        assert!(height > 40.0, "{width} px: the long title wraps ({height} px high)");
+        assert!(
+            probe < 36.0,
+            "{width} px: the marker's line is {probe} px below the title's top, not its first line"
         );
         shot(&page, &format!("home-{width}-{scheme}"));
     }

@@ -1,6 +1,7 @@
 //! Freshness and feedback from git, on real temporary repositories: « Mis à jour le … » from each
 //! guide's last commit, « Modifier cette page » and « Signaler un problème » from the remote's
-//! address (or `[repository]` of carnet.toml), nothing outside git, no dates in a shallow clone;
+//! address (or `[repository]` of carnet.toml), nothing outside git, in a shallow clone only the
+//! dates of files changed after its boundary (none at `--depth 1`);
 //! and the one `git log` pass for 10,000 guides under half a second.
 
 use std::path::Path;
@@ -132,6 +133,27 @@ fn a_shallow_clone_shows_the_links_but_no_dates() {
     let page = std::fs::read_to_string(target.join("public/pare-feu/index.html")).unwrap();
     assert!(!page.contains("Mis à jour"), "depth 1: every file would get the last commit's date\n{page}");
     assert!(page.contains("https://github.com/equipe/guides/edit/main/content/pare-feu.md"), "{page}");
+}
+
+#[test]
+fn a_deeper_shallow_clone_dates_the_files_changed_within_it_and_only_those() {
+    let site = site_in_git();
+    site.file("content/dossier/dns.md", "# Vérifier le DNS\n\nTexte revu.\n");
+    commit(&site, "Chloé", "2025-12-02T10:00:00+01:00", "DNS : revu");
+    let clone = tempfile::tempdir().unwrap();
+    let source = format!("file://{}", site.root().display());
+    let target = clone.path().join("guides");
+    let when = "2025-12-03T08:00:00+01:00";
+    git(clone.path(), &["clone", "-q", "--depth", "2", &source, target.to_str().unwrap()], "Render", when);
+    let run = Command::new(env!("CARGO_BIN_EXE_carnet")).current_dir(&target).arg("build").output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let dns = std::fs::read_to_string(target.join("public/dossier/dns/index.html")).unwrap();
+    assert!(dns.contains("Mis à jour le <time datetime=\"2025-12-02\">2 décembre 2025</time>"), "{dns}");
+    let pare_feu = std::fs::read_to_string(target.join("public/pare-feu/index.html")).unwrap();
+    assert!(
+        !pare_feu.contains("Mis à jour"),
+        "last changed before the clone's boundary (3 novembre), which would say 1er décembre\n{pare_feu}"
+    );
 }
 
 #[test]

@@ -25,26 +25,54 @@
   }
   function link(u) { return local(root + u || "./"); }
 
-  /* Theme: explicit choice in localStorage "carnet-theme", else the system preference. */
+  /* Theme, three states: "system" (no data-theme, nothing stored: the CSS follows
+     prefers-color-scheme live), "light", "dark" (stored in localStorage "carnet-theme", applied
+     before the first paint by the inline script of the page's head). A click goes from the
+     system to the opposite of what it shows, then to the other, then back to the system, so
+     every click but the last changes the page. The button's name says the current state. */
   var dark = window.matchMedia ? matchMedia("(prefers-color-scheme: dark)") : { matches: false };
   var themeBtn = $(".theme-toggle");
-  function isDark() { var t = de.getAttribute("data-theme"); return t ? t === "dark" : dark.matches; }
-  function syncTheme() {
-    if (themeBtn) themeBtn.setAttribute("aria-pressed", String(isDark()));
-    if (de.getAttribute("data-theme")) {
-      var bg = getComputedStyle(doc.body).backgroundColor;
-      $$('meta[name="theme-color"]').forEach(function (m) { m.setAttribute("content", bg); });
-    }
+  var themeNames = { light: "clair", dark: "sombre" };
+  var themeColors = $$('meta[name="theme-color"]').map(function (m) { return [m, m.getAttribute("content")]; });
+  function systemTheme() { return dark.matches ? "dark" : "light"; }
+  function chosenTheme() { var t = de.getAttribute("data-theme"); return t === "dark" || t === "light" ? t : "system"; }
+  function nextTheme() {
+    var now = chosenTheme(), shown = systemTheme();
+    if (now === "system") return shown === "dark" ? "light" : "dark";
+    return now === shown ? "system" : shown;
   }
-  function setTheme(t) {
-    de.setAttribute("data-theme", t);
-    try { localStorage.setItem("carnet-theme", t); } catch (e) { /* private mode */ }
+  function themeLabel(t) {
+    return t === "system" ? "suit le système (" + themeNames[systemTheme()] + " en ce moment)" : themeNames[t];
+  }
+  function syncTheme() {
+    var now = chosenTheme();
+    if (themeBtn) {
+      var next = nextTheme();
+      themeBtn.setAttribute("data-state", now);
+      themeBtn.setAttribute("aria-label", "Thème : " + themeLabel(now));
+      themeBtn.title = "Thème : " + themeLabel(now) + ". Cliquer : " +
+        (next === "system" ? "suivre le système" : "thème " + themeNames[next]);
+    }
+    var bg = now === "system" ? null : getComputedStyle(doc.body).backgroundColor;
+    themeColors.forEach(function (pair) { pair[0].setAttribute("content", bg || pair[1]); });
+  }
+  function setTheme(t, store) {
+    if (t === "system") de.removeAttribute("data-theme"); else de.setAttribute("data-theme", t);
+    if (store) {
+      try {
+        if (t === "system") localStorage.removeItem("carnet-theme"); else localStorage.setItem("carnet-theme", t);
+      } catch (e) { /* private mode */ }
+    }
     syncTheme();
   }
-  if (themeBtn) themeBtn.addEventListener("click", function () { setTheme(isDark() ? "light" : "dark"); });
+  if (themeBtn) themeBtn.addEventListener("click", function () {
+    setTheme(nextTheme(), true);
+    say("Thème : " + themeLabel(chosenTheme()));
+  });
   if (dark.addEventListener) dark.addEventListener("change", syncTheme);
   window.addEventListener("storage", function (e) {
-    if (e.key === "carnet-theme" && (e.newValue === "dark" || e.newValue === "light")) setTheme(e.newValue);
+    if (e.key !== "carnet-theme" && e.key !== null) return;
+    setTheme(e.newValue === "dark" || e.newValue === "light" ? e.newValue : "system", false);
   });
   syncTheme();
 
