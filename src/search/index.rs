@@ -11,7 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use super::analyze::{self, FrenchStemmer};
-use super::PageInput;
+use super::input::PageInput;
 
 /// Postings kept per term, the most telling first (title, heading, repeated words): a word found
 /// in more sections than this says little about any of them.

@@ -10,35 +10,14 @@
 
 pub mod analyze;
 pub mod index;
+mod input;
 mod minify;
 mod write;
 
 use crate::error::Result;
-use crate::markdown::{Heading, Section};
 
+pub use input::{IndexStats, PageInput, Sink};
 pub use write::{classic_engine, split_stemmer, WrittenIndex, MANIFEST};
-
-/// One guide as the index sees it.
-#[derive(Debug, Clone, Copy)]
-pub struct PageInput<'a> {
-    pub title: &'a str,
-    /// Path from the site root (`dossier/guide/`).
-    pub url: &'a str,
-    pub headings: &'a [Heading],
-    pub sections: &'a [Section],
-}
-
-/// What `write_index` wrote.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct IndexStats {
-    pub records: usize,
-    pub terms: usize,
-    pub files: usize,
-    pub bytes: usize,
-}
-
-/// Where the shards go: `(path inside the shards' folder, contents)`; called from several threads.
-pub type Sink<'s> = &'s (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
 
 /// Builds the index of `pages` and hands its shards to `sink` (`v/0.js`, `p/12.js`…); the
 /// manifest comes from the returned `WrittenIndex`, once the shards' folder has a name.

@@ -22,8 +22,8 @@ use serde_json::json;
 use std::ops::Range;
 
 use super::index::{encode_postings, Index, Record, TermEntry};
+use super::input::{IndexStats, PageInput, Sink};
 use super::minify;
-use super::{IndexStats, PageInput, Sink};
 use crate::error::Result;
 
 /// The manifest's address from the site root: fixed, so that pages never name the index (whose
@@ -169,19 +169,8 @@ const COMPRESSION: flate2::Compression = flate2::Compression::new(4);
 
 /// Standard base64 with padding (what `atob` reads).
 fn base64(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(DIGITS[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Groups the sorted terms by first letter, splitting a group too large by one more letter, and so

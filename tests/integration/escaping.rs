@@ -141,14 +141,28 @@ fn the_sidebar_and_the_search_index_carry_titles_as_json_strings() {
         !carnet_js.contains("innerHTML = node") && !carnet_js.contains("innerHTML += "),
         "no markup built from data"
     );
+    // The pages' data: in the page bundles (`b/N.js`), zlib-compressed and base64-encoded.
     let index: String = site
         .snapshot()
         .into_iter()
-        .filter(|(rel, _)| rel.starts_with("assets/immutable/search-index."))
-        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .filter(|(rel, _)| rel.starts_with("assets/immutable/search-index.") && rel.contains("/b/"))
+        .map(|(_, bytes)| inflated_bundle(&String::from_utf8_lossy(&bytes)))
         .collect();
+    assert!(!index.is_empty(), "the index has page bundles");
     assert!(
         index.contains("<script>alert('titre')</script>"),
         "titles are data in the index, escaped when shown"
     );
+}
+
+/// The JSON of a page bundle `CARNET_SEARCH_SHARD("b/0","<base64 of zlib data>");`.
+fn inflated_bundle(script: &str) -> String {
+    use base64::Engine;
+    use std::io::Read;
+    let quoted = script.rsplit(',').next().unwrap();
+    let encoded = quoted.trim_end().trim_end_matches(");").trim_matches('"');
+    let compressed = base64::engine::general_purpose::STANDARD.decode(encoded).unwrap();
+    let mut json = String::new();
+    flate2::read::ZlibDecoder::new(&compressed[..]).read_to_string(&mut json).unwrap();
+    json
 }
