@@ -13,6 +13,8 @@
 //! the routes of its Render Blueprint in step with the site's redirects. `cli` (the arguments)
 //! and `cmd` (one thin file per verb, `run`) are the command line, above everything else.
 
+#![deny(unreachable_pub)]
+
 pub mod check;
 pub mod cli;
 mod cmd;

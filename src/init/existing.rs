@@ -25,7 +25,7 @@ const IGNORED: &[&str] = &["/public/", "/.public.carnet-previous/", "/.carnet/"]
 /// Where the guides of `dir` are, as `content_dir` would say it: `.` when its root holds guides
 /// of its own (more than a README), else a docs folder holding some, else `.` when the root
 /// holds at least a README; `None` when there is no guide.
-pub fn guides_folder(dir: &Path) -> Option<String> {
+pub(super) fn guides_folder(dir: &Path) -> Option<String> {
     let root_guides: Vec<String> = md_files(dir, 1);
     if root_guides.iter().any(|name| !is_repository_file(name)) {
         return Some(".".into());
@@ -62,7 +62,12 @@ fn is_repository_file(name: &str) -> bool {
 /// Adds carnet to the repository `dir` whose guides are in `content_dir`: `files` are those of a
 /// new repository (`init::files`), of which the missing `carnet.toml`, `render.yaml` and its build script are
 /// written, adapted; `.gitignore` gets the lines it lacks.
-pub fn adopt(dir: &Path, content_dir: &str, files: &[(&str, String)], reporter: &Reporter) -> Result<()> {
+pub(super) fn adopt(
+    dir: &Path,
+    content_dir: &str,
+    files: &[(&str, String)],
+    reporter: &Reporter,
+) -> Result<()> {
     let folder = if content_dir == "." { dir.to_path_buf() } else { dir.join(content_dir) };
     reporter.info(format!("guides found in {}: content_dir = \"{content_dir}\"", folder.display()));
     for (rel, text) in files {

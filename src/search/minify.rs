@@ -25,7 +25,7 @@ fn starts_regex(before: &str) -> bool {
 }
 
 /// Appends `line` without its comments and needless spaces to `out`.
-pub fn squeeze_line(line: &str, out: &mut String) {
+pub(super) fn squeeze_line(line: &str, out: &mut String) {
     let start = out.len();
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;

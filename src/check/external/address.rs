@@ -15,18 +15,18 @@ use ureq::unversioned::transport::NextTimeout;
 
 /// Public addresses, and `also_allowed`.
 #[derive(Debug, Clone, Default)]
-pub struct Policy {
+pub(super) struct Policy {
     /// Local addresses connected to all the same (a test server's). Empty outside tests.
     pub also_allowed: Vec<IpAddr>,
 }
 
 impl Policy {
-    pub fn allows(&self, ip: IpAddr) -> bool {
+    pub(super) fn allows(&self, ip: IpAddr) -> bool {
         is_public(ip) || self.also_allowed.contains(&ip)
     }
 
     /// The address that made `err` a refusal of this policy, if it was one.
-    pub fn refused_address(err: &ureq::Error) -> Option<IpAddr> {
+    pub(super) fn refused_address(err: &ureq::Error) -> Option<IpAddr> {
         match err {
             ureq::Error::Io(io) => io.get_ref()?.downcast_ref::<LocalAddress>().map(|local| local.0),
             _ => None,
@@ -68,7 +68,7 @@ impl StdError for LocalAddress {}
 /// A public unicast address: not loopback, private, link-local, shared (100.64/10), unspecified,
 /// broadcast, multicast, documentation, benchmarking or reserved. An IPv6 address that carries an
 /// IPv4 one (mapped, compatible, NAT64, 6to4) is judged by the IPv4 address.
-pub fn is_public(ip: IpAddr) -> bool {
+pub(super) fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => embedded_v4(v6).map_or_else(|| is_public_v6(v6), is_public_v4),

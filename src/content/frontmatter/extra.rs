@@ -9,18 +9,18 @@ use serde_json::{Map, Number, Value};
 use std::fmt;
 
 /// Values (scalars, lists, tables, table keys) kept per guide.
-pub const MAX_KEPT_VALUES: usize = 1_000;
+pub(super) const MAX_KEPT_VALUES: usize = 1_000;
 
 /// Bytes of text kept per guide.
-pub const MAX_KEPT_BYTES: usize = 64 * 1024;
+pub(super) const MAX_KEPT_BYTES: usize = 64 * 1024;
 
 /// Values read per guide, kept or not: what aliases make the reader go through again is bounded
 /// by this, however many keys repeat them.
-pub const MAX_READ_VALUES: usize = 20_000;
+pub(super) const MAX_READ_VALUES: usize = 20_000;
 
 /// What is left to keep and to read for one guide.
 #[derive(Debug, Default)]
-pub struct Budget {
+pub(super) struct Budget {
     kept_values: usize,
     kept_bytes: usize,
     read_values: usize,
@@ -43,7 +43,7 @@ impl Budget {
 
 /// Reads one value within the budget: `Some` when it was kept whole, `None` when it was over
 /// (what it had taken is given back, its reading stays counted).
-pub struct Bounded<'b>(pub &'b mut Budget);
+pub(super) struct Bounded<'b>(pub &'b mut Budget);
 
 impl<'de> DeserializeSeed<'de> for Bounded<'_> {
     type Value = Option<Value>;

@@ -27,7 +27,7 @@ const DATE_KEYS: &[&str] = &["lastmod", "last_modified_at", "last_modified_date"
 
 /// Every key `understand` may read, whose values are read within a budget of their own (a guide
 /// with a lot of other keys keeps its `nav_order`).
-pub const KEYS: &[&str] = &[
+pub(super) const KEYS: &[&str] = &[
     "nav_order",
     "sidebar_position",
     "order",
@@ -48,13 +48,13 @@ pub const KEYS: &[&str] = &[
 /// What reading the other generators' keys found: the values carnet could not use (key, why),
 /// for warnings.
 #[derive(Debug, Default, PartialEq)]
-pub struct Understood {
+pub(super) struct Understood {
     pub unusable: Vec<(&'static str, String)>,
 }
 
 /// Sets what `extra` (every key carnet does not read itself) says in other generators' words,
 /// where carnet's own keys (`own`, the ones written) left it unset.
-pub fn understand(front: &mut FrontMatter, extra: &Map<String, Value>, own: &[&str]) -> Understood {
+pub(super) fn understand(front: &mut FrontMatter, extra: &Map<String, Value>, own: &[&str]) -> Understood {
     let mut understood = Understood::default();
     if !own.contains(&"weight") {
         front.weight = first(extra, WEIGHT_KEYS, &mut understood, weight);

@@ -64,7 +64,7 @@ fn category(c: char) -> u16 {
 }
 
 /// Whether `text` holds a juxtaposition that is almost only ever mojibake.
-pub fn is_bad(text: &str) -> bool {
+pub(super) fn is_bad(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let cats: Vec<u16> = chars.iter().map(|&c| category(c)).collect();
     (0..chars.len()).any(|i| bad_at(&chars, &cats, i))

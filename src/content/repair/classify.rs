@@ -4,7 +4,7 @@
 
 /// How a repaired character may be accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plausible {
+pub(super) enum Plausible {
     /// Common in documents: accepted on its own.
     Common,
     /// Real, but only when the run gives at least two such characters in a row (CJK, Arabic, …):
@@ -17,7 +17,7 @@ pub enum Plausible {
 /// The plausibility of `c` as a repaired character: common in documents, or any other assigned
 /// letter, mark, number, punctuation or symbol (in company), never a control, a private-use
 /// or unassigned code point.
-pub fn plausible(c: char) -> Plausible {
+pub(super) fn plausible(c: char) -> Plausible {
     use Plausible::*;
     match u32::from(c) {
         // U+FFFD itself mojibaked (`ï¿½`): a lost byte, reported where it stands.
@@ -52,17 +52,17 @@ fn assigned(c: char) -> Plausible {
 }
 
 /// Zero-width and direction marks: valid, but invisible, so never chosen for a lost byte.
-pub fn is_invisible(c: char) -> bool {
+pub(super) fn is_invisible(c: char) -> bool {
     matches!(u32::from(c), 0x200B..=0x200F | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF)
 }
 
 /// A character a writer types on purpose: a letter, or typographic punctuation.
-pub fn is_natural(c: char) -> bool {
+pub(super) fn is_natural(c: char) -> bool {
     c.is_alphabetic() || matches!(c, '’' | '‘' | '“' | '”' | '«' | '»' | '…' | '–' | '—' | '\u{A0}')
 }
 
 /// Box drawing and maths: a run made only of these is a drawing or a formula, not mojibake.
-pub fn is_drawing_or_maths(c: char) -> bool {
+pub(super) fn is_drawing_or_maths(c: char) -> bool {
     matches!(u32::from(c), 0x2190..=0x21FF | 0x2200..=0x22FF | 0x2500..=0x259F)
         || matches!(c, '±' | '×' | '÷' | '√' | '∞' | '≈' | '≠' | '≤' | '≥')
 }

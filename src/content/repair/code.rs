@@ -7,14 +7,14 @@ use std::ops::Range;
 
 /// The byte ranges of a text that are code, sorted.
 #[derive(Debug, Default)]
-pub struct CodeMap {
+pub(super) struct CodeMap {
     ranges: Vec<Range<usize>>,
     /// The fenced blocks alone, sorted.
     blocks: Vec<Range<usize>>,
 }
 
 impl CodeMap {
-    pub fn new(text: &str) -> Self {
+    pub(super) fn new(text: &str) -> Self {
         let mut ranges = Vec::new();
         let mut blocks = Vec::new();
         let mut fence: Option<(u8, usize, usize)> = None; // (char, length, start offset)
@@ -46,12 +46,12 @@ impl CodeMap {
     }
 
     /// The fenced block holding byte `offset`.
-    pub fn block_of(&self, offset: usize) -> Option<Range<usize>> {
+    pub(super) fn block_of(&self, offset: usize) -> Option<Range<usize>> {
         self.blocks.iter().find(|b| b.contains(&offset)).cloned()
     }
 
     /// Whether byte `offset` is inside code.
-    pub fn contains(&self, offset: usize) -> bool {
+    pub(super) fn contains(&self, offset: usize) -> bool {
         let i = self.ranges.partition_point(|r| r.start <= offset);
         i > 0 && self.ranges[i - 1].contains(&offset)
     }

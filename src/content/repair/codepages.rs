@@ -13,31 +13,31 @@ use encoding_rs::Encoding;
 /// The characters that stand for lead bytes 0xC2 and 0xC3 in code pages where 0xA0 is the
 /// no-break space and where they are not common words of their own (Cyrillic `В` is): their
 /// sequence with 0xA0 is a no-break space or `à`, the most common of all in French.
-pub const NBSP_LEADS: [char; 4] = ['Â', 'Ã', 'Ă', 'Г'];
+pub(super) const NBSP_LEADS: [char; 4] = ['Â', 'Ã', 'Ă', 'Г'];
 
 /// How many code pages there are.
-pub const COUNT: usize = 12;
+pub(super) const COUNT: usize = 12;
 
 /// A set of code pages, one bit per index in `ALL`.
-pub type Mask = u16;
+pub(super) type Mask = u16;
 
 // Indices in `ALL`, in the order used to break ties (the most common mojibake first).
-pub const WINDOWS_1252: usize = 0;
-pub const WINDOWS_1254: usize = 1;
-pub const ISO_8859_1: usize = 2;
-pub const ISO_8859_15: usize = 3;
-pub const WINDOWS_1250: usize = 4;
-pub const WINDOWS_1251: usize = 5;
-pub const ISO_8859_2: usize = 6;
-pub const WINDOWS_1257: usize = 7;
-pub const WINDOWS_1253: usize = 8;
-pub const MACINTOSH: usize = 9;
-pub const IBM850: usize = 10;
-pub const IBM437: usize = 11;
+pub(super) const WINDOWS_1252: usize = 0;
+pub(super) const WINDOWS_1254: usize = 1;
+pub(super) const ISO_8859_1: usize = 2;
+pub(super) const ISO_8859_15: usize = 3;
+pub(super) const WINDOWS_1250: usize = 4;
+pub(super) const WINDOWS_1251: usize = 5;
+pub(super) const ISO_8859_2: usize = 6;
+pub(super) const WINDOWS_1257: usize = 7;
+pub(super) const WINDOWS_1253: usize = 8;
+pub(super) const MACINTOSH: usize = 9;
+pub(super) const IBM850: usize = 10;
+pub(super) const IBM437: usize = 11;
 
 /// One code page: its name (WHATWG label) and its upper half.
 #[derive(Debug)]
-pub struct CodePage {
+pub(super) struct CodePage {
     pub name: &'static str,
     /// Characters for bytes 0x80..=0xFF; `'\0'` where undefined.
     pub high: [char; 128],
@@ -49,7 +49,7 @@ pub struct CodePage {
 
 impl CodePage {
     /// The byte `c` stands for in this code page.
-    pub fn byte(&self, c: char) -> Option<u8> {
+    pub(super) fn byte(&self, c: char) -> Option<u8> {
         self.encode.binary_search_by_key(&c, |&(ch, _)| ch).ok().map(|i| self.encode[i].1)
     }
 
@@ -93,7 +93,7 @@ fn latin1() -> [char; 128] {
 }
 
 /// Every code page, indexed by the constants above.
-pub static ALL: LazyLock<[CodePage; COUNT]> = LazyLock::new(|| {
+pub(super) static ALL: LazyLock<[CodePage; COUNT]> = LazyLock::new(|| {
     use encoding_rs as e;
     let pages = [
         (WINDOWS_1252, "windows-1252", from_encoding(e::WINDOWS_1252, false)),
@@ -117,7 +117,7 @@ pub static ALL: LazyLock<[CodePage; COUNT]> = LazyLock::new(|| {
     })
 });
 
-pub fn page(index: usize) -> &'static CodePage {
+pub(super) fn page(index: usize) -> &'static CodePage {
     &ALL[index]
 }
 
@@ -153,7 +153,7 @@ static ROLES: LazyLock<Roles> = LazyLock::new(|| {
 });
 
 /// (code pages where `c` stands for a lead byte, … for a continuation byte), as `ALL` bit masks.
-pub fn roles(c: char) -> (Mask, Mask) {
+pub(super) fn roles(c: char) -> (Mask, Mask) {
     match u32::from(c) {
         0..=0x7F => (0, 0),
         0x80..=0xFF => ROLES.latin[usize::from(c as u8 - 0x80)],

@@ -64,7 +64,7 @@ enum Event {
     Spot(char),
 }
 
-pub fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
+pub(super) fn repair_text(text: &str) -> (Cow<'_, str>, RepairReport) {
     let all = runs(text);
     let suspicious: Vec<&Run> = all.iter().filter(|r| r.suspicious).collect();
     let mut mask_cache: HashMap<&str, Mask> = HashMap::new();

@@ -19,7 +19,7 @@ const ELIDED: &[&str] = &["l", "d", "qu", "c", "n", "s", "j", "m", "t", "jusqu",
 
 /// Whether `text` reads as French: at least two French words, and one word in forty (prose
 /// is nearer one in three, but guides quote code).
-pub fn is_french(text: &str) -> bool {
+pub(super) fn is_french(text: &str) -> bool {
     let mut words = 0usize;
     let mut french = 0usize;
     // Words end at spaces and ASCII punctuation only: `RÃ©solution` is one (damaged) word.
@@ -45,7 +45,7 @@ const NOT_FRENCH: &[&str] = &[
 
 /// Whether a text too short for `is_french` leans French: two French words or words French
 /// shares with its neighbours (`de`, `la`, an elided `l'`), none that French does not write.
-pub fn leans_french(text: &str) -> bool {
+pub(super) fn leans_french(text: &str) -> bool {
     let mut french = 0usize;
     for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         let lower = word.to_lowercase();
@@ -64,10 +64,10 @@ pub fn leans_french(text: &str) -> bool {
 const TURKISH_SIGNS: &[&str] = &["ı", "ğ", "ş", "İ", "Ğ", "Ş", "Ä±", "ÄŸ", "ÅŸ", "Ä°", "Äž", "Åž"];
 
 /// Letters of Turkish that a lost byte may be (`Å�imdi` is `Şimdi`, not `Łimdi`).
-pub const TURKISH_LETTERS: &str = "ŞşĞğİıÇçÖöÜü";
+pub(super) const TURKISH_LETTERS: &str = "ŞşĞğİıÇçÖöÜü";
 
 /// Whether `text`, clean or damaged, reads as Turkish: its own letters, three times at least.
-pub fn is_turkish(text: &str) -> bool {
+pub(super) fn is_turkish(text: &str) -> bool {
     TURKISH_SIGNS.iter().map(|sign| text.matches(sign).count()).sum::<usize>() >= 3
 }
 
@@ -76,13 +76,13 @@ pub fn is_turkish(text: &str) -> bool {
 const VIETNAMESE_SIGNS: &[&str] = &["ư", "ơ", "đ", "Æ°", "Æ¡", "Ä‘", "áº", "á»"];
 
 /// Whether `text`, clean or damaged, reads as Vietnamese: its own letters, three times at least.
-pub fn is_vietnamese(text: &str) -> bool {
+pub(super) fn is_vietnamese(text: &str) -> bool {
     let marks = text.chars().filter(|c| ('\u{1EA0}'..='\u{1EF9}').contains(c)).count();
     marks + VIETNAMESE_SIGNS.iter().map(|sign| text.matches(sign).count()).sum::<usize>() >= 3
 }
 
 /// What may follow `à` inside a Vietnamese syllable (`hài`, `bàn`, `làng`, `tàu`).
-pub fn ends_vietnamese_syllable(rest: &str) -> bool {
+pub(super) fn ends_vietnamese_syllable(rest: &str) -> bool {
     ["i", "m", "n", "ng", "nh", "o", "u", "y", "c", "ch", "p", "t"].contains(&rest)
 }
 
@@ -95,7 +95,7 @@ const E_ACUTE_ENDINGS: &[&str] = &["ité", "ités", "é", "és", "ée", "ées"];
 /// The letter a U+FFFD stands for in `word` (which holds one), when the word is unambiguous:
 /// exactly one accented letter makes a word that `known` holds (the text's own words, lower
 /// case), or, failing that, `é` makes a French ending of the word's (`Fonctionnalit�s`).
-pub fn letter_for_hole(word: &str, known: &HashSet<String>) -> Option<char> {
+pub(super) fn letter_for_hole(word: &str, known: &HashSet<String>) -> Option<char> {
     let lower = word.to_lowercase();
     let fits: Vec<char> =
         ACCENTED.chars().filter(|&c| known.contains(&lower.replace('\u{FFFD}', &c.to_string()))).collect();
@@ -141,7 +141,7 @@ fn french_e_between_consonants(lower: &str, hole: usize) -> Option<char> {
 /// The words of `text` (lower case) that hold a non-ASCII letter: the lexicon `letter_for_hole`
 /// looks words up in.
 /// The `ï` of U+FFFD's own mojibake (`unitï¿½`) makes no word.
-pub fn accented_words(text: &str) -> HashSet<String> {
+pub(super) fn accented_words(text: &str) -> HashSet<String> {
     let ends_in_hole = |w: &&str, rest: &str| w.ends_with('ï') && rest.starts_with('¿');
     let mut words = HashSet::new();
     let mut start = 0;

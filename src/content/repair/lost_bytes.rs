@@ -20,7 +20,7 @@ use super::classify::is_invisible;
 
 /// The character chosen for a lost byte, and the other candidates that fit, best first.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
+pub(super) struct Choice {
     pub chosen: char,
     pub alternatives: Vec<char>,
 }
@@ -222,7 +222,7 @@ const CONTEXT: &[(char, &[&str])] = &[
 /// Ranks `candidates` (in byte order) for the place between `before` and `after` (the rest of
 /// the line on each side). `None` when none fits.
 /// `letters`: the letters of the text's language, ranked 50 ahead (`Ş` in Turkish).
-pub fn choose(candidates: &[char], before: &str, after: &str, letters: &str) -> Option<Choice> {
+pub(super) fn choose(candidates: &[char], before: &str, after: &str, letters: &str) -> Option<Choice> {
     let words = context_words(before, after);
     let language = |c: char| if letters.contains(c) { 50 } else { 0 };
     // (score with the language's letters ahead, score without), candidate.
@@ -316,11 +316,11 @@ fn shown_as_emoji(c: char) -> bool {
 /// An emoji, a pictograph or a typographic sign (quotes, dashes, bullets, €, ™): what
 /// three- and four-byte sequences in documents mostly are.
 /// A pictograph, or the emoji presentation selector U+FE0F: what emoji mojibake gives back.
-pub fn is_emoji_part(c: char) -> bool {
+pub(super) fn is_emoji_part(c: char) -> bool {
     is_pictograph(c) || c == '\u{FE0F}' || matches!(u32::from(c), 0x1F000..=0x1FAFF)
 }
 
-pub fn is_sign(c: char) -> bool {
+pub(super) fn is_sign(c: char) -> bool {
     is_pictograph(c)
         || matches!(u32::from(c), 0x2010..=0x2027 | 0x2030..=0x203A | 0x20AC | 0x2122 | 0x2190..=0x21FF | 0x2700..=0x27BF | 0x1F000..=0x1FAFF)
 }

@@ -27,14 +27,14 @@ enum Tok {
 
 /// Characters `start..end` of a run (char indices) stand for one character.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Piece {
+pub(super) struct Piece {
     pub start: usize,
     pub end: usize,
     pub kind: PieceKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PieceKind {
+pub(super) enum PieceKind {
     /// Every byte is there.
     Exact(char),
     /// Every byte is there, a space standing for byte 0xA0 (the last character of the piece).
@@ -49,7 +49,7 @@ pub enum PieceKind {
 }
 
 /// Code pages (bit mask over `ALL`) in which some neighbouring pair of `chars` is lead + continuation.
-pub fn candidate_pages(chars: &[char]) -> Mask {
+pub(super) fn candidate_pages(chars: &[char]) -> Mask {
     let as_byte = |c: char| match c {
         ' ' => '\u{A0}',
         '?' => '\u{FFFD}',
@@ -66,7 +66,7 @@ pub fn candidate_pages(chars: &[char]) -> Mask {
 /// The repairable pieces of `chars` through `cp`, and their score (characters covered).
 /// `proven`: the file shows this code page's mojibake elsewhere, so a run of box drawing can be
 /// mojibake too (`┬╗` is `»` read as DOS 850).
-pub fn pieces(chars: &[char], cp: &CodePage, proven: bool) -> (Vec<Piece>, usize) {
+pub(super) fn pieces(chars: &[char], cp: &CodePage, proven: bool) -> (Vec<Piece>, usize) {
     let toks: Vec<Tok> = chars.iter().map(|&c| token(c, cp)).collect();
     let mut found: Vec<(Piece, Plausible)> = Vec::new();
     let mut i = 0;

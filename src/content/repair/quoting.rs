@@ -17,7 +17,7 @@ use super::lost_bytes::is_emoji_part;
 use super::scan::Run;
 
 /// For each suspicious run (`ranges`, with its `repaired` text), whether to keep it as it is.
-pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[&str]) -> Vec<bool> {
+pub(super) fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[&str]) -> Vec<bool> {
     let changed: Vec<bool> = ranges.iter().zip(repaired).map(|(r, &new)| text[r.clone()] != *new).collect();
     // C1 controls are never written on purpose: those are always repaired.
     let controls = |k: usize| text[ranges[k].clone()].chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c));
@@ -67,7 +67,12 @@ pub fn deliberate(text: &str, all: &[Run], ranges: &[Range<usize>], repaired: &[
 /// The kept runs (`keep`) that sit in a fenced code block which also holds correctly encoded
 /// text (a letter or typographic sign in a run that is no mojibake): such a block is neither
 /// a clean quotation nor plainly damaged, so these runs are reported.
-pub fn in_mixed_code_blocks(text: &str, all: &[Run], ranges: &[Range<usize>], keep: &[bool]) -> Vec<usize> {
+pub(super) fn in_mixed_code_blocks(
+    text: &str,
+    all: &[Run],
+    ranges: &[Range<usize>],
+    keep: &[bool],
+) -> Vec<usize> {
     if !keep.iter().any(|&k| k) {
         return Vec::new();
     }

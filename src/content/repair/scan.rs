@@ -10,17 +10,17 @@ use std::ops::Range;
 use super::classify::is_natural;
 use super::codepages::{Mask, MACINTOSH, NBSP_LEADS};
 
-pub use super::codepages::roles;
+pub(super) use super::codepages::roles;
 
 /// U+FFFD or a C1 control: a byte a decoder could not map, or kept as a control.
-pub fn is_marker(c: char) -> bool {
+pub(super) fn is_marker(c: char) -> bool {
     c == '\u{FFFD}' || ('\u{80}'..='\u{9F}').contains(&c)
 }
 
 /// Code pages (mask) in which `a` then `b` could be a lead byte then a continuation byte. Two
 /// natural characters (`’é`) do not count for MacRoman, where lead bytes are quotes and dashes
 /// and continuation bytes accented letters (see `mojibake::accept`).
-pub fn pair_pages(a: char, b: char) -> Mask {
+pub(super) fn pair_pages(a: char, b: char) -> Mask {
     let mask = roles(a).0 & roles(b).1;
     // `ƒ` is no natural letter but MacRoman's lead byte 0xC4 (`ƒÅ` is `ā`).
     if mask & MACROMAN != 0 && is_natural(a) && is_natural(b) && a != 'ƒ' {
@@ -34,12 +34,12 @@ pub fn pair_pages(a: char, b: char) -> Mask {
 const MACROMAN: Mask = 1 << MACINTOSH;
 
 /// `a` then `b` could be a lead byte then a continuation byte in one code page.
-pub fn is_suspicious_pair(a: char, b: char) -> bool {
+pub(super) fn is_suspicious_pair(a: char, b: char) -> bool {
     pair_pages(a, b) != 0
 }
 
 /// True when nothing in `text` can be repaired or reported (the fast path).
-pub fn looks_clean(text: &str) -> bool {
+pub(super) fn looks_clean(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = skip_ascii(bytes, 0);
     while i < bytes.len() {
@@ -104,7 +104,7 @@ fn skip_ascii(bytes: &[u8], mut i: usize) -> usize {
 
 /// A maximal run of non-ASCII characters, and whether repair should look at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Run {
+pub(super) struct Run {
     /// Byte range in the text.
     pub range: Range<usize>,
     pub suspicious: bool,
@@ -114,7 +114,7 @@ pub struct Run {
 /// when they may stand for a lost 0xA0 (a no-break space turned into a space): one space
 /// between two non-ASCII characters (`à¸ à¸²`, `âš ï¸`), or the spaces after a run that ends in
 /// a lead byte (`voilÃ  le`) or in an unfinished sequence (`âš `).
-pub fn runs(text: &str) -> Vec<Run> {
+pub(super) fn runs(text: &str) -> Vec<Run> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = skip_ascii(bytes, 0);
