@@ -25,7 +25,7 @@ use tokio::sync::watch as channel;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
 use crate::report::Reporter;
-use crate::site::live::LiveSite;
+use crate::site::live::{LiveSite, Outcome};
 use crate::site::{self, BuildOptions};
 use folder::PreviewFolder;
 use guard::Guard;
@@ -243,11 +243,13 @@ impl Builder {
         let paths: Vec<&Path> = batch.changes.keys().map(PathBuf::as_path).collect();
         let live = self.live.as_mut()?;
         let result = match live.update(&paths) {
-            Some(result) => result,
-            None => {
+            Ok(Outcome::Updated(update)) => Ok(update),
+            Ok(Outcome::NeedsFullBuild(reason)) => {
+                self.reporter.detail(format!("full build: {reason}"));
                 self.live = None;
                 return None;
             }
+            Err(err) => Err(err),
         };
         self.builds += 1;
         let changed = format!(" ({} changed)", batch.describe(&self.root));

@@ -52,6 +52,25 @@ pub struct LiveSite {
     search: SearchWorker,
 }
 
+/// What an edit did to the preview's site (`LiveSite::update`).
+#[derive(Debug)]
+pub enum Outcome {
+    /// The edited guides' pages, and the pages showing their titles, were rewritten in place.
+    Updated(Update),
+    /// This edit needs a full build, for the reason given.
+    NeedsFullBuild(&'static str),
+}
+
+impl Outcome {
+    /// The update, when the edit was taken in place.
+    pub fn updated(self) -> Option<Update> {
+        match self {
+            Outcome::Updated(update) => Some(update),
+            Outcome::NeedsFullBuild(_) => None,
+        }
+    }
+}
+
 /// What an update did.
 #[derive(Debug)]
 pub struct Update {
@@ -112,18 +131,20 @@ impl LiveSite {
         &self.analysis.paths.output
     }
 
-    /// Takes in the edited guides at `paths`. `None`: this edit needs a full build (see the
-    /// module comment); `Some(Err)`: the pages could not be written, and the next update will be
-    /// a full build.
-    pub fn update(&mut self, paths: &[&Path]) -> Option<Result<Update>> {
+    /// Takes in the edited guides at `paths`: `Updated` when their pages were rewritten in
+    /// place, `NeedsFullBuild` (with the reason) when this edit needs a full build (see the module
+    /// comment); `Err` when the pages could not be written. After anything but `Updated` the
+    /// model may hold part of the edit: the caller drops it and builds the whole site.
+    pub fn update(&mut self, paths: &[&Path]) -> Result<Outcome> {
         let started = Instant::now();
         let mut watch = Stopwatch::start();
-        let mut changed: Vec<usize> =
-            paths.iter().map(|p| self.by_path.get(&absolute(p)).copied()).collect::<Option<_>>()?;
+        let known: Option<Vec<usize>> =
+            paths.iter().map(|p| self.by_path.get(&absolute(p)).copied()).collect();
+        let Some(mut changed) = known else { return Ok(Outcome::NeedsFullBuild("a new guide")) };
         // A guide turned into a link leading out of the site: the full build's walk refuses it.
         let site_root = SiteRoot::new(&self.options.root).with_output(self.output());
         if !paths.iter().all(|p| site_root.admits(p)) {
-            return None;
+            return Ok(Outcome::NeedsFullBuild("a guide the site no longer admits"));
         }
         changed.sort_unstable();
         changed.dedup();
@@ -136,11 +157,15 @@ impl LiveSite {
             .collect();
         let mut fresh = Vec::with_capacity(read.len());
         for (&i, (guide, notes)) in changed.iter().zip(read) {
-            let guide = guide?;
+            let Some(guide) = guide else {
+                return Ok(Outcome::NeedsFullBuild("a guide that cannot be read"));
+            };
             let old = &guides[i].front;
             let same_place = guide.front.slug == old.slug && guide.front.aliases == old.aliases;
             if !same_place || guide.front.draft || notes.iter().any(Diagnostic::is_error) {
-                return None;
+                return Ok(Outcome::NeedsFullBuild(
+                    "a guide's address, aliases, draft state or front matter",
+                ));
             }
             fresh.push((i, guide, notes));
         }
@@ -151,7 +176,7 @@ impl LiveSite {
         watch.lap("load");
 
         let analysis = &mut self.analysis;
-        let tree = analysis.tree.as_mut()?;
+        let Some(tree) = analysis.tree.as_mut() else { return Ok(Outcome::NeedsFullBuild("no site tree")) };
         let old_order = tree.reading_order.clone();
         let old_names: Vec<(String, String)> = changed
             .iter()
@@ -177,7 +202,7 @@ impl LiveSite {
                 tree,
             );
             if !redirect_errors.is_empty() {
-                return None;
+                return Ok(Outcome::NeedsFullBuild("redirects that collide"));
             }
             analysis.redirects = redirects;
         }
@@ -185,9 +210,11 @@ impl LiveSite {
 
         let analysis = &self.analysis;
         if links_unpublished_file(analysis, &updated) {
-            return None;
+            return Ok(Outcome::NeedsFullBuild("a link to a file not yet published"));
         }
-        let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else { return None };
+        let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else {
+            return Ok(Outcome::NeedsFullBuild("no theme or site tree"));
+        };
         let candidates = pages_to_compare(tree, &updated, &renamed, &old_order);
         let new_html: HashSet<usize> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
         let views = PageViews::new(page_inputs(
@@ -220,7 +247,7 @@ impl LiveSite {
         };
         let errors = writer.write_pages(&views, &pages);
         if !errors.is_empty() {
-            return Some(Err(Error::Build(errors)));
+            return Err(Error::Build(errors));
         }
         let written = &mut self.written;
         let generated =
@@ -228,9 +255,7 @@ impl LiveSite {
         for (rel, bytes) in generated {
             let hash = hash(&bytes);
             if written.get(&rel) != Some(&hash) {
-                if let Err(err) = write_in_place(&dir, &rel, &bytes) {
-                    return Some(Err(err));
-                }
+                write_in_place(&dir, &rel, &bytes)?;
                 written.insert(rel, hash);
             }
         }
@@ -242,7 +267,7 @@ impl LiveSite {
             headings: analysis.guides.headings.clone(),
             sections: analysis.guides.sections.clone(),
         });
-        Some(Ok(Update {
+        Ok(Outcome::Updated(Update {
             summary: BuildSummary {
                 pages: tree.reading_order.len() + 1,
                 output: dir,
@@ -578,7 +603,7 @@ mod tests {
         ];
         for (n, (path, text)) in edits.into_iter().enumerate() {
             std::fs::write(path, text).unwrap();
-            live.update(&[path]).expect("an incremental update").unwrap();
+            live.update(&[path]).unwrap().updated().expect("an incremental update");
             live.wait_for_search();
             super::super::build(&options("full")).unwrap();
             let (updated, full) = (site_files(&root.join("live")), site_files(&root.join("full")));
@@ -607,7 +632,7 @@ mod tests {
         // The heading is renamed: a's link breaks (a warning in the preview), b's page and title
         // change, and with the title the sidebar and a's backlink-free page stay as they were.
         std::fs::write(&b, "# Bravo modifié\n\n## Paramètres\n\nTexte zanzibar.\n").unwrap();
-        let update = live.update(&[b.as_path()]).expect("an incremental update").unwrap();
+        let update = live.update(&[b.as_path()]).unwrap().updated().expect("an incremental update");
         let html = std::fs::read_to_string(out.join("b/index.html")).unwrap();
         assert!(html.contains("Bravo modifié") && html.contains("id=\"parametres\""), "{html}");
         assert!(std::fs::read_to_string(out.join("assets/nav.js")).unwrap().contains("Bravo modifié"));
@@ -625,11 +650,11 @@ mod tests {
 
         // Mending the link clears the warning.
         std::fs::write(&b, "# Bravo modifié\n\n## Réglage\n\nTexte.\n").unwrap();
-        let update = live.update(&[b.as_path()]).unwrap().unwrap();
+        let update = live.update(&[b.as_path()]).unwrap().updated().unwrap();
         assert!(update.summary.diagnostics.iter().all(|d| !d.message.contains("broken link")));
 
         // A new slug moves the page: that needs a full build.
         std::fs::write(&b, "+++\nslug = \"ailleurs\"\n+++\n# Bravo\n").unwrap();
-        assert!(live.update(&[b.as_path()]).is_none());
+        assert!(matches!(live.update(&[b.as_path()]), Ok(Outcome::NeedsFullBuild(_))));
     }
 }
