@@ -1,19 +1,12 @@
-//! Escaping text for HTML: `escape_html` for content and attributes, which every Markdown pass
-//! that writes HTML uses, and `escape_text` for code lines between tags.
+//! Escaping text for HTML, with pulldown-cmark's own escaper (`pulldown-cmark-escape`, what its
+//! HTML writer uses): `escape_html` for content and attributes, which every Markdown pass that
+//! writes HTML uses, and `escape_text` for code lines between tags.
 
-/// Escapes text for HTML content and double- or single-quoted attributes.
+/// Escapes text for HTML content and double- or single-quoted attributes (`& < > " '`).
 pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
 }
 
@@ -21,13 +14,23 @@ pub(crate) fn escape_html(text: &str) -> String {
 /// of quotes that `escape_html` would spell out in five or six bytes each.
 pub(crate) fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, text);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_escape_quotes_and_text_between_tags_does_not() {
+        assert_eq!(
+            escape_html(r#"<a href="x">l'été & co</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;l&#39;été &amp; co&lt;/a&gt;"
+        );
+        assert_eq!(
+            escape_text(r#"<a href="x">l'été & co</a>"#),
+            r#"&lt;a href="x"&gt;l'été &amp; co&lt;/a&gt;"#
+        );
+    }
 }
