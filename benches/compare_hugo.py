@@ -53,11 +53,15 @@ HUGO_LIST = """<!doctype html>
 """
 
 HUGO_RENDER_LINK = """{{- $href := .Destination -}}
+{{- /* Only relative links to .md files are parsed: urls.Parse fails on some absolute ones
+       that guides write as text, such as http://localhost:port. */ -}}
+{{- if and (not (strings.Contains .Destination "://")) (strings.Contains .Destination ".md") -}}
 {{- $u := urls.Parse .Destination -}}
-{{- if and (not $u.IsAbs) (strings.HasSuffix $u.Path ".md") -}}
+{{- if strings.HasSuffix $u.Path ".md" -}}
 {{- with $.Page.GetPage $u.Path -}}
 {{- $href = .RelPermalink -}}
 {{- with $u.Fragment }}{{ $href = printf "%s#%s" $href . }}{{ end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 <a href="{{ $href | safeURL }}">{{ .Text | safeHTML }}</a>

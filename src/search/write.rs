@@ -1,6 +1,8 @@
 //! The index files, all JSONP: `CARNET_SEARCH_SHARD("name", data);`, loaded by `<script>` tags.
 //!
-//! - `v/N.js`: vocabulary shard N: `{term: [stem or "", df, postings or [file, place], [forms]]}`;
+//! - `v/N.js`: vocabulary file N: `{term: [stem or "", df, postings or [file, place], [forms]]}`,
+//!   the terms of one or more consecutive shard keys (packed up to a size that grows with the
+//!   vocabulary, so that a large vocabulary makes larger files, not thousands of small ones);
 //! - `t/N.js`: postings of a few frequent terms, too long to sit in their shard (compressed as
 //!   the bundles below);
 //! - `b/N.js`: a bundle of `g` consecutive pages (pages `N·g` to `N·g + g − 1`), each with its
@@ -9,8 +11,9 @@
 //!   About `BUNDLES_PER_ROOT · √n` bundles for n pages: the files grow as the square root of the
 //!   guides, not one for one, and a first query still loads only the bundles of the pages shown;
 //! - the manifest (`MANIFEST`, a fixed address outside the shards' folder): record count, shard
-//!   keys (first letters of a term), pages per bundle and the folder of the shards, whose name the caller chooses
-//!   once they are written (`site::assets` names it after their contents).
+//!   keys (first letters of a term) with the vocabulary file of each, pages per bundle and the
+//!   folder of the shards, whose name the caller chooses once they are written (`site::assets`
+//!   names it after their contents).
 //!
 //! `classic_engine` turns `search-engine.mjs` into the classic script pages load.
 
@@ -31,6 +34,12 @@ use crate::error::Result;
 pub const MANIFEST: &str = "assets/search-manifest.js";
 /// A vocabulary group larger than this (bytes) is split by the first two letters.
 const SHARD_BYTES: usize = 2_000;
+/// About this many vocabulary files per square root of the vocabulary's size in `SHARD_BYTES`, of
+/// at least a quarter of `SHARD_BYTES` each: 84 files of 650 bytes for the 55 KB of the bundled
+/// guides, 300 of 2.3 KB for 700 KB (500 pages of code tutorials), 420 of 3.3 KB for 1.4 MB
+/// (5,000 short pages of command examples), where one file per key made up to 3,600 files of a
+/// few hundred bytes. A query term loads one file (a prefix, up to four).
+const VOCABULARY_FILES_PER_ROOT: f64 = 16.0;
 /// Longest shard key, in characters.
 const MAX_KEY_CHARS: usize = 8;
 /// Postings longer than this (characters) go to a postings file (`t/N.js`) …
@@ -54,13 +63,15 @@ pub struct WrittenIndex {
     pub stats: IndexStats,
     record_count: usize,
     keys: Vec<String>,
+    /// The vocabulary file of each key.
+    files: Vec<usize>,
     pages_per_bundle: usize,
 }
 
 impl WrittenIndex {
     /// The manifest, for shards written under `shards_dir` (from the site root, ending in `/`).
     pub fn manifest_script(&self, shards_dir: &str) -> String {
-        let data = json!({"v": 2, "n": self.record_count, "k": self.keys, "g": self.pages_per_bundle, "d": shards_dir});
+        let data = json!({"v": 3, "n": self.record_count, "k": self.keys, "f": self.files, "g": self.pages_per_bundle, "d": shards_dir});
         shard_script("manifest", &data.to_string())
     }
 }
@@ -120,9 +131,13 @@ pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) 
         .try_for_each(|(n, postings)| put(&format!("t/{n}"), quoted_base64(json!(postings).to_string())))?;
 
     let shards = shard_keys(&index.terms, &entries);
-    shards.par_iter().enumerate().try_for_each(|(n, (_, range))| {
-        put(&format!("v/{n}"), format!("{{{}}}", entries[range.clone()].join(",")))
+    let packed = pack(&shards, &entries);
+    packed.par_iter().enumerate().try_for_each(|(n, keys)| {
+        let terms = shards[keys.start].1.start..shards[keys.end - 1].1.end;
+        put(&format!("v/{n}"), format!("{{{}}}", entries[terms].join(",")))
     })?;
+    let file_of_key: Vec<usize> =
+        packed.iter().enumerate().flat_map(|(n, keys)| keys.clone().map(move |_| n)).collect();
     let pages_per_bundle = pages_per_bundle(pages.len());
     index
         .records
@@ -141,7 +156,7 @@ pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) 
         bytes: bytes.into_inner(),
     };
     let keys = shards.into_iter().map(|(key, _)| key).collect();
-    Ok(WrittenIndex { stats, record_count: index.record_count, keys, pages_per_bundle })
+    Ok(WrittenIndex { stats, record_count: index.record_count, keys, files: file_of_key, pages_per_bundle })
 }
 
 /// Pages per bundle for a site of `pages` pages: about `BUNDLES_PER_ROOT · √pages` bundles.
@@ -171,6 +186,30 @@ const COMPRESSION: flate2::Compression = flate2::Compression::new(4);
 fn base64(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Consecutive shards packed into vocabulary files (ranges of shard indices) of up to a size that
+/// grows as the square root of the vocabulary (`VOCABULARY_FILES_PER_ROOT`); a shard larger than
+/// that size is a file of its own.
+fn pack(shards: &[(String, Range<usize>)], entries: &[String]) -> Vec<Range<usize>> {
+    let sizes: Vec<usize> =
+        shards.iter().map(|(_, terms)| entries[terms.clone()].iter().map(String::len).sum()).collect();
+    let total: usize = sizes.iter().sum();
+    let files = (VOCABULARY_FILES_PER_ROOT * (total as f64 / SHARD_BYTES as f64).sqrt()).ceil().max(1.0);
+    let most = (total as f64 / files).ceil().max(SHARD_BYTES as f64 / 4.0) as usize;
+    let mut packed: Vec<Range<usize>> = Vec::new();
+    let mut size = 0;
+    for (n, &bytes) in sizes.iter().enumerate() {
+        match packed.last_mut() {
+            Some(file) if size + bytes <= most => file.end = n + 1,
+            _ => {
+                packed.push(n..n + 1);
+                size = 0;
+            }
+        }
+        size += bytes;
+    }
+    packed
 }
 
 /// Groups the sorted terms by first letter, splitting a group too large by one more letter, and so
@@ -362,6 +401,30 @@ mod tests {
         assert!(bundles(1_000) <= 260, "{}", bundles(1_000));
         assert!((700..=810).contains(&bundles(10_000)), "{}", bundles(10_000));
         assert!(bundles(100_000) <= 2_600, "{}", bundles(100_000));
+    }
+
+    #[test]
+    fn vocabulary_files_pack_consecutive_shards_and_grow_as_the_square_root() {
+        let shards_of = |sizes: &[usize]| -> (Vec<(String, Range<usize>)>, Vec<String>) {
+            let entries: Vec<String> = sizes.iter().map(|&n| "x".repeat(n)).collect();
+            let shards = (0..sizes.len()).map(|n| (format!("k{n}"), n..n + 1)).collect();
+            (shards, entries)
+        };
+        // A small vocabulary: one file for all its keys.
+        let (shards, entries) = shards_of(&[100, 200, 150]);
+        assert_eq!(pack(&shards, &entries), vec![0..3]);
+        // Every shard is in exactly one file, in order, and a file is never empty.
+        let sizes: Vec<usize> = (0..4_000).map(|n| 100 + (n * 37) % 900).collect();
+        let (shards, entries) = shards_of(&sizes);
+        let packed = pack(&shards, &entries);
+        assert_eq!(packed.first().unwrap().start, 0);
+        assert_eq!(packed.last().unwrap().end, shards.len());
+        assert!(packed.windows(2).all(|w| w[0].end == w[1].start && !w[0].is_empty()));
+        // 2.2 MB of vocabulary in 4,000 keys: about 16·√1,100 ≈ 530 files, not 4,000.
+        assert!((450..=600).contains(&packed.len()), "{}", packed.len());
+        // A shard larger than a file's size stays whole.
+        let (shards, entries) = shards_of(&[100, 50_000, 100]);
+        assert!(pack(&shards, &entries).iter().any(|keys| *keys == (1..2)));
     }
 
     #[test]

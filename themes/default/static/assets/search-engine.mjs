@@ -457,10 +457,15 @@ export function createEngine(load) {
     return (await get("b/" + Math.floor(page / g)))[page % g];
   }
 
-  /** The vocabulary shards a term looks in: the one of its first letters, and for a prefix those of longer keys (at most 3). */
+  /**
+   * The vocabulary files a term looks in: the one of the longest key that starts it, and for a
+   * prefix those of longer keys (at most 4 files in all). `f` gives the file of each key (several
+   * consecutive keys share a file).
+   */
   async function vocabularies(word, prefix) {
     const manifest = await get("manifest");
-    if (!manifest.keys) manifest.keys = new Map(manifest.k.map((key, i) => [key, i]));
+    const fileOf = (i) => (manifest.f ? manifest.f[i] : i);
+    if (!manifest.keys) manifest.keys = new Map(manifest.k.map((key, i) => [key, fileOf(i)]));
     const chars = [...word], found = [];
     for (let n = Math.min(chars.length, 8); n > 0; n--) {
       const k = manifest.keys.get(chars.slice(0, n).join(""));
@@ -469,7 +474,7 @@ export function createEngine(load) {
     if (prefix) {
       for (let i = 0; i < manifest.k.length && found.length < 4; i++) {
         const key = manifest.k[i];
-        if (key.length > word.length && key.startsWith(word) && !found.includes(i)) found.push(i);
+        if (key.length > word.length && key.startsWith(word) && !found.includes(fileOf(i))) found.push(fileOf(i));
       }
     }
     return Promise.all(found.map((k) => get("v/" + k)));
