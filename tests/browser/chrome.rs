@@ -56,10 +56,46 @@ impl Drop for Permit {
 }
 
 pub struct Chrome {
-    browser: headless_chrome::Browser,
-    // Dropped after `browser` (fields drop in order), so Chromium is gone before its profile.
-    _profile: tempfile::TempDir,
+    /// Taken on drop, so that Chromium is gone before its profile is removed.
+    browser: Option<headless_chrome::Browser>,
+    profile: Option<tempfile::TempDir>,
     _permit: Permit,
+}
+
+impl Drop for Chrome {
+    /// Closes Chromium, ends the helper processes it leaves (they hold its profile on their
+    /// command line), then removes the profile: removed at once, the folder was left behind in
+    /// /tmp whenever a helper was still writing into it.
+    fn drop(&mut self) {
+        drop(self.browser.take());
+        let Some(profile) = self.profile.take() else { return };
+        let dir = profile.keep();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let left = processes_naming(&dir);
+            if left.is_empty() || Instant::now() > deadline {
+                break;
+            }
+            let _ = std::process::Command::new("kill").arg("-9").args(&left).status();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The processes (pids) whose command line names `dir`.
+fn processes_naming(dir: &Path) -> Vec<String> {
+    let needle = dir.to_string_lossy().into_owned();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|line| String::from_utf8_lossy(&line).contains(&needle))
+        })
+        .collect()
 }
 
 impl Chrome {
@@ -93,12 +129,12 @@ impl Chrome {
             .expect("valid Chromium launch options");
         let browser = headless_chrome::Browser::new(options)
             .unwrap_or_else(|e| panic!("cannot start Chromium at {}: {e:#}", path.display()));
-        Chrome { browser, _profile: profile, _permit: permit }
+        Chrome { browser: Some(browser), profile: Some(profile), _permit: permit }
     }
 
     /// A new tab, recording uncaught JS errors and failed resource loads of every page it opens.
     pub fn page(&self) -> Page {
-        let tab = self.browser.new_tab().expect("open a Chromium tab");
+        let tab = self.browser.as_ref().expect("Chromium is running").new_tab().expect("open a Chromium tab");
         tab.set_default_timeout(TIMEOUT);
         tab.call_method(Cdp::AddScriptToEvaluateOnNewDocument {
             source: ERROR_RECORDER.to_string(),
