@@ -11,7 +11,7 @@
 //!   About `BUNDLES_PER_ROOT · √n` bundles for n pages: the files grow as the square root of the
 //!   guides, not one for one, and a first query still loads only the bundles of the pages shown;
 //! - the manifest (`MANIFEST`, a fixed address outside the shards' folder): record count, shard
-//!   keys (first letters of a term) with the vocabulary file of each, pages per bundle and the
+//!   keys (first letters of a term: per vocabulary file, its keys joined by spaces), pages per bundle and the
 //!   folder of the shards, whose name the caller chooses once they are written (`site::assets`
 //!   names it after their contents).
 //!
@@ -35,11 +35,11 @@ pub const MANIFEST: &str = "assets/search-manifest.js";
 /// A vocabulary group larger than this (bytes) is split by the first two letters.
 const SHARD_BYTES: usize = 2_000;
 /// About this many vocabulary files per square root of the vocabulary's size in `SHARD_BYTES`, of
-/// at least a quarter of `SHARD_BYTES` each: 84 files of 650 bytes for the 55 KB of the bundled
-/// guides, 300 of 2.3 KB for 700 KB (500 pages of code tutorials), 420 of 3.3 KB for 1.4 MB
+/// at least a quarter of `SHARD_BYTES` each: 126 files of 500 bytes for the 55 KB of the bundled
+/// guides, 450 of 1.6 KB for 700 KB (500 pages of code tutorials), 630 of 2.2 KB for 1.4 MB
 /// (5,000 short pages of command examples), where one file per key made up to 3,600 files of a
 /// few hundred bytes. A query term loads one file (a prefix, up to four).
-const VOCABULARY_FILES_PER_ROOT: f64 = 16.0;
+const VOCABULARY_FILES_PER_ROOT: f64 = 24.0;
 /// Longest shard key, in characters.
 const MAX_KEY_CHARS: usize = 8;
 /// Postings longer than this (characters) go to a postings file (`t/N.js`) …
@@ -62,16 +62,15 @@ const BUNDLES_PER_ROOT: f64 = 8.0;
 pub struct WrittenIndex {
     pub stats: IndexStats,
     record_count: usize,
+    /// Per vocabulary file, the shard keys it holds, joined by spaces (words hold none).
     keys: Vec<String>,
-    /// The vocabulary file of each key.
-    files: Vec<usize>,
     pages_per_bundle: usize,
 }
 
 impl WrittenIndex {
     /// The manifest, for shards written under `shards_dir` (from the site root, ending in `/`).
     pub fn manifest_script(&self, shards_dir: &str) -> String {
-        let data = json!({"v": 3, "n": self.record_count, "k": self.keys, "f": self.files, "g": self.pages_per_bundle, "d": shards_dir});
+        let data = json!({"v": 3, "n": self.record_count, "k": self.keys, "g": self.pages_per_bundle, "d": shards_dir});
         shard_script("manifest", &data.to_string())
     }
 }
@@ -136,8 +135,6 @@ pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) 
         let terms = shards[keys.start].1.start..shards[keys.end - 1].1.end;
         put(&format!("v/{n}"), format!("{{{}}}", entries[terms].join(",")))
     })?;
-    let file_of_key: Vec<usize> =
-        packed.iter().enumerate().flat_map(|(n, keys)| keys.clone().map(move |_| n)).collect();
     let pages_per_bundle = pages_per_bundle(pages.len());
     index
         .records
@@ -155,8 +152,11 @@ pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) 
         files: files.into_inner(),
         bytes: bytes.into_inner(),
     };
-    let keys = shards.into_iter().map(|(key, _)| key).collect();
-    Ok(WrittenIndex { stats, record_count: index.record_count, keys, files: file_of_key, pages_per_bundle })
+    let keys = packed
+        .iter()
+        .map(|keys| shards[keys.clone()].iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>().join(" "))
+        .collect();
+    Ok(WrittenIndex { stats, record_count: index.record_count, keys, pages_per_bundle })
 }
 
 /// Pages per bundle for a site of `pages` pages: about `BUNDLES_PER_ROOT · √pages` bundles.
@@ -420,8 +420,9 @@ mod tests {
         assert_eq!(packed.first().unwrap().start, 0);
         assert_eq!(packed.last().unwrap().end, shards.len());
         assert!(packed.windows(2).all(|w| w[0].end == w[1].start && !w[0].is_empty()));
-        // 2.2 MB of vocabulary in 4,000 keys: about 16·√1,100 ≈ 530 files, not 4,000.
-        assert!((450..=600).contains(&packed.len()), "{}", packed.len());
+        // 2.2 MB of vocabulary in 4,000 keys: about 24·√1,100 ≈ 800 files (greedy packing
+        // leaves some short), not 4,000.
+        assert!((700..=1_000).contains(&packed.len()), "{}", packed.len());
         // A shard larger than a file's size stays whole.
         let (shards, entries) = shards_of(&[100, 50_000, 100]);
         assert!(pack(&shards, &entries).contains(&(1..2)));

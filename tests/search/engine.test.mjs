@@ -76,9 +76,7 @@ test("the shared normalisation table: the engine analyses words as the Rust inde
 test("every stem of the built index is the engine's stem of the same word (no drift)", () => {
   const manifest = load("manifest");
   let checked = 0;
-  const files = Math.max(...manifest.f) + 1;
-  assert.ok(files <= manifest.k.length);
-  for (let k = 0; k < files; k++) {
+  for (let k = 0; k < manifest.k.length; k++) {
     for (const [word, entry] of Object.entries(load("v/" + k))) {
       const surface = entry[3] ? entry[3][0] : word;
       const term = analyze(surface)[0];

@@ -321,6 +321,8 @@ const FIELD_WEIGHT = [1, 2, 4];
 const TITLE_SHARE = 0.75;
 /* A word found in another section of the page counts this much for a section. */
 const ELSEWHERE = 0.1;
+/** What a section whose heading the query covers whole gains over one it does not cover. */
+const HEADING_FIT = 2.0;
 const MAX_CANDIDATES = 8;
 /* Files of long postings (frequent words) loaded per word typed; per word of a pasted log, one. */
 const MAX_POSTING_FILES = 2;
@@ -459,22 +461,24 @@ export function createEngine(load) {
 
   /**
    * The vocabulary files a term looks in: the one of the longest key that starts it, and for a
-   * prefix those of longer keys (at most 4 files in all). `f` gives the file of each key (several
-   * consecutive keys share a file).
+   * prefix those of longer keys (at most 4 files in all). `k` gives the keys of each file, joined
+   * by spaces (several consecutive keys share a file).
    */
   async function vocabularies(word, prefix) {
     const manifest = await get("manifest");
-    const fileOf = (i) => (manifest.f ? manifest.f[i] : i);
-    if (!manifest.keys) manifest.keys = new Map(manifest.k.map((key, i) => [key, fileOf(i)]));
+    if (!manifest.keys) {
+      manifest.keys = new Map();
+      manifest.k.forEach((keys, file) => { for (const key of keys.split(" ")) manifest.keys.set(key, file); });
+    }
     const chars = [...word], found = [];
     for (let n = Math.min(chars.length, 8); n > 0; n--) {
       const k = manifest.keys.get(chars.slice(0, n).join(""));
       if (k !== undefined) { found.push(k); break; }
     }
     if (prefix) {
-      for (let i = 0; i < manifest.k.length && found.length < 4; i++) {
-        const key = manifest.k[i];
-        if (key.length > word.length && key.startsWith(word) && !found.includes(fileOf(i))) found.push(fileOf(i));
+      for (const [key, file] of manifest.keys) {
+        if (found.length >= 4) break;
+        if (key.length > word.length && key.startsWith(word) && !found.includes(file)) found.push(file);
       }
     }
     return Promise.all(found.map((k) => get("v/" + k)));
@@ -620,8 +624,11 @@ export function createEngine(load) {
     for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
     pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
     const marks = matchSet(resolved);
-    const results = await Promise.all(pages.map(async (p) => {
-      const data = await pageData(p.page);
+    const data = await Promise.all(pages.map((p) => pageData(p.page)));
+    pages.forEach((p, i) => (p.data = data[i]));
+    if (!log) pages = byHeadingFit(pages, resolved);
+    const results = pages.map((p) => {
+      const data = p.data;
       return {
         title: data.t,
         titleHtml: markHtml(data.t, marks),
@@ -637,7 +644,7 @@ export function createEngine(load) {
           };
         }),
       };
-    }));
+    });
     const suggestion = results.length ? null : await suggest(query, resolved);
     return { query, results, suggestion };
   }
@@ -670,6 +677,43 @@ export function createEngine(load) {
   }
 
   return { search, highlighter, load: get };
+}
+
+/**
+ * The shown pages, ranked again now that their data is here: a section whose heading fits the
+ * query gains up to `HEADING_FIT` (`headingFit`), so that « transparence algorithmes publics »
+ * puts « La transparence des algorithmes publics » before a longer heading that holds only two
+ * of the words.
+ */
+function byHeadingFit(pages, resolved) {
+  const perTerm = resolved.map((r) => matchSet([r]));
+  for (const p of pages) {
+    for (const r of p.records) {
+      const heading = (p.data.r[r.record] || [])[0] || p.data.t;
+      const fit = headingFit(heading, perTerm);
+      r.total *= 1 + HEADING_FIT * fit;
+    }
+    p.records.sort((a, b) => b.total - a.total || a.record - b.record);
+    const best = p.records.length ? p.records[0].total : p.best;
+    p.score = best + Math.min(best * 0.5, p.others * 0.2);
+  }
+  return pages.sort((a, b) => b.score - a.score || a.page - b.page);
+}
+
+/**
+ * How well `heading` fits the query, from 0 to 1: the share of its words (stop words aside) that
+ * the query matched, times the share of the query's terms found in it; 0 when it holds only one
+ * term of a longer query (« Sur Render » for « publication sur render »). A heading the query
+ * covers word for word scores 1.
+ */
+function headingFit(heading, perTerm) {
+  const words = analyze(heading).filter((t) => !t.part);
+  if (!words.length || !perTerm.length) return 0;
+  const matches = (set, t) => set.words.has(t.word) || (!t.code && set.stems.has(t.stem));
+  const matched = words.filter((t) => perTerm.some((set) => matches(set, t))).length;
+  const found = perTerm.filter((set) => words.some((t) => matches(set, t))).length;
+  if (found < Math.min(2, perTerm.length)) return 0;
+  return (matched / words.length) * (found / perTerm.length);
 }
 
 function matchSet(resolved) {
