@@ -199,7 +199,7 @@ mod tests {
             serde_json::json!({"a": [1, 2.5, true, null, "texte"], "b": {"c": "d"}, "3": "x"})
         );
         let mut budget = Budget::default();
-        let toml = toml::Deserializer::new("d = 1979-05-27T07:32:00Z\n");
+        let toml = toml::Deserializer::parse("d = 1979-05-27T07:32:00Z\n").unwrap();
         let value = Bounded(&mut budget).deserialize(toml).unwrap();
         assert_eq!(value.unwrap(), serde_json::json!({"d": "1979-05-27T07:32:00Z"}));
     }
