@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use super::copies;
 use super::history::{self, History};
 use super::options::BuildOptions;
+use super::outline::{self, OutlinedGuides};
 use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
-use super::render::{self, RenderedGuides};
 use super::tree::{GuideInfo, SiteTree};
 use crate::config::{BrokenLinks, Config};
 use crate::content::{self, Content, Found, Guide, SiteRoot};
@@ -36,7 +36,7 @@ pub struct Analysis {
     /// The site's own files to copy as they are (`copies::plan`): content files and `static/`.
     pub copies: Vec<Found>,
     pub tree: Option<SiteTree>,
-    pub guides: RenderedGuides,
+    pub guides: OutlinedGuides,
     pub renderer: Arc<Renderer>,
     pub diagnostics: Vec<Diagnostic>,
     /// Old addresses of renamed guides, each to be written as a redirect page.
@@ -107,17 +107,17 @@ pub fn analyze_configured(
     }));
     let content_dir = config.content_dir.to_string_lossy();
     let statics = content::walk::list(&site_root, &site_root.path().join("static"), None);
-    let static_paths: Vec<String> = statics.files.iter().map(|f| render::slash_path(&f.rel)).collect();
+    let static_paths: Vec<String> = statics.files.iter().map(|f| outline::slash_path(&f.rel)).collect();
     let favicon = site_favicon(&static_paths);
-    let links = render::LinkSettings {
+    let links = outline::LinkSettings {
         statics: &static_paths,
         content_dir: &content_dir,
         preview: options.preview,
         broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
     };
-    let guides = render::render_guides(&content.guides, &content.files, &tree, &renderer, &links);
+    let guides = outline::outline_guides(&content.guides, &content.files, &tree, &renderer, &links);
     diagnostics.extend(guides.diagnostics().cloned());
-    let blueprint = std::fs::read_to_string(options.root.join(super::render_yaml::FILE));
+    let blueprint = std::fs::read_to_string(options.root.join(super::blueprint::FILE));
     if let Some(policy) = blueprint.ok().and_then(|text| super::csp::published_policy(&text)) {
         diagnostics.extend(super::csp::blocked(&policy, &guides.embeds));
     }
@@ -207,7 +207,7 @@ fn plan_copies(
     statics: content::walk::Listing,
     config: &Config,
     content: &Content,
-    guides: &RenderedGuides,
+    guides: &OutlinedGuides,
     theme: &Theme,
     tree: &SiteTree,
     redirects: &[Redirect],

@@ -2,7 +2,7 @@
 //! between saves and updated in place when guides change.
 //!
 //! `LiveSite::update` takes the paths of edited guides: 1. reads and repairs them again; 2. outlines
-//! them and cross-links again the guides whose links may lead elsewhere (`RenderedGuides::update`);
+//! them and cross-links again the guides whose links may lead elsewhere (`OutlinedGuides::update`);
 //! 3. orders the tree again (titles and weights may have changed); 4. compares every page's view
 //! (all but its HTML) with the one last written, and writes the pages whose view or HTML changed,
 //! the sidebar, the sitemap and the redirect pages when they changed, each file replaced at once.
@@ -20,12 +20,12 @@ use rayon::prelude::*;
 
 use super::analysis::{self, Analysis, Stopwatch};
 use super::assets;
+use super::emit::{self, PageWriter};
 use super::options::BuildOptions;
+use super::outline::Updated;
 use super::output::write_in_place;
 use super::pages::PageViews;
-use super::render::Updated;
 use super::tree::{PageRef, SiteTree};
-use super::write::{self, PageWriter};
 use super::{page_inputs, BuildSummary};
 use crate::content::{self, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
@@ -98,7 +98,7 @@ impl LiveSite {
                 None => folder_notes.push(diagnostic.clone()),
             }
         }
-        let site = write::site_view(&analysis.config, analysis.favicon.as_deref(), analysis.assets.clone()?);
+        let site = emit::site_view(&analysis.config, analysis.favicon.as_deref(), analysis.assets.clone()?);
         let views = {
             let views = PageViews::new(page_inputs(
                 tree,
@@ -522,9 +522,9 @@ fn links_unpublished_file(analysis: &Analysis, updated: &Updated) -> bool {
 /// The generated files that depend on titles and order: sidebar, sitemap, redirect pages.
 fn generated_files(analysis: &Analysis, site: &SiteView) -> Vec<(String, Vec<u8>)> {
     let Some(tree) = &analysis.tree else { return Vec::new() };
-    let mut files = vec![write::nav_file(site, tree, &analysis.guides.titles)];
-    files.extend(write::sitemap_files(site, tree).into_iter().map(|(rel, bytes)| (rel.to_string(), bytes)));
-    files.extend(write::redirect_files(&analysis.redirects, site));
+    let mut files = vec![emit::nav_file(site, tree, &analysis.guides.titles)];
+    files.extend(emit::sitemap_files(site, tree).into_iter().map(|(rel, bytes)| (rel.to_string(), bytes)));
+    files.extend(emit::redirect_files(&analysis.redirects, site));
     files
 }
 

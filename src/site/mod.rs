@@ -1,29 +1,30 @@
 //! Building the site: the pipeline from the content folder to the output folder.
 //!
-//! `build` runs: config → theme → `content::load` (read, decode, repair) → `markdown` render of
-//! every guide (parallel) → `tree` (URLs, sections, order) → page views → templates (parallel,
-//! streamed into a staging folder) → assets, sitemap, copies → swap of the staging folder.
+//! `build` runs: config → theme → `content::load` (read, decode, repair) → `tree` (URLs,
+//! sections) → `outline` of every guide (parallel, no HTML) and `cross_link` → `tree` order →
+//! (`analysis` ends here) → `emit`: assets, sitemap, copies, search index, then page views and
+//! templates (parallel, streamed into a staging folder) → swap of the staging folder.
 //! It returns a summary, or every error found.
 
 pub mod analysis;
 pub mod assets;
+pub mod blueprint;
 pub mod copies;
+pub mod cross_link;
 pub mod csp;
+pub mod emit;
 pub mod history;
-pub mod linker;
-pub mod links;
+pub mod link_index;
 pub mod live;
 pub mod nav;
 pub mod options;
+pub mod outline;
 pub mod output;
 pub mod pages;
 pub mod redirects;
-pub mod render;
-pub mod render_yaml;
 pub mod sitemap;
 pub mod tree;
 pub mod urls;
-pub mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,11 +35,11 @@ use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
 use crate::theme;
 use analysis::Analysis;
+use emit::PageWriter;
 pub use options::BuildOptions;
 use output::Staging;
 use pages::{PageInputs, PageViews};
 use tree::SiteTree;
-use write::PageWriter;
 
 /// What a successful build did.
 #[derive(Debug)]
@@ -102,7 +103,7 @@ struct Written {
 /// Writes the analysed site into `staging`: assets, sitemap, redirects, copies, search index
 /// and pages; every error found if any.
 fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging) -> Result<Written> {
-    let drift = render_yaml::drift(
+    let drift = blueprint::drift(
         &options.root,
         &analysis.redirects,
         analysis.config.publish.allow_hosts.as_deref().unwrap_or_default(),
@@ -120,19 +121,19 @@ fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging
     let fingerprint = !options.preview;
     let titles = &analysis.guides.titles;
     let diagrams = analysis.guides.diagrams.iter().any(|&n| n > 0);
-    let assets = write::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint, diagrams)?;
-    let site = write::site_view(&analysis.config, analysis.favicon.as_deref(), assets.clone());
-    for (rel, bytes) in write::sitemap_files(&site, tree) {
+    let assets = emit::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint, diagrams)?;
+    let site = emit::site_view(&analysis.config, analysis.favicon.as_deref(), assets.clone());
+    for (rel, bytes) in emit::sitemap_files(&site, tree) {
         sink(rel, bytes)?;
     }
-    for (rel, bytes) in write::redirect_files(&analysis.redirects, &site) {
+    for (rel, bytes) in emit::redirect_files(&analysis.redirects, &site) {
         sink(&rel, bytes)?;
     }
-    write::copy_files(staging, &analysis.copies)?;
+    emit::copy_files(staging, &analysis.copies)?;
     watch.lap("assets");
     // The index first: the text of every section it is made of can go before the pages are
     // written (but for the preview, which keeps it for its updates).
-    let pages = write::search_pages(tree, &analysis.guides);
+    let pages = emit::search_pages(tree, &analysis.guides);
     if fingerprint {
         assets::write_search_index(staging, &pages)?;
     } else {
@@ -180,7 +181,7 @@ fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging
 /// What the page views of a site are made from.
 fn page_inputs<'a>(
     tree: &'a SiteTree,
-    guides: &'a render::RenderedGuides,
+    guides: &'a outline::OutlinedGuides,
     config: &'a Config,
     site: &'a theme::SiteView,
     history: Option<&'a history::History>,

@@ -1,18 +1,18 @@
 //! Outlining and cross-linking every guide, before any page is written.
 //!
-//! `render_guides` runs, in parallel per guide: 1. `Renderer::outline_with` (headings, title,
-//! description, search text) with a `linker::Recorder` noting links, no HTML; then, once every
-//! heading id is known, 2. `linker::resolve` turns the noted links into the answers the page
-//! writer replays (`GuideParts::render_html`), the broken-link diagnostics and the backlink edges.
+//! `outline_guides` runs, in parallel per guide: 1. `Renderer::outline_with` (headings, title,
+//! description, search text) with a `cross_link::Recorder` noting links, no HTML; then, once every
+//! heading id is known, 2. `cross_link::resolve` turns the noted links into the answers the page
+//! writer replays (`OutlinedGuides::render_html`), the broken-link diagnostics and the backlink edges.
 //! Links with a scheme browsers may not open (`vscode:`) get one warning per scheme for the site.
-//! `RenderedGuides::update` redoes both steps for the guides an edit touched (`carnet serve`).
+//! `OutlinedGuides::update` redoes both steps for the guides an edit touched (`carnet serve`).
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::linker::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
-use super::links::{GuideTargets, LinkIndex};
+use super::cross_link::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
+use super::link_index::{GuideTargets, LinkIndex};
 use super::redirects::old_path;
 use super::tree::{is_index_file, title_from_name, SiteTree};
 use crate::config::BrokenLinks;
@@ -23,7 +23,7 @@ use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
 /// What every guide holds once outlined and cross-linked, by guide index: all the rest of the
 /// build needs, except each page's HTML, which is rendered when the page is written.
 #[derive(Debug, Default)]
-pub struct RenderedGuides {
+pub struct OutlinedGuides {
     pub titles: Vec<String>,
     /// Short descriptions for meta tags and listings.
     pub descriptions: Vec<String>,
@@ -61,12 +61,12 @@ pub struct RenderedGuides {
     pub broken: BrokenLinks,
 }
 
-/// How `render_guides` treats links.
+/// How `outline_guides` treats links.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkSettings<'a> {
     /// The content folder as written in `carnet.toml`: `content/GUIDE.md` names a guide too.
     pub content_dir: &'a str,
-    /// The preview keeps what `RenderedGuides::update` needs.
+    /// The preview keeps what `OutlinedGuides::update` needs.
     pub preview: bool,
     pub broken: BrokenLinks,
     /// The files of `static/`, by their path from the site root: guides may link to them.
@@ -83,13 +83,13 @@ pub struct Updated {
     pub link_targets: Vec<usize>,
 }
 
-pub fn render_guides(
+pub fn outline_guides(
     guides: &[Guide],
     files: &[Found],
     tree: &SiteTree,
     renderer: &Renderer,
     settings: &LinkSettings,
-) -> RenderedGuides {
+) -> OutlinedGuides {
     let LinkSettings { content_dir, preview, broken, statics } = *settings;
     let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
@@ -113,7 +113,7 @@ pub fn render_guides(
         .with_old_paths(old_paths(false).chain(old_paths(true)));
     let outlined: Vec<Outlined> =
         guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
-    let mut out = RenderedGuides { sources, broken, ..Default::default() };
+    let mut out = OutlinedGuides { sources, broken, ..Default::default() };
     let mut index = index;
     for (i, (outlined, guide)) in outlined.into_iter().zip(guides).enumerate() {
         set_headings(&mut index, i, &outlined.rendered);
@@ -140,7 +140,7 @@ pub fn render_guides(
     out
 }
 
-impl RenderedGuides {
+impl OutlinedGuides {
     /// Every diagnostic of the guides, guide by guide, then one per unknown link scheme.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         let per_guide = self
@@ -359,7 +359,7 @@ fn resolve(
     broken: BrokenLinks,
 ) -> Resolution {
     let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
-    let mut resolution = linker::resolve(index, i, &tree.guide_paths[i], recorded, &source);
+    let mut resolution = cross_link::resolve(index, i, &tree.guide_paths[i], recorded, &source);
     if broken == BrokenLinks::Warn {
         let broken_links = resolution.diagnostics.iter_mut().filter(|d| d.kind.is_broken_link());
         broken_links.for_each(|d| d.severity = Severity::Warning);

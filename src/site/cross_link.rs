@@ -10,7 +10,7 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
-use super::links::{is_external, unknown_scheme, LinkIndex, Named, Target};
+use super::link_index::{is_external, unknown_scheme, LinkIndex, Named, Target};
 use super::urls::{relative_url, root_prefix};
 use crate::error::{Diagnostic, Kind, Location};
 use crate::markdown::{LinkHook, LinkSite, Reference};
