@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::analysis::{self, Analysis, Stopwatch};
+use super::analysis::{self, ReadySite, Stopwatch};
 use super::assets;
 use super::emit::{self, PageWriter};
 use super::options::BuildOptions;
@@ -26,7 +26,7 @@ use super::outline::Updated;
 use super::output::write_in_place;
 use super::pages::PageViews;
 use super::tree::{PageRef, SiteTree};
-use super::{page_inputs, BuildSummary};
+use super::{page_inputs, BuildSummary, BuiltSite};
 use crate::content::{self, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Heading, Section};
@@ -35,7 +35,7 @@ use crate::theme::{PageView, SiteView};
 
 /// The site of the last good build, ready to take edits.
 pub struct LiveSite {
-    analysis: Analysis,
+    analysis: ReadySite,
     options: BuildOptions,
     site: SiteView,
     /// Guide index by absolute source path.
@@ -80,14 +80,15 @@ pub struct Update {
 }
 
 impl LiveSite {
-    /// Keeps the analysis of a successful `build_keeping` (whose output folder is served).
+    /// Keeps the site a successful `build_keeping` built (whose output folder is served).
     /// `on_error` hears of search index updates that fail (they happen in the background).
     pub fn new(
-        analysis: Analysis,
+        built: BuiltSite,
         options: BuildOptions,
         on_error: impl Fn(Error) + Send + 'static,
-    ) -> Option<LiveSite> {
-        let (Some(_), Some(tree)) = (&analysis.theme, &analysis.tree) else { return None };
+    ) -> LiveSite {
+        let BuiltSite { site: analysis, assets } = built;
+        let tree = &analysis.tree;
         let by_path: HashMap<PathBuf, usize> =
             analysis.content.guides.iter().enumerate().map(|(i, g)| (absolute(&g.path), i)).collect();
         let mut load_notes = vec![Vec::new(); analysis.content.guides.len()];
@@ -98,7 +99,7 @@ impl LiveSite {
                 None => folder_notes.push(diagnostic.clone()),
             }
         }
-        let site = emit::site_view(&analysis.config, analysis.favicon.as_deref(), analysis.assets.clone()?);
+        let site = emit::site_view(&analysis.config, analysis.favicon.as_deref(), assets);
         let views = {
             let views = PageViews::new(page_inputs(
                 tree,
@@ -113,7 +114,7 @@ impl LiveSite {
         for (rel, bytes) in generated_files(&analysis, &site) {
             written.insert(rel, hash(&bytes));
         }
-        Some(LiveSite {
+        LiveSite {
             analysis,
             options,
             site,
@@ -123,7 +124,7 @@ impl LiveSite {
             views,
             written,
             search: SearchWorker::start(on_error),
-        })
+        }
     }
 
     /// The folder being served.
@@ -176,7 +177,7 @@ impl LiveSite {
         watch.lap("load");
 
         let analysis = &mut self.analysis;
-        let Some(tree) = analysis.tree.as_mut() else { return Ok(Outcome::NeedsFullBuild("no site tree")) };
+        let tree = &mut analysis.tree;
         let old_order = tree.reading_order.clone();
         let old_names: Vec<(String, String)> = changed
             .iter()
@@ -212,9 +213,7 @@ impl LiveSite {
         if links_unpublished_file(analysis, &updated) {
             return Ok(Outcome::NeedsFullBuild("a link to a file not yet published"));
         }
-        let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else {
-            return Ok(Outcome::NeedsFullBuild("no theme or site tree"));
-        };
+        let (theme, tree) = (&analysis.theme, &analysis.tree);
         let candidates = pages_to_compare(tree, &updated, &renamed, &old_order);
         let new_html: HashSet<usize> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
         let views = PageViews::new(page_inputs(
@@ -503,7 +502,7 @@ fn pages_to_compare(
 
 /// Whether a guide `updated` touched now links to a content file the site does not hold yet
 /// (only linked files are published): the full build copies it.
-fn links_unpublished_file(analysis: &Analysis, updated: &Updated) -> bool {
+fn links_unpublished_file(analysis: &ReadySite, updated: &Updated) -> bool {
     let content = &analysis.paths.content;
     let published: HashSet<String> = analysis
         .copies
@@ -520,8 +519,8 @@ fn links_unpublished_file(analysis: &Analysis, updated: &Updated) -> bool {
 }
 
 /// The generated files that depend on titles and order: sidebar, sitemap, redirect pages.
-fn generated_files(analysis: &Analysis, site: &SiteView) -> Vec<(String, Vec<u8>)> {
-    let Some(tree) = &analysis.tree else { return Vec::new() };
+fn generated_files(analysis: &ReadySite, site: &SiteView) -> Vec<(String, Vec<u8>)> {
+    let tree = &analysis.tree;
     let mut files = vec![emit::nav_file(site, tree, &analysis.guides.titles)];
     files.extend(emit::sitemap_files(site, tree).into_iter().map(|(rel, bytes)| (rel.to_string(), bytes)));
     files.extend(emit::redirect_files(&analysis.redirects, site));
@@ -590,8 +589,8 @@ mod tests {
         write(root, "dossier/d2.md", "# Écho\n\nRien.\n");
         let options =
             |out: &str| BuildOptions::preview(root, root.join(out), Some("http://127.0.0.1:1111/".into()));
-        let (_, analysis) = super::super::build_keeping(&options("live"), Arc::new(Renderer::new())).unwrap();
-        let mut live = LiveSite::new(analysis, options("live"), |err| panic!("{err}")).unwrap();
+        let (_, built) = super::super::build_keeping(&options("live"), Arc::new(Renderer::new())).unwrap();
+        let mut live = LiveSite::new(built, options("live"), |err| panic!("{err}"));
         let edits: [(&Path, &str); 7] = [
             (&b, "# Bravo\n\n## Paramètres\n\nTexte.\n"),
             (&b, "# Zoulou\n\n## Réglage\n\nAutre texte.\n"),
@@ -624,8 +623,8 @@ mod tests {
             write(root, &format!("autres/g{n:02}.md"), &format!("# Guide {n:02}\n\nRien à voir.\n"));
         }
         let options = BuildOptions::preview(root, root.join("out"), None);
-        let (_, analysis) = super::super::build_keeping(&options, Arc::new(Renderer::new())).unwrap();
-        let mut live = LiveSite::new(analysis, options, |err| panic!("{err}")).unwrap();
+        let (_, built) = super::super::build_keeping(&options, Arc::new(Renderer::new())).unwrap();
+        let mut live = LiveSite::new(built, options, |err| panic!("{err}"));
         let out = root.join("out");
         let untouched = std::fs::metadata(out.join("autres/g05/index.html")).unwrap().modified().unwrap();
 

@@ -34,7 +34,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
 use crate::theme;
-use analysis::Analysis;
+use analysis::ReadySite;
 use emit::PageWriter;
 pub use options::BuildOptions;
 use output::Staging;
@@ -65,29 +65,42 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
     build_keeping(options, renderer).map(|(summary, _)| summary)
 }
 
-/// `build_with`, giving back the analysed site too: `carnet serve` keeps it to update the site
-/// when a guide changes (`live`).
-pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<(BuildSummary, Analysis)> {
+/// A site as its build wrote it: `carnet serve` keeps it to update the site when a guide
+/// changes (`live`).
+pub struct BuiltSite {
+    pub site: ReadySite,
+    /// The names pages load the assets from.
+    pub assets: theme::AssetPaths,
+}
+
+/// `build_with`, giving back the built site too.
+pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<(BuildSummary, BuiltSite)> {
     let started = Instant::now();
     let (config, paths) = analysis::configure(options)?;
     output::guard::claim(&paths.output, options.replace_output)?;
     // Made first: a kept old site is cleaned for reuse while the guides are read and rendered.
     let staging = Staging::create(&paths.output)?;
     let mut analysis = analysis::analyze_configured(options, config, paths, renderer)?;
+    let drift = blueprint::drift(
+        &options.root,
+        &analysis.redirects,
+        analysis.config.publish.allow_hosts.as_deref().unwrap_or_default(),
+    );
+    analysis.diagnostics.extend(drift);
+    let mut site = analysis.ready().map_err(|e| staging.explain(e))?;
     let Written { mut watch, assets, pages } =
-        write_site(options, &mut analysis, &staging).map_err(|e| staging.explain(e))?;
+        write_site(options, &mut site, &staging).map_err(|e| staging.explain(e))?;
     staging.commit()?;
     watch.lap("swap");
-    analysis.assets = Some(assets);
     let summary = BuildSummary {
         pages,
-        output: analysis.paths.output.clone(),
+        output: site.paths.output.clone(),
         elapsed: started.elapsed(),
-        diagnostics: analysis.diagnostics.clone(),
-        repairs: std::mem::take(&mut analysis.repairs),
+        diagnostics: site.diagnostics.clone(),
+        repairs: std::mem::take(&mut site.repairs),
         stages: watch.stages,
     };
-    Ok((summary, analysis))
+    Ok((summary, BuiltSite { site, assets }))
 }
 
 /// What `write_site` wrote.
@@ -100,21 +113,10 @@ struct Written {
     pages: usize,
 }
 
-/// Writes the analysed site into `staging`: assets, sitemap, redirects, copies, search index
-/// and pages; every error found if any.
-fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging) -> Result<Written> {
-    let drift = blueprint::drift(
-        &options.root,
-        &analysis.redirects,
-        analysis.config.publish.allow_hosts.as_deref().unwrap_or_default(),
-    );
-    analysis.diagnostics.extend(drift);
-    if analysis.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Error::Build(std::mem::take(&mut analysis.diagnostics)));
-    }
-    let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else {
-        return Err(Error::Build(std::mem::take(&mut analysis.diagnostics)));
-    };
+/// Writes the ready site into `staging`: assets, sitemap, redirects, copies, search index and
+/// pages; every error found if any.
+fn write_site(options: &BuildOptions, analysis: &mut ReadySite, staging: &Staging) -> Result<Written> {
+    let (theme, tree) = (&analysis.theme, &analysis.tree);
     let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
     let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
     // The preview serves nothing from cache: plain names, so the sidebar can change alone.
