@@ -267,7 +267,7 @@ impl Builder {
                 (true, update.summary.diagnostics)
             }
             Err(err) => {
-                // The model may be half updated: the next change builds the whole site.
+                // The folder may lag behind the site in memory: the next change builds it all.
                 self.live = None;
                 self.reporter.error(&err);
                 self.reporter.info(format!("Update failed{changed}; fix it and save again"));
