@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 
 use carnet::content::{decode_and_repair, frontmatter, looks_binary, repair};
 use carnet::markdown::{LinkHook, LinkSite, Reference, Renderer};
-use carnet::site::linker::{self, Recorder, Replay, Source};
-use carnet::site::links::{GuideTargets, LinkIndex};
+use carnet::site::cross_link::{self, Recorder, Replay, Source};
+use carnet::site::link_index::{GuideTargets, LinkIndex};
 
 /// Syntect's syntaxes load in tens of milliseconds: one renderer for every input.
 fn renderer() -> &'static Renderer {
@@ -165,7 +165,7 @@ pub fn links(data: &[u8]) {
     let path = Path::new("content/fuzz.md");
     let source = Source { path, text: &case.body, body_start: 0 };
     let page_path = index.guide(case.from).path.clone();
-    let resolution = linker::resolve(&index, case.from, &page_path, &recorder.recorded, &source);
+    let resolution = cross_link::resolve(&index, case.from, &page_path, &recorder.recorded, &source);
     // The page asks the link pass's questions again, in the same order as the outline did.
     let mut replay = Replay::new(&resolution.answers);
     renderer().render_with(&case.body, &mut replay);

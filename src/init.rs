@@ -1,7 +1,7 @@
 //! `carnet init [DIR]`: starts a documentation repository that builds and deploys as it is.
 //!
 //! Writes `carnet.toml`, an example French guide in `content/`, `render.yaml` (the Blueprint of
-//! `render_yaml`, with the service named after the folder), its build command
+//! `site::blueprint`, with the service named after the folder), its build command
 //! `scripts/render-build.sh` and a `.gitignore` for the output.
 //! A folder holding only `.git` (after `git init`, or a clone of an empty repository) is empty.
 //! In a repository that already has guides (`*.md` at its root or in `docs/`), it adds carnet's

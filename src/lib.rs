@@ -9,7 +9,7 @@
 //!
 //! `check` reports what `site` finds without writing; `fix` drives `content::repair` over
 //! source files; `serve` rebuilds on every change and refreshes open pages (the live preview,
-//! cargo feature `serve`); `init` starts a documentation repository; `site::render_yaml` keeps
+//! cargo feature `serve`); `init` starts a documentation repository; `site::blueprint` keeps
 //! the routes of its Render Blueprint in step with the site's redirects. `cli` (the arguments)
 //! and `cmd` (one thin file per verb, `run`) are the command line, above everything else.
 

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::config::BrokenLinks;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::{self, thousands, Reporter};
-use crate::site::{analysis, render_yaml, BuildOptions};
+use crate::site::{analysis, blueprint, BuildOptions};
 #[cfg(feature = "external-links")]
 use external::{ExternalLink, ExternalOptions};
 
@@ -86,7 +86,7 @@ pub fn run(check: &CheckOptions, reporter: &Reporter) -> Result<u8> {
     };
     let analysis = analysis::analyze(&options)?;
     let mut findings = analysis.diagnostics;
-    findings.extend(render_yaml::drift(
+    findings.extend(blueprint::drift(
         &options.root,
         &analysis.redirects,
         analysis.config.publish.allow_hosts.as_deref().unwrap_or_default(),

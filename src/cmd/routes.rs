@@ -1,11 +1,11 @@
 //! `carnet routes`: prints the routes block of the site's redirects, or rewrites (`--write`) or
-//! checks (`--check`) render.yaml (`site::render_yaml`). Exit code 1 when `--check` finds it out
+//! checks (`--check`) render.yaml (`site::blueprint`). Exit code 1 when `--check` finds it out
 //! of date.
 
 use crate::cli::RoutesArgs;
 use crate::error::{Diagnostic, Error, Result};
 use crate::report::Reporter;
-use crate::site::render_yaml::{self, Blueprint};
+use crate::site::blueprint::{self, Blueprint};
 use crate::site::{analysis, BuildOptions};
 
 pub(super) fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
@@ -16,7 +16,7 @@ pub(super) fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
     }
     let redirects = analysis.redirects;
     if !args.write && !args.check {
-        print!("{}", render_yaml::routes_block(&redirects, "    "));
+        print!("{}", blueprint::routes_block(&redirects, "    "));
         return Ok(0);
     }
     let hosts = analysis.config.publish.allow_hosts.unwrap_or_default();
@@ -29,7 +29,7 @@ pub(super) fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
         return Ok(0);
     }
     if args.check {
-        for warning in render_yaml::drift(&args.root, &redirects, &hosts) {
+        for warning in blueprint::drift(&args.root, &redirects, &hosts) {
             reporter.diagnostic(&Diagnostic::error(warning.location, warning.message));
         }
         return Ok(1);

@@ -4,7 +4,7 @@
 //! `Renderer::new` loads what is shared by every page (syntect's syntaxes, the palette CSS, the
 //! code cache). Rendering a page: 1. `parse` into pulldown-cmark events (raw HTML blocks joined,
 //! heading `{…}` checked), 2. `summary` (first paragraph, plain text per section), 3. `code`
-//! (code blocks → figures, ```` ```mermaid ```` → diagrams), 4. `links` (the caller's
+//! (code blocks → figures, ```` ```mermaid ```` → diagrams), 4. `link_pass` (the caller's
 //! `LinkHook`, told which heading each link stands under, Markdown or raw HTML; anchors of raw
 //! HTML), 5. `headings` (ids, aliases, permalinks), 6. `blocks` (callouts, tables, footnotes),
 //! 7. serialize to HTML.
@@ -20,13 +20,13 @@ mod headings;
 mod highlight;
 mod html;
 mod line_cache;
-mod links;
+mod link_pass;
 mod parse;
 mod procfile;
 mod rendered;
 mod summary;
 
-pub use links::{is_guide_name, LinkHook, LinkSite, NoLinks, Reference};
+pub use link_pass::{is_guide_name, LinkHook, LinkSite, NoLinks, Reference};
 pub use rendered::{Heading, RenderedMarkdown, Section};
 pub use summary::BLOCK_SEPARATOR;
 
@@ -59,7 +59,7 @@ impl Renderer {
         let summary = summary::summarize(&events);
         let diagrams = code::count_diagrams(&events);
         let events = code::render_blocks(events, &self.highlighter, &self.cache);
-        let (events, anchors) = links::apply(events, hook, &mut links::Spans::default());
+        let (events, anchors) = link_pass::apply(events, hook, &mut link_pass::Spans::default());
         let (events, headings, duplicate_ids) = headings::assign_ids(events);
         let html = serialize(events, markdown.len());
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
@@ -80,7 +80,7 @@ impl Renderer {
     pub fn html_with(&self, markdown: &str, hook: &mut impl LinkHook, headings: &[Heading]) -> String {
         let events = parse::events(markdown);
         let events = code::render_blocks(events, &self.highlighter, &self.cache);
-        let (events, _) = links::apply(events, hook, &mut links::Spans::default());
+        let (events, _) = link_pass::apply(events, hook, &mut link_pass::Spans::default());
         let events = headings::apply_ids(events, headings);
         serialize(events, markdown.len())
     }
@@ -90,12 +90,12 @@ impl Renderer {
     /// serialized, so the whole site can be outlined (and cross-linked) cheaply before any page
     /// is written; `html` is empty. The hook is told where each link is written (`LinkSite::span`).
     pub fn outline_with(&self, markdown: &str, hook: &mut impl LinkHook) -> RenderedMarkdown {
-        let mut spans = links::Spans::default();
+        let mut spans = link_pass::Spans::default();
         let events = parse::events_noting(markdown, &mut spans);
         let summary = summary::summarize(&events);
         let diagrams = code::count_diagrams(&events);
         let events = code::skip_blocks(events);
-        let (events, anchors) = links::apply(events, hook, &mut spans);
+        let (events, anchors) = link_pass::apply(events, hook, &mut spans);
         let (_, headings, duplicate_ids) = headings::assign_ids(events);
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
         RenderedMarkdown {

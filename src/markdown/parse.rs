@@ -14,7 +14,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use super::admonitions::{self, Rewritten};
 use super::containers::Containers;
-use super::links::Spans;
+use super::link_pass::Spans;
 
 /// The events of `markdown`, raw HTML blocks joined, heading attribute blocks checked.
 pub(crate) fn events(markdown: &str) -> Vec<Event<'_>> {

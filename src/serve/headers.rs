@@ -14,7 +14,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use serde_yaml_ng::Value;
 
 use crate::error::{Diagnostic, Location};
-use crate::site::render_yaml;
+use crate::site::blueprint;
 
 /// One rule of a Blueprint: headers `name: value` on the paths matching `path` (`*`: any text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +56,7 @@ impl HeaderRules {
 
     /// The rules for the site at `root`, and a warning when its `render.yaml` could not be used.
     pub fn of_site(root: &Path) -> (HeaderRules, Option<Diagnostic>) {
-        let path = root.join(render_yaml::FILE);
+        let path = root.join(blueprint::FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -267,7 +267,7 @@ impl Builder {
                 (true, update.summary.diagnostics)
             }
             Err(err) => {
-                // The model may be half updated: the next change builds the whole site.
+                // The folder may lag behind the site in memory: the next change builds it all.
                 self.live = None;
                 self.reporter.error(&err);
                 self.reporter.info(format!("Update failed{changed}; fix it and save again"));
@@ -300,12 +300,12 @@ impl Builder {
         let changed = batch.map(|b| format!(" ({} changed)", b.describe(&self.root))).unwrap_or_default();
         let css_only = batch.is_some_and(Batch::stylesheets_only) && self.last_ok;
         let (ok, diagnostics) = match result {
-            Ok((summary, analysis)) => {
+            Ok((summary, built)) => {
                 let served = server::Served { dir: slot.clone(), build: self.builds };
                 *self.serving.write().unwrap_or_else(|e| e.into_inner()) = Some(served);
                 let reporter = self.reporter;
                 let on_error = move |err: Error| reporter.error(&err);
-                self.live = LiveSite::new(analysis, options, on_error);
+                self.live = Some(LiveSite::new(built, options, on_error));
                 self.report_success(&summary);
                 self.reporter.info(format!(
                     "Built {} pages in {} ms{changed}",

@@ -19,7 +19,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::ignored::{IgnoreRules, Verdict, DEPENDENCY_FOLDERS};
 use crate::content::walk::{is_guide, is_ignored_name};
-use crate::site::render_yaml;
+use crate::site::blueprint;
 
 /// How long a burst must be quiet before the site is rebuilt.
 pub const QUIET: Duration = Duration::from_millis(40);
@@ -74,7 +74,7 @@ impl WatchRoots {
         let content_dir = Config::load(&root).map(|c| c.content_dir).unwrap_or_else(|_| "content".into());
         WatchRoots {
             config: root.join(CONFIG_FILE),
-            blueprint: root.join(render_yaml::FILE),
+            blueprint: root.join(blueprint::FILE),
             content: root.join(content_dir),
             templates: root.join("templates"),
             themes: root.join("themes"),

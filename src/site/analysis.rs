@@ -9,15 +9,15 @@ use std::time::{Duration, Instant};
 use super::copies;
 use super::history::{self, History};
 use super::options::BuildOptions;
+use super::outline::{self, OutlinedGuides};
 use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
-use super::render::{self, RenderedGuides};
 use super::tree::{GuideInfo, SiteTree};
 use crate::config::{BrokenLinks, Config};
 use crate::content::{self, Content, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
-use crate::theme::{AssetPaths, Theme};
+use crate::theme::Theme;
 
 /// Where the site is read from and written to.
 #[derive(Debug, Clone)]
@@ -26,17 +26,18 @@ pub struct SitePaths {
     pub output: PathBuf,
 }
 
-/// The analysed site. `theme` and `tree` are `None` when they could not be made (the reasons
-/// are in `diagnostics`).
-pub struct Analysis {
+/// The analysed site: what `carnet check` reports. `ready` turns it into the `ReadySite` that a
+/// build writes and the preview keeps. `T` is the theme: `Option<Theme>` here, `None` when the
+/// theme could not be loaded (its errors are among the `diagnostics`); `Theme` once ready.
+pub struct Analysis<T = Option<Theme>> {
     pub config: Config,
     pub paths: SitePaths,
-    pub theme: Option<Theme>,
+    pub theme: T,
     pub content: Content,
     /// The site's own files to copy as they are (`copies::plan`): content files and `static/`.
     pub copies: Vec<Found>,
-    pub tree: Option<SiteTree>,
-    pub guides: RenderedGuides,
+    pub tree: SiteTree,
+    pub guides: OutlinedGuides,
     pub renderer: Arc<Renderer>,
     pub diagnostics: Vec<Diagnostic>,
     /// Old addresses of renamed guides, each to be written as a redirect page.
@@ -44,12 +45,53 @@ pub struct Analysis {
     /// One line per guide whose encoding was repaired.
     pub repairs: Vec<String>,
     pub watch: Stopwatch,
-    /// The names pages load the assets from, once a build has written them.
-    pub assets: Option<AssetPaths>,
     /// The site's own icon, `static/favicon.*` (path from the site root), if it has one.
     pub favicon: Option<String>,
     /// What git knows of the guides (dates, forge), when the content is in a repository.
     pub history: Option<History>,
+}
+
+/// An analysed site with no error and a theme: what `build` writes and the preview keeps.
+pub type ReadySite = Analysis<Theme>;
+
+impl Analysis {
+    /// The site ready to be written, or, when a diagnostic is an error, all the diagnostics.
+    pub fn ready(self) -> Result<ReadySite> {
+        let failed = self.diagnostics.iter().any(Diagnostic::is_error);
+        let Analysis {
+            config,
+            paths,
+            theme,
+            content,
+            copies,
+            tree,
+            guides,
+            renderer,
+            diagnostics,
+            redirects,
+            repairs,
+            watch,
+            favicon,
+            history,
+        } = self;
+        let Some(theme) = theme.filter(|_| !failed) else { return Err(Error::Build(diagnostics)) };
+        Ok(Analysis {
+            config,
+            paths,
+            theme,
+            content,
+            copies,
+            tree,
+            guides,
+            renderer,
+            diagnostics,
+            redirects,
+            repairs,
+            watch,
+            favicon,
+            history,
+        })
+    }
 }
 
 /// Reads, repairs, renders and cross-links the site of `options.root`, without writing.
@@ -107,39 +149,32 @@ pub fn analyze_configured(
     }));
     let content_dir = config.content_dir.to_string_lossy();
     let statics = content::walk::list(&site_root, &site_root.path().join("static"), None);
-    let static_paths: Vec<String> = statics.files.iter().map(|f| render::slash_path(&f.rel)).collect();
+    let static_paths: Vec<String> = statics.files.iter().map(|f| outline::slash_path(&f.rel)).collect();
     let favicon = site_favicon(&static_paths);
-    let links = render::LinkSettings {
+    let links = outline::LinkSettings {
         statics: &static_paths,
         content_dir: &content_dir,
         preview: options.preview,
         broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
     };
-    let guides = render::render_guides(&content.guides, &content.files, &tree, &renderer, &links);
+    let guides = outline::outline_guides(&content.guides, &content.files, &tree, &renderer, &links);
     diagnostics.extend(guides.diagnostics().cloned());
-    let blueprint = std::fs::read_to_string(options.root.join(super::render_yaml::FILE));
+    let blueprint = std::fs::read_to_string(options.root.join(super::blueprint::FILE));
     if let Some(policy) = blueprint.ok().and_then(|text| super::csp::published_policy(&text)) {
         diagnostics.extend(super::csp::blocked(&policy, &guides.embeds));
     }
     tree.order(&infos, &guides.titles);
-    let tree = Some(tree);
-    let redirects = match &tree {
-        Some(tree) => {
-            let (redirects, mut errors) =
-                plan_redirects(&config, &options.root, &content.guides, &guides.titles, tree);
-            diagnostics.append(&mut errors);
-            redirects
-        }
-        None => Vec::new(),
-    };
-    let copies = match (&tree, &theme) {
-        (Some(tree), Some(theme)) => {
+    let (redirects, mut errors) =
+        plan_redirects(&config, &options.root, &content.guides, &guides.titles, &tree);
+    diagnostics.append(&mut errors);
+    let copies = match &theme {
+        Some(theme) => {
             let (copies, mut notes) =
-                plan_copies(statics, &config, &content, &guides, theme, tree, &redirects);
+                plan_copies(statics, &config, &content, &guides, theme, &tree, &redirects);
             diagnostics.append(&mut notes);
             copies
         }
-        _ => Vec::new(),
+        None => Vec::new(),
     };
     watch.lap("markdown");
     let history = read_history(&config, &paths.content);
@@ -157,7 +192,6 @@ pub fn analyze_configured(
         redirects,
         repairs,
         watch,
-        assets: None,
         favicon,
         history,
     })
@@ -207,7 +241,7 @@ fn plan_copies(
     statics: content::walk::Listing,
     config: &Config,
     content: &Content,
-    guides: &RenderedGuides,
+    guides: &OutlinedGuides,
     theme: &Theme,
     tree: &SiteTree,
     redirects: &[Redirect],

@@ -11,9 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::assets::{self, IMMUTABLE_DIR, PREVIEW_SEARCH_DIR};
+use super::emit;
 use super::redirects::Redirect;
 use super::tree::SiteTree;
-use super::write;
 use crate::content::Found;
 use crate::error::{Diagnostic, Location};
 use crate::search;
@@ -73,16 +73,16 @@ pub fn generated(tree: &SiteTree, redirects: &[Redirect], has_base_url: bool, th
         ..Claims::default()
     };
     for &page in &tree.reading_order {
-        claims.take(write::page_file(tree.page_path(page)), "a page of the site".into());
+        claims.take(emit::page_file(tree.page_path(page)), "a page of the site".into());
     }
-    claims.take(write::NOT_FOUND_FILE.into(), "the 404 page".into());
+    claims.take(emit::NOT_FOUND_FILE.into(), "the 404 page".into());
     for redirect in redirects {
-        claims.take(write::page_file(&redirect.from), "a redirect page".into());
+        claims.take(emit::page_file(&redirect.from), "a redirect page".into());
     }
     if has_base_url {
-        claims.take(write::SITEMAP_FILE.into(), "the sitemap".into());
+        claims.take(emit::SITEMAP_FILE.into(), "the sitemap".into());
     }
-    claims.take(write::ROBOTS_FILE.into(), "the generated robots.txt".into());
+    claims.take(emit::ROBOTS_FILE.into(), "the generated robots.txt".into());
     claims.take(search::MANIFEST.into(), "the search manifest".into());
     for (rel, _) in assets::theme_assets(&theme.static_files, "", "", false, true).files {
         claims.take(rel, "a file of the theme".into());

@@ -1,14 +1,18 @@
-//! The preview's site in memory (`carnet serve`): the analysed site of the last good build, kept
-//! between saves and updated in place when guides change.
+//! The preview's site in memory (`carnet serve`): the site of the last good build, kept between
+//! saves and updated in place when guides change.
 //!
-//! `LiveSite::update` takes the paths of edited guides: 1. reads and repairs them again; 2. outlines
-//! them and cross-links again the guides whose links may lead elsewhere (`RenderedGuides::update`);
-//! 3. orders the tree again (titles and weights may have changed); 4. compares every page's view
-//! (all but its HTML) with the one last written, and writes the pages whose view or HTML changed,
-//! the sidebar, the sitemap and the redirect pages when they changed, each file replaced at once.
-//! The search index is brought up to date afterwards by a worker thread (`SearchWorker`), so
-//! neither the refresh nor the next save waits for it. Anything else (a guide added, removed or renamed, a new slug, the config, the
-//! theme) returns `None`: the caller builds the whole site again.
+//! `LiveSite::update` takes the paths of edited guides in two steps. First it decides, changing
+//! nothing (`prepare`): it reads and repairs them again and outlines them
+//! (`OutlinedGuides::outline_again`); anything this cannot take (a guide added, removed or
+//! renamed, a new slug or alias, a draft, a link to a file the site does not publish yet,
+//! redirects that collide) returns `NeedsFullBuild` with the reason, and the caller builds the
+//! whole site again (so do a change of the config or the theme, which never reach `update`).
+//! Then it takes the edit in (`take_in`): cross-links again the guides whose links may lead
+//! elsewhere, orders the tree again (titles and weights may have changed), and compares every
+//! page's view (all but its HTML) with the one last written, to write the pages whose view or
+//! HTML changed and the sidebar, sitemap and redirect pages when they changed, each file
+//! replaced at once (`write_changes`). The search index is brought up to date afterwards by a
+//! worker thread (`SearchWorker`), so neither the refresh nor the next save waits for it.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -18,15 +22,16 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::analysis::{self, Analysis, Stopwatch};
+use super::analysis::{self, ReadySite, Stopwatch};
 use super::assets;
+use super::emit::{self, PageWriter};
 use super::options::BuildOptions;
+use super::outline::{Reoutlined, Updated};
 use super::output::write_in_place;
 use super::pages::PageViews;
-use super::render::Updated;
+use super::redirects::Redirect;
 use super::tree::{PageRef, SiteTree};
-use super::write::{self, PageWriter};
-use super::{page_inputs, BuildSummary};
+use super::{page_inputs, BuildSummary, BuiltSite};
 use crate::content::{self, Found, Guide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Heading, Section};
@@ -35,7 +40,7 @@ use crate::theme::{PageView, SiteView};
 
 /// The site of the last good build, ready to take edits.
 pub struct LiveSite {
-    analysis: Analysis,
+    analysis: ReadySite,
     options: BuildOptions,
     site: SiteView,
     /// Guide index by absolute source path.
@@ -71,6 +76,27 @@ impl Outcome {
     }
 }
 
+/// An edit worked out, not yet taken in (`LiveSite::prepare`).
+struct Edit {
+    /// The edited guides, sorted.
+    changed: Vec<usize>,
+    /// Each edited guide read again, with what reading it found.
+    fresh: Vec<(Guide, Vec<Diagnostic>)>,
+    reoutlined: Reoutlined,
+    /// The edited guides whose title or description changed.
+    renamed: Vec<usize>,
+    /// The redirect pages planned again, when guides were renamed.
+    redirects: Option<Vec<Redirect>>,
+}
+
+/// What taking an edit in changed (`LiveSite::take_in`): what `write_changes` compares.
+struct Changes {
+    updated: Updated,
+    renamed: Vec<usize>,
+    /// The reading order before the edit.
+    old_order: Vec<PageRef>,
+}
+
 /// What an update did.
 #[derive(Debug)]
 pub struct Update {
@@ -80,14 +106,15 @@ pub struct Update {
 }
 
 impl LiveSite {
-    /// Keeps the analysis of a successful `build_keeping` (whose output folder is served).
+    /// Keeps the site a successful `build_keeping` built (whose output folder is served).
     /// `on_error` hears of search index updates that fail (they happen in the background).
     pub fn new(
-        analysis: Analysis,
+        built: BuiltSite,
         options: BuildOptions,
         on_error: impl Fn(Error) + Send + 'static,
-    ) -> Option<LiveSite> {
-        let (Some(_), Some(tree)) = (&analysis.theme, &analysis.tree) else { return None };
+    ) -> LiveSite {
+        let BuiltSite { site: analysis, assets } = built;
+        let tree = &analysis.tree;
         let by_path: HashMap<PathBuf, usize> =
             analysis.content.guides.iter().enumerate().map(|(i, g)| (absolute(&g.path), i)).collect();
         let mut load_notes = vec![Vec::new(); analysis.content.guides.len()];
@@ -98,7 +125,7 @@ impl LiveSite {
                 None => folder_notes.push(diagnostic.clone()),
             }
         }
-        let site = write::site_view(&analysis.config, analysis.favicon.as_deref(), analysis.assets.clone()?);
+        let site = emit::site_view(&analysis.config, analysis.favicon.as_deref(), assets);
         let views = {
             let views = PageViews::new(page_inputs(
                 tree,
@@ -113,7 +140,7 @@ impl LiveSite {
         for (rel, bytes) in generated_files(&analysis, &site) {
             written.insert(rel, hash(&bytes));
         }
-        Some(LiveSite {
+        LiveSite {
             analysis,
             options,
             site,
@@ -123,7 +150,7 @@ impl LiveSite {
             views,
             written,
             search: SearchWorker::start(on_error),
-        })
+        }
     }
 
     /// The folder being served.
@@ -133,21 +160,84 @@ impl LiveSite {
 
     /// Takes in the edited guides at `paths`: `Updated` when their pages were rewritten in
     /// place, `NeedsFullBuild` (with the reason) when this edit needs a full build (see the module
-    /// comment); `Err` when the pages could not be written. After anything but `Updated` the
-    /// model may hold part of the edit: the caller drops it and builds the whole site.
+    /// comment), decided before anything changes: the site in memory is then as it was. `Err`
+    /// when the pages could not be written: the site in memory holds the edit but the folder
+    /// may not, and the caller builds the whole site again.
     pub fn update(&mut self, paths: &[&Path]) -> Result<Outcome> {
         let started = Instant::now();
         let mut watch = Stopwatch::start();
+        let edit = match self.prepare(paths, &mut watch) {
+            Ok(edit) => edit,
+            Err(reason) => return Ok(Outcome::NeedsFullBuild(reason)),
+        };
+        let changes = self.take_in(edit);
+        watch.lap("markdown");
+        let pages = self.write_changes(&changes)?;
+        watch.lap("pages");
+        let model = &self.analysis;
+        self.search.submit(SearchJob {
+            dir: model.paths.output.clone(),
+            titles: model.guides.titles.clone(),
+            urls: model.tree.guide_paths.clone(),
+            headings: model.guides.headings.clone(),
+            sections: model.guides.sections.clone(),
+        });
+        let summary = BuildSummary {
+            pages: model.tree.reading_order.len() + 1,
+            output: model.paths.output.clone(),
+            elapsed: started.elapsed(),
+            diagnostics: self.diagnostics(),
+            repairs: Vec::new(),
+            stages: watch.stages,
+        };
+        Ok(Outcome::Updated(Update { summary, pages }))
+    }
+
+    /// Works out an edit without changing anything: reads the edited guides again and outlines
+    /// them; the reason for a full build when the edit needs one.
+    fn prepare(&self, paths: &[&Path], watch: &mut Stopwatch) -> Result<Edit, &'static str> {
+        let changed = self.edited_guides(paths)?;
+        let fresh = self.read_again(&changed)?;
+        watch.lap("load");
+        let model = &self.analysis;
+        let edited: Vec<(usize, &Guide)> =
+            changed.iter().copied().zip(fresh.iter().map(|(g, _)| g)).collect();
+        let reoutlined = model
+            .guides
+            .outline_again(&edited, &model.tree, &model.renderer)
+            .ok_or("a site kept without what updates need")?;
+        let renamed: Vec<usize> = reoutlined
+            .names()
+            .filter(|&(i, title, description)| {
+                model.guides.titles[i] != title || model.guides.descriptions[i] != description
+            })
+            .map(|(i, _, _)| i)
+            .collect();
+        let redirects = if renamed.is_empty() { None } else { Some(self.redirects_renamed(&reoutlined)?) };
+        if self.links_unpublished_file(&reoutlined) {
+            return Err("a link to a file not yet published");
+        }
+        Ok(Edit { changed, fresh, reoutlined, renamed, redirects })
+    }
+
+    /// The guides at `paths`, sorted, once each: all must be guides of the site it still admits.
+    fn edited_guides(&self, paths: &[&Path]) -> Result<Vec<usize>, &'static str> {
         let known: Option<Vec<usize>> =
             paths.iter().map(|p| self.by_path.get(&absolute(p)).copied()).collect();
-        let Some(mut changed) = known else { return Ok(Outcome::NeedsFullBuild("a new guide")) };
+        let mut changed = known.ok_or("a new guide")?;
         // A guide turned into a link leading out of the site: the full build's walk refuses it.
         let site_root = SiteRoot::new(&self.options.root).with_output(self.output());
         if !paths.iter().all(|p| site_root.admits(p)) {
-            return Ok(Outcome::NeedsFullBuild("a guide the site no longer admits"));
+            return Err("a guide the site no longer admits");
         }
         changed.sort_unstable();
         changed.dedup();
+        Ok(changed)
+    }
+
+    /// The guides `changed` read again, with what reading them found; they must keep their
+    /// place in the site (address, old addresses, not a draft) and their front matter must read.
+    fn read_again(&self, changed: &[usize]) -> Result<Vec<(Guide, Vec<Diagnostic>)>, &'static str> {
         let guides = &self.analysis.content.guides;
         let read: Vec<(Option<Guide>, Vec<Diagnostic>)> = changed
             .par_iter()
@@ -157,72 +247,82 @@ impl LiveSite {
             .collect();
         let mut fresh = Vec::with_capacity(read.len());
         for (&i, (guide, notes)) in changed.iter().zip(read) {
-            let Some(guide) = guide else {
-                return Ok(Outcome::NeedsFullBuild("a guide that cannot be read"));
-            };
-            let old = &guides[i].front;
-            let same_place = guide.front.slug == old.slug && guide.front.aliases == old.aliases;
-            if !same_place || guide.front.draft || notes.iter().any(Diagnostic::is_error) {
-                return Ok(Outcome::NeedsFullBuild(
-                    "a guide's address, aliases, draft state or front matter",
-                ));
+            let guide = guide.ok_or("a guide that cannot be read")?;
+            let (old, new) = (&guides[i].front, &guide.front);
+            let same_place =
+                new.slug == old.slug && new.aliases == old.aliases && new.redirect_from == old.redirect_from;
+            if !same_place || new.draft || notes.iter().any(Diagnostic::is_error) {
+                return Err("a guide's address, aliases, draft state or front matter");
             }
-            fresh.push((i, guide, notes));
+            fresh.push((guide, notes));
         }
-        for (i, guide, notes) in fresh {
-            self.analysis.content.guides[i] = guide;
+        Ok(fresh)
+    }
+
+    /// The redirect pages once guides are renamed (their titles are on the redirect pages); a
+    /// full build when the plan finds a problem. Addresses and old addresses have not changed
+    /// (`read_again`), so the plan is made from the guides as they are, with the new titles.
+    fn redirects_renamed(&self, reoutlined: &Reoutlined) -> Result<Vec<Redirect>, &'static str> {
+        let model = &self.analysis;
+        let mut titles = model.guides.titles.clone();
+        for (i, title, _) in reoutlined.names() {
+            titles[i] = title.to_string();
+        }
+        let root = &self.options.root;
+        let (redirects, problems) =
+            analysis::plan_redirects(&model.config, root, &model.content.guides, &titles, &model.tree);
+        if !problems.is_empty() {
+            return Err("redirects that collide");
+        }
+        Ok(redirects)
+    }
+
+    /// Whether an edited guide now links to a content file the site does not hold yet (only
+    /// linked files are published): the full build copies it.
+    fn links_unpublished_file(&self, reoutlined: &Reoutlined) -> bool {
+        let content = &self.analysis.paths.content;
+        let published: HashSet<String> = self
+            .analysis
+            .copies
+            .iter()
+            .filter(|found| found.path == content.join(&found.rel))
+            .map(|found| found.rel.to_string_lossy().replace('\\', "/"))
+            .collect();
+        reoutlined.linked_files().any(|file| !published.contains(file))
+    }
+
+    /// Takes a prepared edit in: the guides' new text, outlines and links, the reading order and
+    /// the redirects. Nothing here can fail.
+    fn take_in(&mut self, edit: Edit) -> Changes {
+        let Edit { changed, fresh, reoutlined, renamed, redirects } = edit;
+        let model = &mut self.analysis;
+        for (&i, (guide, notes)) in changed.iter().zip(fresh) {
+            model.content.guides[i] = guide;
             self.load_notes[i] = notes;
         }
-        watch.lap("load");
-
-        let analysis = &mut self.analysis;
-        let Some(tree) = analysis.tree.as_mut() else { return Ok(Outcome::NeedsFullBuild("no site tree")) };
-        let old_order = tree.reading_order.clone();
-        let old_names: Vec<(String, String)> = changed
-            .iter()
-            .map(|&i| (analysis.guides.titles[i].clone(), analysis.guides.descriptions[i].clone()))
-            .collect();
-        let updated = analysis.guides.update(&changed, &analysis.content.guides, tree, &analysis.renderer);
-        tree.order(&analysis::guide_infos(&analysis.content.guides), &analysis.guides.titles);
-        let renamed: Vec<usize> = changed
-            .iter()
-            .zip(&old_names)
-            .filter(|(&i, (title, description))| {
-                analysis.guides.titles[i] != *title || analysis.guides.descriptions[i] != *description
-            })
-            .map(|(&i, _)| i)
-            .collect();
-        let reordered = tree.reading_order != old_order;
-        if !renamed.is_empty() {
-            let (redirects, redirect_errors) = analysis::plan_redirects(
-                &analysis.config,
-                &self.options.root,
-                &analysis.content.guides,
-                &analysis.guides.titles,
-                tree,
-            );
-            if !redirect_errors.is_empty() {
-                return Ok(Outcome::NeedsFullBuild("redirects that collide"));
-            }
-            analysis.redirects = redirects;
+        let old_order = model.tree.reading_order.clone();
+        let updated = model.guides.take_in(reoutlined, &model.content.guides, &model.tree);
+        model.tree.order(&analysis::guide_infos(&model.content.guides), &model.guides.titles);
+        if let Some(redirects) = redirects {
+            model.redirects = redirects;
         }
-        watch.lap("markdown");
+        Changes { updated, renamed, old_order }
+    }
 
-        let analysis = &self.analysis;
-        if links_unpublished_file(analysis, &updated) {
-            return Ok(Outcome::NeedsFullBuild("a link to a file not yet published"));
-        }
-        let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else {
-            return Ok(Outcome::NeedsFullBuild("no theme or site tree"));
-        };
-        let candidates = pages_to_compare(tree, &updated, &renamed, &old_order);
+    /// Writes the pages whose view or HTML `changes` changed, and the generated files (sidebar,
+    /// sitemap, redirect pages) when titles or the order changed: how many pages were written.
+    fn write_changes(&mut self, changes: &Changes) -> Result<usize> {
+        let model = &self.analysis;
+        let tree = &model.tree;
+        let candidates = pages_to_compare(tree, &changes.updated, &changes.renamed, &changes.old_order);
+        let updated = &changes.updated;
         let new_html: HashSet<usize> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
         let views = PageViews::new(page_inputs(
             tree,
-            &analysis.guides,
-            &analysis.config,
+            &model.guides,
+            &model.config,
             &self.site,
-            analysis.history.as_ref(),
+            model.history.as_ref(),
         ));
         let fresh_views: Vec<(PageRef, PageView)> =
             candidates.into_par_iter().map(|page| (page, views.view(page))).collect();
@@ -234,50 +334,31 @@ impl LiveSite {
                 self.views.insert(page, view);
             }
         }
-        let dir = analysis.paths.output.clone();
-        let sink = |rel: &str, bytes: Vec<u8>| write_in_place(&dir, rel, &bytes);
+        let dir = &model.paths.output;
+        let sink = |rel: &str, bytes: Vec<u8>| write_in_place(dir, rel, &bytes);
         let writer = PageWriter {
-            theme,
+            theme: &model.theme,
             site: &self.site,
             live_reload: self.options.live_reload,
-            guides: &analysis.guides,
-            sources: &analysis.content.guides,
-            renderer: &analysis.renderer,
+            guides: &model.guides,
+            sources: &model.content.guides,
+            renderer: &model.renderer,
             sink: &sink,
         };
         let errors = writer.write_pages(&views, &pages);
         if !errors.is_empty() {
             return Err(Error::Build(errors));
         }
-        let written = &mut self.written;
-        let generated =
-            if renamed.is_empty() && !reordered { Vec::new() } else { generated_files(analysis, &self.site) };
-        for (rel, bytes) in generated {
-            let hash = hash(&bytes);
-            if written.get(&rel) != Some(&hash) {
-                write_in_place(&dir, &rel, &bytes)?;
-                written.insert(rel, hash);
+        if !changes.renamed.is_empty() || tree.reading_order != changes.old_order {
+            for (rel, bytes) in generated_files(model, &self.site) {
+                let hash = hash(&bytes);
+                if self.written.get(&rel) != Some(&hash) {
+                    write_in_place(dir, &rel, &bytes)?;
+                    self.written.insert(rel, hash);
+                }
             }
         }
-        watch.lap("pages");
-        self.search.submit(SearchJob {
-            dir: dir.clone(),
-            titles: analysis.guides.titles.clone(),
-            urls: tree.guide_paths.clone(),
-            headings: analysis.guides.headings.clone(),
-            sections: analysis.guides.sections.clone(),
-        });
-        Ok(Outcome::Updated(Update {
-            summary: BuildSummary {
-                pages: tree.reading_order.len() + 1,
-                output: dir,
-                elapsed: started.elapsed(),
-                diagnostics: self.diagnostics(),
-                repairs: Vec::new(),
-                stages: watch.stages,
-            },
-            pages: pages.len(),
-        }))
+        Ok(pages.len())
     }
 
     /// Every diagnostic of the site as it now stands.
@@ -290,6 +371,27 @@ impl LiveSite {
             all.extend(guides.links[i].diagnostics.iter().cloned());
         }
         all
+    }
+
+    /// Everything the site in memory holds, written out, to compare it before and after.
+    #[cfg(test)]
+    fn state(&self) -> String {
+        let model = &self.analysis;
+        let views: std::collections::BTreeMap<String, String> =
+            self.views.iter().map(|(page, view)| (format!("{page:?}"), format!("{view:?}"))).collect();
+        let written: std::collections::BTreeMap<_, _> = self.written.iter().collect();
+        format!(
+            "{:?}",
+            (
+                &model.content.guides,
+                &model.guides,
+                &model.tree,
+                &model.redirects,
+                &self.load_notes,
+                views,
+                written
+            )
+        )
     }
 
     /// Waits until the search index is up to date.
@@ -501,30 +603,12 @@ fn pages_to_compare(
     pages.into_iter().collect()
 }
 
-/// Whether a guide `updated` touched now links to a content file the site does not hold yet
-/// (only linked files are published): the full build copies it.
-fn links_unpublished_file(analysis: &Analysis, updated: &Updated) -> bool {
-    let content = &analysis.paths.content;
-    let published: HashSet<String> = analysis
-        .copies
-        .iter()
-        .filter(|found| found.path == content.join(&found.rel))
-        .map(|found| found.rel.to_string_lossy().replace('\\', "/"))
-        .collect();
-    let links = &analysis.guides.links;
-    updated
-        .outlined
-        .iter()
-        .chain(&updated.relinked)
-        .any(|&i| links[i].files.iter().any(|f| !published.contains(f)))
-}
-
 /// The generated files that depend on titles and order: sidebar, sitemap, redirect pages.
-fn generated_files(analysis: &Analysis, site: &SiteView) -> Vec<(String, Vec<u8>)> {
-    let Some(tree) = &analysis.tree else { return Vec::new() };
-    let mut files = vec![write::nav_file(site, tree, &analysis.guides.titles)];
-    files.extend(write::sitemap_files(site, tree).into_iter().map(|(rel, bytes)| (rel.to_string(), bytes)));
-    files.extend(write::redirect_files(&analysis.redirects, site));
+fn generated_files(analysis: &ReadySite, site: &SiteView) -> Vec<(String, Vec<u8>)> {
+    let tree = &analysis.tree;
+    let mut files = vec![emit::nav_file(site, tree, &analysis.guides.titles)];
+    files.extend(emit::sitemap_files(site, tree).into_iter().map(|(rel, bytes)| (rel.to_string(), bytes)));
+    files.extend(emit::redirect_files(&analysis.redirects, site));
     files
 }
 
@@ -590,8 +674,8 @@ mod tests {
         write(root, "dossier/d2.md", "# Écho\n\nRien.\n");
         let options =
             |out: &str| BuildOptions::preview(root, root.join(out), Some("http://127.0.0.1:1111/".into()));
-        let (_, analysis) = super::super::build_keeping(&options("live"), Arc::new(Renderer::new())).unwrap();
-        let mut live = LiveSite::new(analysis, options("live"), |err| panic!("{err}")).unwrap();
+        let (_, built) = super::super::build_keeping(&options("live"), Arc::new(Renderer::new())).unwrap();
+        let mut live = LiveSite::new(built, options("live"), |err| panic!("{err}"));
         let edits: [(&Path, &str); 7] = [
             (&b, "# Bravo\n\n## Paramètres\n\nTexte.\n"),
             (&b, "# Zoulou\n\n## Réglage\n\nAutre texte.\n"),
@@ -624,8 +708,8 @@ mod tests {
             write(root, &format!("autres/g{n:02}.md"), &format!("# Guide {n:02}\n\nRien à voir.\n"));
         }
         let options = BuildOptions::preview(root, root.join("out"), None);
-        let (_, analysis) = super::super::build_keeping(&options, Arc::new(Renderer::new())).unwrap();
-        let mut live = LiveSite::new(analysis, options, |err| panic!("{err}")).unwrap();
+        let (_, built) = super::super::build_keeping(&options, Arc::new(Renderer::new())).unwrap();
+        let mut live = LiveSite::new(built, options, |err| panic!("{err}"));
         let out = root.join("out");
         let untouched = std::fs::metadata(out.join("autres/g05/index.html")).unwrap().modified().unwrap();
 
@@ -656,5 +740,28 @@ mod tests {
         // A new slug moves the page: that needs a full build.
         std::fs::write(&b, "+++\nslug = \"ailleurs\"\n+++\n# Bravo\n").unwrap();
         assert!(matches!(live.update(&[b.as_path()]), Ok(Outcome::NeedsFullBuild(_))));
+    }
+
+    #[test]
+    fn an_edit_that_needs_a_full_build_leaves_the_site_in_memory_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let a = write(root, "a.md", "# Alpha\n\nTexte.\n");
+        write(root, "b.md", "# Bravo\n\nVoir [Alpha](a.md).\n");
+        write(root, "notes.txt", "Des notes que nul guide ne lie.\n");
+        let options = BuildOptions::preview(root, root.join("out"), None);
+        let (_, built) = super::super::build_keeping(&options, Arc::new(Renderer::new())).unwrap();
+        let mut live = LiveSite::new(built, options, |err| panic!("{err}"));
+        let before = live.state();
+
+        // A new title (the order, the sidebar and b's link text follow it) and a link to a file
+        // the site does not publish yet: only a full build copies it.
+        std::fs::write(&a, "# Zoulou\n\nVoir [les notes](notes.txt).\n").unwrap();
+        let outcome = live.update(&[a.as_path()]).unwrap();
+        assert!(
+            matches!(outcome, Outcome::NeedsFullBuild("a link to a file not yet published")),
+            "{outcome:?}"
+        );
+        assert!(live.state() == before, "the site in memory changed though the edit was not taken");
     }
 }

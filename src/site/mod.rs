@@ -1,29 +1,30 @@
 //! Building the site: the pipeline from the content folder to the output folder.
 //!
-//! `build` runs: config → theme → `content::load` (read, decode, repair) → `markdown` render of
-//! every guide (parallel) → `tree` (URLs, sections, order) → page views → templates (parallel,
-//! streamed into a staging folder) → assets, sitemap, copies → swap of the staging folder.
+//! `build` runs: config → theme → `content::load` (read, decode, repair) → `tree` (URLs,
+//! sections) → `outline` of every guide (parallel, no HTML) and `cross_link` → `tree` order →
+//! (`analysis` ends here) → `emit`: assets, sitemap, copies, search index, then page views and
+//! templates (parallel, streamed into a staging folder) → swap of the staging folder.
 //! It returns a summary, or every error found.
 
 pub mod analysis;
 pub mod assets;
+pub mod blueprint;
 pub mod copies;
+pub mod cross_link;
 pub mod csp;
+pub mod emit;
 pub mod history;
-pub mod linker;
-pub mod links;
+pub mod link_index;
 pub mod live;
 pub mod nav;
 pub mod options;
+pub mod outline;
 pub mod output;
 pub mod pages;
 pub mod redirects;
-pub mod render;
-pub mod render_yaml;
 pub mod sitemap;
 pub mod tree;
 pub mod urls;
-pub mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,12 +34,12 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
 use crate::theme;
-use analysis::Analysis;
+use analysis::ReadySite;
+use emit::PageWriter;
 pub use options::BuildOptions;
 use output::Staging;
 use pages::{PageInputs, PageViews};
 use tree::SiteTree;
-use write::PageWriter;
 
 /// What a successful build did.
 #[derive(Debug)]
@@ -64,29 +65,42 @@ pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Bui
     build_keeping(options, renderer).map(|(summary, _)| summary)
 }
 
-/// `build_with`, giving back the analysed site too: `carnet serve` keeps it to update the site
-/// when a guide changes (`live`).
-pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<(BuildSummary, Analysis)> {
+/// A site as its build wrote it: `carnet serve` keeps it to update the site when a guide
+/// changes (`live`).
+pub struct BuiltSite {
+    pub site: ReadySite,
+    /// The names pages load the assets from.
+    pub assets: theme::AssetPaths,
+}
+
+/// `build_with`, giving back the built site too.
+pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<(BuildSummary, BuiltSite)> {
     let started = Instant::now();
     let (config, paths) = analysis::configure(options)?;
     output::guard::claim(&paths.output, options.replace_output)?;
     // Made first: a kept old site is cleaned for reuse while the guides are read and rendered.
     let staging = Staging::create(&paths.output)?;
     let mut analysis = analysis::analyze_configured(options, config, paths, renderer)?;
+    let drift = blueprint::drift(
+        &options.root,
+        &analysis.redirects,
+        analysis.config.publish.allow_hosts.as_deref().unwrap_or_default(),
+    );
+    analysis.diagnostics.extend(drift);
+    let mut site = analysis.ready().map_err(|e| staging.explain(e))?;
     let Written { mut watch, assets, pages } =
-        write_site(options, &mut analysis, &staging).map_err(|e| staging.explain(e))?;
+        write_site(options, &mut site, &staging).map_err(|e| staging.explain(e))?;
     staging.commit()?;
     watch.lap("swap");
-    analysis.assets = Some(assets);
     let summary = BuildSummary {
         pages,
-        output: analysis.paths.output.clone(),
+        output: site.paths.output.clone(),
         elapsed: started.elapsed(),
-        diagnostics: analysis.diagnostics.clone(),
-        repairs: std::mem::take(&mut analysis.repairs),
+        diagnostics: site.diagnostics.clone(),
+        repairs: std::mem::take(&mut site.repairs),
         stages: watch.stages,
     };
-    Ok((summary, analysis))
+    Ok((summary, BuiltSite { site, assets }))
 }
 
 /// What `write_site` wrote.
@@ -99,40 +113,29 @@ struct Written {
     pages: usize,
 }
 
-/// Writes the analysed site into `staging`: assets, sitemap, redirects, copies, search index
-/// and pages; every error found if any.
-fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging) -> Result<Written> {
-    let drift = render_yaml::drift(
-        &options.root,
-        &analysis.redirects,
-        analysis.config.publish.allow_hosts.as_deref().unwrap_or_default(),
-    );
-    analysis.diagnostics.extend(drift);
-    if analysis.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Error::Build(std::mem::take(&mut analysis.diagnostics)));
-    }
-    let (Some(theme), Some(tree)) = (&analysis.theme, &analysis.tree) else {
-        return Err(Error::Build(std::mem::take(&mut analysis.diagnostics)));
-    };
+/// Writes the ready site into `staging`: assets, sitemap, redirects, copies, search index and
+/// pages; every error found if any.
+fn write_site(options: &BuildOptions, analysis: &mut ReadySite, staging: &Staging) -> Result<Written> {
+    let (theme, tree) = (&analysis.theme, &analysis.tree);
     let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
     let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
     // The preview serves nothing from cache: plain names, so the sidebar can change alone.
     let fingerprint = !options.preview;
     let titles = &analysis.guides.titles;
     let diagrams = analysis.guides.diagrams.iter().any(|&n| n > 0);
-    let assets = write::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint, diagrams)?;
-    let site = write::site_view(&analysis.config, analysis.favicon.as_deref(), assets.clone());
-    for (rel, bytes) in write::sitemap_files(&site, tree) {
+    let assets = emit::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint, diagrams)?;
+    let site = emit::site_view(&analysis.config, analysis.favicon.as_deref(), assets.clone());
+    for (rel, bytes) in emit::sitemap_files(&site, tree) {
         sink(rel, bytes)?;
     }
-    for (rel, bytes) in write::redirect_files(&analysis.redirects, &site) {
+    for (rel, bytes) in emit::redirect_files(&analysis.redirects, &site) {
         sink(&rel, bytes)?;
     }
-    write::copy_files(staging, &analysis.copies)?;
+    emit::copy_files(staging, &analysis.copies)?;
     watch.lap("assets");
     // The index first: the text of every section it is made of can go before the pages are
     // written (but for the preview, which keeps it for its updates).
-    let pages = write::search_pages(tree, &analysis.guides);
+    let pages = emit::search_pages(tree, &analysis.guides);
     if fingerprint {
         assets::write_search_index(staging, &pages)?;
     } else {
@@ -180,7 +183,7 @@ fn write_site(options: &BuildOptions, analysis: &mut Analysis, staging: &Staging
 /// What the page views of a site are made from.
 fn page_inputs<'a>(
     tree: &'a SiteTree,
-    guides: &'a render::RenderedGuides,
+    guides: &'a outline::OutlinedGuides,
     config: &'a Config,
     site: &'a theme::SiteView,
     history: Option<&'a history::History>,

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::history::{french_date, History};
-use super::render::RenderedGuides;
+use super::outline::OutlinedGuides;
 use super::tree::{PageRef, SiteTree};
 use super::urls::{relative_url, root_prefix};
 use crate::markdown::Heading;
@@ -14,7 +14,7 @@ use crate::theme::{Backlink, Link, ListItem, PageGit, PageKind, PageView, TocEnt
 /// What the page views are made from: the tree and each guide's rendered parts.
 pub struct PageInputs<'a> {
     pub tree: &'a SiteTree,
-    pub guides: &'a RenderedGuides,
+    pub guides: &'a OutlinedGuides,
     pub base_url: Option<&'a str>,
     pub site_title: &'a str,
     pub site_description: &'a str,

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Module path (`site::render`) → source text, tests removed.
+/// Module path (`site::outline`) → source text, tests removed.
 fn modules() -> BTreeMap<String, String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut modules = BTreeMap::new();
@@ -328,4 +328,148 @@ fn markdown_and_search_do_no_io_and_the_server_knows_nothing_of_the_build() {
     let known: Vec<&String> =
         server.iter().filter(|t| build.contains(&t.split("::").next().unwrap())).collect();
     assert!(known.is_empty(), "serve::server imports the build: {known:?}");
+}
+
+/// The longest a function may be, from its `fn` line to its closing brace (ARCHITECTURE.md,
+/// « Invariants »).
+const MAX_FN_LINES: usize = 80;
+
+/// Functions allowed to be longer than `MAX_FN_LINES`, as (file from `src/`, name), each with why.
+/// Keep it empty: split a long function rather than add it here.
+const LONG_FNS_ALLOWED: &[(&str, &str)] = &[];
+
+/// A Rust file's text with its comments, strings and character literals blanked out (newlines
+/// kept), so that the braces they hold are not counted.
+fn blank_literals(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let blank = |out: &mut String, run: &[char]| {
+        out.extend(run.iter().map(|&c| if c == '\n' { '\n' } else { ' ' }));
+    };
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut i = 0;
+    while i < chars.len() {
+        let rest = &chars[i..];
+        let end = if rest.starts_with(&['/', '/']) {
+            rest.iter().position(|&c| c == '\n').unwrap_or(rest.len())
+        } else if rest.starts_with(&['/', '*']) {
+            rest.windows(2).position(|w| w == ['*', '/']).map_or(rest.len(), |at| at + 2)
+        } else if let Some(len) = raw_string(rest).filter(|_| i == 0 || !is_word(chars[i - 1])) {
+            len
+        } else if rest[0] == '"' {
+            let mut k = 1;
+            while k < rest.len() && rest[k] != '"' {
+                k += if rest[k] == '\\' { 2 } else { 1 };
+            }
+            (k + 1).min(rest.len())
+        } else if rest[0] == '\'' && rest.get(1) == Some(&'\\') {
+            rest.get(3..).and_then(|r| r.iter().position(|&c| c == '\'')).map_or(1, |at| at + 4)
+        } else if rest[0] == '\'' && rest.get(2) == Some(&'\'') {
+            3
+        } else {
+            out.push(rest[0]);
+            i += 1;
+            continue;
+        };
+        blank(&mut out, &rest[..end]);
+        i += end;
+    }
+    out
+}
+
+/// The length of the raw string (`r"…"`, `br#"…"#`) `text` starts with, if it starts with one.
+fn raw_string(text: &[char]) -> Option<usize> {
+    let start = if text.starts_with(&['b', 'r']) {
+        2
+    } else if text.starts_with(&['r']) {
+        1
+    } else {
+        return None;
+    };
+    let hashes = text[start..].iter().take_while(|&&c| c == '#').count();
+    if text.get(start + hashes) != Some(&'"') {
+        return None;
+    }
+    let body = start + hashes + 1;
+    let close: Vec<char> = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+    let at = text[body..].windows(close.len()).position(|w| w == close.as_slice())?;
+    Some(body + at + close.len())
+}
+
+/// Every function with a body in `code` (literals blanked): (name, first line, number of lines).
+fn function_lengths(code: &str) -> Vec<(String, usize, usize)> {
+    let bytes = code.as_bytes();
+    let line_of = |at: usize| code[..at].matches('\n').count() + 1;
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = code[from..].find("fn ").map(|at| from + at) {
+        from = at + 3;
+        if at > 0 && is_word(bytes[at - 1]) {
+            continue;
+        }
+        let name: String = code[from..].chars().take_while(|&c| c.is_alphanumeric() || c == '_').collect();
+        if name.is_empty() {
+            continue;
+        }
+        // The body: from the first `{` before any `;` (a declaration without a body) to its match.
+        let Some(open) = code[from..].find(['{', ';']).map(|k| from + k).filter(|&k| bytes[k] == b'{') else {
+            continue;
+        };
+        let mut depth = 0;
+        let close = (open..bytes.len()).find(|&k| {
+            match bytes[k] {
+                b'{' => depth += 1,
+                b'}' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        let close = close.unwrap_or(bytes.len() - 1);
+        found.push((name, line_of(at), line_of(close) - line_of(at) + 1));
+    }
+    found
+}
+
+#[test]
+fn no_function_is_longer_than_80_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut long = Vec::new();
+    let mut allowed_seen = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|ext| ext != "rs") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let code = blank_literals(&std::fs::read_to_string(entry.path()).unwrap());
+        for (name, line, lines) in function_lengths(&code) {
+            if lines <= MAX_FN_LINES {
+                continue;
+            }
+            if LONG_FNS_ALLOWED.contains(&(rel.as_str(), name.as_str())) {
+                allowed_seen.insert((rel.clone(), name));
+            } else {
+                long.push(format!("src/{rel}:{line}: fn {name} is {lines} lines"));
+            }
+        }
+    }
+    assert!(long.is_empty(), "functions over {MAX_FN_LINES} lines (split them): {long:#?}");
+    let stale: Vec<_> = LONG_FNS_ALLOWED
+        .iter()
+        .filter(|(rel, name)| !allowed_seen.contains(&(rel.to_string(), name.to_string())))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "LONG_FNS_ALLOWED names functions no longer over {MAX_FN_LINES} lines: {stale:?}"
+    );
+}
+
+#[test]
+fn the_length_checker_skips_braces_in_literals_and_comments() {
+    let code = blank_literals(
+        "fn a() {\n    let s = \"}}\"; // }\n    let c = '{'; let q = '\\''; let r = r#\"}\"#;\n    /* } */ let l: &'static str = \"\\\"}\";\n}\nfn b();\nfn c<'x>(f: fn(u8) -> u8) -> u8 { f(1) }\n",
+    );
+    let found = function_lengths(&code);
+    assert_eq!(found, [("a".to_string(), 1, 5), ("c".to_string(), 7, 1)]);
 }

@@ -1,18 +1,20 @@
 //! Outlining and cross-linking every guide, before any page is written.
 //!
-//! `render_guides` runs, in parallel per guide: 1. `Renderer::outline_with` (headings, title,
-//! description, search text) with a `linker::Recorder` noting links, no HTML; then, once every
-//! heading id is known, 2. `linker::resolve` turns the noted links into the answers the page
-//! writer replays (`GuideParts::render_html`), the broken-link diagnostics and the backlink edges.
+//! `outline_guides` runs, in parallel per guide: 1. `Renderer::outline_with` (headings, title,
+//! description, search text) with a `cross_link::Recorder` noting links, no HTML; then, once every
+//! heading id is known, 2. `cross_link::resolve` turns the noted links into the answers the page
+//! writer replays (`OutlinedGuides::render_html`), the broken-link diagnostics and the backlink edges.
 //! Links with a scheme browsers may not open (`vscode:`) get one warning per scheme for the site.
-//! `RenderedGuides::update` redoes both steps for the guides an edit touched (`carnet serve`).
+//! For `carnet serve`, `OutlinedGuides::outline_again` redoes step 1 for the guides an edit
+//! touched without changing anything, and `take_in` takes the result in and redoes step 2 where
+//! links may now lead elsewhere.
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::linker::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
-use super::links::{GuideTargets, LinkIndex};
+use super::cross_link::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
+use super::link_index::{GuideTargets, LinkIndex};
 use super::redirects::old_path;
 use super::tree::{is_index_file, title_from_name, SiteTree};
 use crate::config::BrokenLinks;
@@ -23,7 +25,7 @@ use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
 /// What every guide holds once outlined and cross-linked, by guide index: all the rest of the
 /// build needs, except each page's HTML, which is rendered when the page is written.
 #[derive(Debug, Default)]
-pub struct RenderedGuides {
+pub struct OutlinedGuides {
     pub titles: Vec<String>,
     /// Short descriptions for meta tags and listings.
     pub descriptions: Vec<String>,
@@ -40,7 +42,7 @@ pub struct RenderedGuides {
     pub diagrams: Vec<usize>,
     /// Source paths relative to the content folder, with `/`.
     pub sources: Vec<String>,
-    /// The links noted in each guide (kept by the preview only, for `update`).
+    /// The links noted in each guide (kept by the preview only, for `take_in`).
     pub recorded: Vec<Recorded>,
     /// Each guide's resolved links: answers for the page writer, diagnostics, edges to other
     /// guides (for backlinks).
@@ -55,25 +57,25 @@ pub struct RenderedGuides {
     pub unknown_schemes: Vec<Vec<(String, Location)>>,
     /// One warning per unknown scheme of the whole site (`scheme_notes`).
     pub scheme_notes: Vec<Diagnostic>,
-    /// Every guide's URL, ids and files: kept by the preview only, for `update`.
+    /// Every guide's URL, ids and files: kept by the preview only, for its updates.
     pub index: Option<LinkIndex>,
     /// What broken links are (warnings in `carnet serve`, or with `[links] broken = "warn"`).
     pub broken: BrokenLinks,
 }
 
-/// How `render_guides` treats links.
+/// How `outline_guides` treats links.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkSettings<'a> {
     /// The content folder as written in `carnet.toml`: `content/GUIDE.md` names a guide too.
     pub content_dir: &'a str,
-    /// The preview keeps what `RenderedGuides::update` needs.
+    /// The preview keeps what `OutlinedGuides::outline_again` needs.
     pub preview: bool,
     pub broken: BrokenLinks,
     /// The files of `static/`, by their path from the site root: guides may link to them.
     pub statics: &'a [String],
 }
 
-/// Which guides an `update` outlined again, and which other guides' links now lead elsewhere:
+/// Which guides a `take_in` outlined again, and which other guides' links now lead elsewhere:
 /// the HTML of both has changed.
 #[derive(Debug, Default)]
 pub struct Updated {
@@ -83,13 +85,13 @@ pub struct Updated {
     pub link_targets: Vec<usize>,
 }
 
-pub fn render_guides(
+pub fn outline_guides(
     guides: &[Guide],
     files: &[Found],
     tree: &SiteTree,
     renderer: &Renderer,
     settings: &LinkSettings,
-) -> RenderedGuides {
+) -> OutlinedGuides {
     let LinkSettings { content_dir, preview, broken, statics } = *settings;
     let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
@@ -113,7 +115,7 @@ pub fn render_guides(
         .with_old_paths(old_paths(false).chain(old_paths(true)));
     let outlined: Vec<Outlined> =
         guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
-    let mut out = RenderedGuides { sources, broken, ..Default::default() };
+    let mut out = OutlinedGuides { sources, broken, ..Default::default() };
     let mut index = index;
     for (i, (outlined, guide)) in outlined.into_iter().zip(guides).enumerate() {
         set_headings(&mut index, i, &outlined.rendered);
@@ -140,7 +142,7 @@ pub fn render_guides(
     out
 }
 
-impl RenderedGuides {
+impl OutlinedGuides {
     /// Every diagnostic of the guides, guide by guide, then one per unknown link scheme.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         let per_guide = self
@@ -161,40 +163,76 @@ impl RenderedGuides {
         renderer.html_with(guide.body(), &mut Replay::new(&self.links[i].answers), &self.headings[i])
     }
 
-    /// Takes in the new text of the guides `changed` (same files, same URLs): outlines them again,
-    /// then resolves the links of every guide whose links may now lead elsewhere — the changed
-    /// guides, the guides linking to them when their ids changed, and the guides with broken links
-    /// (an anchor may have appeared).
-    pub fn update(
-        &mut self,
-        changed: &[usize],
-        guides: &[Guide],
+    /// Outlines again the new text of edited guides (same files, same URLs), without changing
+    /// anything: `take_in` then takes the result in. `None` when these guides were outlined
+    /// without what an update needs (`LinkSettings::preview`).
+    pub fn outline_again(
+        &self,
+        edited: &[(usize, &Guide)],
         tree: &SiteTree,
         renderer: &Renderer,
-    ) -> Updated {
+    ) -> Option<Reoutlined> {
+        let index = self.index.as_ref()?;
+        let guides = edited
+            .par_iter()
+            .map(|&(i, guide)| {
+                let outlined = outline(index, i, guide, renderer);
+                let (title, description) = outlined.names(guide);
+                // Which content files a link leads to does not depend on heading ids: the index
+                // as it stands answers for the guide's new links.
+                let files = resolve(index, i, guide, tree, &outlined.recorded, self.broken).files;
+                Reoutline { i, outlined, title, description, files }
+            })
+            .collect();
+        Some(Reoutlined { guides })
+    }
+
+    /// Takes in guides outlined again (`outline_again`), whose new text `guides` now holds, then
+    /// resolves the links of every guide whose links may now lead elsewhere — the edited guides,
+    /// the guides linking to them when their ids changed, and the guides with broken links (an
+    /// anchor may have appeared).
+    pub fn take_in(&mut self, reoutlined: Reoutlined, guides: &[Guide], tree: &SiteTree) -> Updated {
         let Some(mut index) = self.index.take() else { return Updated::default() };
-        let outlined: Vec<Outlined> =
-            changed.par_iter().map(|&i| outline(&index, i, &guides[i], renderer)).collect();
+        let changed: Vec<usize> = reoutlined.guides.iter().map(|g| g.i).collect();
         let mut ids_changed = Vec::new();
-        for (&i, outlined) in changed.iter().zip(outlined) {
+        for Reoutline { i, outlined, .. } in reoutlined.guides {
             if *self.headings[i] != outlined.rendered.headings
                 || index.guide(i).anchors != outlined.rendered.anchors
             {
                 ids_changed.push(i);
                 set_headings(&mut index, i, &outlined.rendered);
             }
-            self.externals.retain(|(_, at)| at.path != guides[i].path);
-            self.embeds.retain(|(_, at)| at.path != guides[i].path);
-            let guide = &guides[i];
-            self.embeds
-                .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
-            self.externals.extend(
-                outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))),
-            );
-            self.unknown_schemes[i] = outlined.unknown_schemes(guide);
-            let (parts, recorded, notes) = outlined.into_parts(guide);
-            self.set(i, parts, recorded, notes);
+            self.set_outlined(i, outlined, &guides[i]);
         }
+        let (relinked, link_targets) = self.relink(&index, &changed, &ids_changed, guides, tree);
+        self.scheme_notes = scheme_notes(&self.unknown_schemes);
+        self.index = Some(index);
+        Updated { outlined: changed, relinked, link_targets }
+    }
+
+    /// Puts guide `i`, outlined again, in place of its old outline.
+    fn set_outlined(&mut self, i: usize, outlined: Outlined, guide: &Guide) {
+        self.externals.retain(|(_, at)| at.path != guide.path);
+        self.embeds.retain(|(_, at)| at.path != guide.path);
+        self.embeds
+            .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
+        self.externals
+            .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
+        self.unknown_schemes[i] = outlined.unknown_schemes(guide);
+        let (parts, recorded, notes) = outlined.into_parts(guide);
+        self.set(i, parts, recorded, notes);
+    }
+
+    /// Resolves again the links of the guides `changed` and of those linking into a guide whose
+    /// ids changed: the guides whose answers changed, and the guides linked to before or after.
+    fn relink(
+        &mut self,
+        index: &LinkIndex,
+        changed: &[usize],
+        ids_changed: &[usize],
+        guides: &[Guide],
+        tree: &SiteTree,
+    ) -> (Vec<usize>, Vec<usize>) {
         let mut relink: Vec<usize> = changed.to_vec();
         for (from, links) in self.links.iter().enumerate() {
             let into_changed = links.edges.iter().map(|e| &e.to).chain(&links.broken_into);
@@ -206,7 +244,7 @@ impl RenderedGuides {
         relink.dedup();
         let resolved: Vec<Resolution> = relink
             .par_iter()
-            .map(|&i| resolve(&index, i, &guides[i], tree, &self.recorded[i], self.broken))
+            .map(|&i| resolve(index, i, &guides[i], tree, &self.recorded[i], self.broken))
             .collect();
         let mut relinked = Vec::new();
         let mut link_targets = Vec::new();
@@ -219,9 +257,7 @@ impl RenderedGuides {
         }
         link_targets.sort_unstable();
         link_targets.dedup();
-        self.scheme_notes = scheme_notes(&self.unknown_schemes);
-        self.index = Some(index);
-        Updated { outlined: changed.to_vec(), relinked, link_targets }
+        (relinked, link_targets)
     }
 
     fn push(&mut self, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
@@ -248,6 +284,33 @@ impl RenderedGuides {
         self.sections[i] = Arc::new(parts.sections);
         self.recorded[i] = recorded;
         self.notes[i] = notes;
+    }
+}
+
+/// Guides outlined again after an edit, not yet taken in (`OutlinedGuides::outline_again`).
+pub struct Reoutlined {
+    guides: Vec<Reoutline>,
+}
+
+/// One guide outlined again.
+struct Reoutline {
+    i: usize,
+    outlined: Outlined,
+    title: String,
+    description: String,
+    /// The content files its links lead to.
+    files: Vec<String>,
+}
+
+impl Reoutlined {
+    /// Each guide's index, new title and new description.
+    pub fn names(&self) -> impl Iterator<Item = (usize, &str, &str)> {
+        self.guides.iter().map(|g| (g.i, g.title.as_str(), g.description.as_str()))
+    }
+
+    /// The content files the guides' links lead to.
+    pub fn linked_files(&self) -> impl Iterator<Item = &str> {
+        self.guides.iter().flat_map(|g| g.files.iter().map(String::as_str))
     }
 }
 
@@ -292,14 +355,21 @@ impl Outlined {
             .collect()
     }
 
+    /// The guide's title and short description.
+    fn names(&self, guide: &Guide) -> (String, String) {
+        let r = &self.rendered;
+        let title = guide_title(guide, r.title.as_deref());
+        let description = guide.front.description.as_ref().or(r.description.as_ref());
+        (title, short_description(description.map_or("", String::as_str)))
+    }
+
     fn into_parts(self, guide: &Guide) -> (GuideParts, Recorded, Vec<Diagnostic>) {
         let notes = duplicate_id_notes(guide, &self.rendered.duplicate_ids);
+        let (title, description) = self.names(guide);
         let r = self.rendered;
-        let title = guide_title(guide, r.title.as_deref());
-        let description = guide.front.description.clone().or(r.description).unwrap_or_default();
         let parts = GuideParts {
             title,
-            description: short_description(&description),
+            description,
             date: guide.front.date.clone(),
             extra: guide.front.extra.clone(),
             has_h1: r.title.is_some(),
@@ -359,7 +429,7 @@ fn resolve(
     broken: BrokenLinks,
 ) -> Resolution {
     let source = Source { path: &guide.path, text: &guide.text, body_start: guide.body_start };
-    let mut resolution = linker::resolve(index, i, &tree.guide_paths[i], recorded, &source);
+    let mut resolution = cross_link::resolve(index, i, &tree.guide_paths[i], recorded, &source);
     if broken == BrokenLinks::Warn {
         let broken_links = resolution.diagnostics.iter_mut().filter(|d| d.kind.is_broken_link());
         broken_links.for_each(|d| d.severity = Severity::Warning);

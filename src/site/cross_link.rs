@@ -10,7 +10,7 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
-use super::links::{is_external, unknown_scheme, LinkIndex, Named, Target};
+use super::link_index::{is_external, unknown_scheme, LinkIndex, Named, Target};
 use super::urls::{relative_url, root_prefix};
 use crate::error::{Diagnostic, Kind, Location};
 use crate::markdown::{LinkHook, LinkSite, Reference};
@@ -252,73 +252,12 @@ pub fn resolve(
     recorded: &Recorded,
     source: &Source,
 ) -> Resolution {
-    let Recorded { calls, noted, missing, ambiguous } = recorded;
-    let mut diagnostics = Vec::new();
-    let mut edges = Vec::new();
-    let mut broken_into = Vec::new();
-    let mut files = Vec::new();
-    for (name, offset) in missing {
-        let message = format!("reference to a missing guide `{name}`");
-        diagnostics
-            .push(Diagnostic::warning(source.location(*offset), message).of_kind(Kind::MissingReference));
-    }
-    for (name, offset, guides) in ambiguous {
-        let message = ambiguous_message(index, name, guides);
-        let found = Diagnostic::warning(source.location(*offset), message);
-        diagnostics.push(found.of_kind(Kind::AmbiguousReference));
-    }
-    for link in noted.iter().filter(|l| l.is_image && !l.in_html) {
-        if noted_text(source, link).is_some_and(|alt| alt.trim().is_empty()) {
-            let message =
-                format!("image `{}` has no alternative text (write it between the brackets)", link.dest);
-            let found = Diagnostic::warning(source.location(link.offset), message);
-            diagnostics.push(found.of_kind(Kind::ImageWithoutAlt));
-        }
-    }
-    let urls: Vec<Option<String>> = noted
-        .iter()
-        .map(|link| {
-            if !link.is_reference && link.dest.trim().is_empty() {
-                let message = format!(
-                    "link{} has no destination: it leads to this page itself",
-                    quoted(noted_text(source, link))
-                );
-                diagnostics.push(Diagnostic::warning(source.location(link.offset), message));
-                return None;
-            }
-            let dest =
-                if link.is_reference { reference_target(index, from, &link.dest) } else { link.dest.clone() };
-            match index.resolve(from, &dest) {
-                Ok(resolved) => {
-                    for warning in resolved.warnings {
-                        let found = Diagnostic::warning(source.location(link.offset), warning);
-                        diagnostics.push(found.of_kind(Kind::InexactLink));
-                    }
-                    match &resolved.target {
-                        Target::Guide { guide, .. } if *guide != from => {
-                            edges.push(Edge { from, to: *guide, heading: link.heading });
-                        }
-                        Target::File { rel, .. } => files.push(rel.clone()),
-                        _ => {}
-                    }
-                    Some(url_for(index, page_path, &resolved.target, &link.dest))
-                }
-                Err(broken) => {
-                    broken_into.extend(broken.guide);
-                    let text = quoted(noted_text(source, link));
-                    let mut message = format!("broken link{text} to `{}`: {}", link.dest, broken.message);
-                    if let Some(suggestion) = broken.suggestion {
-                        message.push_str(&format!(" (did you mean `{suggestion}`?)"));
-                    }
-                    let kind = if broken.guide.is_some() { Kind::MissingAnchor } else { Kind::BrokenLink };
-                    diagnostics.push(Diagnostic::error(source.location(link.offset), message).of_kind(kind));
-                    // A broken reference stays a link to what is written, like a broken link.
-                    link.is_reference.then(|| link.dest.clone())
-                }
-            }
-        })
-        .collect();
-    let answers = calls
+    let mut resolution =
+        Resolution { diagnostics: reference_notes(index, recorded, source), ..Default::default() };
+    let page = Page { index, from, path: page_path, source };
+    let urls: Vec<Option<String>> = recorded.noted.iter().map(|link| resolution.link(&page, link)).collect();
+    resolution.answers = recorded
+        .calls
         .iter()
         .map(|call| match call {
             Call::Kept => Answer::Keep,
@@ -326,7 +265,85 @@ pub fn resolve(
             Call::Noted(n) => urls[*n].clone().map_or(Answer::Keep, Answer::Url),
         })
         .collect();
-    Resolution { answers, broken_into, diagnostics, edges, files }
+    resolution
+}
+
+/// The warnings about a guide's references (missing, ambiguous) and its images without text.
+fn reference_notes(index: &LinkIndex, recorded: &Recorded, source: &Source) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (name, offset) in &recorded.missing {
+        let message = format!("reference to a missing guide `{name}`");
+        diagnostics
+            .push(Diagnostic::warning(source.location(*offset), message).of_kind(Kind::MissingReference));
+    }
+    for (name, offset, guides) in &recorded.ambiguous {
+        let message = ambiguous_message(index, name, guides);
+        let found = Diagnostic::warning(source.location(*offset), message);
+        diagnostics.push(found.of_kind(Kind::AmbiguousReference));
+    }
+    for link in recorded.noted.iter().filter(|l| l.is_image && !l.in_html) {
+        if noted_text(source, link).is_some_and(|alt| alt.trim().is_empty()) {
+            let message =
+                format!("image `{}` has no alternative text (write it between the brackets)", link.dest);
+            let found = Diagnostic::warning(source.location(link.offset), message);
+            diagnostics.push(found.of_kind(Kind::ImageWithoutAlt));
+        }
+    }
+    diagnostics
+}
+
+/// The page whose links are being resolved.
+struct Page<'a> {
+    index: &'a LinkIndex,
+    from: usize,
+    path: &'a str,
+    source: &'a Source<'a>,
+}
+
+impl Resolution {
+    /// Resolves one noted link of `page`: the URL the link pass writes (`None`: the link is kept
+    /// as written), with its diagnostics, edge or file noted.
+    fn link(&mut self, page: &Page, link: &NotedLink) -> Option<String> {
+        let Page { index, from, source, .. } = *page;
+        if !link.is_reference && link.dest.trim().is_empty() {
+            let message = format!(
+                "link{} has no destination: it leads to this page itself",
+                quoted(noted_text(source, link))
+            );
+            self.diagnostics.push(Diagnostic::warning(source.location(link.offset), message));
+            return None;
+        }
+        let dest =
+            if link.is_reference { reference_target(index, from, &link.dest) } else { link.dest.clone() };
+        match index.resolve(from, &dest) {
+            Ok(resolved) => {
+                for warning in resolved.warnings {
+                    let found = Diagnostic::warning(source.location(link.offset), warning);
+                    self.diagnostics.push(found.of_kind(Kind::InexactLink));
+                }
+                match &resolved.target {
+                    Target::Guide { guide, .. } if *guide != from => {
+                        self.edges.push(Edge { from, to: *guide, heading: link.heading });
+                    }
+                    Target::File { rel, .. } => self.files.push(rel.clone()),
+                    _ => {}
+                }
+                Some(url_for(index, page.path, &resolved.target, &link.dest))
+            }
+            Err(broken) => {
+                self.broken_into.extend(broken.guide);
+                let text = quoted(noted_text(source, link));
+                let mut message = format!("broken link{text} to `{}`: {}", link.dest, broken.message);
+                if let Some(suggestion) = broken.suggestion {
+                    message.push_str(&format!(" (did you mean `{suggestion}`?)"));
+                }
+                let kind = if broken.guide.is_some() { Kind::MissingAnchor } else { Kind::BrokenLink };
+                self.diagnostics.push(Diagnostic::error(source.location(link.offset), message).of_kind(kind));
+                // A broken reference stays a link to what is written, like a broken link.
+                link.is_reference.then(|| link.dest.clone())
+            }
+        }
+    }
 }
 
 /// ` « texte »`, or nothing for a link without text.

@@ -5,10 +5,10 @@
 
 use rayon::prelude::*;
 
+use super::outline::OutlinedGuides;
 use super::output::{Sink, Staging};
 use super::pages::PageViews;
 use super::redirects::{self, Redirect};
-use super::render::RenderedGuides;
 use super::tree::{PageRef, SiteTree};
 use super::{assets, nav, sitemap};
 use crate::config::Config;
@@ -55,7 +55,7 @@ pub struct PageWriter<'a> {
     pub theme: &'a Theme,
     pub site: &'a SiteView,
     pub live_reload: bool,
-    pub guides: &'a RenderedGuides,
+    pub guides: &'a OutlinedGuides,
     pub sources: &'a [Guide],
     pub renderer: &'a Renderer,
     pub sink: Sink<'a>,
@@ -210,7 +210,7 @@ pub fn redirect_files(redirects: &[Redirect], site: &SiteView) -> Vec<(String, V
 }
 
 /// What the search index is made of: each guide's title, URL, headings and text.
-pub fn search_pages<'a>(tree: &'a SiteTree, guides: &'a RenderedGuides) -> Vec<search::PageInput<'a>> {
+pub fn search_pages<'a>(tree: &'a SiteTree, guides: &'a OutlinedGuides) -> Vec<search::PageInput<'a>> {
     (0..guides.titles.len())
         .map(|i| search::PageInput {
             title: &guides.titles[i],
