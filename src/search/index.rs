@@ -97,7 +97,7 @@ struct PageTerms {
 /// Terms are merged in this many independent groups, in parallel.
 const BUCKETS: usize = 64;
 /// Pages analysed at once: bounds the memory held by terms not merged yet.
-const CHUNK: usize = 512;
+const CHUNK: usize = 256;
 
 fn bucket(word: &str) -> u8 {
     let mut hasher = WordHasher::default();
@@ -357,7 +357,9 @@ fn analyse_page(page: &PageInput<'_>) -> PageTerms {
         order[next[word.bucket as usize] as usize] = w as u32;
         next[word.bucket as usize] += 1;
     }
-    let json = page_json(page, &records);
+    let mut json = page_json(page, &records);
+    // Kept to the end of the build: without the room its serialiser grew (up to half of it).
+    json.shrink_to_fit();
     PageTerms { json, records: records.len(), words, order, starts, terms: sorted, word_starts }
 }
 
