@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::analyze::{self, FrenchStemmer};
 use super::input::PageInput;
+use super::results::{page_json, records};
 
 /// Postings kept per term, the most telling first (title, heading, repeated words): a word found
 /// in more sections than this says little about any of them.
@@ -23,16 +24,6 @@ pub enum Field {
     Body = 0,
     Heading = 1,
     Title = 2,
-}
-
-/// One record: the introduction (no heading) or an H2/H3 section.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record<'a> {
-    pub heading: Option<&'a str>,
-    /// The heading's id (empty for the introduction).
-    pub anchor: &'a str,
-    /// The record's text, in pieces (the section itself, then its H4+ subsections).
-    pub text: Vec<&'a str>,
 }
 
 /// One posting: a term in a record, packed as `sec << 5 | several << 4 | variant << 2 | field`.
@@ -66,11 +57,11 @@ pub struct TermEntry {
 
 /// The whole index, ready to write.
 #[derive(Debug, Default)]
-pub struct Index<'a> {
+pub struct Index {
     /// Sorted by term.
     pub terms: Vec<(String, TermEntry)>,
-    /// Records per page, by page index.
-    pub records: Vec<Vec<Record<'a>>>,
+    /// What results show of each page (`results::page_json`), by page index.
+    pub pages: Vec<String>,
     pub record_count: usize,
 }
 
@@ -90,10 +81,12 @@ struct PageWord {
     surfaces: Vec<String>,
 }
 
-/// What a page contributes: its words, those of bucket `b` listed by `order[starts[b]..starts[b + 1]]`,
-/// and the terms of word `w` in record order at `terms[word_starts[w]..word_starts[w + 1]]`.
-struct PageTerms<'a> {
-    records: Vec<Record<'a>>,
+/// What a page contributes: its result data (`json`, `records` of them), its words, those of
+/// bucket `b` listed by `order[starts[b]..starts[b + 1]]`, and the terms of word `w` in record
+/// order at `terms[word_starts[w]..word_starts[w + 1]]`.
+struct PageTerms {
+    json: String,
+    records: usize,
     words: Vec<PageWord>,
     order: Vec<u32>,
     starts: Vec<u32>,
@@ -104,7 +97,7 @@ struct PageTerms<'a> {
 /// Terms are merged in this many independent groups, in parallel.
 const BUCKETS: usize = 64;
 /// Pages analysed at once: bounds the memory held by terms not merged yet.
-const CHUNK: usize = 512;
+const CHUNK: usize = 256;
 
 fn bucket(word: &str) -> u8 {
     let mut hasher = WordHasher::default();
@@ -141,21 +134,28 @@ impl Hasher for WordHasher {
 
 type FnvMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
-pub fn build<'a>(pages: &[PageInput<'a>]) -> Index<'a> {
+/// Builds the index of `pages`, a chunk at a time: each page's sections are let go once the
+/// page is analysed.
+pub fn build(pages: Vec<PageInput<'_>>) -> Index {
     let mut buckets: Vec<FnvMap<TermEntry>> = (0..BUCKETS).map(|_| FnvMap::default()).collect();
-    let mut records = Vec::with_capacity(pages.len());
+    let mut json = Vec::with_capacity(pages.len());
     let mut record_count = 0;
-    for (chunk_no, chunk) in pages.chunks(CHUNK).enumerate() {
-        let analysed: Vec<PageTerms<'a>> = chunk.par_iter().map(analyse_page).collect();
-        let first_page = chunk_no * CHUNK;
+    let mut pages = pages.into_iter();
+    loop {
+        let chunk: Vec<PageInput<'_>> = pages.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let analysed: Vec<PageTerms> = chunk.into_par_iter().map(|page| analyse_page(&page)).collect();
+        let first_page = json.len();
         buckets.par_iter_mut().enumerate().for_each(|(b, map)| {
             for (offset, page_terms) in analysed.iter().enumerate() {
                 merge(map, page_terms, b, (first_page + offset) as u32);
             }
         });
         for page_terms in analysed {
-            record_count += page_terms.records.len();
-            records.push(page_terms.records);
+            record_count += page_terms.records;
+            json.push(page_terms.json);
         }
     }
     let mut terms: Vec<(String, TermEntry)> = buckets.into_iter().flatten().collect();
@@ -163,14 +163,13 @@ pub fn build<'a>(pages: &[PageInput<'a>]) -> Index<'a> {
     terms.par_iter_mut().for_each_init(FrenchStemmer::default, |stemmer, (word, entry)| {
         let surface = entry.surfaces.first().map_or(word.as_str(), String::as_str);
         entry.stem = stemmer.stem(word, surface, entry.code);
-        entry.df = entry.postings.len();
         prune(&mut entry.postings);
     });
-    Index { terms, records, record_count }
+    Index { terms, pages: json, record_count }
 }
 
 /// Adds the postings of the page's words of bucket `b`: one look-up per word and page.
-fn merge(map: &mut FnvMap<TermEntry>, page_terms: &PageTerms<'_>, b: usize, page: u32) {
+fn merge(map: &mut FnvMap<TermEntry>, page_terms: &PageTerms, b: usize, page: u32) {
     let words = &page_terms.order[page_terms.starts[b] as usize..page_terms.starts[b + 1] as usize];
     for &w in words {
         let word = &page_terms.words[w as usize];
@@ -200,11 +199,17 @@ fn merge(map: &mut FnvMap<TermEntry>, page_terms: &PageTerms<'_>, b: usize, page
         }
         let range =
             page_terms.word_starts[w as usize] as usize..page_terms.word_starts[w as usize + 1] as usize;
+        entry.df += range.len();
         entry.postings.extend(
             page_terms.terms[range]
                 .iter()
                 .map(|t| Posting { page, packed: t.packed | variants[t.surface as usize] << 2 }),
         );
+        // Pruned as they grow (what is dropped here is outranked by `MAX_POSTINGS` kept ones):
+        // a frequent word holds at most twice `MAX_POSTINGS`, not one posting per section.
+        if entry.postings.len() >= 2 * MAX_POSTINGS {
+            prune(&mut entry.postings);
+        }
     }
 }
 
@@ -218,24 +223,6 @@ fn prune(postings: &mut Vec<Posting>) {
     postings.select_nth_unstable_by_key(MAX_POSTINGS - 1, key);
     postings.truncate(MAX_POSTINGS);
     postings.sort_unstable_by_key(|p| (p.page, p.packed >> 5));
-}
-
-/// Cuts a page into records: the introduction, then one per H2/H3 (H1 text joins the
-/// introduction, H4+ text the record above).
-pub fn records<'a>(page: &PageInput<'a>) -> Vec<Record<'a>> {
-    let mut records = vec![Record { heading: None, anchor: "", text: Vec::new() }];
-    let mut record_of_heading = Vec::with_capacity(page.headings.len());
-    for heading in page.headings {
-        if matches!(heading.level, 2 | 3) {
-            records.push(Record { heading: Some(&heading.text), anchor: &heading.id, text: Vec::new() });
-        }
-        record_of_heading.push(records.len() - 1);
-    }
-    for section in page.sections {
-        let record = section.heading.and_then(|h| record_of_heading.get(h).copied()).unwrap_or(0);
-        records[record].text.push(&section.text);
-    }
-    records
 }
 
 #[derive(Default)]
@@ -309,7 +296,7 @@ impl<'a> PageCounter<'a> {
     }
 }
 
-fn analyse_page<'a>(page: &PageInput<'a>) -> PageTerms<'a> {
+fn analyse_page(page: &PageInput<'_>) -> PageTerms {
     let records = records(page);
     let mut counter = PageCounter::default();
     for (sec, record) in records.iter().enumerate() {
@@ -370,7 +357,10 @@ fn analyse_page<'a>(page: &PageInput<'a>) -> PageTerms<'a> {
         order[next[word.bucket as usize] as usize] = w as u32;
         next[word.bucket as usize] += 1;
     }
-    PageTerms { records, words, order, starts, terms: sorted, word_starts }
+    let mut json = page_json(page, &records);
+    // Kept to the end of the build: without the room its serialiser grew (up to half of it).
+    json.shrink_to_fit();
+    PageTerms { json, records: records.len(), words, order, starts, terms: sorted, word_starts }
 }
 
 /// Postings as text: pairs (page delta, packed) in a base-64 varint (5 bits per character,
@@ -399,33 +389,6 @@ fn push_varint(out: &mut String, mut n: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::{Heading, Section};
-
-    fn heading(level: u8, id: &str, text: &str) -> Heading {
-        Heading { level, id: id.into(), aliases: Vec::new(), text: text.into() }
-    }
-
-    #[test]
-    fn records_are_the_introduction_and_each_h2_h3_with_their_h4_text() {
-        let headings =
-            [heading(1, "t", "Titre"), heading(2, "a", "A"), heading(4, "a1", "A.1"), heading(3, "b", "B")];
-        let sections = [
-            Section { heading: None, text: "avant".into() },
-            Section { heading: Some(0), text: "intro".into() },
-            Section { heading: Some(1), text: "texte a".into() },
-            Section { heading: Some(2), text: "texte a1".into() },
-            Section { heading: Some(3), text: "texte b".into() },
-        ];
-        let page = PageInput { title: "Titre", url: "g/", headings: &headings, sections: &sections };
-        let got = records(&page);
-        assert_eq!(got.len(), 3);
-        assert_eq!(got[0].text, ["avant", "intro"]);
-        assert_eq!(
-            (got[1].heading, got[1].anchor, got[1].text.clone()),
-            (Some("A"), "a", vec!["texte a", "texte a1"])
-        );
-        assert_eq!(got[2].anchor, "b");
-    }
 
     #[test]
     fn postings_encode_as_short_varints() {

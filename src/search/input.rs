@@ -1,17 +1,20 @@
 //! What the index is made from (`PageInput`), where its files go (`Sink`) and what writing
 //! them did (`IndexStats`).
 
+use std::sync::Arc;
+
 use crate::error::Result;
 use crate::markdown::{Heading, Section};
 
-/// One guide as the index sees it.
-#[derive(Debug, Clone, Copy)]
+/// One guide as the index sees it. The index holds its sections' text only while it analyses
+/// the page: a caller that hands over the last `Arc` gets that memory back page by page.
+#[derive(Debug, Clone)]
 pub struct PageInput<'a> {
     pub title: &'a str,
     /// Path from the site root (`dossier/guide/`).
     pub url: &'a str,
     pub headings: &'a [Heading],
-    pub sections: &'a [Section],
+    pub sections: Arc<Vec<Section>>,
 }
 
 /// What `write_index` wrote.

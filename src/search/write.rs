@@ -24,8 +24,8 @@ use serde_json::json;
 
 use std::ops::Range;
 
-use super::index::{encode_postings, Index, Record, TermEntry};
-use super::input::{IndexStats, PageInput, Sink};
+use super::index::{encode_postings, Index, TermEntry};
+use super::input::{IndexStats, Sink};
 use super::minify;
 use crate::error::Result;
 
@@ -47,12 +47,6 @@ const INLINE_POSTINGS: usize = 600;
 /// … which holds those of a few consecutive terms, up to this many characters (before
 /// compression, about half of it as downloaded; one list of `MAX_POSTINGS` is about 6,000).
 const POSTINGS_FILE_CHARS: usize = 12_000;
-/// Text kept per record for snippets, in characters.
-const SNIPPET_CHARS: usize = 160;
-/// Records with a snippet of `SNIPPET_CHARS` (the introduction and the first sections); the others
-/// get `SHORT_SNIPPET_CHARS`.
-const FULL_SNIPPETS: usize = 3;
-const SHORT_SNIPPET_CHARS: usize = 90;
 /// About this many page bundles per square root of the page count (800 for 10,000 pages, one
 /// page a bundle up to 64 pages).
 const BUNDLES_PER_ROOT: f64 = 8.0;
@@ -79,7 +73,7 @@ fn shard_script(name: &str, data: &str) -> String {
     format!("CARNET_SEARCH_SHARD({},{data});\n", json!(name))
 }
 
-pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) -> Result<WrittenIndex> {
+pub(super) fn write(index: &Index, sink: Sink<'_>) -> Result<WrittenIndex> {
     let bytes = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
     let put = |name: &str, data: String| -> Result<()> {
@@ -135,17 +129,12 @@ pub(super) fn write(index: &Index<'_>, pages: &[PageInput<'_>], sink: Sink<'_>) 
         let terms = shards[keys.start].1.start..shards[keys.end - 1].1.end;
         put(&format!("v/{n}"), format!("{{{}}}", entries[terms].join(",")))
     })?;
-    let pages_per_bundle = pages_per_bundle(pages.len());
+    let pages_per_bundle = pages_per_bundle(index.pages.len());
     index
-        .records
+        .pages
         .par_chunks(pages_per_bundle)
-        .zip(pages.par_chunks(pages_per_bundle))
         .enumerate()
-        .try_for_each(|(n, (records, pages))| {
-            let json: Vec<String> =
-                pages.iter().zip(records).map(|(page, records)| page_json(page, records)).collect();
-            put(&format!("b/{n}"), quoted_base64(format!("[{}]", json.join(","))))
-        })?;
+        .try_for_each(|(n, pages)| put(&format!("b/{n}"), quoted_base64(format!("[{}]", pages.join(",")))))?;
     let stats = IndexStats {
         records: index.record_count,
         terms: index.terms.len(),
@@ -240,50 +229,6 @@ fn split(
         }
         start = end;
     }
-}
-
-/// A page's data (in its bundle `b/N.js`): title, URL, and per record its heading, anchor and the start of its
-/// text for snippets: `SNIPPET_CHARS` for the first `FULL_SNIPPETS` records, `SHORT_SNIPPET_CHARS`
-/// for the others, so that a long guide does not weigh on every query that shows it.
-fn page_json(page: &PageInput<'_>, records: &[Record<'_>]) -> String {
-    /// Fields in the order the engine reads them, as `json!` wrote them (sorted).
-    #[derive(serde::Serialize)]
-    struct PageData<'p> {
-        r: Vec<(Option<&'p str>, &'p str, String)>,
-        t: &'p str,
-        u: &'p str,
-    }
-    let r = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let chars = if i < FULL_SNIPPETS { SNIPPET_CHARS } else { SHORT_SNIPPET_CHARS };
-            (r.heading, r.anchor, snippet_text(&r.text, chars))
-        })
-        .collect();
-    serde_json::to_string(&PageData { r, t: page.title, u: page.url }).unwrap_or_default()
-}
-
-/// The start of the record's text, at most `chars` characters, cut at a word boundary.
-fn snippet_text(pieces: &[&str], chars: usize) -> String {
-    let mut text = String::new();
-    for piece in pieces {
-        if text.len() > chars * 4 {
-            break;
-        }
-        if !text.is_empty() {
-            // The pieces are separate sections (an H2 and its H4s): kept apart as blocks are.
-            let ends_sentence = text.ends_with(['.', '!', '?', ':', ';', '…']);
-            text.push_str(if ends_sentence { " " } else { crate::markdown::BLOCK_SEPARATOR });
-        }
-        text.push_str(piece);
-    }
-    if text.chars().count() <= chars {
-        return text;
-    }
-    let cut = text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i);
-    let cut = text[..cut].rfind(' ').filter(|&i| i > cut / 2).unwrap_or(cut);
-    format!("{}…", &text[..cut])
 }
 
 /// Where the stemmer starts and ends in `search-engine.mjs`.
@@ -453,14 +398,5 @@ mod tests {
             out.extend((0..chunk.len() - 1).map(|i| (n >> (16 - 8 * i)) as u8));
         }
         out
-    }
-
-    #[test]
-    fn snippet_text_cuts_long_text_at_a_word() {
-        let long = "mot ".repeat(200);
-        let text = snippet_text(&[&long], SNIPPET_CHARS);
-        assert!(text.ends_with("mot…") && text.chars().count() <= SNIPPET_CHARS + 1, "{text}");
-        assert_eq!(snippet_text(&["court", "texte"], SNIPPET_CHARS), "court · texte");
-        assert_eq!(snippet_text(&["Fin.", "Suite"], SNIPPET_CHARS), "Fin. Suite");
     }
 }

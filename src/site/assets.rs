@@ -155,7 +155,10 @@ impl FolderHash {
 /// The preview's search index folder (see `write_search_index_to`).
 pub const PREVIEW_SEARCH_DIR: &str = "assets/search-index/";
 
-pub fn write_search_index(staging: &Staging, pages: &[search::PageInput<'_>]) -> Result<search::IndexStats> {
+pub fn write_search_index(
+    staging: &Staging,
+    pages: Vec<search::PageInput<'_>>,
+) -> Result<search::IndexStats> {
     let scratch = format!("{IMMUTABLE_DIR}search-index.partial/");
     // An old site's index is written over: most of its files keep their place.
     staging.adopt_dir(IMMUTABLE_DIR, "search-index.", &scratch)?;
@@ -172,7 +175,7 @@ pub fn write_search_index(staging: &Staging, pages: &[search::PageInput<'_>]) ->
 
 /// Writes the search index into `PREVIEW_SEARCH_DIR` through `sink`, and the manifest that
 /// points to it: the preview updates the index in place, file by file.
-pub fn write_search_index_to(sink: Sink, pages: &[search::PageInput<'_>]) -> Result<search::IndexStats> {
+pub fn write_search_index_to(sink: Sink, pages: Vec<search::PageInput<'_>>) -> Result<search::IndexStats> {
     let written =
         search::write_index(pages, &|rel, bytes| sink(&format!("{PREVIEW_SEARCH_DIR}{rel}"), bytes))?;
     sink(search::MANIFEST, written.manifest_script(PREVIEW_SEARCH_DIR).into_bytes())?;

@@ -3,6 +3,8 @@
 //! sitemap, the redirect pages and the search index. Used by a full build (into the staging
 //! folder) and by `live` (in place, only what an edit changed).
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::outline::OutlinedGuides;
@@ -14,7 +16,7 @@ use super::{assets, nav, sitemap};
 use crate::config::Config;
 use crate::content::{self, Guide};
 use crate::error::{Diagnostic, Location, Result};
-use crate::markdown::Renderer;
+use crate::markdown::{Renderer, Section};
 use crate::search;
 use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
 
@@ -209,14 +211,21 @@ pub fn redirect_files(redirects: &[Redirect], site: &SiteView) -> Vec<(String, V
         .collect()
 }
 
-/// What the search index is made of: each guide's title, URL, headings and text.
-pub fn search_pages<'a>(tree: &'a SiteTree, guides: &'a OutlinedGuides) -> Vec<search::PageInput<'a>> {
-    (0..guides.titles.len())
-        .map(|i| search::PageInput {
+/// What the search index is made of: each guide's title, URL, headings and text (`sections`,
+/// by guide: the index lets each go once read, unless the caller keeps a copy of the `Arc`).
+pub fn search_pages<'a>(
+    tree: &'a SiteTree,
+    guides: &'a OutlinedGuides,
+    sections: Vec<Arc<Vec<Section>>>,
+) -> Vec<search::PageInput<'a>> {
+    sections
+        .into_iter()
+        .enumerate()
+        .map(|(i, sections)| search::PageInput {
             title: &guides.titles[i],
             url: &tree.guide_paths[i],
             headings: &guides.headings[i],
-            sections: &guides.sections[i],
+            sections,
         })
         .collect()
 }

@@ -341,19 +341,19 @@ impl LinkIndex {
     fn anchor(&self, guide: usize, anchor: &str, warnings: &mut Vec<String>) -> Result<String, Broken> {
         let target = &self.guides[guide];
         let lookup = &self.anchors[guide];
-        if let Some(id) = lookup.exact.get(anchor) {
-            return Ok(id.clone());
+        if let Some(id) = lookup.exact(target, anchor) {
+            return Ok(id.to_string());
         }
         if is_top(anchor) {
             return Ok(anchor.to_string());
         }
         // GitHub prefixes every id of a rendered file: `#user-content-causes` is `#causes`.
-        if let Some(id) = anchor.strip_prefix("user-content-").and_then(|a| lookup.exact.get(a)) {
-            return Ok(id.clone());
+        if let Some(id) = anchor.strip_prefix("user-content-").and_then(|a| lookup.exact(target, a)) {
+            return Ok(id.to_string());
         }
-        if let Some(id) = lookup.loose.get(&loose(anchor)) {
+        if let Some(id) = lookup.loose(target, &loose(anchor)) {
             warnings.push(format!("anchor `#{anchor}` taken as `#{id}`"));
-            return Ok(id.clone());
+            return Ok(id.to_string());
         }
         let ids = target.ids.iter().chain(&target.anchors).map(String::as_str);
         let suggestion = closest(anchor, ids).map(|id| format!("#{id}"));
@@ -413,29 +413,78 @@ impl LinkIndex {
     }
 }
 
-/// Constant-time anchor lookups of one guide (a page may have 100,000 headings and links).
+/// Anchor lookups of one guide in logarithmic time (a page may have 100,000 headings and links),
+/// as sorted `(hash of the key, candidate)` pairs, 16 bytes each: the keys stay in the guide's
+/// `GuideTargets` (candidates number its ids, then its aliases, then its raw HTML anchors), and a
+/// hit is checked against the key. Among candidates with one key, the first wins.
 #[derive(Debug, Default)]
 struct AnchorLookup {
-    exact: HashMap<String, String>,
-    loose: HashMap<String, String>,
+    /// Every id, alias and anchor as written.
+    exact: Vec<(u64, u32)>,
+    /// The `loose` form of every id and anchor.
+    loose: Vec<(u64, u32)>,
 }
 
 impl AnchorLookup {
     fn new(guide: &GuideTargets) -> Self {
         let mut lookup = AnchorLookup::default();
-        for id in &guide.ids {
-            lookup.exact.insert(id.clone(), id.clone());
-            lookup.loose.entry(loose(id)).or_insert_with(|| id.clone());
+        let count = guide.ids.len() + guide.aliases.len() + guide.anchors.len();
+        for n in 0..count {
+            if let Some((key, _)) = candidate(guide, n) {
+                lookup.exact.push((key_hash(key), n as u32));
+            }
         }
-        for (alias, id) in &guide.aliases {
-            lookup.exact.entry(alias.clone()).or_insert_with(|| id.clone());
-        }
-        for anchor in &guide.anchors {
-            lookup.exact.entry(anchor.clone()).or_insert_with(|| anchor.clone());
-            lookup.loose.entry(loose(anchor)).or_insert_with(|| anchor.clone());
-        }
+        let loose_keys = guide.ids.iter().enumerate().chain(
+            (guide.anchors.iter().enumerate()).map(|(i, a)| (guide.ids.len() + guide.aliases.len() + i, a)),
+        );
+        lookup.loose.extend(loose_keys.map(|(n, key)| (key_hash(&loose(key)), n as u32)));
+        lookup.exact.sort_unstable();
+        lookup.loose.sort_unstable();
         lookup
     }
+
+    /// The canonical id of `anchor` written exactly (an id, an alias, an anchor).
+    fn exact<'g>(&self, guide: &'g GuideTargets, anchor: &str) -> Option<&'g str> {
+        first_match(&self.exact, key_hash(anchor), |n| {
+            candidate(guide, n).filter(|(key, _)| *key == anchor).map(|(_, id)| id)
+        })
+    }
+
+    /// The id or anchor whose `loose` form is `wanted`.
+    fn loose<'g>(&self, guide: &'g GuideTargets, wanted: &str) -> Option<&'g str> {
+        first_match(&self.loose, key_hash(wanted), |n| {
+            candidate(guide, n).map(|(key, _)| key).filter(|key| loose(key) == wanted)
+        })
+    }
+}
+
+/// A guide's anchor candidate `n`, as (key, canonical id): its ids, then its aliases, then its
+/// raw HTML anchors.
+fn candidate(guide: &GuideTargets, n: usize) -> Option<(&str, &str)> {
+    let (ids, aliases) = (guide.ids.len(), guide.aliases.len());
+    if let Some(id) = guide.ids.get(n) {
+        return Some((id, id));
+    }
+    if let Some((alias, id)) = guide.aliases.get(n - ids) {
+        return Some((alias, id));
+    }
+    guide.anchors.get(n - ids - aliases).map(|anchor| (anchor.as_str(), anchor.as_str()))
+}
+
+/// The first candidate (in candidate order) of hash `hash` that `check` accepts.
+fn first_match<'g>(
+    entries: &[(u64, u32)],
+    hash: u64,
+    check: impl Fn(usize) -> Option<&'g str>,
+) -> Option<&'g str> {
+    let start = entries.partition_point(|&(h, _)| h < hash);
+    entries[start..].iter().take_while(|&&(h, _)| h == hash).find_map(|&(_, n)| check(n as usize))
+}
+
+/// A fixed hash (the same on every run) of an anchor key.
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
 }
 
 /// `#` and `#top` lead to the top of any page (HTML: an empty fragment, or `top` in any case

@@ -511,7 +511,7 @@ fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &Sea
             title: &job.titles[i],
             url: &job.urls[i],
             headings: &job.headings[i],
-            sections: &job.sections[i],
+            sections: job.sections[i].clone(),
         })
         .collect();
     let files = Mutex::new(Vec::new());
@@ -520,7 +520,7 @@ fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &Sea
             files.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), bytes));
             Ok(())
         },
-        &pages,
+        pages,
     )?;
     let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     let produced: HashSet<String> = files.iter().map(|(rel, _)| rel.clone()).collect();

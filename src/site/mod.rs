@@ -133,17 +133,20 @@ fn write_site(options: &BuildOptions, analysis: &mut ReadySite, staging: &Stagin
     }
     emit::copy_files(staging, &analysis.copies)?;
     watch.lap("assets");
-    // The index first: the text of every section it is made of can go before the pages are
-    // written (but for the preview, which keeps it for its updates).
-    let pages = emit::search_pages(tree, &analysis.guides);
+    // The index first: the text of every section it is made of goes, page by page, as the
+    // index reads it (but for the preview, which keeps it for its updates).
+    let sections = match options.preview {
+        true => analysis.guides.sections.clone(),
+        false => {
+            let empty = vec![Arc::default(); analysis.guides.sections.len()];
+            std::mem::replace(&mut analysis.guides.sections, empty)
+        }
+    };
+    let pages = emit::search_pages(tree, &analysis.guides, sections);
     if fingerprint {
-        assets::write_search_index(staging, &pages)?;
+        assets::write_search_index(staging, pages)?;
     } else {
-        assets::write_search_index_to(&sink, &pages)?;
-    }
-    drop(pages);
-    if !options.preview {
-        analysis.guides.sections.iter_mut().for_each(|s| *s = Arc::default());
+        assets::write_search_index_to(&sink, pages)?;
     }
     watch.lap("search");
 
