@@ -15,9 +15,9 @@ const SHORT_SNIPPET_CHARS: usize = 90;
 pub(super) struct Record<'a> {
     pub(super) heading: Option<&'a str>,
     /// The heading's id (empty for the introduction).
-    pub anchor: &'a str,
+    pub(super) anchor: &'a str,
     /// The record's text, in pieces (the section itself, then its H4+ subsections).
-    pub text: Vec<&'a str>,
+    pub(super) text: Vec<&'a str>,
 }
 
 /// Cuts a page into records: the introduction, then one per H2/H3 (H1 text joins the
@@ -38,8 +38,8 @@ pub(super) fn records<'p>(page: &'p PageInput<'_>) -> Vec<Record<'p>> {
     records
 }
 
-/// A page's data (in its bundle `b/N.js`): title, URL, and per record its heading, anchor and the start of its
-/// text for snippets: `SNIPPET_CHARS` for the first `FULL_SNIPPETS` records, `SHORT_SNIPPET_CHARS`
+/// A page's data (in its bundle `b/N.js`): title, URL, and per record its heading, anchor and the
+/// start of its text for snippets: `SNIPPET_CHARS` for the first `FULL_SNIPPETS` records, `SHORT_SNIPPET_CHARS`
 /// for the others, so that a long guide does not weigh on every query that shows it.
 pub(super) fn page_json(page: &PageInput<'_>, records: &[Record<'_>]) -> String {
     /// Fields in the order the engine reads them, as `json!` wrote them (sorted).
