@@ -10,7 +10,7 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
-use super::link_index::{is_external, unknown_scheme, LinkIndex, Named, Target};
+use super::link_index::{is_external, unknown_scheme, Broken, LinkIndex, Named, Resolved, Target};
 use super::urls::{relative_url, root_prefix};
 use crate::error::{Diagnostic, Kind, Location};
 use crate::markdown::{LinkHook, LinkSite, Reference};
@@ -313,9 +313,7 @@ impl Resolution {
             self.diagnostics.push(Diagnostic::warning(source.location(link.offset), message));
             return None;
         }
-        let dest =
-            if link.is_reference { reference_target(index, from, &link.dest) } else { link.dest.clone() };
-        match index.resolve(from, &dest) {
+        match destination(index, from, link) {
             Ok(resolved) => {
                 for warning in resolved.warnings {
                     let found = Diagnostic::warning(source.location(link.offset), warning);
@@ -393,6 +391,25 @@ fn bracketed(written: &str) -> Option<&str> {
 }
 
 /// A reference names a guide found by `find_reference`; resolve it from the content root.
+/// Where noted link `link` of guide `from` leads: a reference by the guide it names, any other
+/// link by its destination.
+fn destination(index: &LinkIndex, from: usize, link: &NotedLink) -> Result<Resolved, Broken> {
+    let dest = if link.is_reference { reference_target(index, from, &link.dest) } else { link.dest.clone() };
+    index.resolve(from, &dest)
+}
+
+/// The content files guide `from` links to, as `resolve` finds them (`Resolution::files`)
+/// without its URLs and diagnostics: which files a link leads to does not depend on heading ids.
+pub fn linked_files(index: &LinkIndex, from: usize, recorded: &Recorded) -> Vec<String> {
+    let leads_somewhere = |link: &&NotedLink| link.is_reference || !link.dest.trim().is_empty();
+    (recorded.noted.iter().filter(leads_somewhere))
+        .filter_map(|link| match destination(index, from, link) {
+            Ok(Resolved { target: Target::File { rel, .. }, .. }) => Some(rel),
+            _ => None,
+        })
+        .collect()
+}
+
 fn reference_target(index: &LinkIndex, from: usize, name: &str) -> String {
     let (file, fragment) = match name.split_once('#') {
         Some((file, fragment)) => (file, Some(fragment)),

@@ -204,7 +204,7 @@ impl LiveSite {
             changed.iter().copied().zip(fresh.iter().map(|(g, _)| g)).collect();
         let reoutlined = model
             .guides
-            .outline_again(&edited, &model.tree, &model.renderer)
+            .outline_again(&edited, &model.renderer)
             .ok_or("a site kept without what updates need")?;
         let renamed: Vec<usize> = reoutlined
             .names()

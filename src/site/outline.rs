@@ -166,12 +166,7 @@ impl OutlinedGuides {
     /// Outlines again the new text of edited guides (same files, same URLs), without changing
     /// anything: `take_in` then takes the result in. `None` when these guides were outlined
     /// without what an update needs (`LinkSettings::preview`).
-    pub fn outline_again(
-        &self,
-        edited: &[(usize, &Guide)],
-        tree: &SiteTree,
-        renderer: &Renderer,
-    ) -> Option<Reoutlined> {
+    pub fn outline_again(&self, edited: &[(usize, &Guide)], renderer: &Renderer) -> Option<Reoutlined> {
         let index = self.index.as_ref()?;
         let guides = edited
             .par_iter()
@@ -180,7 +175,7 @@ impl OutlinedGuides {
                 let (title, description) = outlined.names(guide);
                 // Which content files a link leads to does not depend on heading ids: the index
                 // as it stands answers for the guide's new links.
-                let files = resolve(index, i, guide, tree, &outlined.recorded, self.broken).files;
+                let files = cross_link::linked_files(index, i, &outlined.recorded);
                 Reoutline { i, outlined, title, description, files }
             })
             .collect();
