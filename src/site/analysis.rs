@@ -14,7 +14,7 @@ use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
 use super::tree::{GuideInfo, SiteTree};
 use crate::config::{BrokenLinks, Config};
-use crate::content::{self, Content, Found, Guide, SiteRoot};
+use crate::content::{self, Content, Found, Guide, PerGuide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
 use crate::theme::Theme;
@@ -135,9 +135,10 @@ pub fn analyze_configured(
     let (theme, mut diagnostics) = Theme::load(&site_root, &config.theme);
     let mut content = content::load(&site_root, &paths.content);
     diagnostics.extend(content.diagnostics.iter().cloned());
-    content.guides.retain(|g| !g.front.draft);
+    // Before any id is handed out: a guide's id is its place among the published guides.
+    content.guides = std::mem::take(&mut content.guides).into_iter().filter(|g| !g.front.draft).collect();
     watch.lap("load");
-    let repairs = repair_reports(&content.guides);
+    let repairs = repair_reports(content.guides.as_slice());
 
     let infos = guide_infos(&content.guides);
     // Warnings of the site's shape (landing pages set aside, prefixes kept, two guides at one
@@ -163,7 +164,7 @@ pub fn analyze_configured(
     if let Some(policy) = blueprint.ok().and_then(|text| super::csp::published_policy(&text)) {
         diagnostics.extend(super::csp::blocked(&policy, &guides.embeds));
     }
-    tree.order(&infos, &guides.titles);
+    tree.order(&infos, |g| &guides.titles[g]);
     let (redirects, mut errors) =
         plan_redirects(&config, &options.root, &content.guides, &guides.titles, &tree);
     diagnostics.append(&mut errors);
@@ -333,23 +334,20 @@ fn resident_bytes() -> Option<u64> {
 }
 
 /// What the tree needs of each guide.
-pub fn guide_infos(guides: &[Guide]) -> Vec<GuideInfo> {
-    guides
-        .iter()
-        .map(|g| GuideInfo {
-            rel: g.rel.clone(),
-            weight: g.front.weight.unwrap_or(0),
-            slug: g.front.slug.clone(),
-        })
-        .collect()
+pub fn guide_infos(guides: &PerGuide<Guide>) -> PerGuide<GuideInfo> {
+    guides.map(|g| GuideInfo {
+        rel: g.rel.clone(),
+        weight: g.front.weight.unwrap_or(0),
+        slug: g.front.slug.clone(),
+    })
 }
 
 /// The redirect pages of the site, or why some cannot be written.
 pub fn plan_redirects(
     config: &Config,
     root: &Path,
-    guides: &[Guide],
-    titles: &[String],
+    guides: &PerGuide<Guide>,
+    titles: &PerGuide<String>,
     tree: &SiteTree,
 ) -> (Vec<Redirect>, Vec<Diagnostic>) {
     redirects::plan(declared_redirects(config, root, guides, titles, tree), tree)
@@ -361,13 +359,13 @@ pub fn plan_redirects(
 fn declared_redirects<'a>(
     config: &'a Config,
     root: &Path,
-    guides: &'a [Guide],
-    titles: &[String],
+    guides: &'a PerGuide<Guide>,
+    titles: &PerGuide<String>,
     tree: &SiteTree,
 ) -> Vec<Declared<'a>> {
     let mut declared = Vec::new();
     let of_guides = |lenient: bool| {
-        guides.iter().enumerate().flat_map(move |(i, guide)| {
+        guides.iter_enumerated().flat_map(move |(i, guide)| {
             let aliases = if lenient { &guide.front.redirect_from } else { &guide.front.aliases };
             aliases.iter().map(move |alias| Declared {
                 alias,
@@ -382,9 +380,9 @@ fn declared_redirects<'a>(
     let config_path = root.join(crate::config::CONFIG_FILE);
     for (alias, to) in &config.redirects {
         let wanted = to.trim_start_matches('/');
-        let guide = guides
-            .iter()
-            .position(|g| g.rel.to_string_lossy().replace('\\', "/").eq_ignore_ascii_case(wanted));
+        let guide = (guides.iter_enumerated())
+            .find(|(_, g)| g.rel.to_string_lossy().replace('\\', "/").eq_ignore_ascii_case(wanted))
+            .map(|(i, _)| i);
         let (target, title) = match guide {
             Some(i) => (tree.guide_paths[i].clone(), titles[i].clone()),
             None => (redirects::old_path(wanted).unwrap_or_default(), to.clone()),

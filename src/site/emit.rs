@@ -14,7 +14,7 @@ use super::redirects::{self, Redirect};
 use super::tree::{PageRef, SiteTree};
 use super::{assets, nav, sitemap};
 use crate::config::Config;
-use crate::content::{self, Guide};
+use crate::content::{self, Guide, GuideId, PerGuide};
 use crate::error::{Diagnostic, Location, Result};
 use crate::markdown::{Renderer, Section};
 use crate::search;
@@ -58,7 +58,7 @@ pub struct PageWriter<'a> {
     pub site: &'a SiteView,
     pub live_reload: bool,
     pub guides: &'a OutlinedGuides,
-    pub sources: &'a [Guide],
+    pub sources: &'a PerGuide<Guide>,
     pub renderer: &'a Renderer,
     pub sink: Sink<'a>,
 }
@@ -86,7 +86,7 @@ impl PageWriter<'_> {
         merge_page_errors(errors.into_iter().collect())
     }
 
-    fn write(&self, mut page: PageView, guide: Option<usize>) -> Result<(), Box<PageError>> {
+    fn write(&self, mut page: PageView, guide: Option<GuideId>) -> Result<(), Box<PageError>> {
         if let Some(g) = guide {
             page.content = self.guides.render_html(g, &self.sources[g], self.renderer);
         }
@@ -174,7 +174,7 @@ pub fn write_assets(
     theme: &Theme,
     renderer: &Renderer,
     tree: &SiteTree,
-    titles: &[String],
+    titles: &PerGuide<String>,
     fingerprint: bool,
     diagrams: bool,
 ) -> Result<AssetPaths> {
@@ -188,7 +188,7 @@ pub fn write_assets(
 }
 
 /// The sidebar at the name pages load it from (the preview's names do not change).
-pub fn nav_file(site: &SiteView, tree: &SiteTree, titles: &[String]) -> (String, Vec<u8>) {
+pub fn nav_file(site: &SiteView, tree: &SiteTree, titles: &PerGuide<String>) -> (String, Vec<u8>) {
     (site.assets.nav_script.clone(), nav::nav_script(tree, titles).into_bytes())
 }
 
@@ -216,11 +216,9 @@ pub fn redirect_files(redirects: &[Redirect], site: &SiteView) -> Vec<(String, V
 pub fn search_pages<'a>(
     tree: &'a SiteTree,
     guides: &'a OutlinedGuides,
-    sections: Vec<Arc<Vec<Section>>>,
+    sections: PerGuide<Arc<Vec<Section>>>,
 ) -> Vec<search::PageInput<'a>> {
-    sections
-        .into_iter()
-        .enumerate()
+    (sections.ids().zip(sections))
         .map(|(i, sections)| search::PageInput {
             title: &guides.titles[i],
             url: &tree.guide_paths[i],

@@ -32,7 +32,7 @@ use super::pages::PageViews;
 use super::redirects::Redirect;
 use super::tree::{PageRef, SiteTree};
 use super::{page_inputs, BuildSummary, BuiltSite};
-use crate::content::{self, Found, Guide, SiteRoot};
+use crate::content::{self, Found, Guide, GuideId, PerGuide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Heading, Section};
 use crate::search;
@@ -43,10 +43,10 @@ pub struct LiveSite {
     analysis: ReadySite,
     options: BuildOptions,
     site: SiteView,
-    /// Guide index by absolute source path.
-    by_path: HashMap<PathBuf, usize>,
+    /// Guide by absolute source path.
+    by_path: HashMap<PathBuf, GuideId>,
     /// Each guide's diagnostics from reading it (decoding, repair, front matter).
-    load_notes: Vec<Vec<Diagnostic>>,
+    load_notes: PerGuide<Vec<Diagnostic>>,
     /// Diagnostics of the content folder that belong to no guide.
     folder_notes: Vec<Diagnostic>,
     /// Each page's view as last written (without its HTML).
@@ -79,12 +79,12 @@ impl Outcome {
 /// An edit worked out, not yet taken in (`LiveSite::prepare`).
 struct Edit {
     /// The edited guides, sorted.
-    changed: Vec<usize>,
+    changed: Vec<GuideId>,
     /// Each edited guide read again, with what reading it found.
     fresh: Vec<(Guide, Vec<Diagnostic>)>,
     reoutlined: Reoutlined,
     /// The edited guides whose title or description changed.
-    renamed: Vec<usize>,
+    renamed: Vec<GuideId>,
     /// The redirect pages planned again, when guides were renamed.
     redirects: Option<Vec<Redirect>>,
 }
@@ -92,7 +92,7 @@ struct Edit {
 /// What taking an edit in changed (`LiveSite::take_in`): what `write_changes` compares.
 struct Changes {
     updated: Updated,
-    renamed: Vec<usize>,
+    renamed: Vec<GuideId>,
     /// The reading order before the edit.
     old_order: Vec<PageRef>,
 }
@@ -115,9 +115,9 @@ impl LiveSite {
     ) -> LiveSite {
         let BuiltSite { site: analysis, assets } = built;
         let tree = &analysis.tree;
-        let by_path: HashMap<PathBuf, usize> =
-            analysis.content.guides.iter().enumerate().map(|(i, g)| (absolute(&g.path), i)).collect();
-        let mut load_notes = vec![Vec::new(); analysis.content.guides.len()];
+        let by_path: HashMap<PathBuf, GuideId> =
+            analysis.content.guides.iter_enumerated().map(|(i, g)| (absolute(&g.path), i)).collect();
+        let mut load_notes = analysis.content.guides.map(|_| Vec::new());
         let mut folder_notes = Vec::new();
         for diagnostic in &analysis.content.diagnostics {
             match by_path.get(&absolute(&diagnostic.location.path)) {
@@ -200,13 +200,13 @@ impl LiveSite {
         let fresh = self.read_again(&changed)?;
         watch.lap("load");
         let model = &self.analysis;
-        let edited: Vec<(usize, &Guide)> =
+        let edited: Vec<(GuideId, &Guide)> =
             changed.iter().copied().zip(fresh.iter().map(|(g, _)| g)).collect();
         let reoutlined = model
             .guides
             .outline_again(&edited, &model.renderer)
             .ok_or("a site kept without what updates need")?;
-        let renamed: Vec<usize> = reoutlined
+        let renamed: Vec<GuideId> = reoutlined
             .names()
             .filter(|&(i, title, description)| {
                 model.guides.titles[i] != title || model.guides.descriptions[i] != description
@@ -221,8 +221,8 @@ impl LiveSite {
     }
 
     /// The guides at `paths`, sorted, once each: all must be guides of the site it still admits.
-    fn edited_guides(&self, paths: &[&Path]) -> Result<Vec<usize>, &'static str> {
-        let known: Option<Vec<usize>> =
+    fn edited_guides(&self, paths: &[&Path]) -> Result<Vec<GuideId>, &'static str> {
+        let known: Option<Vec<GuideId>> =
             paths.iter().map(|p| self.by_path.get(&absolute(p)).copied()).collect();
         let mut changed = known.ok_or("a new guide")?;
         // A guide turned into a link leading out of the site: the full build's walk refuses it.
@@ -237,7 +237,7 @@ impl LiveSite {
 
     /// The guides `changed` read again, with what reading them found; they must keep their
     /// place in the site (address, old addresses, not a draft) and their front matter must read.
-    fn read_again(&self, changed: &[usize]) -> Result<Vec<(Guide, Vec<Diagnostic>)>, &'static str> {
+    fn read_again(&self, changed: &[GuideId]) -> Result<Vec<(Guide, Vec<Diagnostic>)>, &'static str> {
         let guides = &self.analysis.content.guides;
         let read: Vec<(Option<Guide>, Vec<Diagnostic>)> = changed
             .par_iter()
@@ -302,7 +302,7 @@ impl LiveSite {
         }
         let old_order = model.tree.reading_order.clone();
         let updated = model.guides.take_in(reoutlined, &model.content.guides, &model.tree);
-        model.tree.order(&analysis::guide_infos(&model.content.guides), &model.guides.titles);
+        model.tree.order(&analysis::guide_infos(&model.content.guides), |g| &model.guides.titles[g]);
         if let Some(redirects) = redirects {
             model.redirects = redirects;
         }
@@ -316,7 +316,7 @@ impl LiveSite {
         let tree = &model.tree;
         let candidates = pages_to_compare(tree, &changes.updated, &changes.renamed, &changes.old_order);
         let updated = &changes.updated;
-        let new_html: HashSet<usize> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
+        let new_html: HashSet<GuideId> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
         let views = PageViews::new(page_inputs(
             tree,
             &model.guides,
@@ -365,7 +365,7 @@ impl LiveSite {
     fn diagnostics(&self) -> Vec<Diagnostic> {
         let guides = &self.analysis.guides;
         let mut all = self.folder_notes.clone();
-        for (i, notes) in self.load_notes.iter().enumerate() {
+        for (i, notes) in self.load_notes.iter_enumerated() {
             all.extend(notes.iter().cloned());
             all.extend(guides.notes[i].iter().cloned());
             all.extend(guides.links[i].diagnostics.iter().cloned());
@@ -404,10 +404,10 @@ impl LiveSite {
 /// A search index to write, made of parts shared with the site in memory.
 struct SearchJob {
     dir: PathBuf,
-    titles: Vec<String>,
-    urls: Vec<String>,
-    headings: Vec<Arc<Vec<Heading>>>,
-    sections: Vec<Arc<Vec<Section>>>,
+    titles: PerGuide<String>,
+    urls: PerGuide<String>,
+    headings: PerGuide<Arc<Vec<Heading>>>,
+    sections: PerGuide<Arc<Vec<Section>>>,
 }
 
 /// One thread that writes the search index of the latest job, skipping jobs overtaken by a newer
@@ -506,7 +506,7 @@ impl SearchShared {
 
 /// Writes the index of `job`, only the files that changed since the last one.
 fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &SearchShared) -> Result<()> {
-    let pages: Vec<search::PageInput> = (0..job.titles.len())
+    let pages: Vec<search::PageInput> = (job.titles.ids())
         .map(|i| search::PageInput {
             title: &job.titles[i],
             url: &job.urls[i],
@@ -554,7 +554,7 @@ fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &Sea
 fn pages_to_compare(
     tree: &SiteTree,
     updated: &Updated,
-    renamed: &[usize],
+    renamed: &[GuideId],
     old_order: &[PageRef],
 ) -> Vec<PageRef> {
     let mut pages: HashSet<PageRef> = HashSet::new();

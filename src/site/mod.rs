@@ -138,7 +138,7 @@ fn write_site(options: &BuildOptions, analysis: &mut ReadySite, staging: &Stagin
     let sections = match options.preview {
         true => analysis.guides.sections.clone(),
         false => {
-            let empty = vec![Arc::default(); analysis.guides.sections.len()];
+            let empty = analysis.guides.sections.map(|_| Arc::default());
             std::mem::replace(&mut analysis.guides.sections, empty)
         }
     };

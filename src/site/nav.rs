@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::tree::SiteTree;
+use crate::content::PerGuide;
 
 /// A node of the sidebar: `t` title, `u` path from the site root, `c` children (folders only).
 #[derive(Debug, Serialize)]
@@ -15,14 +16,14 @@ struct NavNode<'a> {
 }
 
 /// The script defining `window.CARNET_NAV`.
-pub fn nav_script(tree: &SiteTree, guide_titles: &[String]) -> String {
+pub fn nav_script(tree: &SiteTree, guide_titles: &PerGuide<String>) -> String {
     let root = section_node(tree, guide_titles, 0);
     let json = serde_json::to_string(&root).unwrap_or_else(|_| "null".into());
     // `</` cannot close a script element when the file is inlined somewhere.
     format!("window.CARNET_NAV={};\n", json.replace("</", "<\\/"))
 }
 
-fn section_node<'a>(tree: &'a SiteTree, titles: &'a [String], section: usize) -> NavNode<'a> {
+fn section_node<'a>(tree: &'a SiteTree, titles: &'a PerGuide<String>, section: usize) -> NavNode<'a> {
     let s = &tree.sections[section];
     let guides = s.guides.iter().map(|&g| NavNode { t: &titles[g], u: &tree.guide_paths[g], c: Vec::new() });
     let folders = s.sections.iter().map(|&child| section_node(tree, titles, child));

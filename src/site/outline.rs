@@ -18,43 +18,43 @@ use super::link_index::{GuideTargets, LinkIndex};
 use super::redirects::old_path;
 use super::tree::{is_index_file, title_from_name, SiteTree};
 use crate::config::BrokenLinks;
-use crate::content::{Found, Guide};
+use crate::content::{Found, Guide, GuideId, PerGuide};
 use crate::error::{Diagnostic, Location, Severity};
 use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
 
-/// What every guide holds once outlined and cross-linked, by guide index: all the rest of the
+/// What every guide holds once outlined and cross-linked: all the rest of the
 /// build needs, except each page's HTML, which is rendered when the page is written.
 #[derive(Debug, Default)]
 pub struct OutlinedGuides {
-    pub titles: Vec<String>,
+    pub titles: PerGuide<String>,
     /// Short descriptions for meta tags and listings.
-    pub descriptions: Vec<String>,
+    pub descriptions: PerGuide<String>,
     /// The date of each guide's front matter (`YYYY-MM-DD`), for templates.
-    pub dates: Vec<Option<String>>,
+    pub dates: PerGuide<Option<String>>,
     /// The front matter keys carnet does not read, for templates (`page.extra`).
-    pub extras: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub extras: PerGuide<serde_json::Map<String, serde_json::Value>>,
     /// Shared with the preview's search worker (`live`), hence the `Arc`s.
-    pub headings: Vec<Arc<Vec<Heading>>>,
+    pub headings: PerGuide<Arc<Vec<Heading>>>,
     /// Plain text per section (code included), for the search index.
-    pub sections: Vec<Arc<Vec<Section>>>,
-    pub has_h1: Vec<bool>,
+    pub sections: PerGuide<Arc<Vec<Section>>>,
+    pub has_h1: PerGuide<bool>,
     /// How many diagrams each guide draws (its page loads the diagram library when any).
-    pub diagrams: Vec<usize>,
+    pub diagrams: PerGuide<usize>,
     /// Source paths relative to the content folder, with `/`.
-    pub sources: Vec<String>,
+    pub sources: PerGuide<String>,
     /// The links noted in each guide (kept by the preview only, for `take_in`).
-    pub recorded: Vec<Recorded>,
+    pub recorded: PerGuide<Recorded>,
     /// Each guide's resolved links: answers for the page writer, diagnostics, edges to other
     /// guides (for backlinks).
-    pub links: Vec<Resolution>,
+    pub links: PerGuide<Resolution>,
     /// What the outline found beside links (explicit ids written twice), per guide.
-    pub notes: Vec<Vec<Diagnostic>>,
+    pub notes: PerGuide<Vec<Diagnostic>>,
     /// `http(s)://` links with where they are written, for `carnet check --external`.
     pub externals: Vec<(String, Location)>,
     /// `http(s)://` images and media, with where they are written (`csp::blocked`).
     pub embeds: Vec<(String, Location)>,
     /// Per guide, the links whose scheme browsers may not open: (scheme, where).
-    pub unknown_schemes: Vec<Vec<(String, Location)>>,
+    pub unknown_schemes: PerGuide<Vec<(String, Location)>>,
     /// One warning per unknown scheme of the whole site (`scheme_notes`).
     pub scheme_notes: Vec<Diagnostic>,
     /// Every guide's URL, ids and files: kept by the preview only, for its updates.
@@ -79,21 +79,21 @@ pub struct LinkSettings<'a> {
 /// the HTML of both has changed.
 #[derive(Debug, Default)]
 pub struct Updated {
-    pub outlined: Vec<usize>,
-    pub relinked: Vec<usize>,
+    pub outlined: Vec<GuideId>,
+    pub relinked: Vec<GuideId>,
     /// Guides linked to before or after by a guide cross-linked again: their backlinks may differ.
-    pub link_targets: Vec<usize>,
+    pub link_targets: Vec<GuideId>,
 }
 
 pub fn outline_guides(
-    guides: &[Guide],
+    guides: &PerGuide<Guide>,
     files: &[Found],
     tree: &SiteTree,
     renderer: &Renderer,
     settings: &LinkSettings,
 ) -> OutlinedGuides {
     let LinkSettings { content_dir, preview, broken, statics } = *settings;
-    let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
+    let sources: PerGuide<String> = guides.map(|g| slash_path(&g.rel));
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
         rel: rel.clone(),
         path: path.clone(),
@@ -103,7 +103,7 @@ pub fn outline_guides(
     });
     // carnet's `aliases` first: the old addresses written for other generators give way.
     let old_paths = |lenient: bool| {
-        guides.iter().enumerate().flat_map(move |(i, guide)| {
+        guides.iter_enumerated().flat_map(move |(i, guide)| {
             let aliases = if lenient { &guide.front.redirect_from } else { &guide.front.aliases };
             aliases.iter().filter_map(move |alias| Some((old_path(alias)?, i)))
         })
@@ -114,10 +114,10 @@ pub fn outline_guides(
         .with_landing_pages(tree.landing_pages())
         .with_old_paths(old_paths(false).chain(old_paths(true)));
     let outlined: Vec<Outlined> =
-        guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
+        guides.par_iter_enumerated().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
     let mut out = OutlinedGuides { sources, broken, ..Default::default() };
     let mut index = index;
-    for (i, (outlined, guide)) in outlined.into_iter().zip(guides).enumerate() {
+    for ((i, guide), outlined) in guides.iter_enumerated().zip(outlined) {
         set_headings(&mut index, i, &outlined.rendered);
         out.externals
             .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
@@ -128,16 +128,15 @@ pub fn outline_guides(
         out.push(parts, recorded, notes);
     }
     out.scheme_notes = scheme_notes(&out.unknown_schemes);
-    out.links = (0..guides.len())
-        .into_par_iter()
-        .map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], broken))
-        .collect();
+    let links: Vec<Resolution> =
+        guides.par_ids().map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], broken)).collect();
+    out.links = links.into();
     if preview {
         out.index = Some(index);
     } else {
         // Only the preview's updates resolve links again: a build lets the lookups go before
         // the search index, its largest stage, is made.
-        out.recorded = Vec::new();
+        out.recorded = PerGuide::default();
     }
     out
 }
@@ -159,14 +158,14 @@ impl OutlinedGuides {
     }
 
     /// The HTML of guide `i`: its Markdown rendered again, with the links answered as resolved.
-    pub fn render_html(&self, i: usize, guide: &Guide, renderer: &Renderer) -> String {
+    pub fn render_html(&self, i: GuideId, guide: &Guide, renderer: &Renderer) -> String {
         renderer.html_with(guide.body(), &mut Replay::new(&self.links[i].answers), &self.headings[i])
     }
 
     /// Outlines again the new text of edited guides (same files, same URLs), without changing
     /// anything: `take_in` then takes the result in. `None` when these guides were outlined
     /// without what an update needs (`LinkSettings::preview`).
-    pub fn outline_again(&self, edited: &[(usize, &Guide)], renderer: &Renderer) -> Option<Reoutlined> {
+    pub fn outline_again(&self, edited: &[(GuideId, &Guide)], renderer: &Renderer) -> Option<Reoutlined> {
         let index = self.index.as_ref()?;
         let guides = edited
             .par_iter()
@@ -186,9 +185,9 @@ impl OutlinedGuides {
     /// resolves the links of every guide whose links may now lead elsewhere — the edited guides,
     /// the guides linking to them when their ids changed, and the guides with broken links (an
     /// anchor may have appeared).
-    pub fn take_in(&mut self, reoutlined: Reoutlined, guides: &[Guide], tree: &SiteTree) -> Updated {
+    pub fn take_in(&mut self, reoutlined: Reoutlined, guides: &PerGuide<Guide>, tree: &SiteTree) -> Updated {
         let Some(mut index) = self.index.take() else { return Updated::default() };
-        let changed: Vec<usize> = reoutlined.guides.iter().map(|g| g.i).collect();
+        let changed: Vec<GuideId> = reoutlined.guides.iter().map(|g| g.i).collect();
         let mut ids_changed = Vec::new();
         for Reoutline { i, outlined, .. } in reoutlined.guides {
             if *self.headings[i] != outlined.rendered.headings
@@ -206,7 +205,7 @@ impl OutlinedGuides {
     }
 
     /// Puts guide `i`, outlined again, in place of its old outline.
-    fn set_outlined(&mut self, i: usize, outlined: Outlined, guide: &Guide) {
+    fn set_outlined(&mut self, i: GuideId, outlined: Outlined, guide: &Guide) {
         self.externals.retain(|(_, at)| at.path != guide.path);
         self.embeds.retain(|(_, at)| at.path != guide.path);
         self.embeds
@@ -223,13 +222,13 @@ impl OutlinedGuides {
     fn relink(
         &mut self,
         index: &LinkIndex,
-        changed: &[usize],
-        ids_changed: &[usize],
-        guides: &[Guide],
+        changed: &[GuideId],
+        ids_changed: &[GuideId],
+        guides: &PerGuide<Guide>,
         tree: &SiteTree,
-    ) -> (Vec<usize>, Vec<usize>) {
-        let mut relink: Vec<usize> = changed.to_vec();
-        for (from, links) in self.links.iter().enumerate() {
+    ) -> (Vec<GuideId>, Vec<GuideId>) {
+        let mut relink: Vec<GuideId> = changed.to_vec();
+        for (from, links) in self.links.iter_enumerated() {
             let into_changed = links.edges.iter().map(|e| &e.to).chain(&links.broken_into);
             if into_changed.into_iter().any(|to| ids_changed.contains(to)) {
                 relink.push(from);
@@ -268,7 +267,7 @@ impl OutlinedGuides {
         self.notes.push(notes);
     }
 
-    fn set(&mut self, i: usize, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
+    fn set(&mut self, i: GuideId, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
         self.titles[i] = parts.title;
         self.descriptions[i] = parts.description;
         self.dates[i] = parts.date;
@@ -289,7 +288,7 @@ pub struct Reoutlined {
 
 /// One guide outlined again.
 struct Reoutline {
-    i: usize,
+    i: GuideId,
     outlined: Outlined,
     title: String,
     description: String,
@@ -299,7 +298,7 @@ struct Reoutline {
 
 impl Reoutlined {
     /// Each guide's index, new title and new description.
-    pub fn names(&self) -> impl Iterator<Item = (usize, &str, &str)> {
+    pub fn names(&self) -> impl Iterator<Item = (GuideId, &str, &str)> {
         self.guides.iter().map(|g| (g.i, g.title.as_str(), g.description.as_str()))
     }
 
@@ -330,7 +329,7 @@ struct GuideParts {
     sections: Vec<Section>,
 }
 
-fn outline(index: &LinkIndex, i: usize, guide: &Guide, renderer: &Renderer) -> Outlined {
+fn outline(index: &LinkIndex, i: GuideId, guide: &Guide, renderer: &Renderer) -> Outlined {
     let mut recorder = Recorder::new(index, i, guide.body());
     let rendered = renderer.outline_with(guide.body(), &mut recorder);
     Outlined {
@@ -376,7 +375,7 @@ impl Outlined {
     }
 }
 
-fn set_headings(index: &mut LinkIndex, i: usize, rendered: &RenderedMarkdown) {
+fn set_headings(index: &mut LinkIndex, i: GuideId, rendered: &RenderedMarkdown) {
     let headings = &rendered.headings;
     let aliases = headings.iter().flat_map(|h| h.aliases.iter().map(|a| (a.clone(), h.id.clone())));
     let ids = headings.iter().map(|h| h.id.clone()).collect();
@@ -385,7 +384,7 @@ fn set_headings(index: &mut LinkIndex, i: usize, rendered: &RenderedMarkdown) {
 
 /// One warning per link scheme browsers may not open, at its first link, with how many links
 /// and guides use it: a site linking to `vscode:` a hundred times says it once.
-fn scheme_notes(per_guide: &[Vec<(String, Location)>]) -> Vec<Diagnostic> {
+fn scheme_notes(per_guide: &PerGuide<Vec<(String, Location)>>) -> Vec<Diagnostic> {
     let mut schemes: Vec<(&str, &Location, usize, usize)> = Vec::new();
     for links in per_guide {
         let mut seen_here: Vec<&str> = Vec::new();
@@ -417,7 +416,7 @@ fn scheme_notes(per_guide: &[Vec<(String, Location)>]) -> Vec<Diagnostic> {
 
 fn resolve(
     index: &LinkIndex,
-    i: usize,
+    i: GuideId,
     guide: &Guide,
     tree: &SiteTree,
     recorded: &Recorded,

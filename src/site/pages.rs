@@ -8,6 +8,7 @@ use super::history::{french_date, History};
 use super::outline::OutlinedGuides;
 use super::tree::{PageRef, SiteTree};
 use super::urls::{relative_url, root_prefix};
+use crate::content::{GuideId, PerGuide};
 use crate::markdown::Heading;
 use crate::theme::{Backlink, Link, ListItem, PageGit, PageKind, PageView, TocEntry};
 
@@ -32,15 +33,15 @@ pub struct PageViews<'a> {
     inputs: PageInputs<'a>,
     position: HashMap<PageRef, usize>,
     /// For each guide, the (guide, heading) pairs that link to it, deduplicated, in order.
-    linked_from: Vec<Vec<(usize, Option<usize>)>>,
+    linked_from: PerGuide<Vec<(GuideId, Option<usize>)>>,
 }
 
 impl<'a> PageViews<'a> {
     pub fn new(inputs: PageInputs<'a>) -> Self {
         let position = inputs.tree.reading_order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
-        let mut linked_from = vec![Vec::new(); inputs.guides.titles.len()];
+        let mut linked_from = inputs.guides.titles.map(|_| Vec::new());
         for edge in inputs.guides.edges() {
-            let sources: &mut Vec<(usize, Option<usize>)> = &mut linked_from[edge.to];
+            let sources: &mut Vec<(GuideId, Option<usize>)> = &mut linked_from[edge.to];
             if !sources.contains(&(edge.from, edge.heading)) {
                 sources.push((edge.from, edge.heading));
             }
@@ -49,7 +50,7 @@ impl<'a> PageViews<'a> {
     }
 
     /// The guide whose text a page shows: the guide itself, or the folder's landing page.
-    pub fn guide_of(&self, page: PageRef) -> Option<usize> {
+    pub fn guide_of(&self, page: PageRef) -> Option<GuideId> {
         match page {
             PageRef::Section(s) => self.inputs.tree.sections[s].index,
             PageRef::Guide(g) => Some(g),
@@ -101,7 +102,7 @@ impl<'a> PageViews<'a> {
     }
 
     /// The guide's last update and its links on the forge (`history`).
-    fn git(&self, guide: usize, path: &str) -> PageGit {
+    fn git(&self, guide: GuideId, path: &str) -> PageGit {
         let Some(history) = self.inputs.history else { return PageGit::default() };
         let rel = &self.inputs.guides.sources[guide];
         let iso = history.updated(rel).map(str::to_string);
@@ -158,7 +159,7 @@ impl<'a> PageViews<'a> {
     }
 
     /// "Pages qui renvoient ici": each guide linking here, with the section the link stands in.
-    fn backlinks(&self, guide: usize, from: &str) -> Vec<Backlink> {
+    fn backlinks(&self, guide: GuideId, from: &str) -> Vec<Backlink> {
         let guides = self.inputs.guides;
         self.linked_from[guide]
             .iter()
