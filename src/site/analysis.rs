@@ -14,7 +14,7 @@ use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
 use super::tree::{GuideInfo, SiteTree};
 use crate::config::{BrokenLinks, Config};
-use crate::content::{self, Content, Found, Guide, PerGuide, SiteRoot};
+use crate::content::{self, Content, Found, Guide, GuideId, PerGuide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
 use crate::theme::Theme;
@@ -164,9 +164,9 @@ pub fn analyze_configured(
     if let Some(policy) = blueprint.ok().and_then(|text| super::csp::published_policy(&text)) {
         diagnostics.extend(super::csp::blocked(&policy, &guides.embeds));
     }
-    tree.order(&infos, |g| &guides.titles[g]);
+    tree.order(&infos, |g| &guides[g].title);
     let (redirects, mut errors) =
-        plan_redirects(&config, &options.root, &content.guides, &guides.titles, &tree);
+        plan_redirects(&config, &options.root, &content.guides, &|g| &guides[g].title, &tree);
     diagnostics.append(&mut errors);
     let copies = match &theme {
         Some(theme) => {
@@ -248,7 +248,7 @@ fn plan_copies(
     redirects: &[Redirect],
 ) -> (Vec<Found>, Vec<Diagnostic>) {
     let generated = copies::generated(tree, redirects, config.base_url.is_some(), theme);
-    let linked = copies::linked_files(&content.files, guides.links.iter().flat_map(|l| &l.files));
+    let linked = copies::linked_files(&content.files, guides.iter().flat_map(|g| &g.links.files));
     let (copies, mut notes) = copies::plan(&linked, &statics.files, generated);
     let mut diagnostics = statics.diagnostics;
     diagnostics.append(&mut notes);
@@ -343,24 +343,24 @@ pub fn guide_infos(guides: &PerGuide<Guide>) -> PerGuide<GuideInfo> {
 }
 
 /// The redirect pages of the site, or why some cannot be written.
-pub fn plan_redirects(
+pub fn plan_redirects<'t>(
     config: &Config,
     root: &Path,
     guides: &PerGuide<Guide>,
-    titles: &PerGuide<String>,
+    title: &dyn Fn(GuideId) -> &'t str,
     tree: &SiteTree,
 ) -> (Vec<Redirect>, Vec<Diagnostic>) {
-    redirects::plan(declared_redirects(config, root, guides, titles, tree), tree)
+    redirects::plan(declared_redirects(config, root, guides, title, tree), tree)
 }
 
 /// Every old name: the guides' `aliases`, then `[redirects]` of carnet.toml (whose targets are
 /// guide files or page paths), then the old addresses written for other generators, which give
 /// way to the others (`Declared::lenient`).
-fn declared_redirects<'a>(
+fn declared_redirects<'a, 't>(
     config: &'a Config,
     root: &Path,
     guides: &'a PerGuide<Guide>,
-    titles: &PerGuide<String>,
+    title: &dyn Fn(GuideId) -> &'t str,
     tree: &SiteTree,
 ) -> Vec<Declared<'a>> {
     let mut declared = Vec::new();
@@ -370,7 +370,7 @@ fn declared_redirects<'a>(
             aliases.iter().map(move |alias| Declared {
                 alias,
                 target: tree.guide_paths[i].clone(),
-                title: titles[i].clone(),
+                title: title(i).to_string(),
                 declared_in: guide.path.clone(),
                 lenient,
             })
@@ -384,7 +384,7 @@ fn declared_redirects<'a>(
             .find(|(_, g)| g.rel.to_string_lossy().replace('\\', "/").eq_ignore_ascii_case(wanted))
             .map(|(i, _)| i);
         let (target, title) = match guide {
-            Some(i) => (tree.guide_paths[i].clone(), titles[i].clone()),
+            Some(i) => (tree.guide_paths[i].clone(), title(i).to_string()),
             None => (redirects::old_path(wanted).unwrap_or_default(), to.clone()),
         };
         declared.push(Declared { alias, target, title, declared_in: config_path.clone(), lenient: false });

@@ -174,11 +174,11 @@ pub fn write_assets(
     theme: &Theme,
     renderer: &Renderer,
     tree: &SiteTree,
-    titles: &PerGuide<String>,
+    guides: &OutlinedGuides,
     fingerprint: bool,
     diagrams: bool,
 ) -> Result<AssetPaths> {
-    let nav = nav::nav_script(tree, titles);
+    let nav = nav::nav_script(tree, guides);
     let css = renderer.highlight_css();
     let assets = assets::theme_assets(&theme.static_files, &css, &nav, fingerprint, diagrams);
     for (rel, bytes) in assets.files {
@@ -188,8 +188,8 @@ pub fn write_assets(
 }
 
 /// The sidebar at the name pages load it from (the preview's names do not change).
-pub fn nav_file(site: &SiteView, tree: &SiteTree, titles: &PerGuide<String>) -> (String, Vec<u8>) {
-    (site.assets.nav_script.clone(), nav::nav_script(tree, titles).into_bytes())
+pub fn nav_file(site: &SiteView, tree: &SiteTree, guides: &OutlinedGuides) -> (String, Vec<u8>) {
+    (site.assets.nav_script.clone(), nav::nav_script(tree, guides).into_bytes())
 }
 
 /// `sitemap.xml` (with a base URL only) and `robots.txt`.
@@ -218,11 +218,11 @@ pub fn search_pages<'a>(
     guides: &'a OutlinedGuides,
     sections: PerGuide<Arc<Vec<Section>>>,
 ) -> Vec<search::PageInput<'a>> {
-    (sections.ids().zip(sections))
-        .map(|(i, sections)| search::PageInput {
-            title: &guides.titles[i],
+    (guides.iter_enumerated().zip(sections))
+        .map(|((i, guide), sections)| search::PageInput {
+            title: &guide.title,
             url: &tree.guide_paths[i],
-            headings: &guides.headings[i],
+            headings: &guide.headings,
             sections,
         })
         .collect()

@@ -175,13 +175,15 @@ impl LiveSite {
         let pages = self.write_changes(&changes)?;
         watch.lap("pages");
         let model = &self.analysis;
-        self.search.submit(SearchJob {
-            dir: model.paths.output.clone(),
-            titles: model.guides.titles.clone(),
-            urls: model.tree.guide_paths.clone(),
-            headings: model.guides.headings.clone(),
-            sections: model.guides.sections.clone(),
-        });
+        let search_pages = (model.guides.iter_enumerated())
+            .map(|(i, guide)| SearchPage {
+                title: guide.title.clone(),
+                url: model.tree.guide_paths[i].clone(),
+                headings: Arc::clone(&guide.headings),
+                sections: Arc::clone(&guide.sections),
+            })
+            .collect();
+        self.search.submit(SearchJob { dir: model.paths.output.clone(), pages: search_pages });
         let summary = BuildSummary {
             pages: model.tree.reading_order.len() + 1,
             output: model.paths.output.clone(),
@@ -209,7 +211,7 @@ impl LiveSite {
         let renamed: Vec<GuideId> = reoutlined
             .names()
             .filter(|&(i, title, description)| {
-                model.guides.titles[i] != title || model.guides.descriptions[i] != description
+                model.guides[i].title != title || model.guides[i].description != description
             })
             .map(|(i, _, _)| i)
             .collect();
@@ -264,13 +266,11 @@ impl LiveSite {
     /// (`read_again`), so the plan is made from the guides as they are, with the new titles.
     fn redirects_renamed(&self, reoutlined: &Reoutlined) -> Result<Vec<Redirect>, &'static str> {
         let model = &self.analysis;
-        let mut titles = model.guides.titles.clone();
-        for (i, title, _) in reoutlined.names() {
-            titles[i] = title.to_string();
-        }
+        let renamed: HashMap<GuideId, &str> = reoutlined.names().map(|(i, title, _)| (i, title)).collect();
+        let title = |g| renamed.get(&g).copied().unwrap_or(&model.guides[g].title);
         let root = &self.options.root;
         let (redirects, problems) =
-            analysis::plan_redirects(&model.config, root, &model.content.guides, &titles, &model.tree);
+            analysis::plan_redirects(&model.config, root, &model.content.guides, &title, &model.tree);
         if !problems.is_empty() {
             return Err("redirects that collide");
         }
@@ -302,7 +302,7 @@ impl LiveSite {
         }
         let old_order = model.tree.reading_order.clone();
         let updated = model.guides.take_in(reoutlined, &model.content.guides, &model.tree);
-        model.tree.order(&analysis::guide_infos(&model.content.guides), |g| &model.guides.titles[g]);
+        model.tree.order(&analysis::guide_infos(&model.content.guides), |g| &model.guides[g].title);
         if let Some(redirects) = redirects {
             model.redirects = redirects;
         }
@@ -367,8 +367,8 @@ impl LiveSite {
         let mut all = self.folder_notes.clone();
         for (i, notes) in self.load_notes.iter_enumerated() {
             all.extend(notes.iter().cloned());
-            all.extend(guides.notes[i].iter().cloned());
-            all.extend(guides.links[i].diagnostics.iter().cloned());
+            all.extend(guides[i].notes.iter().cloned());
+            all.extend(guides[i].links.diagnostics.iter().cloned());
         }
         all
     }
@@ -404,10 +404,16 @@ impl LiveSite {
 /// A search index to write, made of parts shared with the site in memory.
 struct SearchJob {
     dir: PathBuf,
-    titles: PerGuide<String>,
-    urls: PerGuide<String>,
-    headings: PerGuide<Arc<Vec<Heading>>>,
-    sections: PerGuide<Arc<Vec<Section>>>,
+    /// One per guide, in order.
+    pages: Vec<SearchPage>,
+}
+
+/// What the search index holds of one guide.
+struct SearchPage {
+    title: String,
+    url: String,
+    headings: Arc<Vec<Heading>>,
+    sections: Arc<Vec<Section>>,
 }
 
 /// One thread that writes the search index of the latest job, skipping jobs overtaken by a newer
@@ -506,12 +512,12 @@ impl SearchShared {
 
 /// Writes the index of `job`, only the files that changed since the last one.
 fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &SearchShared) -> Result<()> {
-    let pages: Vec<search::PageInput> = (job.titles.ids())
-        .map(|i| search::PageInput {
-            title: &job.titles[i],
-            url: &job.urls[i],
-            headings: &job.headings[i],
-            sections: job.sections[i].clone(),
+    let pages: Vec<search::PageInput> = (job.pages.iter())
+        .map(|page| search::PageInput {
+            title: &page.title,
+            url: &page.url,
+            headings: &page.headings,
+            sections: Arc::clone(&page.sections),
         })
         .collect();
     let files = Mutex::new(Vec::new());
@@ -606,7 +612,7 @@ fn pages_to_compare(
 /// The generated files that depend on titles and order: sidebar, sitemap, redirect pages.
 fn generated_files(analysis: &ReadySite, site: &SiteView) -> Vec<(String, Vec<u8>)> {
     let tree = &analysis.tree;
-    let mut files = vec![emit::nav_file(site, tree, &analysis.guides.titles)];
+    let mut files = vec![emit::nav_file(site, tree, &analysis.guides)];
     files.extend(emit::sitemap_files(site, tree).into_iter().map(|(rel, bytes)| (rel.to_string(), bytes)));
     files.extend(emit::redirect_files(&analysis.redirects, site));
     files

@@ -121,9 +121,9 @@ fn write_site(options: &BuildOptions, analysis: &mut ReadySite, staging: &Stagin
     let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
     // The preview serves nothing from cache: plain names, so the sidebar can change alone.
     let fingerprint = !options.preview;
-    let titles = &analysis.guides.titles;
-    let diagrams = analysis.guides.diagrams.iter().any(|&n| n > 0);
-    let assets = emit::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint, diagrams)?;
+    let guides = &analysis.guides;
+    let diagrams = guides.iter().any(|g| g.diagrams > 0);
+    let assets = emit::write_assets(&sink, theme, &analysis.renderer, tree, guides, fingerprint, diagrams)?;
     let site = emit::site_view(&analysis.config, analysis.favicon.as_deref(), assets.clone());
     for (rel, bytes) in emit::sitemap_files(&site, tree) {
         sink(rel, bytes)?;
@@ -135,13 +135,7 @@ fn write_site(options: &BuildOptions, analysis: &mut ReadySite, staging: &Stagin
     watch.lap("assets");
     // The index first: the text of every section it is made of goes, page by page, as the
     // index reads it (but for the preview, which keeps it for its updates).
-    let sections = match options.preview {
-        true => analysis.guides.sections.clone(),
-        false => {
-            let empty = analysis.guides.sections.map(|_| Arc::default());
-            std::mem::replace(&mut analysis.guides.sections, empty)
-        }
-    };
+    let sections = analysis.guides.sections_for_search(options.preview);
     let pages = emit::search_pages(tree, &analysis.guides, sections);
     if fingerprint {
         assets::write_search_index(staging, pages)?;
