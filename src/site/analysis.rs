@@ -27,12 +27,13 @@ pub struct SitePaths {
 }
 
 /// The analysed site: what `carnet check` reports. `ready` turns it into the `ReadySite` that a
-/// build writes and the preview keeps. `T` is the theme: `Option<Theme>` here, `None` when the
-/// theme could not be loaded (its errors are among the `diagnostics`); `Theme` once ready.
-pub struct Analysis<T = Option<Theme>> {
+/// build writes and the preview keeps.
+pub struct Analysis {
     pub config: Config,
     pub paths: SitePaths,
-    pub theme: T,
+    /// `None` when the theme could not be loaded (its errors are among the `diagnostics`), and
+    /// once `ready` has moved it into the `ReadySite`.
+    pub theme: Option<Theme>,
     pub content: Content,
     /// The site's own files to copy as they are (`copies::plan`): content files and `static/`.
     pub copies: Vec<Found>,
@@ -51,46 +52,35 @@ pub struct Analysis<T = Option<Theme>> {
     pub history: Option<History>,
 }
 
-/// An analysed site with no error and a theme: what `build` writes and the preview keeps.
-pub type ReadySite = Analysis<Theme>;
+/// An analysed site with no error and a theme: what `build` writes and the preview keeps. It
+/// reads as its `Analysis` (`site.tree`, `site.guides`…).
+pub struct ReadySite {
+    pub theme: Theme,
+    pub analysis: Analysis,
+}
+
+impl std::ops::Deref for ReadySite {
+    type Target = Analysis;
+
+    fn deref(&self) -> &Analysis {
+        &self.analysis
+    }
+}
+
+impl std::ops::DerefMut for ReadySite {
+    fn deref_mut(&mut self) -> &mut Analysis {
+        &mut self.analysis
+    }
+}
 
 impl Analysis {
     /// The site ready to be written, or, when a diagnostic is an error, all the diagnostics.
-    pub fn ready(self) -> Result<ReadySite> {
+    pub fn ready(mut self) -> Result<ReadySite> {
         let failed = self.diagnostics.iter().any(Diagnostic::is_error);
-        let Analysis {
-            config,
-            paths,
-            theme,
-            content,
-            copies,
-            tree,
-            guides,
-            renderer,
-            diagnostics,
-            redirects,
-            repairs,
-            watch,
-            favicon,
-            history,
-        } = self;
-        let Some(theme) = theme.filter(|_| !failed) else { return Err(Error::Build(diagnostics)) };
-        Ok(Analysis {
-            config,
-            paths,
-            theme,
-            content,
-            copies,
-            tree,
-            guides,
-            renderer,
-            diagnostics,
-            redirects,
-            repairs,
-            watch,
-            favicon,
-            history,
-        })
+        match self.theme.take() {
+            Some(theme) if !failed => Ok(ReadySite { theme, analysis: self }),
+            _ => Err(Error::Build(self.diagnostics)),
+        }
     }
 }
 

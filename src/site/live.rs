@@ -295,7 +295,7 @@ impl LiveSite {
     /// the redirects. Nothing here can fail.
     fn take_in(&mut self, edit: Edit) -> Changes {
         let Edit { changed, fresh, reoutlined, renamed, redirects } = edit;
-        let model = &mut self.analysis;
+        let model = &mut self.analysis.analysis;
         for (&i, (guide, notes)) in changed.iter().zip(fresh) {
             model.content.guides[i] = guide;
             self.load_notes[i] = notes;

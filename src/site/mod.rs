@@ -115,8 +115,9 @@ struct Written {
 
 /// Writes the ready site into `staging`: assets, sitemap, redirects, copies, search index and
 /// pages; every error found if any.
-fn write_site(options: &BuildOptions, analysis: &mut ReadySite, staging: &Staging) -> Result<Written> {
-    let (theme, tree) = (&analysis.theme, &analysis.tree);
+fn write_site(options: &BuildOptions, ready: &mut ReadySite, staging: &Staging) -> Result<Written> {
+    let ReadySite { theme, analysis } = ready;
+    let tree = &analysis.tree;
     let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
     let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
     // The preview serves nothing from cache: plain names, so the sidebar can change alone.
