@@ -310,7 +310,7 @@ struct Reoutline {
 }
 
 impl Reoutlined {
-    /// Each guide's index, new title and new description.
+    /// Each guide's id, new title and new description.
     pub fn names(&self) -> impl Iterator<Item = (GuideId, &str, &str)> {
         self.guides.iter().map(|g| (g.i, g.title.as_str(), g.description.as_str()))
     }
