@@ -4,7 +4,6 @@
 //! its id; a bare `usize` never stands for a guide, so a page, a section or a heading number
 //! cannot be taken for one.
 
-use std::fmt;
 use std::ops::{Index, IndexMut};
 
 use rayon::prelude::*;
@@ -22,12 +21,6 @@ impl GuideId {
     /// The guide's place, from 0.
     pub fn index(self) -> usize {
         self.0 as usize
-    }
-}
-
-impl fmt::Display for GuideId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
     }
 }
 
@@ -81,11 +74,6 @@ impl<T> PerGuide<T> {
     /// Every guide's id with its `T`, in order.
     pub fn iter_enumerated(&self) -> impl DoubleEndedIterator<Item = (GuideId, &T)> + ExactSizeIterator + '_ {
         self.0.iter().enumerate().map(|(n, value)| (GuideId::new(n), value))
-    }
-
-    /// Every guide's id, in parallel.
-    pub fn par_ids(&self) -> impl IndexedParallelIterator<Item = GuideId> {
-        (0..self.0.len()).into_par_iter().map(GuideId::new)
     }
 
     /// Every guide's id with its `T`, in parallel.
