@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use carnet::content::{decode_and_repair, frontmatter, looks_binary, repair};
+use carnet::content::{decode_and_repair, frontmatter, looks_binary, repair, GuideId};
 use carnet::markdown::{LinkHook, LinkSite, Reference, Renderer};
 use carnet::site::cross_link::{self, Recorder, Replay, Source};
 use carnet::site::link_index::{GuideTargets, LinkIndex};
@@ -147,25 +147,26 @@ impl LinkCase {
 /// Properties: no panic; every diagnostic points at a line of the guide.
 pub fn links(data: &[u8]) {
     let case = LinkCase::parse(data);
-    let mut index = LinkIndex::new(case.guides.clone(), case.files.clone());
+    let mut index = LinkIndex::new(case.guides.iter().cloned().collect(), case.files.clone());
+    let from = GuideId::new(case.from);
     if let Some(prefix) = &case.prefix {
         index = index.with_content_prefix(prefix);
     }
     for (i, guide) in case.guides.iter().enumerate() {
-        index.set_headings(i, guide.ids.clone(), guide.aliases.clone(), guide.anchors.clone());
+        index.set_headings(GuideId::new(i), guide.ids.clone(), guide.aliases.clone(), guide.anchors.clone());
     }
     for line in String::from_utf8_lossy(data).lines().take(64) {
         for word in line.split(' ').take(16) {
-            let _ = index.resolve(case.from, word);
-            let _ = index.find_reference(case.from, word);
+            let _ = index.resolve(from, word);
+            let _ = index.find_reference(from, word);
         }
     }
-    let mut recorder = Recorder::new(&index, case.from, &case.body);
+    let mut recorder = Recorder::new(&index, from, &case.body);
     renderer().outline_with(&case.body, &mut recorder);
     let path = Path::new("content/fuzz.md");
     let source = Source { path, text: &case.body, body_start: 0 };
-    let page_path = index.guide(case.from).path.clone();
-    let resolution = cross_link::resolve(&index, case.from, &page_path, &recorder.recorded, &source);
+    let page_path = index.guide(from).path.clone();
+    let resolution = cross_link::resolve(&index, from, &page_path, &recorder.recorded, &source);
     // The page asks the link pass's questions again, in the same order as the outline did.
     let mut replay = Replay::new(&resolution.answers);
     renderer().render_with(&case.body, &mut replay);

@@ -107,7 +107,7 @@ pub fn run(check: &CheckOptions, reporter: &Reporter) -> Result<u8> {
         files: findings.iter().map(|d| &d.location.path).collect::<BTreeSet<_>>().len(),
         guides: analysis.content.guides.len(),
     };
-    let unknown_keys = keys::unknown_keys(&analysis.content.guides);
+    let unknown_keys = keys::unknown_keys(analysis.content.guides.as_slice());
     match check.format {
         Format::Text => print_text(&findings, &unknown_keys, &summary, reporter),
         Format::Json => print_json(&findings, unknown_keys, summary),

@@ -4,6 +4,7 @@
 //! `repair`), and cuts off its front matter. What it finds wrong comes back as diagnostics.
 
 pub mod frontmatter;
+pub mod guide_id;
 pub mod ignored;
 pub mod repair;
 pub mod walk;
@@ -14,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Kind, Location};
 use frontmatter::FrontMatter;
+pub use guide_id::{GuideId, PerGuide};
 use repair::RepairReport;
 pub use walk::{is_guide, is_ignored_name, Found, SiteRoot};
 
@@ -47,7 +49,7 @@ impl Guide {
 /// What the content folder holds.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub guides: Vec<Guide>,
+    pub guides: PerGuide<Guide>,
     /// Other files (images, PDFs), copied next to their pages.
     pub files: Vec<Found>,
     pub diagnostics: Vec<Diagnostic>,
@@ -79,9 +81,11 @@ pub fn load(root: &SiteRoot, content_dir: &Path) -> Content {
         Ok(pool) => pool.install(read_all),
         Err(_) => read_all(),
     };
-    let mut guides = Vec::with_capacity(results.len());
+    let mut guides = PerGuide::with_capacity(results.len());
     for (guide, found) in results {
-        guides.extend(guide);
+        if let Some(guide) = guide {
+            guides.push(guide);
+        }
         diagnostics.extend(found);
     }
     Content { guides, files: walked.files, diagnostics }

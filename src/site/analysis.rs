@@ -14,7 +14,7 @@ use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
 use super::tree::{GuideInfo, SiteTree};
 use crate::config::{BrokenLinks, Config};
-use crate::content::{self, Content, Found, Guide, SiteRoot};
+use crate::content::{self, Content, Found, Guide, GuideId, PerGuide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
 use crate::theme::Theme;
@@ -27,12 +27,13 @@ pub struct SitePaths {
 }
 
 /// The analysed site: what `carnet check` reports. `ready` turns it into the `ReadySite` that a
-/// build writes and the preview keeps. `T` is the theme: `Option<Theme>` here, `None` when the
-/// theme could not be loaded (its errors are among the `diagnostics`); `Theme` once ready.
-pub struct Analysis<T = Option<Theme>> {
+/// build writes and the preview keeps.
+pub struct Analysis {
     pub config: Config,
     pub paths: SitePaths,
-    pub theme: T,
+    /// `None` when the theme could not be loaded (its errors are among the `diagnostics`), and
+    /// once `ready` has moved it into the `ReadySite`.
+    pub theme: Option<Theme>,
     pub content: Content,
     /// The site's own files to copy as they are (`copies::plan`): content files and `static/`.
     pub copies: Vec<Found>,
@@ -51,46 +52,35 @@ pub struct Analysis<T = Option<Theme>> {
     pub history: Option<History>,
 }
 
-/// An analysed site with no error and a theme: what `build` writes and the preview keeps.
-pub type ReadySite = Analysis<Theme>;
+/// An analysed site with no error and a theme: what `build` writes and the preview keeps. It
+/// reads as its `Analysis` (`site.tree`, `site.guides`…).
+pub struct ReadySite {
+    pub theme: Theme,
+    pub analysis: Analysis,
+}
+
+impl std::ops::Deref for ReadySite {
+    type Target = Analysis;
+
+    fn deref(&self) -> &Analysis {
+        &self.analysis
+    }
+}
+
+impl std::ops::DerefMut for ReadySite {
+    fn deref_mut(&mut self) -> &mut Analysis {
+        &mut self.analysis
+    }
+}
 
 impl Analysis {
     /// The site ready to be written, or, when a diagnostic is an error, all the diagnostics.
-    pub fn ready(self) -> Result<ReadySite> {
+    pub fn ready(mut self) -> Result<ReadySite> {
         let failed = self.diagnostics.iter().any(Diagnostic::is_error);
-        let Analysis {
-            config,
-            paths,
-            theme,
-            content,
-            copies,
-            tree,
-            guides,
-            renderer,
-            diagnostics,
-            redirects,
-            repairs,
-            watch,
-            favicon,
-            history,
-        } = self;
-        let Some(theme) = theme.filter(|_| !failed) else { return Err(Error::Build(diagnostics)) };
-        Ok(Analysis {
-            config,
-            paths,
-            theme,
-            content,
-            copies,
-            tree,
-            guides,
-            renderer,
-            diagnostics,
-            redirects,
-            repairs,
-            watch,
-            favicon,
-            history,
-        })
+        match self.theme.take() {
+            Some(theme) if !failed => Ok(ReadySite { theme, analysis: self }),
+            _ => Err(Error::Build(self.diagnostics)),
+        }
     }
 }
 
@@ -135,9 +125,10 @@ pub fn analyze_configured(
     let (theme, mut diagnostics) = Theme::load(&site_root, &config.theme);
     let mut content = content::load(&site_root, &paths.content);
     diagnostics.extend(content.diagnostics.iter().cloned());
-    content.guides.retain(|g| !g.front.draft);
+    // Before any id is handed out: a guide's id is its place among the published guides.
+    content.guides = std::mem::take(&mut content.guides).into_iter().filter(|g| !g.front.draft).collect();
     watch.lap("load");
-    let repairs = repair_reports(&content.guides);
+    let repairs = repair_reports(content.guides.as_slice());
 
     let infos = guide_infos(&content.guides);
     // Warnings of the site's shape (landing pages set aside, prefixes kept, two guides at one
@@ -163,9 +154,9 @@ pub fn analyze_configured(
     if let Some(policy) = blueprint.ok().and_then(|text| super::csp::published_policy(&text)) {
         diagnostics.extend(super::csp::blocked(&policy, &guides.embeds));
     }
-    tree.order(&infos, &guides.titles);
+    tree.order(&infos, |g| &guides[g].title);
     let (redirects, mut errors) =
-        plan_redirects(&config, &options.root, &content.guides, &guides.titles, &tree);
+        plan_redirects(&config, &options.root, &content.guides, &|g| &guides[g].title, &tree);
     diagnostics.append(&mut errors);
     let copies = match &theme {
         Some(theme) => {
@@ -247,7 +238,7 @@ fn plan_copies(
     redirects: &[Redirect],
 ) -> (Vec<Found>, Vec<Diagnostic>) {
     let generated = copies::generated(tree, redirects, config.base_url.is_some(), theme);
-    let linked = copies::linked_files(&content.files, guides.links.iter().flat_map(|l| &l.files));
+    let linked = copies::linked_files(&content.files, guides.iter().flat_map(|g| &g.links.files));
     let (copies, mut notes) = copies::plan(&linked, &statics.files, generated);
     let mut diagnostics = statics.diagnostics;
     diagnostics.append(&mut notes);
@@ -333,46 +324,43 @@ fn resident_bytes() -> Option<u64> {
 }
 
 /// What the tree needs of each guide.
-pub fn guide_infos(guides: &[Guide]) -> Vec<GuideInfo> {
-    guides
-        .iter()
-        .map(|g| GuideInfo {
-            rel: g.rel.clone(),
-            weight: g.front.weight.unwrap_or(0),
-            slug: g.front.slug.clone(),
-        })
-        .collect()
+pub fn guide_infos(guides: &PerGuide<Guide>) -> PerGuide<GuideInfo> {
+    guides.map(|g| GuideInfo {
+        rel: g.rel.clone(),
+        weight: g.front.weight.unwrap_or(0),
+        slug: g.front.slug.clone(),
+    })
 }
 
 /// The redirect pages of the site, or why some cannot be written.
-pub fn plan_redirects(
+pub fn plan_redirects<'t>(
     config: &Config,
     root: &Path,
-    guides: &[Guide],
-    titles: &[String],
+    guides: &PerGuide<Guide>,
+    title: &dyn Fn(GuideId) -> &'t str,
     tree: &SiteTree,
 ) -> (Vec<Redirect>, Vec<Diagnostic>) {
-    redirects::plan(declared_redirects(config, root, guides, titles, tree), tree)
+    redirects::plan(declared_redirects(config, root, guides, title, tree), tree)
 }
 
 /// Every old name: the guides' `aliases`, then `[redirects]` of carnet.toml (whose targets are
 /// guide files or page paths), then the old addresses written for other generators, which give
 /// way to the others (`Declared::lenient`).
-fn declared_redirects<'a>(
+fn declared_redirects<'a, 't>(
     config: &'a Config,
     root: &Path,
-    guides: &'a [Guide],
-    titles: &[String],
+    guides: &'a PerGuide<Guide>,
+    title: &dyn Fn(GuideId) -> &'t str,
     tree: &SiteTree,
 ) -> Vec<Declared<'a>> {
     let mut declared = Vec::new();
     let of_guides = |lenient: bool| {
-        guides.iter().enumerate().flat_map(move |(i, guide)| {
+        guides.iter_enumerated().flat_map(move |(i, guide)| {
             let aliases = if lenient { &guide.front.redirect_from } else { &guide.front.aliases };
             aliases.iter().map(move |alias| Declared {
                 alias,
                 target: tree.guide_paths[i].clone(),
-                title: titles[i].clone(),
+                title: title(i).to_string(),
                 declared_in: guide.path.clone(),
                 lenient,
             })
@@ -382,11 +370,11 @@ fn declared_redirects<'a>(
     let config_path = root.join(crate::config::CONFIG_FILE);
     for (alias, to) in &config.redirects {
         let wanted = to.trim_start_matches('/');
-        let guide = guides
-            .iter()
-            .position(|g| g.rel.to_string_lossy().replace('\\', "/").eq_ignore_ascii_case(wanted));
+        let guide = (guides.iter_enumerated())
+            .find(|(_, g)| g.rel.to_string_lossy().replace('\\', "/").eq_ignore_ascii_case(wanted))
+            .map(|(i, _)| i);
         let (target, title) = match guide {
-            Some(i) => (tree.guide_paths[i].clone(), titles[i].clone()),
+            Some(i) => (tree.guide_paths[i].clone(), title(i).to_string()),
             None => (redirects::old_path(wanted).unwrap_or_default(), to.clone()),
         };
         declared.push(Declared { alias, target, title, declared_in: config_path.clone(), lenient: false });

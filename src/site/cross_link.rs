@@ -12,6 +12,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 use super::link_index::{is_external, unknown_scheme, Broken, LinkIndex, Named, Resolved, Target};
 use super::urls::{relative_url, root_prefix};
+use crate::content::GuideId;
 use crate::error::{Diagnostic, Kind, Location};
 use crate::markdown::{LinkHook, LinkSite, Reference};
 
@@ -53,7 +54,7 @@ pub struct Recorded {
     pub missing: Vec<(String, usize)>,
     /// References to a file name that several guides have: (name, offset in the body, the
     /// guides). Left as written: which guide was meant is for the author to say.
-    pub ambiguous: Vec<(String, usize, Vec<usize>)>,
+    pub ambiguous: Vec<(String, usize, Vec<GuideId>)>,
 }
 
 /// The answer to one question of the link pass (see `Replay`).
@@ -67,7 +68,7 @@ pub enum Answer {
 /// The link hook of one guide while it is outlined.
 pub struct Recorder<'a> {
     index: &'a LinkIndex,
-    from: usize,
+    from: GuideId,
     body: &'a str,
     cursor: usize,
     pub recorded: Recorded,
@@ -80,7 +81,7 @@ pub struct Recorder<'a> {
 }
 
 impl<'a> Recorder<'a> {
-    pub fn new(index: &'a LinkIndex, from: usize, body: &'a str) -> Self {
+    pub fn new(index: &'a LinkIndex, from: GuideId, body: &'a str) -> Self {
         Recorder {
             index,
             from,
@@ -212,8 +213,8 @@ impl LinkHook for Replay<'_> {
 /// A link from one guide to another, for "Pages qui renvoient ici".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
-    pub from: usize,
-    pub to: usize,
+    pub from: GuideId,
+    pub to: GuideId,
     pub heading: Option<usize>,
 }
 
@@ -223,7 +224,7 @@ pub struct Resolution {
     /// One answer per call of the link pass, in order (see `Replay`).
     pub answers: Vec<Answer>,
     /// Guides this one links to at an anchor they lack: an edit of those may mend the links.
-    pub broken_into: Vec<usize>,
+    pub broken_into: Vec<GuideId>,
     pub diagnostics: Vec<Diagnostic>,
     pub edges: Vec<Edge>,
     /// The content files the guide links to (paths from the content folder): the only ones a
@@ -247,7 +248,7 @@ impl Source<'_> {
 /// Resolves the links `recorded` while guide `from` (published at `page_path`) was outlined.
 pub fn resolve(
     index: &LinkIndex,
-    from: usize,
+    from: GuideId,
     page_path: &str,
     recorded: &Recorded,
     source: &Source,
@@ -295,7 +296,7 @@ fn reference_notes(index: &LinkIndex, recorded: &Recorded, source: &Source) -> V
 /// The page whose links are being resolved.
 struct Page<'a> {
     index: &'a LinkIndex,
-    from: usize,
+    from: GuideId,
     path: &'a str,
     source: &'a Source<'a>,
 }
@@ -350,7 +351,7 @@ fn quoted(text: Option<&str>) -> String {
 }
 
 /// `GUIDE.md` is the name of 3 guides (`a/GUIDE.md`, `b/GUIDE.md`, `c/GUIDE.md`): …
-fn ambiguous_message(index: &LinkIndex, name: &str, guides: &[usize]) -> String {
+fn ambiguous_message(index: &LinkIndex, name: &str, guides: &[GuideId]) -> String {
     const NAMED: usize = 3;
     let named: Vec<String> =
         guides.iter().take(NAMED).map(|&g| format!("`{}`", index.guide(g).rel)).collect();
@@ -393,14 +394,14 @@ fn bracketed(written: &str) -> Option<&str> {
 /// A reference names a guide found by `find_reference`; resolve it from the content root.
 /// Where noted link `link` of guide `from` leads: a reference by the guide it names, any other
 /// link by its destination.
-fn destination(index: &LinkIndex, from: usize, link: &NotedLink) -> Result<Resolved, Broken> {
+fn destination(index: &LinkIndex, from: GuideId, link: &NotedLink) -> Result<Resolved, Broken> {
     let dest = if link.is_reference { reference_target(index, from, &link.dest) } else { link.dest.clone() };
     index.resolve(from, &dest)
 }
 
 /// The content files guide `from` links to, as `resolve` finds them (`Resolution::files`)
 /// without its URLs and diagnostics: which files a link leads to does not depend on heading ids.
-pub fn linked_files(index: &LinkIndex, from: usize, recorded: &Recorded) -> Vec<String> {
+pub fn linked_files(index: &LinkIndex, from: GuideId, recorded: &Recorded) -> Vec<String> {
     let leads_somewhere = |link: &&NotedLink| link.is_reference || !link.dest.trim().is_empty();
     (recorded.noted.iter().filter(leads_somewhere))
         .filter_map(|link| match destination(index, from, link) {
@@ -410,7 +411,7 @@ pub fn linked_files(index: &LinkIndex, from: usize, recorded: &Recorded) -> Vec<
         .collect()
 }
 
-fn reference_target(index: &LinkIndex, from: usize, name: &str) -> String {
+fn reference_target(index: &LinkIndex, from: GuideId, name: &str) -> String {
     let (file, fragment) = match name.split_once('#') {
         Some((file, fragment)) => (file, Some(fragment)),
         None => (name, None),

@@ -14,7 +14,7 @@ use super::redirects::{self, Redirect};
 use super::tree::{PageRef, SiteTree};
 use super::{assets, nav, sitemap};
 use crate::config::Config;
-use crate::content::{self, Guide};
+use crate::content::{self, Guide, GuideId, PerGuide};
 use crate::error::{Diagnostic, Location, Result};
 use crate::markdown::{Renderer, Section};
 use crate::search;
@@ -58,7 +58,7 @@ pub struct PageWriter<'a> {
     pub site: &'a SiteView,
     pub live_reload: bool,
     pub guides: &'a OutlinedGuides,
-    pub sources: &'a [Guide],
+    pub sources: &'a PerGuide<Guide>,
     pub renderer: &'a Renderer,
     pub sink: Sink<'a>,
 }
@@ -86,7 +86,7 @@ impl PageWriter<'_> {
         merge_page_errors(errors.into_iter().collect())
     }
 
-    fn write(&self, mut page: PageView, guide: Option<usize>) -> Result<(), Box<PageError>> {
+    fn write(&self, mut page: PageView, guide: Option<GuideId>) -> Result<(), Box<PageError>> {
         if let Some(g) = guide {
             page.content = self.guides.render_html(g, &self.sources[g], self.renderer);
         }
@@ -174,11 +174,11 @@ pub fn write_assets(
     theme: &Theme,
     renderer: &Renderer,
     tree: &SiteTree,
-    titles: &[String],
+    guides: &OutlinedGuides,
     fingerprint: bool,
     diagrams: bool,
 ) -> Result<AssetPaths> {
-    let nav = nav::nav_script(tree, titles);
+    let nav = nav::nav_script(tree, guides);
     let css = renderer.highlight_css();
     let assets = assets::theme_assets(&theme.static_files, &css, &nav, fingerprint, diagrams);
     for (rel, bytes) in assets.files {
@@ -188,8 +188,8 @@ pub fn write_assets(
 }
 
 /// The sidebar at the name pages load it from (the preview's names do not change).
-pub fn nav_file(site: &SiteView, tree: &SiteTree, titles: &[String]) -> (String, Vec<u8>) {
-    (site.assets.nav_script.clone(), nav::nav_script(tree, titles).into_bytes())
+pub fn nav_file(site: &SiteView, tree: &SiteTree, guides: &OutlinedGuides) -> (String, Vec<u8>) {
+    (site.assets.nav_script.clone(), nav::nav_script(tree, guides).into_bytes())
 }
 
 /// `sitemap.xml` (with a base URL only) and `robots.txt`.
@@ -216,15 +216,13 @@ pub fn redirect_files(redirects: &[Redirect], site: &SiteView) -> Vec<(String, V
 pub fn search_pages<'a>(
     tree: &'a SiteTree,
     guides: &'a OutlinedGuides,
-    sections: Vec<Arc<Vec<Section>>>,
+    sections: PerGuide<Arc<Vec<Section>>>,
 ) -> Vec<search::PageInput<'a>> {
-    sections
-        .into_iter()
-        .enumerate()
-        .map(|(i, sections)| search::PageInput {
-            title: &guides.titles[i],
+    (guides.iter_enumerated().zip(sections))
+        .map(|((i, guide), sections)| search::PageInput {
+            title: &guide.title,
             url: &tree.guide_paths[i],
-            headings: &guides.headings[i],
+            headings: &guide.headings,
             sections,
         })
         .collect()

@@ -13,6 +13,7 @@ use std::path::Path;
 use percent_encoding::percent_decode_str;
 
 use super::tree::is_index_file;
+use crate::content::{GuideId, PerGuide};
 use crate::slug::{fold, OrderedName};
 
 /// What the index knows about one guide.
@@ -34,7 +35,7 @@ pub struct GuideTargets {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// A page of the site, with a canonical heading id.
-    Guide { guide: usize, anchor: Option<String> },
+    Guide { guide: GuideId, anchor: Option<String> },
     /// A file of the content folder, by its path relative to it.
     File { rel: String, anchor: Option<String> },
     /// A file of `static/`, by its path from the site root (where the build copies it).
@@ -57,9 +58,9 @@ pub struct Resolved {
 /// What a bare guide name written in a page names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Named {
-    One(usize),
+    One(GuideId),
     /// Guides in different folders with that file name.
-    Several(Vec<usize>),
+    Several(Vec<GuideId>),
     None,
 }
 
@@ -69,40 +70,40 @@ pub struct Broken {
     pub message: String,
     pub suggestion: Option<String>,
     /// The guide that exists but lacks the anchor, when that is what is wrong.
-    pub guide: Option<usize>,
+    pub guide: Option<GuideId>,
 }
 
 #[derive(Debug)]
 pub struct LinkIndex {
-    guides: Vec<GuideTargets>,
+    guides: PerGuide<GuideTargets>,
     /// Per guide: every id and alias → canonical id, and the loose form of each id → id.
-    anchors: Vec<AnchorLookup>,
-    by_rel: HashMap<String, usize>,
-    by_rel_folded: HashMap<String, usize>,
-    by_path: HashMap<String, usize>,
+    anchors: PerGuide<AnchorLookup>,
+    by_rel: HashMap<String, GuideId>,
+    by_rel_folded: HashMap<String, GuideId>,
+    by_path: HashMap<String, GuideId>,
     files: HashMap<String, String>,
     /// The files of `static/`, by their path from the site root: lowercase → as written.
     statics: HashMap<String, String>,
     /// Folder (`10-install`) → its landing page, whatever its name (`tree::landing_rank`).
-    folders: HashMap<String, usize>,
+    folders: HashMap<String, GuideId>,
     /// Guides and folders by `route_key`: the address Grav and directory-URL generators let
     /// authors write (`../installation` for `03.installation/docs.md`).
-    by_route: HashMap<String, usize>,
+    by_route: HashMap<String, GuideId>,
     /// `content/`: a reference written from the repository root (`content/GUIDE.md`) also counts.
     content_prefix: Option<String>,
 }
 
 impl LinkIndex {
     /// `files` are the other files of the content folder, relative, with `/` separators.
-    pub fn new(guides: Vec<GuideTargets>, files: impl IntoIterator<Item = String>) -> LinkIndex {
-        let by_rel = guides.iter().enumerate().map(|(i, g)| (g.rel.clone(), i)).collect();
-        let by_rel_folded = guides.iter().enumerate().map(|(i, g)| (g.rel.to_lowercase(), i)).collect();
+    pub fn new(guides: PerGuide<GuideTargets>, files: impl IntoIterator<Item = String>) -> LinkIndex {
+        let by_rel = guides.iter_enumerated().map(|(i, g)| (g.rel.clone(), i)).collect();
+        let by_rel_folded = guides.iter_enumerated().map(|(i, g)| (g.rel.to_lowercase(), i)).collect();
         let by_path =
-            guides.iter().enumerate().map(|(i, g)| (g.path.trim_end_matches('/').to_string(), i)).collect();
+            guides.iter_enumerated().map(|(i, g)| (g.path.trim_end_matches('/').to_string(), i)).collect();
         let files = files.into_iter().map(|f| (f.to_lowercase(), f)).collect();
-        let anchors = guides.iter().map(AnchorLookup::new).collect();
+        let anchors = guides.map(AnchorLookup::new);
         let mut by_route = HashMap::new();
-        for (i, guide) in guides.iter().enumerate() {
+        for (i, guide) in guides.iter_enumerated() {
             by_route.entry(route_key(&guide.rel)).or_insert(i);
         }
         LinkIndex {
@@ -126,7 +127,7 @@ impl LinkIndex {
     }
 
     /// Lets a link to a folder lead to its landing page: (folder with `/`, guide).
-    pub fn with_landing_pages(mut self, folders: impl IntoIterator<Item = (String, usize)>) -> Self {
+    pub fn with_landing_pages(mut self, folders: impl IntoIterator<Item = (String, GuideId)>) -> Self {
         self.folders = folders.into_iter().collect();
         for (folder, &guide) in &self.folders {
             self.by_route.insert(route_key(folder), guide);
@@ -143,7 +144,7 @@ impl LinkIndex {
 
     /// Lets a link to an old address of a guide (`aliases`, `redirect_from`…: carnet writes a
     /// redirect there) lead to the guide itself. A page's own address wins over an old one.
-    pub fn with_old_paths(mut self, old: impl IntoIterator<Item = (String, usize)>) -> Self {
+    pub fn with_old_paths(mut self, old: impl IntoIterator<Item = (String, GuideId)>) -> Self {
         for (path, guide) in old {
             self.by_path.entry(path.trim_end_matches('/').to_string()).or_insert(guide);
         }
@@ -153,7 +154,7 @@ impl LinkIndex {
     /// Sets a guide's heading ids and raw HTML anchors once it is outlined.
     pub fn set_headings(
         &mut self,
-        guide: usize,
+        guide: GuideId,
         ids: Vec<String>,
         aliases: Vec<(String, String)>,
         anchors: Vec<String>,
@@ -163,12 +164,12 @@ impl LinkIndex {
         self.anchors[guide] = AnchorLookup::new(&self.guides[guide]);
     }
 
-    pub fn guide(&self, index: usize) -> &GuideTargets {
+    pub fn guide(&self, index: GuideId) -> &GuideTargets {
         &self.guides[index]
     }
 
     /// Resolves `href` written in guide `from`.
-    pub fn resolve(&self, from: usize, href: &str) -> Result<Resolved, Broken> {
+    pub fn resolve(&self, from: GuideId, href: &str) -> Result<Resolved, Broken> {
         let href = href.trim();
         let templated = template_path(href);
         let href = templated.as_deref().unwrap_or(href);
@@ -254,7 +255,7 @@ impl LinkIndex {
     /// Guide `guide`, at the heading `fragment` names when there is one.
     fn at_guide(
         &self,
-        guide: usize,
+        guide: GuideId,
         fragment: Option<String>,
         mut warnings: Vec<String>,
     ) -> Result<Resolved, Broken> {
@@ -270,7 +271,7 @@ impl LinkIndex {
     /// reads it (`../logos/logo.png` written in `guide.md`, published at `guide/`).
     fn find_static(
         &self,
-        from: usize,
+        from: GuideId,
         path: &str,
         joined: Option<&str>,
         warnings: &mut Vec<String>,
@@ -293,7 +294,7 @@ impl LinkIndex {
     }
 
     /// A guide by its file (with or without `.md`), its folder, or its published URL path.
-    fn find_guide(&self, joined: &str, warnings: &mut Vec<String>) -> Option<usize> {
+    fn find_guide(&self, joined: &str, warnings: &mut Vec<String>) -> Option<GuideId> {
         let bare = joined.trim_end_matches('/');
         let candidates = [
             joined.to_string(),
@@ -320,7 +321,7 @@ impl LinkIndex {
     /// resolves links from there (MkDocs with directory URLs): `../autre/` from `dossier/page.md`
     /// means `dossier/autre.md`. Not for `index.md` or `README.md`, published at their folder's
     /// address by those generators too.
-    fn find_from_page_url(&self, from: usize, path: &str) -> Option<usize> {
+    fn find_from_page_url(&self, from: GuideId, path: &str) -> Option<GuideId> {
         if path.starts_with('/') || is_index_file(Path::new(&self.guides[from].rel)) {
             return None;
         }
@@ -338,7 +339,7 @@ impl LinkIndex {
     }
 
     /// The canonical id for `anchor` in `guide`: exact, alias, or loose (accents, case, dashes).
-    fn anchor(&self, guide: usize, anchor: &str, warnings: &mut Vec<String>) -> Result<String, Broken> {
+    fn anchor(&self, guide: GuideId, anchor: &str, warnings: &mut Vec<String>) -> Result<String, Broken> {
         let target = &self.guides[guide];
         let lookup = &self.anchors[guide];
         if let Some(id) = lookup.exact(target, anchor) {
@@ -379,7 +380,7 @@ impl LinkIndex {
     /// A guide named by a bare reference (`GUIDE_X.md`, `dossier/AUTRE.md`) written in `from`:
     /// relative to `from`'s folder first, then from the content root, then by file name alone
     /// when only one guide has it.
-    pub fn find_reference(&self, from: usize, name: &str) -> Option<usize> {
+    pub fn find_reference(&self, from: GuideId, name: &str) -> Option<GuideId> {
         match self.name_reference(from, name) {
             Named::One(guide) => Some(guide),
             Named::Several(_) | Named::None => None,
@@ -388,7 +389,7 @@ impl LinkIndex {
 
     /// What a bare reference names (see `find_reference`): one guide, several guides having
     /// its file name (none of them nearer than the others), or none.
-    pub fn name_reference(&self, from: usize, name: &str) -> Named {
+    pub fn name_reference(&self, from: GuideId, name: &str) -> Named {
         let name =
             self.content_prefix.as_deref().and_then(|prefix| name.strip_prefix(prefix)).unwrap_or(name);
         let mut ignored = Vec::new();
@@ -401,7 +402,7 @@ impl LinkIndex {
             return Named::One(guide);
         }
         let file_name = name.rsplit('/').next().unwrap_or(name).to_lowercase();
-        let matches: Vec<usize> = (self.guides.iter().enumerate())
+        let matches: Vec<GuideId> = (self.guides.iter_enumerated())
             .filter(|(_, g)| g.rel.rsplit('/').next().is_some_and(|n| n.to_lowercase() == file_name))
             .map(|(guide, _)| guide)
             .collect();
@@ -652,6 +653,10 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Optio
 mod tests {
     use super::*;
 
+    fn id(n: usize) -> GuideId {
+        GuideId::new(n)
+    }
+
     fn index() -> LinkIndex {
         let guide = |rel: &str, path: &str, ids: &[&str]| GuideTargets {
             rel: rel.into(),
@@ -661,7 +666,7 @@ mod tests {
             anchors: vec!["tarifs".into()],
         };
         LinkIndex::new(
-            vec![
+            PerGuide::from(vec![
                 guide(
                     "GUIDE_RENDER_COMPLET.md",
                     "guide-render-complet/",
@@ -669,52 +674,52 @@ mod tests {
                 ),
                 guide("dossier/Autre Guide.md", "dossier/autre-guide/", &["causes"]),
                 guide("dossier/README.md", "dossier/", &["intro"]),
-            ],
+            ]),
             ["dossier/schema.png".to_string()],
         )
     }
 
     fn target(from: usize, href: &str) -> Target {
-        index().resolve(from, href).unwrap_or_else(|b| panic!("{href}: {b:?}")).target
+        index().resolve(id(from), href).unwrap_or_else(|b| panic!("{href}: {b:?}")).target
     }
 
     #[test]
     fn files_of_static_are_linked_from_the_root_the_file_or_the_page_address() {
         let index = index().with_static_files(["logos/logo.png".to_string()]);
         let logo = Ok(Target::Static { path: "logos/logo.png".into(), anchor: None });
-        let target = |from: usize, href: &str| index.resolve(from, href).map(|r| r.target);
+        let target = |from: usize, href: &str| index.resolve(id(from), href).map(|r| r.target);
         assert_eq!(target(0, "/logos/logo.png"), logo);
         assert_eq!(target(0, "logos/logo.png"), logo, "from the guide's file at the content root");
         assert_eq!(target(0, "../logos/logo.png"), logo, "from the page's address, guide-render-complet/");
         assert_eq!(target(1, "../../logos/logo.png"), logo, "from dossier/autre-guide/");
         assert_eq!(target(1, "../logos/logo.png"), logo, "from dossier/Autre Guide.md's folder");
-        let missing = index.resolve(0, "/logos/absent.png").unwrap_err();
+        let missing = index.resolve(id(0), "/logos/absent.png").unwrap_err();
         assert_eq!(missing.message, "no guide or file `logos/absent.png`");
-        let outside = index.resolve(0, "../../logos/logo.png").unwrap_err();
+        let outside = index.resolve(id(0), "../../logos/logo.png").unwrap_err();
         assert!(outside.message.contains("leads outside the content folder"), "{outside:?}");
     }
 
     #[test]
     fn guide_links_in_every_form() {
-        let autre = Target::Guide { guide: 1, anchor: None };
+        let autre = Target::Guide { guide: id(1), anchor: None };
         assert_eq!(target(0, "dossier/Autre Guide.md"), autre);
         assert_eq!(target(0, "./dossier/Autre%20Guide.md"), autre);
         assert_eq!(target(0, "dossier/Autre Guide"), autre);
         assert_eq!(target(2, "Autre Guide.md"), autre);
-        assert_eq!(target(1, "../GUIDE_RENDER_COMPLET.md"), Target::Guide { guide: 0, anchor: None });
-        assert_eq!(target(0, "dossier/"), Target::Guide { guide: 2, anchor: None });
+        assert_eq!(target(1, "../GUIDE_RENDER_COMPLET.md"), Target::Guide { guide: id(0), anchor: None });
+        assert_eq!(target(0, "dossier/"), Target::Guide { guide: id(2), anchor: None });
         assert_eq!(target(0, "/dossier/autre-guide/"), autre);
     }
 
     #[test]
     fn anchors_resolve_to_canonical_ids() {
-        let with = |a: &str| Target::Guide { guide: 0, anchor: Some(a.to_string()) };
+        let with = |a: &str| Target::Guide { guide: id(0), anchor: Some(a.to_string()) };
         assert_eq!(target(1, "../GUIDE_RENDER_COMPLET.md#deploiement"), with("deploiement"));
         assert_eq!(
             target(1, "../GUIDE_RENDER_COMPLET.md#-r%C3%A9solution--erreur"),
             with("resolution-erreur")
         );
-        let loose = index().resolve(1, "../GUIDE_RENDER_COMPLET.md#Déploiement").unwrap();
+        let loose = index().resolve(id(1), "../GUIDE_RENDER_COMPLET.md#Déploiement").unwrap();
         assert_eq!(loose.target, with("deploiement"));
         assert_eq!(loose.warnings.len(), 1);
         assert_eq!(target(1, "#causes"), Target::Anchor("causes".into()));
@@ -725,16 +730,16 @@ mod tests {
         assert_eq!(target(1, "#tarifs"), Target::Anchor("tarifs".into()));
         assert_eq!(
             target(1, "../GUIDE_RENDER_COMPLET.md#tarifs"),
-            Target::Guide { guide: 0, anchor: Some("tarifs".into()) }
+            Target::Guide { guide: id(0), anchor: Some("tarifs".into()) }
         );
         assert_eq!(target(1, "#"), Target::Anchor(String::new()));
         assert_eq!(target(1, "#top"), Target::Anchor("top".into()));
         assert_eq!(target(1, "#TOP"), Target::Anchor("TOP".into()));
         assert_eq!(
             target(1, "../GUIDE_RENDER_COMPLET.md#top"),
-            Target::Guide { guide: 0, anchor: Some("top".into()) }
+            Target::Guide { guide: id(0), anchor: Some("top".into()) }
         );
-        let broken = index().resolve(1, "#tarif").unwrap_err();
+        let broken = index().resolve(id(1), "#tarif").unwrap_err();
         assert_eq!(broken.suggestion.as_deref(), Some("#tarifs"));
     }
 
@@ -749,8 +754,8 @@ mod tests {
 
     #[test]
     fn case_mismatch_resolves_with_a_warning() {
-        let resolved = index().resolve(0, "guide_render_complet.md").unwrap();
-        assert_eq!(resolved.target, Target::Guide { guide: 0, anchor: None });
+        let resolved = index().resolve(id(0), "guide_render_complet.md").unwrap();
+        assert_eq!(resolved.target, Target::Guide { guide: id(0), anchor: None });
         assert!(resolved.warnings[0].contains("GUIDE_RENDER_COMPLET.md"));
     }
 
@@ -760,14 +765,14 @@ mod tests {
         for external in ["https://render.com", "mailto:a@b.fr", "//cdn.example.org/x.js", "tel:+33"] {
             assert_eq!(target(0, external), Target::External, "{external}");
         }
-        let broken = index().resolve(0, "GUIDE_RENDER_COMPLE.md").unwrap_err();
+        let broken = index().resolve(id(0), "GUIDE_RENDER_COMPLE.md").unwrap_err();
         assert_eq!(broken.suggestion.as_deref(), Some("GUIDE_RENDER_COMPLET.md"));
-        let anchor = index().resolve(0, "dossier/Autre Guide.md#cause").unwrap_err();
+        let anchor = index().resolve(id(0), "dossier/Autre Guide.md#cause").unwrap_err();
         assert_eq!(anchor.suggestion.as_deref(), Some("#causes"));
-        assert!(index().resolve(0, "../../etc/passwd").is_err());
+        assert!(index().resolve(id(0), "../../etc/passwd").is_err());
         assert_eq!(target(1, "/"), Target::Home { anchor: None }, "the home page, with no guide of its own");
         assert_eq!(target(1, "../#x"), Target::Home { anchor: Some("x".into()) });
-        assert!(index().resolve(0, "#nulle-part").is_err());
+        assert!(index().resolve(id(0), "#nulle-part").is_err());
     }
 
     #[test]
@@ -775,23 +780,23 @@ mod tests {
         let guide =
             |rel: &str, path: &str| GuideTargets { rel: rel.into(), path: path.into(), ..Default::default() };
         let index = LinkIndex::new(
-            vec![
+            PerGuide::from(vec![
                 guide("01.basics/chapter.md", "basics/"),
                 guide("01.basics/02.requirements/docs.md", "basics/requirements/"),
                 guide("01.basics/03.installation/docs.md", "basics/installation/"),
                 guide("T1_Donnees/sommaire.md", "t1-donnees/sommaire/"),
                 guide("T1_Donnees/1.1_Listes/cours.md", "t1-donnees/1-1-listes/cours/"),
-            ],
+            ]),
             Vec::<String>::new(),
         )
         .with_landing_pages([
-            ("01.basics".to_string(), 0),
-            ("01.basics/02.requirements".to_string(), 1),
-            ("01.basics/03.installation".to_string(), 2),
+            ("01.basics".to_string(), id(0)),
+            ("01.basics/02.requirements".to_string(), id(1)),
+            ("01.basics/03.installation".to_string(), id(2)),
         ]);
-        let guide_of = |from: usize, href: &str| match index.resolve(from, href) {
+        let guide_of = |from: usize, href: &str| match index.resolve(id(from), href) {
             Ok(Resolved { target: Target::Guide { guide, .. }, warnings }) if warnings.is_empty() => {
-                Some(guide)
+                Some(guide.index())
             }
             other => panic!("{href}: {other:?}"),
         };
@@ -804,19 +809,19 @@ mod tests {
         assert_eq!(guide_of(3, "../1.1_Listes/cours/"), Some(4));
         assert_eq!(guide_of(3, "1.1_Listes/cours.md"), Some(4));
         assert_eq!(guide_of(4, "../../../T1_Donnees/sommaire/"), Some(3), "above the file, not the page");
-        assert!(index.resolve(4, "../../../../x/").unwrap_err().message.contains("outside"));
+        assert!(index.resolve(id(4), "../../../../x/").unwrap_err().message.contains("outside"));
         // GitBook's one `..` too many stops at the root, as in a browser, with a warning.
-        let clamped = index.resolve(1, "../../../../T1_Donnees/sommaire.md").unwrap();
-        assert_eq!(clamped.target, Target::Guide { guide: 3, anchor: None });
+        let clamped = index.resolve(id(1), "../../../../T1_Donnees/sommaire.md").unwrap();
+        assert_eq!(clamped.target, Target::Guide { guide: id(3), anchor: None });
         assert!(clamped.warnings[0].contains("climbs above the content folder"), "{:?}", clamped.warnings);
-        assert!(index.resolve(3, "../absent/").is_err());
-        assert!(index.resolve(2, "/basics/absent").is_err());
+        assert!(index.resolve(id(3), "../absent/").is_err());
+        assert!(index.resolve(id(2), "/basics/absent").is_err());
     }
 
     #[test]
     fn github_s_user_content_prefix_is_the_id_itself() {
         assert_eq!(target(0, "#user-content-deploiement"), Target::Anchor("deploiement".into()));
-        assert!(index().resolve(0, "#user-content-nulle-part").is_err());
+        assert!(index().resolve(id(0), "#user-content-nulle-part").is_err());
     }
 
     #[test]
@@ -837,7 +842,7 @@ mod tests {
         }
         assert_eq!(
             target(0, "{{ site.baseurl }}/dossier/Autre Guide.md#causes"),
-            Target::Guide { guide: 1, anchor: Some("causes".into()) }
+            Target::Guide { guide: id(1), anchor: Some("causes".into()) }
         );
         assert_eq!(target(0, "{{ p.url|e }}"), Target::External, "left as written, not checked");
     }
@@ -883,16 +888,16 @@ mod tests {
     #[test]
     fn suggestions_are_of_the_kind_linked_to() {
         let index = LinkIndex::new(
-            vec![GuideTargets {
+            PerGuide::from(vec![GuideTargets {
                 rel: "schema.md".into(),
                 path: "schema/".into(),
                 ids: vec![],
                 aliases: vec![],
                 anchors: vec![],
-            }],
+            }]),
             ["schema.png".to_string(), "schema.pdf".to_string()],
         );
-        let suggestion = |href: &str| index.resolve(0, href).unwrap_err().suggestion;
+        let suggestion = |href: &str| index.resolve(id(0), href).unwrap_err().suggestion;
         assert_eq!(suggestion("schemas.md").as_deref(), Some("schema.md"));
         assert_eq!(suggestion("schemas").as_deref(), Some("schema.md"), "a page, not an image");
         assert_eq!(suggestion("schemas.png").as_deref(), Some("schema.png"));
@@ -905,21 +910,24 @@ mod tests {
     fn a_file_name_several_guides_have_is_ambiguous() {
         let guide =
             |rel: &str| GuideTargets { rel: rel.into(), path: String::new(), ..GuideTargets::default() };
-        let index = LinkIndex::new(vec![guide("a/NOTES.md"), guide("b/NOTES.md"), guide("c/x.md")], []);
-        assert_eq!(index.name_reference(2, "NOTES.md"), Named::Several(vec![0, 1]));
-        assert_eq!(index.name_reference(0, "NOTES.md"), Named::One(0), "its own folder's first");
-        assert_eq!(index.name_reference(2, "b/NOTES.md"), Named::One(1));
-        assert_eq!(index.name_reference(2, "AUTRE.md"), Named::None);
+        let index = LinkIndex::new(
+            PerGuide::from(vec![guide("a/NOTES.md"), guide("b/NOTES.md"), guide("c/x.md")]),
+            [],
+        );
+        assert_eq!(index.name_reference(id(2), "NOTES.md"), Named::Several(vec![id(0), id(1)]));
+        assert_eq!(index.name_reference(id(0), "NOTES.md"), Named::One(id(0)), "its own folder's first");
+        assert_eq!(index.name_reference(id(2), "b/NOTES.md"), Named::One(id(1)));
+        assert_eq!(index.name_reference(id(2), "AUTRE.md"), Named::None);
     }
 
     #[test]
     fn bare_references() {
         let index = index();
-        assert_eq!(index.find_reference(1, "GUIDE_RENDER_COMPLET.md"), Some(0));
-        assert_eq!(index.find_reference(0, "dossier/Autre Guide.md"), Some(1));
-        assert_eq!(index.find_reference(0, "Autre Guide.md"), Some(1));
-        assert_eq!(index.find_reference(0, "GUIDE_INITIALISATION_INTERFACE_WEB.md"), None);
+        assert_eq!(index.find_reference(id(1), "GUIDE_RENDER_COMPLET.md"), Some(id(0)));
+        assert_eq!(index.find_reference(id(0), "dossier/Autre Guide.md"), Some(id(1)));
+        assert_eq!(index.find_reference(id(0), "Autre Guide.md"), Some(id(1)));
+        assert_eq!(index.find_reference(id(0), "GUIDE_INITIALISATION_INTERFACE_WEB.md"), None);
         let index = index.with_content_prefix("content");
-        assert_eq!(index.find_reference(1, "content/GUIDE_RENDER_COMPLET.md"), Some(0));
+        assert_eq!(index.find_reference(id(1), "content/GUIDE_RENDER_COMPLET.md"), Some(id(0)));
     }
 }

@@ -32,7 +32,7 @@ use super::pages::PageViews;
 use super::redirects::Redirect;
 use super::tree::{PageRef, SiteTree};
 use super::{page_inputs, BuildSummary, BuiltSite};
-use crate::content::{self, Found, Guide, SiteRoot};
+use crate::content::{self, Found, Guide, GuideId, PerGuide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Heading, Section};
 use crate::search;
@@ -43,10 +43,10 @@ pub struct LiveSite {
     analysis: ReadySite,
     options: BuildOptions,
     site: SiteView,
-    /// Guide index by absolute source path.
-    by_path: HashMap<PathBuf, usize>,
+    /// Guide by absolute source path.
+    by_path: HashMap<PathBuf, GuideId>,
     /// Each guide's diagnostics from reading it (decoding, repair, front matter).
-    load_notes: Vec<Vec<Diagnostic>>,
+    load_notes: PerGuide<Vec<Diagnostic>>,
     /// Diagnostics of the content folder that belong to no guide.
     folder_notes: Vec<Diagnostic>,
     /// Each page's view as last written (without its HTML).
@@ -79,12 +79,12 @@ impl Outcome {
 /// An edit worked out, not yet taken in (`LiveSite::prepare`).
 struct Edit {
     /// The edited guides, sorted.
-    changed: Vec<usize>,
+    changed: Vec<GuideId>,
     /// Each edited guide read again, with what reading it found.
     fresh: Vec<(Guide, Vec<Diagnostic>)>,
     reoutlined: Reoutlined,
     /// The edited guides whose title or description changed.
-    renamed: Vec<usize>,
+    renamed: Vec<GuideId>,
     /// The redirect pages planned again, when guides were renamed.
     redirects: Option<Vec<Redirect>>,
 }
@@ -92,7 +92,7 @@ struct Edit {
 /// What taking an edit in changed (`LiveSite::take_in`): what `write_changes` compares.
 struct Changes {
     updated: Updated,
-    renamed: Vec<usize>,
+    renamed: Vec<GuideId>,
     /// The reading order before the edit.
     old_order: Vec<PageRef>,
 }
@@ -115,9 +115,9 @@ impl LiveSite {
     ) -> LiveSite {
         let BuiltSite { site: analysis, assets } = built;
         let tree = &analysis.tree;
-        let by_path: HashMap<PathBuf, usize> =
-            analysis.content.guides.iter().enumerate().map(|(i, g)| (absolute(&g.path), i)).collect();
-        let mut load_notes = vec![Vec::new(); analysis.content.guides.len()];
+        let by_path: HashMap<PathBuf, GuideId> =
+            analysis.content.guides.iter_enumerated().map(|(i, g)| (absolute(&g.path), i)).collect();
+        let mut load_notes = analysis.content.guides.map(|_| Vec::new());
         let mut folder_notes = Vec::new();
         for diagnostic in &analysis.content.diagnostics {
             match by_path.get(&absolute(&diagnostic.location.path)) {
@@ -175,13 +175,15 @@ impl LiveSite {
         let pages = self.write_changes(&changes)?;
         watch.lap("pages");
         let model = &self.analysis;
-        self.search.submit(SearchJob {
-            dir: model.paths.output.clone(),
-            titles: model.guides.titles.clone(),
-            urls: model.tree.guide_paths.clone(),
-            headings: model.guides.headings.clone(),
-            sections: model.guides.sections.clone(),
-        });
+        let search_pages = (model.guides.iter_enumerated())
+            .map(|(i, guide)| SearchPage {
+                title: guide.title.clone(),
+                url: model.tree.guide_paths[i].clone(),
+                headings: Arc::clone(&guide.headings),
+                sections: Arc::clone(&guide.sections),
+            })
+            .collect();
+        self.search.submit(SearchJob { dir: model.paths.output.clone(), pages: search_pages });
         let summary = BuildSummary {
             pages: model.tree.reading_order.len() + 1,
             output: model.paths.output.clone(),
@@ -200,16 +202,16 @@ impl LiveSite {
         let fresh = self.read_again(&changed)?;
         watch.lap("load");
         let model = &self.analysis;
-        let edited: Vec<(usize, &Guide)> =
+        let edited: Vec<(GuideId, &Guide)> =
             changed.iter().copied().zip(fresh.iter().map(|(g, _)| g)).collect();
         let reoutlined = model
             .guides
             .outline_again(&edited, &model.renderer)
             .ok_or("a site kept without what updates need")?;
-        let renamed: Vec<usize> = reoutlined
+        let renamed: Vec<GuideId> = reoutlined
             .names()
             .filter(|&(i, title, description)| {
-                model.guides.titles[i] != title || model.guides.descriptions[i] != description
+                model.guides[i].title != title || model.guides[i].description != description
             })
             .map(|(i, _, _)| i)
             .collect();
@@ -221,8 +223,8 @@ impl LiveSite {
     }
 
     /// The guides at `paths`, sorted, once each: all must be guides of the site it still admits.
-    fn edited_guides(&self, paths: &[&Path]) -> Result<Vec<usize>, &'static str> {
-        let known: Option<Vec<usize>> =
+    fn edited_guides(&self, paths: &[&Path]) -> Result<Vec<GuideId>, &'static str> {
+        let known: Option<Vec<GuideId>> =
             paths.iter().map(|p| self.by_path.get(&absolute(p)).copied()).collect();
         let mut changed = known.ok_or("a new guide")?;
         // A guide turned into a link leading out of the site: the full build's walk refuses it.
@@ -237,7 +239,7 @@ impl LiveSite {
 
     /// The guides `changed` read again, with what reading them found; they must keep their
     /// place in the site (address, old addresses, not a draft) and their front matter must read.
-    fn read_again(&self, changed: &[usize]) -> Result<Vec<(Guide, Vec<Diagnostic>)>, &'static str> {
+    fn read_again(&self, changed: &[GuideId]) -> Result<Vec<(Guide, Vec<Diagnostic>)>, &'static str> {
         let guides = &self.analysis.content.guides;
         let read: Vec<(Option<Guide>, Vec<Diagnostic>)> = changed
             .par_iter()
@@ -264,13 +266,11 @@ impl LiveSite {
     /// (`read_again`), so the plan is made from the guides as they are, with the new titles.
     fn redirects_renamed(&self, reoutlined: &Reoutlined) -> Result<Vec<Redirect>, &'static str> {
         let model = &self.analysis;
-        let mut titles = model.guides.titles.clone();
-        for (i, title, _) in reoutlined.names() {
-            titles[i] = title.to_string();
-        }
+        let renamed: HashMap<GuideId, &str> = reoutlined.names().map(|(i, title, _)| (i, title)).collect();
+        let title = |g| renamed.get(&g).copied().unwrap_or(&model.guides[g].title);
         let root = &self.options.root;
         let (redirects, problems) =
-            analysis::plan_redirects(&model.config, root, &model.content.guides, &titles, &model.tree);
+            analysis::plan_redirects(&model.config, root, &model.content.guides, &title, &model.tree);
         if !problems.is_empty() {
             return Err("redirects that collide");
         }
@@ -295,14 +295,14 @@ impl LiveSite {
     /// the redirects. Nothing here can fail.
     fn take_in(&mut self, edit: Edit) -> Changes {
         let Edit { changed, fresh, reoutlined, renamed, redirects } = edit;
-        let model = &mut self.analysis;
+        let model = &mut self.analysis.analysis;
         for (&i, (guide, notes)) in changed.iter().zip(fresh) {
             model.content.guides[i] = guide;
             self.load_notes[i] = notes;
         }
         let old_order = model.tree.reading_order.clone();
         let updated = model.guides.take_in(reoutlined, &model.content.guides, &model.tree);
-        model.tree.order(&analysis::guide_infos(&model.content.guides), &model.guides.titles);
+        model.tree.order(&analysis::guide_infos(&model.content.guides), |g| &model.guides[g].title);
         if let Some(redirects) = redirects {
             model.redirects = redirects;
         }
@@ -316,7 +316,7 @@ impl LiveSite {
         let tree = &model.tree;
         let candidates = pages_to_compare(tree, &changes.updated, &changes.renamed, &changes.old_order);
         let updated = &changes.updated;
-        let new_html: HashSet<usize> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
+        let new_html: HashSet<GuideId> = updated.outlined.iter().chain(&updated.relinked).copied().collect();
         let views = PageViews::new(page_inputs(
             tree,
             &model.guides,
@@ -365,10 +365,10 @@ impl LiveSite {
     fn diagnostics(&self) -> Vec<Diagnostic> {
         let guides = &self.analysis.guides;
         let mut all = self.folder_notes.clone();
-        for (i, notes) in self.load_notes.iter().enumerate() {
+        for (i, notes) in self.load_notes.iter_enumerated() {
             all.extend(notes.iter().cloned());
-            all.extend(guides.notes[i].iter().cloned());
-            all.extend(guides.links[i].diagnostics.iter().cloned());
+            all.extend(guides[i].notes.iter().cloned());
+            all.extend(guides[i].links.diagnostics.iter().cloned());
         }
         all
     }
@@ -404,10 +404,16 @@ impl LiveSite {
 /// A search index to write, made of parts shared with the site in memory.
 struct SearchJob {
     dir: PathBuf,
-    titles: Vec<String>,
-    urls: Vec<String>,
-    headings: Vec<Arc<Vec<Heading>>>,
-    sections: Vec<Arc<Vec<Section>>>,
+    /// One per guide, in order.
+    pages: Vec<SearchPage>,
+}
+
+/// What the search index holds of one guide.
+struct SearchPage {
+    title: String,
+    url: String,
+    headings: Arc<Vec<Heading>>,
+    sections: Arc<Vec<Section>>,
 }
 
 /// One thread that writes the search index of the latest job, skipping jobs overtaken by a newer
@@ -506,12 +512,12 @@ impl SearchShared {
 
 /// Writes the index of `job`, only the files that changed since the last one.
 fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &SearchShared) -> Result<()> {
-    let pages: Vec<search::PageInput> = (0..job.titles.len())
-        .map(|i| search::PageInput {
-            title: &job.titles[i],
-            url: &job.urls[i],
-            headings: &job.headings[i],
-            sections: job.sections[i].clone(),
+    let pages: Vec<search::PageInput> = (job.pages.iter())
+        .map(|page| search::PageInput {
+            title: &page.title,
+            url: &page.url,
+            headings: &page.headings,
+            sections: Arc::clone(&page.sections),
         })
         .collect();
     let files = Mutex::new(Vec::new());
@@ -554,7 +560,7 @@ fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &Sea
 fn pages_to_compare(
     tree: &SiteTree,
     updated: &Updated,
-    renamed: &[usize],
+    renamed: &[GuideId],
     old_order: &[PageRef],
 ) -> Vec<PageRef> {
     let mut pages: HashSet<PageRef> = HashSet::new();
@@ -606,7 +612,7 @@ fn pages_to_compare(
 /// The generated files that depend on titles and order: sidebar, sitemap, redirect pages.
 fn generated_files(analysis: &ReadySite, site: &SiteView) -> Vec<(String, Vec<u8>)> {
     let tree = &analysis.tree;
-    let mut files = vec![emit::nav_file(site, tree, &analysis.guides.titles)];
+    let mut files = vec![emit::nav_file(site, tree, &analysis.guides)];
     files.extend(emit::sitemap_files(site, tree).into_iter().map(|(rel, bytes)| (rel.to_string(), bytes)));
     files.extend(emit::redirect_files(&analysis.redirects, site));
     files

@@ -115,15 +115,16 @@ struct Written {
 
 /// Writes the ready site into `staging`: assets, sitemap, redirects, copies, search index and
 /// pages; every error found if any.
-fn write_site(options: &BuildOptions, analysis: &mut ReadySite, staging: &Staging) -> Result<Written> {
-    let (theme, tree) = (&analysis.theme, &analysis.tree);
+fn write_site(options: &BuildOptions, ready: &mut ReadySite, staging: &Staging) -> Result<Written> {
+    let ReadySite { theme, analysis } = ready;
+    let tree = &analysis.tree;
     let mut watch = std::mem::replace(&mut analysis.watch, analysis::Stopwatch::start());
     let sink = |rel: &str, bytes: Vec<u8>| staging.write(rel, bytes);
     // The preview serves nothing from cache: plain names, so the sidebar can change alone.
     let fingerprint = !options.preview;
-    let titles = &analysis.guides.titles;
-    let diagrams = analysis.guides.diagrams.iter().any(|&n| n > 0);
-    let assets = emit::write_assets(&sink, theme, &analysis.renderer, tree, titles, fingerprint, diagrams)?;
+    let guides = &analysis.guides;
+    let diagrams = guides.iter().any(|g| g.diagrams > 0);
+    let assets = emit::write_assets(&sink, theme, &analysis.renderer, tree, guides, fingerprint, diagrams)?;
     let site = emit::site_view(&analysis.config, analysis.favicon.as_deref(), assets.clone());
     for (rel, bytes) in emit::sitemap_files(&site, tree) {
         sink(rel, bytes)?;
@@ -135,13 +136,7 @@ fn write_site(options: &BuildOptions, analysis: &mut ReadySite, staging: &Stagin
     watch.lap("assets");
     // The index first: the text of every section it is made of goes, page by page, as the
     // index reads it (but for the preview, which keeps it for its updates).
-    let sections = match options.preview {
-        true => analysis.guides.sections.clone(),
-        false => {
-            let empty = vec![Arc::default(); analysis.guides.sections.len()];
-            std::mem::replace(&mut analysis.guides.sections, empty)
-        }
-    };
+    let sections = analysis.guides.sections_for_search(options.preview);
     let pages = emit::search_pages(tree, &analysis.guides, sections);
     if fingerprint {
         assets::write_search_index(staging, pages)?;

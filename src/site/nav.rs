@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::outline::OutlinedGuides;
 use super::tree::SiteTree;
 
 /// A node of the sidebar: `t` title, `u` path from the site root, `c` children (folders only).
@@ -15,16 +16,17 @@ struct NavNode<'a> {
 }
 
 /// The script defining `window.CARNET_NAV`.
-pub fn nav_script(tree: &SiteTree, guide_titles: &[String]) -> String {
-    let root = section_node(tree, guide_titles, 0);
+pub fn nav_script(tree: &SiteTree, guides: &OutlinedGuides) -> String {
+    let root = section_node(tree, guides, 0);
     let json = serde_json::to_string(&root).unwrap_or_else(|_| "null".into());
     // `</` cannot close a script element when the file is inlined somewhere.
     format!("window.CARNET_NAV={};\n", json.replace("</", "<\\/"))
 }
 
-fn section_node<'a>(tree: &'a SiteTree, titles: &'a [String], section: usize) -> NavNode<'a> {
+fn section_node<'a>(tree: &'a SiteTree, guides: &'a OutlinedGuides, section: usize) -> NavNode<'a> {
     let s = &tree.sections[section];
-    let guides = s.guides.iter().map(|&g| NavNode { t: &titles[g], u: &tree.guide_paths[g], c: Vec::new() });
-    let folders = s.sections.iter().map(|&child| section_node(tree, titles, child));
-    NavNode { t: &s.title, u: &s.path, c: guides.chain(folders).collect() }
+    let pages =
+        s.guides.iter().map(|&g| NavNode { t: &guides[g].title, u: &tree.guide_paths[g], c: Vec::new() });
+    let folders = s.sections.iter().map(|&child| section_node(tree, guides, child));
+    NavNode { t: &s.title, u: &s.path, c: pages.chain(folders).collect() }
 }

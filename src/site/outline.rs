@@ -9,6 +9,7 @@
 //! touched without changing anything, and `take_in` takes the result in and redoes step 2 where
 //! links may now lead elsewhere.
 
+use std::ops::Index;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -18,49 +19,65 @@ use super::link_index::{GuideTargets, LinkIndex};
 use super::redirects::old_path;
 use super::tree::{is_index_file, title_from_name, SiteTree};
 use crate::config::BrokenLinks;
-use crate::content::{Found, Guide};
+use crate::content::{Found, Guide, GuideId, PerGuide};
 use crate::error::{Diagnostic, Location, Severity};
 use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
 
-/// What every guide holds once outlined and cross-linked, by guide index: all the rest of the
-/// build needs, except each page's HTML, which is rendered when the page is written.
+/// What every guide holds once outlined and cross-linked: all the rest of the build needs,
+/// except each page's HTML, which is rendered when the page is written. What belongs to one
+/// guide is its `OutlinedGuide` (`outlined[g]`): a new per-guide field goes there.
 #[derive(Debug, Default)]
 pub struct OutlinedGuides {
-    pub titles: Vec<String>,
-    /// Short descriptions for meta tags and listings.
-    pub descriptions: Vec<String>,
-    /// The date of each guide's front matter (`YYYY-MM-DD`), for templates.
-    pub dates: Vec<Option<String>>,
-    /// The front matter keys carnet does not read, for templates (`page.extra`).
-    pub extras: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// Shared with the preview's search worker (`live`), hence the `Arc`s.
-    pub headings: Vec<Arc<Vec<Heading>>>,
-    /// Plain text per section (code included), for the search index.
-    pub sections: Vec<Arc<Vec<Section>>>,
-    pub has_h1: Vec<bool>,
-    /// How many diagrams each guide draws (its page loads the diagram library when any).
-    pub diagrams: Vec<usize>,
-    /// Source paths relative to the content folder, with `/`.
-    pub sources: Vec<String>,
-    /// The links noted in each guide (kept by the preview only, for `take_in`).
-    pub recorded: Vec<Recorded>,
-    /// Each guide's resolved links: answers for the page writer, diagnostics, edges to other
-    /// guides (for backlinks).
-    pub links: Vec<Resolution>,
-    /// What the outline found beside links (explicit ids written twice), per guide.
-    pub notes: Vec<Vec<Diagnostic>>,
+    guides: PerGuide<OutlinedGuide>,
     /// `http(s)://` links with where they are written, for `carnet check --external`.
     pub externals: Vec<(String, Location)>,
     /// `http(s)://` images and media, with where they are written (`csp::blocked`).
     pub embeds: Vec<(String, Location)>,
-    /// Per guide, the links whose scheme browsers may not open: (scheme, where).
-    pub unknown_schemes: Vec<Vec<(String, Location)>>,
     /// One warning per unknown scheme of the whole site (`scheme_notes`).
     pub scheme_notes: Vec<Diagnostic>,
     /// Every guide's URL, ids and files: kept by the preview only, for its updates.
     pub index: Option<LinkIndex>,
     /// What broken links are (warnings in `carnet serve`, or with `[links] broken = "warn"`).
     pub broken: BrokenLinks,
+}
+
+/// What one guide holds once outlined and cross-linked.
+#[derive(Debug, Default)]
+pub struct OutlinedGuide {
+    pub title: String,
+    /// Short description for meta tags and listings.
+    pub description: String,
+    /// The date of its front matter (`YYYY-MM-DD`), for templates.
+    pub date: Option<String>,
+    /// The front matter keys carnet does not read, for templates (`page.extra`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Shared with the preview's search worker (`live`), hence the `Arc`s.
+    pub headings: Arc<Vec<Heading>>,
+    /// Plain text per section (code included), for the search index: a build hands it over to
+    /// the index, which lets it go once read (`sections_for_search`).
+    pub sections: Arc<Vec<Section>>,
+    pub has_h1: bool,
+    /// How many diagrams it draws (its page loads the diagram library when any).
+    pub diagrams: usize,
+    /// Source path relative to the content folder, with `/`.
+    pub source: String,
+    /// The links noted in it (kept by the preview only, for `take_in`).
+    pub recorded: Recorded,
+    /// Its resolved links: answers for the page writer, diagnostics, edges to other guides (for
+    /// backlinks).
+    pub links: Resolution,
+    /// What the outline found beside links (explicit ids written twice).
+    pub notes: Vec<Diagnostic>,
+    /// The links whose scheme browsers may not open: (scheme, where).
+    pub unknown_schemes: Vec<(String, Location)>,
+}
+
+impl Index<GuideId> for OutlinedGuides {
+    type Output = OutlinedGuide;
+
+    fn index(&self, id: GuideId) -> &OutlinedGuide {
+        &self.guides[id]
+    }
 }
 
 /// How `outline_guides` treats links.
@@ -79,21 +96,21 @@ pub struct LinkSettings<'a> {
 /// the HTML of both has changed.
 #[derive(Debug, Default)]
 pub struct Updated {
-    pub outlined: Vec<usize>,
-    pub relinked: Vec<usize>,
+    pub outlined: Vec<GuideId>,
+    pub relinked: Vec<GuideId>,
     /// Guides linked to before or after by a guide cross-linked again: their backlinks may differ.
-    pub link_targets: Vec<usize>,
+    pub link_targets: Vec<GuideId>,
 }
 
 pub fn outline_guides(
-    guides: &[Guide],
+    guides: &PerGuide<Guide>,
     files: &[Found],
     tree: &SiteTree,
     renderer: &Renderer,
     settings: &LinkSettings,
 ) -> OutlinedGuides {
     let LinkSettings { content_dir, preview, broken, statics } = *settings;
-    let sources: Vec<String> = guides.iter().map(|g| slash_path(&g.rel)).collect();
+    let sources: PerGuide<String> = guides.map(|g| slash_path(&g.rel));
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
         rel: rel.clone(),
         path: path.clone(),
@@ -103,7 +120,7 @@ pub fn outline_guides(
     });
     // carnet's `aliases` first: the old addresses written for other generators give way.
     let old_paths = |lenient: bool| {
-        guides.iter().enumerate().flat_map(move |(i, guide)| {
+        guides.iter_enumerated().flat_map(move |(i, guide)| {
             let aliases = if lenient { &guide.front.redirect_from } else { &guide.front.aliases };
             aliases.iter().filter_map(move |alias| Some((old_path(alias)?, i)))
         })
@@ -114,59 +131,77 @@ pub fn outline_guides(
         .with_landing_pages(tree.landing_pages())
         .with_old_paths(old_paths(false).chain(old_paths(true)));
     let outlined: Vec<Outlined> =
-        guides.par_iter().enumerate().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
-    let mut out = OutlinedGuides { sources, broken, ..Default::default() };
+        guides.par_iter_enumerated().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
+    let mut out =
+        OutlinedGuides { guides: PerGuide::with_capacity(guides.len()), broken, ..Default::default() };
     let mut index = index;
-    for (i, (outlined, guide)) in outlined.into_iter().zip(guides).enumerate() {
+    for (((i, guide), outlined), source) in guides.iter_enumerated().zip(outlined).zip(sources) {
         set_headings(&mut index, i, &outlined.rendered);
         out.externals
             .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
         out.embeds
             .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
-        out.unknown_schemes.push(outlined.unknown_schemes(guide));
-        let (parts, recorded, notes) = outlined.into_parts(guide);
-        out.push(parts, recorded, notes);
+        out.guides.push(outlined.into_guide(guide, source));
     }
-    out.scheme_notes = scheme_notes(&out.unknown_schemes);
-    out.links = (0..guides.len())
-        .into_par_iter()
-        .map(|i| resolve(&index, i, &guides[i], tree, &out.recorded[i], broken))
+    out.scheme_notes = scheme_notes(&out.guides);
+    let links: Vec<Resolution> = (out.guides.par_iter_enumerated())
+        .map(|(i, outlined)| resolve(&index, i, &guides[i], tree, &outlined.recorded, broken))
         .collect();
+    for (outlined, links) in out.guides.iter_mut().zip(links) {
+        outlined.links = links;
+    }
     if preview {
         out.index = Some(index);
     } else {
         // Only the preview's updates resolve links again: a build lets the lookups go before
         // the search index, its largest stage, is made.
-        out.recorded = Vec::new();
+        out.guides.iter_mut().for_each(|outlined| outlined.recorded = Recorded::default());
     }
     out
 }
 
 impl OutlinedGuides {
+    /// Every guide, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, OutlinedGuide> {
+        self.guides.iter()
+    }
+
+    /// Every guide with its id, in order.
+    pub fn iter_enumerated(&self) -> impl Iterator<Item = (GuideId, &OutlinedGuide)> {
+        self.guides.iter_enumerated()
+    }
+
     /// Every diagnostic of the guides, guide by guide, then one per unknown link scheme.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        let per_guide = self
-            .notes
-            .iter()
-            .zip(&self.links)
-            .flat_map(|(notes, links)| notes.iter().chain(&links.diagnostics));
+        let per_guide = self.guides.iter().flat_map(|g| g.notes.iter().chain(&g.links.diagnostics));
         per_guide.chain(&self.scheme_notes)
     }
 
     /// Every link from one guide to another.
     pub fn edges(&self) -> impl Iterator<Item = &Edge> {
-        self.links.iter().flat_map(|l| &l.edges)
+        self.guides.iter().flat_map(|g| &g.links.edges)
+    }
+
+    /// The text of every guide's sections, for the search index: taken out of the guides, so
+    /// that the index lets each go once read, or, with `keep` (the preview, which indexes again
+    /// after each edit), shared with them.
+    pub fn sections_for_search(&mut self, keep: bool) -> PerGuide<Arc<Vec<Section>>> {
+        match keep {
+            true => self.guides.map(|g| Arc::clone(&g.sections)),
+            false => self.guides.iter_mut().map(|g| std::mem::take(&mut g.sections)).collect(),
+        }
     }
 
     /// The HTML of guide `i`: its Markdown rendered again, with the links answered as resolved.
-    pub fn render_html(&self, i: usize, guide: &Guide, renderer: &Renderer) -> String {
-        renderer.html_with(guide.body(), &mut Replay::new(&self.links[i].answers), &self.headings[i])
+    pub fn render_html(&self, i: GuideId, guide: &Guide, renderer: &Renderer) -> String {
+        let outlined = &self.guides[i];
+        renderer.html_with(guide.body(), &mut Replay::new(&outlined.links.answers), &outlined.headings)
     }
 
     /// Outlines again the new text of edited guides (same files, same URLs), without changing
     /// anything: `take_in` then takes the result in. `None` when these guides were outlined
     /// without what an update needs (`LinkSettings::preview`).
-    pub fn outline_again(&self, edited: &[(usize, &Guide)], renderer: &Renderer) -> Option<Reoutlined> {
+    pub fn outline_again(&self, edited: &[(GuideId, &Guide)], renderer: &Renderer) -> Option<Reoutlined> {
         let index = self.index.as_ref()?;
         let guides = edited
             .par_iter()
@@ -186,12 +221,12 @@ impl OutlinedGuides {
     /// resolves the links of every guide whose links may now lead elsewhere — the edited guides,
     /// the guides linking to them when their ids changed, and the guides with broken links (an
     /// anchor may have appeared).
-    pub fn take_in(&mut self, reoutlined: Reoutlined, guides: &[Guide], tree: &SiteTree) -> Updated {
+    pub fn take_in(&mut self, reoutlined: Reoutlined, guides: &PerGuide<Guide>, tree: &SiteTree) -> Updated {
         let Some(mut index) = self.index.take() else { return Updated::default() };
-        let changed: Vec<usize> = reoutlined.guides.iter().map(|g| g.i).collect();
+        let changed: Vec<GuideId> = reoutlined.guides.iter().map(|g| g.i).collect();
         let mut ids_changed = Vec::new();
         for Reoutline { i, outlined, .. } in reoutlined.guides {
-            if *self.headings[i] != outlined.rendered.headings
+            if *self.guides[i].headings != outlined.rendered.headings
                 || index.guide(i).anchors != outlined.rendered.anchors
             {
                 ids_changed.push(i);
@@ -200,22 +235,23 @@ impl OutlinedGuides {
             self.set_outlined(i, outlined, &guides[i]);
         }
         let (relinked, link_targets) = self.relink(&index, &changed, &ids_changed, guides, tree);
-        self.scheme_notes = scheme_notes(&self.unknown_schemes);
+        self.scheme_notes = scheme_notes(&self.guides);
         self.index = Some(index);
         Updated { outlined: changed, relinked, link_targets }
     }
 
     /// Puts guide `i`, outlined again, in place of its old outline.
-    fn set_outlined(&mut self, i: usize, outlined: Outlined, guide: &Guide) {
+    fn set_outlined(&mut self, i: GuideId, outlined: Outlined, guide: &Guide) {
         self.externals.retain(|(_, at)| at.path != guide.path);
         self.embeds.retain(|(_, at)| at.path != guide.path);
         self.embeds
             .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
         self.externals
             .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
-        self.unknown_schemes[i] = outlined.unknown_schemes(guide);
-        let (parts, recorded, notes) = outlined.into_parts(guide);
-        self.set(i, parts, recorded, notes);
+        // The same file, and links resolved again by `relink`, which compares them first.
+        let source = std::mem::take(&mut self.guides[i].source);
+        let links = std::mem::take(&mut self.guides[i].links);
+        self.guides[i] = OutlinedGuide { links, ..outlined.into_guide(guide, source) };
     }
 
     /// Resolves again the links of the guides `changed` and of those linking into a guide whose
@@ -223,13 +259,14 @@ impl OutlinedGuides {
     fn relink(
         &mut self,
         index: &LinkIndex,
-        changed: &[usize],
-        ids_changed: &[usize],
-        guides: &[Guide],
+        changed: &[GuideId],
+        ids_changed: &[GuideId],
+        guides: &PerGuide<Guide>,
         tree: &SiteTree,
-    ) -> (Vec<usize>, Vec<usize>) {
-        let mut relink: Vec<usize> = changed.to_vec();
-        for (from, links) in self.links.iter().enumerate() {
+    ) -> (Vec<GuideId>, Vec<GuideId>) {
+        let mut relink: Vec<GuideId> = changed.to_vec();
+        for (from, outlined) in self.guides.iter_enumerated() {
+            let links = &outlined.links;
             let into_changed = links.edges.iter().map(|e| &e.to).chain(&links.broken_into);
             if into_changed.into_iter().any(|to| ids_changed.contains(to)) {
                 relink.push(from);
@@ -239,46 +276,21 @@ impl OutlinedGuides {
         relink.dedup();
         let resolved: Vec<Resolution> = relink
             .par_iter()
-            .map(|&i| resolve(index, i, &guides[i], tree, &self.recorded[i], self.broken))
+            .map(|&i| resolve(index, i, &guides[i], tree, &self.guides[i].recorded, self.broken))
             .collect();
         let mut relinked = Vec::new();
         let mut link_targets = Vec::new();
         for (&i, resolution) in relink.iter().zip(resolved) {
-            if self.links[i].answers != resolution.answers {
+            let links = &mut self.guides[i].links;
+            if links.answers != resolution.answers {
                 relinked.push(i);
             }
-            link_targets.extend(self.links[i].edges.iter().chain(&resolution.edges).map(|e| e.to));
-            self.links[i] = resolution;
+            link_targets.extend(links.edges.iter().chain(&resolution.edges).map(|e| e.to));
+            *links = resolution;
         }
         link_targets.sort_unstable();
         link_targets.dedup();
         (relinked, link_targets)
-    }
-
-    fn push(&mut self, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
-        self.titles.push(parts.title);
-        self.descriptions.push(parts.description);
-        self.dates.push(parts.date);
-        self.extras.push(parts.extra);
-        self.has_h1.push(parts.has_h1);
-        self.diagrams.push(parts.diagrams);
-        self.headings.push(Arc::new(parts.headings));
-        self.sections.push(Arc::new(parts.sections));
-        self.recorded.push(recorded);
-        self.notes.push(notes);
-    }
-
-    fn set(&mut self, i: usize, parts: GuideParts, recorded: Recorded, notes: Vec<Diagnostic>) {
-        self.titles[i] = parts.title;
-        self.descriptions[i] = parts.description;
-        self.dates[i] = parts.date;
-        self.extras[i] = parts.extra;
-        self.has_h1[i] = parts.has_h1;
-        self.diagrams[i] = parts.diagrams;
-        self.headings[i] = Arc::new(parts.headings);
-        self.sections[i] = Arc::new(parts.sections);
-        self.recorded[i] = recorded;
-        self.notes[i] = notes;
     }
 }
 
@@ -289,7 +301,7 @@ pub struct Reoutlined {
 
 /// One guide outlined again.
 struct Reoutline {
-    i: usize,
+    i: GuideId,
     outlined: Outlined,
     title: String,
     description: String,
@@ -298,8 +310,8 @@ struct Reoutline {
 }
 
 impl Reoutlined {
-    /// Each guide's index, new title and new description.
-    pub fn names(&self) -> impl Iterator<Item = (usize, &str, &str)> {
+    /// Each guide's id, new title and new description.
+    pub fn names(&self) -> impl Iterator<Item = (GuideId, &str, &str)> {
         self.guides.iter().map(|g| (g.i, g.title.as_str(), g.description.as_str()))
     }
 
@@ -318,19 +330,7 @@ struct Outlined {
     unknown_schemes: Vec<(String, usize)>,
 }
 
-/// The parts of an outlined guide the rest of the build keeps.
-struct GuideParts {
-    title: String,
-    description: String,
-    date: Option<String>,
-    extra: serde_json::Map<String, serde_json::Value>,
-    has_h1: bool,
-    diagrams: usize,
-    headings: Vec<Heading>,
-    sections: Vec<Section>,
-}
-
-fn outline(index: &LinkIndex, i: usize, guide: &Guide, renderer: &Renderer) -> Outlined {
+fn outline(index: &LinkIndex, i: GuideId, guide: &Guide, renderer: &Renderer) -> Outlined {
     let mut recorder = Recorder::new(index, i, guide.body());
     let rendered = renderer.outline_with(guide.body(), &mut recorder);
     Outlined {
@@ -358,25 +358,32 @@ impl Outlined {
         (title, short_description(description.map_or("", String::as_str)))
     }
 
-    fn into_parts(self, guide: &Guide) -> (GuideParts, Recorded, Vec<Diagnostic>) {
+    /// What the rest of the build keeps of the guide, `source` its path (`slash_path`); its
+    /// links are resolved later.
+    fn into_guide(self, guide: &Guide, source: String) -> OutlinedGuide {
         let notes = duplicate_id_notes(guide, &self.rendered.duplicate_ids);
+        let unknown_schemes = self.unknown_schemes(guide);
         let (title, description) = self.names(guide);
         let r = self.rendered;
-        let parts = GuideParts {
+        OutlinedGuide {
             title,
             description,
             date: guide.front.date.clone(),
             extra: guide.front.extra.clone(),
+            headings: Arc::new(r.headings),
+            sections: Arc::new(r.sections),
             has_h1: r.title.is_some(),
             diagrams: r.diagrams,
-            headings: r.headings,
-            sections: r.sections,
-        };
-        (parts, self.recorded, notes)
+            source,
+            recorded: self.recorded,
+            links: Resolution::default(),
+            notes,
+            unknown_schemes,
+        }
     }
 }
 
-fn set_headings(index: &mut LinkIndex, i: usize, rendered: &RenderedMarkdown) {
+fn set_headings(index: &mut LinkIndex, i: GuideId, rendered: &RenderedMarkdown) {
     let headings = &rendered.headings;
     let aliases = headings.iter().flat_map(|h| h.aliases.iter().map(|a| (a.clone(), h.id.clone())));
     let ids = headings.iter().map(|h| h.id.clone()).collect();
@@ -385,9 +392,9 @@ fn set_headings(index: &mut LinkIndex, i: usize, rendered: &RenderedMarkdown) {
 
 /// One warning per link scheme browsers may not open, at its first link, with how many links
 /// and guides use it: a site linking to `vscode:` a hundred times says it once.
-fn scheme_notes(per_guide: &[Vec<(String, Location)>]) -> Vec<Diagnostic> {
+fn scheme_notes(guides: &PerGuide<OutlinedGuide>) -> Vec<Diagnostic> {
     let mut schemes: Vec<(&str, &Location, usize, usize)> = Vec::new();
-    for links in per_guide {
+    for links in guides.iter().map(|g| &g.unknown_schemes) {
         let mut seen_here: Vec<&str> = Vec::new();
         for (scheme, at) in links {
             let new_guide = !seen_here.contains(&scheme.as_str());
@@ -417,7 +424,7 @@ fn scheme_notes(per_guide: &[Vec<(String, Location)>]) -> Vec<Diagnostic> {
 
 fn resolve(
     index: &LinkIndex,
-    i: usize,
+    i: GuideId,
     guide: &Guide,
     tree: &SiteTree,
     recorded: &Recorded,

@@ -8,6 +8,7 @@ use super::history::{french_date, History};
 use super::outline::OutlinedGuides;
 use super::tree::{PageRef, SiteTree};
 use super::urls::{relative_url, root_prefix};
+use crate::content::{GuideId, PerGuide};
 use crate::markdown::Heading;
 use crate::theme::{Backlink, Link, ListItem, PageGit, PageKind, PageView, TocEntry};
 
@@ -32,15 +33,15 @@ pub struct PageViews<'a> {
     inputs: PageInputs<'a>,
     position: HashMap<PageRef, usize>,
     /// For each guide, the (guide, heading) pairs that link to it, deduplicated, in order.
-    linked_from: Vec<Vec<(usize, Option<usize>)>>,
+    linked_from: PerGuide<Vec<(GuideId, Option<usize>)>>,
 }
 
 impl<'a> PageViews<'a> {
     pub fn new(inputs: PageInputs<'a>) -> Self {
         let position = inputs.tree.reading_order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
-        let mut linked_from = vec![Vec::new(); inputs.guides.titles.len()];
+        let mut linked_from: PerGuide<_> = inputs.guides.iter().map(|_| Vec::new()).collect();
         for edge in inputs.guides.edges() {
-            let sources: &mut Vec<(usize, Option<usize>)> = &mut linked_from[edge.to];
+            let sources: &mut Vec<(GuideId, Option<usize>)> = &mut linked_from[edge.to];
             if !sources.contains(&(edge.from, edge.heading)) {
                 sources.push((edge.from, edge.heading));
             }
@@ -49,7 +50,7 @@ impl<'a> PageViews<'a> {
     }
 
     /// The guide whose text a page shows: the guide itself, or the folder's landing page.
-    pub fn guide_of(&self, page: PageRef) -> Option<usize> {
+    pub fn guide_of(&self, page: PageRef) -> Option<GuideId> {
         match page {
             PageRef::Section(s) => self.inputs.tree.sections[s].index,
             PageRef::Guide(g) => Some(g),
@@ -66,13 +67,13 @@ impl<'a> PageViews<'a> {
             PageRef::Guide(g) => (PageKind::Guide, Some(g), None),
         };
         let title = match (page, guide) {
-            (_, Some(g)) => self.inputs.guides.titles[g].clone(),
+            (_, Some(g)) => self.inputs.guides[g].title.clone(),
             (PageRef::Section(s), None) => tree.sections[s].title.clone(),
             (PageRef::Guide(_), None) => unreachable!("a guide page always has its guide"),
         };
         let description = match guide {
-            Some(g) if !self.inputs.guides.descriptions[g].is_empty() => {
-                self.inputs.guides.descriptions[g].clone()
+            Some(g) if !self.inputs.guides[g].description.is_empty() => {
+                self.inputs.guides[g].description.clone()
             }
             _ if kind == PageKind::Home => self.inputs.site_description.to_string(),
             _ => String::new(),
@@ -84,32 +85,32 @@ impl<'a> PageViews<'a> {
             root: root_prefix(&path),
             canonical: self.inputs.base_url.map(|base| format!("{base}{path}")),
             content: String::new(),
-            has_h1: guide.is_some_and(|g| self.inputs.guides.has_h1[g]),
-            has_diagram: guide.is_some_and(|g| self.inputs.guides.diagrams[g] > 0),
-            toc: guide.map(|g| toc(&self.inputs.guides.headings[g])).unwrap_or_default(),
+            has_h1: guide.is_some_and(|g| self.inputs.guides[g].has_h1),
+            has_diagram: guide.is_some_and(|g| self.inputs.guides[g].diagrams > 0),
+            toc: guide.map(|g| toc(&self.inputs.guides[g].headings)).unwrap_or_default(),
             breadcrumb: self.breadcrumb(page, &path),
             prev: self.neighbour(page, &path, -1),
             next: self.neighbour(page, &path, 1),
             children: section.map(|s| self.children(s, &path)).unwrap_or_default(),
             backlinks: guide.map(|g| self.backlinks(g, &path)).unwrap_or_default(),
-            source: guide.map(|g| self.inputs.guides.sources[g].clone()).unwrap_or_default(),
-            date: guide.and_then(|g| self.inputs.guides.dates[g].clone()),
-            extra: guide.map(|g| self.inputs.guides.extras[g].clone()).unwrap_or_default(),
+            source: guide.map(|g| self.inputs.guides[g].source.clone()).unwrap_or_default(),
+            date: guide.and_then(|g| self.inputs.guides[g].date.clone()),
+            extra: guide.map(|g| self.inputs.guides[g].extra.clone()).unwrap_or_default(),
             git: guide.map(|g| self.git(g, &path)).unwrap_or_default(),
             path,
         }
     }
 
     /// The guide's last update and its links on the forge (`history`).
-    fn git(&self, guide: usize, path: &str) -> PageGit {
+    fn git(&self, guide: GuideId, path: &str) -> PageGit {
         let Some(history) = self.inputs.history else { return PageGit::default() };
-        let rel = &self.inputs.guides.sources[guide];
+        let rel = &self.inputs.guides[guide].source;
         let iso = history.updated(rel).map(str::to_string);
         // A guide git does not have (new, or ignored) has no page on the forge yet.
         let forge = history.forge.as_ref().filter(|_| history.dates.contains_key(rel));
         let file = format!("{}{rel}", history.content_prefix);
         let page = self.inputs.base_url.map_or_else(|| format!("/{path}"), |base| format!("{base}{path}"));
-        let title = &self.inputs.guides.titles[guide];
+        let title = &self.inputs.guides[guide].title;
         PageGit {
             updated: iso.as_deref().and_then(french_date),
             updated_iso: iso,
@@ -138,14 +139,14 @@ impl<'a> PageViews<'a> {
 
     fn section_title(&self, s: usize) -> String {
         let section = &self.inputs.tree.sections[s];
-        section.index.map_or_else(|| section.title.clone(), |g| self.inputs.guides.titles[g].clone())
+        section.index.map_or_else(|| section.title.clone(), |g| self.inputs.guides[g].title.clone())
     }
 
     fn page_title(&self, page: PageRef) -> String {
         match page {
             PageRef::Section(0) => "Accueil".to_string(),
             PageRef::Section(s) => self.section_title(s),
-            PageRef::Guide(g) => self.inputs.guides.titles[g].clone(),
+            PageRef::Guide(g) => self.inputs.guides[g].title.clone(),
         }
     }
 
@@ -158,19 +159,19 @@ impl<'a> PageViews<'a> {
     }
 
     /// "Pages qui renvoient ici": each guide linking here, with the section the link stands in.
-    fn backlinks(&self, guide: usize, from: &str) -> Vec<Backlink> {
+    fn backlinks(&self, guide: GuideId, from: &str) -> Vec<Backlink> {
         let guides = self.inputs.guides;
         self.linked_from[guide]
             .iter()
             .map(|&(source, heading)| {
-                let heading = heading.and_then(|h| guides.headings[source].get(h));
+                let heading = heading.and_then(|h| guides[source].headings.get(h));
                 let page = relative_url(from, &self.inputs.tree.guide_paths[source]);
                 let url = match heading {
                     Some(h) if h.level > 1 => format!("{page}#{}", h.id),
                     _ => page,
                 };
                 let section = heading.filter(|h| h.level > 1).map(|h| h.text.clone());
-                Backlink { title: guides.titles[source].clone(), url, section }
+                Backlink { title: guides[source].title.clone(), url, section }
             })
             .collect()
     }
@@ -179,9 +180,9 @@ impl<'a> PageViews<'a> {
         let tree = self.inputs.tree;
         let section = &tree.sections[s];
         let guides = section.guides.iter().map(|&g| ListItem {
-            title: self.inputs.guides.titles[g].clone(),
+            title: self.inputs.guides[g].title.clone(),
             url: relative_url(from, &tree.guide_paths[g]),
-            description: self.inputs.guides.descriptions[g].clone(),
+            description: self.inputs.guides[g].description.clone(),
             is_section: false,
             guides: Vec::new(),
             more: 0,
@@ -195,12 +196,12 @@ impl<'a> PageViews<'a> {
                 url: relative_url(from, &tree.sections[child].path),
                 description: tree.sections[child]
                     .index
-                    .map(|g| self.inputs.guides.descriptions[g].clone())
+                    .map(|g| self.inputs.guides[g].description.clone())
                     .unwrap_or_default(),
                 is_section: true,
                 guides: (inside[..listed].iter())
                     .map(|&g| Link {
-                        title: self.inputs.guides.titles[g].clone(),
+                        title: self.inputs.guides[g].title.clone(),
                         url: relative_url(from, &tree.guide_paths[g]),
                     })
                     .collect(),

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::content::{GuideId, PerGuide};
 use crate::error::{Diagnostic, Kind, Location};
 use crate::slug::{fold, slugify, OrderedName};
 
@@ -32,10 +33,10 @@ pub struct Section {
     /// The ordering numbers of the folder's name (`10-install` → `[10]`), empty without.
     pub numbers: Vec<u32>,
     /// The guide that is this folder's landing page (see `landing_rank`).
-    pub index: Option<usize>,
+    pub index: Option<GuideId>,
     pub parent: Option<usize>,
     /// Guides of this folder in reading order (the index guide excluded).
-    pub guides: Vec<usize>,
+    pub guides: Vec<GuideId>,
     /// Sub-folders in order.
     pub sections: Vec<usize>,
 }
@@ -44,16 +45,16 @@ pub struct Section {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageRef {
     Section(usize),
-    Guide(usize),
+    Guide(GuideId),
 }
 
 #[derive(Debug)]
 pub struct SiteTree {
     pub sections: Vec<Section>,
-    /// URL path of each guide, by guide index (index guides share their section's path).
-    pub guide_paths: Vec<String>,
-    /// Section of each guide, by guide index.
-    pub guide_section: Vec<usize>,
+    /// URL path of each guide (index guides share their section's path).
+    pub guide_paths: PerGuide<String>,
+    /// Section of each guide.
+    pub guide_section: PerGuide<usize>,
     /// Every page in reading order (home first), for previous/next links.
     pub reading_order: Vec<PageRef>,
     /// Warnings about the shape: landing pages set aside, ordering prefixes kept.
@@ -121,7 +122,7 @@ fn number_key(name: &str) -> (bool, Vec<u32>) {
 
 impl SiteTree {
     /// The tree of `guides`, or the address collisions `build_all` had to settle.
-    pub fn build(guides: &[GuideInfo], site_title: &str) -> Result<SiteTree, Vec<Diagnostic>> {
+    pub fn build(guides: &PerGuide<GuideInfo>, site_title: &str) -> Result<SiteTree, Vec<Diagnostic>> {
         let tree = Self::build_all(guides, site_title);
         if tree.notes.iter().any(|note| note.kind == Kind::UrlCollision) {
             return Err(tree.notes.into_iter().filter(|note| note.kind == Kind::UrlCollision).collect());
@@ -132,7 +133,7 @@ impl SiteTree {
     /// The tree of `guides`, always, with warnings (`notes`) for what the author may not expect:
     /// a folder's landing page set aside, an ordering prefix kept, and the address collisions it
     /// settled (a guide or folder whose address is taken gets the next free one, `mon-guide-2/`).
-    pub fn build_all(guides: &[GuideInfo], site_title: &str) -> SiteTree {
+    pub fn build_all(guides: &PerGuide<GuideInfo>, site_title: &str) -> SiteTree {
         let mut sections = vec![Section {
             dir: PathBuf::new(),
             path: String::new(),
@@ -145,7 +146,7 @@ impl SiteTree {
             sections: Vec::new(),
         }];
         let mut by_dir: HashMap<PathBuf, usize> = HashMap::from([(PathBuf::new(), 0)]);
-        let mut guide_section = Vec::with_capacity(guides.len());
+        let mut guide_section = PerGuide::with_capacity(guides.len());
         for guide in guides {
             let dir = guide.rel.parent().unwrap_or(Path::new("")).to_path_buf();
             guide_section.push(section_for(&dir, &mut sections, &mut by_dir));
@@ -156,20 +157,20 @@ impl SiteTree {
     }
 
     /// Titles folders after their landing page, sorts every folder by weight, ordering number,
-    /// then title, and sets the reading order. `titles` are by guide index.
-    pub fn order(&mut self, guides: &[GuideInfo], titles: &[String]) {
+    /// then title (`title` of a guide), and sets the reading order.
+    pub fn order<'t>(&mut self, guides: &PerGuide<GuideInfo>, title: impl Fn(GuideId) -> &'t str) {
         for section in self.sections.iter_mut().filter(|s| s.parent.is_some()) {
             if let Some(index) = section.index {
-                section.title = titles[index].clone();
+                section.title = title(index).to_string();
             }
         }
-        sort_children(&mut self.sections, guides, titles);
+        sort_children(&mut self.sections, guides, title);
         self.reading_order.clear();
         walk_reading_order(&self.sections, 0, &mut self.reading_order);
     }
 
     /// The page showing guide `g`: its own, or its folder's when it is the landing page.
-    pub fn page_of_guide(&self, g: usize) -> PageRef {
+    pub fn page_of_guide(&self, g: GuideId) -> PageRef {
         let s = self.guide_section[g];
         if self.sections[s].index == Some(g) {
             PageRef::Section(s)
@@ -195,7 +196,7 @@ impl SiteTree {
 
     /// Each folder that has a landing page, relative to the content folder with `/`, and that
     /// page's guide: a link to the folder (`10-install/`) leads there.
-    pub fn landing_pages(&self) -> impl Iterator<Item = (String, usize)> + '_ {
+    pub fn landing_pages(&self) -> impl Iterator<Item = (String, GuideId)> + '_ {
         self.sections.iter().filter_map(|s| s.index.map(|g| (s.dir.to_string_lossy().replace('\\', "/"), g)))
     }
 }
@@ -229,13 +230,13 @@ fn section_for(dir: &Path, sections: &mut Vec<Section>, by_dir: &mut HashMap<Pat
 /// landing page; the other guides are its pages. An `index.md`, `_index.md` or `README.md`
 /// set aside gets a warning: it is published as an ordinary page.
 fn choose_landing_pages(
-    guides: &[GuideInfo],
-    guide_section: &[usize],
+    guides: &PerGuide<GuideInfo>,
+    guide_section: &PerGuide<usize>,
     sections: &mut [Section],
 ) -> Vec<Diagnostic> {
     let templates = page_templates(guides, guide_section);
-    let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-    for (g, guide) in guides.iter().enumerate() {
+    let mut candidates: Vec<(usize, usize, GuideId)> = Vec::new();
+    for (g, guide) in guides.iter_enumerated() {
         let section = guide_section[g];
         let template = (section > 0 && templates.contains(&g)).then_some(PAGE_TEMPLATE);
         match landing_rank(&guide.rel).or(template) {
@@ -270,14 +271,14 @@ fn choose_landing_pages(
 /// page. Variants of that file for a language or a version (`docs.fr.md`, `docs.17.md`) stay
 /// pages of their own and do not count as other pages. Folders without numbers never make a
 /// template (`api/CHANGELOG.md`, `web/CHANGELOG.md`… stay pages of their folders).
-fn page_templates(guides: &[GuideInfo], guide_section: &[usize]) -> HashSet<usize> {
-    let mut stems_by_section: HashMap<usize, Vec<(String, usize)>> = HashMap::new();
-    for (g, guide) in guides.iter().enumerate() {
+fn page_templates(guides: &PerGuide<GuideInfo>, guide_section: &PerGuide<usize>) -> HashSet<GuideId> {
+    let mut stems_by_section: HashMap<usize, Vec<(String, GuideId)>> = HashMap::new();
+    for (g, guide) in guides.iter_enumerated() {
         let Some(stem) = guide.rel.file_stem().map(|s| s.to_string_lossy().to_lowercase()) else { continue };
         stems_by_section.entry(guide_section[g]).or_default().push((stem, g));
     }
     let base = |stem: &str| stem.split_once('.').map_or(stem, |(base, _)| base).to_string();
-    let mut sole: Vec<(String, usize)> = Vec::new();
+    let mut sole: Vec<(String, GuideId)> = Vec::new();
     for pages in stems_by_section.values() {
         let bases: HashSet<String> = pages.iter().map(|(stem, _)| base(stem)).collect();
         if bases.len() != 1 {
@@ -289,7 +290,7 @@ fn page_templates(guides: &[GuideInfo], guide_section: &[usize]) -> HashSet<usiz
             sole.push((base(stem), *g));
         }
     }
-    let numbered = |g: usize| {
+    let numbered = |g: GuideId| {
         let folder = guides[g].rel.parent().and_then(Path::file_name).map(|f| f.to_string_lossy());
         folder.is_some_and(|f| !OrderedName::parse(&f).numbers.is_empty())
     };
@@ -306,7 +307,7 @@ fn page_templates(guides: &[GuideInfo], guide_section: &[usize]) -> HashSet<usiz
 #[derive(Debug, Clone, Copy)]
 enum Claimant {
     Folder(usize),
-    Guide(usize),
+    Guide(GuideId),
 }
 
 #[derive(Debug)]
@@ -350,11 +351,11 @@ impl Claim {
 /// The address of every folder and guide, folder by folder from the root (a folder's address
 /// is known before its sub-folders are reached). Landing pages take their folder's address.
 fn assign_paths(
-    guides: &[GuideInfo],
+    guides: &PerGuide<GuideInfo>,
     sections: &mut [Section],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<String> {
-    let mut guide_paths = vec![String::new(); guides.len()];
+) -> PerGuide<String> {
+    let mut guide_paths = guides.map(|_| String::new());
     for s in 0..sections.len() {
         let claims = claims_in(&sections[s], guides, sections);
         let parent_path = sections[s].path.clone();
@@ -374,7 +375,7 @@ fn assign_paths(
 }
 
 /// The sub-folders and pages of `section`, by name.
-fn claims_in(section: &Section, guides: &[GuideInfo], sections: &[Section]) -> Vec<Claim> {
+fn claims_in(section: &Section, guides: &PerGuide<GuideInfo>, sections: &[Section]) -> Vec<Claim> {
     let folders = section.sections.iter().map(|&child| {
         let name = sections[child].dir.file_name().unwrap_or_default().to_string_lossy();
         let shown = format!("{}/", sections[child].dir.display());
@@ -459,7 +460,11 @@ fn same_address(first: &Claim, second: &Claim, parent_path: &str, segment: &str,
     Diagnostic::warning(at, message).of_kind(Kind::UrlCollision)
 }
 
-fn sort_children(sections: &mut [Section], guides: &[GuideInfo], titles: &[String]) {
+fn sort_children<'t>(
+    sections: &mut [Section],
+    guides: &PerGuide<GuideInfo>,
+    title: impl Fn(GuideId) -> &'t str,
+) {
     let keys: Vec<(i64, bool, Vec<u32>, String)> = sections
         .iter()
         .map(|s| (s.weight, s.numbers.is_empty(), s.numbers.clone(), title_sort_key(&s.title)))
@@ -468,7 +473,7 @@ fn sort_children(sections: &mut [Section], guides: &[GuideInfo], titles: &[Strin
         section.guides.sort_by_cached_key(|&g| {
             let stem = guides[g].rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
             let (unnumbered, numbers) = number_key(&stem);
-            (guides[g].weight, unnumbered, numbers, title_sort_key(&titles[g]), guides[g].rel.clone())
+            (guides[g].weight, unnumbered, numbers, title_sort_key(title(g)), guides[g].rel.clone())
         });
         section.sections.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     }
@@ -487,15 +492,19 @@ fn walk_reading_order(sections: &[Section], section: usize, order: &mut Vec<Page
 mod tests {
     use super::*;
 
+    fn id(n: usize) -> GuideId {
+        GuideId::new(n)
+    }
+
     fn info(rel: &str, weight: i64) -> GuideInfo {
         GuideInfo { rel: PathBuf::from(rel), weight, slug: None }
     }
 
     fn ordered(guides: &[(&str, &str, i64)]) -> SiteTree {
-        let infos: Vec<GuideInfo> = guides.iter().map(|(rel, _, weight)| info(rel, *weight)).collect();
+        let infos: PerGuide<GuideInfo> = guides.iter().map(|(rel, _, weight)| info(rel, *weight)).collect();
         let titles: Vec<String> = guides.iter().map(|(_, title, _)| title.to_string()).collect();
         let mut tree = SiteTree::build(&infos, "Docs").unwrap();
-        tree.order(&infos, &titles);
+        tree.order(&infos, |g| &titles[g.index()]);
         tree
     }
 
@@ -508,10 +517,10 @@ mod tests {
             ("dossier/avant.md", "Zèbre", -1),
             ("index.md", "Accueil", 0),
         ]);
-        assert_eq!(tree.guide_paths[0], "guide-render-complet/");
-        assert_eq!(tree.guide_paths[2], "dossier/ete-chaud/");
-        assert_eq!(tree.guide_paths[1], "dossier/");
-        assert_eq!(tree.sections[0].index, Some(4));
+        assert_eq!(tree.guide_paths[id(0)], "guide-render-complet/");
+        assert_eq!(tree.guide_paths[id(2)], "dossier/ete-chaud/");
+        assert_eq!(tree.guide_paths[id(1)], "dossier/");
+        assert_eq!(tree.sections[0].index, Some(id(4)));
         assert_eq!(tree.sections[1].title, "Mon dossier");
         let order: Vec<&str> = tree.reading_order.iter().map(|&p| tree.page_path(p)).collect();
         assert_eq!(order, ["", "guide-render-complet/", "dossier/", "dossier/avant/", "dossier/ete-chaud/"]);
@@ -519,7 +528,8 @@ mod tests {
 
     #[test]
     fn two_guides_one_url_names_both() {
-        let guides = vec![info("Mon Guide.md", 0), info("mon-guide.md", 0)];
+        let guides: PerGuide<GuideInfo> =
+            PerGuide::from(vec![info("Mon Guide.md", 0), info("mon-guide.md", 0)]);
         let errors = SiteTree::build(&guides, "Docs").unwrap_err();
         assert!(errors[0].message.contains("Mon Guide.md"), "{}", errors[0].message);
         assert!(errors[0].message.contains("mon-guide.md"), "{}", errors[0].message);
@@ -539,7 +549,7 @@ mod tests {
             "notes/autre.md",
             "01.basics/08.updates/docs.17.md",
         ]);
-        let path = |g: usize| tree.page_path(tree.page_of_guide(g));
+        let path = |g: usize| tree.page_path(tree.page_of_guide(id(g)));
         assert_eq!(path(0), "basics/");
         assert_eq!(path(1), "basics/what-is-grav/");
         assert_eq!(path(2), "basics/requirements/");
@@ -550,9 +560,9 @@ mod tests {
         assert_eq!(path(9), "basics/updates/", "a folder with only a version of the page");
         // A file name alone in fewer than three numbered folders is no template.
         let tree = by_file_name(&["1-a/setup.md", "2-b/setup.md", "c/setup.md", "d/setup.md"]);
-        assert_eq!(tree.page_path(tree.page_of_guide(0)), "a/setup/");
+        assert_eq!(tree.page_path(tree.page_of_guide(id(0))), "a/setup/");
         let tree = by_file_name(&["api/CHANGELOG.md", "web/CHANGELOG.md", "mobile/CHANGELOG.md"]);
-        assert_eq!(tree.page_path(tree.page_of_guide(1)), "web/changelog/");
+        assert_eq!(tree.page_path(tree.page_of_guide(id(1))), "web/changelog/");
     }
 
     #[test]
@@ -564,11 +574,11 @@ mod tests {
 
     /// Builds the tree of guides whose title is their file name, in reading order.
     fn by_file_name(rels: &[&str]) -> SiteTree {
-        let infos: Vec<GuideInfo> = rels.iter().map(|rel| info(rel, 0)).collect();
+        let infos: PerGuide<GuideInfo> = rels.iter().map(|rel| info(rel, 0)).collect();
         let titles: Vec<String> =
             infos.iter().map(|g| title_from_name(&g.rel.file_stem().unwrap().to_string_lossy())).collect();
         let mut tree = SiteTree::build(&infos, "Docs").unwrap();
-        tree.order(&infos, &titles);
+        tree.order(&infos, |g| &titles[g.index()]);
         tree
     }
 
@@ -618,10 +628,11 @@ mod tests {
 
     #[test]
     fn numbered_guides_come_before_the_others_but_after_a_lower_weight() {
-        let infos = vec![info("b.md", 0), info("2-a.md", 0), info("10-c.md", 0), info("z.md", -1)];
+        let infos: PerGuide<GuideInfo> =
+            [info("b.md", 0), info("2-a.md", 0), info("10-c.md", 0), info("z.md", -1)].into_iter().collect();
         let titles = ["B", "A", "C", "Z"].map(String::from);
         let mut tree = SiteTree::build(&infos, "Docs").unwrap();
-        tree.order(&infos, &titles);
+        tree.order(&infos, |g| &titles[g.index()]);
         assert_eq!(reading_order(&tree), ["", "z/", "a/", "c/", "b/"]);
     }
 
@@ -641,13 +652,18 @@ mod tests {
 
     #[test]
     fn two_folders_one_address_is_an_error() {
-        let guides = vec![info("01-install/a.md", 0), info("install/b.md", 0), info("Mon Dossier/c.md", 0)];
+        let guides: PerGuide<GuideInfo> = PerGuide::from(vec![
+            info("01-install/a.md", 0),
+            info("install/b.md", 0),
+            info("Mon Dossier/c.md", 0),
+        ]);
         let tree = SiteTree::build(&guides, "Docs").unwrap();
         assert_eq!(
             tree.sections.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
             ["", "01-install/", "install/", "mon-dossier/"]
         );
-        let guides = vec![info("Mon Dossier/a.md", 0), info("mon-dossier/b.md", 0)];
+        let guides: PerGuide<GuideInfo> =
+            PerGuide::from(vec![info("Mon Dossier/a.md", 0), info("mon-dossier/b.md", 0)]);
         let errors = SiteTree::build(&guides, "Docs").unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(
@@ -659,7 +675,7 @@ mod tests {
 
     #[test]
     fn landing_pages_by_precedence_and_warnings_for_the_others() {
-        let guides = vec![
+        let guides: PerGuide<GuideInfo> = PerGuide::from(vec![
             info("a/README.md", 0),
             info("a/index.md", 0),
             info("a/_index.md", 0),
@@ -672,7 +688,7 @@ mod tests {
             info("d/autre.md", 0),
             info("README.md", 0),
             info("docs.md", 0),
-        ];
+        ]);
         let tree = SiteTree::build(&guides, "Docs").unwrap();
         let landing = |dir: &str| {
             let s = tree.sections.iter().find(|s| s.dir == Path::new(dir)).unwrap();
@@ -685,7 +701,7 @@ mod tests {
         assert_eq!(landing("c").as_deref(), Some("c/README.md"));
         assert_eq!(landing("d"), None);
         let path_of =
-            |rel: &str| &tree.guide_paths[guides.iter().position(|g| g.rel == Path::new(rel)).unwrap()];
+            |rel: &str| &tree.guide_paths[id(guides.iter().position(|g| g.rel == Path::new(rel)).unwrap())];
         assert_eq!(path_of("10-install/install.md"), "install/");
         assert_eq!(path_of("a/README.md"), "a/readme/");
         assert_eq!(path_of("a/_index.md"), "a/index/");
@@ -697,8 +713,8 @@ mod tests {
             "`a/_index.md` is published as an ordinary page: `a/index.md` is this folder's landing \
              page (the first of index.md, _index.md, README.md, a guide named after the folder)"
         );
-        let folders: HashMap<String, usize> = tree.landing_pages().collect();
-        assert_eq!(folders["10-install"], 5);
-        assert_eq!(folders[""], 10);
+        let folders: HashMap<String, GuideId> = tree.landing_pages().collect();
+        assert_eq!(folders["10-install"], id(5));
+        assert_eq!(folders[""], id(10));
     }
 }
