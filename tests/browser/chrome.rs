@@ -5,6 +5,7 @@
 //! tests need: open a URL, set the viewport and colour scheme, evaluate JS as JSON, wait for a
 //! condition (bounded poll), click, and save a screenshot.
 
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -117,12 +118,18 @@ impl Chrome {
         .iter()
         .map(OsStr::new)
         .collect();
+        // Chromium's own temporary files (its singleton socket folder, left behind when the
+        // browser is stopped) go inside the profile folder, which is removed with it, not /tmp.
+        let temp = profile.path().join("tmp");
+        std::fs::create_dir(&temp).expect("Chromium's temporary folder");
+        let envs = HashMap::from([("TMPDIR".to_string(), temp.to_string_lossy().into_owned())]);
         let options = LaunchOptions::default_builder()
             .path(Some(path.clone()))
             .headless(true)
             .sandbox(false)
             .args(args)
             .user_data_dir(Some(profile.path().to_path_buf()))
+            .process_envs(Some(envs))
             .window_size(Some((1280, 800)))
             .idle_browser_timeout(Duration::from_secs(120))
             .build()
