@@ -113,11 +113,23 @@ const ASCII_CLASS: [u8; 128] = {
     class
 };
 
-/// Cuts `text` into words, in order; each code token comes before its parts. (One pass over the
-/// bytes, decoding only non-ASCII characters: every word of every guide goes through here.)
+/// Cuts `text` into words, in order; each code token comes before its parts.
 pub fn words<'a>(text: &'a str, mut out: impl FnMut(Word<'a, '_>)) {
-    let bytes = text.as_bytes();
     let mut buffer = String::new();
+    tokens(text, |surface, code, part| {
+        if let Some(word) = fold_word(surface, code, &mut buffer) {
+            out(Word { word, surface, code, part });
+        }
+    });
+}
+
+/// Cuts `text` into tokens as written, `(surface, code, part)`, in order; each code token comes
+/// before its parts. Whether a token is `code` depends on its surface alone (digits,
+/// connectors, non-letters), so a caller may keep `fold_word`'s answer per surface. (One pass
+/// over the bytes, decoding only non-ASCII characters: every word of every guide goes through
+/// here.)
+pub fn tokens<'a>(text: &'a str, mut out: impl FnMut(&'a str, bool, bool)) {
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
@@ -145,9 +157,9 @@ pub fn words<'a>(text: &'a str, mut out: impl FnMut(Word<'a, '_>)) {
         if i > start {
             let run = &text[start..i];
             if connector {
-                chunk(run, &mut buffer, &mut out);
+                chunk(run, &mut out);
             } else {
-                emit(run, other, false, &mut buffer, &mut out);
+                out(run, other, false);
             }
         } else {
             // A separator: one byte, or a whole character.
@@ -156,8 +168,8 @@ pub fn words<'a>(text: &'a str, mut out: impl FnMut(Word<'a, '_>)) {
     }
 }
 
-/// One run of word characters and connectors: trims it, then emits it whole and/or its parts.
-fn chunk<'a>(raw: &'a str, buffer: &mut String, out: &mut impl FnMut(Word<'a, '_>)) {
+/// One run of word characters and connectors: trims it, then gives it whole and/or its parts.
+fn chunk<'a>(raw: &'a str, out: &mut impl FnMut(&'a str, bool, bool)) {
     // Leading dashes and underscores carry meaning (`--workers`, `__init__`); trailing
     // punctuation does not (`fin.`, `render.yaml:`).
     let token = raw.trim_end_matches(is_connector);
@@ -168,35 +180,31 @@ fn chunk<'a>(raw: &'a str, buffer: &mut String, out: &mut impl FnMut(Word<'a, '_
     let has_connector = token.chars().any(is_connector);
     let code = has_connector || token.chars().any(|c| !c.is_alphabetic());
     if !has_connector {
-        emit(token, code, false, buffer, out);
+        out(token, code, false);
         return;
     }
     // Whole tokens that are mostly digits (dates, times, versions, addresses) only make noise.
     let (chars, digits) = token.chars().fold((0, 0), |(n, d), c| (n + 1, d + usize::from(c.is_numeric())));
     if chars <= MAX_TOKEN_CHARS && digits * 2 <= chars {
-        emit(token, true, false, buffer, out);
+        out(token, true, false);
     }
     for part in token.split(is_connector).filter(|p| !p.is_empty()) {
         let code = part.chars().any(|c| !c.is_alphabetic());
-        emit(part, code, true, buffer, out);
+        out(part, code, true);
     }
 }
 
-fn emit<'a>(
-    surface: &'a str,
-    code: bool,
-    part: bool,
-    buffer: &mut String,
-    out: &mut impl FnMut(Word<'a, '_>),
-) {
+/// A token's index key: its folded form in `buffer`, or `None` for a stop word or a word too
+/// short to search for.
+pub fn fold_word<'w>(surface: &str, code: bool, buffer: &'w mut String) -> Option<&'w str> {
     fold_into(surface, buffer);
     if buffer.len() < 2
         || (buffer.len() <= 4 && buffer.chars().count() < 2)
         || (!code && is_stop_word(buffer))
     {
-        return;
+        return None;
     }
-    out(Word { word: buffer, surface, code, part });
+    Some(buffer)
 }
 
 /// `slug::fold` into a reused buffer, without Unicode decomposition for ASCII and the accented

@@ -2,29 +2,23 @@
 //!
 //! `build` runs: 1. per page, in parallel: cut the page into records (introduction, then one per
 //! H2/H3 with the text of its H4+ subsections), analyse title, headings and text, and count each
-//! term per record; 2. merge the pages' terms in page order (deterministic); 3. stem each distinct
+//! term per record (`counter`: words by id); 2. merge the pages' terms by word id, in page order
+//! (deterministic); 3. stem each distinct
 //! term once (from its first accented form when it has one); 4. prune and encode postings.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::analyze::{self, FrenchStemmer};
+use super::analyze::FrenchStemmer;
+use super::counter::{analyse_page, Counter, PageTerms, Words, BUCKETS};
 use super::input::PageInput;
-use super::results::{page_json, records};
+
+pub use super::counter::Field;
 
 /// Postings kept per term, the most telling first (title, heading, repeated words): a word found
 /// in more sections than this says little about any of them.
 pub const MAX_POSTINGS: usize = 2000;
-
-/// Where a term stands in a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Field {
-    Body = 0,
-    Heading = 1,
-    Title = 2,
-}
 
 /// One posting: a term in a record, packed as `sec << 5 | several << 4 | variant << 2 | field`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,79 +59,16 @@ pub struct Index {
     pub record_count: usize,
 }
 
-/// One term of a page in one record: `packed` is the posting without its variant; `surface` the
-/// accented form (`0` none, `k` the word's `surfaces[k - 1]`).
-struct PageTerm {
-    packed: u32,
-    surface: u8,
-}
-
-/// A distinct word of a page: one allocation per word and page, not per section.
-struct PageWord {
-    word: String,
-    bucket: u8,
-    code: bool,
-    /// Accented lower-case forms first in some record of the page, in record order.
-    surfaces: Vec<String>,
-}
-
-/// What a page contributes: its result data (`json`, `records` of them), its words, those of
-/// bucket `b` listed by `order[starts[b]..starts[b + 1]]`, and the terms of word `w` in record
-/// order at `terms[word_starts[w]..word_starts[w + 1]]`.
-struct PageTerms {
-    json: String,
-    records: usize,
-    words: Vec<PageWord>,
-    order: Vec<u32>,
-    starts: Vec<u32>,
-    terms: Vec<PageTerm>,
-    word_starts: Vec<u32>,
-}
-
-/// Terms are merged in this many independent groups, in parallel.
-const BUCKETS: usize = 64;
 /// Pages analysed at once: bounds the memory held by terms not merged yet.
 const CHUNK: usize = 256;
 
-fn bucket(word: &str) -> u8 {
-    let mut hasher = WordHasher::default();
-    hasher.write(word.as_bytes());
-    (hasher.finish() % BUCKETS as u64) as u8
-}
-
-/// A hash of short words, eight bytes at a time (FxHash's step, then a final mix): much cheaper
-/// than SipHash (no untrusted keys here), and the same on every run, so the index does not change
-/// between builds.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        let mut tail = [0u8; 8];
-        tail[..rest.len()].copy_from_slice(rest);
-        self.0 =
-            (self.0.rotate_left(26) ^ u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 59).wrapping_mul(K);
-    }
-    fn finish(&self) -> u64 {
-        // The high bits are the well-mixed ones; the table and the buckets use the low ones.
-        let h = self.0 ^ (self.0 >> 29);
-        h ^ (h >> 32)
-    }
-}
-
-type FnvMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
-
-/// Builds the index of `pages`, a chunk at a time: each page's sections are let go once the
-/// page is analysed.
+/// Builds the index of `pages`, a chunk at a time: each chunk's sections are let go once its
+/// pages are analysed.
 pub fn build(pages: Vec<PageInput<'_>>) -> Index {
-    let mut buckets: Vec<FnvMap<TermEntry>> = (0..BUCKETS).map(|_| FnvMap::default()).collect();
+    let words = Words::default();
+    // Each bucket's entries, by word id divided by `BUCKETS`.
+    let mut buckets: Vec<Vec<TermEntry>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+    let counters = Mutex::new(Vec::new());
     let mut json = Vec::with_capacity(pages.len());
     let mut record_count = 0;
     let mut pages = pages.into_iter();
@@ -146,11 +77,15 @@ pub fn build(pages: Vec<PageInput<'_>>) -> Index {
         if chunk.is_empty() {
             break;
         }
-        let analysed: Vec<PageTerms> = chunk.into_par_iter().map(|page| analyse_page(&page)).collect();
+        let analysed: Vec<PageTerms> = chunk
+            .par_iter()
+            .map_init(|| Lease::new(&counters), |counter, page| analyse_page(counter.get(), &words, page))
+            .collect();
+        drop(chunk);
         let first_page = json.len();
-        buckets.par_iter_mut().enumerate().for_each(|(b, map)| {
+        buckets.par_iter_mut().enumerate().for_each(|(b, entries)| {
             for (offset, page_terms) in analysed.iter().enumerate() {
-                merge(map, page_terms, b, (first_page + offset) as u32);
+                merge(entries, page_terms, b, (first_page + offset) as u32);
             }
         });
         for page_terms in analysed {
@@ -158,7 +93,12 @@ pub fn build(pages: Vec<PageInput<'_>>) -> Index {
             json.push(page_terms.json);
         }
     }
-    let mut terms: Vec<(String, TermEntry)> = buckets.into_iter().flatten().collect();
+    let mut terms: Vec<(String, TermEntry)> = words
+        .into_words()
+        .into_iter()
+        .enumerate()
+        .map(|(id, word)| (word, std::mem::take(&mut buckets[id % BUCKETS][id / BUCKETS])))
+        .collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     terms.par_iter_mut().for_each_init(FrenchStemmer::default, |stemmer, (word, entry)| {
         let surface = entry.surfaces.first().map_or(word.as_str(), String::as_str);
@@ -168,15 +108,41 @@ pub fn build(pages: Vec<PageInput<'_>>) -> Index {
     Index { terms, pages: json, record_count }
 }
 
-/// Adds the postings of the page's words of bucket `b`: one look-up per word and page.
-fn merge(map: &mut FnvMap<TermEntry>, page_terms: &PageTerms, b: usize, page: u32) {
+/// A thread's `Counter`, taken from the build's and given back when the thread is done with a
+/// chunk: the counters (and what they learnt of the surfaces) last the whole build.
+struct Lease<'c> {
+    counters: &'c Mutex<Vec<Counter>>,
+    counter: Counter,
+}
+
+impl<'c> Lease<'c> {
+    fn new(counters: &'c Mutex<Vec<Counter>>) -> Self {
+        let counter = counters.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        Lease { counters, counter: counter.unwrap_or_default() }
+    }
+
+    fn get(&mut self) -> &mut Counter {
+        &mut self.counter
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let counter = std::mem::take(&mut self.counter);
+        self.counters.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(counter);
+    }
+}
+
+/// Adds the postings of the page's words of bucket `b` (`entries` by word id / `BUCKETS`).
+fn merge(entries: &mut Vec<TermEntry>, page_terms: &PageTerms, b: usize, page: u32) {
     let words = &page_terms.order[page_terms.starts[b] as usize..page_terms.starts[b + 1] as usize];
     for &w in words {
         let word = &page_terms.words[w as usize];
-        let entry = match map.get_mut(&word.word) {
-            Some(entry) => entry,
-            None => map.entry(word.word.clone()).or_default(),
-        };
+        let at = word.id as usize / BUCKETS;
+        if at >= entries.len() {
+            entries.resize_with(at + 1, TermEntry::default);
+        }
+        let entry = &mut entries[at];
         entry.code = word.code;
         // The page's forms as the entry's variants (its first three forms; `0` the others).
         let mut few = [0u32; 8];
@@ -213,154 +179,35 @@ fn merge(map: &mut FnvMap<TermEntry>, page_terms: &PageTerms, b: usize, page: u3
     }
 }
 
-/// Keeps the `MAX_POSTINGS` most telling postings, in page order.
+/// Keeps the `MAX_POSTINGS` most telling postings (titles, then headings, then repeated words;
+/// among equals the earlier ones), in page order. `postings` are in page and record order, as
+/// merged: one pass counts the postings of each rank, one keeps the best, no sorting.
 fn prune(postings: &mut Vec<Posting>) {
     if postings.len() <= MAX_POSTINGS {
         return;
     }
-    // Linear selection (this runs on every frequent word); among equals, the earlier pages stay.
-    let key = |p: &Posting| (std::cmp::Reverse((p.field(), p.several())), p.page, p.packed >> 5);
-    postings.select_nth_unstable_by_key(MAX_POSTINGS - 1, key);
-    postings.truncate(MAX_POSTINGS);
-    postings.sort_unstable_by_key(|p| (p.page, p.packed >> 5));
-}
-
-#[derive(Default)]
-struct Count<'a> {
-    field: u32,
-    tf: u32,
-    surface: Option<&'a str>,
-}
-
-/// Per word of a page, its count in the current record; `touched` lists the words counted there.
-#[derive(Default)]
-struct PageCounter<'a> {
-    ids: FnvMap<u32>,
-    words: Vec<PageWord>,
-    counts: Vec<Count<'a>>,
-    touched: Vec<u32>,
-    /// `(word, term)` in record order.
-    terms: Vec<(u32, PageTerm)>,
-    lower: String,
-}
-
-impl<'a> PageCounter<'a> {
-    fn add(&mut self, text: &'a str, field: Field) {
-        analyze::words(text, |w| {
-            let id = match self.ids.get(w.word) {
-                Some(&id) => id,
-                None => {
-                    let id = self.words.len() as u32;
-                    self.ids.insert(w.word.to_string(), id);
-                    let word = PageWord {
-                        word: String::new(),
-                        bucket: bucket(w.word),
-                        code: false,
-                        surfaces: Vec::new(),
-                    };
-                    self.words.push(word);
-                    self.counts.push(Count::default());
-                    id
-                }
-            };
-            self.words[id as usize].code = w.code;
-            let count = &mut self.counts[id as usize];
-            if count.tf == 0 {
-                self.touched.push(id);
-                count.surface = Some(w.surface);
-            }
-            count.field = count.field.max(field as u32);
-            count.tf += 1;
-        })
+    debug_assert!(postings.windows(2).all(|w| (w[0].page, w[0].packed >> 5) < (w[1].page, w[1].packed >> 5)));
+    // Rank 7 is the best: `field << 1 | several`.
+    let rank = |p: &Posting| (p.field() << 1 | p.several()) as usize;
+    let mut per_rank = [0usize; 8];
+    for p in postings.iter() {
+        per_rank[rank(p)] += 1;
     }
-
-    /// Ends record `sec`: one term per word counted in it.
-    fn end_record(&mut self, sec: usize) {
-        for id in self.touched.drain(..) {
-            let count = std::mem::take(&mut self.counts[id as usize]);
-            let several = u32::from(count.tf >= 2);
-            let packed = (sec as u32) << 5 | several << 4 | count.field;
-            let mut surface = 0;
-            if let Some(s) = count.surface.filter(|s| !s.is_ascii()) {
-                self.lower.clear();
-                self.lower.extend(s.chars().flat_map(char::to_lowercase));
-                let surfaces = &mut self.words[id as usize].surfaces;
-                let at = surfaces.iter().position(|known| *known == self.lower).unwrap_or_else(|| {
-                    surfaces.push(self.lower.clone());
-                    surfaces.len() - 1
-                });
-                surface = u8::try_from(at + 1).unwrap_or(0);
-            }
-            self.terms.push((id, PageTerm { packed, surface }));
+    // The lowest rank kept, and how many of that rank (the earliest ones).
+    let (mut lowest, mut better) = (7, 0);
+    while better + per_rank[lowest] < MAX_POSTINGS {
+        better += per_rank[lowest];
+        lowest -= 1;
+    }
+    let mut room = MAX_POSTINGS - better;
+    postings.retain(|p| match rank(p) {
+        r if r > lowest => true,
+        r if r == lowest && room > 0 => {
+            room -= 1;
+            true
         }
-    }
-}
-
-fn analyse_page(page: &PageInput<'_>) -> PageTerms {
-    let records = records(page);
-    let mut counter = PageCounter::default();
-    for (sec, record) in records.iter().enumerate() {
-        if sec == 0 {
-            counter.add(page.title, Field::Title);
-        }
-        if let Some(heading) = record.heading {
-            counter.add(heading, Field::Heading);
-        }
-        for piece in &record.text {
-            counter.add(piece, Field::Body);
-        }
-        counter.end_record(sec);
-    }
-    let PageCounter { ids, mut words, terms, .. } = counter;
-    for (word, id) in ids {
-        words[id as usize].word = word;
-    }
-    // A form that is the word itself (`ça` folds to `ca`, not `ça`) is no variant.
-    let mut renumber: Vec<Vec<u8>> = Vec::with_capacity(words.len());
-    for word in &mut words {
-        let mut map = Vec::with_capacity(word.surfaces.len() + 1);
-        map.push(0);
-        let mut kept = 0u8;
-        word.surfaces.retain(|s| {
-            let keep = *s != word.word;
-            kept += u8::from(keep);
-            map.push(if keep { kept } else { 0 });
-            keep
-        });
-        renumber.push(map);
-    }
-    // Counting sorts, stable: terms by word (each word's terms stay in record order), words by bucket.
-    let mut word_starts = vec![0u32; words.len() + 1];
-    for (w, _) in &terms {
-        word_starts[*w as usize + 1] += 1;
-    }
-    for w in 0..words.len() {
-        word_starts[w + 1] += word_starts[w];
-    }
-    let mut next = word_starts.clone();
-    let mut sorted: Vec<PageTerm> = (0..terms.len()).map(|_| PageTerm { packed: 0, surface: 0 }).collect();
-    for (w, term) in terms {
-        let surface = renumber[w as usize].get(term.surface as usize).copied().unwrap_or(0);
-        sorted[next[w as usize] as usize] = PageTerm { packed: term.packed, surface };
-        next[w as usize] += 1;
-    }
-    let mut starts = vec![0u32; BUCKETS + 1];
-    for word in &words {
-        starts[word.bucket as usize + 1] += 1;
-    }
-    for b in 0..BUCKETS {
-        starts[b + 1] += starts[b];
-    }
-    let mut order = vec![0u32; words.len()];
-    let mut next = starts.clone();
-    for (w, word) in words.iter().enumerate() {
-        order[next[word.bucket as usize] as usize] = w as u32;
-        next[word.bucket as usize] += 1;
-    }
-    let mut json = page_json(page, &records);
-    // Kept to the end of the build: without the room its serialiser grew (up to half of it).
-    json.shrink_to_fit();
-    PageTerms { json, records: records.len(), words, order, starts, terms: sorted, word_starts }
+        _ => false,
+    });
 }
 
 /// Postings as text: pairs (page delta, packed) in a base-64 varint (5 bits per character,
