@@ -89,11 +89,11 @@ impl HeaderRules {
 }
 
 impl Rule {
-    fn read(rule: &Value) -> Result<Rule, String> {
-        let field = |key: &str| rule[key].as_str().ok_or_else(|| format!("no `{key}` text"));
+    fn read(rule: &Value) -> Result<Rule, RuleError> {
+        let field = |key: &'static str| rule[key].as_str().ok_or(RuleError::Missing(key));
         let path = field("path")?;
-        let name = HeaderName::try_from(field("name")?).map_err(|e| format!("header name: {e}"))?;
-        let value = HeaderValue::try_from(field("value")?).map_err(|e| format!("header value: {e}"))?;
+        let name = HeaderName::try_from(field("name")?).map_err(|e| RuleError::Name(e.to_string()))?;
+        let value = HeaderValue::try_from(field("value")?).map_err(|e| RuleError::Value(e.to_string()))?;
         Ok(Rule { path: path.to_string(), name, value })
     }
 }
@@ -110,7 +110,18 @@ pub enum BlueprintError {
     #[error("`headers` is not a list")]
     HeadersNotAList,
     #[error("header rule {number}: {reason}")]
-    Rule { number: usize, reason: String },
+    Rule { number: usize, reason: RuleError },
+}
+
+/// Why one header rule of a Blueprint cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("no `{0}` text")]
+    Missing(&'static str),
+    #[error("header name: {0}")]
+    Name(String),
+    #[error("header value: {0}")]
+    Value(String),
 }
 
 fn unusable(path: &Path, why: &str) -> Diagnostic {
