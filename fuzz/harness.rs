@@ -9,10 +9,10 @@
 //! fuzzer mutates a site (guides, files, ids) and a guide's Markdown at once.
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use carnet::content::{decode_and_repair, frontmatter, looks_binary, repair, GuideId};
-use carnet::markdown::{LinkHook, LinkSite, Reference, Renderer};
+use carnet::markdown::{Heading, LinkHook, LinkSite, Reference, Renderer};
 use carnet::site::cross_link::{self, Recorder, Replay, Source};
 use carnet::site::link_index::{GuideTargets, LinkIndex};
 
@@ -106,18 +106,17 @@ impl LinkCase {
                 Some("G") => {
                     let rel = words.next().unwrap_or("").to_string();
                     let path = carnet::slug::slugify(rel.trim_end_matches(".md")) + "/";
-                    let mut guide =
-                        GuideTargets { rel, path, ids: Vec::new(), aliases: Vec::new(), anchors: Vec::new() };
+                    let (mut ids, mut aliases, mut anchors) = (Vec::new(), Vec::new(), Vec::new());
                     for word in words {
                         match word.split_once('=') {
-                            Some((alias, id)) => guide.aliases.push((alias.to_string(), id.to_string())),
+                            Some((alias, id)) => aliases.push((alias, id)),
                             None => match word.strip_prefix('<') {
-                                Some(anchor) => guide.anchors.push(anchor.to_string()),
-                                None => guide.ids.push(word.to_string()),
+                                Some(anchor) => anchors.push(anchor.to_string()),
+                                None => ids.push(word),
                             },
                         }
                     }
-                    case.guides.push(guide);
+                    case.guides.push(targets(&rel, &path, &ids, &aliases, anchors));
                 }
                 Some("F") => case.files.push(words.collect::<Vec<_>>().join(" ")),
                 Some("P") => case.prefix = words.next().map(str::to_string),
@@ -126,12 +125,8 @@ impl LinkCase {
             }
         }
         if case.guides.is_empty() {
-            let guide = |rel: &str, path: &str, ids: &[&str]| GuideTargets {
-                rel: rel.into(),
-                path: path.into(),
-                ids: ids.iter().map(|s| s.to_string()).collect(),
-                aliases: vec![("-résolution".into(), "resolution".into())],
-                anchors: vec!["ancre".into()],
+            let guide = |rel: &str, path: &str, ids: &[&str]| {
+                targets(rel, path, ids, &[("-résolution", "resolution")], vec!["ancre".into()])
             };
             case.guides.push(guide("GUIDE_A.md", "guide-a/", &["intro", "resolution"]));
             case.guides.push(guide("dossier/Autre Guide.md", "dossier/autre-guide/", &["causes"]));
@@ -139,6 +134,32 @@ impl LinkCase {
         case.from %= case.guides.len();
         case
     }
+}
+
+/// A guide's targets: a heading per id, each alias on the heading of its id (a heading of its
+/// own when no heading has that id), and raw HTML anchors.
+fn targets(
+    rel: &str,
+    path: &str,
+    ids: &[&str],
+    aliases: &[(&str, &str)],
+    anchors: Vec<String>,
+) -> GuideTargets {
+    let heading =
+        |id: &str| Heading { level: 2, id: id.to_string(), aliases: Vec::new(), text: id.to_string() };
+    let mut headings: Vec<Heading> = ids.iter().map(|id| heading(id)).collect();
+    for (alias, id) in aliases {
+        let at = match headings.iter().position(|h| h.id == *id) {
+            Some(at) => at,
+            None => {
+                headings.push(heading(id));
+                headings.len() - 1
+            }
+        };
+        headings[at].aliases.push(alias.to_string());
+    }
+    let headings = Arc::new(headings);
+    GuideTargets { rel: rel.into(), path: path.into(), headings, aliases: Vec::new(), anchors }
 }
 
 /// The link resolver as a build runs it: the guide renders with the `Recorder` hook, then every
@@ -153,7 +174,7 @@ pub fn links(data: &[u8]) {
         index = index.with_content_prefix(prefix);
     }
     for (i, guide) in case.guides.iter().enumerate() {
-        index.set_headings(GuideId::new(i), guide.ids.clone(), guide.aliases.clone(), guide.anchors.clone());
+        index.set_headings(GuideId::new(i), Arc::clone(&guide.headings), guide.anchors.clone());
     }
     for line in String::from_utf8_lossy(data).lines().take(64) {
         for word in line.split(' ').take(16) {

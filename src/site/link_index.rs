@@ -9,11 +9,13 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
 
 use super::tree::is_index_file;
 use crate::content::{GuideId, PerGuide};
+use crate::markdown::Heading;
 use crate::slug::{fold, OrderedName};
 
 /// What the index knows about one guide.
@@ -23,12 +25,29 @@ pub struct GuideTargets {
     pub rel: String,
     /// URL path from the site root: `dossier/autre/`.
     pub path: String,
-    /// Canonical heading ids.
-    pub ids: Vec<String>,
-    /// Other ids that land on a heading (GitHub/GitLab forms): (alias, canonical id).
-    pub aliases: Vec<(String, String)>,
+    /// Its headings, shared with its outline (`OutlinedGuide::headings`), not copied: each
+    /// heading's id is canonical.
+    pub headings: Arc<Vec<Heading>>,
+    /// Other ids that land on a heading (GitHub/GitLab forms), as (heading, alias) positions in
+    /// `headings`, in heading order.
+    pub aliases: Vec<(u32, u32)>,
     /// Ids declared in raw HTML (`<a name="x">`, `<h3 id="x">`).
     pub anchors: Vec<String>,
+}
+
+impl GuideTargets {
+    /// Its canonical heading ids, in order.
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.headings.iter().map(|h| h.id.as_str())
+    }
+}
+
+/// Where each heading's aliases are in `headings`: (heading, alias), in heading order.
+fn alias_positions(headings: &[Heading]) -> Vec<(u32, u32)> {
+    let per_heading = headings.iter().enumerate();
+    let positions =
+        per_heading.flat_map(|(h, heading)| (0..heading.aliases.len()).map(move |a| (h as u32, a as u32)));
+    positions.collect()
 }
 
 /// Where a link leads.
@@ -151,16 +170,11 @@ impl LinkIndex {
         self
     }
 
-    /// Sets a guide's heading ids and raw HTML anchors once it is outlined.
-    pub fn set_headings(
-        &mut self,
-        guide: GuideId,
-        ids: Vec<String>,
-        aliases: Vec<(String, String)>,
-        anchors: Vec<String>,
-    ) {
+    /// Sets a guide's headings (their ids and aliases) and raw HTML anchors once it is outlined.
+    pub fn set_headings(&mut self, guide: GuideId, headings: Arc<Vec<Heading>>, anchors: Vec<String>) {
         let target = &mut self.guides[guide];
-        (target.ids, target.aliases, target.anchors) = (ids, aliases, anchors);
+        target.aliases = alias_positions(&headings);
+        (target.headings, target.anchors) = (headings, anchors);
         self.anchors[guide] = AnchorLookup::new(&self.guides[guide]);
     }
 
@@ -356,7 +370,7 @@ impl LinkIndex {
             warnings.push(format!("anchor `#{anchor}` taken as `#{id}`"));
             return Ok(id.to_string());
         }
-        let ids = target.ids.iter().chain(&target.anchors).map(String::as_str);
+        let ids = target.ids().chain(target.anchors.iter().map(String::as_str));
         let suggestion = closest(anchor, ids).map(|id| format!("#{id}"));
         let message = format!("no heading `#{anchor}` in `{}`", target.rel);
         Err(Broken { message, suggestion, guide: Some(guide) })
@@ -429,15 +443,17 @@ struct AnchorLookup {
 impl AnchorLookup {
     fn new(guide: &GuideTargets) -> Self {
         let mut lookup = AnchorLookup::default();
-        let count = guide.ids.len() + guide.aliases.len() + guide.anchors.len();
+        let count = guide.headings.len() + guide.aliases.len() + guide.anchors.len();
         for n in 0..count {
             if let Some((key, _)) = candidate(guide, n) {
                 lookup.exact.push((key_hash(key), n as u32));
             }
         }
-        let loose_keys = guide.ids.iter().enumerate().chain(
-            (guide.anchors.iter().enumerate()).map(|(i, a)| (guide.ids.len() + guide.aliases.len() + i, a)),
-        );
+        let first_anchor = guide.headings.len() + guide.aliases.len();
+        let loose_keys = guide
+            .ids()
+            .enumerate()
+            .chain((guide.anchors.iter().enumerate()).map(|(i, a)| (first_anchor + i, a.as_str())));
         lookup.loose.extend(loose_keys.map(|(n, key)| (key_hash(&loose(key)), n as u32)));
         lookup.exact.sort_unstable();
         lookup.loose.sort_unstable();
@@ -462,12 +478,13 @@ impl AnchorLookup {
 /// A guide's anchor candidate `n`, as (key, canonical id): its ids, then its aliases, then its
 /// raw HTML anchors.
 fn candidate(guide: &GuideTargets, n: usize) -> Option<(&str, &str)> {
-    let (ids, aliases) = (guide.ids.len(), guide.aliases.len());
-    if let Some(id) = guide.ids.get(n) {
-        return Some((id, id));
+    let (ids, aliases) = (guide.headings.len(), guide.aliases.len());
+    if let Some(heading) = guide.headings.get(n) {
+        return Some((&heading.id, &heading.id));
     }
-    if let Some((alias, id)) = guide.aliases.get(n - ids) {
-        return Some((alias, id));
+    if let Some(&(h, a)) = guide.aliases.get(n - ids) {
+        let heading = &guide.headings[h as usize];
+        return Some((&heading.aliases[a as usize], &heading.id));
     }
     guide.anchors.get(n - ids - aliases).map(|anchor| (anchor.as_str(), anchor.as_str()))
 }
@@ -658,12 +675,24 @@ mod tests {
     }
 
     fn index() -> LinkIndex {
-        let guide = |rel: &str, path: &str, ids: &[&str]| GuideTargets {
-            rel: rel.into(),
-            path: path.into(),
-            ids: ids.iter().map(|s| s.to_string()).collect(),
-            aliases: vec![("-résolution--erreur".into(), "resolution-erreur".into())],
-            anchors: vec!["tarifs".into()],
+        let guide = |rel: &str, path: &str, ids: &[&str]| {
+            let heading = |id: &&str| Heading {
+                level: 2,
+                id: id.to_string(),
+                aliases: match *id {
+                    "resolution-erreur" => vec!["-résolution--erreur".into()],
+                    _ => Vec::new(),
+                },
+                text: id.to_string(),
+            };
+            let headings: Vec<Heading> = ids.iter().map(heading).collect();
+            GuideTargets {
+                rel: rel.into(),
+                path: path.into(),
+                aliases: alias_positions(&headings),
+                headings: Arc::new(headings),
+                anchors: vec!["tarifs".into()],
+            }
         };
         LinkIndex::new(
             PerGuide::from(vec![
@@ -891,9 +920,7 @@ mod tests {
             PerGuide::from(vec![GuideTargets {
                 rel: "schema.md".into(),
                 path: "schema/".into(),
-                ids: vec![],
-                aliases: vec![],
-                anchors: vec![],
+                ..GuideTargets::default()
             }]),
             ["schema.png".to_string(), "schema.pdf".to_string()],
         );

@@ -114,9 +114,7 @@ pub fn outline_guides(
     let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
         rel: rel.clone(),
         path: path.clone(),
-        ids: Vec::new(),
-        aliases: Vec::new(),
-        anchors: Vec::new(),
+        ..GuideTargets::default()
     });
     // carnet's `aliases` first: the old addresses written for other generators give way.
     let old_paths = |lenient: bool| {
@@ -135,13 +133,15 @@ pub fn outline_guides(
     let mut out =
         OutlinedGuides { guides: PerGuide::with_capacity(guides.len()), broken, ..Default::default() };
     let mut index = index;
-    for (((i, guide), outlined), source) in guides.iter_enumerated().zip(outlined).zip(sources) {
-        set_headings(&mut index, i, &outlined.rendered);
+    for (((i, guide), mut outlined), source) in guides.iter_enumerated().zip(outlined).zip(sources) {
         out.externals
             .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
         out.embeds
             .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
-        out.guides.push(outlined.into_guide(guide, source));
+        let anchors = std::mem::take(&mut outlined.rendered.anchors);
+        let outlined = outlined.into_guide(guide, source);
+        index.set_headings(i, Arc::clone(&outlined.headings), anchors);
+        out.guides.push(outlined);
     }
     out.scheme_notes = scheme_notes(&out.guides);
     let links: Vec<Resolution> = (out.guides.par_iter_enumerated())
@@ -225,14 +225,15 @@ impl OutlinedGuides {
         let Some(mut index) = self.index.take() else { return Updated::default() };
         let changed: Vec<GuideId> = reoutlined.guides.iter().map(|g| g.i).collect();
         let mut ids_changed = Vec::new();
-        for Reoutline { i, outlined, .. } in reoutlined.guides {
-            if *self.guides[i].headings != outlined.rendered.headings
-                || index.guide(i).anchors != outlined.rendered.anchors
-            {
-                ids_changed.push(i);
-                set_headings(&mut index, i, &outlined.rendered);
-            }
+        for Reoutline { i, mut outlined, .. } in reoutlined.guides {
+            let ids_change = *self.guides[i].headings != outlined.rendered.headings
+                || index.guide(i).anchors != outlined.rendered.anchors;
+            let anchors = std::mem::take(&mut outlined.rendered.anchors);
             self.set_outlined(i, outlined, &guides[i]);
+            if ids_change {
+                ids_changed.push(i);
+                index.set_headings(i, Arc::clone(&self.guides[i].headings), anchors);
+            }
         }
         let (relinked, link_targets) = self.relink(&index, &changed, &ids_changed, guides, tree);
         self.scheme_notes = scheme_notes(&self.guides);
@@ -381,13 +382,6 @@ impl Outlined {
             unknown_schemes,
         }
     }
-}
-
-fn set_headings(index: &mut LinkIndex, i: GuideId, rendered: &RenderedMarkdown) {
-    let headings = &rendered.headings;
-    let aliases = headings.iter().flat_map(|h| h.aliases.iter().map(|a| (a.clone(), h.id.clone())));
-    let ids = headings.iter().map(|h| h.id.clone()).collect();
-    index.set_headings(i, ids, aliases.collect(), rendered.anchors.clone());
 }
 
 /// One warning per link scheme browsers may not open, at its first link, with how many links
