@@ -123,6 +123,9 @@ pub struct PageView {
     pub has_diagram: bool,
     /// "Sur cette page": the page's headings, each with the headings under it (`pages::toc`).
     pub toc: Vec<TocEntry>,
+    /// The same as the items of a `<ul>` (`TocEntry::list_html`), which the default theme writes
+    /// as it is: a list built by a template macro costs tera several lookups per heading.
+    pub toc_html: String,
     /// From the home page down to the parent of this page.
     pub breadcrumb: Vec<Link>,
     pub prev: Option<Link>,
@@ -170,6 +173,32 @@ pub struct TocEntry {
     pub text: String,
     pub level: u8,
     pub children: Vec<TocEntry>,
+}
+
+impl TocEntry {
+    /// The `<li>` items of `entries`, each heading's own under it in a `<ul>`, escaped as tera
+    /// escapes: what the macro of `_toc_entries.html` writes, byte for byte.
+    pub fn list_html(entries: &[TocEntry]) -> String {
+        let mut html = String::new();
+        push_items(entries, &mut html);
+        html
+    }
+}
+
+fn push_items(entries: &[TocEntry], html: &mut String) {
+    for entry in entries {
+        html.push_str("\n  <li><a href=\"#");
+        html.push_str(&tera::escape_html(&entry.id));
+        html.push_str("\">");
+        html.push_str(&tera::escape_html(&entry.text));
+        html.push_str("</a>");
+        if !entry.children.is_empty() {
+            html.push_str("\n    <ul>");
+            push_items(&entry.children, html);
+            html.push_str("\n    </ul>");
+        }
+        html.push_str("</li>");
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

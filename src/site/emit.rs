@@ -155,6 +155,7 @@ fn not_found_view(site: &SiteView) -> PageView {
         has_h1: false,
         has_diagram: false,
         toc: Vec::new(),
+        toc_html: String::new(),
         breadcrumb: Vec::new(),
         prev: None,
         next: None,

@@ -78,6 +78,7 @@ impl<'a> PageViews<'a> {
             _ if kind == PageKind::Home => self.inputs.site_description.to_string(),
             _ => String::new(),
         };
+        let toc = guide.map(|g| toc(&self.inputs.guides[g].headings)).unwrap_or_default();
         PageView {
             kind,
             title,
@@ -87,7 +88,8 @@ impl<'a> PageViews<'a> {
             content: String::new(),
             has_h1: guide.is_some_and(|g| self.inputs.guides[g].has_h1),
             has_diagram: guide.is_some_and(|g| self.inputs.guides[g].diagrams > 0),
-            toc: guide.map(|g| toc(&self.inputs.guides[g].headings)).unwrap_or_default(),
+            toc_html: TocEntry::list_html(&toc),
+            toc,
             breadcrumb: self.breadcrumb(page, &path),
             prev: self.neighbour(page, &path, -1),
             next: self.neighbour(page, &path, 1),
