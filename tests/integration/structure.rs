@@ -10,8 +10,8 @@ use crate::fixture::Site;
 
 /// « Sur cette page » of a built page as `id(children…)`: `a(a1 a2(deep)) b`.
 fn toc_shape(html: &str) -> String {
-    let start = html.find("<aside class=\"toc toc-side\"").expect("the page has « Sur cette page »");
-    let aside = &html[start..start + html[start..].find("</aside>").unwrap()];
+    let start = html.find("<details class=\"toc toc-inline\"").expect("the page has « Sur cette page »");
+    let aside = &html[start..start + html[start..].find("</details>").unwrap()];
     let list = &aside[aside.find("<ul class=\"toc-list\">").unwrap() + "<ul class=\"toc-list\">".len()..];
     let mut shape = String::new();
     let mut rest = list;

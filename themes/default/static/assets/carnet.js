@@ -157,6 +157,9 @@
      heading scrolled up to just under the sticky header. A heading reached by a link (the URL's
      #fragment, a click in the list) stays marked while it is on screen and the reader has not
      scrolled by hand: near the end of a page it cannot reach the top. */
+  /* The page holds the list once (above the guide, folded); wide screens show a copy beside it. */
+  var tocSide = $(".toc-side"), tocInline = $(".toc-inline .toc-list");
+  if (tocSide && tocInline && !$(".toc-list", tocSide)) tocSide.appendChild(tocInline.cloneNode(true));
   var tocLinks = $$(".toc-list a");
   var headings = [], pinned = null, pinnedAt = 0, header = $(".site-header");
   tocLinks.forEach(function (a) {
