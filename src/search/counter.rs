@@ -8,8 +8,9 @@
 //! hashing strings again.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
+
+use rustc_hash::FxBuildHasher;
 
 use super::analyze;
 use super::input::PageInput;
@@ -31,33 +32,9 @@ const DROPPED: u32 = u32::MAX;
 /// A word not in the current page yet.
 const ABSENT: u32 = u32::MAX;
 
-/// A hash of short words, eight bytes at a time (FxHash's step, then a final mix): much cheaper
-/// than SipHash (no untrusted keys here), and the same on every run.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        let mut tail = [0u8; 8];
-        tail[..rest.len()].copy_from_slice(rest);
-        self.0 =
-            (self.0.rotate_left(26) ^ u64::from_le_bytes(tail) ^ (bytes.len() as u64) << 59).wrapping_mul(K);
-    }
-    fn finish(&self) -> u64 {
-        // The high bits are the well-mixed ones; the table uses the low ones.
-        let h = self.0 ^ (self.0 >> 29);
-        h ^ (h >> 32)
-    }
-}
-
-type FnvMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+/// Words to values, hashed with FxHash: much cheaper than SipHash on short words, and no key
+/// here comes from an attacker.
+type WordMap<V> = HashMap<String, V, FxBuildHasher>;
 
 /// The build's distinct folded words, shared by the threads (each asks only for surfaces it has
 /// not met yet). Ids follow the order words are first met, which varies between runs: nothing
@@ -67,7 +44,7 @@ pub(super) struct Words(Mutex<WordTable>);
 
 #[derive(Default)]
 struct WordTable {
-    ids: FnvMap<u32>,
+    ids: WordMap<u32>,
     words: Vec<String>,
 }
 
@@ -128,7 +105,7 @@ struct Count {
 #[derive(Default)]
 pub(super) struct Counter {
     /// Each surface met by this thread → its word's id, or `DROPPED`.
-    surfaces: FnvMap<u32>,
+    surfaces: WordMap<u32>,
     /// By word id: its count in the current record.
     counts: Vec<Count>,
     /// By word id: its place in the page's words, or `ABSENT`.
@@ -266,13 +243,7 @@ fn drop_plain_forms(word: &mut PageWord, folded: &str) -> Vec<u8> {
 /// A counting sort, stable: the terms by page word (each word's terms stay in record order),
 /// with each form renumbered; and where each word's terms start.
 fn by_word(words: usize, terms: Vec<(u32, PageTerm)>, renumber: &[Vec<u8>]) -> (Vec<u32>, Vec<PageTerm>) {
-    let mut word_starts = vec![0u32; words + 1];
-    for (w, _) in &terms {
-        word_starts[*w as usize + 1] += 1;
-    }
-    for w in 0..words {
-        word_starts[w + 1] += word_starts[w];
-    }
+    let word_starts = starts(words, terms.iter().map(|(w, _)| *w as usize));
     let mut next = word_starts.clone();
     let mut sorted: Vec<PageTerm> = (0..terms.len()).map(|_| PageTerm { packed: 0, surface: 0 }).collect();
     for (w, term) in terms {
@@ -286,18 +257,25 @@ fn by_word(words: usize, terms: Vec<(u32, PageTerm)>, renumber: &[Vec<u8>]) -> (
 /// A counting sort of the page's words by bucket: where each bucket starts, and the order.
 fn by_bucket(words: &[PageWord]) -> (Vec<u32>, Vec<u32>) {
     let bucket = |word: &PageWord| word.id as usize % BUCKETS;
-    let mut starts = vec![0u32; BUCKETS + 1];
-    for word in words {
-        starts[bucket(word) + 1] += 1;
-    }
-    for b in 0..BUCKETS {
-        starts[b + 1] += starts[b];
-    }
+    let bucket_starts = starts(BUCKETS, words.iter().map(bucket));
     let mut order = vec![0u32; words.len()];
-    let mut next = starts.clone();
+    let mut next = bucket_starts.clone();
     for (w, word) in words.iter().enumerate() {
         order[next[bucket(word)] as usize] = w as u32;
         next[bucket(word)] += 1;
     }
-    (starts, order)
+    (bucket_starts, order)
+}
+
+/// Where the items of each of `keys` keys start once sorted by key (the running sum of their
+/// counts), given each item's key; the last entry is the number of items.
+fn starts(keys: usize, item_keys: impl Iterator<Item = usize>) -> Vec<u32> {
+    let mut starts = vec![0u32; keys + 1];
+    for key in item_keys {
+        starts[key + 1] += 1;
+    }
+    for key in 0..keys {
+        starts[key + 1] += starts[key];
+    }
+    starts
 }
