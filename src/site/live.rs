@@ -576,7 +576,7 @@ fn pages_to_compare(
     };
     if order != old_order {
         // The folders list their guides in reading order.
-        pages.extend((0..tree.sections.len()).map(PageRef::Section));
+        pages.extend(tree.sections.ids().map(PageRef::Section));
         let old_position: HashMap<PageRef, usize> =
             old_order.iter().enumerate().map(|(k, &p)| (p, k)).collect();
         for (k, page) in order.iter().enumerate() {

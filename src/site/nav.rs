@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::outline::OutlinedGuides;
-use super::tree::SiteTree;
+use super::tree::{SectionId, SiteTree};
 
 /// A node of the sidebar: `t` title, `u` path from the site root, `c` children (folders only).
 #[derive(Debug, Serialize)]
@@ -17,13 +17,13 @@ struct NavNode<'a> {
 
 /// The script defining `window.CARNET_NAV`.
 pub fn nav_script(tree: &SiteTree, guides: &OutlinedGuides) -> String {
-    let root = section_node(tree, guides, 0);
+    let root = section_node(tree, guides, SectionId::ROOT);
     let json = serde_json::to_string(&root).unwrap_or_else(|_| "null".into());
     // `</` cannot close a script element when the file is inlined somewhere.
     format!("window.CARNET_NAV={};\n", json.replace("</", "<\\/"))
 }
 
-fn section_node<'a>(tree: &'a SiteTree, guides: &'a OutlinedGuides, section: usize) -> NavNode<'a> {
+fn section_node<'a>(tree: &'a SiteTree, guides: &'a OutlinedGuides, section: SectionId) -> NavNode<'a> {
     let s = &tree.sections[section];
     let pages =
         s.guides.iter().map(|&g| NavNode { t: &guides[g].title, u: &tree.guide_paths[g], c: Vec::new() });

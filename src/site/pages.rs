@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::history::{french_date, History};
 use super::outline::OutlinedGuides;
-use super::tree::{PageRef, SiteTree};
+use super::tree::{PageRef, SectionId, SiteTree};
 use super::urls::{relative_url, root_prefix};
 use crate::content::{GuideId, PerGuide};
 use crate::markdown::Heading;
@@ -62,7 +62,7 @@ impl<'a> PageViews<'a> {
         let tree = self.inputs.tree;
         let path = tree.page_path(page).to_string();
         let (kind, guide, section) = match page {
-            PageRef::Section(0) => (PageKind::Home, tree.sections[0].index, Some(0)),
+            PageRef::Section(s) if s.is_root() => (PageKind::Home, tree.sections[s].index, Some(s)),
             PageRef::Section(s) => (PageKind::Section, tree.sections[s].index, Some(s)),
             PageRef::Guide(g) => (PageKind::Guide, Some(g), None),
         };
@@ -131,7 +131,7 @@ impl<'a> PageViews<'a> {
         let mut crumbs = Vec::new();
         while let Some(s) = parent {
             let section = &tree.sections[s];
-            let title = if s == 0 { "Accueil".to_string() } else { self.section_title(s) };
+            let title = if s.is_root() { "Accueil".to_string() } else { self.section_title(s) };
             crumbs.push(Link { title, url: relative_url(from, &section.path) });
             parent = section.parent;
         }
@@ -139,14 +139,14 @@ impl<'a> PageViews<'a> {
         crumbs
     }
 
-    fn section_title(&self, s: usize) -> String {
+    fn section_title(&self, s: SectionId) -> String {
         let section = &self.inputs.tree.sections[s];
         section.index.map_or_else(|| section.title.clone(), |g| self.inputs.guides[g].title.clone())
     }
 
     fn page_title(&self, page: PageRef) -> String {
         match page {
-            PageRef::Section(0) => "Accueil".to_string(),
+            PageRef::Section(s) if s.is_root() => "Accueil".to_string(),
             PageRef::Section(s) => self.section_title(s),
             PageRef::Guide(g) => self.inputs.guides[g].title.clone(),
         }
@@ -178,7 +178,7 @@ impl<'a> PageViews<'a> {
             .collect()
     }
 
-    fn children(&self, s: usize, from: &str) -> Vec<ListItem> {
+    fn children(&self, s: SectionId, from: &str) -> Vec<ListItem> {
         let tree = self.inputs.tree;
         let section = &tree.sections[s];
         let guides = section.guides.iter().map(|&g| ListItem {

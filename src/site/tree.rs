@@ -7,6 +7,7 @@
 //! guides, one URL); warnings (`SiteTree::notes`) what the author may not expect.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::{Index, IndexMut};
 use std::path::{Path, PathBuf};
 
 use crate::content::{GuideId, PerGuide};
@@ -34,27 +35,98 @@ pub struct Section {
     pub numbers: Vec<u32>,
     /// The guide that is this folder's landing page (see `landing_rank`).
     pub index: Option<GuideId>,
-    pub parent: Option<usize>,
+    pub parent: Option<SectionId>,
     /// Guides of this folder in reading order (the index guide excluded).
     pub guides: Vec<GuideId>,
     /// Sub-folders in order.
-    pub sections: Vec<usize>,
+    pub sections: Vec<SectionId>,
+}
+
+/// A folder, by its place among the site's folders: the content folder is `SectionId::ROOT`,
+/// and a parent always comes before its sub-folders. Like `GuideId` for guides, it keeps a
+/// folder's number from being taken for a guide's or a heading's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SectionId(u32);
+
+impl SectionId {
+    /// The content folder, whose landing page is the home page.
+    pub const ROOT: SectionId = SectionId(0);
+
+    fn new(n: usize) -> SectionId {
+        SectionId(u32::try_from(n).expect("fewer than 2³² folders"))
+    }
+
+    /// The folder's place, from 0.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    pub fn is_root(self) -> bool {
+        self == SectionId::ROOT
+    }
+}
+
+/// Every folder of the site, indexed by `SectionId` only.
+#[derive(Debug, Clone, Default)]
+pub struct Sections(Vec<Section>);
+
+impl Sections {
+    /// Adds a folder and returns its id.
+    fn push(&mut self, section: Section) -> SectionId {
+        let id = SectionId::new(self.0.len());
+        self.0.push(section);
+        id
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every folder's id, in order.
+    pub fn ids(&self) -> impl DoubleEndedIterator<Item = SectionId> + ExactSizeIterator {
+        (0..self.0.len()).map(SectionId::new)
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Section> {
+        self.0.iter()
+    }
+
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Section> {
+        self.0.iter_mut()
+    }
+}
+
+impl Index<SectionId> for Sections {
+    type Output = Section;
+    fn index(&self, id: SectionId) -> &Section {
+        &self.0[id.index()]
+    }
+}
+
+impl IndexMut<SectionId> for Sections {
+    fn index_mut(&mut self, id: SectionId) -> &mut Section {
+        &mut self.0[id.index()]
+    }
 }
 
 /// One page of the output in reading order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageRef {
-    Section(usize),
+    Section(SectionId),
     Guide(GuideId),
 }
 
 #[derive(Debug)]
 pub struct SiteTree {
-    pub sections: Vec<Section>,
+    pub sections: Sections,
     /// URL path of each guide (index guides share their section's path).
     pub guide_paths: PerGuide<String>,
     /// Section of each guide.
-    pub guide_section: PerGuide<usize>,
+    pub guide_section: PerGuide<SectionId>,
     /// Every page in reading order (home first), for previous/next links.
     pub reading_order: Vec<PageRef>,
     /// Warnings about the shape: landing pages set aside, ordering prefixes kept.
@@ -134,7 +206,8 @@ impl SiteTree {
     /// a folder's landing page set aside, an ordering prefix kept, and the address collisions it
     /// settled (a guide or folder whose address is taken gets the next free one, `mon-guide-2/`).
     pub fn build_all(guides: &PerGuide<GuideInfo>, site_title: &str) -> SiteTree {
-        let mut sections = vec![Section {
+        let mut sections = Sections::default();
+        sections.push(Section {
             dir: PathBuf::new(),
             path: String::new(),
             title: site_title.to_string(),
@@ -144,8 +217,8 @@ impl SiteTree {
             parent: None,
             guides: Vec::new(),
             sections: Vec::new(),
-        }];
-        let mut by_dir: HashMap<PathBuf, usize> = HashMap::from([(PathBuf::new(), 0)]);
+        });
+        let mut by_dir: HashMap<PathBuf, SectionId> = HashMap::from([(PathBuf::new(), SectionId::ROOT)]);
         let mut guide_section = PerGuide::with_capacity(guides.len());
         for guide in guides {
             let dir = guide.rel.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -166,7 +239,7 @@ impl SiteTree {
         }
         sort_children(&mut self.sections, guides, title);
         self.reading_order.clear();
-        walk_reading_order(&self.sections, 0, &mut self.reading_order);
+        walk_reading_order(&self.sections, SectionId::ROOT, &mut self.reading_order);
     }
 
     /// The page showing guide `g`: its own, or its folder's when it is the landing page.
@@ -180,7 +253,7 @@ impl SiteTree {
     }
 
     /// Every page under folder `s`, its own included.
-    pub fn pages_under(&self, s: usize) -> Vec<PageRef> {
+    pub fn pages_under(&self, s: SectionId) -> Vec<PageRef> {
         let mut pages = Vec::new();
         walk_reading_order(&self.sections, s, &mut pages);
         pages
@@ -203,14 +276,13 @@ impl SiteTree {
 
 /// The section of a folder, created with its ancestors when first seen (a parent always comes
 /// before its sub-folders). Its address is set later, by `assign_paths`.
-fn section_for(dir: &Path, sections: &mut Vec<Section>, by_dir: &mut HashMap<PathBuf, usize>) -> usize {
+fn section_for(dir: &Path, sections: &mut Sections, by_dir: &mut HashMap<PathBuf, SectionId>) -> SectionId {
     if let Some(&index) = by_dir.get(dir) {
         return index;
     }
     let parent = section_for(dir.parent().unwrap_or(Path::new("")), sections, by_dir);
     let name = dir.file_name().unwrap_or_default().to_string_lossy();
-    let index = sections.len();
-    sections.push(Section {
+    let index = sections.push(Section {
         dir: dir.to_path_buf(),
         path: String::new(),
         title: title_from_name(&name),
@@ -231,16 +303,18 @@ fn section_for(dir: &Path, sections: &mut Vec<Section>, by_dir: &mut HashMap<Pat
 /// set aside gets a warning: it is published as an ordinary page.
 fn choose_landing_pages(
     guides: &PerGuide<GuideInfo>,
-    guide_section: &PerGuide<usize>,
-    sections: &mut [Section],
+    guide_section: &PerGuide<SectionId>,
+    sections: &mut Sections,
 ) -> Vec<Diagnostic> {
     let templates = page_templates(guides, guide_section);
-    let mut candidates: Vec<(usize, usize, GuideId)> = Vec::new();
+    let mut candidates: Vec<(SectionId, usize, GuideId)> = Vec::new();
     for (g, guide) in guides.iter_enumerated() {
         let section = guide_section[g];
-        let template = (section > 0 && templates.contains(&g)).then_some(PAGE_TEMPLATE);
+        let template = (!section.is_root() && templates.contains(&g)).then_some(PAGE_TEMPLATE);
         match landing_rank(&guide.rel).or(template) {
-            Some(rank) if section > 0 || rank < NAMED_AFTER_FOLDER => candidates.push((section, rank, g)),
+            Some(rank) if !section.is_root() || rank < NAMED_AFTER_FOLDER => {
+                candidates.push((section, rank, g))
+            }
             _ => sections[section].guides.push(g),
         }
     }
@@ -271,8 +345,8 @@ fn choose_landing_pages(
 /// page. Variants of that file for a language or a version (`docs.fr.md`, `docs.17.md`) stay
 /// pages of their own and do not count as other pages. Folders without numbers never make a
 /// template (`api/CHANGELOG.md`, `web/CHANGELOG.md`… stay pages of their folders).
-fn page_templates(guides: &PerGuide<GuideInfo>, guide_section: &PerGuide<usize>) -> HashSet<GuideId> {
-    let mut stems_by_section: HashMap<usize, Vec<(String, GuideId)>> = HashMap::new();
+fn page_templates(guides: &PerGuide<GuideInfo>, guide_section: &PerGuide<SectionId>) -> HashSet<GuideId> {
+    let mut stems_by_section: HashMap<SectionId, Vec<(String, GuideId)>> = HashMap::new();
     for (g, guide) in guides.iter_enumerated() {
         let Some(stem) = guide.rel.file_stem().map(|s| s.to_string_lossy().to_lowercase()) else { continue };
         stems_by_section.entry(guide_section[g]).or_default().push((stem, g));
@@ -306,7 +380,7 @@ fn page_templates(guides: &PerGuide<GuideInfo>, guide_section: &PerGuide<usize>)
 /// folder's landing page.
 #[derive(Debug, Clone, Copy)]
 enum Claimant {
-    Folder(usize),
+    Folder(SectionId),
     Guide(GuideId),
 }
 
@@ -352,11 +426,11 @@ impl Claim {
 /// is known before its sub-folders are reached). Landing pages take their folder's address.
 fn assign_paths(
     guides: &PerGuide<GuideInfo>,
-    sections: &mut [Section],
+    sections: &mut Sections,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> PerGuide<String> {
     let mut guide_paths = guides.map(|_| String::new());
-    for s in 0..sections.len() {
+    for s in sections.ids() {
         let claims = claims_in(&sections[s], guides, sections);
         let parent_path = sections[s].path.clone();
         let segments = settle(&claims, &parent_path, diagnostics);
@@ -375,7 +449,7 @@ fn assign_paths(
 }
 
 /// The sub-folders and pages of `section`, by name.
-fn claims_in(section: &Section, guides: &PerGuide<GuideInfo>, sections: &[Section]) -> Vec<Claim> {
+fn claims_in(section: &Section, guides: &PerGuide<GuideInfo>, sections: &Sections) -> Vec<Claim> {
     let folders = section.sections.iter().map(|&child| {
         let name = sections[child].dir.file_name().unwrap_or_default().to_string_lossy();
         let shown = format!("{}/", sections[child].dir.display());
@@ -461,7 +535,7 @@ fn same_address(first: &Claim, second: &Claim, parent_path: &str, segment: &str,
 }
 
 fn sort_children<'t>(
-    sections: &mut [Section],
+    sections: &mut Sections,
     guides: &PerGuide<GuideInfo>,
     title: impl Fn(GuideId) -> &'t str,
 ) {
@@ -475,12 +549,12 @@ fn sort_children<'t>(
             let (unnumbered, numbers) = number_key(&stem);
             (guides[g].weight, unnumbered, numbers, title_sort_key(title(g)), guides[g].rel.clone())
         });
-        section.sections.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        section.sections.sort_by(|&a, &b| keys[a.index()].cmp(&keys[b.index()]));
     }
 }
 
 /// Home, then each folder's guides, then its sub-folders, depth first.
-fn walk_reading_order(sections: &[Section], section: usize, order: &mut Vec<PageRef>) {
+fn walk_reading_order(sections: &Sections, section: SectionId, order: &mut Vec<PageRef>) {
     order.push(PageRef::Section(section));
     order.extend(sections[section].guides.iter().map(|&g| PageRef::Guide(g)));
     for &child in &sections[section].sections {
@@ -520,8 +594,8 @@ mod tests {
         assert_eq!(tree.guide_paths[id(0)], "guide-render-complet/");
         assert_eq!(tree.guide_paths[id(2)], "dossier/ete-chaud/");
         assert_eq!(tree.guide_paths[id(1)], "dossier/");
-        assert_eq!(tree.sections[0].index, Some(id(4)));
-        assert_eq!(tree.sections[1].title, "Mon dossier");
+        assert_eq!(tree.sections[SectionId::ROOT].index, Some(id(4)));
+        assert_eq!(tree.sections[SectionId::new(1)].title, "Mon dossier");
         let order: Vec<&str> = tree.reading_order.iter().map(|&p| tree.page_path(p)).collect();
         assert_eq!(order, ["", "guide-render-complet/", "dossier/", "dossier/avant/", "dossier/ete-chaud/"]);
     }
@@ -568,8 +642,8 @@ mod tests {
     #[test]
     fn folder_without_landing_page_gets_a_title() {
         let tree = ordered(&[("mes_guides/a.md", "A", 0)]);
-        assert_eq!(tree.sections[1].title, "Mes guides");
-        assert_eq!(tree.sections[1].path, "mes-guides/");
+        assert_eq!(tree.sections[SectionId::new(1)].title, "Mes guides");
+        assert_eq!(tree.sections[SectionId::new(1)].path, "mes-guides/");
     }
 
     /// Builds the tree of guides whose title is their file name, in reading order.
