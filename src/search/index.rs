@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::analyze::FrenchStemmer;
+use super::bundle::{bundle, pages_per_bundle};
 use super::counter::{analyse_page, Counter, PageTerms, Words, BUCKETS};
 use super::input::PageInput;
 
@@ -51,13 +52,26 @@ pub struct TermEntry {
 }
 
 /// The whole index, ready to write.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Index {
     /// Sorted by term.
     pub terms: Vec<(String, TermEntry)>,
-    /// What results show of each page (`results::page_json`), by page index.
-    pub pages: Vec<String>,
+    /// What results show of the pages (`results::page_json`), `pages_per_bundle` pages a
+    /// bundle, each bundle's data as written (`write::bundle`, compressed).
+    pub bundles: Vec<String>,
+    pub pages_per_bundle: usize,
     pub record_count: usize,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index {
+            terms: Vec::new(),
+            bundles: Vec::new(),
+            pages_per_bundle: pages_per_bundle(0),
+            record_count: 0,
+        }
+    }
 }
 
 /// Pages analysed at once by `build`: bounds the memory held by terms not merged yet.
@@ -66,7 +80,7 @@ const CHUNK: usize = 256;
 /// Builds the index of `pages`, a chunk at a time: each chunk's sections are let go once its
 /// pages are analysed.
 pub fn build(pages: Vec<PageInput<'_>>) -> Index {
-    let mut builder = IndexBuilder::default();
+    let mut builder = IndexBuilder::new(pages.len());
     let mut pages = pages.into_iter();
     loop {
         let chunk: Vec<PageInput<'_>> = pages.by_ref().take(CHUNK).collect();
@@ -88,24 +102,29 @@ pub struct IndexBuilder {
     buckets: Vec<Vec<TermEntry>>,
     /// The threads' counters, kept from chunk to chunk.
     counters: Mutex<Vec<Counter>>,
-    /// What results show of each page, by page index.
-    json: Vec<String>,
+    /// What results show of the pages added: in bundles once a bundle is whole (compressed,
+    /// `write::bundle`), the pages of the next bundle as they are.
+    bundles: Vec<String>,
+    pending: Vec<String>,
+    pages_per_bundle: usize,
     record_count: usize,
 }
 
-impl Default for IndexBuilder {
-    fn default() -> Self {
+impl IndexBuilder {
+    /// A builder for an index of `pages` pages (which sets how many pages a bundle holds; an
+    /// index of another number of pages is right too, its bundles only of another size).
+    pub fn new(pages: usize) -> Self {
         IndexBuilder {
             words: Words::default(),
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
             counters: Mutex::new(Vec::new()),
-            json: Vec::new(),
+            bundles: Vec::new(),
+            pending: Vec::new(),
+            pages_per_bundle: pages_per_bundle(pages),
             record_count: 0,
         }
     }
-}
 
-impl IndexBuilder {
     /// Analyses `pages` (in parallel), the next pages of the site, and merges their terms; their
     /// sections are let go here (unless the caller keeps another `Arc` of them).
     pub fn add_chunk(&mut self, pages: Vec<PageInput<'_>>) {
@@ -115,21 +134,31 @@ impl IndexBuilder {
             .map_init(|| Lease::new(counters), |counter, page| analyse_page(counter.get(), words, page))
             .collect();
         drop(pages);
-        let first_page = self.json.len();
+        let first_page = (self.bundles.len() * self.pages_per_bundle + self.pending.len()) as u32;
         self.buckets.par_iter_mut().enumerate().for_each(|(b, entries)| {
             for (offset, page_terms) in analysed.iter().enumerate() {
-                merge(entries, page_terms, b, (first_page + offset) as u32);
+                merge(entries, page_terms, b, first_page + offset as u32);
             }
         });
         for page_terms in analysed {
             self.record_count += page_terms.records;
-            self.json.push(page_terms.json);
+            self.pending.push(page_terms.json);
         }
+        // The whole bundles, compressed now: a page's data is kept compressed to the end.
+        let whole = self.pending.len() - self.pending.len() % self.pages_per_bundle;
+        let bundled: Vec<String> =
+            self.pending[..whole].par_chunks(self.pages_per_bundle).map(bundle).collect();
+        self.bundles.extend(bundled);
+        self.pending.drain(..whole);
     }
 
     /// The index of every page added: terms sorted, stemmed, postings pruned.
     pub fn finish(self) -> Index {
-        let IndexBuilder { words, mut buckets, json, record_count, .. } = self;
+        let IndexBuilder { words, mut buckets, mut bundles, pending, pages_per_bundle, record_count, .. } =
+            self;
+        if !pending.is_empty() {
+            bundles.push(bundle(&pending));
+        }
         let mut terms: Vec<(String, TermEntry)> = words
             .into_words()
             .into_iter()
@@ -142,7 +171,7 @@ impl IndexBuilder {
             entry.stem = stemmer.stem(word, surface, entry.code);
             prune(&mut entry.postings);
         });
-        Index { terms, pages: json, record_count }
+        Index { terms, bundles, pages_per_bundle, record_count }
     }
 }
 

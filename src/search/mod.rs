@@ -13,6 +13,7 @@
 //! classic script for the pages.
 
 pub mod analyze;
+mod bundle;
 mod counter;
 pub mod index;
 mod input;

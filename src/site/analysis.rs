@@ -93,7 +93,7 @@ impl Analysis {
 /// says whether it makes the search index too.
 pub fn analyze(options: &BuildOptions, search: SearchText) -> Result<Analysis> {
     let (config, paths) = configure(options)?;
-    analyze_configured(options, search, config, paths, Arc::new(Renderer::new()))
+    analyze_configured(options, search, config, paths, Arc::new(Renderer::for_one_build()))
 }
 
 /// The configuration of the site of `options.root`, with the command line's overrides, and
@@ -151,7 +151,7 @@ pub fn analyze_configured(
         preview: options.preview,
         broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
     };
-    let mut indexing = SearchIndexing::new(search);
+    let mut indexing = SearchIndexing::new(search, content.guides.len());
     let guides =
         outline::outline_guides(&content.guides, &content.files, &tree, &renderer, &links, &mut indexing);
     let (search, indexed) = indexing.finish();

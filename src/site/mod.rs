@@ -60,7 +60,7 @@ pub struct BuildSummary {
 
 /// Builds the site; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
-    build_with(options, Arc::new(Renderer::new()))
+    build_with(options, Arc::new(Renderer::for_one_build()))
 }
 
 /// `build` with a renderer kept between builds (see `analysis::analyze_configured`).

@@ -149,18 +149,16 @@ pub fn outline_guides(
         index.set_headings(i, Arc::clone(&outlined.headings), anchors);
     }
     out.scheme_notes = scheme_notes(&out.guides);
-    let links: Vec<Resolution> = (out.guides.par_iter_enumerated())
-        .map(|(i, outlined)| resolve(&index, i, &guides[i], tree, &outlined.recorded, broken))
-        .collect();
-    for (outlined, links) in out.guides.iter_mut().zip(links) {
-        outlined.links = links;
-    }
+    out.guides.par_iter_mut_enumerated().for_each(|(i, outlined)| {
+        outlined.links = resolve(&index, i, &guides[i], tree, &outlined.recorded, broken);
+        if !preview {
+            // Only the preview's updates resolve links again: a build lets each guide's noted
+            // links go once resolved.
+            outlined.recorded = Recorded::default();
+        }
+    });
     if preview {
         out.index = Some(index);
-    } else {
-        // Only the preview's updates resolve links again: a build lets the lookups go before
-        // the pages are written.
-        out.guides.iter_mut().for_each(|outlined| outlined.recorded = Recorded::default());
     }
     out
 }

@@ -41,8 +41,9 @@ pub struct SearchIndexing {
 }
 
 impl SearchIndexing {
-    pub fn new(text: SearchText) -> Self {
-        let builder = (text != SearchText::Skip).then(IndexBuilder::default);
+    /// For a site of `guides` guides.
+    pub fn new(text: SearchText, guides: usize) -> Self {
+        let builder = (text != SearchText::Skip).then(|| IndexBuilder::new(guides));
         SearchIndexing { text, builder, spent: Spent::new("search") }
     }
 
