@@ -19,7 +19,13 @@ pub(super) fn pages_per_bundle(pages: usize) -> usize {
 
 /// `json` compressed, as a JSON string (`compressed_base64`).
 pub(super) fn quoted_base64(json: String) -> String {
-    format!("\"{}\"", compressed_base64(json.as_bytes()))
+    let text = compressed_base64(json.as_bytes());
+    // Page bundles are kept to the end of the index: no spare room.
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    quoted.push_str(&text);
+    quoted.push('"');
+    quoted
 }
 
 /// `data` zlib-compressed (what the browser's `DecompressionStream("deflate")` reads), as base64.

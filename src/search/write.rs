@@ -25,7 +25,7 @@ use serde_json::json;
 use std::ops::Range;
 
 use super::bundle::quoted_base64;
-use super::index::{encode_postings, Index, TermEntry};
+use super::index::{Index, TermEntry};
 use super::input::{IndexStats, Sink};
 use super::minify;
 use crate::error::Result;
@@ -82,16 +82,14 @@ pub(super) fn write(index: &Index, sink: Sink<'_>) -> Result<WrittenIndex> {
     };
 
     // Vocabulary entries, with long postings moved out to `t/N.js`.
-    let encoded: Vec<String> =
-        index.terms.par_iter().map(|(_, entry)| encode_postings(&entry.postings)).collect();
     // Long postings go into files of about `POSTINGS_FILE_CHARS`, in term order: `[file, place]`.
     let mut external: Vec<Vec<&str>> = Vec::new();
     let mut external_chars = 0;
     let entries: Vec<String> = index
         .terms
         .iter()
-        .zip(&encoded)
-        .map(|((word, entry), postings)| {
+        .map(|(word, entry)| {
+            let postings = entry.encoded.as_str();
             let stem = if entry.stem == *word { "" } else { entry.stem.as_str() };
             let postings = if postings.len() > INLINE_POSTINGS {
                 match external.last_mut() {

@@ -354,9 +354,13 @@ struct Outlined {
 fn outline(index: &LinkIndex, i: GuideId, guide: &Guide, renderer: &Renderer) -> Outlined {
     let mut recorder = Recorder::new(index, i, guide.body());
     let rendered = renderer.outline_with(guide.body(), &mut recorder);
+    let mut recorded = recorder.recorded;
+    // Held until every guide is outlined and resolved: without the room the lists grew.
+    recorded.calls.shrink_to_fit();
+    recorded.noted.shrink_to_fit();
     Outlined {
         rendered,
-        recorded: recorder.recorded,
+        recorded,
         externals: recorder.externals,
         embeds: recorder.embeds,
         unknown_schemes: recorder.unknown_schemes,
