@@ -1,6 +1,7 @@
 //! Everything a build knows before it writes: configuration, theme, content (read, repaired),
 //! the tree of URLs, and every guide rendered and cross-linked, with all the diagnostics found.
-//! `analyze` never writes; `carnet build` writes from it and `carnet check` reports it.
+//! `analyze` never writes; `carnet build` writes from it and `carnet check` reports it. The search
+//! index is made here too, as the guides are outlined, when the caller asks for it (`SearchText`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,9 +1,11 @@
 //! Building the site: the pipeline from the content folder to the output folder.
 //!
 //! `build` runs: config → theme → `content::load` (read, decode, repair) → `tree` (URLs,
-//! sections) → `outline` of every guide (parallel, no HTML) and `cross_link` → `tree` order →
-//! (`analysis` ends here) → `emit`: assets, sitemap, copies, search index, then page views and
-//! templates (parallel, streamed into a staging folder) → swap of the staging folder.
+//! sections) → `outline` of every guide (parallel, no HTML, a chunk of guides at a time, each
+//! chunk's section text indexed for search at once: `search_text`) and `cross_link` → `tree`
+//! order → (`analysis` ends here) → `emit`: assets, sitemap, copies, search index (finished and
+//! written), then page views and templates (parallel, streamed into a staging folder) → swap of
+//! the staging folder.
 //! It returns a summary, or every error found.
 
 pub mod analysis;
