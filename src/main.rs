@@ -9,6 +9,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     disable_huge_pages();
+    purge_sooner();
     let cli = match carnet::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -33,3 +34,21 @@ fn disable_huge_pages() {
 
 #[cfg(not(target_os = "linux"))]
 fn disable_huge_pages() {}
+
+/// mimalloc gives freed memory back to the system 2 ms after it is free, not 10: a build frees
+/// much at each stage (the section text once indexed, the noted links once resolved, the search
+/// index once written) while the next stage allocates on other threads. On a 10,000-guide build
+/// the peak resident memory was 250-264 MiB with 10 ms, 225-227 MiB with 2 ms (or 5), for about
+/// 0.1 s more of madvise calls.
+fn purge_sooner() {
+    /// `mi_option_purge_delay`: its place in `mi_option_e` of mimalloc v2 (`mimalloc.h` of
+    /// libmimalloc-sys 0.1.49, the version Cargo.lock pins).
+    const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+    const PURGE_DELAY_MS: std::ffi::c_long = 2;
+    extern "C" {
+        fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    // SAFETY: `mi_option_set(mi_option_t, long)` of the mimalloc linked in by the `mimalloc`
+    // crate; it only stores the value, read at each purge.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
+}

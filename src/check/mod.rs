@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::config::BrokenLinks;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::report::{self, thousands, Reporter};
+use crate::site::search_text::SearchText;
 use crate::site::{analysis, blueprint, BuildOptions};
 #[cfg(feature = "external-links")]
 use external::{ExternalLink, ExternalOptions};
@@ -84,7 +85,8 @@ pub fn run(check: &CheckOptions, reporter: &Reporter) -> Result<u8> {
         broken_links: check.broken_links,
         ..BuildOptions::new(check.root.clone())
     };
-    let analysis = analysis::analyze(&options)?;
+    // No index: the text of the guides' sections goes as soon as each chunk is outlined.
+    let analysis = analysis::analyze(&options, SearchText::Skip)?;
     let mut findings = analysis.diagnostics;
     findings.extend(blueprint::drift(
         &options.root,

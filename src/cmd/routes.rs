@@ -6,10 +6,11 @@ use crate::cli::RoutesArgs;
 use crate::error::{Diagnostic, Error, Result};
 use crate::report::Reporter;
 use crate::site::blueprint::{self, Blueprint};
+use crate::site::search_text::SearchText;
 use crate::site::{analysis, BuildOptions};
 
 pub(super) fn run(args: &RoutesArgs, reporter: &Reporter) -> Result<u8> {
-    let analysis = analysis::analyze(&BuildOptions::new(args.root.clone()))?;
+    let analysis = analysis::analyze(&BuildOptions::new(args.root.clone()), SearchText::Skip)?;
     let errors: Vec<Diagnostic> = analysis.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
     if !errors.is_empty() {
         return Err(Error::Build(errors));

@@ -84,6 +84,14 @@ impl<T> PerGuide<T> {
         self.0.par_iter().enumerate().map(|(n, value)| (GuideId::new(n), value))
     }
 
+    /// Every guide's id with its `T` to change, in parallel.
+    pub fn par_iter_mut_enumerated(&mut self) -> impl IndexedParallelIterator<Item = (GuideId, &mut T)> + '_
+    where
+        T: Send,
+    {
+        self.0.par_iter_mut().enumerate().map(|(n, value)| (GuideId::new(n), value))
+    }
+
     /// The values in order, for a function over all the guides that needs no ids.
     pub fn as_slice(&self) -> &[T] {
         &self.0

@@ -6,7 +6,7 @@
 //! keyed by (mode, hl_lines, code), 4. wraps them in the figure, header and copy/download buttons.
 
 use std::collections::hash_map::RandomState;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -257,37 +257,49 @@ fn figure(block: &Block, inner: &str) -> String {
 
 /// Highlighted `<code>` contents by (mode, hl_lines, code), shared by the threads.
 ///
-/// Sharded to keep lock contention low; stops growing past `MAX_BYTES` of code.
+/// Sharded to keep lock contention low; stops growing past `MAX_BYTES` of code. With
+/// `repeats_only` (one build, `Renderer::for_one_build`), a block is kept only when it is met a
+/// second time: most blocks of a site are written once, and keeping them all held tens of
+/// megabytes to the end of a 10,000-guide build for no hit.
 pub(crate) struct CodeCache {
     shards: Vec<Mutex<Shard>>,
     hasher: RandomState,
+    repeats_only: bool,
 }
 
 #[derive(Default)]
 struct Shard {
     map: HashMap<(String, String), Arc<str>>,
     bytes: usize,
+    /// With `repeats_only`, the hash of each key met once and not kept.
+    seen: HashSet<u64>,
 }
 
 const SHARDS: usize = 16;
 const MAX_BYTES: usize = 64 << 20;
 
 impl CodeCache {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(repeats_only: bool) -> Self {
         CodeCache {
             shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
             hasher: RandomState::new(),
+            repeats_only,
         }
     }
 
     fn get_or_insert(&self, mode: &str, hl: &str, code: &str, make: impl FnOnce() -> String) -> Arc<str> {
         let key = (format!("{mode}\u{0}{hl}"), code.to_string());
-        let shard = &self.shards[(self.hasher.hash_one(&key) as usize) % SHARDS];
+        let hash = self.hasher.hash_one(&key);
+        let shard = &self.shards[(hash as usize) % SHARDS];
         if let Some(found) = lock(shard).map.get(&key) {
             return Arc::clone(found);
         }
         let html: Arc<str> = make().into();
         let mut guard = lock(shard);
+        // Met for the first time: kept next time (a hash shared by two blocks keeps one early).
+        if self.repeats_only && guard.seen.insert(hash) {
+            return html;
+        }
         let size = key.1.len() + html.len();
         if guard.bytes + size <= MAX_BYTES / SHARDS {
             guard.bytes += size;

@@ -167,6 +167,8 @@ fn forge_aliases(found: &[Found<'_>], ids: &[String]) -> Vec<Vec<String>> {
                     aliases.push(form);
                 }
             }
+            // Kept with the outline to the end of a build: one or two forms, not the room for four.
+            aliases.shrink_to_fit();
             aliases
         })
         .collect()

@@ -44,8 +44,15 @@ impl Default for Renderer {
 
 impl Renderer {
     /// Loads the syntax set and builds the palette CSS (a few tens of milliseconds, once).
+    /// Its cache keeps every highlighted code block: the preview renders pages again after each
+    /// edit.
     pub fn new() -> Self {
-        Renderer { highlighter: highlight::Highlighter::new(), cache: code::CodeCache::new() }
+        Renderer { highlighter: highlight::Highlighter::new(), cache: code::CodeCache::new(false) }
+    }
+
+    /// A renderer for one build, whose cache keeps only the code blocks met twice (`CodeCache`).
+    pub fn for_one_build() -> Self {
+        Renderer { highlighter: highlight::Highlighter::new(), cache: code::CodeCache::new(true) }
     }
 
     /// Renders a guide with links left as written.

@@ -215,9 +215,8 @@ pub(super) fn analyse_page(counter: &mut Counter, words: &Words, page: &PageInpu
     drop(table);
     let (word_starts, sorted) = by_word(page_words.len(), terms, &renumber);
     let (starts, order) = by_bucket(&page_words);
-    let mut json = page_json(page, &records);
-    // Kept to the end of the build: without the room its serialiser grew (up to half of it).
-    json.shrink_to_fit();
+    // Kept until its bundle is whole, then compressed (`IndexBuilder::add_chunk`).
+    let json = page_json(page, &records);
     PageTerms { json, records: records.len(), words: page_words, order, starts, terms: sorted, word_starts }
 }
 

@@ -1,9 +1,10 @@
 //! The inverted index: records per section, postings per term, vocabulary shards.
 //!
-//! `build` runs: 1. per page, in parallel: cut the page into records (introduction, then one per
+//! `IndexBuilder` (or `build`, for pages all at hand) runs, a chunk of pages at a time
+//! (`add_chunk`): 1. per page, in parallel: cut the page into records (introduction, then one per
 //! H2/H3 with the text of its H4+ subsections), analyse title, headings and text, and count each
 //! term per record (`counter`: words by id); 2. merge the pages' terms by word id, in page order
-//! (deterministic); 3. stem each distinct
+//! (deterministic); then, once every page is in (`finish`): 3. stem each distinct
 //! term once (from its first accented form when it has one); 4. prune and encode postings.
 
 use std::sync::Mutex;
@@ -11,6 +12,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::analyze::FrenchStemmer;
+use super::bundle::{bundle, pages_per_bundle};
 use super::counter::{analyse_page, Counter, PageTerms, Words, BUCKETS};
 use super::input::PageInput;
 
@@ -42,70 +44,140 @@ pub struct TermEntry {
     pub stem: String,
     /// Number of records holding the term (before pruning).
     pub df: usize,
+    /// In page and record order; empty once `IndexBuilder::finish` has encoded them.
     pub postings: Vec<Posting>,
+    /// The postings kept, as written (`encode_postings`): about 3 bytes a posting, not 8.
+    pub encoded: String,
     /// Accented lower-case forms, in order of first appearance (at most 3); a posting's variant
     /// `v > 0` is `surfaces[v - 1]`, `0` the unaccented form.
     pub surfaces: Vec<String>,
     code: bool,
 }
 
-/// The whole index, ready to write.
-#[derive(Debug, Default)]
+/// The whole index, ready to write (its terms' postings encoded).
+#[derive(Debug)]
 pub struct Index {
     /// Sorted by term.
     pub terms: Vec<(String, TermEntry)>,
-    /// What results show of each page (`results::page_json`), by page index.
-    pub pages: Vec<String>,
+    /// What results show of the pages (`results::page_json`), `pages_per_bundle` pages a
+    /// bundle, each bundle's data as written (`write::bundle`, compressed).
+    pub bundles: Vec<String>,
+    pub pages_per_bundle: usize,
     pub record_count: usize,
 }
 
-/// Pages analysed at once: bounds the memory held by terms not merged yet.
+impl Default for Index {
+    fn default() -> Self {
+        Index {
+            terms: Vec::new(),
+            bundles: Vec::new(),
+            pages_per_bundle: pages_per_bundle(0),
+            record_count: 0,
+        }
+    }
+}
+
+/// Pages analysed at once by `build`: bounds the memory held by terms not merged yet.
 const CHUNK: usize = 256;
 
 /// Builds the index of `pages`, a chunk at a time: each chunk's sections are let go once its
 /// pages are analysed.
 pub fn build(pages: Vec<PageInput<'_>>) -> Index {
-    let words = Words::default();
-    // Each bucket's entries, by word id divided by `BUCKETS`.
-    let mut buckets: Vec<Vec<TermEntry>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-    let counters = Mutex::new(Vec::new());
-    let mut json = Vec::with_capacity(pages.len());
-    let mut record_count = 0;
+    let mut builder = IndexBuilder::new(pages.len());
     let mut pages = pages.into_iter();
     loop {
         let chunk: Vec<PageInput<'_>> = pages.by_ref().take(CHUNK).collect();
         if chunk.is_empty() {
             break;
         }
-        let analysed: Vec<PageTerms> = chunk
+        builder.add_chunk(chunk);
+    }
+    builder.finish()
+}
+
+/// The index made a chunk of pages at a time (`add_chunk`, pages numbered in the order they
+/// come), so that a caller can hand over each chunk's text as soon as it has it and let it go
+/// once analysed; `finish` stems and prunes. Chunks of a few hundred pages keep the terms not
+/// merged yet small; the index written does not depend on how the pages were cut.
+pub struct IndexBuilder {
+    words: Words,
+    /// Each bucket's entries, by word id divided by `BUCKETS`.
+    buckets: Vec<Vec<TermEntry>>,
+    /// The threads' counters, kept from chunk to chunk.
+    counters: Mutex<Vec<Counter>>,
+    /// What results show of the pages added: in bundles once a bundle is whole (compressed,
+    /// `write::bundle`), the pages of the next bundle as they are.
+    bundles: Vec<String>,
+    pending: Vec<String>,
+    pages_per_bundle: usize,
+    record_count: usize,
+}
+
+impl IndexBuilder {
+    /// A builder for an index of `pages` pages (which sets how many pages a bundle holds; an
+    /// index of another number of pages is right too, its bundles only of another size).
+    pub fn new(pages: usize) -> Self {
+        IndexBuilder {
+            words: Words::default(),
+            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            counters: Mutex::new(Vec::new()),
+            bundles: Vec::new(),
+            pending: Vec::new(),
+            pages_per_bundle: pages_per_bundle(pages),
+            record_count: 0,
+        }
+    }
+
+    /// Analyses `pages` (in parallel), the next pages of the site, and merges their terms; their
+    /// sections are let go here (unless the caller keeps another `Arc` of them).
+    pub fn add_chunk(&mut self, pages: Vec<PageInput<'_>>) {
+        let (words, counters) = (&self.words, &self.counters);
+        let analysed: Vec<PageTerms> = pages
             .par_iter()
-            .map_init(|| Lease::new(&counters), |counter, page| analyse_page(counter.get(), &words, page))
+            .map_init(|| Lease::new(counters), |counter, page| analyse_page(counter.get(), words, page))
             .collect();
-        drop(chunk);
-        let first_page = json.len();
-        buckets.par_iter_mut().enumerate().for_each(|(b, entries)| {
+        drop(pages);
+        let first_page = (self.bundles.len() * self.pages_per_bundle + self.pending.len()) as u32;
+        self.buckets.par_iter_mut().enumerate().for_each(|(b, entries)| {
             for (offset, page_terms) in analysed.iter().enumerate() {
-                merge(entries, page_terms, b, (first_page + offset) as u32);
+                merge(entries, page_terms, b, first_page + offset as u32);
             }
         });
         for page_terms in analysed {
-            record_count += page_terms.records;
-            json.push(page_terms.json);
+            self.record_count += page_terms.records;
+            self.pending.push(page_terms.json);
         }
+        // The whole bundles, compressed now: a page's data is kept compressed to the end.
+        let whole = self.pending.len() - self.pending.len() % self.pages_per_bundle;
+        let bundled: Vec<String> =
+            self.pending[..whole].par_chunks(self.pages_per_bundle).map(bundle).collect();
+        self.bundles.extend(bundled);
+        self.pending.drain(..whole);
     }
-    let mut terms: Vec<(String, TermEntry)> = words
-        .into_words()
-        .into_iter()
-        .enumerate()
-        .map(|(id, word)| (word, std::mem::take(&mut buckets[id % BUCKETS][id / BUCKETS])))
-        .collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    terms.par_iter_mut().for_each_init(FrenchStemmer::default, |stemmer, (word, entry)| {
-        let surface = entry.surfaces.first().map_or(word.as_str(), String::as_str);
-        entry.stem = stemmer.stem(word, surface, entry.code);
-        prune(&mut entry.postings);
-    });
-    Index { terms, pages: json, record_count }
+
+    /// The index of every page added: terms sorted, stemmed, postings pruned.
+    pub fn finish(self) -> Index {
+        let IndexBuilder { words, mut buckets, mut bundles, pending, pages_per_bundle, record_count, .. } =
+            self;
+        if !pending.is_empty() {
+            bundles.push(bundle(&pending));
+        }
+        let mut terms: Vec<(String, TermEntry)> = words
+            .into_words()
+            .into_iter()
+            .enumerate()
+            .map(|(id, word)| (word, std::mem::take(&mut buckets[id % BUCKETS][id / BUCKETS])))
+            .collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms.par_iter_mut().for_each_init(FrenchStemmer::default, |stemmer, (word, entry)| {
+            let surface = entry.surfaces.first().map_or(word.as_str(), String::as_str);
+            entry.stem = stemmer.stem(word, surface, entry.code);
+            prune(&mut entry.postings);
+            entry.encoded = encode_postings(&entry.postings);
+            entry.postings = Vec::new();
+        });
+        Index { terms, bundles, pages_per_bundle, record_count }
+    }
 }
 
 /// A thread's `Counter`, taken from the build's and given back when the thread is done with a

@@ -1,16 +1,19 @@
 //! Search: the sections of every guide → French analysis → index files (shards and a manifest).
 //!
-//! Entry point: `write_index`, called by `site::build` with each guide's title, URL, headings and
-//! plain-text sections. Steps: 1. `index::build` cuts pages into records (introduction + one per
-//! H2/H3), keeps each page's result data (titles, anchors, snippets) and analyses the records
-//! (`analyze`: fold, elisions, stop words, Snowball French, code tokens) in parallel, a chunk of
-//! pages at a time, letting each chunk's text go once analysed (`counter`: each surface is
-//! analysed once per thread, each folded word gets an id once per build); 2. `write` shards the vocabulary
-//! by first letters and writes JSONP files the browser loads on demand (no fetch: works from
-//! `file://`); the caller writes the manifest once it has named the shards' folder. `classic_engine` makes the theme's `search-engine.mjs`
-//! a classic script for the pages.
+//! Entry points: `IndexBuilder`, which `site::outline` feeds with each chunk of guides (title,
+//! URL, headings, plain-text sections) as soon as the chunk is outlined, or `build_index`, with
+//! every page at hand (the preview, after an edit); then `write_index`. Steps: 1. `index` cuts
+//! pages into records (introduction + one per H2/H3), keeps each page's result data (titles,
+//! anchors, snippets) and analyses the records (`analyze`: fold, elisions, stop words, Snowball
+//! French, code tokens) in parallel, a chunk of pages at a time, letting each chunk's text go once
+//! analysed (`counter`: each surface is analysed once per thread, each folded word gets an id once
+//! per build); 2. `write` shards the vocabulary by first letters and writes JSONP files the
+//! browser loads on demand (no fetch: works from `file://`); the caller writes the manifest once
+//! it has named the shards' folder. `classic_engine` makes the theme's `search-engine.mjs` a
+//! classic script for the pages.
 
 pub mod analyze;
+mod bundle;
 mod counter;
 pub mod index;
 mod input;
@@ -20,12 +23,17 @@ mod write;
 
 use crate::error::Result;
 
+pub use index::{Index, IndexBuilder};
 pub use input::{IndexStats, PageInput, Sink};
 pub use write::{classic_engine, split_stemmer, WrittenIndex, MANIFEST};
 
-/// Builds the index of `pages` and hands its shards to `sink` (`v/0.js`, `p/12.js`…); the
-/// manifest comes from the returned `WrittenIndex`, once the shards' folder has a name.
-pub fn write_index(pages: Vec<PageInput<'_>>, sink: Sink<'_>) -> Result<WrittenIndex> {
-    let index = index::build(pages);
-    write::write(&index, sink)
+/// The index of `pages`, all at hand (the preview, after an edit).
+pub fn build_index(pages: Vec<PageInput<'_>>) -> Index {
+    index::build(pages)
+}
+
+/// Hands the shards of `index` to `sink` (`v/0.js`, `p/12.js`…); the manifest comes from the
+/// returned `WrittenIndex`, once the shards' folder has a name.
+pub fn write_index(index: &Index, sink: Sink<'_>) -> Result<WrittenIndex> {
+    write::write(index, sink)
 }

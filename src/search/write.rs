@@ -24,7 +24,8 @@ use serde_json::json;
 
 use std::ops::Range;
 
-use super::index::{encode_postings, Index, TermEntry};
+use super::bundle::quoted_base64;
+use super::index::{Index, TermEntry};
 use super::input::{IndexStats, Sink};
 use super::minify;
 use crate::error::Result;
@@ -47,9 +48,6 @@ const INLINE_POSTINGS: usize = 600;
 /// … which holds those of a few consecutive terms, up to this many characters (before
 /// compression, about half of it as downloaded; one list of `MAX_POSTINGS` is about 6,000).
 const POSTINGS_FILE_CHARS: usize = 12_000;
-/// About this many page bundles per square root of the page count (800 for 10,000 pages, one
-/// page a bundle up to 64 pages).
-const BUNDLES_PER_ROOT: f64 = 8.0;
 
 /// The index is written but for its manifest, which names the shards' folder.
 #[derive(Debug, Clone)]
@@ -76,24 +74,22 @@ fn shard_script(name: &str, data: &str) -> String {
 pub(super) fn write(index: &Index, sink: Sink<'_>) -> Result<WrittenIndex> {
     let bytes = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
-    let put = |name: &str, data: String| -> Result<()> {
-        let body = shard_script(name, &data);
+    let put = |name: &str, data: &str| -> Result<()> {
+        let body = shard_script(name, data);
         bytes.fetch_add(body.len(), Ordering::Relaxed);
         files.fetch_add(1, Ordering::Relaxed);
         sink(&format!("{name}.js"), body.into_bytes())
     };
 
     // Vocabulary entries, with long postings moved out to `t/N.js`.
-    let encoded: Vec<String> =
-        index.terms.par_iter().map(|(_, entry)| encode_postings(&entry.postings)).collect();
     // Long postings go into files of about `POSTINGS_FILE_CHARS`, in term order: `[file, place]`.
     let mut external: Vec<Vec<&str>> = Vec::new();
     let mut external_chars = 0;
     let entries: Vec<String> = index
         .terms
         .iter()
-        .zip(&encoded)
-        .map(|((word, entry), postings)| {
+        .map(|(word, entry)| {
+            let postings = entry.encoded.as_str();
             let stem = if entry.stem == *word { "" } else { entry.stem.as_str() };
             let postings = if postings.len() > INLINE_POSTINGS {
                 match external.last_mut() {
@@ -121,20 +117,16 @@ pub(super) fn write(index: &Index, sink: Sink<'_>) -> Result<WrittenIndex> {
     external
         .par_iter()
         .enumerate()
-        .try_for_each(|(n, postings)| put(&format!("t/{n}"), quoted_base64(json!(postings).to_string())))?;
+        .try_for_each(|(n, postings)| put(&format!("t/{n}"), &quoted_base64(json!(postings).to_string())))?;
 
     let shards = shard_keys(&index.terms, &entries);
     let packed = pack(&shards, &entries);
     packed.par_iter().enumerate().try_for_each(|(n, keys)| {
         let terms = shards[keys.start].1.start..shards[keys.end - 1].1.end;
-        put(&format!("v/{n}"), format!("{{{}}}", entries[terms].join(",")))
+        put(&format!("v/{n}"), &format!("{{{}}}", entries[terms].join(",")))
     })?;
-    let pages_per_bundle = pages_per_bundle(index.pages.len());
-    index
-        .pages
-        .par_chunks(pages_per_bundle)
-        .enumerate()
-        .try_for_each(|(n, pages)| put(&format!("b/{n}"), quoted_base64(format!("[{}]", pages.join(",")))))?;
+    let pages_per_bundle = index.pages_per_bundle;
+    index.bundles.par_iter().enumerate().try_for_each(|(n, data)| put(&format!("b/{n}"), data))?;
     let stats = IndexStats {
         records: index.record_count,
         terms: index.terms.len(),
@@ -146,35 +138,6 @@ pub(super) fn write(index: &Index, sink: Sink<'_>) -> Result<WrittenIndex> {
         .map(|keys| shards[keys.clone()].iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>().join(" "))
         .collect();
     Ok(WrittenIndex { stats, record_count: index.record_count, keys, pages_per_bundle })
-}
-
-/// Pages per bundle for a site of `pages` pages: about `BUNDLES_PER_ROOT · √pages` bundles.
-fn pages_per_bundle(pages: usize) -> usize {
-    let bundles = (BUNDLES_PER_ROOT * (pages as f64).sqrt()).ceil() as usize;
-    pages.div_ceil(bundles.max(1)).max(1)
-}
-
-/// `json` compressed, as a JSON string (`compressed_base64`).
-fn quoted_base64(json: String) -> String {
-    format!("\"{}\"", compressed_base64(json.as_bytes()))
-}
-
-/// `data` zlib-compressed (what the browser's `DecompressionStream("deflate")` reads), as base64.
-fn compressed_base64(data: &[u8]) -> String {
-    use std::io::Write;
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 3), COMPRESSION);
-    // Writing into a `Vec` cannot fail.
-    let _ = encoder.write_all(data);
-    base64(&encoder.finish().unwrap_or_default())
-}
-
-/// zlib level for page bundles: most of the gain of the default level for a fraction of its time.
-const COMPRESSION: flate2::Compression = flate2::Compression::new(4);
-
-/// Standard base64 with padding (what `atob` reads).
-fn base64(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Consecutive shards packed into vocabulary files (ranges of shard indices) of up to a size that
@@ -328,27 +291,6 @@ mod tests {
     }
 
     #[test]
-    fn base64_is_the_standard_one() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
-    }
-
-    #[test]
-    fn bundles_grow_as_the_square_root_of_the_pages() {
-        assert_eq!(pages_per_bundle(0), 1);
-        assert_eq!(pages_per_bundle(1), 1);
-        assert_eq!(pages_per_bundle(64), 1);
-        let bundles = |n: usize| n.div_ceil(pages_per_bundle(n));
-        assert!(bundles(1_000) <= 260, "{}", bundles(1_000));
-        assert!((700..=810).contains(&bundles(10_000)), "{}", bundles(10_000));
-        assert!(bundles(100_000) <= 2_600, "{}", bundles(100_000));
-    }
-
-    #[test]
     fn vocabulary_files_pack_consecutive_shards_and_grow_as_the_square_root() {
         let shards_of = |sizes: &[usize]| -> (Vec<(String, Range<usize>)>, Vec<String>) {
             let entries: Vec<String> = sizes.iter().map(|&n| "x".repeat(n)).collect();
@@ -371,32 +313,5 @@ mod tests {
         // A shard larger than a file's size stays whole.
         let (shards, entries) = shards_of(&[100, 50_000, 100]);
         assert!(pack(&shards, &entries).contains(&(1..2)));
-    }
-
-    #[test]
-    fn bundles_inflate_to_their_json() {
-        use std::io::Read;
-        let json = r#"[{"t":"Mémoire","u":"a/","r":[[null,"","texte"]]}]"#;
-        let text = compressed_base64(json.as_bytes());
-        assert!(
-            text.len() < json.len() * 2
-                && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
-        );
-        let bytes = decode_base64(&text);
-        let mut inflated = String::new();
-        flate2::read::ZlibDecoder::new(&bytes[..]).read_to_string(&mut inflated).unwrap();
-        assert_eq!(inflated, json);
-    }
-
-    fn decode_base64(text: &str) -> Vec<u8> {
-        const DIGITS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let values: Vec<u32> =
-            text.bytes().filter(|&b| b != b'=').map(|b| DIGITS.find(b as char).unwrap() as u32).collect();
-        let mut out = Vec::new();
-        for chunk in values.chunks(4) {
-            let n = chunk.iter().enumerate().fold(0, |n, (i, v)| n | v << (18 - 6 * i));
-            out.extend((0..chunk.len() - 1).map(|i| (n >> (16 - 8 * i)) as u8));
-        }
-        out
     }
 }

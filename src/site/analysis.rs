@@ -1,10 +1,10 @@
 //! Everything a build knows before it writes: configuration, theme, content (read, repaired),
 //! the tree of URLs, and every guide rendered and cross-linked, with all the diagnostics found.
-//! `analyze` never writes; `carnet build` writes from it and `carnet check` reports it.
+//! `analyze` never writes; `carnet build` writes from it and `carnet check` reports it. The search
+//! index is made here too, as the guides are outlined, when the caller asks for it (`SearchText`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use super::copies;
 use super::history::{self, History};
@@ -12,11 +12,14 @@ use super::options::BuildOptions;
 use super::outline::{self, OutlinedGuides};
 use super::output::guard;
 use super::redirects::{self, Declared, Redirect};
+use super::search_text::{SearchIndexing, SearchText};
+pub use super::stopwatch::{Stage, Stopwatch};
 use super::tree::{GuideInfo, SiteTree};
 use crate::config::{BrokenLinks, Config};
 use crate::content::{self, Content, Found, Guide, GuideId, PerGuide, SiteRoot};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Renderer;
+use crate::search::IndexBuilder;
 use crate::theme::Theme;
 
 /// Where the site is read from and written to.
@@ -50,6 +53,9 @@ pub struct Analysis {
     pub favicon: Option<String>,
     /// What git knows of the guides (dates, forge), when the content is in a repository.
     pub history: Option<History>,
+    /// The search index of every guide, made as they were outlined; `None` when the analysis
+    /// was asked for no index (`SearchText::Skip`), and once a build has written it.
+    pub search: Option<IndexBuilder>,
 }
 
 /// An analysed site with no error and a theme: what `build` writes and the preview keeps. It
@@ -84,16 +90,11 @@ impl Analysis {
     }
 }
 
-/// Reads, repairs, renders and cross-links the site of `options.root`, without writing.
-pub fn analyze(options: &BuildOptions) -> Result<Analysis> {
-    analyze_with(options, Arc::new(Renderer::new()))
-}
-
-/// `analyze` with a renderer kept from a previous build: `carnet serve` keeps one, so that its
-/// cache of highlighted code blocks makes a rebuild highlight only the blocks that changed.
-pub fn analyze_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<Analysis> {
+/// Reads, repairs, renders and cross-links the site of `options.root`, without writing; `search`
+/// says whether it makes the search index too.
+pub fn analyze(options: &BuildOptions, search: SearchText) -> Result<Analysis> {
     let (config, paths) = configure(options)?;
-    analyze_configured(options, config, paths, renderer)
+    analyze_configured(options, search, config, paths, Arc::new(Renderer::for_one_build()))
 }
 
 /// The configuration of the site of `options.root`, with the command line's overrides, and
@@ -113,9 +114,12 @@ pub fn configure(options: &BuildOptions) -> Result<(Config, SitePaths)> {
     Ok((config, paths))
 }
 
-/// `analyze_with` once `configure` has run.
+/// `analyze` once `configure` has run, with a renderer kept from a previous build: `carnet serve`
+/// keeps one, so that its cache of highlighted code blocks makes a rebuild highlight only the
+/// blocks that changed.
 pub fn analyze_configured(
     options: &BuildOptions,
+    search: SearchText,
     config: Config,
     paths: SitePaths,
     renderer: Arc<Renderer>,
@@ -148,7 +152,10 @@ pub fn analyze_configured(
         preview: options.preview,
         broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
     };
-    let guides = outline::outline_guides(&content.guides, &content.files, &tree, &renderer, &links);
+    let mut indexing = SearchIndexing::new(search, content.guides.len());
+    let guides =
+        outline::outline_guides(&content.guides, &content.files, &tree, &renderer, &links, &mut indexing);
+    let (search, indexed) = indexing.finish();
     diagnostics.extend(guides.diagnostics().cloned());
     let blueprint = std::fs::read_to_string(options.root.join(super::blueprint::FILE));
     if let Some(policy) = blueprint.ok().and_then(|text| super::csp::published_policy(&text)) {
@@ -167,7 +174,7 @@ pub fn analyze_configured(
         }
         None => Vec::new(),
     };
-    watch.lap("markdown");
+    watch.lap_apart("markdown", Some(&indexed));
     let history = read_history(&config, &paths.content);
     watch.lap("git");
     Ok(Analysis {
@@ -185,6 +192,7 @@ pub fn analyze_configured(
         watch,
         favicon,
         history,
+        search,
     })
 }
 
@@ -243,84 +251,6 @@ fn plan_copies(
     let mut diagnostics = statics.diagnostics;
     diagnostics.append(&mut notes);
     (copies, diagnostics)
-}
-
-/// Measures the stages of a build one after the other: wall time, and where the system tells it
-/// (Linux), the CPU time of the whole process (every thread) during the stage.
-pub struct Stopwatch {
-    last: Instant,
-    last_cpu: Option<Duration>,
-    pub stages: Vec<Stage>,
-}
-
-/// One measured stage of a build.
-#[derive(Debug, Clone)]
-pub struct Stage {
-    pub name: &'static str,
-    pub wall: Duration,
-    pub cpu: Option<Duration>,
-    /// Resident memory of the process at the end of the stage, in bytes.
-    pub resident: Option<u64>,
-}
-
-impl std::fmt::Display for Stage {
-    /// `search 1655.8 ms (cpu 3101 ms, 402 MiB)`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {:.1} ms", self.name, self.wall.as_secs_f64() * 1e3)?;
-        match (self.cpu, self.resident) {
-            (Some(cpu), Some(bytes)) => {
-                write!(f, " (cpu {:.0} ms, {} MiB)", cpu.as_secs_f64() * 1e3, bytes >> 20)
-            }
-            (Some(cpu), None) => write!(f, " (cpu {:.0} ms)", cpu.as_secs_f64() * 1e3),
-            (None, Some(bytes)) => write!(f, " ({} MiB)", bytes >> 20),
-            (None, None) => Ok(()),
-        }
-    }
-}
-
-impl Stopwatch {
-    pub fn start() -> Self {
-        Stopwatch { last: Instant::now(), last_cpu: process_cpu_time(), stages: Vec::new() }
-    }
-
-    pub fn lap(&mut self, name: &'static str) {
-        let (now, now_cpu) = (Instant::now(), process_cpu_time());
-        let cpu = now_cpu.zip(self.last_cpu).map(|(now, last)| now.saturating_sub(last));
-        self.stages.push(Stage { name, wall: now - self.last, cpu, resident: resident_bytes() });
-        (self.last, self.last_cpu) = (now, now_cpu);
-    }
-}
-
-/// User and system CPU time of the process so far, every thread included.
-#[cfg(target_os = "linux")]
-fn process_cpu_time() -> Option<Duration> {
-    // SAFETY: `getrusage` only writes the `rusage` it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return None;
-    }
-    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
-    Some(Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime)))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn process_cpu_time() -> Option<Duration> {
-    None
-}
-
-/// The process's resident memory now, where the system tells it (Linux).
-#[cfg(target_os = "linux")]
-fn resident_bytes() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    // SAFETY: `sysconf` only reads a system constant.
-    let page_size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    Some(pages * u64::try_from(page_size).ok()?)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn resident_bytes() -> Option<u64> {
-    None
 }
 
 /// What the tree needs of each guide.

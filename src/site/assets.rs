@@ -149,21 +149,18 @@ impl FolderHash {
     }
 }
 
-/// Writes the search index: its shards into `assets/immutable/search-index.<digest>/`, named
-/// after what they hold once all are written, then the manifest (`search::MANIFEST`) that
-/// points to that folder.
 /// The preview's search index folder (see `write_search_index_to`).
 pub const PREVIEW_SEARCH_DIR: &str = "assets/search-index/";
 
-pub fn write_search_index(
-    staging: &Staging,
-    pages: Vec<search::PageInput<'_>>,
-) -> Result<search::IndexStats> {
+/// Writes the search index: its shards into `assets/immutable/search-index.<digest>/`, named
+/// after what they hold once all are written, then the manifest (`search::MANIFEST`) that
+/// points to that folder.
+pub fn write_search_index(staging: &Staging, index: &search::Index) -> Result<search::IndexStats> {
     let scratch = format!("{IMMUTABLE_DIR}search-index.partial/");
     // An old site's index is written over: most of its files keep their place.
     staging.adopt_dir(IMMUTABLE_DIR, "search-index.", &scratch)?;
     let hash = FolderHash::default();
-    let written = search::write_index(pages, &|rel, bytes| {
+    let written = search::write_index(index, &|rel, bytes| {
         hash.add(rel, &bytes);
         staging.write(format!("{scratch}{rel}"), bytes)
     })?;
@@ -175,9 +172,9 @@ pub fn write_search_index(
 
 /// Writes the search index into `PREVIEW_SEARCH_DIR` through `sink`, and the manifest that
 /// points to it: the preview updates the index in place, file by file.
-pub fn write_search_index_to(sink: Sink, pages: Vec<search::PageInput<'_>>) -> Result<search::IndexStats> {
+pub fn write_search_index_to(sink: Sink, index: &search::Index) -> Result<search::IndexStats> {
     let written =
-        search::write_index(pages, &|rel, bytes| sink(&format!("{PREVIEW_SEARCH_DIR}{rel}"), bytes))?;
+        search::write_index(index, &|rel, bytes| sink(&format!("{PREVIEW_SEARCH_DIR}{rel}"), bytes))?;
     sink(search::MANIFEST, written.manifest_script(PREVIEW_SEARCH_DIR).into_bytes())?;
     Ok(written.stats)
 }

@@ -3,8 +3,6 @@
 //! sitemap, the redirect pages and the search index. Used by a full build (into the staging
 //! folder) and by `live` (in place, only what an edit changed).
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 
 use super::outline::OutlinedGuides;
@@ -16,8 +14,7 @@ use super::{assets, nav, sitemap};
 use crate::config::Config;
 use crate::content::{self, Guide, GuideId, PerGuide};
 use crate::error::{Diagnostic, Location, Result};
-use crate::markdown::{Renderer, Section};
-use crate::search;
+use crate::markdown::Renderer;
 use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, Theme};
 
 /// Where the build writes the 404 page, the sitemap and `robots.txt`, from the output root.
@@ -209,23 +206,6 @@ pub fn redirect_files(redirects: &[Redirect], site: &SiteView) -> Vec<(String, V
     redirects
         .iter()
         .map(|r| (page_file(&r.from), redirects::page_html(r, site.base_url.as_deref()).into_bytes()))
-        .collect()
-}
-
-/// What the search index is made of: each guide's title, URL, headings and text (`sections`,
-/// by guide: the index lets each go once read, unless the caller keeps a copy of the `Arc`).
-pub fn search_pages<'a>(
-    tree: &'a SiteTree,
-    guides: &'a OutlinedGuides,
-    sections: PerGuide<Arc<Vec<Section>>>,
-) -> Vec<search::PageInput<'a>> {
-    (guides.iter_enumerated().zip(sections))
-        .map(|((i, guide), sections)| search::PageInput {
-            title: &guide.title,
-            url: &tree.guide_paths[i],
-            headings: &guide.headings,
-            sections,
-        })
         .collect()
 }
 

@@ -520,13 +520,14 @@ fn write_index(job: &SearchJob, written: &mut HashMap<String, u64>, worker: &Sea
             sections: Arc::clone(&page.sections),
         })
         .collect();
+    let index = search::build_index(pages);
     let files = Mutex::new(Vec::new());
     assets::write_search_index_to(
         &|rel, bytes| {
             files.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), bytes));
             Ok(())
         },
-        pages,
+        &index,
     )?;
     let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     let produced: HashSet<String> = files.iter().map(|(rel, _)| rel.clone()).collect();

@@ -1,9 +1,11 @@
 //! Building the site: the pipeline from the content folder to the output folder.
 //!
 //! `build` runs: config → theme → `content::load` (read, decode, repair) → `tree` (URLs,
-//! sections) → `outline` of every guide (parallel, no HTML) and `cross_link` → `tree` order →
-//! (`analysis` ends here) → `emit`: assets, sitemap, copies, search index, then page views and
-//! templates (parallel, streamed into a staging folder) → swap of the staging folder.
+//! sections) → `outline` of every guide (parallel, no HTML, a chunk of guides at a time, each
+//! chunk's section text indexed for search at once: `search_text`) and `cross_link` → `tree`
+//! order → (`analysis` ends here) → `emit`: assets, sitemap, copies, search index (finished and
+//! written), then page views and templates (parallel, streamed into a staging folder) → swap of
+//! the staging folder.
 //! It returns a summary, or every error found.
 
 pub mod analysis;
@@ -22,7 +24,9 @@ pub mod outline;
 pub mod output;
 pub mod pages;
 pub mod redirects;
+pub mod search_text;
 pub mod sitemap;
+pub mod stopwatch;
 pub mod tree;
 pub mod urls;
 
@@ -33,12 +37,13 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::markdown::Renderer;
-use crate::theme;
+use crate::{search, theme};
 use analysis::ReadySite;
 use emit::PageWriter;
 pub use options::BuildOptions;
 use output::Staging;
 use pages::{PageInputs, PageViews};
+use search_text::SearchText;
 use tree::SiteTree;
 
 /// What a successful build did.
@@ -57,10 +62,10 @@ pub struct BuildSummary {
 
 /// Builds the site; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
-    build_with(options, Arc::new(Renderer::new()))
+    build_with(options, Arc::new(Renderer::for_one_build()))
 }
 
-/// `build` with a renderer kept between builds (see `analysis::analyze_with`).
+/// `build` with a renderer kept between builds (see `analysis::analyze_configured`).
 pub fn build_with(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<BuildSummary> {
     build_keeping(options, renderer).map(|(summary, _)| summary)
 }
@@ -80,7 +85,9 @@ pub fn build_keeping(options: &BuildOptions, renderer: Arc<Renderer>) -> Result<
     output::guard::claim(&paths.output, options.replace_output)?;
     // Made first: a kept old site is cleaned for reuse while the guides are read and rendered.
     let staging = Staging::create(&paths.output)?;
-    let mut analysis = analysis::analyze_configured(options, config, paths, renderer)?;
+    // The preview keeps the text of the guides' sections, to index it again after each edit.
+    let search = if options.preview { SearchText::IndexAndKeep } else { SearchText::Index };
+    let mut analysis = analysis::analyze_configured(options, search, config, paths, renderer)?;
     let drift = blueprint::drift(
         &options.root,
         &analysis.redirects,
@@ -134,16 +141,15 @@ fn write_site(options: &BuildOptions, ready: &mut ReadySite, staging: &Staging) 
     }
     emit::copy_files(staging, &analysis.copies)?;
     watch.lap("assets");
-    // The index first: the text of every section it is made of goes, page by page, as the
-    // index reads it (but for the preview, which keeps it for its updates).
-    let sections = analysis.guides.sections_for_search(options.preview);
-    let pages = emit::search_pages(tree, &analysis.guides, sections);
+    // Made as the guides were outlined: what is left is to sort, stem and write it.
+    let index = analysis.search.take().map(search::IndexBuilder::finish).unwrap_or_default();
     if fingerprint {
-        assets::write_search_index(staging, pages)?;
+        assets::write_search_index(staging, &index)?;
     } else {
-        assets::write_search_index_to(&sink, pages)?;
+        assets::write_search_index_to(&sink, &index)?;
     }
-    watch.lap("search");
+    drop(index);
+    watch.lap("search files");
 
     let writer = PageWriter {
         theme,

@@ -1,8 +1,9 @@
 //! Outlining and cross-linking every guide, before any page is written.
 //!
-//! `outline_guides` runs, in parallel per guide: 1. `Renderer::outline_with` (headings, title,
-//! description, search text) with a `cross_link::Recorder` noting links, no HTML; then, once every
-//! heading id is known, 2. `cross_link::resolve` turns the noted links into the answers the page
+//! `outline_guides` runs, in parallel per guide, a chunk of guides at a time: 1.
+//! `Renderer::outline_with` (headings, title, description, search text) with a
+//! `cross_link::Recorder` noting links, no HTML, each chunk's search text handed over to the search
+//! index at once (`search_text::SearchIndexing`); then, once every heading id is known, 2. `cross_link::resolve` turns the noted links into the answers the page
 //! writer replays (`OutlinedGuides::render_html`), the broken-link diagnostics and the backlink edges.
 //! Links with a scheme browsers may not open (`vscode:`) get one warning per scheme for the site.
 //! For `carnet serve`, `OutlinedGuides::outline_again` redoes step 1 for the guides an edit
@@ -17,6 +18,7 @@ use rayon::prelude::*;
 use super::cross_link::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
 use super::link_index::{GuideTargets, LinkIndex};
 use super::redirects::old_path;
+use super::search_text::{SearchGuide, SearchIndexing};
 use super::tree::{is_index_file, title_from_name, SiteTree};
 use crate::config::BrokenLinks;
 use crate::content::{Found, Guide, GuideId, PerGuide};
@@ -53,8 +55,8 @@ pub struct OutlinedGuide {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Shared with the preview's search worker (`live`), hence the `Arc`s.
     pub headings: Arc<Vec<Heading>>,
-    /// Plain text per section (code included), for the search index: a build hands it over to
-    /// the index, which lets it go once read (`sections_for_search`).
+    /// Plain text per section (code included), for the search index: empty once indexed, but in
+    /// the preview, which indexes it again after each edit (`search_text::SearchText`).
     pub sections: Arc<Vec<Section>>,
     pub has_h1: bool,
     /// How many diagrams it draws (its page loads the diagram library when any).
@@ -102,17 +104,75 @@ pub struct Updated {
     pub link_targets: Vec<GuideId>,
 }
 
+/// Guides outlined at once: their section text is held until the chunk is indexed.
+const CHUNK: usize = 256;
+
+/// Outlines and cross-links every guide; hands each chunk's section text to `search` as soon as
+/// the chunk is outlined.
 pub fn outline_guides(
     guides: &PerGuide<Guide>,
     files: &[Found],
     tree: &SiteTree,
     renderer: &Renderer,
     settings: &LinkSettings,
+    search: &mut SearchIndexing,
 ) -> OutlinedGuides {
-    let LinkSettings { content_dir, preview, broken, statics } = *settings;
-    let sources: PerGuide<String> = guides.map(|g| slash_path(&g.rel));
-    let targets = sources.iter().zip(&tree.guide_paths).map(|(rel, path)| GuideTargets {
-        rel: rel.clone(),
+    let LinkSettings { preview, broken, .. } = *settings;
+    let mut sources = guides.map(|g| slash_path(&g.rel)).into_iter();
+    let mut index = link_index(guides, files, tree, settings);
+    let mut out =
+        OutlinedGuides { guides: PerGuide::with_capacity(guides.len()), broken, ..Default::default() };
+    let mut anchors = Vec::with_capacity(guides.len());
+    let ids: Vec<GuideId> = guides.ids().collect();
+    for chunk in ids.chunks(CHUNK) {
+        // Outlining reads no other guide's headings: they are set once every guide is outlined.
+        let outlined: Vec<Outlined> =
+            chunk.par_iter().map(|&i| outline(&index, i, &guides[i], renderer)).collect();
+        for (&i, mut outlined) in chunk.iter().zip(outlined) {
+            let guide = &guides[i];
+            out.externals
+                .extend(outlined.externals.iter().map(|(url, at)| (url.clone(), location(guide, *at))));
+            out.embeds.extend(outlined.embeds.iter().map(|(url, at)| (url.clone(), location(guide, *at))));
+            anchors.push(std::mem::take(&mut outlined.rendered.anchors));
+            out.guides.push(outlined.into_guide(guide, sources.next().unwrap_or_default()));
+        }
+        let first = chunk[0].index();
+        let chunk_guides = out.guides.iter_mut().skip(first).zip(tree.guide_paths.iter().skip(first));
+        search.take(chunk_guides.map(|(g, url)| SearchGuide {
+            title: &g.title,
+            url,
+            headings: &g.headings,
+            sections: &mut g.sections,
+        }));
+    }
+    for ((i, outlined), anchors) in out.guides.iter_enumerated().zip(anchors) {
+        index.set_headings(i, Arc::clone(&outlined.headings), anchors);
+    }
+    out.scheme_notes = scheme_notes(&out.guides);
+    out.guides.par_iter_mut_enumerated().for_each(|(i, outlined)| {
+        outlined.links = resolve(&index, i, &guides[i], tree, &outlined.recorded, broken);
+        if !preview {
+            // Only the preview's updates resolve links again: a build lets each guide's noted
+            // links go once resolved.
+            outlined.recorded = Recorded::default();
+        }
+    });
+    if preview {
+        out.index = Some(index);
+    }
+    out
+}
+
+/// What a link of the guides may lead to: guides, content and static files, old addresses;
+/// headings are set once the guides are outlined.
+fn link_index(
+    guides: &PerGuide<Guide>,
+    files: &[Found],
+    tree: &SiteTree,
+    settings: &LinkSettings,
+) -> LinkIndex {
+    let targets = guides.iter().zip(&tree.guide_paths).map(|(guide, path)| GuideTargets {
+        rel: slash_path(&guide.rel),
         path: path.clone(),
         ..GuideTargets::default()
     });
@@ -123,41 +183,11 @@ pub fn outline_guides(
             aliases.iter().filter_map(move |alias| Some((old_path(alias)?, i)))
         })
     };
-    let index = LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
-        .with_content_prefix(content_dir)
-        .with_static_files(statics.iter().cloned())
+    LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
+        .with_content_prefix(settings.content_dir)
+        .with_static_files(settings.statics.iter().cloned())
         .with_landing_pages(tree.landing_pages())
-        .with_old_paths(old_paths(false).chain(old_paths(true)));
-    let outlined: Vec<Outlined> =
-        guides.par_iter_enumerated().map(|(i, guide)| outline(&index, i, guide, renderer)).collect();
-    let mut out =
-        OutlinedGuides { guides: PerGuide::with_capacity(guides.len()), broken, ..Default::default() };
-    let mut index = index;
-    for (((i, guide), mut outlined), source) in guides.iter_enumerated().zip(outlined).zip(sources) {
-        out.externals
-            .extend(outlined.externals.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
-        out.embeds
-            .extend(outlined.embeds.iter().map(|(url, offset)| (url.clone(), location(guide, *offset))));
-        let anchors = std::mem::take(&mut outlined.rendered.anchors);
-        let outlined = outlined.into_guide(guide, source);
-        index.set_headings(i, Arc::clone(&outlined.headings), anchors);
-        out.guides.push(outlined);
-    }
-    out.scheme_notes = scheme_notes(&out.guides);
-    let links: Vec<Resolution> = (out.guides.par_iter_enumerated())
-        .map(|(i, outlined)| resolve(&index, i, &guides[i], tree, &outlined.recorded, broken))
-        .collect();
-    for (outlined, links) in out.guides.iter_mut().zip(links) {
-        outlined.links = links;
-    }
-    if preview {
-        out.index = Some(index);
-    } else {
-        // Only the preview's updates resolve links again: a build lets the lookups go before
-        // the search index, its largest stage, is made.
-        out.guides.iter_mut().for_each(|outlined| outlined.recorded = Recorded::default());
-    }
-    out
+        .with_old_paths(old_paths(false).chain(old_paths(true)))
 }
 
 impl OutlinedGuides {
@@ -180,16 +210,6 @@ impl OutlinedGuides {
     /// Every link from one guide to another.
     pub fn edges(&self) -> impl Iterator<Item = &Edge> {
         self.guides.iter().flat_map(|g| &g.links.edges)
-    }
-
-    /// The text of every guide's sections, for the search index: taken out of the guides, so
-    /// that the index lets each go once read, or, with `keep` (the preview, which indexes again
-    /// after each edit), shared with them.
-    pub fn sections_for_search(&mut self, keep: bool) -> PerGuide<Arc<Vec<Section>>> {
-        match keep {
-            true => self.guides.map(|g| Arc::clone(&g.sections)),
-            false => self.guides.iter_mut().map(|g| std::mem::take(&mut g.sections)).collect(),
-        }
     }
 
     /// The HTML of guide `i`: its Markdown rendered again, with the links answered as resolved.
@@ -334,9 +354,13 @@ struct Outlined {
 fn outline(index: &LinkIndex, i: GuideId, guide: &Guide, renderer: &Renderer) -> Outlined {
     let mut recorder = Recorder::new(index, i, guide.body());
     let rendered = renderer.outline_with(guide.body(), &mut recorder);
+    let mut recorded = recorder.recorded;
+    // Held until every guide is outlined and resolved: without the room the lists grew.
+    recorded.calls.shrink_to_fit();
+    recorded.noted.shrink_to_fit();
     Outlined {
         rendered,
-        recorded: recorder.recorded,
+        recorded,
         externals: recorder.externals,
         embeds: recorder.embeds,
         unknown_schemes: recorder.unknown_schemes,
