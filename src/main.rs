@@ -41,8 +41,10 @@ fn disable_huge_pages() {}
 /// the peak resident memory was 250-264 MiB with 10 ms, 225-227 MiB with 2 ms (or 5), for about
 /// 0.1 s more of madvise calls.
 fn purge_sooner() {
-    /// `mi_option_purge_delay`: its place in `mi_option_e` of mimalloc v2 (`mimalloc.h` of
-    /// libmimalloc-sys 0.1.49, the version Cargo.lock pins).
+    /// `mi_option_purge_delay`: its place in `mi_option_e`, 15 in both mimalloc v2 and v3
+    /// (`mimalloc.h` of libmimalloc-sys 0.1.49, the version Cargo.lock pins, which builds v3;
+    /// mimalloc keeps retired options as `deprecated_*` so the places do not move). The crate's
+    /// `extended` feature does not name this option, hence the number.
     const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
     const PURGE_DELAY_MS: std::ffi::c_long = 2;
     extern "C" {
