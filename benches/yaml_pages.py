@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A carnet site of small pages with YAML front matter, from a folder of small Markdown pages
-(e.g. tldr-pages' `pages/common` and `pages/osx`, CC BY 4.0), for `compare_hugo.py`.
+(e.g. tldr-pages' `pages/common` and `pages/osx`, CC BY 4.0), for `compare_peers.py`.
 
     python3 benches/yaml_pages.py OUT_ROOT FOLDER [FOLDER…]
 
