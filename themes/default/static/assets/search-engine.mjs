@@ -324,6 +324,7 @@ const ELSEWHERE = 0.1;
 /** What a section whose heading the query covers whole gains over one it does not cover. */
 const HEADING_FIT = 2.0;
 const MAX_CANDIDATES = 8;
+const MAX_CANDIDATE_WORDS = 24;
 /* Files of long postings (frequent words) loaded per word typed; per word of a pasted log, one. */
 const MAX_POSTING_FILES = 2;
 /* Longest query read (a pasted log excerpt), and most words kept from it, the telling first. */
@@ -517,7 +518,16 @@ export function createEngine(load) {
       found = found.concat(match(other, { ...term, prefix: false }, "").filter((c) => c.fuzzy));
     }
     found.sort((a, b) => b.q - a.q || b.entry[1] - a.entry[1]);
-    return found.slice(0, MAX_CANDIDATES);
+    // The best words of at most `MAX_CANDIDATES` stems: the forms of one stem (`document`,
+    // `documents`, `documente`…) do not crowd out another word the term may mean
+    // (`documentation`).
+    const stems = new Set();
+    return found.filter((c) => {
+      const s = c.entry[0] || c.word;
+      if (!stems.has(s) && stems.size >= MAX_CANDIDATES) return false;
+      stems.add(s);
+      return true;
+    }).slice(0, MAX_CANDIDATE_WORDS);
   }
 
   /** The terms of a query with their candidates; code tokens fall back on their parts. */
@@ -618,15 +628,21 @@ export function createEngine(load) {
         byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [], rank: pages.length + 1 }));
         pages.push(p);
       } else p.others += r.total;
-      // Three sections for the best page, two for the next, one for the others: a short list.
-      if (p.records.length < Math.max(1, 4 - p.rank) && r.total >= p.best * (log ? 0.25 : 0.4)) p.records.push(r);
+      // Up to three sections a page: how their headings fit the query may reorder them below.
+      if (p.records.length < 3 && r.total >= p.best * (log ? 0.25 : 0.4)) p.records.push(r);
     }
     for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
-    pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
+    // Twice as many pages as shown are ranked again by how their headings fit the query.
+    pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, log ? limit : limit + 2);
     const marks = matchSet(resolved);
     const data = await Promise.all(pages.map((p) => pageData(p.page)));
     pages.forEach((p, i) => (p.data = data[i]));
-    if (!log) pages = byHeadingFit(pages, resolved);
+    if (!log) pages = byHeadingFit(pages, resolved).slice(0, limit);
+    // Three sections for the best page, two for the next, one for the others: a short list.
+    pages.forEach((p, i) => {
+      const top = p.records.length ? p.records[0].total : 0;
+      p.records = p.records.slice(0, Math.max(1, 3 - i)).filter((r, j) => !j || r.total >= top * (log ? 0.25 : 0.4));
+    });
     const results = pages.map((p) => {
       const data = p.data;
       return {
