@@ -323,8 +323,11 @@ const TITLE_SHARE = 0.75;
 const ELSEWHERE = 0.1;
 /** What a section whose heading the query covers whole gains over one it does not cover. */
 const HEADING_FIT = 2.0;
+/* Vocabulary words a query term stands for: those of at most so many stems, so many in all. */
 const MAX_CANDIDATES = 8;
 const MAX_CANDIDATE_WORDS = 24;
+/* A section is shown with its page when it scores this share of the page's best (pasted log, other). */
+const sectionShare = (log) => (log ? 0.25 : 0.4);
 /* Files of long postings (frequent words) loaded per word typed; per word of a pasted log, one. */
 const MAX_POSTING_FILES = 2;
 /* Longest query read (a pasted log excerpt), and most words kept from it, the telling first. */
@@ -625,14 +628,14 @@ export function createEngine(load) {
     for (const r of kept) {
       let p = byPage.get(r.page);
       if (!p) {
-        byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [], rank: pages.length + 1 }));
+        byPage.set(r.page, (p = { page: r.page, best: r.total, others: 0, records: [] }));
         pages.push(p);
       } else p.others += r.total;
       // Up to three sections a page: how their headings fit the query may reorder them below.
-      if (p.records.length < 3 && r.total >= p.best * (log ? 0.25 : 0.4)) p.records.push(r);
+      if (p.records.length < 3 && r.total >= p.best * sectionShare(log)) p.records.push(r);
     }
     for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
-    // Twice as many pages as shown are ranked again by how their headings fit the query.
+    // Two pages more than shown are ranked again by how their headings fit the query.
     pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, log ? limit : limit + 2);
     const marks = matchSet(resolved);
     const data = await Promise.all(pages.map((p) => pageData(p.page)));
@@ -641,7 +644,7 @@ export function createEngine(load) {
     // Three sections for the best page, two for the next, one for the others: a short list.
     pages.forEach((p, i) => {
       const top = p.records.length ? p.records[0].total : 0;
-      p.records = p.records.slice(0, Math.max(1, 3 - i)).filter((r, j) => !j || r.total >= top * (log ? 0.25 : 0.4));
+      p.records = p.records.slice(0, Math.max(1, 3 - i)).filter((r, j) => !j || r.total >= top * sectionShare(log));
     });
     const results = pages.map((p) => {
       const data = p.data;
