@@ -17,7 +17,6 @@ mod bundle;
 mod counter;
 pub mod index;
 mod input;
-mod minify;
 mod results;
 mod write;
 
@@ -25,7 +24,7 @@ use crate::error::Result;
 
 pub use index::{Index, IndexBuilder};
 pub use input::{IndexStats, PageInput, Sink};
-pub use write::{classic_engine, split_stemmer, WrittenIndex, MANIFEST};
+pub use write::{classic_engine, split_on_demand, WrittenIndex, MANIFEST};
 
 /// The index of `pages`, all at hand (the preview, after an edit).
 pub fn build_index(pages: Vec<PageInput<'_>>) -> Index {

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use super::output::{Sink, Staging};
 use crate::error::Result;
 use crate::search;
+use crate::theme::minify::squeeze_script;
 use crate::theme::AssetPaths;
 
 /// The folder of fingerprinted files, from the site root.
@@ -93,21 +94,21 @@ pub fn theme_assets(
         css.extend_from_slice(highlight_css.as_bytes());
         css
     });
-    let (engine, stemmer) = match theme_file(SEARCH_ENGINE) {
+    let (engine, on_demand) = match theme_file(SEARCH_ENGINE) {
         Some(mjs) => {
-            let (engine, stemmer) = search::split_stemmer(&String::from_utf8_lossy(mjs));
-            (Some(engine), stemmer)
+            let (engine, on_demand) = search::split_on_demand(&String::from_utf8_lossy(mjs));
+            (Some(engine), on_demand)
         }
         None => (None, None),
     };
-    let stemmer_file = stemmer.map(|js| named("assets/search-stem.js", Some(js.into_bytes())));
-    let stemmer_name = stemmer_file.as_deref().map(|path| path.rsplit('/').next().unwrap_or(path));
-    let engine = engine.map(|source| search::classic_engine(&source, stemmer_name).into_bytes());
+    let on_demand_file = on_demand.map(|js| named("assets/search-on-demand.js", Some(js.into_bytes())));
+    let on_demand_name = on_demand_file.as_deref().map(|path| path.rsplit('/').next().unwrap_or(path));
+    let engine = engine.map(|source| search::classic_engine(&source, on_demand_name).into_bytes());
     let paths = AssetPaths {
         stylesheet: named(STYLESHEET, stylesheet),
-        script: named(SCRIPT, theme_file(SCRIPT).cloned()),
+        script: named(SCRIPT, theme_file(SCRIPT).map(|js| squeezed(js))),
         nav_script: named("assets/nav.js", Some(nav_script.as_bytes().to_vec())),
-        search_script: named(SEARCH_SCRIPT, theme_file(SEARCH_SCRIPT).cloned()),
+        search_script: named(SEARCH_SCRIPT, theme_file(SEARCH_SCRIPT).map(|js| squeezed(js))),
         search_engine: named("assets/search-engine.js", engine),
         search_manifest: search::MANIFEST.to_string(),
         diagram_library: named(DIAGRAM_LIBRARY, theme_file(DIAGRAM_LIBRARY).filter(|_| diagrams).cloned()),
@@ -121,6 +122,15 @@ pub fn theme_assets(
         }
     }
     ThemeAssets { paths, files }
+}
+
+/// A script of the theme without its comments and needless spaces (`theme::minify`), or as it is
+/// when it cannot be squeezed safely (a literal spanning lines, bytes that are not UTF-8).
+fn squeezed(script: &[u8]) -> Vec<u8> {
+    match std::str::from_utf8(script).ok().and_then(|text| squeeze_script(text, |line| line)) {
+        Some(squeezed) => squeezed.into_bytes(),
+        None => script.to_vec(),
+    }
 }
 
 /// The digest of a folder's files: of each (path in the folder, digest of the contents) pair, in

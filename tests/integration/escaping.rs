@@ -136,9 +136,9 @@ fn the_sidebar_and_the_search_index_carry_titles_as_json_strings() {
     assert!(nav.contains(r#""t":"<script>alert('titre')<\/script>""#), "{nav}");
     assert!(nav.contains(r#""t":"<b>Dossier""#), "{nav}");
     let carnet_js = site.read(&crate::fixture::asset_in(&home, "carnet.js"));
-    assert!(carnet_js.contains("a.textContent = node.t;"));
+    assert!(carnet_js.contains("a.textContent=node.t;"), "{carnet_js}");
     assert!(
-        !carnet_js.contains("innerHTML = node") && !carnet_js.contains("innerHTML += "),
+        !carnet_js.contains("innerHTML=node") && !carnet_js.contains("innerHTML+="),
         "no markup built from data"
     );
     // The pages' data: in the page bundles (`b/N.js`), zlib-compressed and base64-encoded.

@@ -605,7 +605,7 @@ fn fingerprints_change_exactly_when_the_contents_do() {
             "nav.js",
             "search-engine.js",
             "search-index",
-            "search-stem.js",
+            "search-on-demand.js",
             "search.js"
         ]
     );

@@ -88,7 +88,7 @@ fn build_writes_the_index_beside_the_assets_and_pages_stay_small() {
     }
     let engine = site.read(&site.asset("search-engine.js"));
     assert!(
-        engine.contains("window.CarnetSearch = {") && !engine.contains("\nexport "),
+        engine.contains("window.CarnetSearch={") && !engine.contains("\nexport "),
         "the engine is a classic script"
     );
     // Every page carries the same small search box, never the index, nor its folder's name.

@@ -96,16 +96,17 @@ test("the classic engine written by the build is the same engine", () => {
   assert.match(engineFile, /^assets\/immutable\/search-engine\.[0-9a-f]{8}\.js$/);
   vm.runInNewContext(readFileSync(join(site, engineFile), "utf8"), context);
   const classic = context.window.CarnetSearch;
-  // The stemmer is a script of its own, loaded by a query that needs it.
-  for (const name of Object.keys(engineModule).filter((n) => n !== "stem")) {
+  // The stemmer and the typo files are a script of its own, loaded by a query that needs them.
+  const onDemand = ["stem", "typoFiles"];
+  for (const name of Object.keys(engineModule).filter((n) => !onDemand.includes(n))) {
     assert.equal(typeof classic[name], typeof engineModule[name], name);
   }
   assert.equal(classic.stem, undefined);
-  const stemFile = readdirSync(join(site, "assets/immutable")).filter((f) => /^search-stem\.[0-9a-f]{8}\.js$/.test(f));
-  assert.equal(stemFile.length, 1, "one stemmer script beside the engine");
-  vm.runInNewContext(readFileSync(join(site, "assets/immutable", stemFile[0]), "utf8"), context);
-  context.CarnetStem = context.window.CarnetStem;
-  assert.equal(typeof context.CarnetStem, "function");
+  const files = readdirSync(join(site, "assets/immutable")).filter((f) => /^search-on-demand\.[0-9a-f]{8}\.js$/.test(f));
+  assert.equal(files.length, 1, "one script on demand beside the engine");
+  vm.runInNewContext(readFileSync(join(site, "assets/immutable", files[0]), "utf8"), context);
+  context.CarnetSearchOnDemand = context.window.CarnetSearchOnDemand;
+  assert.deepEqual(Object.keys(context.CarnetSearchOnDemand), onDemand);
   assert.equal(classic.describe(classic.analyze("L'optimisation de core.wsgi:application")),
     describe(analyze("L'optimisation de core.wsgi:application")));
 });

@@ -110,11 +110,11 @@ export function builtEngine(site) {
   // What a browser gives the engine: page bundles are inflated with DecompressionStream.
   const context = { window: {}, atob, Blob, Response, DecompressionStream };
   vm.runInNewContext(readFileSync(join(site, file), "utf8"), context);
-  // The stemmer script a query loads when it needs it (no document here to load it with).
+  // The script on demand a query loads when it needs it (no document here to load it with).
   const dir = join(site, file, "..");
-  const stemmer = readdirSync(dir).find((f) => /^search-stem\.[0-9a-f]{8}\.js$/.test(f));
-  vm.runInNewContext(readFileSync(join(dir, stemmer), "utf8"), context);
-  context.CarnetStem = context.window.CarnetStem;
+  const onDemand = readdirSync(dir).find((f) => /^search-on-demand\.[0-9a-f]{8}\.js$/.test(f));
+  vm.runInNewContext(readFileSync(join(dir, onDemand), "utf8"), context);
+  context.CarnetSearchOnDemand = context.window.CarnetSearchOnDemand;
   return context.window.CarnetSearch;
 }
 

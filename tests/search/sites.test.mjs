@@ -49,7 +49,7 @@ for (const [name, [site, file]] of Object.entries(sites)) {
   });
 }
 
-test("the engine the pages load (minified, stemmer apart) answers as the module does", { skip: !sites.bundled[0] && "site not built" }, async () => {
+test("the engine the pages load (minified, its part on demand apart) answers as the module does", { skip: !sites.bundled[0] && "site not built" }, async () => {
   const site = sites.bundled[0];
   const built = builtEngine(site);
   const { load } = siteLoader(site);

@@ -63,7 +63,8 @@ export function describe(terms) {
   return terms.map((t) => (t.part ? "+" : "") + (t.stem === t.word ? t.word : t.word + ">" + t.stem)).join(" ");
 }
 
-/* ---- stemmer: begin ---- (the build moves this part to its own script, loaded when needed) */
+/* ---- on demand: begin ---- (the build moves this part to a script of its own, which a query
+   loads only when one of its words is not in the index: the stemmer and the typo files) */
 /* ---- Snowball French stemmer, written for carnet from the published algorithm
    (snowballstem.org/algorithms/french); agrees with the Rust crate rust-stemmers. ---- */
 
@@ -232,33 +233,69 @@ export function stem(word) {
   return s.replace(/[IUY]/g, (c) => c.toLowerCase());
 }
 
-/* ---- stemmer: end ---- */
-
-/* The stemmer: here in the module; in the browser, a script of its own (`search-stem.<hash>.js`,
-   next to the engine) that a query loads only when one of its words is not in the index, since
-   the index gives the stem of each of its words. */
-function stemmer() {
-  return typeof stem === "function" ? stem : globalThis.CarnetStem || null;
+/**
+ * Other vocabulary files where a word one edit away from `word` would be, when the edit falls in
+ * the letters that choose the file (`relaiser` → `realiser`, `droule` → `deroule`): at most
+ * `max`, the likeliest first: two letters swapped or one dropped, then one added or replaced (the
+ * letters that start the most keys first); an edit of the first letter last. `keys` maps the
+ * keys to their files, `fileOf` gives the file of the longest key that starts some letters.
+ */
+export function typoFiles(keys, word, fileOf, max) {
+  const c = [...word], own = fileOf(keys, c), files = [], variants = [];
+  const longest = Math.min(c.length - 1, Math.max(...[...keys.keys()].map((k) => k.length)));
+  const at = [...Array(longest).keys()].slice(1).concat(longest > 0 ? [0] : []);
+  for (const i of at) variants.push([...c.slice(0, i), c[i + 1], c[i], ...c.slice(i + 2)], [...c.slice(0, i), ...c.slice(i + 1)]);
+  for (const i of at) {
+    const start = c.slice(0, i).join(""), count = new Map();
+    for (const key of keys.keys()) {
+      const x = [...key][i];
+      if (x && key.startsWith(start)) count.set(x, (count.get(x) || 0) + 1);
+    }
+    for (const [x] of [...count].sort((a, b) => b[1] - a[1])) variants.push([...c.slice(0, i), x, ...c.slice(i)], [...c.slice(0, i), x, ...c.slice(i + 1)]);
+  }
+  for (const v of variants) {
+    const f = fileOf(keys, v);
+    if (f !== undefined && f !== own && !files.includes(f)) files.push(f);
+    if (files.length >= max) break;
+  }
+  return files;
 }
 
-/** Loads the stemmer where it is a script of its own (`STEM_SCRIPT`, written by the build). */
-export function loadStemmer() {
-  if (stemmer()) return Promise.resolve();
-  if (!loadStemmer.promise) {
-    loadStemmer.promise = new Promise((resolve, reject) => {
+/* ---- on demand: end ---- */
+
+/* The part on demand (the stemmer, the typo files): here in the module; in the browser, a script
+   of its own (`search-on-demand.<hash>.js`, next to the engine) that a query loads only when one
+   of its words is not in the index, since the index gives the stem of each of its words. */
+function onDemand() {
+  return typeof stem === "function" ? { stem, typoFiles } : globalThis.CarnetSearchOnDemand || null;
+}
+
+/** Loads the part on demand where it is a script of its own (`ON_DEMAND_SCRIPT`, from the build). */
+export function loadOnDemand() {
+  if (onDemand()) return Promise.resolve();
+  if (!loadOnDemand.promise) {
+    loadOnDemand.promise = new Promise((resolve, reject) => {
       const s = document.createElement("script");
-      s.src = ENGINE_SRC.replace(/[^/]*$/, "") + STEM_SCRIPT;
+      s.src = ENGINE_SRC.replace(/[^/]*$/, "") + ON_DEMAND_SCRIPT;
       s.onload = () => resolve();
-      s.onerror = () => { loadStemmer.promise = null; s.remove(); reject(new Error("fichier de recherche introuvable : " + s.src)); };
+      s.onerror = () => { loadOnDemand.promise = null; s.remove(); reject(new Error("fichier de recherche introuvable : " + s.src)); };
       document.head.appendChild(s);
     });
   }
-  return loadStemmer.promise;
+  return loadOnDemand.promise;
+}
+
+/** The vocabulary file of the longest key (8 letters at most) that starts the letters `chars`. */
+function fileOf(keys, chars) {
+  for (let n = Math.min(chars.length, 8); n > 0; n--) {
+    const k = keys.get(chars.slice(0, n).join(""));
+    if (k !== undefined) return k;
+  }
 }
 
 /** The folded stem of a plain word as written, or null while the stemmer is not loaded. */
 function stemOf(surface) {
-  const f = stemmer();
+  const f = onDemand()?.stem;
   return f ? fold(f(surface.toLowerCase())) : null;
 }
 
@@ -326,6 +363,8 @@ const HEADING_FIT = 2.0;
 /* Vocabulary words a query term stands for: those of at most so many stems, so many in all. */
 const MAX_CANDIDATES = 8;
 const MAX_CANDIDATE_WORDS = 24;
+/* Other vocabulary files a word not in the index looks for its typos in. */
+const MAX_TYPO_FILES = 6;
 /* A section is shown with its page when it scores this share of the page's best (pasted log, other). */
 const sectionShare = (log) => (log ? 0.25 : 0.4);
 /* Files of long postings (frequent words) loaded per word typed; per word of a pasted log, one. */
@@ -474,11 +513,7 @@ export function createEngine(load) {
       manifest.keys = new Map();
       manifest.k.forEach((keys, file) => { for (const key of keys.split(" ")) manifest.keys.set(key, file); });
     }
-    const chars = [...word], found = [];
-    for (let n = Math.min(chars.length, 8); n > 0; n--) {
-      const k = manifest.keys.get(chars.slice(0, n).join(""));
-      if (k !== undefined) { found.push(k); break; }
-    }
+    const own = fileOf(manifest.keys, [...word]), found = own === undefined ? [] : [own];
     if (prefix) {
       for (const [key, file] of manifest.keys) {
         if (found.length >= 4) break;
@@ -510,14 +545,18 @@ export function createEngine(load) {
     let stemmed = own ? own[0] || term.word : term.code ? term.word : stemPrefix(shards, term.word);
     let found = match(shards, term, stemmed);
     if (!found.length && !own && !term.code && !term.noise && !term.log && term.word.length >= 5 && sharesStart(shards, term.word)) {
-      await loadStemmer();
+      await loadOnDemand();
       found = match(shards, term, stemOf(term.surface));
     }
-    // A typo in the second or third letter (`cnofigurer`) sends the word to another shard than the
-    // word meant: look for typos there too (one more shard, for words not in the index).
-    if (!own && !term.log && !term.noise && allowedEdits(term.word) && !found.some((c) => c.q >= 0.7)) {
-      const w = term.word, swapped = w[0] + w[2] + w[1] + w.slice(3);
-      const other = (await vocabularies(swapped, false)).filter((v) => !shards.includes(v));
+    // A typo in the letters that choose the shard (`cnofigurer`, `relaiser`) sends the word to
+    // another shard than the word meant: look for typos there too, for words of six letters or
+    // more that are not in the index (a shorter one, `admin`, is more often a word the guides do
+    // not use than a typo, and would cost as many files).
+    if (!own && !term.log && !term.noise && term.word.length >= 6 && !found.some((c) => c.q >= 0.7 || !c.fuzzy)) {
+      await loadOnDemand();
+      const keys = (await get("manifest")).keys;
+      const files = onDemand().typoFiles(keys, term.word, fileOf, MAX_TYPO_FILES);
+      const other = (await Promise.all(files.map((k) => get("v/" + k)))).filter((v) => !shards.includes(v));
       found = found.concat(match(other, { ...term, prefix: false }, "").filter((c) => c.fuzzy));
     }
     found.sort((a, b) => b.q - a.q || b.entry[1] - a.entry[1]);
@@ -691,7 +730,7 @@ export function createEngine(load) {
 
   /** What to highlight for a query (on a guide opened from the results): words and stems. */
   async function highlighter(query) {
-    await loadStemmer();
+    await loadOnDemand();
     return matchSet(await resolve(query));
   }
 

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub(crate) mod minify;
+
 use crate::content::walk::{self, SiteRoot};
 use crate::error::{Diagnostic, Location};
 
@@ -21,29 +23,29 @@ pub const NOT_FOUND_TEMPLATE: &str = "404.html";
 
 /// The embedded default theme: (path inside the theme folder, contents).
 const DEFAULT_THEME: &[(&str, &str)] = &[
-    ("templates/base.html", include_str!("../themes/default/templates/base.html")),
-    ("templates/guide.html", include_str!("../themes/default/templates/guide.html")),
-    ("templates/section.html", include_str!("../themes/default/templates/section.html")),
-    ("templates/home.html", include_str!("../themes/default/templates/home.html")),
-    ("templates/404.html", include_str!("../themes/default/templates/404.html")),
-    ("templates/_breadcrumb.html", include_str!("../themes/default/templates/_breadcrumb.html")),
-    ("templates/_children.html", include_str!("../themes/default/templates/_children.html")),
-    ("templates/_toc.html", include_str!("../themes/default/templates/_toc.html")),
-    ("templates/_toc_entries.html", include_str!("../themes/default/templates/_toc_entries.html")),
-    ("templates/_backlinks.html", include_str!("../themes/default/templates/_backlinks.html")),
-    ("templates/_page_meta.html", include_str!("../themes/default/templates/_page_meta.html")),
-    ("templates/_live_reload.html", include_str!("../themes/default/templates/_live_reload.html")),
-    ("static/assets/carnet.css", include_str!("../themes/default/static/assets/carnet.css")),
-    ("static/assets/carnet.js", include_str!("../themes/default/static/assets/carnet.js")),
-    ("static/assets/search.js", include_str!("../themes/default/static/assets/search.js")),
-    ("static/assets/search-engine.mjs", include_str!("../themes/default/static/assets/search-engine.mjs")),
-    ("static/assets/diagrams.js", include_str!("../themes/default/static/assets/diagrams.js")),
-    ("static/assets/favicon.svg", include_str!("../themes/default/static/assets/favicon.svg")),
+    ("templates/base.html", include_str!("../../themes/default/templates/base.html")),
+    ("templates/guide.html", include_str!("../../themes/default/templates/guide.html")),
+    ("templates/section.html", include_str!("../../themes/default/templates/section.html")),
+    ("templates/home.html", include_str!("../../themes/default/templates/home.html")),
+    ("templates/404.html", include_str!("../../themes/default/templates/404.html")),
+    ("templates/_breadcrumb.html", include_str!("../../themes/default/templates/_breadcrumb.html")),
+    ("templates/_children.html", include_str!("../../themes/default/templates/_children.html")),
+    ("templates/_toc.html", include_str!("../../themes/default/templates/_toc.html")),
+    ("templates/_toc_entries.html", include_str!("../../themes/default/templates/_toc_entries.html")),
+    ("templates/_backlinks.html", include_str!("../../themes/default/templates/_backlinks.html")),
+    ("templates/_page_meta.html", include_str!("../../themes/default/templates/_page_meta.html")),
+    ("templates/_live_reload.html", include_str!("../../themes/default/templates/_live_reload.html")),
+    ("static/assets/carnet.css", include_str!("../../themes/default/static/assets/carnet.css")),
+    ("static/assets/carnet.js", include_str!("../../themes/default/static/assets/carnet.js")),
+    ("static/assets/search.js", include_str!("../../themes/default/static/assets/search.js")),
+    ("static/assets/search-engine.mjs", include_str!("../../themes/default/static/assets/search-engine.mjs")),
+    ("static/assets/diagrams.js", include_str!("../../themes/default/static/assets/diagrams.js")),
+    ("static/assets/favicon.svg", include_str!("../../themes/default/static/assets/favicon.svg")),
     (
         "static/assets/mermaid/mermaid.min.js",
-        include_str!("../themes/default/static/assets/mermaid/mermaid.min.js"),
+        include_str!("../../themes/default/static/assets/mermaid/mermaid.min.js"),
     ),
-    ("static/assets/mermaid/LICENSE", include_str!("../themes/default/static/assets/mermaid/LICENSE")),
+    ("static/assets/mermaid/LICENSE", include_str!("../../themes/default/static/assets/mermaid/LICENSE")),
 ];
 
 /// Everything a page template sees.

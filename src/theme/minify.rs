@@ -1,10 +1,11 @@
-//! Whitespace and comments out of one line of the theme's search engine, for the browser: the
-//! first query downloads the engine, so every byte counts (issue 18: under 30 KB).
+//! Whitespace and comments out of the theme's scripts, for the browser: the first query
+//! downloads the search box and the engine, so every byte counts (issue 18: under 30 KB).
 //!
-//! A line-by-line scanner, enough for `search-engine.mjs` (no string, template or regular
+//! A line-by-line scanner, enough for the theme's scripts (no string, template or regular
 //! expression spans lines there): strings, template literals and regular expression literals are
 //! copied as written; `//` and `/* … */` comments are dropped; a run of spaces is kept (as one)
-//! only between two characters of names or numbers, or between two `+` or two `-`.
+//! only between two characters of names or numbers, or between two `+` or two `-`. A line break
+//! is kept only after a line that does not end a statement (`;`) or open a block or a list.
 
 fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '$'
@@ -24,8 +25,43 @@ fn starts_regex(before: &str) -> bool {
     }
 }
 
-/// Appends `line` without its comments and needless spaces to `out`.
-pub(super) fn squeeze_line(line: &str, out: &mut String) {
+/// `source` without comments, indentation, blank lines and needless spaces; `None` when a string,
+/// template or regular expression spans lines (a custom theme's script may have one), which this
+/// scanner cannot squeeze safely. `each_line` sees every line left (trimmed, comments spanning
+/// lines gone) and returns what to keep of it: the search engine drops its `export` keywords there.
+pub(crate) fn squeeze_script<'a>(
+    source: &'a str,
+    mut each_line: impl FnMut(&'a str) -> &'a str,
+) -> Option<String> {
+    let mut out = String::with_capacity(source.len());
+    let mut in_comment = false;
+    for line in source.lines() {
+        let mut line = line.trim();
+        if in_comment {
+            match line.find("*/") {
+                Some(end) => line = line[end + 2..].trim_start(),
+                None => continue,
+            }
+            in_comment = false;
+        }
+        if line.starts_with("/*") && !line[2..].contains("*/") {
+            in_comment = true;
+            continue;
+        }
+        let before = out.len();
+        if !squeeze_line(each_line(line), &mut out) {
+            return None;
+        }
+        if out.len() > before && !out.ends_with([';', '{', ',']) {
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+/// Appends `line` without its comments and needless spaces to `out`; false when a literal is
+/// left open at the end of the line.
+fn squeeze_line(line: &str, out: &mut String) -> bool {
     let start = out.len();
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
@@ -58,28 +94,30 @@ pub(super) fn squeeze_line(line: &str, out: &mut String) {
         let end = match c {
             '"' | '\'' | '`' => literal_end(&chars, i, c),
             '/' if starts_regex(out[start..].trim_end()) => regex_end(&chars, i),
-            _ => i + 1,
+            _ => Some(i + 1),
         };
+        let Some(end) = end else { return false };
         out.extend(&chars[i..end]);
         i = end;
     }
+    true
 }
 
-/// The index after the string or template literal opened by `quote` at `from`.
-fn literal_end(chars: &[char], from: usize, quote: char) -> usize {
+/// The index after the string or template literal opened by `quote` at `from`, if it closes.
+fn literal_end(chars: &[char], from: usize, quote: char) -> Option<usize> {
     let mut i = from + 1;
     while i < chars.len() {
         match chars[i] {
             '\\' => i += 2,
-            c if c == quote => return i + 1,
+            c if c == quote => return Some(i + 1),
             _ => i += 1,
         }
     }
-    chars.len()
+    None
 }
 
-/// The index after the regular expression literal (and its flags) opened at `from`.
-fn regex_end(chars: &[char], from: usize) -> usize {
+/// The index after the regular expression literal (and its flags) opened at `from`, if it closes.
+fn regex_end(chars: &[char], from: usize) -> Option<usize> {
     let mut i = from + 1;
     let mut in_class = false;
     while i < chars.len() {
@@ -92,13 +130,13 @@ fn regex_end(chars: &[char], from: usize) -> usize {
                 while i < chars.len() && chars[i].is_ascii_alphabetic() {
                     i += 1;
                 }
-                return i;
+                return Some(i);
             }
             _ => {}
         }
         i += 1;
     }
-    chars.len()
+    None
 }
 
 #[cfg(test)]
@@ -107,8 +145,29 @@ mod tests {
 
     fn squeeze(line: &str) -> String {
         let mut out = String::new();
-        squeeze_line(line, &mut out);
+        assert!(squeeze_line(line, &mut out), "{line}");
         out
+    }
+
+    #[test]
+    fn scripts_lose_comments_blank_lines_and_needless_breaks() {
+        let source = "/* Header\n   of two lines. */\n(function () {\n  var a = 1; /* note */\n\n  // line\n  /* x */ f(a)\n  g(\"/* no */\") +\n    h;\n})();\n";
+        assert_eq!(
+            squeeze_script(source, |l| l).as_deref(),
+            Some("(function(){var a=1;f(a)\ng(\"/* no */\")+\nh;})();")
+        );
+        let mut seen = Vec::new();
+        squeeze_script("a;\n/* b\n c */ d;\n", |l| {
+            seen.push(l);
+            l
+        });
+        assert_eq!(seen, ["a;", "d;"]);
+    }
+
+    #[test]
+    fn a_literal_spanning_lines_leaves_the_script_as_it_is() {
+        assert_eq!(squeeze_script("const t = `a\n  b`;\n", |l| l), None);
+        assert_eq!(squeeze_script("const s = 'a\\\n  b';\n", |l| l), None);
     }
 
     #[test]
