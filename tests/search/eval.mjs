@@ -8,6 +8,9 @@
 // in order, each page's sections in order; a page URL matches any section of that page).
 // `--generate` adds queries made from the site's own headings (see `generated`): accentless,
 // abbreviated and misspelt forms of the words of each heading that tells its section apart.
+// `--titles` adds queries made from page titles, without their numbers (the generated corpus
+// names many guides alike, `Accès refusé sur la version de Python (cas n° 10)`): accentless,
+// abbreviated and misspelt; a query hits when a page of the same title words is in the top 3.
 // `--built` runs the engine the build wrote for the pages (classic script, minified) instead of
 // the module.
 
@@ -38,6 +41,7 @@ export function shownSections(answer) {
 }
 
 export function hits(answer, expected, top = 3) {
+  if (expected.includes(" ")) return expected.split(" ").some((one) => hits(answer, one, top));
   const shown = shownSections(answer).slice(0, top);
   if (expected.includes("#")) return shown.includes(expected);
   return shown.some((url) => url === expected || url.startsWith(expected + "#"));
@@ -103,6 +107,37 @@ export function generated(load) {
   return out;
 }
 
+/** Queries from page titles (see `--titles`); `expected` lists the pages of the same words. */
+export function fromTitles(load) {
+  const pages = [];
+  for (let b = 0; ; b++) {
+    let bundle;
+    try { bundle = load("b/" + b); } catch { break; }
+    pages.push(...JSON.parse(inflateSync(Buffer.from(bundle, "base64")).toString("utf8")));
+  }
+  const words = (text) => analyze(text).filter((t) => !t.part && !t.code && /^\p{L}+$/u.test(t.word) && t.word.length >= 4);
+  const byKey = new Map();
+  for (const page of pages) {
+    const key = words(page.t).map((t) => t.word).join(" ");
+    if (key.split(" ").length >= 2) byKey.set(key, [...(byKey.get(key) || []), page.u]);
+  }
+  const out = [];
+  let n = 0;
+  for (const [key, urls] of byKey) {
+    const terms = words(pages.find((p) => p.u === urls[0]).t);
+    const long = terms.reduce((a, b) => (b.word.length > a.word.length ? b : a));
+    const expected = urls.join(" ");
+    out.push({ kind: "accentless-title", query: key, expected });
+    if (long.word.length >= 7) {
+      out.push({ kind: "abbreviated-title", query: terms.map((t) => (t === long ? t.word.slice(0, 5) : t.word)).join(" "), expected });
+    }
+    if (long.word.length >= 5) {
+      out.push({ kind: "misspelt-title", query: terms.map((t) => (t === long ? typo(fold(t.surface), n++) : t.word)).join(" "), expected });
+    }
+  }
+  return out;
+}
+
 /** The engine the build wrote for the pages (classic script, minified), as a browser runs it. */
 export function builtEngine(site) {
   const home = readFileSync(join(site, "index.html"), "utf8");
@@ -125,6 +160,7 @@ async function main() {
   const { load } = siteLoader(site);
   const queries = files.flatMap(readQueries);
   if (args.includes("--generate")) queries.push(...generated(load));
+  if (args.includes("--titles")) queries.push(...fromTitles(load));
   const engine = args.includes("--built") ? builtEngine(site).createEngine(load) : createEngine(load);
   const byKind = new Map();
   let slowest = 0;

@@ -542,7 +542,11 @@ export function createEngine(load) {
     // `redémarrage`), and the stemmer itself is loaded only when that finds nothing at all, the
     // word is long enough for Snowball to take something off and some stem of the index starts
     // like it (else its stem could match nothing).
+    // A word being typed that starts words of the index of another stem than the one guessed
+    // (`confi`: `configuration`, not `conf`) is their beginning: it stands for its own stem.
     let stemmed = own ? own[0] || term.word : term.code ? term.word : stemPrefix(shards, term.word);
+    const begins = (v) => Object.keys(v).some((w) => w.startsWith(term.word) && (v[w][0] || w) !== stemmed);
+    if (term.prefix && !own && !term.code && shards.some(begins)) stemmed = term.word;
     let found = match(shards, term, stemmed);
     if (!found.length && !own && !term.code && !term.noise && !term.log && term.word.length >= 5 && sharesStart(shards, term.word)) {
       await loadOnDemand();
