@@ -15,6 +15,7 @@
 pub mod analyze;
 mod bundle;
 mod counter;
+mod engine;
 pub mod index;
 mod input;
 mod results;
@@ -22,9 +23,10 @@ mod write;
 
 use crate::error::Result;
 
+pub use engine::{classic_engine, engine_scripts, name_on_demand, split_on_demand, squeezed_scripts};
 pub use index::{Index, IndexBuilder};
 pub use input::{IndexStats, PageInput, Sink};
-pub use write::{classic_engine, split_on_demand, WrittenIndex, MANIFEST};
+pub use write::{WrittenIndex, MANIFEST};
 
 /// The index of `pages`, all at hand (the preview, after an edit).
 pub fn build_index(pages: Vec<PageInput<'_>>) -> Index {

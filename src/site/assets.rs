@@ -96,14 +96,17 @@ pub fn theme_assets(
     });
     let (engine, on_demand) = match theme_file(SEARCH_ENGINE) {
         Some(mjs) => {
-            let (engine, on_demand) = search::split_on_demand(&String::from_utf8_lossy(mjs));
+            let (engine, on_demand) = search::engine_scripts(&String::from_utf8_lossy(mjs));
             (Some(engine), on_demand)
         }
         None => (None, None),
     };
     let on_demand_file = on_demand.map(|js| named("assets/search-on-demand.js", Some(js.into_bytes())));
     let on_demand_name = on_demand_file.as_deref().map(|path| path.rsplit('/').next().unwrap_or(path));
-    let engine = engine.map(|source| search::classic_engine(&source, on_demand_name).into_bytes());
+    let engine = engine.map(|engine| match on_demand_name {
+        Some(name) => search::name_on_demand(&engine, name).into_bytes(),
+        None => engine.into_bytes(),
+    });
     let paths = AssetPaths {
         stylesheet: named(STYLESHEET, stylesheet),
         script: named(SCRIPT, theme_file(SCRIPT).map(|js| squeezed(js))),

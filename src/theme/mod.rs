@@ -12,6 +12,13 @@ use serde::Serialize;
 
 pub(crate) mod minify;
 
+/// The default theme's search engine, and the two classic scripts terser made of it ahead of the
+/// build (`scripts/minify-engine.sh`; `search::engine_scripts` uses them for that source only).
+pub(crate) const DEFAULT_ENGINE_SOURCE: &str =
+    include_str!("../../themes/default/static/assets/search-engine.mjs");
+pub(crate) const MINIFIED_ENGINE: &str = include_str!("../../themes/default/minified/search-engine.js");
+pub(crate) const MINIFIED_ON_DEMAND: &str = include_str!("../../themes/default/minified/search-on-demand.js");
+
 use crate::content::walk::{self, SiteRoot};
 use crate::error::{Diagnostic, Location};
 
@@ -38,7 +45,7 @@ const DEFAULT_THEME: &[(&str, &str)] = &[
     ("static/assets/carnet.css", include_str!("../../themes/default/static/assets/carnet.css")),
     ("static/assets/carnet.js", include_str!("../../themes/default/static/assets/carnet.js")),
     ("static/assets/search.js", include_str!("../../themes/default/static/assets/search.js")),
-    ("static/assets/search-engine.mjs", include_str!("../../themes/default/static/assets/search-engine.mjs")),
+    ("static/assets/search-engine.mjs", DEFAULT_ENGINE_SOURCE),
     ("static/assets/diagrams.js", include_str!("../../themes/default/static/assets/diagrams.js")),
     ("static/assets/favicon.svg", include_str!("../../themes/default/static/assets/favicon.svg")),
     (

@@ -374,6 +374,12 @@ export const MAX_QUERY_CHARS = 2048;
 const MAX_TERMS = 24;
 /* A query of more words than this is a pasted log: exact and stemmed matches only. */
 const LOG_TERMS = 8;
+/* Words of a short query: more, and each word looks in fewer vocabulary files. */
+const SHORT_QUERY = 3;
+/* Vocabulary files a pasted log may look its words up in. */
+const LOG_FILES = 8;
+/* Pages shown for a pasted log: those scoring at least this share of the best. */
+const LOG_PAGE_SHARE = 0.3;
 /* How much a word of the query weighs: noise (numbers, ids, paths…), plain, quoted. */
 export const NOISE = 0.15;
 export const QUOTED = 1.5;
@@ -411,7 +417,7 @@ export function queryTerms(query) {
   const wholes = all.filter((t) => !t.part);
   const open = /[\p{Alphabetic}\p{N}]$/u.test(query);
   const quoted = quotedSpans(query);
-  const log = wholes.length > LOG_TERMS;
+  const log = wholes.length > LOG_TERMS, long = wholes.length > SHORT_QUERY;
   const seen = new Map();
   let terms = [];
   wholes.forEach((t, i) => {
@@ -422,10 +428,10 @@ export function queryTerms(query) {
     const known = seen.get(t.word);
     if (known) { known.weight = Math.max(known.weight, weight); return; }
     const term = {
-      ...t, weight, noise, log,
+      ...t, weight, noise, log, long,
       prefix: typing || (!log && !noise && [...t.word].length >= 3),
       parts: all.filter((p) => p.part && p.offset >= t.offset && p.offset < t.offset + t.length)
-        .map((p) => ({ ...p, weight: noise || isNoise(p.word) ? NOISE : weight, noise: noise || isNoise(p.word), log, prefix: false, parts: [] })),
+        .map((p) => ({ ...p, weight: noise || isNoise(p.word) ? NOISE : weight, noise: noise || isNoise(p.word), log, long, prefix: false, parts: [] })),
     };
     seen.set(t.word, term);
     terms.push(term);
@@ -433,10 +439,12 @@ export function queryTerms(query) {
   // A pasted log with enough words that tell leaves its noise out (fewer shards to load).
   if (log && terms.filter((t) => !t.noise).length >= 4) terms = terms.filter((t) => !t.noise);
   if (terms.length <= MAX_TERMS) return terms;
-  const telling = (t) => t.weight * 100 + Math.min(t.word.length, 20);
   const kept = new Set([...terms].sort((a, b) => telling(b) - telling(a)).slice(0, MAX_TERMS));
   return terms.filter((t) => kept.has(t));
 }
+
+/** How much a word of a long query tells: quoted first, noise last, then the longer. */
+const telling = (t) => t.weight * 100 + Math.min(t.word.length, 20);
 
 /* What Snowball French takes off a word (folded), as a whole: the ending of an inflected form. */
 const ENDING = /^(|e|es|s|x|r|er|ers|ere|eres|ee|ees|ez|ent|ant|ants|ante|antes|ons|ions|ais|ait|aient|a|ai|as|era|erai|eront|erons|iez|ir|is|it|i|ie|ies|ion|ions|ement|ements|ation|ations|ateur|ateurs|atrice|age|ages|eur|eurs|euse|euses|ique|iques|isme|ismes|iste|istes|able|ables|ite|ites|if|ifs|ive|ives|al|aux|elle|elles|ien|iens|ienne|iennes|ier|iers|iere|ieres|issement|issent|isse|issons|issez|issant|iss|ement|ment|ments)$/;
@@ -507,15 +515,21 @@ export function createEngine(load) {
    * prefix those of longer keys (at most 4 files in all). `k` gives the keys of each file, joined
    * by spaces (several consecutive keys share a file).
    */
-  async function vocabularies(word, prefix) {
+  /** The keys of the vocabulary files, key → file (the manifest's `k` lists each file's keys). */
+  async function vocabularyKeys() {
     const manifest = await get("manifest");
     if (!manifest.keys) {
       manifest.keys = new Map();
       manifest.k.forEach((keys, file) => { for (const key of keys.split(" ")) manifest.keys.set(key, file); });
     }
-    const own = fileOf(manifest.keys, [...word]), found = own === undefined ? [] : [own];
+    return manifest.keys;
+  }
+
+  async function vocabularies(word, prefix) {
+    const keys = await vocabularyKeys();
+    const own = fileOf(keys, [...word]), found = own === undefined ? [] : [own];
     if (prefix) {
-      for (const [key, file] of manifest.keys) {
+      for (const [key, file] of keys) {
         if (found.length >= 4) break;
         if (key.length > word.length && key.startsWith(word) && !found.includes(file)) found.push(file);
       }
@@ -535,7 +549,8 @@ export function createEngine(load) {
    * an edit distance given up as soon as it exceeds the allowance.
    */
   async function candidates(term) {
-    const shards = await vocabularies(term.word, term.prefix);
+    // A word of a longer query (a pasted line) looks in its own vocabulary file only.
+    const shards = await vocabularies(term.word, term.prefix && !term.long);
     const own = shards.length ? shards[0][term.word] : undefined;
     // The stem of a word of the index is in the index; for another word, the longest stem of
     // the index that starts it stands for its stem (`redemarrer` → `redemarr`, of
@@ -556,9 +571,9 @@ export function createEngine(load) {
     // another shard than the word meant: look for typos there too, for words of six letters or
     // more that are not in the index (a shorter one, `admin`, is more often a word the guides do
     // not use than a typo, and would cost as many files).
-    if (!own && !term.log && !term.noise && term.word.length >= 6 && !found.some((c) => c.q >= 0.7 || !c.fuzzy)) {
+    if (!own && !term.long && !term.noise && term.word.length >= 6 && !found.some((c) => c.q >= 0.7 || !c.fuzzy)) {
       await loadOnDemand();
-      const keys = (await get("manifest")).keys;
+      const keys = await vocabularyKeys();
       const files = onDemand().typoFiles(keys, term.word, fileOf, MAX_TYPO_FILES);
       const other = (await Promise.all(files.map((k) => get("v/" + k)))).filter((v) => !shards.includes(v));
       found = found.concat(match(other, { ...term, prefix: false }, "").filter((c) => c.fuzzy));
@@ -578,13 +593,30 @@ export function createEngine(load) {
 
   /** The terms of a query with their candidates; code tokens fall back on their parts. */
   async function resolve(query) {
-    const resolved = [];
-    for (const term of queryTerms(query)) {
-      const found = await candidates(term);
+    const terms = queryTerms(query), resolved = [];
+    const files = terms.length && terms[0].log ? await logFiles(terms) : null;
+    const look = (term) => (!files || files.has(fileOf(files.keys, [...term.word])) ? candidates(term) : []);
+    for (const term of terms) {
+      const found = await look(term);
       if (found.length || !term.parts.length) { resolved.push({ term, found }); continue; }
-      for (const part of term.parts) resolved.push({ term: part, found: await candidates(part) });
+      for (const part of term.parts) resolved.push({ term: part, found: await look(part) });
     }
     return resolved;
+  }
+
+  /**
+   * The vocabulary files a pasted log looks its words up in: those of its most telling words
+   * (and parts of code words), at most `LOG_FILES`, so that a long log costs a few files.
+   */
+  async function logFiles(terms) {
+    const keys = await vocabularyKeys(), files = new Set();
+    const words = terms.flatMap((t) => [t, ...t.parts]).sort((a, b) => telling(b) - telling(a));
+    for (const w of words) {
+      const f = fileOf(keys, [...w.word]);
+      if (f !== undefined && files.size < LOG_FILES) files.add(f);
+    }
+    files.keys = keys;
+    return files;
   }
 
   async function postings(entry) {
@@ -680,6 +712,8 @@ export function createEngine(load) {
     for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
     // Two pages more than shown are ranked again by how their headings fit the query.
     pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, log ? limit : limit + 2);
+    // A pasted log shows the pages that come near the best, not those sharing a word or two.
+    if (log) pages = pages.filter((p) => p.score >= pages[0].score * LOG_PAGE_SHARE);
     const marks = matchSet(resolved);
     const data = await Promise.all(pages.map((p) => pageData(p.page)));
     pages.forEach((p, i) => (p.data = data[i]));
