@@ -380,6 +380,8 @@ const SHORT_QUERY = 3;
 const LOG_FILES = 8;
 /* Pages shown for a pasted log: those scoring at least this share of the best. */
 const LOG_PAGE_SHARE = 0.3;
+/* Most pages shown for a pasted log: the guide quoting the message, and a few near it. */
+const LOG_PAGES = 3;
 /* How much a word of the query weighs: noise (numbers, ids, paths…), plain, quoted. */
 export const NOISE = 0.15;
 export const QUOTED = 1.5;
@@ -711,7 +713,7 @@ export function createEngine(load) {
     }
     for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
     // Two pages more than shown are ranked again by how their headings fit the query.
-    pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, log ? limit : limit + 2);
+    pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, log ? LOG_PAGES : limit + 2);
     // A pasted log shows the pages that come near the best, not those sharing a word or two.
     if (log) pages = pages.filter((p) => p.score >= pages[0].score * LOG_PAGE_SHARE);
     const marks = matchSet(resolved);
