@@ -108,9 +108,11 @@ const QUERIES: &[&str] = &[
     "render",
     "mot de passe admin",
     "[2020-09-12 05:37:52 +0000] [18] [ERROR] Worker (pid:21) was sent SIGKILL! Perhaps out of memory?",
-    // tests/fixtures/real/logs/nginx.log and render.log (openwrt/packages #9279; Render's build).
+    // tests/fixtures/real/logs/nginx.log and render.log (openwrt/packages #9279; Render's build;
+    // sympy/sympy-bot #102, the costliest of the 59 lines of the fixture on this site).
     "2019/06/20 23:06:58 [error] 1816#0: *418 upstream prematurely closed connection while reading response header from upstream, client: 172.20.0.212, server: localhost, request: \"GET /cgi-bin/luci HTTP/1.1\", upstream: \"uwsgi://unix:////var/run/uwsgi.sock:\", host: \"172.20.0.1\"",
     "Exited with status 1 while building your code. Check your deploy logs for more information.",
+    "Dec 9 03:03:10 PM  error: failed to solve: process \"/bin/bash -c /render/build-scripts/apply-buildpacks.py ${HEROKU_STACK}\" did not complete successfully: exit code: 1",
 ];
 
 #[test]

@@ -365,6 +365,8 @@ const MAX_CANDIDATES = 8;
 const MAX_CANDIDATE_WORDS = 24;
 /* Other vocabulary files a word not in the index looks for its typos in. */
 const MAX_TYPO_FILES = 6;
+/* Vocabulary files a query loads beyond its words' own: for prefixes and typos, the first words first. */
+const QUERY_FILES = 10;
 /* A section is shown with its page when it scores this share of the page's best (pasted log, other). */
 const sectionShare = (log) => (log ? 0.25 : 0.4);
 /* Files of long postings (frequent words) loaded per word typed; per word of a pasted log, one. */
@@ -382,6 +384,8 @@ const LOG_FILES = 8;
 const LOG_PAGE_SHARE = 0.3;
 /* Most pages shown for a pasted log: the guide quoting the message, and a few near it. */
 const LOG_PAGES = 3;
+/* Pages shown for a query of three words or more: those scoring at least this share of the best. */
+const PAGE_SHARE = 0.25;
 /* How much a word of the query weighs: noise (numbers, ids, paths…), plain, quoted. */
 export const NOISE = 0.15;
 export const QUOTED = 1.5;
@@ -527,15 +531,16 @@ export function createEngine(load) {
     return manifest.keys;
   }
 
-  async function vocabularies(word, prefix) {
+  async function vocabularies(word, prefix, spent = new Set()) {
     const keys = await vocabularyKeys();
     const own = fileOf(keys, [...word]), found = own === undefined ? [] : [own];
     if (prefix) {
       for (const [key, file] of keys) {
-        if (found.length >= 4) break;
+        if (found.length >= 4 || spent.size + found.length > QUERY_FILES) break;
         if (key.length > word.length && key.startsWith(word) && !found.includes(file)) found.push(file);
       }
     }
+    found.forEach((f) => spent.add(f));
     return Promise.all(found.map((k) => get("v/" + k)));
   }
 
@@ -550,9 +555,9 @@ export function createEngine(load) {
    * hide the word meant; they rank below the rest. The work is bounded: one or a few shards, and
    * an edit distance given up as soon as it exceeds the allowance.
    */
-  async function candidates(term) {
+  async function candidates(term, spent) {
     // A word of a longer query (a pasted line) looks in its own vocabulary file only.
-    const shards = await vocabularies(term.word, term.prefix && !term.long);
+    const shards = await vocabularies(term.word, term.prefix && !term.long, spent);
     const own = shards.length ? shards[0][term.word] : undefined;
     // The stem of a word of the index is in the index; for another word, the longest stem of
     // the index that starts it stands for its stem (`redemarrer` → `redemarr`, of
@@ -576,7 +581,9 @@ export function createEngine(load) {
     if (!own && !term.long && !term.noise && term.word.length >= 6 && !found.some((c) => c.q >= 0.7 || !c.fuzzy)) {
       await loadOnDemand();
       const keys = await vocabularyKeys();
-      const files = onDemand().typoFiles(keys, term.word, fileOf, MAX_TYPO_FILES);
+      const room = Math.min(MAX_TYPO_FILES, QUERY_FILES - spent.size);
+      const files = room > 0 ? onDemand().typoFiles(keys, term.word, fileOf, room) : [];
+      files.forEach((f) => spent.add(f));
       const other = (await Promise.all(files.map((k) => get("v/" + k)))).filter((v) => !shards.includes(v));
       found = found.concat(match(other, { ...term, prefix: false }, "").filter((c) => c.fuzzy));
     }
@@ -596,8 +603,8 @@ export function createEngine(load) {
   /** The terms of a query with their candidates; code tokens fall back on their parts. */
   async function resolve(query) {
     const terms = queryTerms(query), resolved = [];
-    const files = terms.length && terms[0].log ? await logFiles(terms) : null;
-    const look = (term) => (!files || files.has(fileOf(files.keys, [...term.word])) ? candidates(term) : []);
+    const files = terms.length && terms[0].log ? await logFiles(terms) : null, spent = new Set();
+    const look = (term) => (!files || files.has(fileOf(files.keys, [...term.word])) ? candidates(term, spent) : []);
     for (const term of terms) {
       const found = await look(term);
       if (found.length || !term.parts.length) { resolved.push({ term, found }); continue; }
@@ -714,8 +721,10 @@ export function createEngine(load) {
     for (const p of pages) p.score = p.best + Math.min(p.best * 0.5, p.others * 0.2);
     // Two pages more than shown are ranked again by how their headings fit the query.
     pages = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, log ? LOG_PAGES : limit + 2);
-    // A pasted log shows the pages that come near the best, not those sharing a word or two.
-    if (log) pages = pages.filter((p) => p.score >= pages[0].score * LOG_PAGE_SHARE);
+    // A pasted log, or a query of three words or more, shows the pages that come near the best,
+    // not those sharing a word or two with it (each page shown loads its bundle).
+    const share = log ? LOG_PAGE_SHARE : resolved.length >= 3 ? PAGE_SHARE : 0;
+    pages = pages.filter((p) => p.score >= pages[0].score * share);
     const marks = matchSet(resolved);
     const data = await Promise.all(pages.map((p) => pageData(p.page)));
     pages.forEach((p, i) => (p.data = data[i]));
