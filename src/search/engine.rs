@@ -22,7 +22,7 @@ pub(super) const ON_DEMAND_PLACEHOLDER: &str = "carnet:on-demand-script";
 /// `ON_DEMAND_PLACEHOLDER`: minified ahead of the build when `source` is the one the minified
 /// files were made from, else squeezed.
 pub fn engine_scripts(source: &str) -> (String, Option<String>) {
-    let digest = hex(&Sha256::digest(source.as_bytes()));
+    let digest = format!("{:x}", Sha256::digest(source.as_bytes()));
     if minified_from(MINIFIED_ENGINE) == Some(&digest) && minified_from(MINIFIED_ON_DEMAND) == Some(&digest) {
         return (MINIFIED_ENGINE.to_string(), Some(MINIFIED_ON_DEMAND.to_string()));
     }
@@ -50,10 +50,6 @@ fn minified_from(script: &str) -> Option<&str> {
     first.get(at..at + 64)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Where the part on demand (the stemmer, the typo files) starts and ends in `search-engine.mjs`.
 const ON_DEMAND_BEGIN: &str = "/* ---- on demand: begin ----";
 const ON_DEMAND_END: &str = "/* ---- on demand: end ---- */";
@@ -62,7 +58,7 @@ const ON_DEMAND_END: &str = "/* ---- on demand: end ---- */";
 /// that publishes what it exports as `window.CarnetSearchOnDemand`: the engine loads it only when
 /// a word of the query is not in the index (the index gives the stem of each of its words), so
 /// most first queries do without it. A theme's engine without the markers stays whole.
-pub fn split_on_demand(source: &str) -> (String, Option<String>) {
+fn split_on_demand(source: &str) -> (String, Option<String>) {
     let Some(begin) = source.find(ON_DEMAND_BEGIN) else { return (source.to_string(), None) };
     let Some(end) = source[begin..].find(ON_DEMAND_END).map(|e| begin + e) else {
         return (source.to_string(), None);
@@ -79,7 +75,7 @@ pub fn split_on_demand(source: &str) -> (String, Option<String>) {
 /// function that publishes the exported names as `window.CarnetSearch`. One engine, two forms.
 /// `on_demand_file` names the script of its part on demand (`split_on_demand`), in the engine's
 /// folder.
-pub fn classic_engine(source: &str, on_demand_file: Option<&str>) -> String {
+fn classic_engine(source: &str, on_demand_file: Option<&str>) -> String {
     let (body, names) = classic_body(source);
     let on_demand = on_demand_file.map_or(String::new(), |file| {
         format!(
@@ -158,7 +154,7 @@ mod tests {
     #[test]
     fn the_minified_engine_was_made_from_the_source_of_the_default_theme() {
         let source = crate::theme::DEFAULT_ENGINE_SOURCE;
-        let digest = hex(&Sha256::digest(source.as_bytes()));
+        let digest = format!("{:x}", Sha256::digest(source.as_bytes()));
         for (name, script) in [("engine", MINIFIED_ENGINE), ("part on demand", MINIFIED_ON_DEMAND)] {
             assert_eq!(
                 minified_from(script),

@@ -9,8 +9,8 @@
 //! analysed (`counter`: each surface is analysed once per thread, each folded word gets an id once
 //! per build); 2. `write` shards the vocabulary by first letters and writes JSONP files the
 //! browser loads on demand (no fetch: works from `file://`); the caller writes the manifest once
-//! it has named the shards' folder. `classic_engine` makes the theme's `search-engine.mjs` a
-//! classic script for the pages.
+//! it has named the shards' folder. `engine_scripts` makes the theme's `search-engine.mjs` the
+//! two classic scripts of the pages (engine, part on demand).
 
 pub mod analyze;
 mod bundle;
@@ -23,7 +23,7 @@ mod write;
 
 use crate::error::Result;
 
-pub use engine::{classic_engine, engine_scripts, name_on_demand, split_on_demand, squeezed_scripts};
+pub use engine::{engine_scripts, name_on_demand, squeezed_scripts};
 pub use index::{Index, IndexBuilder};
 pub use input::{IndexStats, PageInput, Sink};
 pub use write::{WrittenIndex, MANIFEST};

@@ -27,7 +27,7 @@ const HASH_CHARS: usize = 8;
 const STYLESHEET: &str = "assets/carnet.css";
 const SCRIPT: &str = "assets/carnet.js";
 const SEARCH_SCRIPT: &str = "assets/search.js";
-/// The query engine, an ES module; pages get it as a classic script (`search::classic_engine`).
+/// The query engine, an ES module; pages get it as classic scripts (`search::engine_scripts`).
 const SEARCH_ENGINE: &str = "assets/search-engine.mjs";
 /// Pages with a diagram load the library (mermaid, `dist/mermaid.min.js` of its npm package),
 /// then the script that draws with it. The library's folder holds its licence.

@@ -603,8 +603,9 @@ export function createEngine(load) {
   /** The terms of a query with their candidates; code tokens fall back on their parts. */
   async function resolve(query) {
     const terms = queryTerms(query), resolved = [];
-    const files = terms.length && terms[0].log ? await logFiles(terms) : null, spent = new Set();
-    const look = (term) => (!files || files.has(fileOf(files.keys, [...term.word])) ? candidates(term, spent) : []);
+    const keys = terms.length ? await vocabularyKeys() : null, spent = new Set();
+    const files = terms.length && terms[0].log ? logFiles(terms, keys) : null;
+    const look = (term) => (!files || files.has(fileOf(keys, [...term.word])) ? candidates(term, spent) : []);
     for (const term of terms) {
       const found = await look(term);
       if (found.length || !term.parts.length) { resolved.push({ term, found }); continue; }
@@ -617,14 +618,13 @@ export function createEngine(load) {
    * The vocabulary files a pasted log looks its words up in: those of its most telling words
    * (and parts of code words), at most `LOG_FILES`, so that a long log costs a few files.
    */
-  async function logFiles(terms) {
-    const keys = await vocabularyKeys(), files = new Set();
+  function logFiles(terms, keys) {
+    const files = new Set();
     const words = terms.flatMap((t) => [t, ...t.parts]).sort((a, b) => telling(b) - telling(a));
     for (const w of words) {
       const f = fileOf(keys, [...w.word]);
       if (f !== undefined && files.size < LOG_FILES) files.add(f);
     }
-    files.keys = keys;
     return files;
   }
 
