@@ -89,7 +89,22 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        c.is_alphanumeric()
+        is_latin_letter(c) || c.is_alphanumeric()
+    }
+}
+
+/// The letters of Latin-1 (`À`–`ÿ` but `×` and `÷`) and `œ`, `Œ`: French's accented letters,
+/// told without the Unicode tables (every accented letter of every guide is asked about).
+const fn is_latin_letter(c: char) -> bool {
+    matches!(c, '\u{c0}'..='\u{ff}' if c != '×' && c != '÷') || matches!(c, 'œ' | 'Œ')
+}
+
+/// `char::is_alphabetic`, quicker for French's letters.
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        is_latin_letter(c) || c.is_alphabetic()
     }
 }
 
@@ -133,8 +148,9 @@ pub fn tokens<'a>(text: &'a str, mut out: impl FnMut(&'a str, bool, bool)) {
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
-        // Whether the run holds a connector, and a character that is not a letter.
-        let (mut connector, mut other) = (false, false);
+        // Where the run's first connector is (`usize::MAX`: none), and whether it holds a
+        // character that is not a letter.
+        let (mut connector, mut other) = (usize::MAX, false);
         while i < bytes.len() {
             let b = bytes[i];
             if b < 128 {
@@ -142,7 +158,7 @@ pub fn tokens<'a>(text: &'a str, mut out: impl FnMut(&'a str, bool, bool)) {
                     0 => break,
                     1 => {}
                     2 => other = true,
-                    _ => connector = true,
+                    _ => connector = connector.min(i),
                 }
                 i += 1;
             } else {
@@ -150,16 +166,21 @@ pub fn tokens<'a>(text: &'a str, mut out: impl FnMut(&'a str, bool, bool)) {
                 if !is_word_char(c) {
                     break;
                 }
-                other |= !c.is_alphabetic();
+                other |= !is_letter(c);
                 i += c.len_utf8();
             }
         }
         if i > start {
             let run = &text[start..i];
-            if connector {
-                chunk(run, &mut out);
+            // Most connectors only end a word (`fin.`, `suivantes:`): the word alone, as
+            // `chunk` would give it.
+            let word = run.trim_end_matches(is_connector);
+            if connector >= start + word.len() {
+                if !word.is_empty() {
+                    out(word, other, false);
+                }
             } else {
-                out(run, other, false);
+                chunk(run, &mut out);
             }
         } else {
             // A separator: one byte, or a whole character.
@@ -178,7 +199,7 @@ fn chunk<'a>(raw: &'a str, out: &mut impl FnMut(&'a str, bool, bool)) {
         return;
     }
     let has_connector = token.chars().any(is_connector);
-    let code = has_connector || token.chars().any(|c| !c.is_alphabetic());
+    let code = has_connector || token.chars().any(|c| !is_letter(c));
     if !has_connector {
         out(token, code, false);
         return;
@@ -189,7 +210,7 @@ fn chunk<'a>(raw: &'a str, out: &mut impl FnMut(&'a str, bool, bool)) {
         out(token, true, false);
     }
     for part in token.split(is_connector).filter(|p| !p.is_empty()) {
-        let code = part.chars().any(|c| !c.is_alphabetic());
+        let code = part.chars().any(|c| !is_letter(c));
         out(part, code, true);
     }
 }
@@ -317,6 +338,29 @@ mod tests {
         }
         assert!(checked > 40, "the table should hold many examples, found {checked}");
         assert!(failures.is_empty(), "normalisation table mismatches:\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn the_quick_letter_tests_are_unicode_s() {
+        for c in ('\u{80}'..='\u{17f}').chain(['×', '÷', 'œ', 'Œ', 'Ÿ', 'ǅ', '٣', '€']) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    /// A run that only ends with connectors (`fin.`) takes a shorter way than one with inner
+    /// connectors (`core.wsgi`): both must cut as `chunk` does.
+    #[test]
+    fn trailing_connectors_cut_as_chunk_does() {
+        for text in
+            ["fin.", "suivantes:", "étape::", "--", "...", "a.", "x2-", "été.-", "_init_.", "-v.", "é"]
+        {
+            let mut quick = Vec::new();
+            tokens(text, |surface, code, part| quick.push((surface, code, part)));
+            let mut whole = Vec::new();
+            chunk(text, &mut |surface, code, part| whole.push((surface, code, part)));
+            assert_eq!(quick, whole, "{text:?}");
+        }
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! Counting each page's terms per record, with the build's words interned once.
+//! Counting each page's terms per record, with the build's words and forms interned once.
 //!
-//! `Words` gives each distinct folded word of the build an id (its place in `Words::into_words`).
-//! Each thread keeps a `Counter` from page to page: every surface (a word as written) it has
-//! met, with its word's id (or `DROPPED`), so that a surface is folded, filtered and looked up
-//! in the shared table once per thread, not once per occurrence; and counts by word id. What a
-//! page gives (`PageTerms`) names its words by id, so that the index merges them without
-//! hashing strings again.
+//! `Words` gives each distinct folded word of the build an id, and each distinct accented
+//! lower-case form (`mémoire` of `memoire`) another (their places in `Words::into_tables`). Each
+//! thread keeps a `Counter` from page to page: every surface (a word as written) it has met, with
+//! its word's id (or `DROPPED`) and its form's, so that a surface is folded, filtered, lowered and
+//! looked up in the shared table once per thread, not once per occurrence; and counts by word id.
+//! What a page gives (`PageTerms`) names its words and forms by id, so that the index merges
+//! them without hashing or comparing strings again.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -31,64 +32,128 @@ pub(super) const BUCKETS: usize = 64;
 const DROPPED: u32 = u32::MAX;
 /// A word not in the current page yet.
 const ABSENT: u32 = u32::MAX;
+/// A surface without an accented form: ASCII, or lowered to its folded word itself (`ça` folds
+/// to `ca`, but a word outside French's letters folds to itself).
+const NO_FORM: u32 = u32::MAX;
+
+/// Accented forms kept per word (and per word of a page), in order of first appearance.
+pub(super) const MAX_FORMS: usize = 3;
 
 /// Words to values, hashed with FxHash: much cheaper than SipHash on short words, and no key
 /// here comes from an attacker.
 type WordMap<V> = HashMap<String, V, FxBuildHasher>;
 
-/// The build's distinct folded words, shared by the threads (each asks only for surfaces it has
-/// not met yet). Ids follow the order words are first met, which varies between runs: nothing
-/// written depends on them (the index sorts its terms by word, merges pages in page order).
+/// The build's distinct folded words and accented forms, shared by the threads (each asks only
+/// for surfaces it has not met yet). Ids follow the order they are first met, which varies
+/// between runs: nothing written depends on them (the index sorts its terms by word, merges
+/// pages in page order).
 #[derive(Default)]
 pub(super) struct Words(Mutex<WordTable>);
 
 #[derive(Default)]
 struct WordTable {
+    words: Interned,
+    forms: Interned,
+}
+
+/// Strings by id, and ids by string.
+#[derive(Default)]
+struct Interned {
     ids: WordMap<u32>,
-    words: Vec<String>,
+    strings: Vec<String>,
+}
+
+impl Interned {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(text.to_string());
+        self.ids.insert(text.to_string(), id);
+        id
+    }
 }
 
 impl Words {
-    fn id(&self, word: &str) -> u32 {
+    /// The ids of a folded word and of the accented form it was met in.
+    fn intern(&self, word: &str, form: Option<&str>) -> Seen {
         let mut table = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(&id) = table.ids.get(word) {
-            return id;
-        }
-        let id = table.words.len() as u32;
-        table.words.push(word.to_string());
-        table.ids.insert(word.to_string(), id);
-        id
+        let word = table.words.id(word);
+        let form = form.map_or(NO_FORM, |form| table.forms.id(form));
+        Seen { word, form }
     }
 
-    /// The words, by id.
-    pub(super) fn into_words(self) -> Vec<String> {
-        self.0.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).words
+    /// The words and the forms, by id.
+    pub(super) fn into_tables(self) -> (Vec<String>, Vec<String>) {
+        let table = self.0.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        (table.words.strings, table.forms.strings)
     }
 }
 
-/// One term of a page in one record: `packed` is the posting without its variant; `surface` the
-/// accented form (`0` none, `k` the word's `surfaces[k - 1]`).
+/// What a surface stands for: its word (or `DROPPED`) and its accented form (or `NO_FORM`).
+#[derive(Clone, Copy)]
+struct Seen {
+    word: u32,
+    form: u32,
+}
+
+/// A word's accented forms, by id, at most `MAX_FORMS`; a term names one by its place (`1` the
+/// first, `0` none).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Forms {
+    ids: [u32; MAX_FORMS],
+    len: u8,
+}
+
+impl Forms {
+    /// The place of `form`, added if new while there is room; `0` for `NO_FORM` or no room.
+    pub(super) fn place(&mut self, form: u32) -> u32 {
+        if form == NO_FORM {
+            return 0;
+        }
+        let len = usize::from(self.len);
+        if let Some(at) = self.ids[..len].iter().position(|&known| known == form) {
+            return at as u32 + 1;
+        }
+        if len == MAX_FORMS {
+            return 0;
+        }
+        self.ids[len] = form;
+        self.len += 1;
+        len as u32 + 1
+    }
+
+    /// The forms' ids, in order.
+    pub(super) fn ids(&self) -> &[u32] {
+        &self.ids[..usize::from(self.len)]
+    }
+}
+
+/// One term of a page in one record: `packed` is the posting without its variant; `form` the
+/// place of its accented form in the page word's `forms` (`0` none).
 pub(super) struct PageTerm {
     pub(super) packed: u32,
-    pub(super) surface: u8,
+    pub(super) form: u8,
 }
 
 /// A distinct word of a page.
+#[derive(Default)]
 pub(super) struct PageWord {
     pub(super) id: u32,
     pub(super) code: bool,
-    /// Accented lower-case forms first in some record of the page, in record order.
-    pub(super) surfaces: Vec<String>,
+    /// Accented forms first in some record of the page, in record order.
+    pub(super) forms: Forms,
 }
 
-/// What a page contributes: its result data (`json`, `records` of them), its words, those of
-/// bucket `b` listed by `order[starts[b]..starts[b + 1]]`, and the terms of word `w` in record
-/// order at `terms[word_starts[w]..word_starts[w + 1]]`.
+/// What a page contributes: its result data (`json`, `records` of them), its words in bucket
+/// order (those of bucket `b` at `words[starts[b]..starts[b + 1]]`), and the terms of word `w`
+/// in record order at `terms[word_starts[w]..word_starts[w + 1]]` (so a bucket's terms are
+/// together too: merging a bucket reads each page's part of it in one run).
 pub(super) struct PageTerms {
     pub(super) json: String,
     pub(super) records: usize,
     pub(super) words: Vec<PageWord>,
-    pub(super) order: Vec<u32>,
     pub(super) starts: Vec<u32>,
     pub(super) terms: Vec<PageTerm>,
     pub(super) word_starts: Vec<u32>,
@@ -104,8 +169,8 @@ struct Count {
 /// its surfaces and the room of its tables).
 #[derive(Default)]
 pub(super) struct Counter {
-    /// Each surface met by this thread → its word's id, or `DROPPED`.
-    surfaces: WordMap<u32>,
+    /// Each surface met by this thread → its word and form.
+    surfaces: Surfaces,
     /// By word id: its count in the current record.
     counts: Vec<Count>,
     /// By word id: its place in the page's words, or `ABSENT`.
@@ -118,67 +183,102 @@ pub(super) struct Counter {
     lower: String,
 }
 
-/// The words counted in the current record, each with its first surface there.
-type Touched<'a> = Vec<(u32, &'a str)>;
+/// Surfaces to what they stand for. Most surfaces are at most 16 bytes: those are keys packed in
+/// a `u128` (a surface holds no NUL byte, so the zero padding keeps keys apart), hashed and
+/// compared as integers, with no string to follow out of the table (the table is looked up for
+/// every word of every guide); longer ones are strings.
+#[derive(Default)]
+struct Surfaces {
+    short: HashMap<u128, Seen, FxBuildHasher>,
+    long: WordMap<Seen>,
+}
+
+impl Surfaces {
+    fn packed(surface: &str) -> Option<u128> {
+        let bytes = surface.as_bytes();
+        (bytes.len() <= 16).then(|| {
+            let mut key = [0u8; 16];
+            key[..bytes.len()].copy_from_slice(bytes);
+            u128::from_le_bytes(key)
+        })
+    }
+
+    fn get(&self, surface: &str) -> Option<Seen> {
+        match Self::packed(surface) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(surface).copied(),
+        }
+    }
+
+    fn insert(&mut self, surface: &str, seen: Seen) {
+        match Self::packed(surface) {
+            Some(key) => self.short.insert(key, seen),
+            None => self.long.insert(surface.to_string(), seen),
+        };
+    }
+}
+
+/// The words counted in the current record, each with the form it first has there.
+type Touched = Vec<(u32, u32)>;
 
 impl Counter {
-    fn add<'a>(&mut self, words: &Words, text: &'a str, field: Field, touched: &mut Touched<'a>) {
+    fn add(&mut self, words: &Words, text: &str, field: Field, touched: &mut Touched) {
         analyze::tokens(text, |surface, code, _part| {
-            let id = match self.surfaces.get(surface) {
-                Some(&id) => id,
+            let seen = match self.surfaces.get(surface) {
+                Some(seen) => seen,
                 None => self.new_surface(words, surface, code),
             };
+            let id = seen.word;
             if id == DROPPED {
                 return;
             }
             let slot = &mut self.slots[id as usize];
             if *slot == ABSENT {
                 *slot = self.words.len() as u32;
-                self.words.push(PageWord { id, code, surfaces: Vec::new() });
+                self.words.push(PageWord { id, code, forms: Forms::default() });
             }
             self.words[*slot as usize].code = code;
             let count = &mut self.counts[id as usize];
             if count.tf == 0 {
-                touched.push((id, surface));
+                touched.push((id, seen.form));
             }
             count.field = count.field.max(field as u32);
             count.tf += 1;
         })
     }
 
-    /// The word of a surface this thread meets for the first time.
-    fn new_surface(&mut self, words: &Words, surface: &str, code: bool) -> u32 {
-        let id = match analyze::fold_word(surface, code, &mut self.folded) {
-            Some(word) => words.id(word),
-            None => DROPPED,
+    /// What a surface this thread meets for the first time stands for.
+    fn new_surface(&mut self, words: &Words, surface: &str, code: bool) -> Seen {
+        let seen = match analyze::fold_word(surface, code, &mut self.folded) {
+            Some(word) => {
+                let mut form = None;
+                if !surface.is_ascii() {
+                    self.lower.clear();
+                    push_lowercase(&mut self.lower, surface);
+                    form = Some(self.lower.as_str()).filter(|lower| lower != &word);
+                }
+                words.intern(word, form)
+            }
+            None => Seen { word: DROPPED, form: NO_FORM },
         };
-        self.surfaces.insert(surface.to_string(), id);
+        self.surfaces.insert(surface, seen);
+        let id = seen.word;
         if id != DROPPED && id as usize >= self.counts.len() {
             self.counts.resize(id as usize + 1, Count::default());
             self.slots.resize(id as usize + 1, ABSENT);
         }
-        id
+        seen
     }
 
     /// Ends record `sec`: one term per word counted in it.
-    fn end_record(&mut self, sec: usize, touched: &mut Touched<'_>) {
-        for (id, first) in touched.drain(..) {
+    fn end_record(&mut self, sec: usize, touched: &mut Touched) {
+        for (id, form) in touched.drain(..) {
             let count = std::mem::take(&mut self.counts[id as usize]);
             let several = u32::from(count.tf >= 2);
             let packed = (sec as u32) << 5 | several << 4 | count.field;
             let w = self.slots[id as usize];
-            let mut surface = 0;
-            if !first.is_ascii() {
-                self.lower.clear();
-                self.lower.extend(first.chars().flat_map(char::to_lowercase));
-                let surfaces = &mut self.words[w as usize].surfaces;
-                let at = surfaces.iter().position(|known| *known == self.lower).unwrap_or_else(|| {
-                    surfaces.push(self.lower.clone());
-                    surfaces.len() - 1
-                });
-                surface = u8::try_from(at + 1).unwrap_or(0);
-            }
-            self.terms.push((w, PageTerm { packed, surface }));
+            let form = self.words[w as usize].forms.place(form) as u8;
+            self.terms.push((w, PageTerm { packed, form }));
         }
     }
 
@@ -191,10 +291,23 @@ impl Counter {
     }
 }
 
+/// `text` in lower case, quicker for French's letters (`char::to_lowercase` searches a table).
+fn push_lowercase(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            // Latin-1's capitals are their small letters less 32.
+            '\u{c0}'..='\u{de}' if c != '×' => out.push(char::from(c as u8 + 32)),
+            c if c.is_ascii() || ('\u{df}'..='\u{ff}').contains(&c) => out.push(c),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
 /// Cuts a page into records, counts its terms per record and keeps its result data.
 pub(super) fn analyse_page(counter: &mut Counter, words: &Words, page: &PageInput<'_>) -> PageTerms {
     let records = records(page);
-    let mut touched = Vec::new();
+    let mut touched = Touched::new();
     for (sec, record) in records.iter().enumerate() {
         if sec == 0 {
             counter.add(words, page.title, Field::Title, &mut touched);
@@ -207,63 +320,50 @@ pub(super) fn analyse_page(counter: &mut Counter, words: &Words, page: &PageInpu
         }
         counter.end_record(sec, &mut touched);
     }
-    let (mut page_words, terms) = counter.finish();
-    let table = words.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    // A form that is the word itself (`ça` folds to `ca`, not `ça`) is no variant.
-    let renumber: Vec<Vec<u8>> =
-        page_words.iter_mut().map(|word| drop_plain_forms(word, &table.words[word.id as usize])).collect();
-    drop(table);
-    let (word_starts, sorted) = by_word(page_words.len(), terms, &renumber);
-    let (starts, order) = by_bucket(&page_words);
+    let (page_words, terms) = counter.finish();
+    let (starts, page_words, terms) = by_bucket(page_words, terms);
+    let (word_starts, sorted) = by_word(page_words.len(), terms);
     // Kept until its bundle is whole, then compressed (`IndexBuilder::add_chunk`).
     let json = page_json(page, &records);
-    PageTerms { json, records: records.len(), words: page_words, order, starts, terms: sorted, word_starts }
+    PageTerms { json, records: records.len(), words: page_words, starts, terms: sorted, word_starts }
 }
 
-/// Drops the forms of `word` that are the folded word itself; the new number of each form
-/// (`0` for none or dropped), empty for a word without forms.
-fn drop_plain_forms(word: &mut PageWord, folded: &str) -> Vec<u8> {
-    if word.surfaces.is_empty() {
-        // Most words (ASCII): no form, no allocation.
-        return Vec::new();
-    }
-    let mut map = Vec::with_capacity(word.surfaces.len() + 1);
-    map.push(0);
-    let mut kept = 0u8;
-    word.surfaces.retain(|s| {
-        let keep = s != folded;
-        kept += u8::from(keep);
-        map.push(if keep { kept } else { 0 });
-        keep
-    });
-    map
-}
-
-/// A counting sort, stable: the terms by page word (each word's terms stay in record order),
-/// with each form renumbered; and where each word's terms start.
-fn by_word(words: usize, terms: Vec<(u32, PageTerm)>, renumber: &[Vec<u8>]) -> (Vec<u32>, Vec<PageTerm>) {
+/// A counting sort, stable: the terms by page word (each word's terms stay in record order), and
+/// where each word's terms start.
+fn by_word(words: usize, terms: Vec<(u32, PageTerm)>) -> (Vec<u32>, Vec<PageTerm>) {
     let word_starts = starts(words, terms.iter().map(|(w, _)| *w as usize));
     let mut next = word_starts.clone();
-    let mut sorted: Vec<PageTerm> = (0..terms.len()).map(|_| PageTerm { packed: 0, surface: 0 }).collect();
+    let mut sorted: Vec<PageTerm> = (0..terms.len()).map(|_| PageTerm { packed: 0, form: 0 }).collect();
     for (w, term) in terms {
-        let surface = renumber[w as usize].get(term.surface as usize).copied().unwrap_or(0);
-        sorted[next[w as usize] as usize] = PageTerm { packed: term.packed, surface };
+        sorted[next[w as usize] as usize] = term;
         next[w as usize] += 1;
     }
     (word_starts, sorted)
 }
 
-/// A counting sort of the page's words by bucket: where each bucket starts, and the order.
-fn by_bucket(words: &[PageWord]) -> (Vec<u32>, Vec<u32>) {
+/// A counting sort of the page's words by bucket: where each bucket starts, the words in bucket
+/// order, and the terms naming them by their new places.
+fn by_bucket(
+    mut words: Vec<PageWord>,
+    mut terms: Vec<(u32, PageTerm)>,
+) -> (Vec<u32>, Vec<PageWord>, Vec<(u32, PageTerm)>) {
     let bucket = |word: &PageWord| word.id as usize % BUCKETS;
     let bucket_starts = starts(BUCKETS, words.iter().map(bucket));
-    let mut order = vec![0u32; words.len()];
     let mut next = bucket_starts.clone();
+    let mut place = vec![0u32; words.len()];
     for (w, word) in words.iter().enumerate() {
-        order[next[bucket(word)] as usize] = w as u32;
+        place[w] = next[bucket(word)];
         next[bucket(word)] += 1;
     }
-    (bucket_starts, order)
+    let mut order = vec![0u32; words.len()];
+    for (w, &p) in place.iter().enumerate() {
+        order[p as usize] = w as u32;
+    }
+    let sorted = order.iter().map(|&w| std::mem::take(&mut words[w as usize])).collect();
+    for (w, _) in &mut terms {
+        *w = place[*w as usize];
+    }
+    (bucket_starts, sorted, terms)
 }
 
 /// Where the items of each of `keys` keys start once sorted by key (the running sum of their
@@ -277,4 +377,26 @@ fn starts(keys: usize, item_keys: impl Iterator<Item = usize>) -> Vec<u32> {
         starts[key + 1] += starts[key];
     }
     starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quick_lowercase_is_unicode_s() {
+        let text: String = ('\u{0}'..='\u{24f}').chain("ŒŸẞİΣ".chars()).collect();
+        let mut quick = String::new();
+        push_lowercase(&mut quick, &text);
+        assert_eq!(quick, text.chars().flat_map(char::to_lowercase).collect::<String>());
+    }
+
+    #[test]
+    fn forms_keep_their_places_and_the_first_three() {
+        let mut forms = Forms::default();
+        assert_eq!(forms.place(NO_FORM), 0);
+        assert_eq!([forms.place(7), forms.place(9), forms.place(7)], [1, 2, 1]);
+        assert_eq!([forms.place(4), forms.place(5), forms.place(4)], [3, 0, 3]);
+        assert_eq!(forms.ids(), [7, 9, 4]);
+    }
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::analyze::FrenchStemmer;
 use super::bundle::{bundle, pages_per_bundle};
-use super::counter::{analyse_page, Counter, PageTerms, Words, BUCKETS};
+use super::counter::{analyse_page, Counter, Forms, PageTerms, Words, BUCKETS, MAX_FORMS};
 use super::input::PageInput;
 
 pub use super::counter::Field;
@@ -38,19 +38,26 @@ impl Posting {
     }
 }
 
-/// A term of the vocabulary with its postings.
+/// A term of the vocabulary with its postings, as written.
 #[derive(Debug, Default)]
 pub struct TermEntry {
     pub stem: String,
     /// Number of records holding the term (before pruning).
     pub df: usize,
-    /// In page and record order; empty once `IndexBuilder::finish` has encoded them.
-    pub postings: Vec<Posting>,
-    /// The postings kept, as written (`encode_postings`): about 3 bytes a posting, not 8.
+    /// The postings kept (`encode_postings`): about 3 bytes a posting, not 8.
     pub encoded: String,
     /// Accented lower-case forms, in order of first appearance (at most 3); a posting's variant
     /// `v > 0` is `surfaces[v - 1]`, `0` the unaccented form.
     pub surfaces: Vec<String>,
+}
+
+/// A term while pages come in: its postings in page and record order (pruned as they grow), its
+/// forms by id.
+#[derive(Default)]
+struct Gathered {
+    postings: Vec<Posting>,
+    df: usize,
+    forms: Forms,
     code: bool,
 }
 
@@ -101,8 +108,8 @@ pub fn build(pages: Vec<PageInput<'_>>) -> Index {
 /// merged yet small; the index written does not depend on how the pages were cut.
 pub struct IndexBuilder {
     words: Words,
-    /// Each bucket's entries, by word id divided by `BUCKETS`.
-    buckets: Vec<Vec<TermEntry>>,
+    /// Each bucket's terms, by word id divided by `BUCKETS`.
+    buckets: Vec<Vec<Gathered>>,
     /// The threads' counters, kept from chunk to chunk.
     counters: Mutex<Vec<Counter>>,
     /// What results show of the pages added: in bundles once a bundle is whole (compressed,
@@ -162,20 +169,25 @@ impl IndexBuilder {
         if !pending.is_empty() {
             bundles.push(bundle(&pending));
         }
-        let mut terms: Vec<(String, TermEntry)> = words
-            .into_words()
+        let (words, forms) = words.into_tables();
+        let mut gathered: Vec<(String, Gathered)> = words
             .into_iter()
             .enumerate()
             .map(|(id, word)| (word, std::mem::take(&mut buckets[id % BUCKETS][id / BUCKETS])))
             .collect();
-        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        terms.par_iter_mut().for_each_init(FrenchStemmer::default, |stemmer, (word, entry)| {
-            let surface = entry.surfaces.first().map_or(word.as_str(), String::as_str);
-            entry.stem = stemmer.stem(word, surface, entry.code);
-            prune(&mut entry.postings);
-            entry.encoded = encode_postings(&entry.postings);
-            entry.postings = Vec::new();
-        });
+        gathered.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let terms = gathered
+            .into_par_iter()
+            .map_init(FrenchStemmer::default, |stemmer, (word, mut term)| {
+                let surfaces: Vec<String> =
+                    term.forms.ids().iter().map(|&f| forms[f as usize].clone()).collect();
+                let surface = surfaces.first().map_or(word.as_str(), String::as_str);
+                let stem = stemmer.stem(&word, surface, term.code);
+                prune(&mut term.postings);
+                let encoded = encode_postings(&term.postings);
+                (word, TermEntry { stem, df: term.df, encoded, surfaces })
+            })
+            .collect();
         Index { terms, bundles, pages_per_bundle, record_count }
     }
 }
@@ -206,42 +218,26 @@ impl Drop for Lease<'_> {
 }
 
 /// Adds the postings of the page's words of bucket `b` (`entries` by word id / `BUCKETS`).
-fn merge(entries: &mut Vec<TermEntry>, page_terms: &PageTerms, b: usize, page: u32) {
-    let words = &page_terms.order[page_terms.starts[b] as usize..page_terms.starts[b + 1] as usize];
-    for &w in words {
-        let word = &page_terms.words[w as usize];
+fn merge(entries: &mut Vec<Gathered>, page_terms: &PageTerms, b: usize, page: u32) {
+    for w in page_terms.starts[b] as usize..page_terms.starts[b + 1] as usize {
+        let word = &page_terms.words[w];
         let at = word.id as usize / BUCKETS;
         if at >= entries.len() {
-            entries.resize_with(at + 1, TermEntry::default);
+            entries.resize_with(at + 1, Gathered::default);
         }
         let entry = &mut entries[at];
         entry.code = word.code;
-        // The page's forms as the entry's variants (its first three forms; `0` the others).
-        let mut few = [0u32; 8];
-        let mut many = Vec::new();
-        let variants: &mut [u32] = if word.surfaces.len() < few.len() {
-            &mut few
-        } else {
-            many.resize(word.surfaces.len() + 1, 0);
-            &mut many
-        };
-        for (i, s) in word.surfaces.iter().enumerate() {
-            variants[i + 1] = match entry.surfaces.iter().position(|known| known == s) {
-                Some(v) => v as u32 + 1,
-                None if entry.surfaces.len() < 3 => {
-                    entry.surfaces.push(s.clone());
-                    entry.surfaces.len() as u32
-                }
-                None => 0,
-            };
+        // The page's forms as the term's variants (its first three forms; `0` the others).
+        let mut variants = [0u32; MAX_FORMS + 1];
+        for (i, &form) in word.forms.ids().iter().enumerate() {
+            variants[i + 1] = entry.forms.place(form);
         }
-        let range =
-            page_terms.word_starts[w as usize] as usize..page_terms.word_starts[w as usize + 1] as usize;
+        let range = page_terms.word_starts[w] as usize..page_terms.word_starts[w + 1] as usize;
         entry.df += range.len();
         entry.postings.extend(
             page_terms.terms[range]
                 .iter()
-                .map(|t| Posting { page, packed: t.packed | variants[t.surface as usize] << 2 }),
+                .map(|t| Posting { page, packed: t.packed | variants[usize::from(t.form)] << 2 }),
         );
         // Pruned as they grow (what is dropped here is outranked by `MAX_POSTINGS` kept ones):
         // a frequent word holds at most twice `MAX_POSTINGS`, not one posting per section.
