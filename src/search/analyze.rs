@@ -198,14 +198,23 @@ fn chunk<'a>(raw: &'a str, out: &mut impl FnMut(&'a str, bool, bool)) {
     if token.is_empty() {
         return;
     }
-    let has_connector = token.chars().any(is_connector);
-    let code = has_connector || token.chars().any(|c| !is_letter(c));
+    // One pass: whether it holds connectors, other characters that are not letters, how many
+    // characters and digits.
+    let (mut has_connector, mut other, mut chars, mut digits) = (false, false, 0, 0);
+    for c in token.chars() {
+        chars += 1;
+        if is_connector(c) {
+            has_connector = true;
+        } else {
+            other |= !is_letter(c);
+            digits += usize::from(c.is_numeric());
+        }
+    }
     if !has_connector {
-        out(token, code, false);
+        out(token, other, false);
         return;
     }
     // Whole tokens that are mostly digits (dates, times, versions, addresses) only make noise.
-    let (chars, digits) = token.chars().fold((0, 0), |(n, d), c| (n + 1, d + usize::from(c.is_numeric())));
     if chars <= MAX_TOKEN_CHARS && digits * 2 <= chars {
         out(token, true, false);
     }

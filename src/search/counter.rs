@@ -159,10 +159,19 @@ pub(super) struct PageTerms {
     pub(super) word_starts: Vec<u32>,
 }
 
-#[derive(Clone, Copy, Default)]
-struct Count {
+/// A word's state in the page being counted: its place in the page's words (`ABSENT` until
+/// met), its best field and its count in the current record.
+#[derive(Clone, Copy)]
+struct WordState {
+    slot: u32,
     field: u32,
     tf: u32,
+}
+
+impl Default for WordState {
+    fn default() -> Self {
+        WordState { slot: ABSENT, field: 0, tf: 0 }
+    }
 }
 
 /// A thread's counting state, kept from page to page (`analyse_page` leaves it empty but for
@@ -171,10 +180,8 @@ struct Count {
 pub(super) struct Counter {
     /// Each surface met by this thread → its word and form.
     surfaces: Surfaces,
-    /// By word id: its count in the current record.
-    counts: Vec<Count>,
-    /// By word id: its place in the page's words, or `ABSENT`.
-    slots: Vec<u32>,
+    /// By word id (one place to look at for each word of the text).
+    states: Vec<WordState>,
     /// The page's words, in order of first appearance.
     words: Vec<PageWord>,
     /// `(page word, term)` in record order.
@@ -184,22 +191,21 @@ pub(super) struct Counter {
 }
 
 /// Surfaces to what they stand for. Most surfaces are at most 16 bytes: those are keys packed in
-/// a `u128` (a surface holds no NUL byte, so the zero padding keeps keys apart), hashed and
+/// two `u64` (a surface holds no NUL byte, so the zero padding keeps keys apart), hashed and
 /// compared as integers, with no string to follow out of the table (the table is looked up for
 /// every word of every guide); longer ones are strings.
 #[derive(Default)]
 struct Surfaces {
-    short: HashMap<u128, Seen, FxBuildHasher>,
+    short: HashMap<(u64, u64), Seen, FxBuildHasher>,
     long: WordMap<Seen>,
 }
 
 impl Surfaces {
-    fn packed(surface: &str) -> Option<u128> {
+    fn packed(surface: &str) -> Option<(u64, u64)> {
         let bytes = surface.as_bytes();
         (bytes.len() <= 16).then(|| {
-            let mut key = [0u8; 16];
-            key[..bytes.len()].copy_from_slice(bytes);
-            u128::from_le_bytes(key)
+            let (low, high) = bytes.split_at(bytes.len().min(8));
+            (little_endian(low), little_endian(high))
         })
     }
 
@@ -218,6 +224,24 @@ impl Surfaces {
     }
 }
 
+/// At most 8 bytes as a little-endian number, zero-padded: two loads that may overlap (the
+/// bytes they share are the same), not a copy of a length known only at run time.
+fn little_endian(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let load = |width: usize, at: usize| -> u64 {
+        let mut word = [0u8; 8];
+        word[..width].copy_from_slice(&bytes[at..at + width]);
+        u64::from_le_bytes(word)
+    };
+    match n {
+        8 => load(8, 0),
+        4..=7 => load(4, 0) | load(4, n - 4) << (8 * (n - 4)),
+        2..=3 => load(2, 0) | load(2, n - 2) << (8 * (n - 2)),
+        1 => u64::from(bytes[0]),
+        _ => 0,
+    }
+}
+
 /// The words counted in the current record, each with the form it first has there.
 type Touched = Vec<(u32, u32)>;
 
@@ -232,18 +256,17 @@ impl Counter {
             if id == DROPPED {
                 return;
             }
-            let slot = &mut self.slots[id as usize];
-            if *slot == ABSENT {
-                *slot = self.words.len() as u32;
+            let state = &mut self.states[id as usize];
+            if state.slot == ABSENT {
+                state.slot = self.words.len() as u32;
                 self.words.push(PageWord { id, code, forms: Forms::default() });
             }
-            self.words[*slot as usize].code = code;
-            let count = &mut self.counts[id as usize];
-            if count.tf == 0 {
+            self.words[state.slot as usize].code = code;
+            if state.tf == 0 {
                 touched.push((id, seen.form));
             }
-            count.field = count.field.max(field as u32);
-            count.tf += 1;
+            state.field = state.field.max(field as u32);
+            state.tf += 1;
         })
     }
 
@@ -263,9 +286,8 @@ impl Counter {
         };
         self.surfaces.insert(surface, seen);
         let id = seen.word;
-        if id != DROPPED && id as usize >= self.counts.len() {
-            self.counts.resize(id as usize + 1, Count::default());
-            self.slots.resize(id as usize + 1, ABSENT);
+        if id != DROPPED && id as usize >= self.states.len() {
+            self.states.resize(id as usize + 1, WordState::default());
         }
         seen
     }
@@ -273,10 +295,11 @@ impl Counter {
     /// Ends record `sec`: one term per word counted in it.
     fn end_record(&mut self, sec: usize, touched: &mut Touched) {
         for (id, form) in touched.drain(..) {
-            let count = std::mem::take(&mut self.counts[id as usize]);
-            let several = u32::from(count.tf >= 2);
-            let packed = (sec as u32) << 5 | several << 4 | count.field;
-            let w = self.slots[id as usize];
+            let state = &mut self.states[id as usize];
+            let several = u32::from(state.tf >= 2);
+            let packed = (sec as u32) << 5 | several << 4 | state.field;
+            (state.field, state.tf) = (0, 0);
+            let w = state.slot;
             let form = self.words[w as usize].forms.place(form) as u8;
             self.terms.push((w, PageTerm { packed, form }));
         }
@@ -285,9 +308,12 @@ impl Counter {
     /// The page's words and terms; the counter is ready for the next page.
     fn finish(&mut self) -> (Vec<PageWord>, Vec<(u32, PageTerm)>) {
         for word in &self.words {
-            self.slots[word.id as usize] = ABSENT;
+            self.states[word.id as usize].slot = ABSENT;
         }
-        (std::mem::take(&mut self.words), std::mem::take(&mut self.terms))
+        // The next page is about as long: room for as many words and terms, not grown by doubling.
+        let words = Vec::with_capacity(self.words.len());
+        let terms = Vec::with_capacity(self.terms.len());
+        (std::mem::replace(&mut self.words, words), std::mem::replace(&mut self.terms, terms))
     }
 }
 
@@ -389,6 +415,20 @@ mod tests {
         let mut quick = String::new();
         push_lowercase(&mut quick, &text);
         assert_eq!(quick, text.chars().flat_map(char::to_lowercase).collect::<String>());
+    }
+
+    #[test]
+    fn short_surfaces_pack_as_their_bytes() {
+        let text = "abcdefghijklmnopq";
+        for n in 0..=8 {
+            let mut word = [0u8; 8];
+            word[..n].copy_from_slice(&text.as_bytes()[..n]);
+            assert_eq!(little_endian(&text.as_bytes()[..n]), u64::from_le_bytes(word), "{n}");
+        }
+        let keys: std::collections::HashSet<_> =
+            (0..=16).filter_map(|n| Surfaces::packed(&text[..n])).collect();
+        assert_eq!(keys.len(), 17);
+        assert_eq!(Surfaces::packed(text), None);
     }
 
     #[test]
