@@ -325,8 +325,15 @@ fn accept(original: &[char], ends_run: bool, cp: &CodePage, proven: bool) -> boo
         return false;
     }
     // A letter, then a no-break space before ASCII punctuation, is French typography (`DAĞ :`),
-    // except after Ã and Â, whose no-break space is the most common mojibake (à, NBSP).
-    if ends_run && original.len() == 2 && original[1] == '\u{A0}' && !matches!(original[0], 'Ã' | 'Â') {
+    // except after Ã and Â, whose no-break space is the most common mojibake (à, NBSP). So is a
+    // letter, a no-break space and a `?` that would be a lossy decoder's lost byte, wherever the
+    // run ends (`destiné ?`, `priorité ? »`: as mojibake, a CJK or Hangul character).
+    let typography = match original {
+        [letter, '\u{A0}'] => ends_run && !matches!(letter, 'Ã' | 'Â'),
+        [letter, '\u{A0}', '?'] => !matches!(letter, 'Ã' | 'Â'),
+        _ => false,
+    };
+    if typography {
         return false;
     }
     // MacRoman gives quotes and dashes for lead bytes and accented letters for continuation

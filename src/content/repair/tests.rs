@@ -155,6 +155,29 @@ fn clean_texts_come_back_byte_identical() {
     }
 }
 
+/// Clean French from the Etalab guides (github.com/etalab/guides.etalab.gouv.fr at 57b72b1,
+/// Licence Ouverte 2.0): a no-break space before `?`, after an accented letter, whose bytes
+/// read through Windows-1252 (`é`, 0xA0, then `?` for a lost byte) look like a CJK character
+/// that lost its last byte. carnet 5f7b69c turned `destiné ?` into `destin�`.
+#[test]
+fn a_no_break_space_before_a_question_mark_is_french_typography() {
+    let lines = [
+        "### À qui est-il destiné\u{A0}?\n",
+        "logiciels ouvrir en priorité\u{A0}?\u{A0}»\n",
+        "-   Quels logiciels ouvrir en priorité\u{A0}?\n",
+        "## Prioriser : quels logiciels ouvrir à quel degré\u{A0}?\n",
+        "Où est-ce\u{A0}? Déjà\u{A0}? Voilà\u{A0}? Créé\u{A0}? Même\u{A0}? Là\u{A0}?! Naïf\u{A0}?\n",
+    ];
+    for text in lines {
+        let (repaired, report) = repair(text);
+        assert_eq!(repaired, text);
+        assert!(report.is_clean(), "{text}: {report:?}");
+    }
+    // Damaged, the same line is still repaired, its no-break space kept.
+    let line = "## Prioriser : quels logiciels ouvrir à quel degré\u{A0}? Déjà\u{A0}!\n";
+    assert_repairs(&through(line, encoding_rs::WINDOWS_1252), line);
+}
+
 #[test]
 fn quoted_mojibake_in_a_clean_guide_stays() {
     let guide =
