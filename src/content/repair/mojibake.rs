@@ -328,9 +328,12 @@ fn accept(original: &[char], ends_run: bool, cp: &CodePage, proven: bool) -> boo
     // except after Ã and Â, whose no-break space is the most common mojibake (à, NBSP). So is a
     // letter, a no-break space and a `?` that would be a lossy decoder's lost byte, wherever the
     // run ends (`destiné ?`, `priorité ? »`: as mojibake, a CJK or Hangul character).
+    // In a file without other mojibake, a French word's last letter, closing punctuation and a
+    // `?` are typography too (`voilà…?`, `déjà”?`), not a lost byte (an Indic or CJK character).
     let typography = match original {
         [letter, '\u{A0}'] => ends_run && !matches!(letter, 'Ã' | 'Â'),
         [letter, '\u{A0}', '?'] => !matches!(letter, 'Ã' | 'Â'),
+        [letter, mark, '?'] => !proven && is_word_end(*letter) && is_closing_punctuation(*mark),
         _ => false,
     };
     if typography {
@@ -340,6 +343,17 @@ fn accept(original: &[char], ends_run: bool, cp: &CodePage, proven: bool) -> boo
     // bytes: natural characters only ("—é") is clean text, unless letters (`ÿß`) next to
     // other repaired letters (see `pieces`); its mojibake has √, ≈, ‚ in it.
     !(cp.name == "macintosh" && original.iter().all(|&c| is_natural(c) && !c.is_alphabetic()))
+}
+
+/// Accented letters that end French words (`déjà`, `été`, `où`, `allô`, `dû`) and are lead bytes
+/// of three-byte sequences in Windows-1252.
+fn is_word_end(c: char) -> bool {
+    matches!(c, 'à' | 'â' | 'é' | 'è' | 'ê' | 'ë' | 'ï' | 'î' | 'ô' | 'ù' | 'û')
+}
+
+/// Punctuation that may close a word before a question mark (quotes, dashes, ellipsis).
+fn is_closing_punctuation(c: char) -> bool {
+    matches!(c, '…' | '»' | '«' | '”' | '“' | '’' | '‘' | '—' | '–' | '›')
 }
 
 /// A rarer character is taken when its three- or four-character source looks like mojibake on

@@ -178,6 +178,21 @@ fn a_no_break_space_before_a_question_mark_is_french_typography() {
     assert_repairs(&through(line, encoding_rs::WINDOWS_1252), line);
 }
 
+/// A word's last accented letter, closing punctuation and `?` (`voilà…?`, `déjà”?`) read as
+/// Windows-1252 bytes make a three-byte sequence whose last byte a lossy decoder wrote as `?`
+/// (an Indic or CJK character): in a file without other mojibake, it is typography.
+#[test]
+fn closing_punctuation_before_a_question_mark_is_typography() {
+    for text in ["Il a dit «\u{A0}voilà…? » puis déjà”? et où—? allô’? été–?\n", "C’est réglé, déjà»?\n"]
+    {
+        let (repaired, report) = repair(text);
+        assert_eq!(repaired, text);
+        assert!(report.is_clean(), "{text}: {report:?}");
+    }
+    // The mojibake of ” whose last byte (0x9D) a lossy decoder wrote as `?` is still repaired.
+    assert_repairs("Il a dit â€œbonjourâ€? et il est parti.\n", "Il a dit “bonjour” et il est parti.\n");
+}
+
 #[test]
 fn quoted_mojibake_in_a_clean_guide_stays() {
     let guide =
