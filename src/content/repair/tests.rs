@@ -41,6 +41,13 @@ fn assert_repairs(damaged: &str, expected: &str) {
     assert!(report.repaired > 0);
 }
 
+/// `text` comes back as it is, borrowed, with nothing reported.
+fn assert_clean(text: &str) {
+    let (repaired, report) = repair(text);
+    assert!(matches!(repaired, Cow::Borrowed(_)), "{text:?} became {repaired:?}");
+    assert!(report.is_clean(), "{text:?}: {report:?}");
+}
+
 #[test]
 fn real_guide_is_repaired_byte_for_byte_with_two_guesses() {
     let decoded = decode(SEED);
@@ -148,11 +155,7 @@ fn clean_texts_come_back_byte_identical() {
         "« fermé\u{A0}» «fermé» voilà\u{A0}» CAFÉ… 2–été mot—été Ñ» ß“",
         "Привет, мир. Γειά σου. 你好，世界。 こんにちは",
     ];
-    for text in texts {
-        let (repaired, report) = repair(text);
-        assert!(matches!(repaired, Cow::Borrowed(_)), "{text} became {repaired}");
-        assert!(report.is_clean(), "{text}: {report:?}");
-    }
+    texts.into_iter().for_each(assert_clean);
 }
 
 /// Clean French from the Etalab guides (github.com/etalab/guides.etalab.gouv.fr at 57b72b1,
@@ -168,11 +171,7 @@ fn a_no_break_space_before_a_question_mark_is_french_typography() {
         "## Prioriser : quels logiciels ouvrir à quel degré\u{A0}?\n",
         "Où est-ce\u{A0}? Déjà\u{A0}? Voilà\u{A0}? Créé\u{A0}? Même\u{A0}? Là\u{A0}?! Naïf\u{A0}?\n",
     ];
-    for text in lines {
-        let (repaired, report) = repair(text);
-        assert_eq!(repaired, text);
-        assert!(report.is_clean(), "{text}: {report:?}");
-    }
+    lines.into_iter().for_each(assert_clean);
     // Damaged, the same line is still repaired, its no-break space kept.
     let line = "## Prioriser : quels logiciels ouvrir à quel degré\u{A0}? Déjà\u{A0}!\n";
     assert_repairs(&through(line, encoding_rs::WINDOWS_1252), line);
@@ -183,12 +182,8 @@ fn a_no_break_space_before_a_question_mark_is_french_typography() {
 /// (an Indic or CJK character): in a file without other mojibake, it is typography.
 #[test]
 fn closing_punctuation_before_a_question_mark_is_typography() {
-    for text in ["Il a dit «\u{A0}voilà…? » puis déjà”? et où—? allô’? été–?\n", "C’est réglé, déjà»?\n"]
-    {
-        let (repaired, report) = repair(text);
-        assert_eq!(repaired, text);
-        assert!(report.is_clean(), "{text}: {report:?}");
-    }
+    assert_clean("Il a dit «\u{A0}voilà…? » puis déjà”? et où—? allô’? été–?\n");
+    assert_clean("C’est réglé, déjà»?\n");
     // The mojibake of ” whose last byte (0x9D) a lossy decoder wrote as `?` is still repaired.
     assert_repairs("Il a dit â€œbonjourâ€? et il est parti.\n", "Il a dit “bonjour” et il est parti.\n");
 }
