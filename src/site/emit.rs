@@ -22,9 +22,14 @@ pub const NOT_FOUND_FILE: &str = "404.html";
 pub const SITEMAP_FILE: &str = "sitemap.xml";
 pub const ROBOTS_FILE: &str = "robots.txt";
 
-/// The file of the page at `path` (`""`, `dossier/guide/`).
+/// The file of the page at `path` (`""`, `dossier/guide/`), or `path` itself when it names a
+/// file (an old address ending in `.html`, `redirects::old_path`).
 pub fn page_file(path: &str) -> String {
-    format!("{path}index.html")
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
 }
 
 /// The site-wide values every page sees; `assets` are the names `write_assets` gave.

@@ -22,9 +22,12 @@ pub struct Redirect {
 }
 
 /// The URL path an old name stood for: an old guide file (`GUIDE_ANCIEN.md`,
-/// `dossier/Ancien.md`) maps the way guides map; anything else is an old URL path.
+/// `dossier/Ancien.md`) maps the way guides map; anything else is an old URL path, a folder
+/// (`ancien/`, `ancien/index.html`) or, ending in `.html`, a file (`2017/ancien.html`, as
+/// Jekyll's `redirect_from` writes them: the redirect page is that file, not a folder of it).
 pub fn old_path(name: &str) -> Option<String> {
     let name = name.trim().trim_start_matches('/');
+    let file = !name.ends_with("index.html") && name.to_ascii_lowercase().ends_with(".html");
     let segments: Vec<String> = match name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD")) {
         Some(file) => file.split('/').map(slugify).collect(),
         None => name
@@ -37,7 +40,7 @@ pub fn old_path(name: &str) -> Option<String> {
     if segments.is_empty() || segments.iter().any(|s| s.is_empty() || s == ".." || s == ".") {
         return None;
     }
-    Some(format!("{}/", segments.join("/")))
+    Some(if file { segments.join("/") } else { format!("{}/", segments.join("/")) })
 }
 
 /// Source of a redirect, for messages: the guide declaring the alias, or carnet.toml.
@@ -128,6 +131,8 @@ mod tests {
         assert_eq!(old_path("dossier/Été Chaud.md").as_deref(), Some("dossier/ete-chaud/"));
         assert_eq!(old_path("/ancien/chemin/").as_deref(), Some("ancien/chemin/"));
         assert_eq!(old_path("ancien/index.html").as_deref(), Some("ancien/"));
+        assert_eq!(old_path("/2017/12/08/alpha1.html").as_deref(), Some("2017/12/08/alpha1.html"));
+        assert_eq!(old_path("startups/portail.rse.HTML").as_deref(), Some("startups/portail.rse.HTML"));
         assert_eq!(old_path("../hors/"), None);
         assert_eq!(old_path("/"), None);
     }

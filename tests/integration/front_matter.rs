@@ -54,7 +54,8 @@ fn front_matter_of_other_generators_builds_as_it_is_without_a_warning_per_key() 
     site.file(
         "content/jekyll.md",
         "---\nlayout: page\ntitle: Installer\nnav_order: 2\nexcerpt: Installer le service.\n\
-         redirect_from:\n  - /ancienne-installation/\npermalink: /installer/\ntags: [serveur, debian]\n\
+         redirect_from:\n  - /ancienne-installation/\n  - /2017/12/08/installer.html\npermalink: /installer/\n\
+         tags: [serveur, debian]\n\
          last_modified_date: 2024-05-02\n---\nTexte.\n",
     )
     .file(
@@ -92,6 +93,9 @@ fn front_matter_of_other_generators_builds_as_it_is_without_a_warning_per_key() 
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     // Old addresses are redirected, and links written to them lead to the page itself.
     assert!(site.read("ancienne-installation/index.html").contains("jekyll/"));
+    // An old address ending in `.html` (as on beta.gouv.fr) is that file, not a folder of it.
+    assert!(site.output("2017/12/08/installer.html").is_file());
+    assert!(site.read("2017/12/08/installer.html").contains("url=../../../jekyll/\""));
     assert!(site.read("installer/index.html").contains("jekyll/"));
     assert!(site.read("admin/index.html").contains("grav/"));
     let grav = site.read("grav/index.html");
