@@ -79,37 +79,12 @@ pub(super) fn write(index: &Index, sink: Sink<'_>) -> Result<WrittenIndex> {
     };
 
     // Vocabulary entries, with long postings moved out to `t/N.js`.
-    // Long postings go into files of about `POSTINGS_FILE_CHARS`, in term order: `[file, place]`.
-    let mut external: Vec<Vec<&str>> = Vec::new();
-    let mut external_chars = 0;
+    let (places, external) = external_postings(&index.terms);
     let entries: Vec<String> = index
         .terms
-        .iter()
-        .map(|(word, entry)| {
-            let postings = entry.encoded.as_str();
-            let stem = if entry.stem == *word { "" } else { entry.stem.as_str() };
-            let postings = if postings.len() > INLINE_POSTINGS {
-                match external.last_mut() {
-                    Some(file) if external_chars + postings.len() <= POSTINGS_FILE_CHARS => {
-                        file.push(postings)
-                    }
-                    _ => {
-                        external.push(vec![postings]);
-                        external_chars = 0;
-                    }
-                }
-                external_chars += postings.len();
-                json!([external.len() - 1, external[external.len() - 1].len() - 1])
-            } else {
-                json!(postings)
-            };
-            let value = if entry.surfaces.is_empty() {
-                json!([stem, entry.df, postings])
-            } else {
-                json!([stem, entry.df, postings, entry.surfaces])
-            };
-            format!("{}:{value}", json!(word))
-        })
+        .par_iter()
+        .zip(places)
+        .map(|((word, entry), place)| vocabulary_entry(word, entry, place))
         .collect();
     external
         .par_iter()
@@ -135,6 +110,65 @@ pub(super) fn write(index: &Index, sink: Sink<'_>) -> Result<WrittenIndex> {
         .map(|keys| shards[keys.clone()].iter().map(|(key, _)| key.as_str()).collect::<Vec<_>>().join(" "))
         .collect();
     Ok(WrittenIndex { stats, record_count: index.record_count, keys, pages_per_bundle })
+}
+
+/// Where a term's postings are written: in its vocabulary entry, or at `[file, place]` of the
+/// postings files.
+#[derive(Clone, Copy, serde::Serialize)]
+#[serde(untagged)]
+enum PostingsPlace {
+    Inline,
+    External(usize, usize),
+}
+
+/// Long postings go into files of about `POSTINGS_FILE_CHARS`, in term order: each term's place,
+/// and each file's postings.
+fn external_postings(terms: &[(String, TermEntry)]) -> (Vec<PostingsPlace>, Vec<Vec<&str>>) {
+    let mut external: Vec<Vec<&str>> = Vec::new();
+    let mut external_chars = 0;
+    let places = terms
+        .iter()
+        .map(|(_, entry)| {
+            let postings = entry.encoded.as_str();
+            if postings.len() <= INLINE_POSTINGS {
+                return PostingsPlace::Inline;
+            }
+            match external.last_mut() {
+                Some(file) if external_chars + postings.len() <= POSTINGS_FILE_CHARS => file.push(postings),
+                _ => {
+                    external.push(vec![postings]);
+                    external_chars = 0;
+                }
+            }
+            external_chars += postings.len();
+            PostingsPlace::External(external.len() - 1, external[external.len() - 1].len() - 1)
+        })
+        .collect();
+    (places, external)
+}
+
+/// A term's vocabulary entry: `"word":[stem or "", df, postings or [file, place](, [forms])]`.
+fn vocabulary_entry(word: &str, entry: &TermEntry, place: PostingsPlace) -> String {
+    #[derive(serde::Serialize)]
+    #[serde(untagged)]
+    enum Postings<'a> {
+        Inline(&'a str),
+        External(PostingsPlace),
+    }
+    let stem = if entry.stem == word { "" } else { entry.stem.as_str() };
+    let postings = match place {
+        PostingsPlace::Inline => Postings::Inline(&entry.encoded),
+        external => Postings::External(external),
+    };
+    let mut out = serde_json::to_string(word).unwrap_or_default();
+    out.push(':');
+    let value = if entry.surfaces.is_empty() {
+        serde_json::to_string(&(stem, entry.df, postings))
+    } else {
+        serde_json::to_string(&(stem, entry.df, postings, &entry.surfaces))
+    };
+    out.push_str(&value.unwrap_or_default());
+    out
 }
 
 /// Consecutive shards packed into vocabulary files (ranges of shard indices) of up to a size that
@@ -180,7 +214,11 @@ fn split(
     let mut start = range.start;
     while start < range.end {
         let key = prefix(&terms[start].0);
-        let end = start + terms[start..range.end].iter().take_while(|(w, _)| prefix(w) == key).count();
+        let end = start
+            + terms[start..range.end]
+                .iter()
+                .take_while(|(w, _)| w.chars().take(depth).eq(key.chars()))
+                .count();
         let size: usize = entries[start..end].iter().map(String::len).sum();
         if size <= SHARD_BYTES || depth >= MAX_KEY_CHARS || key.chars().count() < depth {
             shards.push((key, start..end));
