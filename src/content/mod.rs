@@ -6,6 +6,7 @@
 pub mod frontmatter;
 pub mod guide_id;
 pub mod ignored;
+pub mod jekyll;
 pub mod repair;
 pub mod walk;
 
@@ -52,6 +53,8 @@ pub struct Content {
     pub guides: PerGuide<Guide>,
     /// Other files (images, PDFs), copied next to their pages.
     pub files: Vec<Found>,
+    /// The collections of `_config.yml`, when the folder was written for Jekyll.
+    pub collections: Option<jekyll::Collections>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -75,6 +78,8 @@ pub fn load(root: &SiteRoot, content_dir: &Path) -> Content {
     }
     let walked = walk::walk(root, content_dir);
     let mut diagnostics = walked.diagnostics;
+    let (collections, note) = jekyll::collections(root, content_dir);
+    diagnostics.extend(note);
     let read_all =
         || -> Vec<(Option<Guide>, Vec<Diagnostic>)> { walked.guides.par_iter().map(read_guide).collect() };
     let results = match rayon::ThreadPoolBuilder::new().num_threads(READERS).build() {
@@ -88,7 +93,7 @@ pub fn load(root: &SiteRoot, content_dir: &Path) -> Content {
         }
         diagnostics.extend(found);
     }
-    Content { guides, files: walked.files, diagnostics }
+    Content { guides, files: walked.files, collections, diagnostics }
 }
 
 /// Reads, decodes, repairs and splits one guide.

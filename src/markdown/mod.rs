@@ -21,6 +21,7 @@ mod highlight;
 mod html;
 mod line_cache;
 mod link_pass;
+pub mod liquid;
 mod parse;
 mod procfile;
 mod rendered;

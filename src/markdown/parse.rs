@@ -15,14 +15,30 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use super::admonitions::{self, Rewritten};
 use super::containers::Containers;
 use super::link_pass::Spans;
+use super::liquid;
 
 /// The events of `markdown`, raw HTML blocks joined, heading attribute blocks checked.
 pub(crate) fn events(markdown: &str) -> Vec<Event<'_>> {
     events_noting(markdown, &mut Spans::default())
 }
 
-/// `events`, noting in `spans` where each link, image and inline code is written.
+/// `events`, noting in `spans` where each link, image and inline code is written. Links whose
+/// destination is a Liquid tag are read as the path it stands for (`liquid`).
 pub(crate) fn events_noting<'a>(markdown: &'a str, spans: &mut Spans<'a>) -> Vec<Event<'a>> {
+    match liquid::plain_destinations(markdown, options()) {
+        // The same length, so the same offsets: only the events and spans must own their text.
+        Some(plain) => {
+            let mut noted = Spans::default();
+            let events = events_of(&plain, &mut noted);
+            *spans = noted.into_original(|offset| offset);
+            events.into_iter().map(Event::into_static).collect()
+        }
+        None => events_of(markdown, spans),
+    }
+}
+
+/// `events_noting` for a text whose links need no more reading.
+fn events_of<'a>(markdown: &'a str, spans: &mut Spans<'a>) -> Vec<Event<'a>> {
     let Some(rewritten) = admonitions::rewrite(markdown) else {
         return parse_events(markdown, spans, None);
     };

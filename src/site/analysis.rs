@@ -149,6 +149,7 @@ pub fn analyze_configured(
     let links = outline::LinkSettings {
         statics: &static_paths,
         content_dir: &content_dir,
+        collections: content.collections.as_ref(),
         preview: options.preview,
         broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
     };

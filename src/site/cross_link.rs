@@ -332,7 +332,8 @@ impl Resolution {
             Err(broken) => {
                 self.broken_into.extend(broken.guide);
                 let text = quoted(noted_text(source, link));
-                let mut message = format!("broken link{text} to `{}`: {}", link.dest, broken.message);
+                let dest = crate::markdown::liquid::unpadded(&link.dest);
+                let mut message = format!("broken link{text} to `{dest}`: {}", broken.message);
                 if let Some(suggestion) = broken.suggestion {
                     message.push_str(&format!(" (did you mean `{suggestion}`?)"));
                 }

@@ -15,6 +15,7 @@ use percent_encoding::percent_decode_str;
 
 use super::tree::is_index_file;
 use crate::content::{GuideId, PerGuide};
+use crate::markdown::liquid::{is_template, root_path};
 use crate::markdown::Heading;
 use crate::slug::{fold, OrderedName};
 
@@ -185,7 +186,7 @@ impl LinkIndex {
     /// Resolves `href` written in guide `from`.
     pub fn resolve(&self, from: GuideId, href: &str) -> Result<Resolved, Broken> {
         let href = href.trim();
-        let templated = template_path(href);
+        let templated = root_path(href);
         let href = templated.as_deref().unwrap_or(href);
         if is_external(href) || is_template(href) {
             return Ok(Resolved { target: Target::External, warnings: Vec::new() });
@@ -360,6 +361,15 @@ impl LinkIndex {
             return Ok(id.to_string());
         }
         if is_top(anchor) {
+            return Ok(anchor.to_string());
+        }
+        if anchor.starts_with('/') {
+            // `#/datasets/create`: a route for the page's own scripts (Swagger UI, a single-page
+            // application), which no heading id starts like.
+            warnings.push(format!(
+                "`#{anchor}` is a route for the scripts of `{}`, not a heading: not checked",
+                target.rel
+            ));
             return Ok(anchor.to_string());
         }
         // GitHub prefixes every id of a rendered file: `#user-content-causes` is `#causes`.
@@ -570,45 +580,6 @@ fn join(from_rel: &str, path: &str) -> Option<String> {
         joined.push('/');
     }
     Some(joined)
-}
-
-/// Template expressions of other generators that only say "from the site root", as the site
-/// root: Jekyll's `{{ site.baseurl }}/x` (and `{{ site.url }}`), `{% link x.md %}`,
-/// `{{ '/x' | relative_url }}`, Grav's `{{ base_url }}/x`. `None` for anything else.
-fn template_path(href: &str) -> Option<String> {
-    if !is_template(href) {
-        return None;
-    }
-    if let Some(inner) = href.strip_prefix("{%").and_then(|rest| rest.strip_suffix("%}")) {
-        let path = inner.trim().strip_prefix("link ")?;
-        return Some(format!("/{}", path.trim().trim_start_matches('/')));
-    }
-    if let Some(inner) = href.strip_prefix("{{").and_then(|rest| rest.strip_suffix("}}")) {
-        let mut parts = inner.split('|').map(str::trim);
-        let quoted = parts.next()?;
-        let path = quoted.strip_prefix(['\'', '"']).and_then(|q| q.strip_suffix(['\'', '"']))?;
-        let root_filters = ["relative_url", "absolute_url", "prepend: site.baseurl"];
-        if parts.all(|filter| root_filters.contains(&filter)) && !is_template(path) {
-            return Some(format!("/{}", path.trim_start_matches('/')));
-        }
-        return None;
-    }
-    const ROOTS: [&str; 5] =
-        ["site.baseurl", "site.url", "base_url", "base_url_relative", "base_url_absolute"];
-    let mut rest = href;
-    while let Some(after) = rest.strip_prefix("{{") {
-        let (expression, tail) = after.split_once("}}")?;
-        if !ROOTS.contains(&expression.trim()) {
-            return None;
-        }
-        rest = tail;
-    }
-    (rest.len() < href.len() && !is_template(rest)).then(|| format!("/{}", rest.trim_start_matches('/')))
-}
-
-/// A link made by a template language (`{{ page.url }}`, `{% post_url x %}`): not a path.
-fn is_template(href: &str) -> bool {
-    href.contains("{{") || href.contains("{%")
 }
 
 /// A path as generators that number their folders route it: each segment without its ordering
@@ -867,7 +838,7 @@ mod tests {
             ("{% post_url 2024-01-01-x %}", None),
             ("dossier/", None),
         ] {
-            assert_eq!(template_path(href).as_deref(), path, "{href}");
+            assert_eq!(root_path(href).as_deref(), path, "{href}");
         }
         assert_eq!(
             target(0, "{{ site.baseurl }}/dossier/Autre Guide.md#causes"),

@@ -21,6 +21,7 @@ use super::redirects::old_path;
 use super::search_text::{SearchGuide, SearchIndexing};
 use super::tree::{is_index_file, title_from_name, SiteTree};
 use crate::config::BrokenLinks;
+use crate::content::jekyll::Collections;
 use crate::content::{Found, Guide, GuideId, PerGuide};
 use crate::error::{Diagnostic, Location, Severity};
 use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
@@ -92,6 +93,9 @@ pub struct LinkSettings<'a> {
     pub broken: BrokenLinks,
     /// The files of `static/`, by their path from the site root: guides may link to them.
     pub statics: &'a [String],
+    /// The collections of a content folder written for Jekyll: links may name their guides by
+    /// Jekyll's addresses.
+    pub collections: Option<&'a Collections>,
 }
 
 /// Which guides a `take_in` outlined again, and which other guides' links now lead elsewhere:
@@ -183,11 +187,17 @@ fn link_index(
             aliases.iter().filter_map(move |alias| Some((old_path(alias)?, i)))
         })
     };
+    // Then the addresses Jekyll gives the documents of its collections.
+    let jekyll = settings.collections.into_iter().flat_map(|collections| {
+        guides.iter_enumerated().flat_map(move |(i, guide)| {
+            collections.addresses(&slash_path(&guide.rel)).into_iter().map(move |address| (address, i))
+        })
+    });
     LinkIndex::new(targets.collect(), files.iter().map(|f| slash_path(&f.rel)))
         .with_content_prefix(settings.content_dir)
         .with_static_files(settings.statics.iter().cloned())
         .with_landing_pages(tree.landing_pages())
-        .with_old_paths(old_paths(false).chain(old_paths(true)))
+        .with_old_paths(old_paths(false).chain(old_paths(true)).chain(jekyll))
 }
 
 impl OutlinedGuides {

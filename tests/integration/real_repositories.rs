@@ -1,5 +1,6 @@
 //! carnet on whole repositories nobody here wrote (`tests/fixtures/real/`, see its README): a
-//! Grav documentation site (Grav routes, numbered folders, one `docs.md` per page folder) and an
+//! Grav documentation site (Grav routes, numbered folders, one `docs.md` per page folder), a Jekyll
+//! site with collections (their addresses, `{% link %}` in Markdown link destinations), and an
 //! application repository with its guides beside the code (Django and Vue.js, `.gitignore`,
 //! dependency folders added here as an install would leave them).
 
@@ -173,4 +174,54 @@ fn a_mkdocs_course_gets_its_admonitions_as_callouts_and_its_directory_url_links(
     assert_eq!(main.matches("<div class=\"callout callout-").count(), 9, "{main}");
     let exercises = site.read("t4-bases-de-donnees/4-1-modele-relationnel/exercices/index.html");
     assert!(exercises.contains("<p class=\"callout-title\">{{ exercice() }}</p>"), "{exercises}");
+}
+
+#[test]
+fn a_jekyll_site_with_collections_links_by_jekyll_s_addresses_and_link_tags() {
+    let site = Site::new();
+    copy_fixture(&site, "data-gouv-doc", "");
+    site.file("carnet.toml", "title = \"data.gouv.fr\"\ncontent_dir = \".\"\n");
+    // No broken link: each was written for Jekyll and leads somewhere there.
+    let run = site.carnet(&["-v", "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("error"), "{}", run.stderr);
+
+    // `/moissonnage/dcat` is collection `moissonnage` (`articles/_moissonnage/`, `collections_dir:
+    // articles` in `_config.yml`) as Jekyll publishes it.
+    let intro = site.read("articles/moissonnage/intro/index.html");
+    for link in [
+        "dcat/#geonetwork\">son endpoint",
+        "dcat/\">le moissonnage DCAT",
+        "ckan/\">CKAN",
+        "ods/\">OpenDataSoft",
+    ] {
+        assert!(intro.contains(&format!("href=\"../../../articles/moissonnage/{link}")), "{link}: {intro}");
+    }
+    // `[…]({{ site.baseurl }}{% link _moissonnage/intro.md %}#filtrage)`: a destination with
+    // spaces, which Jekyll fills in before reading the Markdown, is a link to the guide.
+    let request =
+        site.read("articles/jeux-de-donnees/demander-a-datagouvfr-de-moissonner-votre-site/index.html");
+    assert!(!request.contains("{% link"), "{request}");
+    for link in ["intro/#filtrage", "intro/#moissonneurs-disponibles", "dcat/", "ckan/", "ods/"] {
+        assert!(
+            request.contains(&format!("href=\"../../../articles/moissonnage/{link}\"")),
+            "{link}: {request}"
+        );
+    }
+    // Each page shows what links to it.
+    let dcat = site.read("articles/moissonnage/dcat/index.html");
+    assert!(dcat.contains("demander-a-datagouvfr-de-moissonner-votre-site/"), "backlink: {dcat}");
+
+    // Swagger UI's routes (`reference.md#/datasets/create_dataset`) are no headings: a warning
+    // each, not a broken link.
+    assert!(
+        run.stderr.contains("`#/datasets/create_dataset` is a route for the scripts of"),
+        "{}",
+        run.stderr
+    );
+    let workflow = site.read("articles/api/dataset-workflow/index.html");
+    assert!(
+        workflow.contains("href=\"../../../articles/api/reference/#/datasets/create_dataset\""),
+        "{workflow}"
+    );
 }
