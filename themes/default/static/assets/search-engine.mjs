@@ -456,13 +456,16 @@ const telling = (t) => t.weight * 100 + Math.min(t.word.length, 20);
 /* What Snowball French takes off a word (folded), as a whole: the ending of an inflected form. */
 const ENDING = /^(|e|es|s|x|r|er|ers|ere|eres|ee|ees|ez|ent|ant|ants|ante|antes|ons|ions|ais|ait|aient|a|ai|as|era|erai|eront|erons|iez|ir|is|it|i|ie|ies|ion|ions|ement|ements|ation|ations|ateur|ateurs|atrice|age|ages|eur|eurs|euse|euses|ique|iques|isme|ismes|iste|istes|able|ables|ite|ites|if|ifs|ive|ives|al|aux|elle|elles|ien|iens|ienne|iennes|ier|iers|iere|ieres|issement|issent|isse|issons|issez|issant|iss|ement|ment|ments)$/;
 
-/** The longest stem of a vocabulary word that starts `word`, the rest an ending (or ""). */
+/**
+ * The longest stem of a vocabulary word that starts `word`, the rest an ending (or "") shorter
+ * than the stem: `comm` (of `comme`) is not the stem of `commment`, a typo of `comment`.
+ */
 function stemPrefix(shards, word) {
   let best = "";
   for (const vocab of shards) {
     for (const w in vocab) {
-      const s = vocab[w][0] || w;
-      if (s.length > best.length && s.length >= 3 && word.startsWith(s) && ENDING.test(word.slice(s.length))) best = s;
+      const s = vocab[w][0] || w, rest = word.slice(s.length);
+      if (s.length > best.length && s.length >= 3 && rest.length < s.length && word.startsWith(s) && ENDING.test(rest)) best = s;
     }
   }
   return best;
