@@ -140,9 +140,14 @@ const INDEX_NAMES: [&str; 3] = ["index.md", "_index.md", "readme.md"];
 /// a landing page only when the folder has none of `INDEX_NAMES`.
 const NAMED_AFTER_FOLDER: usize = INDEX_NAMES.len();
 
+/// Rank of a guide beside a folder of its name (`tutoriels.md` and `tutoriels/`, as Eleventy and
+/// MkDocs publish them: the page at `tutoriels/`, the folder's pages under it): that folder's
+/// landing page when the folder has no other.
+const BESIDE_FOLDER: usize = NAMED_AFTER_FOLDER + 1;
+
 /// Rank of a folder's only page when its file name is a page template of the site (`docs.md`,
 /// `chapter.md` in a Grav site, see `page_templates`): after every other claim.
-const PAGE_TEMPLATE: usize = NAMED_AFTER_FOLDER + 1;
+const PAGE_TEMPLATE: usize = BESIDE_FOLDER + 1;
 
 /// Folders in which one file name must be the only page before it counts as a page template.
 const PAGE_TEMPLATE_FOLDERS: usize = 3;
@@ -224,7 +229,7 @@ impl SiteTree {
             let dir = guide.rel.parent().unwrap_or(Path::new("")).to_path_buf();
             guide_section.push(section_for(&dir, &mut sections, &mut by_dir));
         }
-        let mut diagnostics = choose_landing_pages(guides, &guide_section, &mut sections);
+        let mut diagnostics = choose_landing_pages(guides, &mut guide_section, &mut sections);
         let guide_paths = assign_paths(guides, &mut sections, &mut diagnostics);
         SiteTree { sections, guide_paths, guide_section, reading_order: Vec::new(), notes: diagnostics }
     }
@@ -299,11 +304,13 @@ fn section_for(dir: &Path, sections: &mut Sections, by_dir: &mut HashMap<PathBuf
 }
 
 /// Gives each folder the guide with the lowest `landing_rank` (then the first by name) as its
-/// landing page; the other guides are its pages. An `index.md`, `_index.md` or `README.md`
-/// set aside gets a warning: it is published as an ordinary page.
+/// landing page; the other guides are its pages. A guide beside a folder of its name
+/// (`BESIDE_FOLDER`) that becomes its landing page moves into it (`guide_section`). An
+/// `index.md`, `_index.md` or `README.md` set aside gets a warning: it is published as an
+/// ordinary page.
 fn choose_landing_pages(
     guides: &PerGuide<GuideInfo>,
-    guide_section: &PerGuide<SectionId>,
+    guide_section: &mut PerGuide<SectionId>,
     sections: &mut Sections,
 ) -> Vec<Diagnostic> {
     let templates = page_templates(guides, guide_section);
@@ -315,18 +322,28 @@ fn choose_landing_pages(
             Some(rank) if !section.is_root() || rank < NAMED_AFTER_FOLDER => {
                 candidates.push((section, rank, g))
             }
-            _ => sections[section].guides.push(g),
+            _ => match folder_beside(sections, section, &guide.rel) {
+                Some(folder) => candidates.push((folder, BESIDE_FOLDER, g)),
+                None => sections[section].guides.push(g),
+            },
         }
     }
     candidates.sort_by(|a, b| (a.0, a.1, &guides[a.2].rel).cmp(&(b.0, b.1, &guides[b.2].rel)));
     let mut notes = Vec::new();
-    for (section, rank, g) in candidates {
-        let section = &mut sections[section];
+    for (s, rank, g) in candidates {
+        let section = &mut sections[s];
         let Some(winner) = section.index else {
             section.index = Some(g);
             section.weight = guides[g].weight;
+            guide_section[g] = s;
             continue;
         };
+        if rank == BESIDE_FOLDER {
+            // A page of its own folder, then, at the address of the other folder.
+            sections[guide_section[g]].guides.push(g);
+            continue;
+        }
+        let section = &mut sections[s];
         section.guides.push(g);
         if rank < NAMED_AFTER_FOLDER {
             let (kept, set_aside) = (guides[winner].rel.display(), guides[g].rel.display());
@@ -339,6 +356,17 @@ fn choose_landing_pages(
     }
     notes
 }
+/// The sub-folder of `section` that the guide `rel` (one of its guides) is named after:
+/// `tutoriels/` for `tutoriels.md`, compared as addresses are (`Mes Guides.md`, `mes-guides/`).
+fn folder_beside(sections: &Sections, section: SectionId, rel: &Path) -> Option<SectionId> {
+    let stem = rel.file_stem()?.to_string_lossy();
+    let key = |name: &str| slugify(OrderedName::parse(name).name);
+    let wanted = key(&stem);
+    sections[section].sections.iter().copied().find(|&child| {
+        sections[child].dir.file_name().is_some_and(|name| key(&name.to_string_lossy()) == wanted)
+    })
+}
+
 /// Guides that are the only page of their folder under a file name that is the only page of at
 /// least `PAGE_TEMPLATE_FOLDERS` numbered folders: Grav names a page's file after its template
 /// and numbers the folders it orders (`01.basics/02.requirements/docs.md`), so the folder is the
@@ -745,6 +773,46 @@ mod tests {
             "`Mon Dossier/` and `mon-dossier/` would both be published at /mon-dossier/: the second is \
              published at /mon-dossier-2/ instead; rename one"
         );
+    }
+
+    #[test]
+    fn a_guide_beside_a_folder_of_its_name_is_its_landing_page_unless_it_has_one() {
+        // cartes.gouv.fr's Eleventy documentation: `tutoriels.md` is the page of `tutoriels/`.
+        let guides: PerGuide<GuideInfo> = PerGuide::from(vec![
+            info("fr/tutoriels.md", 0),
+            info("fr/tutoriels/divers.md", 0),
+            info("fr/tutoriels/divers/astuces.md", 0),
+            info("fr/tutoriels/Gestion Raster.md", 0),
+            info("fr/tutoriels/gestion-raster/mnt.md", 0),
+            info("fr/tutoriels/autre.md", 0),
+            info("guides.md", 0),
+            info("guides/index.md", 0),
+            info("guides/a.md", 0),
+        ]);
+        let tree = SiteTree::build_all(&guides, "Docs");
+        let paths: Vec<&str> = tree.guide_paths.iter().map(String::as_str).collect();
+        assert_eq!(
+            paths,
+            [
+                "fr/tutoriels/",
+                "fr/tutoriels/divers/",
+                "fr/tutoriels/divers/astuces/",
+                "fr/tutoriels/gestion-raster/",
+                "fr/tutoriels/gestion-raster/mnt/",
+                "fr/tutoriels/autre/",
+                "guides/",
+                "guides-2/",
+                "guides-2/a/",
+            ]
+        );
+        let section_of = |g: usize| &tree.sections[tree.guide_section[GuideId::new(g)]];
+        assert_eq!(section_of(0).dir, Path::new("fr/tutoriels"));
+        assert_eq!(section_of(0).index, Some(GuideId::new(0)));
+        // `guides/` has its own landing page: `guides.md` stays a page of the root, and its
+        // address is taken.
+        assert_eq!(section_of(6).dir, Path::new(""));
+        let messages: Vec<&str> = tree.notes.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("would both be published at /guides/")), "{messages:?}");
     }
 
     #[test]
