@@ -22,6 +22,9 @@ pub struct Config {
     pub language: String,
     pub content_dir: PathBuf,
     pub output_dir: PathBuf,
+    /// The folder whose files are published as they are at the site root (`static/`; Eleventy
+    /// and VuePress sites call theirs `public/`).
+    pub static_dir: PathBuf,
     pub theme: String,
     /// Old paths of renamed guides: `"ancien-guide/" = "NOUVEAU_GUIDE.md"` (a guide file or a path).
     pub redirects: std::collections::BTreeMap<String, String>,
@@ -87,6 +90,7 @@ impl Default for Config {
             language: "fr".to_string(),
             content_dir: PathBuf::from("content"),
             output_dir: PathBuf::from("public"),
+            static_dir: PathBuf::from("static"),
             theme: "default".to_string(),
             redirects: Default::default(),
             links: LinksConfig::default(),

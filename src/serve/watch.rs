@@ -71,14 +71,15 @@ impl WatchRoots {
     /// (the default one when the file is missing or broken: the build will say why).
     pub fn of(root: &Path) -> WatchRoots {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-        let content_dir = Config::load(&root).map(|c| c.content_dir).unwrap_or_else(|_| "content".into());
+        let config = Config::load(&root).unwrap_or_default();
+        let (content_dir, static_dir) = (config.content_dir, config.static_dir);
         WatchRoots {
             config: root.join(CONFIG_FILE),
             blueprint: root.join(blueprint::FILE),
             content: root.join(content_dir),
             templates: root.join("templates"),
             themes: root.join("themes"),
-            static_dir: root.join("static"),
+            static_dir: root.join(static_dir),
             root,
         }
     }

@@ -26,6 +26,8 @@ use crate::theme::Theme;
 #[derive(Debug, Clone)]
 pub struct SitePaths {
     pub content: PathBuf,
+    /// The folder published as it is (`static_dir`).
+    pub statics: PathBuf,
     pub output: PathBuf,
 }
 
@@ -109,8 +111,13 @@ pub fn configure(options: &BuildOptions) -> Result<(Config, SitePaths)> {
         Some(output) => guard::expand_home(output)?,
         None => options.root.join(guard::expand_home(&config.output_dir)?),
     };
-    let paths = SitePaths { content: without_dots(&options.root.join(&config.content_dir)), output };
-    guard::check_location(&options.root, &paths.content, &paths.output, options.output.is_none())?;
+    let paths = SitePaths {
+        content: without_dots(&options.root.join(&config.content_dir)),
+        statics: without_dots(&options.root.join(&config.static_dir)),
+        output,
+    };
+    let configured = options.output.is_none();
+    guard::check_location(&options.root, [&paths.content, &paths.statics], &paths.output, configured)?;
     Ok((config, paths))
 }
 
@@ -143,7 +150,7 @@ pub fn analyze_configured(
         note
     }));
     let content_dir = config.content_dir.to_string_lossy();
-    let statics = content::walk::list(&site_root, &site_root.path().join("static"), None);
+    let statics = content::walk::list(&site_root, &paths.statics, None);
     let static_paths: Vec<String> = statics.files.iter().map(|f| outline::slash_path(&f.rel)).collect();
     let favicon = site_favicon(&static_paths);
     let links = outline::LinkSettings {

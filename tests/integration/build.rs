@@ -155,6 +155,36 @@ fn static_folder_is_copied_to_the_output_root() {
 }
 
 #[test]
+fn static_dir_names_another_folder_published_at_the_root() {
+    // An Eleventy site's `public/` (cartes.gouv.fr's documentation): `/img/x.png` is its file.
+    let site = Site::new();
+    site.file("content/guide.md", "# Guide\n\n![Carte](/img/carte.png) et [le plan](/data/plan.pdf).\n")
+        .file("public/img/carte.png", b"png")
+        .file("public/data/plan.pdf", b"pdf");
+    // Its default output, `public/`, is that folder: refused, nothing touched.
+    site.file("carnet.toml", "static_dir = \"public\"\n");
+    let run = site.carnet(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("refusing output folder ./public: it is the public/ folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(site.root().join("public/img/carte.png")).unwrap(), b"png");
+    site.file("carnet.toml", "static_dir = \"public\"\noutput_dir = \"_site\"\n");
+    let run = site.carnet(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = site.root().join("_site");
+    assert_eq!(std::fs::read(out.join("img/carte.png")).unwrap(), b"png");
+    assert_eq!(std::fs::read(out.join("data/plan.pdf")).unwrap(), b"pdf");
+    let page = std::fs::read_to_string(out.join("guide/index.html")).unwrap();
+    assert!(
+        page.contains("src=\"../img/carte.png\"") && page.contains("href=\"../data/plan.pdf\""),
+        "{page}"
+    );
+}
+
+#[test]
 fn every_error_is_listed_with_its_file() {
     let site = Site::new();
     site.file("content/a.md", "+++\ntitle = 3\n+++\n")

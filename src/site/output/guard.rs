@@ -48,15 +48,21 @@ fn expand_tilde(path: &Path, home: Option<&std::ffi::OsStr>) -> Result<PathBuf> 
 /// Refuses output folders whose replacement would destroy sources or more. An output inside
 /// the content folder (with `content_dir = "."`, `public/` is) is fine when it is the one
 /// `carnet.toml` names (`configured`) or one that the site's ignore files ignore.
-pub fn check_location(root: &Path, content: &Path, output: &Path, configured: bool) -> Result<()> {
+pub fn check_location(
+    root: &Path,
+    [content, statics]: [&Path; 2],
+    output: &Path,
+    configured: bool,
+) -> Result<()> {
     let out = resolved(output);
     let root = resolved(root);
     let content_may_hold_it =
         configured || IgnoreRules::of(&root).verdict(&out, true) == crate::content::ignored::Verdict::Ignored;
     let home = std::env::var_os("HOME").map(|h| resolved(Path::new(&h)));
+    let statics_name = format!("the {}/ folder", statics.file_name().unwrap_or_default().to_string_lossy());
     let sources = [
         (resolved(content), "the content folder"),
-        (root.join("static"), "the static/ folder"),
+        (resolved(statics), statics_name.as_str()),
         (root.join("templates"), "the templates/ folder"),
         (root.join("themes"), "the themes/ folder"),
     ];
@@ -228,7 +234,9 @@ mod tests {
             std::fs::create_dir_all(root.join(folder)).unwrap();
         }
         let content = root.join("content");
-        let refused = |out: &str| check_location(&root, &content, &root.join(out), false).is_err();
+        let statics = root.join("static");
+        let refused =
+            |out: &str| check_location(&root, [&content, &statics], &root.join(out), false).is_err();
         for out in
             [".", "..", "content", "content/x", "./static/", "static/x", "templates", "themes", "themes/t/x"]
         {
@@ -237,7 +245,9 @@ mod tests {
         for out in ["public", "../public", "static-site", "contents"] {
             assert!(!refused(out), "{out} is fine");
         }
-        let message = check_location(&root, &content, &root.join("./static/"), true).unwrap_err().to_string();
+        let message = check_location(&root, [&content, &statics], &root.join("./static/"), true)
+            .unwrap_err()
+            .to_string();
         assert!(message.ends_with("it is the static/ folder"), "{message}");
     }
 
@@ -248,7 +258,9 @@ mod tests {
         std::fs::create_dir_all(root.join("static")).unwrap();
         std::fs::write(root.join(".gitignore"), "/public/\n").unwrap();
         // `content_dir = "."`: the site root is the content folder.
-        let check = |out: &str, configured| check_location(root, root, &root.join(out), configured);
+        let statics = root.join("static");
+        let check =
+            |out: &str, configured| check_location(root, [root, &statics], &root.join(out), configured);
         assert!(check("public", false).is_ok(), "git ignores it");
         assert!(check("site", true).is_ok(), "carnet.toml names it");
         let message = check("site", false).unwrap_err().to_string();
