@@ -3,6 +3,7 @@
 //! `analyze` never writes; `carnet build` writes from it and `carnet check` reports it. The search
 //! index is made here too, as the guides are outlined, when the caller asks for it (`SearchText`).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ pub use super::stopwatch::{Stage, Stopwatch};
 use super::tree::{GuideInfo, SiteTree};
 use crate::config::{BrokenLinks, Config};
 use crate::content::{self, Content, Found, Guide, GuideId, PerGuide, SiteRoot};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::Renderer;
 use crate::search::IndexBuilder;
 use crate::theme::Theme;
@@ -135,7 +136,6 @@ pub fn analyze_configured(
     let site_root = SiteRoot::new(&options.root).with_output(&paths.output);
     let (theme, mut diagnostics) = Theme::load(&site_root, &config.theme);
     let mut content = content::load(&site_root, &paths.content);
-    diagnostics.extend(content.diagnostics.iter().cloned());
     // Before any id is handed out: a guide's id is its place among the published guides.
     content.guides = std::mem::take(&mut content.guides).into_iter().filter(|g| !g.front.draft).collect();
     watch.lap("load");
@@ -145,6 +145,8 @@ pub fn analyze_configured(
     // Warnings of the site's shape (landing pages set aside, prefixes kept, two guides at one
     // address: the later one gets a free address), located in the content folder.
     let mut tree = SiteTree::build_all(&infos, &config.title);
+    drop_listing_empty_pages(&mut content, &tree);
+    diagnostics.extend(content.diagnostics.iter().cloned());
     diagnostics.extend(std::mem::take(&mut tree.notes).into_iter().map(|mut note| {
         note.location.path = paths.content.join(&note.location.path);
         note
@@ -319,6 +321,16 @@ fn declared_redirects<'a, 't>(
     }
     declared.extend(of_guides(true));
     declared
+}
+
+/// Drops the "empty page" warning of a guide without text that is the landing page of a folder
+/// with pages: that page lists them (an Eleventy or Hugo section page is often front matter only).
+fn drop_listing_empty_pages(content: &mut Content, tree: &SiteTree) {
+    let listing: HashSet<PathBuf> = (tree.sections.iter())
+        .filter(|s| !s.guides.is_empty() || !s.sections.is_empty())
+        .filter_map(|s| s.index.map(|g| content.guides[g].path.clone()))
+        .collect();
+    content.diagnostics.retain(|d| d.kind != Kind::EmptyPage || !listing.contains(&d.location.path));
 }
 
 /// One line per guide whose bytes or text were repaired (its guesses are already warnings).

@@ -406,3 +406,22 @@ fn the_layout_of_the_french_guide_is_published_as_it_says() {
         "guides, then folders, each numbered first"
     );
 }
+
+#[test]
+fn a_folder_page_beside_its_folder_lists_its_pages_and_is_no_empty_page() {
+    // As cartes.gouv.fr's Eleventy documentation writes them: `tutoriels.md`, front matter only,
+    // beside `tutoriels/`, whose page it is.
+    let site = Site::new();
+    site.file("content/tutoriels.md", "---\ntitle: Tutoriels\ndescription: Tous les tutoriels.\n---\n")
+        .file("content/tutoriels/raster.md", "# Données raster\n\nAlimenter.\n")
+        .file("content/tutoriels/vecteur.md", "# Données vecteur\n\nDiffuser.\n")
+        .file("content/vide.md", "---\ntitle: Vide\n---\n");
+    let run = site.build();
+    let page = site.read("tutoriels/index.html");
+    assert!(page.contains("Tous les tutoriels.") && page.contains("href=\"../tutoriels/raster/\""), "{page}");
+    assert!(site.output("tutoriels/raster/index.html").is_file());
+    assert!(!site.output("tutoriels-2").exists());
+    assert!(!run.stderr.contains("tutoriels.md: this guide has front matter but no text"), "{}", run.stderr);
+    assert!(!run.stderr.contains("would both be published"), "{}", run.stderr);
+    assert!(run.stderr.contains("vide.md: this guide has front matter but no text"), "{}", run.stderr);
+}
