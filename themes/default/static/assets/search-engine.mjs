@@ -244,15 +244,20 @@ export function typoFiles(keys, word, fileOf, max) {
   const c = [...word], own = fileOf(keys, c), files = [], variants = [];
   const longest = Math.min(c.length - 1, Math.max(...[...keys.keys()].map((k) => k.length)));
   const at = [...Array(longest).keys()].slice(1).concat(longest > 0 ? [0] : []);
-  for (const i of at) variants.push([...c.slice(0, i), c[i + 1], c[i], ...c.slice(i + 2)], [...c.slice(0, i), ...c.slice(i + 1)]);
+  // Per place, its letters swapped or dropped, then the letter most keys have there inserted or
+  // put instead; then the other letters keys have there.
+  const others = [];
   for (const i of at) {
+    variants.push([...c.slice(0, i), c[i + 1], c[i], ...c.slice(i + 2)], [...c.slice(0, i), ...c.slice(i + 1)]);
     const start = c.slice(0, i).join(""), count = new Map();
     for (const key of keys.keys()) {
       const x = [...key][i];
       if (x && key.startsWith(start)) count.set(x, (count.get(x) || 0) + 1);
     }
-    for (const [x] of [...count].sort((a, b) => b[1] - a[1])) variants.push([...c.slice(0, i), x, ...c.slice(i)], [...c.slice(0, i), x, ...c.slice(i + 1)]);
+    [...count].sort((a, b) => b[1] - a[1]).forEach(([x], n) =>
+      (n ? others : variants).push([...c.slice(0, i), x, ...c.slice(i)], [...c.slice(0, i), x, ...c.slice(i + 1)]));
   }
+  variants.push(...others);
   for (const v of variants) {
     const f = fileOf(keys, v);
     if (f !== undefined && f !== own && !files.includes(f)) files.push(f);
