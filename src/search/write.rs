@@ -112,14 +112,9 @@ pub(super) fn write(index: &Index, sink: Sink<'_>) -> Result<WrittenIndex> {
     Ok(WrittenIndex { stats, record_count: index.record_count, keys, pages_per_bundle })
 }
 
-/// Where a term's postings are written: in its vocabulary entry, or at `[file, place]` of the
-/// postings files.
-#[derive(Clone, Copy, serde::Serialize)]
-#[serde(untagged)]
-enum PostingsPlace {
-    Inline,
-    External(usize, usize),
-}
+/// Where a term's postings are written: `[file, place]` of the postings files, or `None`: in its
+/// vocabulary entry.
+type PostingsPlace = Option<(usize, usize)>;
 
 /// Long postings go into files of about `POSTINGS_FILE_CHARS`, in term order: each term's place,
 /// and each file's postings.
@@ -131,7 +126,7 @@ fn external_postings(terms: &[(String, TermEntry)]) -> (Vec<PostingsPlace>, Vec<
         .map(|(_, entry)| {
             let postings = entry.encoded.as_str();
             if postings.len() <= INLINE_POSTINGS {
-                return PostingsPlace::Inline;
+                return None;
             }
             match external.last_mut() {
                 Some(file) if external_chars + postings.len() <= POSTINGS_FILE_CHARS => file.push(postings),
@@ -141,7 +136,7 @@ fn external_postings(terms: &[(String, TermEntry)]) -> (Vec<PostingsPlace>, Vec<
                 }
             }
             external_chars += postings.len();
-            PostingsPlace::External(external.len() - 1, external[external.len() - 1].len() - 1)
+            Some((external.len() - 1, external[external.len() - 1].len() - 1))
         })
         .collect();
     (places, external)
@@ -149,16 +144,17 @@ fn external_postings(terms: &[(String, TermEntry)]) -> (Vec<PostingsPlace>, Vec<
 
 /// A term's vocabulary entry: `"word":[stem or "", df, postings or [file, place](, [forms])]`.
 fn vocabulary_entry(word: &str, entry: &TermEntry, place: PostingsPlace) -> String {
+    /// The postings themselves, or `[file, place]` of a postings file.
     #[derive(serde::Serialize)]
     #[serde(untagged)]
     enum Postings<'a> {
         Inline(&'a str),
-        External(PostingsPlace),
+        External(usize, usize),
     }
     let stem = if entry.stem == word { "" } else { entry.stem.as_str() };
     let postings = match place {
-        PostingsPlace::Inline => Postings::Inline(&entry.encoded),
-        external => Postings::External(external),
+        None => Postings::Inline(&entry.encoded),
+        Some((file, at)) => Postings::External(file, at),
     };
     let mut out = serde_json::to_string(word).unwrap_or_default();
     out.push(':');

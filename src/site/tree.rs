@@ -171,8 +171,7 @@ fn landing_rank(rel: &Path) -> Option<usize> {
     }
     let folder = rel.parent()?.file_name()?.to_string_lossy();
     let stem = rel.file_stem()?.to_string_lossy();
-    let name_of = |name: &str| slugify(OrderedName::parse(name).name);
-    (name_of(&stem) == name_of(&folder)).then_some(NAMED_AFTER_FOLDER)
+    (address_key(&stem) == address_key(&folder)).then_some(NAMED_AFTER_FOLDER)
 }
 
 /// Title for a page named after its file or folder: `02_mes-guides` → `Mes guides`.
@@ -359,12 +358,16 @@ fn choose_landing_pages(
 /// The sub-folder of `section` that the guide `rel` (one of its guides) is named after:
 /// `tutoriels/` for `tutoriels.md`, compared as addresses are (`Mes Guides.md`, `mes-guides/`).
 fn folder_beside(sections: &Sections, section: SectionId, rel: &Path) -> Option<SectionId> {
-    let stem = rel.file_stem()?.to_string_lossy();
-    let key = |name: &str| slugify(OrderedName::parse(name).name);
-    let wanted = key(&stem);
+    let wanted = address_key(&rel.file_stem()?.to_string_lossy());
     sections[section].sections.iter().copied().find(|&child| {
-        sections[child].dir.file_name().is_some_and(|name| key(&name.to_string_lossy()) == wanted)
+        sections[child].dir.file_name().is_some_and(|name| address_key(&name.to_string_lossy()) == wanted)
     })
+}
+
+/// What a file or folder name gives its address: no ordering number, slugged (`10-Install` and
+/// `install` are one).
+fn address_key(name: &str) -> String {
+    slugify(OrderedName::parse(name).name)
 }
 
 /// Guides that are the only page of their folder under a file name that is the only page of at
