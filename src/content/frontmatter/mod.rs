@@ -229,7 +229,28 @@ fn yaml_problem(text: &str, err: &serde_yaml_ng::Error) -> Problem {
     let message = err.to_string();
     // serde_yaml appends " at line N column M"; the location is reported separately.
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    // A duplicate key is found by `KeysVisitor`, which the parser locates where the map starts:
+    // the line to fix is the key's second one.
+    let duplicate = message.strip_prefix("duplicate key `").and_then(|rest| rest.strip_suffix('`'));
+    let line = duplicate.and_then(|key| second_key_line(text, key)).unwrap_or(line);
     Problem { line, message }
+}
+
+/// The line of the second time `key` is written at the start of a line at one indentation (a
+/// key of the same map, as far as lines tell).
+fn second_key_line(text: &str, key: &str) -> Option<usize> {
+    let mut indents = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if written_key(line) != Some(key) {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if indents.contains(&indent) {
+            return Some(index + 1);
+        }
+        indents.push(indent);
+    }
+    None
 }
 
 /// The line (counted by `\n`, as editors and every other message count) of YAML's line
@@ -469,6 +490,13 @@ mod tests {
             .contains("a map of front matter keys"));
         assert!(parse(Format::Yaml, "title: a\ntitle: b\n").unwrap_err().message.contains("duplicate key"));
         assert!(parse(Format::Yaml, "x: 1\nx: 2\n").unwrap_err().message.contains("duplicate key `x`"));
+        // Two front matters run together (`---sidebar_position: 1`, IGN_LIDAR_HD_DATASET's
+        // release notes): the error is on the second `title`, not where the map starts.
+        let glued =
+            "# Traduisez\nsidebar_position: 7\ntitle: Version 1.6.2\n---sidebar_position: 1\ntitle: v1.6.2\n";
+        assert_eq!(parse(Format::Yaml, glued).unwrap_err().line, 5);
+        let nested = "a:\n  title: x\ntitle: y\ntitle: z\n";
+        assert_eq!(parse(Format::Yaml, nested).unwrap_err().line, 4);
         assert_eq!(parse(Format::Yaml, "# rien\n~\n").unwrap().0, FrontMatter::default());
     }
 
