@@ -3,6 +3,7 @@
 //! `load` walks the folder, reads every guide in parallel, decodes and repairs its text (see
 //! `repair`), and cuts off its front matter. What it finds wrong comes back as diagnostics.
 
+pub mod docusaurus;
 pub mod frontmatter;
 pub mod guide_id;
 pub mod ignored;
@@ -55,6 +56,8 @@ pub struct Content {
     pub files: Vec<Found>,
     /// The collections of `_config.yml`, when the folder was written for Jekyll.
     pub collections: Option<jekyll::Collections>,
+    /// The folder is written for Docusaurus (`docusaurus::is_docs_folder`).
+    pub docusaurus: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -93,7 +96,8 @@ pub fn load(root: &SiteRoot, content_dir: &Path) -> Content {
         }
         diagnostics.extend(found);
     }
-    Content { guides, files: walked.files, collections, diagnostics }
+    let docusaurus = docusaurus::is_docs_folder(root, content_dir);
+    Content { guides, files: walked.files, collections, docusaurus, diagnostics }
 }
 
 /// Reads, decodes, repairs and splits one guide.

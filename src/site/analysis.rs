@@ -155,13 +155,7 @@ pub fn analyze_configured(
     let statics = content::walk::list(&site_root, &paths.statics, None);
     let static_paths: Vec<String> = statics.files.iter().map(|f| outline::slash_path(&f.rel)).collect();
     let favicon = site_favicon(&static_paths);
-    let links = outline::LinkSettings {
-        statics: &static_paths,
-        content_dir: &content_dir,
-        collections: content.collections.as_ref(),
-        preview: options.preview,
-        broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, &config) },
-    };
+    let links = link_settings(options, &config, &content, &content_dir, &static_paths);
     let mut indexing = SearchIndexing::new(search, content.guides.len());
     let guides =
         outline::outline_guides(&content.guides, &content.files, &tree, &renderer, &links, &mut indexing);
@@ -237,6 +231,24 @@ fn without_dots(path: &Path) -> PathBuf {
     let first = components.next().map(|c| c.as_os_str().to_owned()).unwrap_or_default();
     let rest = components.filter(|c| *c != std::path::Component::CurDir);
     std::iter::once(first).chain(rest.map(|c| c.as_os_str().to_owned())).collect()
+}
+
+/// How the guides' links are read and their breakage treated.
+fn link_settings<'a>(
+    options: &BuildOptions,
+    config: &Config,
+    content: &'a Content,
+    content_dir: &'a str,
+    statics: &'a [String],
+) -> outline::LinkSettings<'a> {
+    outline::LinkSettings {
+        statics,
+        content_dir,
+        collections: content.collections.as_ref(),
+        docusaurus: content.docusaurus,
+        preview: options.preview,
+        broken: if options.preview { BrokenLinks::Warn } else { broken_links(options, config) },
+    }
 }
 
 /// What broken links are for this build: the command line's choice, else `carnet.toml`'s.

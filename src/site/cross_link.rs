@@ -443,7 +443,7 @@ fn url_for(index: &LinkIndex, page_path: &str, target: &Target, written: &str) -
             format!("{}{}{}", root_prefix(page_path), utf8_percent_encode(path, PATH), anchor(a))
         }
         Target::Anchor(id) => format!("#{id}"),
-        Target::Home { anchor: a } => format!("{}{}", relative_url(page_path, ""), anchor(a)),
+        Target::Folder { path, anchor: a } => format!("{}{}", relative_url(page_path, path), anchor(a)),
         Target::External => written.to_string(),
     }
 }

@@ -62,8 +62,9 @@ pub enum Target {
     Static { path: String, anchor: Option<String> },
     /// A heading of the same page.
     Anchor(String),
-    /// The home page (`/`) of a site whose home has no guide: carnet writes it anyway.
-    Home { anchor: Option<String> },
+    /// A page carnet writes for a folder with no guide of its own, by its address: the home
+    /// page (`""`), or a folder's list of pages (`dossier/`).
+    Folder { path: String, anchor: Option<String> },
     /// Anything with a scheme (`https:`, `mailto:`) or a host: left as it is.
     External,
 }
@@ -111,6 +112,12 @@ pub struct LinkIndex {
     by_route: HashMap<String, GuideId>,
     /// `content/`: a reference written from the repository root (`content/GUIDE.md`) also counts.
     content_prefix: Option<String>,
+    /// Folders without a landing guide, whose page carnet writes, by `route_key` of the folder
+    /// → their address; the content folder (`""`, the home page) is always one.
+    folder_pages: HashMap<String, String>,
+    /// A link to a `.md` file not found beside the guide is looked for from the content root
+    /// too, unless it starts with `./` or `../` (Docusaurus).
+    markdown_links_from_root: bool,
 }
 
 impl LinkIndex {
@@ -137,7 +144,24 @@ impl LinkIndex {
             folders: HashMap::new(),
             by_route,
             content_prefix: None,
+            folder_pages: HashMap::from([(String::new(), String::new())]),
+            markdown_links_from_root: false,
         }
+    }
+
+    /// Lets a link to a folder without a landing guide lead to the page carnet writes for it:
+    /// (folder with `/`, its address).
+    pub fn with_folder_pages(mut self, folders: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.folder_pages.extend(folders.into_iter().map(|(dir, path)| (route_key(&dir), path)));
+        self
+    }
+
+    /// Lets a link to a `.md` file that is not found beside the guide lead to the one of that
+    /// path from the content root, unless it starts with `./` or `../`: how Docusaurus resolves
+    /// Markdown links (`gpu/overview.md` written in `guides/quick-start.md`).
+    pub fn with_markdown_links_from_root(mut self, enabled: bool) -> Self {
+        self.markdown_links_from_root = enabled;
+        self
     }
 
     /// Lets links lead to the files of `static/`: `paths` from the site root, `/` separators.
@@ -217,6 +241,9 @@ impl LinkIndex {
             if let Some(rel) = self.find_file(joined, &mut warnings) {
                 return Ok(Resolved { target: Target::File { rel, anchor: fragment }, warnings });
             }
+            if let Some(guide) = self.markdown_link_from_root(&path) {
+                return self.at_guide(guide, fragment, warnings);
+            }
         }
         if let Some(path) = self.find_static(from, &path, joined.as_deref(), &mut warnings) {
             return Ok(Resolved { target: Target::Static { path, anchor: fragment }, warnings });
@@ -227,8 +254,8 @@ impl LinkIndex {
             }
             return self.clamped_at_root(&path, fragment, warnings);
         };
-        if joined.is_empty() {
-            return Ok(Resolved { target: Target::Home { anchor: fragment }, warnings });
+        if let Some(path) = self.folder_pages.get(&route_key(&joined)).cloned() {
+            return Ok(Resolved { target: Target::Folder { path, anchor: fragment }, warnings });
         }
         Err(Broken {
             message: format!("no guide or file `{joined}`"),
@@ -343,6 +370,16 @@ impl LinkIndex {
         let page_folder = self.guides[from].rel.strip_suffix(".md")?;
         let joined = join(&format!("{page_folder}/"), path)?;
         self.find_guide(&joined, &mut Vec::new())
+    }
+
+    /// The guide a Markdown link names from the content root, where links are read so
+    /// (`with_markdown_links_from_root`); only its exact file.
+    fn markdown_link_from_root(&self, path: &str) -> Option<GuideId> {
+        let relative = !path.starts_with("./") && !path.starts_with("../") && !path.starts_with('/');
+        if !self.markdown_links_from_root || !relative || extension(path).as_deref() != Some("md") {
+            return None;
+        }
+        self.by_rel.get(&join("", path)?).copied()
     }
 
     fn find_file(&self, joined: &str, warnings: &mut Vec<String>) -> Option<String> {
@@ -700,6 +737,20 @@ mod tests {
     }
 
     #[test]
+    fn markdown_links_from_the_content_root_as_docusaurus_reads_them() {
+        let from_folder = |index: &LinkIndex, href: &str| index.resolve(id(2), href).map(|r| r.target);
+        let plain = index();
+        assert!(from_folder(&plain, "GUIDE_RENDER_COMPLET.md").is_err(), "beside the guide only");
+        let docusaurus = index().with_markdown_links_from_root(true);
+        let guide = Target::Guide { guide: id(0), anchor: Some("deploiement".into()) };
+        assert_eq!(from_folder(&docusaurus, "GUIDE_RENDER_COMPLET.md#deploiement"), Ok(guide));
+        assert!(from_folder(&docusaurus, "./GUIDE_RENDER_COMPLET.md").is_err(), "`./` is beside the guide");
+        assert!(from_folder(&docusaurus, "GUIDE_RENDER_COMPLET").is_err(), "Markdown files only");
+        let beside = Target::Guide { guide: id(1), anchor: None };
+        assert_eq!(from_folder(&docusaurus, "Autre%20Guide.md"), Ok(beside), "beside the guide first");
+    }
+
+    #[test]
     fn guide_links_in_every_form() {
         let autre = Target::Guide { guide: id(1), anchor: None };
         assert_eq!(target(0, "dossier/Autre Guide.md"), autre);
@@ -770,8 +821,10 @@ mod tests {
         let anchor = index().resolve(id(0), "dossier/Autre Guide.md#cause").unwrap_err();
         assert_eq!(anchor.suggestion.as_deref(), Some("#causes"));
         assert!(index().resolve(id(0), "../../etc/passwd").is_err());
-        assert_eq!(target(1, "/"), Target::Home { anchor: None }, "the home page, with no guide of its own");
-        assert_eq!(target(1, "../#x"), Target::Home { anchor: Some("x".into()) });
+        let home =
+            |anchor: Option<&str>| Target::Folder { path: String::new(), anchor: anchor.map(Into::into) };
+        assert_eq!(target(1, "/"), home(None), "the home page, with no guide of its own");
+        assert_eq!(target(1, "../#x"), home(Some("x")));
         assert!(index().resolve(id(0), "#nulle-part").is_err());
     }
 

@@ -96,6 +96,8 @@ pub struct LinkSettings<'a> {
     /// The collections of a content folder written for Jekyll: links may name their guides by
     /// Jekyll's addresses.
     pub collections: Option<&'a Collections>,
+    /// A content folder written for Docusaurus: Markdown links are also read from its root.
+    pub docusaurus: bool,
 }
 
 /// Which guides a `take_in` outlined again, and which other guides' links now lead elsewhere:
@@ -197,7 +199,9 @@ fn link_index(
         .with_content_prefix(settings.content_dir)
         .with_static_files(settings.statics.iter().cloned())
         .with_landing_pages(tree.landing_pages())
+        .with_folder_pages(tree.folder_pages())
         .with_old_paths(old_paths(false).chain(old_paths(true)).chain(jekyll))
+        .with_markdown_links_from_root(settings.docusaurus)
 }
 
 impl OutlinedGuides {

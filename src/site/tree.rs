@@ -133,12 +133,18 @@ pub struct SiteTree {
     pub notes: Vec<Diagnostic>,
 }
 
-/// The names of a folder's landing page, by precedence (compared without case).
+/// Rank of a guide whose `slug` is its own folder's address from the root (`slug: /` in the
+/// content folder, how Docusaurus makes a guide the home page; `slug: /install` in `install/`):
+/// the author's word, before any name.
+const SLUG_OF_FOLDER: usize = 0;
+
+/// The names of a folder's landing page, by precedence (compared without case), ranked after
+/// `SLUG_OF_FOLDER`.
 const INDEX_NAMES: [&str; 3] = ["index.md", "_index.md", "readme.md"];
 
 /// Rank of a guide named after its folder (`install/install.md`, `10-install/install.md`):
 /// a landing page only when the folder has none of `INDEX_NAMES`.
-const NAMED_AFTER_FOLDER: usize = INDEX_NAMES.len();
+const NAMED_AFTER_FOLDER: usize = INDEX_NAMES.len() + 1;
 
 /// Rank of a guide beside a folder of its name (`tutoriels.md` and `tutoriels/`, as Eleventy and
 /// MkDocs publish them: the page at `tutoriels/`, the folder's pages under it): that folder's
@@ -159,19 +165,44 @@ pub fn is_index_file(rel: &Path) -> bool {
 
 fn index_name_rank(rel: &Path) -> Option<usize> {
     let name = rel.file_name()?.to_string_lossy().to_lowercase();
-    INDEX_NAMES.iter().position(|n| *n == name)
+    INDEX_NAMES.iter().position(|n| *n == name).map(|at| SLUG_OF_FOLDER + 1 + at)
 }
 
-/// How strongly a guide claims to be its folder's landing page, lowest first: `index.md`,
-/// `_index.md`, `README.md`, then a guide named after the folder (not at the root); `None` for
-/// any other guide.
-fn landing_rank(rel: &Path) -> Option<usize> {
+/// How strongly a guide claims to be its folder's landing page, lowest first: a `slug` that is
+/// the folder's address, `index.md`, `_index.md`, `README.md`, then a guide named after the
+/// folder (not at the root); `None` for any other guide.
+fn landing_rank(guide: &GuideInfo) -> Option<usize> {
+    let rel = guide.rel.as_path();
+    if guide.slug.as_deref().is_some_and(|slug| slug_is_folder(slug, rel)) {
+        return Some(SLUG_OF_FOLDER);
+    }
     if let Some(rank) = index_name_rank(rel) {
         return Some(rank);
     }
     let folder = rel.parent()?.file_name()?.to_string_lossy();
     let stem = rel.file_stem()?.to_string_lossy();
     (address_key(&stem) == address_key(&folder)).then_some(NAMED_AFTER_FOLDER)
+}
+
+/// Whether `slug`, written from the root (`/`, `/install/`), is the address of the folder of
+/// the guide `rel`, compared as addresses are (`10-Install/` is `install`).
+fn slug_is_folder(slug: &str, rel: &Path) -> bool {
+    let Some(absolute) = slug.strip_prefix('/') else { return false };
+    let wanted = absolute.split('/').filter(|s| !s.is_empty()).map(address_key);
+    let folders = rel.parent().into_iter().flat_map(Path::components);
+    let folders = folders.map(|c| address_key(&c.as_os_str().to_string_lossy()));
+    wanted.eq(folders)
+}
+
+/// The address segment a guide's `slug` asks for: the slug itself, or the last segment of one
+/// written from the root (`/guides/depannage` in Docusaurus; carnet keeps the guide in its
+/// folder); `None` when nothing is left (`/`).
+fn slug_segment(slug: &str) -> Option<&str> {
+    let segment = match slug.strip_prefix('/') {
+        Some(absolute) => absolute.trim_end_matches('/').rsplit('/').next().unwrap_or_default(),
+        None => slug,
+    };
+    (!segment.trim().is_empty()).then_some(segment)
 }
 
 /// Title for a page named after its file or folder: `02_mes-guides` → `Mes guides`.
@@ -276,6 +307,13 @@ impl SiteTree {
     pub fn landing_pages(&self) -> impl Iterator<Item = (String, GuideId)> + '_ {
         self.sections.iter().filter_map(|s| s.index.map(|g| (s.dir.to_string_lossy().replace('\\', "/"), g)))
     }
+
+    /// Each folder without a landing page (whose page lists its pages): (folder with `/`, its
+    /// address).
+    pub fn folder_pages(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        let listed = self.sections.iter().filter(|s| s.index.is_none());
+        listed.map(|s| (s.dir.to_string_lossy().replace('\\', "/"), s.path.clone()))
+    }
 }
 
 /// The section of a folder, created with its ancestors when first seen (a parent always comes
@@ -317,7 +355,7 @@ fn choose_landing_pages(
     for (g, guide) in guides.iter_enumerated() {
         let section = guide_section[g];
         let template = (!section.is_root() && templates.contains(&g)).then_some(PAGE_TEMPLATE);
-        match landing_rank(&guide.rel).or(template) {
+        match landing_rank(guide).or(template) {
             Some(rank) if !section.is_root() || rank < NAMED_AFTER_FOLDER => {
                 candidates.push((section, rank, g))
             }
@@ -345,16 +383,28 @@ fn choose_landing_pages(
         let section = &mut sections[s];
         section.guides.push(g);
         if rank < NAMED_AFTER_FOLDER {
-            let (kept, set_aside) = (guides[winner].rel.display(), guides[g].rel.display());
-            let message = format!(
-                "`{set_aside}` is published as an ordinary page: `{kept}` is this folder's landing \
-                 page (the first of index.md, _index.md, README.md, a guide named after the folder)"
-            );
-            notes.push(Diagnostic::warning(Location::file(&guides[g].rel), message));
+            notes.push(set_aside_note(&guides[winner], &guides[g]));
         }
     }
     notes
 }
+
+/// The warning for a guide that claimed its folder's landing page (by its name or its `slug`)
+/// and is published as an ordinary page, `kept` having won.
+fn set_aside_note(kept: &GuideInfo, set_aside: &GuideInfo) -> Diagnostic {
+    let why = if landing_rank(kept) == Some(SLUG_OF_FOLDER) {
+        "its `slug` is the folder's address"
+    } else {
+        "the first of index.md, _index.md, README.md, a guide named after the folder"
+    };
+    let message = format!(
+        "`{}` is published as an ordinary page: `{}` is this folder's landing page ({why})",
+        set_aside.rel.display(),
+        kept.rel.display()
+    );
+    Diagnostic::warning(Location::file(&set_aside.rel), message)
+}
+
 /// The sub-folder of `section` that the guide `rel` (one of its guides) is named after:
 /// `tutoriels/` for `tutoriels.md`, compared as addresses are (`Mes Guides.md`, `mes-guides/`).
 fn folder_beside(sections: &Sections, section: SectionId, rel: &Path) -> Option<SectionId> {
@@ -490,7 +540,7 @@ fn claims_in(section: &Section, guides: &PerGuide<GuideInfo>, sections: &Section
         let guide = &guides[g];
         let stem = guide.rel.file_stem().unwrap_or_default().to_string_lossy();
         let shown = guide.rel.display().to_string();
-        Claim::new(Claimant::Guide(g), shown, &stem, guide.slug.as_deref(), "page")
+        Claim::new(Claimant::Guide(g), shown, &stem, guide.slug.as_deref().and_then(slug_segment), "page")
     });
     let mut claims: Vec<Claim> = folders.chain(pages).collect();
     claims.sort_by(|a, b| a.shown.cmp(&b.shown));
@@ -816,6 +866,30 @@ mod tests {
         assert_eq!(section_of(6).dir, Path::new(""));
         let messages: Vec<&str> = tree.notes.iter().map(|d| d.message.as_str()).collect();
         assert!(messages.iter().any(|m| m.contains("would both be published at /guides/")), "{messages:?}");
+    }
+
+    #[test]
+    fn slugs_written_from_the_root_as_docusaurus_reads_them() {
+        let slugged = |rel: &str, slug: &str| GuideInfo { slug: Some(slug.into()), ..info(rel, 0) };
+        let guides: PerGuide<GuideInfo> = PerGuide::from(vec![
+            // IGN_LIDAR_HD_DATASET's `intro.md`: `slug: /` is the home page.
+            slugged("intro.md", "/"),
+            info("index.md", 0),
+            slugged("guides/premiers-pas.md", "/guides/"),
+            slugged("guides/depannage.md", "/guides/resoudre"),
+            slugged("10-api/cli.md", "/api"),
+            slugged("api2/ailleurs.md", "/"),
+        ]);
+        let tree = SiteTree::build(&guides, "Docs").unwrap();
+        let path_of = |n: usize| tree.guide_paths[id(n)].as_str();
+        assert_eq!(path_of(0), "", "`slug: /` at the root is the home page");
+        assert_eq!(path_of(1), "index/");
+        assert_eq!(path_of(2), "guides/");
+        assert_eq!(path_of(3), "guides/resoudre/", "the last segment, in the guide's folder");
+        assert_eq!(path_of(4), "api/", "folders compare as addresses (`10-api` is `api`)");
+        assert_eq!(path_of(5), "api2/ailleurs/", "not its folder: the file's name");
+        let message = &tree.notes.iter().find(|n| n.location.path == Path::new("index.md")).unwrap().message;
+        assert!(message.contains("`intro.md` is this folder's landing page (its `slug` is"), "{message}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! carnet on whole repositories nobody here wrote (`tests/fixtures/real/`, see its README): a
 //! Grav documentation site (Grav routes, numbered folders, one `docs.md` per page folder), a Jekyll
-//! site with collections (their addresses, `{% link %}` in Markdown link destinations), and an
+//! site with collections (their addresses, `{% link %}` in Markdown link destinations), the
+//! Docusaurus site of a Python library (`slug: /`, Markdown links read from the docs folder), and an
 //! application repository with its guides beside the code (Django and Vue.js, `.gitignore`,
 //! dependency folders added here as an install would leave them).
 
@@ -224,4 +225,56 @@ fn a_jekyll_site_with_collections_links_by_jekyll_s_addresses_and_link_tags() {
         workflow.contains("href=\"../../../articles/api/reference/#/datasets/create_dataset\""),
         "{workflow}"
     );
+}
+
+/// The Docusaurus site of an application repository (Python library, docs in `website/`), its
+/// French translation as the content folder, `docusaurus.config.ts` five folders above it.
+fn docusaurus_site(with_config: bool) -> Site {
+    let site = Site::new();
+    copy_fixture(&site, "ign-lidar-docusaurus", "");
+    site.file(
+        "carnet.toml",
+        "title = \"IGN LiDAR HD\"\ncontent_dir = \"website/i18n/fr/docusaurus-plugin-content-docs/current\"\n",
+    );
+    if !with_config {
+        site.remove("website/docusaurus.config.ts");
+    }
+    site
+}
+
+#[test]
+fn a_docusaurus_site_gets_its_home_page_its_markdown_links_from_the_root_and_folder_links() {
+    let site = docusaurus_site(true);
+    let run = site.carnet(&["-v", "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("error"), "{}", run.stderr);
+
+    // `slug: /` in `intro.md`: the home page, as Docusaurus publishes it.
+    let home = site.read("index.html");
+    assert!(home.contains("<h1 id=\"bibliotheque-de-traitement-lidar-hd-de-l-ign\">"), "{home}");
+    assert!(!site.output("intro").exists() && !site.output("page").exists());
+
+    // `gpu/overview.md` written in `guides/quick-start.md`: not beside it, so from the docs
+    // folder, as Docusaurus reads it; `features/overview.md` is beside it, and wins.
+    let quick_start = site.read("guides/quick-start/index.html");
+    for link in [
+        "../../guides/features/overview/\">Features Guide",
+        "../../gpu/overview/\">GPU Guide",
+        "../../features/pipeline-configuration/\">Configuration Guide",
+        "../../features/rgb-augmentation/\">RGB Augmentation",
+    ] {
+        assert!(quick_start.contains(&format!("href=\"{link}")), "{link}: {quick_start}");
+    }
+    // `../api/`: a folder with no page of its own, whose list of pages carnet writes.
+    let notes = site.read("release-notes/v1-5-0/index.html");
+    assert!(notes.contains("href=\"../../api/\""), "{notes}");
+    assert!(site.output("api/index.html").is_file());
+}
+
+#[test]
+fn without_docusaurus_markdown_links_are_read_beside_the_guide_only() {
+    let site = docusaurus_site(false);
+    let broken: Vec<String> = errors(&site).into_iter().filter(|e| e.contains("broken link")).collect();
+    assert_eq!(broken.len(), 3, "{broken:#?}");
+    assert!(broken.iter().all(|e| e.contains("guides/quick-start.md")), "{broken:#?}");
 }
