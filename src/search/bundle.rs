@@ -38,7 +38,10 @@ fn compressed_base64(data: &[u8]) -> String {
 }
 
 /// zlib level for page bundles: most of the gain of the default level for a fraction of its time.
-const COMPRESSION: flate2::Compression = flate2::Compression::new(4);
+/// On the 23 MB of page data of 10,000 generated guides, miniz_oxide's level 3 is as small as 4
+/// (3.59 MB against 3.61 MB) in 10 % less time (345 ms against 390 ms on one core); 1 and 2 are
+/// faster but 22–53 % larger, 5 and 6 at most 5 % smaller and slower.
+const COMPRESSION: flate2::Compression = flate2::Compression::new(3);
 
 /// Standard base64 with padding (what `atob` reads).
 fn base64(bytes: &[u8]) -> String {
