@@ -8,6 +8,7 @@ pub mod frontmatter;
 pub mod guide_id;
 pub mod ignored;
 pub mod jekyll;
+pub mod mdx;
 pub mod repair;
 pub mod walk;
 
@@ -130,6 +131,10 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         // for lines and columns).
         text = text.replace('\0', "\u{FFFD}");
     }
+    if mdx::is_mdx(&found.path) {
+        mdx::blank_module_statements(&mut text);
+        diagnostics.extend(mdx_components_note(&found.path, &text));
+    }
     diagnostics.extend(report.diagnostics(&found.path, &text));
     let split = frontmatter::split(&text);
     let body_start = text.len() - split.body.len();
@@ -170,6 +175,18 @@ pub fn read_guide(found: &Found) -> (Option<Guide>, Vec<Diagnostic>) {
         repair: report,
     };
     (Some(guide), diagnostics)
+}
+
+/// A warning naming the JSX components of an MDX guide, which carnet shows as HTML elements.
+fn mdx_components_note(path: &Path, text: &str) -> Option<Diagnostic> {
+    let components = mdx::components(text);
+    let &(_, first) = components.first()?;
+    let names: Vec<String> = components.iter().map(|(name, _)| format!("<{name}>")).collect();
+    let message = format!(
+        "MDX components shown as plain HTML elements, their text without their behaviour: {}",
+        names.join(", ")
+    );
+    Some(Diagnostic::warning(Location::from_offset(path, text, first), message))
 }
 
 /// Where a front matter problem is: its line of the file (`line` counts from the opening fence,

@@ -72,9 +72,10 @@ fn is_backup_name(name: &str) -> bool {
 /// GitBook's folder of images (`.gitbook/assets/`) and reusable blocks (`.gitbook/includes/`).
 const GITBOOK_FOLDER: &str = ".gitbook";
 
-/// A Markdown file, but GitBook's reusable blocks: they are pieces of other pages, not pages.
+/// A Markdown file (`.md`, or MDX's `.mdx`), but GitBook's reusable blocks: they are pieces of
+/// other pages, not pages.
 pub fn is_guide(path: &Path) -> bool {
-    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("mdx"))
         && !path.components().any(|c| c.as_os_str() == GITBOOK_FOLDER)
 }
 

@@ -344,6 +344,8 @@ impl LinkIndex {
             format!("{bare}/index.md"),
             format!("{bare}/README.md"),
             if bare.is_empty() { "index.md".to_string() } else { String::new() },
+            format!("{bare}.mdx"),
+            format!("{bare}/index.mdx"),
         ];
         if let Some(&guide) = candidates.iter().find_map(|c| self.by_rel.get(c)) {
             return Some(guide);
@@ -367,7 +369,8 @@ impl LinkIndex {
         if path.starts_with('/') || is_index_file(Path::new(&self.guides[from].rel)) {
             return None;
         }
-        let page_folder = self.guides[from].rel.strip_suffix(".md")?;
+        let rel = &self.guides[from].rel;
+        let page_folder = rel.strip_suffix(".md").or_else(|| rel.strip_suffix(".mdx"))?;
         let joined = join(&format!("{page_folder}/"), path)?;
         self.find_guide(&joined, &mut Vec::new())
     }
@@ -376,7 +379,8 @@ impl LinkIndex {
     /// (`with_markdown_links_from_root`); only its exact file.
     fn markdown_link_from_root(&self, path: &str) -> Option<GuideId> {
         let relative = !path.starts_with("./") && !path.starts_with("../") && !path.starts_with('/');
-        if !self.markdown_links_from_root || !relative || extension(path).as_deref() != Some("md") {
+        let markdown = matches!(extension(path).as_deref(), Some("md" | "mdx"));
+        if !self.markdown_links_from_root || !relative || !markdown {
             return None;
         }
         self.by_rel.get(&join("", path)?).copied()
@@ -624,7 +628,7 @@ fn join(from_rel: &str, path: &str) -> Option<String> {
 /// `basics/installation` share `basics/installation`.
 fn route_key(path: &str) -> String {
     let path = path.trim_end_matches('/');
-    let path = path.strip_suffix(".md").unwrap_or(path);
+    let path = path.strip_suffix(".md").or_else(|| path.strip_suffix(".mdx")).unwrap_or(path);
     let segments: Vec<&str> =
         path.split('/').filter(|s| !s.is_empty()).map(|s| OrderedName::parse(s).name).collect();
     segments.join("/").to_lowercase()

@@ -140,7 +140,7 @@ const SLUG_OF_FOLDER: usize = 0;
 
 /// The names of a folder's landing page, by precedence (compared without case), ranked after
 /// `SLUG_OF_FOLDER`.
-const INDEX_NAMES: [&str; 3] = ["index.md", "_index.md", "readme.md"];
+const INDEX_NAMES: [&str; 5] = ["index.md", "index.mdx", "_index.md", "readme.md", "readme.mdx"];
 
 /// Rank of a guide named after its folder (`install/install.md`, `10-install/install.md`):
 /// a landing page only when the folder has none of `INDEX_NAMES`.

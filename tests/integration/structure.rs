@@ -1,7 +1,7 @@
 //! The structure authors wrote: every heading level in « Sur cette page », ordering prefixes of
 //! file and folder names (`01-intro.md`, `10.install/`) ordering the sidebar and left out of
 //! titles and addresses, the landing page of a folder (`index.md`, `_index.md`, `README.md`, a
-//! guide named after the folder); on made-up sites and on trimmed copies of real documentation
+//! guide named after the folder), MDX guides; on made-up sites and on trimmed copies of real documentation
 //! (`tests/fixtures/real/`).
 
 use std::path::Path;
@@ -424,4 +424,41 @@ fn a_folder_page_beside_its_folder_lists_its_pages_and_is_no_empty_page() {
     assert!(!run.stderr.contains("tutoriels.md: this guide has front matter but no text"), "{}", run.stderr);
     assert!(!run.stderr.contains("would both be published"), "{}", run.stderr);
     assert!(run.stderr.contains("vide.md: this guide has front matter but no text"), "{}", run.stderr);
+}
+
+/// An MDX guide as Docusaurus sites write them (modelled on Logora's documentation, whose
+/// `installation/javascript-sdk.mdx` other guides link to without its extension).
+#[test]
+fn an_mdx_guide_is_a_page_without_its_module_statements_and_with_a_warning_for_its_components() {
+    let site = Site::new();
+    site.file(
+        "content/installation/javascript-sdk.mdx",
+        "---\ntitle: Installation Javascript\n---\n\nimport Tabs from \"@theme/Tabs\";\nimport {\n  \
+         TabItem,\n} from \"@theme/TabItem\";\n\nInsérez le **code** natif.\n\n```js\nimport x from \"y\";\n```\n\n\
+         <Tabs>\n  <TabItem value=\"a\" label=\"Classique\">\n\nTexte de l'onglet.\n\n  </TabItem>\n</Tabs>\n",
+    );
+    site.file(
+        "content/installation/drawer.md",
+        "# Tiroir\n\nComme l'installation [classique](javascript-sdk).\n",
+    );
+    let run = site.carnet(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.read("installation/javascript-sdk/index.html");
+    assert!(page.contains("<strong>code</strong>"), "{page}");
+    assert!(
+        !page.contains("@theme/Tabs") && !page.contains("TabItem,"),
+        "module statements are not text: {page}"
+    );
+    assert!(page.contains(">import</span> <span class=\"v\">x</span>"), "code blocks keep theirs: {page}");
+    assert!(page.contains("Texte de l&#x27;onglet.") || page.contains("Texte de l'onglet."), "{page}");
+    assert!(
+        run.stderr.contains(
+            "javascript-sdk.mdx:16:1: MDX components shown as plain HTML elements, their text without \
+             their behaviour: <Tabs>, <TabItem>"
+        ),
+        "{}",
+        run.stderr
+    );
+    let drawer = site.read("installation/drawer/index.html");
+    assert!(drawer.contains("href=\"../../installation/javascript-sdk/\">classique"), "{drawer}");
 }
