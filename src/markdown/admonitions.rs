@@ -33,6 +33,12 @@ pub(crate) struct Admonition {
 }
 
 impl Admonition {
+    /// A callout of `class` (`note`, `tip`…) with `title`, always open (`folds: None`) or a
+    /// `<details>` open or not.
+    pub(super) fn new(class: &'static str, title: Option<String>, folds: Option<bool>) -> Self {
+        Admonition { class, title, folds }
+    }
+
     pub(crate) fn open_html(&self) -> String {
         let title = self.title.as_deref().map(escape_keeping_tags);
         callout_open(self.class, title.as_deref(), self.folds)
@@ -75,7 +81,7 @@ pub(crate) struct Rewritten {
     pub admonitions: HashMap<usize, Admonition>,
     /// Per line of `text`: (its offset, length of the prefix carnet added, offset in the
     /// guide of what follows the prefix).
-    lines: Vec<(usize, usize, usize)>,
+    pub(super) lines: Vec<(usize, usize, usize)>,
 }
 
 impl Rewritten {
@@ -88,7 +94,7 @@ impl Rewritten {
 }
 
 /// The kind's class and French title (Material for MkDocs' kinds and their aliases).
-fn kind(name: &str) -> (&'static str, &'static str) {
+pub(super) fn kind(name: &str) -> (&'static str, &'static str) {
     match name.to_ascii_lowercase().as_str() {
         "abstract" | "summary" | "tldr" => ("note", "Résumé"),
         "info" | "todo" => ("note", "Info"),
@@ -225,7 +231,7 @@ pub(crate) fn rewrite(markdown: &str) -> Option<Rewritten> {
 
 /// The code fence open after `line`: opened by ```` ``` ```` or `~~~`, closed by the same
 /// character at least as many times.
-fn next_fence(open: Option<(char, usize)>, line: &str) -> Option<(char, usize)> {
+pub(super) fn next_fence(open: Option<(char, usize)>, line: &str) -> Option<(char, usize)> {
     let trimmed = line.trim_start();
     let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
     let count = marker.map_or(0, |m| trimmed.chars().take_while(|c| *c == m).count());

@@ -16,6 +16,7 @@ mod console;
 mod containers;
 mod escape;
 mod fence;
+mod gitbook;
 mod headings;
 mod highlight;
 mod html;

@@ -5,7 +5,8 @@
 //! that is not an attribute list (`## Options {a, b}`), which pulldown-cmark takes as attributes
 //! whatever it holds, 3. turns container fences (`::: warning`) into callouts (`containers`).
 //! A guide with MkDocs admonitions (`!!! note`) is parsed as `admonitions::rewrite` gives it,
-//! its block quotes that are admonitions turned into callouts, its spans mapped back.
+//! one with GitBook's block tags (`{% hint %}`) as `gitbook::rewrite` gives it: their block
+//! quotes that are admonitions turned into callouts, their spans mapped back.
 //! An attribute list is made of `#id`, `.class` and `key=value` items only.
 
 use std::ops::Range;
@@ -14,6 +15,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use super::admonitions::{self, Rewritten};
 use super::containers::Containers;
+use super::gitbook;
 use super::link_pass::Spans;
 use super::liquid;
 
@@ -39,7 +41,7 @@ pub(crate) fn events_noting<'a>(markdown: &'a str, spans: &mut Spans<'a>) -> Vec
 
 /// `events_noting` for a text whose links need no more reading.
 fn events_of<'a>(markdown: &'a str, spans: &mut Spans<'a>) -> Vec<Event<'a>> {
-    let Some(rewritten) = admonitions::rewrite(markdown) else {
+    let Some(rewritten) = admonitions::rewrite(markdown).or_else(|| gitbook::rewrite(markdown)) else {
         return parse_events(markdown, spans, None);
     };
     let mut noted = Spans::default();

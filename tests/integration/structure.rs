@@ -462,3 +462,32 @@ fn an_mdx_guide_is_a_page_without_its_module_statements_and_with_a_warning_for_i
     let drawer = site.read("installation/drawer/index.html");
     assert!(drawer.contains("href=\"../../installation/javascript-sdk/\">classique"), "{drawer}");
 }
+
+/// A guide written in a GitBook space, its block tags as GitBook's Git Sync writes them (after
+/// guides.data.gouv.fr and doc.incubateur.net, where 426 pages showed them as text). The file
+/// link, longer than its tag, ends the guide: its place must stay inside the guide's text.
+#[test]
+fn gitbook_block_tags_are_callouts_tabs_and_links_not_text() {
+    let site = Site::new();
+    site.file("content/.gitbook/assets/Modèle de CR (1).docx", b"PK\x03\x04 stand-in".as_slice());
+    site.file(
+        "content/standards/realisation.md",
+        "# Réalisation du standard\n\n{% hint style=\"warning\" %}\nAvant de commencer :\n\n* lire le \
+         guide,\n* réunir le groupe.\n{% endhint %}\n\n{% tabs %}\n{% tab title=\"Commande publique\" %}\n\
+         Données A\n{% endtab %}\n\n{% tab title=\"Subventions\" %}\nDonnées B\n{% endtab %}\n{% endtabs %}\n\n\
+         {% embed url=\"https://www.youtube.com/watch?v=abc\" %}\n\n\
+         {% file src=\"../.gitbook/assets/Modèle de CR (1).docx\" %}\n",
+    );
+    let run = site.carnet(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.read("standards/realisation/index.html");
+    assert!(!page.contains("{%"), "{page}");
+    let callout = page.find("callout callout-warning").expect("the hint is a callout");
+    let list_end = page.find("</ul>").unwrap();
+    assert!(callout < list_end && page[list_end..].find("</div>").is_some(), "the list inside: {page}");
+    assert_eq!(page.matches("<details").count(), 2, "one open <details> per tab: {page}");
+    assert!(page.contains("Subventions</summary>"), "{page}");
+    assert!(page.contains("Modèle de CR (1).docx</a>"), "{page}");
+    assert!(site.output(".gitbook/assets/Modèle de CR (1).docx").is_file(), "the file is published");
+    assert!(page.contains("href=\"https://www.youtube.com/watch?v=abc\""), "{page}");
+}
