@@ -296,6 +296,21 @@ fn long_code_lines_and_wide_tables_scroll_inside_their_box_on_a_phone() {
         table.0 > table.1 && ["auto", "scroll"].contains(&table.2.as_str()),
         "wide table: .table-wrapper must scroll sideways (scrollWidth, clientWidth, overflow-x) = {table:?}"
     );
+    // A table written in HTML with fixed column widths, as GitBook writes them (`<th
+    // width="380">`): within the page, and no word cut in two (« Dr/oit »).
+    let html_table: (f64, f64, f64, f64, String) = page.eval(
+        "(() => { const t = [...document.querySelectorAll('table')].find(t => !t.closest('.table-wrapper')); \
+         const th = t.querySelectorAll('th')[1], line = parseFloat(getComputedStyle(th).lineHeight); \
+         return [t.getBoundingClientRect().right, document.documentElement.clientWidth, \
+                 th.getBoundingClientRect().height - parseFloat(getComputedStyle(th).paddingTop) \
+                 - parseFloat(getComputedStyle(th).paddingBottom), line, getComputedStyle(t).overflowX]; })()",
+    );
+    let (right, width, header, line, overflow) = html_table.clone();
+    assert!(
+        right <= width + 0.5 && header < 1.5 * line && ["auto", "scroll"].contains(&overflow.as_str()),
+        "HTML table: within the page, « Droit » on one line, scrolls (right, page width, header \
+         height, line height, overflow-x) = {html_table:?}"
+    );
 }
 
 #[test]
