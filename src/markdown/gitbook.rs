@@ -140,23 +140,24 @@ fn tag_line(line: &str) -> Option<Line> {
         }
         "openapi" => {
             let src = attribute("src").filter(|src| !src.contains(['<', '>']))?;
-            let operation = [attribute("method").map(|m| m.to_uppercase()), attribute("path")];
-            let text: Vec<String> = operation.into_iter().flatten().collect();
-            let text = if text.is_empty() { src.clone() } else { text.join(" ") };
+            let text = operation(attributes).unwrap_or_else(|| src.clone());
             Line::Markdown(format!("[{}](<{src}>)", text.replace(['[', ']'], "")))
         }
         // The operation of a specification named elsewhere: the line after it links to that.
-        "openapi-operation" => {
-            let operation = [attribute("method").map(|m| m.to_uppercase()), attribute("path")];
-            let text: Vec<String> = operation.into_iter().flatten().collect();
-            match text.is_empty() || text.iter().any(|part| part.contains('`')) {
-                true => Line::Blank,
-                false => Line::Markdown(format!("`{}`", text.join(" "))),
-            }
-        }
+        "openapi-operation" => match operation(attributes).filter(|text| !text.contains('`')) {
+            Some(text) => Line::Markdown(format!("`{text}`")),
+            None => Line::Blank,
+        },
         name if LAYOUT.contains(&name) => Line::Blank,
         _ => return None,
     })
+}
+
+/// The operation an OpenAPI tag names, `GET /siret`, from its `method` and `path`.
+fn operation(attributes: &str) -> Option<String> {
+    let parts = [attribute(attributes, "method").map(|m| m.to_uppercase()), attribute(attributes, "path")];
+    let parts: Vec<String> = parts.into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// The value of `key="value"` (or single quotes) among a tag's attributes.
