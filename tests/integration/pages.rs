@@ -152,8 +152,9 @@ fn code_blocks_highlighted_with_classes_titles_and_buttons() {
     assert!(html.contains("<span class=\"line output\" data-nocopy>sortie du programme\n</span>"));
     let site = site();
     let css = site.read(&site.asset("carnet.css"));
-    assert!(css.contains("pre.code .k {"), "highlight palette appended to the stylesheet");
-    assert!(css.contains("prefers-color-scheme: dark"), "dark palette");
+    assert!(css.contains("pre.code .k{color:"), "highlight palette appended to the stylesheet");
+    assert!(css.contains("prefers-color-scheme:dark"), "dark palette");
+    assert!(!css.contains("/*") && !css.contains("\n  "), "the stylesheet is minified");
 }
 
 #[test]
