@@ -671,7 +671,10 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Optio
             }
         }
         let score = strsim::normalized_damerau_levenshtein(&wanted, &lower);
-        if score >= 0.5 && best.is_none_or(|(top, _)| score >= top) {
+        // Among equals, the first in byte order: the answer does not depend on the order the
+        // candidates come in (the files are a hash map's).
+        let better = |(top, kept): (f64, &str)| score > top || (score == top && candidate < kept);
+        if score >= 0.5 && best.is_none_or(better) {
             best = Some((score, candidate));
         }
     }
@@ -925,7 +928,8 @@ mod tests {
                 .iter()
                 .map(|c| (strsim::normalized_damerau_levenshtein(&wanted, &c.to_lowercase()), *c))
                 .filter(|(score, _)| *score >= 0.5)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
+                // The best score; among equals, the first in byte order.
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
                 .map(|(_, c)| c)
         };
         for wanted in [
@@ -940,6 +944,14 @@ mod tests {
         ] {
             assert_eq!(closest(wanted, candidates.iter().copied()), brute(wanted), "{wanted}");
         }
+    }
+
+    #[test]
+    fn a_suggestion_among_equals_does_not_depend_on_the_order_of_the_candidates() {
+        let names = ["guide-b.md", "guide-a.md", "guide-c.md"];
+        assert_eq!(closest("guide-x.md", names.iter().copied()), Some("guide-a.md"));
+        assert_eq!(closest("guide-x.md", names.iter().rev().copied()), Some("guide-a.md"));
+        assert_eq!(closest("guide-b.md", names.iter().copied()), Some("guide-b.md"));
     }
 
     #[test]
