@@ -68,6 +68,7 @@ const TOKENS: &[(&str, &str, &str)] = &[
 /// The syntax set, the token classes worth a span and the palette CSS, made once per build.
 pub(crate) struct Highlighter {
     syntaxes: SyntaxSet,
+    lookup: SyntaxLookup,
     css: String,
     /// The classes either palette colours otherwise than the text.
     coloured: Vec<&'static str>,
@@ -91,26 +92,32 @@ impl Highlighter {
             }
         }
         let css = palette_css(&light, &dark, &coloured);
-        Highlighter { syntaxes: two_face::syntax::extra_newlines(), css, coloured, lines }
+        let syntaxes = two_face::syntax::extra_newlines();
+        let lookup = SyntaxLookup::new(&syntaxes);
+        Highlighter { syntaxes, lookup, css, coloured, lines }
     }
 
     pub(crate) fn css(&self) -> &str {
         &self.css
     }
 
-    /// The syntax for a fence token (`yaml`, `py`, `Dockerfile`), if syntect knows it.
+    /// The syntax for a fence token (`yaml`, `py`, `Dockerfile`), if syntect knows it: as
+    /// syntect's `find_syntax_by_token`, an extension first, then a name in any ASCII case.
     pub(crate) fn syntax_for_token(&self, token: &str) -> Option<&SyntaxReference> {
-        self.syntaxes.find_syntax_by_token(token)
+        let folded = token.to_ascii_lowercase();
+        let found = self.lookup.by_extension.get(&folded).or_else(|| self.lookup.by_folded_name.get(&folded));
+        found.map(|&i| &self.syntaxes.syntaxes()[i])
     }
 
     /// The syntax for a file extension or a whole file name (`yml`, `requirements.txt`).
     pub(crate) fn syntax_for_extension(&self, ext: &str) -> Option<&SyntaxReference> {
-        self.syntaxes.find_syntax_by_extension(ext)
+        let found = self.lookup.by_extension.get(&ext.to_ascii_lowercase());
+        found.map(|&i| &self.syntaxes.syntaxes()[i])
     }
 
     /// A highlighter for consecutive lines of one block in the language named `syntax`.
     pub(crate) fn lines(&self, syntax: &str) -> LineHighlighter<'_> {
-        let reference = self.syntaxes.find_syntax_by_name(syntax);
+        let reference = self.lookup.by_name.get(syntax).map(|&i| &self.syntaxes.syntaxes()[i]);
         LineHighlighter {
             highlighter: self,
             // The reference's address names the syntax for as long as the set lives.
@@ -126,6 +133,36 @@ impl Highlighter {
         let name = scope.build_string();
         let class = token_class(&name)?;
         self.coloured.contains(&class).then_some(class)
+    }
+}
+
+/// Syntaxes by extension and by name, in tables rather than syntect's scans of the whole set
+/// (about 200 syntaxes) for every code block. Where several syntaxes claim a key, the last one in
+/// the set wins, as syntect's `find_syntax_by_*` (which search the set backwards) decide.
+struct SyntaxLookup {
+    /// By file extension or whole file name, in ASCII lower case.
+    by_extension: HashMap<String, usize>,
+    /// By name, in ASCII lower case.
+    by_folded_name: HashMap<String, usize>,
+    /// By exact name.
+    by_name: HashMap<String, usize>,
+}
+
+impl SyntaxLookup {
+    fn new(set: &SyntaxSet) -> Self {
+        let mut lookup = SyntaxLookup {
+            by_extension: HashMap::new(),
+            by_folded_name: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for (i, syntax) in set.syntaxes().iter().enumerate() {
+            for extension in &syntax.file_extensions {
+                lookup.by_extension.insert(extension.to_ascii_lowercase(), i);
+            }
+            lookup.by_folded_name.insert(syntax.name.to_ascii_lowercase(), i);
+            lookup.by_name.insert(syntax.name.clone(), i);
+        }
+        lookup
     }
 }
 
@@ -384,6 +421,29 @@ impl Line {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn syntax_tables_answer_as_syntect_searches_do() {
+        let hl = Highlighter::new();
+        let set = &hl.syntaxes;
+        let mut keys: Vec<String> =
+            ["yml", "YAML", "sh", "Dockerfile", "requirements.txt", "nope", ""].map(String::from).to_vec();
+        for syntax in set.syntaxes() {
+            keys.extend(syntax.file_extensions.iter().flat_map(|e| [e.clone(), e.to_uppercase()]));
+            keys.extend([syntax.name.clone(), syntax.name.to_uppercase(), syntax.name.to_lowercase()]);
+        }
+        let name = |found: Option<&SyntaxReference>| found.map(|s| s.name.clone());
+        for key in &keys {
+            assert_eq!(name(hl.syntax_for_token(key)), name(set.find_syntax_by_token(key)), "token {key}");
+            let by_extension = hl.syntax_for_extension(key);
+            assert_eq!(name(by_extension), name(set.find_syntax_by_extension(key)), "extension {key}");
+            let by_name = hl.lookup.by_name.get(key.as_str()).map(|&i| &set.syntaxes()[i]);
+            assert_eq!(name(by_name), name(set.find_syntax_by_name(key)), "name {key}");
+        }
+        // Some extension is claimed by two syntaxes, or the rule for ties was not tested.
+        let claims: usize = set.syntaxes().iter().map(|s| s.file_extensions.len()).sum();
+        assert!(claims > hl.lookup.by_extension.len(), "no extension is claimed twice");
+    }
 
     #[test]
     fn palette_has_light_and_dark_rules_without_low_contrast() {
