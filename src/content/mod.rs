@@ -232,9 +232,13 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
         return false;
     }
     let head = &bytes[..bytes.len().min(8192)];
-    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)).count();
+    // Bytes under 0x20 first, line breaks and tabs included (a count the compiler makes many
+    // bytes at a time): when they are few, the control characters among them are too.
+    let low = head.iter().filter(|&&b| b < 0x20).count();
+    let is_control = |b: &&u8| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0C);
+    let mostly_controls = low * 10 > head.len() && head.iter().filter(is_control).count() * 10 > head.len();
     let has_nul = head.contains(&0);
-    controls * 10 > head.len() || (has_nul && std::str::from_utf8(bytes).is_err())
+    mostly_controls || (has_nul && std::str::from_utf8(bytes).is_err())
 }
 
 /// A source file's text, as decoded from its bytes and as repaired.
@@ -306,6 +310,9 @@ mod tests {
         assert!(!looks_binary("# Titre\n\nAvec un \0 NUL et des accents é\n".as_bytes()));
         assert!(!looks_binary(b"\xFF\xFE#\0 \0T\0"), "UTF-16 with a BOM is text");
         assert!(!looks_binary(b""));
+        // Line breaks and tabs are no control characters, however many; others are.
+        assert!(!looks_binary(b"a\n\n\n\r\n\t\tb\n\n"));
+        assert!(looks_binary(b"a\x01\x02\x03\x1b\n\nb"));
     }
 
     #[test]

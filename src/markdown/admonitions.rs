@@ -172,8 +172,24 @@ fn bytes_of_indent(line: &str, width: usize) -> usize {
 }
 
 /// The text to parse instead of `markdown`, or `None` when it has no admonition.
+/// Whether `text` has `mark` three times in a row: found one mark at a time (`str::find` with a
+/// character looks for its byte many bytes at a time), where `contains("!!!")` walks the text
+/// with a general substring search, on every guide twice.
+fn has_three(text: &str, mark: u8) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(char::from(mark)) {
+        let at = from + found;
+        if bytes[at..].starts_with(&[mark; 3]) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
 pub(crate) fn rewrite(markdown: &str) -> Option<Rewritten> {
-    if !markdown.contains("!!!") && !markdown.contains("???") {
+    if !has_three(markdown, b'!') && !has_three(markdown, b'?') {
         return None;
     }
     let lines: Vec<&str> = markdown.split_inclusive('\n').collect();
@@ -247,6 +263,16 @@ pub(super) fn next_fence(open: Option<(char, usize)>, line: &str) -> Option<(cha
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn three_marks_in_a_row_are_found_anywhere() {
+        assert!(has_three("!!! note", b'!'));
+        assert!(has_three("a ! b !! c !!!", b'!'));
+        assert!(has_three("é??? ", b'?'));
+        assert!(!has_three("a ! b !! c ?!! !?!", b'!'));
+        assert!(!has_three("??", b'?'));
+        assert!(!has_three("", b'!'));
+    }
     use crate::markdown::Renderer;
 
     fn html(markdown: &str) -> String {

@@ -111,7 +111,7 @@ impl PageWriter<'_> {
                 message: error.chain,
             })
         })?;
-        (self.sink)(&file, html.into_bytes()).map_err(|err| {
+        (self.sink)(&file, html).map_err(|err| {
             Box::new(PageError {
                 location: Location::file(&file),
                 page: "writing".to_string(),

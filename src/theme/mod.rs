@@ -277,11 +277,16 @@ impl Theme {
         }
     }
 
-    pub fn render(&self, template: &str, context: &PageContext) -> Result<String, TemplateError> {
+    /// The page as UTF-8 bytes, as written to its file: tera's `render` would check the whole
+    /// page is UTF-8 again to make a `String` of it, which the file does not need.
+    pub fn render(&self, template: &str, context: &PageContext) -> Result<Vec<u8>, TemplateError> {
         let failed =
             |e: tera::Error| TemplateError { template: template.to_string(), chain: error_chain(&e) };
+        // The page's content, and as much again for the theme around it.
+        let mut page = Vec::with_capacity(2 * context.page.content.len() + 8192);
         let context = tera::Context::from_serialize(context).map_err(failed)?;
-        self.tera.render(template, &context).map_err(failed)
+        self.tera.render_to(template, &context, &mut page).map_err(failed)?;
+        Ok(page)
     }
 }
 

@@ -59,16 +59,37 @@ pub(super) fn leans_french(text: &str) -> bool {
     french >= 2
 }
 
-/// Letters only Turkish writes among the languages of Windows-1252 and -1254, clean and as
-/// their UTF-8 read through those pages (`Ä±` is `ı`, `ÅŸ` is `ş`).
-const TURKISH_SIGNS: &[&str] = &["ı", "ğ", "ş", "İ", "Ğ", "Ş", "Ä±", "ÄŸ", "ÅŸ", "Ä°", "Äž", "Åž"];
+/// Letters only Turkish writes among the languages of Windows-1252 and -1254 (`ı`, `ğ`, `ş`
+/// and their capitals), clean or as their UTF-8 read through those pages: `Ä` or `Å` (lead bytes
+/// 0xC4 and 0xC5) then the continuation byte's character (`Ä±` is `ı`, `ÅŸ` is `ş`).
+const TURKISH_LETTERS_CLEAN: &str = "ığşİĞŞ";
+const TURKISH_AFTER_C4: &str = "±Ÿ°ž";
+const TURKISH_AFTER_C5: &str = "Ÿž";
 
 /// Letters of Turkish that a lost byte may be (`Å�imdi` is `Şimdi`, not `Łimdi`).
 pub(super) const TURKISH_LETTERS: &str = "ŞşĞğİıÇçÖöÜü";
 
 /// Whether `text`, clean or damaged, reads as Turkish: its own letters, three times at least.
 pub(super) fn is_turkish(text: &str) -> bool {
-    TURKISH_SIGNS.iter().map(|sign| text.matches(sign).count()).sum::<usize>() >= 3
+    // One pass over the text, stopping at the third sign.
+    let mut signs = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let after = |letters: &str, next: Option<&char>| next.is_some_and(|n| letters.contains(*n));
+        let sign = match c {
+            _ if c.is_ascii() => false,
+            'Ä' => after(TURKISH_AFTER_C4, chars.peek()),
+            'Å' => after(TURKISH_AFTER_C5, chars.peek()),
+            _ => TURKISH_LETTERS_CLEAN.contains(c),
+        };
+        if sign {
+            signs += 1;
+            if signs == 3 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Letters only Vietnamese writes (ư, ơ, đ, and the letters with two diacritics of
@@ -179,6 +200,10 @@ mod tests {
         assert!(is_turkish("Şimdi bu ağ bağlantısı"));
         assert!(is_turkish("Å\u{FFFD}imdi bu aÄŸ baÄŸlantÄ±sÄ±"));
         assert!(!is_turkish("Le cœur du problème : déployé, à côté."));
+        // A sign is two characters side by side, not with a letter between them.
+        assert!(!is_turkish("Äx± Äy± Åzž"));
+        assert!(is_turkish("ÄŸ Äž ÅŸ"));
+        assert!(!is_turkish("ı ğ"));
     }
 
     #[test]
