@@ -5,8 +5,7 @@
 //! 3. turns the lines into HTML by mode (syntect, console, Procfile, plain), through a cache
 //! keyed by (mode, hl_lines, code), 4. wraps them in the figure, header and copy/download buttons.
 
-use std::collections::hash_map::RandomState;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use std::hash::BuildHasher;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -263,16 +262,16 @@ fn figure(block: &Block, inner: &str) -> String {
 /// megabytes to the end of a 10,000-guide build for no hit.
 pub(crate) struct CodeCache {
     shards: Vec<Mutex<Shard>>,
-    hasher: RandomState,
+    hasher: FxBuildHasher,
     repeats_only: bool,
 }
 
 #[derive(Default)]
 struct Shard {
-    map: HashMap<(String, String), Arc<str>>,
+    map: FxHashMap<(String, String), Arc<str>>,
     bytes: usize,
     /// With `repeats_only`, the hash of each key met once and not kept.
-    seen: HashSet<u64>,
+    seen: FxHashSet<u64>,
 }
 
 const SHARDS: usize = 16;
@@ -282,7 +281,7 @@ impl CodeCache {
     pub(crate) fn new(repeats_only: bool) -> Self {
         CodeCache {
             shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
-            hasher: RandomState::new(),
+            hasher: FxBuildHasher,
             repeats_only,
         }
     }

@@ -6,7 +6,7 @@
 //! those that differ from every id of the page as `span.heading-alias`, 4. replace the heading's
 //! start and end events with HTML carrying the id, the aliases and the `a.anchor` permalink.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
@@ -99,8 +99,8 @@ fn collect<'a>(events: &[Event<'a>]) -> Vec<Found<'a>> {
 /// Hands out unique ids: the wanted one if free, else `wanted-1`, `wanted-2`…
 #[derive(Default)]
 struct IdSet {
-    used: HashSet<String>,
-    next_suffix: HashMap<String, usize>,
+    used: FxHashSet<String>,
+    next_suffix: FxHashMap<String, usize>,
 }
 
 impl IdSet {
@@ -148,11 +148,11 @@ fn canonical_ids(found: &[Found<'_>]) -> (Vec<String>, Vec<String>) {
 
 /// The GitHub and GitLab ids of each heading, kept when they clash with no other id.
 fn forge_aliases(found: &[Found<'_>], ids: &[String]) -> Vec<Vec<String>> {
-    let taken: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let taken: FxHashSet<&str> = ids.iter().map(String::as_str).collect();
     let mut github = ForgeSlugger::default();
     let mut trimmed = ForgeSlugger::default();
     let mut gitlab = ForgeSlugger::default();
-    let mut given: HashSet<String> = HashSet::new();
+    let mut given: FxHashSet<String> = FxHashSet::default();
     found
         .iter()
         .map(|heading| {
@@ -177,7 +177,7 @@ fn forge_aliases(found: &[Found<'_>], ids: &[String]) -> Vec<Vec<String>> {
 /// Deduplicates like the forges do: the second `causes` becomes `causes-1`.
 #[derive(Default)]
 struct ForgeSlugger {
-    seen: HashMap<String, usize>,
+    seen: FxHashMap<String, usize>,
 }
 
 impl ForgeSlugger {

@@ -7,7 +7,7 @@
 //! heading ids, their forge forms and the ids its raw HTML declares; `#` and `#top` are the top
 //! of any page, as in browsers.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -99,22 +99,22 @@ pub struct LinkIndex {
     guides: PerGuide<GuideTargets>,
     /// Per guide: every id and alias → canonical id, and the loose form of each id → id.
     anchors: PerGuide<AnchorLookup>,
-    by_rel: HashMap<String, GuideId>,
-    by_rel_folded: HashMap<String, GuideId>,
-    by_path: HashMap<String, GuideId>,
-    files: HashMap<String, String>,
+    by_rel: FxHashMap<String, GuideId>,
+    by_rel_folded: FxHashMap<String, GuideId>,
+    by_path: FxHashMap<String, GuideId>,
+    files: FxHashMap<String, String>,
     /// The files of `static/`, by their path from the site root: lowercase → as written.
-    statics: HashMap<String, String>,
+    statics: FxHashMap<String, String>,
     /// Folder (`10-install`) → its landing page, whatever its name (`tree::landing_rank`).
-    folders: HashMap<String, GuideId>,
+    folders: FxHashMap<String, GuideId>,
     /// Guides and folders by `route_key`: the address Grav and directory-URL generators let
     /// authors write (`../installation` for `03.installation/docs.md`).
-    by_route: HashMap<String, GuideId>,
+    by_route: FxHashMap<String, GuideId>,
     /// `content/`: a reference written from the repository root (`content/GUIDE.md`) also counts.
     content_prefix: Option<String>,
     /// Folders without a landing guide, whose page carnet writes, by `route_key` of the folder
     /// → their address; the content folder (`""`, the home page) is always one.
-    folder_pages: HashMap<String, String>,
+    folder_pages: FxHashMap<String, String>,
     /// A link to a `.md` file not found beside the guide is looked for from the content root
     /// too, unless it starts with `./` or `../` (Docusaurus).
     markdown_links_from_root: bool,
@@ -129,7 +129,7 @@ impl LinkIndex {
             guides.iter_enumerated().map(|(i, g)| (g.path.trim_end_matches('/').to_string(), i)).collect();
         let files = files.into_iter().map(|f| (f.to_lowercase(), f)).collect();
         let anchors = guides.map(AnchorLookup::new);
-        let mut by_route = HashMap::new();
+        let mut by_route = FxHashMap::default();
         for (i, guide) in guides.iter_enumerated() {
             by_route.entry(route_key(&guide.rel)).or_insert(i);
         }
@@ -140,11 +140,11 @@ impl LinkIndex {
             by_rel_folded,
             by_path,
             files,
-            statics: HashMap::new(),
-            folders: HashMap::new(),
+            statics: FxHashMap::default(),
+            folders: FxHashMap::default(),
             by_route,
             content_prefix: None,
-            folder_pages: HashMap::from([(String::new(), String::new())]),
+            folder_pages: FxHashMap::from_iter([(String::new(), String::new())]),
             markdown_links_from_root: false,
         }
     }
@@ -552,8 +552,8 @@ fn first_match<'g>(
 
 /// A fixed hash (the same on every run) of an anchor key.
 fn key_hash(key: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// `#` and `#top` lead to the top of any page (HTML: an empty fragment, or `top` in any case

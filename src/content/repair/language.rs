@@ -62,7 +62,6 @@ pub(super) fn leans_french(text: &str) -> bool {
 /// Letters only Turkish writes among the languages of Windows-1252 and -1254 (`ı`, `ğ`, `ş`
 /// and their capitals), clean or as their UTF-8 read through those pages: `Ä` or `Å` (lead bytes
 /// 0xC4 and 0xC5) then the continuation byte's character (`Ä±` is `ı`, `ÅŸ` is `ş`).
-const TURKISH_LETTERS_CLEAN: &str = "ığşİĞŞ";
 const TURKISH_AFTER_C4: &str = "±Ÿ°ž";
 const TURKISH_AFTER_C5: &str = "Ÿž";
 
@@ -80,7 +79,7 @@ pub(super) fn is_turkish(text: &str) -> bool {
             _ if c.is_ascii() => false,
             'Ä' => after(TURKISH_AFTER_C4, chars.peek()),
             'Å' => after(TURKISH_AFTER_C5, chars.peek()),
-            _ => TURKISH_LETTERS_CLEAN.contains(c),
+            _ => matches!(c, 'ı' | 'ğ' | 'ş' | 'İ' | 'Ğ' | 'Ş'),
         };
         if sign {
             signs += 1;
