@@ -28,6 +28,7 @@ It reports only; it fails when a build fails.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -193,7 +194,8 @@ def zola_site(root: str, out: str) -> int:
                 continue
             landing = name.lower() in ("index.md", "readme.md", "_index.md")
             slug = zola_slug(os.path.splitext(name)[0])
-            slug = next(s for s in [slug] + [f"{slug}-{n}" for n in range(2, 10**6)] if s not in taken)
+            slug = next(s for s in itertools.chain([slug], (f"{slug}-{n}" for n in itertools.count(2)))
+                        if s not in taken)
             taken.add(slug)
             with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
                 text = zola_page(f.read(), name, None if landing else slug)

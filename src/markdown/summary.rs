@@ -151,3 +151,14 @@ fn is_block_end(tag: &TagEnd) -> bool {
             | TagEnd::Image
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_are_joined_with_their_whitespace_collapsed() {
+        let text = format!("  Étape\u{a0}1 :\tfaire{BLOCK_END}{BLOCK_END} puis\n\nça.{BLOCK_END}Fin");
+        assert_eq!(join_blocks(&text), format!("Étape 1 : faire{BLOCK_SEPARATOR}puis ça. Fin"));
+    }
+}
