@@ -171,11 +171,11 @@ fn bytes_of_indent(line: &str, width: usize) -> usize {
     line.len()
 }
 
-/// The text to parse instead of `markdown`, or `None` when it has no admonition.
 /// Whether `text` has `mark` three times in a row: found one mark at a time (`str::find` with a
 /// character looks for its byte many bytes at a time), where `contains("!!!")` walks the text
 /// with a general substring search, on every guide twice.
 fn has_three(text: &str, mark: u8) -> bool {
+    debug_assert!(mark.is_ascii(), "a mark is one byte");
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(found) = text[from..].find(char::from(mark)) {
@@ -188,6 +188,7 @@ fn has_three(text: &str, mark: u8) -> bool {
     false
 }
 
+/// The text to parse instead of `markdown`, or `None` when it has no admonition.
 pub(crate) fn rewrite(markdown: &str) -> Option<Rewritten> {
     if !has_three(markdown, b'!') && !has_three(markdown, b'?') {
         return None;
@@ -263,6 +264,7 @@ pub(super) fn next_fence(open: Option<(char, usize)>, line: &str) -> Option<(cha
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::Renderer;
 
     #[test]
     fn three_marks_in_a_row_are_found_anywhere() {
@@ -273,7 +275,6 @@ mod tests {
         assert!(!has_three("??", b'?'));
         assert!(!has_three("", b'!'));
     }
-    use crate::markdown::Renderer;
 
     fn html(markdown: &str) -> String {
         Renderer::new().render(markdown).html
