@@ -5,28 +5,45 @@
 //! emoji) into a single dash. `OrderedName::parse` reads the ordering number authors put in
 //! front of file and folder names (`01-intro`, `10.install`, `2_config`, `12.1-bgp`).
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Lower case without accents: `Résolution Œuvre` → `resolution oeuvre`.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        match c {
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'ß' => out.push_str("ss"),
-            'ø' | 'Ø' => out.push('o'),
-            'đ' | 'Đ' => out.push('d'),
-            'ł' | 'Ł' => out.push('l'),
-            'ı' => out.push('i'),
-            _ => out.extend(c.to_lowercase()),
+    fold_into(text, &mut out);
+    out
+}
+
+/// `fold`, appended to `out`. ASCII is only lowered; any other character is decomposed (NFD)
+/// and its marks dropped. One character at a time gives what NFD of the whole text gives once the
+/// marks are dropped (NFD's reordering only moves marks), without its buffering: a build folds
+/// every heading and every path, and most of their characters are ASCII.
+pub fn fold_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            decompose_canonical(c, |part| push_folded(part, out));
         }
     }
-    out
+}
+
+/// One character of a canonical decomposition, folded: marks dropped, ligatures and letters
+/// NFD keeps whole written as their plain letters, the rest lowered.
+fn push_folded(c: char, out: &mut String) {
+    if is_combining_mark(c) {
+        return;
+    }
+    match c {
+        'œ' | 'Œ' => out.push_str("oe"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'ß' => out.push_str("ss"),
+        'ø' | 'Ø' => out.push('o'),
+        'đ' | 'Đ' => out.push('d'),
+        'ł' | 'Ł' => out.push('l'),
+        'ı' => out.push('i'),
+        _ => out.extend(c.to_lowercase()),
+    }
 }
 
 /// `### Solution 1 : Désactiver le Script` → `solution-1-desactiver-le-script`.
@@ -111,6 +128,33 @@ mod tests {
     #[test]
     fn folds_french_accents_and_ligatures() {
         assert_eq!(fold("Résolution ÇA Œuvre à l'été"), "resolution ca oeuvre a l'ete");
+    }
+
+    /// What `fold` was before it went one character at a time: NFD of the whole text.
+    fn fold_by_whole_nfd(text: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = String::new();
+        for c in text.nfd() {
+            push_folded(c, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn folds_as_nfd_of_the_whole_text_does() {
+        // Marks in an order NFD changes, Hangul, precomposed letters with two marks, the Turkish
+        // dotted I (lowered to `i` and a mark), the lost no-break space, emoji.
+        for text in ["e\u{0323}\u{0301}x", "ệ Ǻ İstanbul", "한국어 Ώ", "Ça\u{00A0}: ÉTÉ 🔧 ǅ ﬁ"]
+        {
+            assert_eq!(fold(text), fold_by_whole_nfd(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folds_any_text_as_nfd_of_the_whole_text_does(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(fold(&text), fold_by_whole_nfd(&text));
+        }
     }
 
     #[test]

@@ -156,9 +156,11 @@ fn forge_aliases(found: &[Found<'_>], ids: &[String]) -> Vec<Vec<String>> {
     found
         .iter()
         .map(|heading| {
+            let github_form = github_slug(&heading.text);
+            let trimmed_form = github_form.trim_matches('-').to_string();
             let forms = [
-                github.slug(github_slug(&heading.text)),
-                trimmed.slug(github_slug(&heading.text).trim_matches('-').to_string()),
+                github.slug(github_form),
+                trimmed.slug(trimmed_form),
                 gitlab.slug(gitlab_slug(&heading.text)),
             ];
             let mut aliases = Vec::new();

@@ -8,8 +8,9 @@
 //! of any page, as in browsers.
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use percent_encoding::percent_decode_str;
 
@@ -338,22 +339,15 @@ impl LinkIndex {
     /// A guide by its file (with or without `.md`), its folder, or its published URL path.
     fn find_guide(&self, joined: &str, warnings: &mut Vec<String>) -> Option<GuideId> {
         let bare = joined.trim_end_matches('/');
-        let candidates = [
-            joined.to_string(),
-            format!("{bare}.md"),
-            format!("{bare}/index.md"),
-            format!("{bare}/README.md"),
-            if bare.is_empty() { "index.md".to_string() } else { String::new() },
-            format!("{bare}.mdx"),
-            format!("{bare}/index.mdx"),
-        ];
-        if let Some(&guide) = candidates.iter().find_map(|c| self.by_rel.get(c)) {
-            return Some(guide);
+        if let Some(guide) = guide_file_names(joined, bare).find_map(|name| self.by_rel.get(&*name)) {
+            return Some(*guide);
         }
         if let Some(&guide) = self.folders.get(bare) {
             return Some(guide);
         }
-        if let Some(&guide) = candidates.iter().find_map(|c| self.by_rel_folded.get(&c.to_lowercase())) {
+        let folded =
+            guide_file_names(joined, bare).find_map(|name| self.by_rel_folded.get(&name.to_lowercase()));
+        if let Some(&guide) = folded {
             let actual = &self.guides[guide].rel;
             warnings.push(format!("`{joined}` matches `{actual}` only when ignoring case; write `{actual}`"));
             return Some(guide);
@@ -487,28 +481,23 @@ impl LinkIndex {
 struct AnchorLookup {
     /// Every id, alias and anchor as written.
     exact: Vec<(u64, u32)>,
-    /// The `loose` form of every id and anchor.
-    loose: Vec<(u64, u32)>,
+    /// The `loose` form of every id and anchor: made the first time an anchor is not found as
+    /// written (few links ever need it; folding every heading of every guide for them took 2 %
+    /// of a build).
+    loose: OnceLock<Vec<(u64, u32)>>,
 }
 
 impl AnchorLookup {
     fn new(guide: &GuideTargets) -> Self {
-        let mut lookup = AnchorLookup::default();
+        let mut exact = Vec::new();
         let count = guide.headings.len() + guide.aliases.len() + guide.anchors.len();
         for n in 0..count {
             if let Some((key, _)) = candidate(guide, n) {
-                lookup.exact.push((key_hash(key), n as u32));
+                exact.push((key_hash(key), n as u32));
             }
         }
-        let first_anchor = guide.headings.len() + guide.aliases.len();
-        let loose_keys = guide
-            .ids()
-            .enumerate()
-            .chain((guide.anchors.iter().enumerate()).map(|(i, a)| (first_anchor + i, a.as_str())));
-        lookup.loose.extend(loose_keys.map(|(n, key)| (key_hash(&loose(key)), n as u32)));
-        lookup.exact.sort_unstable();
-        lookup.loose.sort_unstable();
-        lookup
+        exact.sort_unstable();
+        AnchorLookup { exact, loose: OnceLock::new() }
     }
 
     /// The canonical id of `anchor` written exactly (an id, an alias, an anchor).
@@ -520,10 +509,34 @@ impl AnchorLookup {
 
     /// The id or anchor whose `loose` form is `wanted`.
     fn loose<'g>(&self, guide: &'g GuideTargets, wanted: &str) -> Option<&'g str> {
-        first_match(&self.loose, key_hash(wanted), |n| {
+        let table = self.loose.get_or_init(|| loose_table(guide));
+        first_match(table, key_hash(wanted), |n| {
             candidate(guide, n).map(|(key, _)| key).filter(|key| loose(key) == wanted)
         })
     }
+}
+
+/// The guide files a link to `joined` may name, in the order they are tried: the name itself,
+/// then `.md`, a folder's `index.md` or `README.md` (the content root's `index.md`), then MDX.
+/// Made one at a time: most links name their file, found first.
+fn guide_file_names<'a>(joined: &'a str, bare: &'a str) -> impl Iterator<Item = Cow<'a, str>> {
+    const SUFFIXES: [&str; 5] = [".md", "/index.md", "/README.md", ".mdx", "/index.mdx"];
+    let root_index = bare.is_empty().then_some(Cow::Borrowed("index.md"));
+    let with_suffix = SUFFIXES.into_iter().map(move |suffix| Cow::Owned(format!("{bare}{suffix}")));
+    let (md, mdx) = (with_suffix.clone().take(3), with_suffix.skip(3));
+    std::iter::once(Cow::Borrowed(joined)).chain(md).chain(root_index).chain(mdx)
+}
+
+/// The `loose` form of each of a guide's ids and anchors, with its candidate number, sorted.
+fn loose_table(guide: &GuideTargets) -> Vec<(u64, u32)> {
+    let first_anchor = guide.headings.len() + guide.aliases.len();
+    let keys = guide
+        .ids()
+        .enumerate()
+        .chain((guide.anchors.iter().enumerate()).map(|(i, a)| (first_anchor + i, a.as_str())));
+    let mut table: Vec<(u64, u32)> = keys.map(|(n, key)| (key_hash(&loose(key)), n as u32)).collect();
+    table.sort_unstable();
+    table
 }
 
 /// A guide's anchor candidate `n`, as (key, canonical id): its ids, then its aliases, then its

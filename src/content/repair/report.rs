@@ -28,6 +28,9 @@ impl RepairReport {
     /// One warning per guess and per unrepairable spot, located in `text` (the repaired text:
     /// `repair` never adds or removes a line, so lines are also the source file's lines).
     pub fn diagnostics(&self, path: &Path, text: &str) -> Vec<Diagnostic> {
+        if self.guesses.is_empty() && self.unrepairable.is_empty() {
+            return Vec::new();
+        }
         let lines: Vec<&str> = text.split('\n').collect();
         let locate = |line: usize, col: usize| {
             let mut location = Location::at(path, line, col);
