@@ -4,7 +4,8 @@
 //! 2. reserve the explicit ids, then give every other heading a French slug (`crate::slug`),
 //! deduplicated with `-1`, `-2`, 3. compute the GitHub and GitLab forms of each heading and keep
 //! those that differ from every id of the page as `span.heading-alias`, 4. replace the heading's
-//! start and end events with HTML carrying the id, the aliases and the `a.anchor` permalink.
+//! start and end events with HTML carrying the id, the aliases and the `a.anchor` permalink. A
+//! page's outline (`outline_ids`) takes the first three; its HTML, later, the last (`apply_ids`).
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -30,27 +31,46 @@ struct Found<'a> {
 
 /// Gives every heading its id and aliases; returns the rewritten events, the headings, and the
 /// explicit `{#id}`s written more than once (each later one got a `-1` suffix).
-pub(crate) fn assign_ids(mut events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Heading>, Vec<String>) {
+pub(crate) fn assign_ids(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Heading>, Vec<String>) {
     let found = collect(&events);
-    let (ids, duplicates) = canonical_ids(&found);
-    let aliases = forge_aliases(&found, &ids);
-    let mut headings = Vec::with_capacity(found.len());
-    for ((heading, id), aliases) in found.into_iter().zip(ids).zip(aliases) {
-        events[heading.start] = Event::Html(open_tag(&heading, &id, &aliases).into());
-        events[heading.end] = Event::Html(close_tag(heading.level, &id).into());
-        headings.push(Heading { level: heading.level, id, aliases, text: heading.text });
-    }
-    (events, headings, duplicates)
+    let (headings, duplicates) = identify(&found);
+    (write_tags(events, &found, &headings), headings, duplicates)
+}
+
+/// What `assign_ids` gives but the rewritten events: the outline of a page, whose HTML is
+/// written later (`apply_ids`), needs no tags.
+pub(crate) fn outline_ids(events: &[Event<'_>]) -> (Vec<Heading>, Vec<String>) {
+    identify(&collect(events))
 }
 
 /// `assign_ids` for a page whose headings are already known (its outline): the same tags, without
 /// working the ids out again. Headings that do not match the events are worked out anyway.
-pub(crate) fn apply_ids<'e>(mut events: Vec<Event<'e>>, known: &[Heading]) -> Vec<Event<'e>> {
+pub(crate) fn apply_ids<'e>(events: Vec<Event<'e>>, known: &[Heading]) -> Vec<Event<'e>> {
     let found = collect(&events);
     if found.len() != known.len() || found.iter().zip(known).any(|(f, k)| f.level != k.level) {
         return assign_ids(events).0;
     }
-    for (heading, known) in found.iter().zip(known) {
+    write_tags(events, &found, known)
+}
+
+/// Steps 2 and 3: the headings with their ids and aliases, and the explicit ids already taken.
+fn identify(found: &[Found<'_>]) -> (Vec<Heading>, Vec<String>) {
+    let (ids, duplicates) = canonical_ids(found);
+    let aliases = forge_aliases(found, &ids);
+    let headings = (found.iter().zip(ids).zip(aliases))
+        .map(|((heading, id), aliases)| Heading {
+            level: heading.level,
+            id,
+            aliases,
+            text: heading.text.clone(),
+        })
+        .collect();
+    (headings, duplicates)
+}
+
+/// Step 4: each heading's start and end events replaced with its tags.
+fn write_tags<'e>(mut events: Vec<Event<'e>>, found: &[Found<'_>], headings: &[Heading]) -> Vec<Event<'e>> {
+    for (heading, known) in found.iter().zip(headings) {
         events[heading.start] = Event::Html(open_tag(heading, &known.id, &known.aliases).into());
         events[heading.end] = Event::Html(close_tag(heading.level, &known.id).into());
     }

@@ -105,7 +105,7 @@ impl Renderer {
         let diagrams = code::count_diagrams(&events);
         let events = code::skip_blocks(events);
         let (events, anchors) = link_pass::apply(events, hook, &mut spans);
-        let (_, headings, duplicate_ids) = headings::assign_ids(events);
+        let (headings, duplicate_ids) = headings::outline_ids(&events);
         let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone());
         RenderedMarkdown {
             html: String::new(),
