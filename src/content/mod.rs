@@ -232,9 +232,12 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
         return false;
     }
     let head = &bytes[..bytes.len().min(8192)];
-    // Bytes under 0x20 first, line breaks and tabs included (a count the compiler makes many
-    // bytes at a time): when they are few, the control characters among them are too.
-    let low = head.iter().filter(|&&b| b < 0x20).count();
+    // Bytes under 0x20 first, line breaks and tabs included: when they are few, the control
+    // characters among them are too. Counted in one byte per chunk of 255, which the compiler
+    // turns into 16 or 32 bytes an instruction (a count in `usize` went 2 bytes at a time).
+    let low: usize = (head.chunks(255))
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(b < 0x20))))
+        .sum();
     let is_control = |b: &&u8| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0C);
     let mostly_controls = low * 10 > head.len() && head.iter().filter(is_control).count() * 10 > head.len();
     let has_nul = head.contains(&0);
