@@ -127,7 +127,8 @@ pub(crate) fn apply<'a>(
     hook: &mut impl LinkHook,
     spans: &mut Spans<'_>,
 ) -> (Vec<Event<'a>>, Vec<String>) {
-    let mut out = Vec::with_capacity(events.len());
+    // Linked guide names add three events each: some room for them.
+    let mut out = Vec::with_capacity(events.len() + events.len() / 8);
     let mut anchors = Vec::new();
     let mut in_link = 0usize;
     let mut in_html_block = false;
