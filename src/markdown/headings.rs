@@ -176,13 +176,11 @@ fn forge_aliases(found: &[Found<'_>], ids: &[String]) -> Vec<Vec<String>> {
     found
         .iter()
         .map(|heading| {
+            // The text is stripped (`collect`): GitLab's form follows from GitHub's.
             let github_form = github_slug(&heading.text);
             let trimmed_form = github_form.trim_matches('-').to_string();
-            let forms = [
-                github.slug(github_form),
-                trimmed.slug(trimmed_form),
-                gitlab.slug(gitlab_slug(&heading.text)),
-            ];
+            let gitlab_form = gitlab_from_github(&github_form);
+            let forms = [github.slug(github_form), trimmed.slug(trimmed_form), gitlab.slug(gitlab_form)];
             let mut aliases = Vec::new();
             for form in forms {
                 if !form.is_empty() && !taken.contains(form.as_str()) && given.insert(form.clone()) {
@@ -229,28 +227,33 @@ impl ForgeSlugger {
 /// `-résolution--erreur`.
 pub(crate) fn github_slug(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c == ' ' {
-            slug.push('-');
-        } else if c.is_alphanumeric() || c == '-' || c == '_' || is_mark(c) {
-            slug.push(c);
+    for c in text.chars() {
+        if c.is_ascii() {
+            match c.to_ascii_lowercase() {
+                ' ' => slug.push('-'),
+                c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => slug.push(c),
+                _ => {}
+            }
+        } else {
+            // No character outside ASCII lowers to a space, `-` or `_` (some lower to ASCII
+            // letters: `K` the kelvin sign, `İ`).
+            slug.extend(c.to_lowercase().filter(|&c| c.is_alphanumeric() || is_mark(c)));
         }
     }
     slug
 }
 
-/// GitLab's form (`string_to_anchor`): text stripped, lower case, punctuation dropped, spaces
-/// to `-`, runs of `-` squeezed: `🔧 Résolution : Erreur` → `-résolution-erreur`.
-pub(crate) fn gitlab_slug(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.trim().chars().flat_map(char::to_lowercase) {
-        let c = if c == ' ' { '-' } else { c };
+/// GitLab's form (`string_to_anchor`: text stripped, lower case, punctuation dropped, spaces to
+/// `-`, runs of `-` squeezed: `🔧 Résolution : Erreur` → `-résolution-erreur`) of a stripped
+/// text, from GitHub's: both keep the same characters, GitLab squeezes runs of `-` and names an
+/// id of digits alone `anchor-N`.
+fn gitlab_from_github(github: &str) -> String {
+    let mut slug = String::with_capacity(github.len());
+    for c in github.chars() {
         if c == '-' && slug.ends_with('-') {
             continue;
         }
-        if c.is_alphanumeric() || c == '-' || c == '_' || is_mark(c) {
-            slug.push(c);
-        }
+        slug.push(c);
     }
     if !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_digit()) {
         slug.insert_str(0, "anchor-");
@@ -300,6 +303,43 @@ fn close_tag(level: u8, id: &str) -> String {
 mod tests {
     use super::*;
     use crate::markdown::Renderer;
+
+    /// The forges' forms as first written, character by character from the rules.
+    fn forge_slugs_by_rules(text: &str) -> (String, String) {
+        let keep = |c: char| c.is_alphanumeric() || c == '-' || c == '_' || is_mark(c);
+        let mut github = String::new();
+        for c in text.chars().flat_map(char::to_lowercase) {
+            if c == ' ' {
+                github.push('-');
+            } else if keep(c) {
+                github.push(c);
+            }
+        }
+        let mut gitlab = String::new();
+        for c in text.trim().chars().flat_map(char::to_lowercase) {
+            let c = if c == ' ' { '-' } else { c };
+            if !(c == '-' && gitlab.ends_with('-')) && keep(c) {
+                gitlab.push(c);
+            }
+        }
+        if !gitlab.is_empty() && gitlab.bytes().all(|b| b.is_ascii_digit()) {
+            gitlab.insert_str(0, "anchor-");
+        }
+        (github, gitlab)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn forge_slugs_follow_their_rules(text in "[ a-zA-Z0-9_\\-:.éÉ\u{212a}\u{130}\u{301}]{0,12}|\\PC{0,20}") {
+            let (github, gitlab) = forge_slugs_by_rules(&text);
+            proptest::prop_assert_eq!(github_slug(&text), github);
+            proptest::prop_assert_eq!(gitlab_slug(&text), gitlab);
+        }
+    }
+
+    fn gitlab_slug(text: &str) -> String {
+        gitlab_from_github(&github_slug(text.trim()))
+    }
 
     fn ids(markdown: &str) -> Vec<String> {
         Renderer::new().render(markdown).headings.into_iter().map(|h| h.id).collect()
