@@ -70,15 +70,15 @@ pub(super) const TURKISH_LETTERS: &str = "ŞşĞğİıÇçÖöÜü";
 
 /// Whether `text`, clean or damaged, reads as Turkish: its own letters, three times at least.
 pub(super) fn is_turkish(text: &str) -> bool {
-    // One pass over the text, stopping at the third sign.
+    // Every sign starts with the lead byte 0xC3 (`Ä`, `Å`), 0xC4 (`ı`, `ğ`, `İ`, `Ğ`) or 0xC5
+    // (`ş`, `Ş`): only those places are decoded, found many bytes at a time. Stops at the third.
     let mut signs = 0;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let after = |letters: &str, next: Option<&char>| next.is_some_and(|n| letters.contains(*n));
+    for at in memchr::memchr3_iter(0xC3, 0xC4, 0xC5, text.as_bytes()) {
+        let mut chars = text[at..].chars();
+        let (Some(c), next) = (chars.next(), chars.next()) else { continue };
         let sign = match c {
-            _ if c.is_ascii() => false,
-            'Ä' => after(TURKISH_AFTER_C4, chars.peek()),
-            'Å' => after(TURKISH_AFTER_C5, chars.peek()),
+            'Ä' => next.is_some_and(|n| TURKISH_AFTER_C4.contains(n)),
+            'Å' => next.is_some_and(|n| TURKISH_AFTER_C5.contains(n)),
             _ => matches!(c, 'ı' | 'ğ' | 'ş' | 'İ' | 'Ğ' | 'Ş'),
         };
         if sign {
