@@ -35,18 +35,19 @@ fn disable_huge_pages() {
 #[cfg(not(target_os = "linux"))]
 fn disable_huge_pages() {}
 
-/// mimalloc gives freed memory back to the system 2 ms after it is free, not 10: a build frees
+/// mimalloc gives freed memory back to the system 5 ms after it is free, not 10: a build frees
 /// much at each stage (the section text once indexed, the noted links once resolved, the search
 /// index once written) while the next stage allocates on other threads. On a 10,000-guide build
-/// the peak resident memory was 250-264 MiB with 10 ms, 225-227 MiB with 2 ms (or 5), for about
-/// 0.1 s more of madvise calls.
+/// the peak resident memory was 250-264 MiB with 10 ms, 225-227 MiB with 2 ms or 5. With 5 the
+/// build makes fewer madvise calls than with 2, for the same peak: on 2026-12-07, 213 MiB with
+/// either, 2.22 s against 2.28 s and 2.34 s against 2.42 s of wall time (alternated series of 7).
 fn purge_sooner() {
     /// `mi_option_purge_delay`: its place in `mi_option_e`, 15 in both mimalloc v2 and v3
     /// (`mimalloc.h` of libmimalloc-sys 0.1.49, the version Cargo.lock pins, which builds v3;
     /// mimalloc keeps retired options as `deprecated_*` so the places do not move). The crate's
     /// `extended` feature does not name this option, hence the number.
     const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-    const PURGE_DELAY_MS: std::ffi::c_long = 2;
+    const PURGE_DELAY_MS: std::ffi::c_long = 5;
     extern "C" {
         fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
     }
