@@ -163,6 +163,7 @@ fn not_found_view(site: &SiteView) -> PageView {
         next: None,
         children: Vec::new(),
         backlinks: Vec::new(),
+        backlinks_html: String::new(),
         source: String::new(),
         date: None,
         extra: Default::default(),

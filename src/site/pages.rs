@@ -79,6 +79,7 @@ impl<'a> PageViews<'a> {
             _ => String::new(),
         };
         let toc = guide.map(|g| toc(&self.inputs.guides[g].headings)).unwrap_or_default();
+        let backlinks = guide.map(|g| self.backlinks(g, &path)).unwrap_or_default();
         PageView {
             kind,
             title,
@@ -94,7 +95,8 @@ impl<'a> PageViews<'a> {
             prev: self.neighbour(page, &path, -1),
             next: self.neighbour(page, &path, 1),
             children: section.map(|s| self.children(s, &path)).unwrap_or_default(),
-            backlinks: guide.map(|g| self.backlinks(g, &path)).unwrap_or_default(),
+            backlinks_html: Backlink::list_html(&backlinks),
+            backlinks,
             source: guide.map(|g| self.inputs.guides[g].source.clone()).unwrap_or_default(),
             date: guide.and_then(|g| self.inputs.guides[g].date.clone()),
             extra: guide.map(|g| self.inputs.guides[g].extra.clone()).unwrap_or_default(),

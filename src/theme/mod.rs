@@ -143,6 +143,9 @@ pub struct PageView {
     pub children: Vec<ListItem>,
     /// "Pages qui renvoient ici": the guides linking to this one.
     pub backlinks: Vec<Backlink>,
+    /// The same as the items of a `<ul>` (`Backlink::list_html`), which the default theme writes
+    /// as it is: a guide linked from many others cost tera four lookups per link.
+    pub backlinks_html: String,
     /// The source file, relative to the content folder (empty for generated pages).
     pub source: String,
     /// The date of the guide's front matter, `YYYY-MM-DD`: its last update (`lastmod`,
@@ -174,6 +177,28 @@ pub struct Backlink {
     /// Relative URL of the linking guide, at that section.
     pub url: String,
     pub section: Option<String>,
+}
+
+impl Backlink {
+    /// The `<li>` items of `backlinks`, escaped as tera escapes: what the loop of the default
+    /// theme's `_backlinks.html` wrote, byte for byte (an empty section is no section, as in tera).
+    pub fn list_html(backlinks: &[Backlink]) -> String {
+        let mut html = String::new();
+        for link in backlinks {
+            html.push_str("\n    <li><a href=\"");
+            html.push_str(&link.url);
+            html.push_str("\">");
+            html.push_str(&tera::escape_html(&link.title));
+            html.push_str("</a>");
+            if let Some(section) = link.section.as_deref().filter(|s| !s.is_empty()) {
+                html.push_str(" <span class=\"backlink-section\">— ");
+                html.push_str(&tera::escape_html(section));
+                html.push_str("</span>");
+            }
+            html.push_str("</li>");
+        }
+        html
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -403,4 +428,34 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Backlink::list_html` against the loop the default theme had, rendered by tera: escapes,
+    /// a link without section and one with an empty section (falsy in tera).
+    #[test]
+    fn backlinks_html_is_what_the_template_loop_wrote() {
+        let link = |title: &str, url: &str, section: Option<&str>| Backlink {
+            title: title.into(),
+            url: url.into(),
+            section: section.map(str::to_string),
+        };
+        let links = [
+            link("Erreur <OOM> & \"mémoire\" d'été", "../a/#x-1", Some("Étape 1 : « <b> »")),
+            link("Sans section", "b/", None),
+            link("Section vide", "../../c/", Some("")),
+        ];
+        let loop_template = "{%- for link in backlinks %}\n    <li><a href=\"{{ link.url | safe }}\">\
+            {{ link.title }}</a>{% if link.section %} <span class=\"backlink-section\">— \
+            {{ link.section }}</span>{% endif %}</li>\n  {%- endfor %}";
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_template("loop.html", loop_template).unwrap();
+        let mut context = tera::Context::new();
+        context.insert("backlinks", &links);
+        assert_eq!(Backlink::list_html(&links), tera.render("loop.html", &context).unwrap());
+    }
 }
