@@ -10,7 +10,7 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-use crate::slug::fold;
+use crate::slug::{self, fold};
 
 /// Longest code token kept whole; longer ones (URLs, hashes) are indexed by their parts only.
 pub const MAX_TOKEN_CHARS: usize = 60;
@@ -238,7 +238,8 @@ pub fn fold_word<'w>(surface: &str, code: bool, buffer: &'w mut String) -> Optio
 }
 
 /// `slug::fold` into a reused buffer, without Unicode decomposition for ASCII and the accented
-/// letters of French (the common case: a build folds every word of every guide).
+/// letters of French (the common case: a build folds every word of every guide); any other word
+/// goes through `slug::fold_into`.
 fn fold_into(surface: &str, buffer: &mut String) {
     buffer.clear();
     if surface.is_ascii() {
@@ -262,7 +263,7 @@ fn fold_into(surface: &str, buffer: &mut String) {
             }
             _ => {
                 buffer.clear();
-                buffer.push_str(&fold(surface));
+                slug::fold_into(surface, buffer);
                 return;
             }
         };
