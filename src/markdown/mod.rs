@@ -1,8 +1,8 @@
 //! Markdown → HTML: pure, no I/O. Entry points: `Renderer::render` and `Renderer::render_with`,
 //! and `Renderer::outline_with` for what a page holds without its HTML.
 //!
-//! `Renderer::new` loads what is shared by every page (syntect's syntaxes, the palette CSS, the
-//! code cache). Rendering a page: 1. `parse` into pulldown-cmark events (raw HTML blocks joined,
+//! `Renderer::new` makes what is shared by every page (the code cache; syntect's syntaxes and the
+//! palette CSS, loaded on first use or ahead of it by `load_in_background`). Rendering a page: 1. `parse` into pulldown-cmark events (raw HTML blocks joined,
 //! heading `{…}` checked), 2. `summary` (first paragraph, plain text per section), 3. `code`
 //! (code blocks → figures, ```` ```mermaid ```` → diagrams), 4. `link_pass` (the caller's
 //! `LinkHook`, told which heading each link stands under, Markdown or raw HTML; anchors of raw
@@ -28,13 +28,17 @@ mod procfile;
 mod rendered;
 mod summary;
 
+use std::sync::{Arc, OnceLock};
+
 pub use link_pass::{is_guide_name, LinkHook, LinkSite, NoLinks, Reference};
 pub use rendered::{Heading, RenderedMarkdown, Section};
 pub use summary::BLOCK_SEPARATOR;
 
 /// Renders Markdown; built once per build and shared by the threads (`Send + Sync`).
 pub struct Renderer {
-    highlighter: highlight::Highlighter,
+    /// Loaded once, when first needed: outlining a site highlights nothing, so a build loads it
+    /// on another thread while the guides are read (`load_in_background`).
+    highlighter: OnceLock<highlight::Highlighter>,
     cache: code::CodeCache,
 }
 
@@ -45,16 +49,29 @@ impl Default for Renderer {
 }
 
 impl Renderer {
-    /// Loads the syntax set and builds the palette CSS (a few tens of milliseconds, once).
-    /// Its cache keeps every highlighted code block: the preview renders pages again after each
-    /// edit.
+    /// A renderer whose cache keeps every highlighted code block: the preview renders pages
+    /// again after each edit.
     pub fn new() -> Self {
-        Renderer { highlighter: highlight::Highlighter::new(), cache: code::CodeCache::new(false) }
+        Renderer { highlighter: OnceLock::new(), cache: code::CodeCache::new(false) }
     }
 
     /// A renderer for one build, whose cache keeps only the code blocks met twice (`CodeCache`).
     pub fn for_one_build() -> Self {
-        Renderer { highlighter: highlight::Highlighter::new(), cache: code::CodeCache::new(true) }
+        Renderer { highlighter: OnceLock::new(), cache: code::CodeCache::new(true) }
+    }
+
+    /// Starts loading the syntax set and building the palette CSS (a few milliseconds of one
+    /// core) on a pool thread, while the caller goes on; the first page to need them waits for
+    /// them if they are not ready yet.
+    pub fn load_in_background(self: &Arc<Self>) {
+        let renderer = Arc::clone(self);
+        rayon::spawn(move || {
+            renderer.highlighter();
+        });
+    }
+
+    fn highlighter(&self) -> &highlight::Highlighter {
+        self.highlighter.get_or_init(highlight::Highlighter::new)
     }
 
     /// Renders a guide with links left as written.
@@ -67,7 +84,7 @@ impl Renderer {
         let events = parse::events(markdown);
         let summary = summary::summarize(&events);
         let diagrams = code::count_diagrams(&events);
-        let events = code::render_blocks(events, &self.highlighter, &self.cache);
+        let events = code::render_blocks(events, self.highlighter(), &self.cache);
         let (events, anchors) = link_pass::apply(events, hook, &mut link_pass::Spans::default());
         let (events, headings, duplicate_ids) = headings::assign_ids(events);
         let html = serialize(events, markdown.len());
@@ -88,7 +105,7 @@ impl Renderer {
     /// `headings`): the ids and the plain text of the sections are not worked out again.
     pub fn html_with(&self, markdown: &str, hook: &mut impl LinkHook, headings: &[Heading]) -> String {
         let events = parse::events(markdown);
-        let events = code::render_blocks(events, &self.highlighter, &self.cache);
+        let events = code::render_blocks(events, self.highlighter(), &self.cache);
         let (events, _) = link_pass::apply(events, hook, &mut link_pass::Spans::default());
         let events = headings::apply_ids(events, headings);
         serialize(events, markdown.len())
@@ -121,7 +138,7 @@ impl Renderer {
 
     /// CSS for the highlighting classes: light palette, then the dark one (CONTRACT.md).
     pub fn highlight_css(&self) -> String {
-        self.highlighter.css().to_string()
+        self.highlighter().css().to_string()
     }
 }
 

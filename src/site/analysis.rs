@@ -134,8 +134,9 @@ pub fn analyze_configured(
 ) -> Result<Analysis> {
     let mut watch = Stopwatch::start();
     let site_root = SiteRoot::new(&options.root).with_output(&paths.output);
-    let (theme, mut diagnostics) = Theme::load(&site_root, &config.theme);
-    let mut content = content::load(&site_root, &paths.content);
+    // Side by side: compiling the templates takes one core while the guides are found and read.
+    let ((theme, mut diagnostics), mut content) =
+        rayon::join(|| Theme::load(&site_root, &config.theme), || content::load(&site_root, &paths.content));
     // Before any id is handed out: a guide's id is its place among the published guides.
     content.guides = std::mem::take(&mut content.guides).into_iter().filter(|g| !g.front.draft).collect();
     watch.lap("load");

@@ -62,7 +62,9 @@ pub struct BuildSummary {
 
 /// Builds the site; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
-    build_with(options, Arc::new(Renderer::for_one_build()))
+    let renderer = Arc::new(Renderer::for_one_build());
+    renderer.load_in_background();
+    build_with(options, renderer)
 }
 
 /// `build` with a renderer kept between builds (see `analysis::analyze_configured`).
@@ -141,16 +143,18 @@ fn write_site(options: &BuildOptions, ready: &mut ReadySite, staging: &Staging) 
     }
     emit::copy_files(staging, &analysis.copies)?;
     watch.lap("assets");
-    // Made as the guides were outlined: what is left is to sort, stem and write it.
-    let index = analysis.search.take().map(search::IndexBuilder::finish).unwrap_or_default();
-    if fingerprint {
-        assets::write_search_index(staging, &index)?;
-    } else {
-        assets::write_search_index_to(&sink, &index)?;
-    }
-    drop(index);
-    watch.lap("search files");
-
+    // Made as the guides were outlined: what is left is to sort, stem and write it, side by side
+    // with the pages, which do not read it (its steps that run on one thread, splitting the
+    // terms into files and hashing them, leave the other core to the pages).
+    let search = analysis.search.take();
+    let write_index = || -> Result<()> {
+        let index = search.map(search::IndexBuilder::finish).unwrap_or_default();
+        if fingerprint {
+            assets::write_search_index(staging, &index).map(drop)
+        } else {
+            assets::write_search_index_to(&sink, &index).map(drop)
+        }
+    };
     let writer = PageWriter {
         theme,
         site: &site,
@@ -160,16 +164,16 @@ fn write_site(options: &BuildOptions, ready: &mut ReadySite, staging: &Staging) 
         renderer: &analysis.renderer,
         sink: &sink,
     };
-    let views = PageViews::new(page_inputs(
-        tree,
-        &analysis.guides,
-        &analysis.config,
-        &site,
-        analysis.history.as_ref(),
-    ));
-    let mut errors = writer.write_pages(&views, &tree.reading_order);
-    errors.extend(writer.write_not_found());
-    watch.lap("pages");
+    let inputs = page_inputs(tree, &analysis.guides, &analysis.config, &site, analysis.history.as_ref());
+    let write_pages = || {
+        let views = PageViews::new(inputs);
+        let mut errors = writer.write_pages(&views, &tree.reading_order);
+        errors.extend(writer.write_not_found());
+        errors
+    };
+    let (indexed, mut errors) = rayon::join(write_index, write_pages);
+    indexed?;
+    watch.lap("search files and pages");
     if options.strict && !analysis.diagnostics.is_empty() {
         errors.push(Diagnostic::error(
             Location::file(&analysis.paths.content),
