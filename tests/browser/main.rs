@@ -145,17 +145,16 @@ fn download_button_saves_the_block_under_its_file_name() {
     let block = mark_block(&page, "the block titled render.yaml", &titled("render.yaml"));
     page.click(&format!("{block} button.code-download"));
     let file = downloads.path().join("render.yaml");
+    let expected = format!("{RENDER_YAML}\n");
+    // Chromium may create the file before it has written it: wait for the whole of it.
     let deadline = std::time::Instant::now() + chrome::TIMEOUT;
-    while !file.is_file() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no render.yaml downloaded into {}",
-            downloads.path().display()
-        );
+    let mut saved = String::new();
+    while saved.len() < expected.len() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
+        saved = std::fs::read_to_string(&file).unwrap_or_default();
     }
-    let saved = std::fs::read_to_string(&file).expect("read the downloaded file");
-    assert_eq!(saved, format!("{RENDER_YAML}\n"), "the download is the YAML with one final newline");
+    assert!(file.is_file(), "no render.yaml downloaded into {}", downloads.path().display());
+    assert_eq!(saved, expected, "the download is the YAML with one final newline");
 }
 
 /// JS predicate on a `figure.code-block` `f`: its code contains `text`.
