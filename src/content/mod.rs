@@ -282,7 +282,8 @@ fn repair_disabled(text: &str) -> bool {
 }
 
 fn has_no_repair_marker(text: &str) -> bool {
-    if !text.contains(NO_REPAIR_MARKER) {
+    // A whole guide: memchr's vectorised search, several times faster than `str::contains`.
+    if memchr::memmem::find(text.as_bytes(), NO_REPAIR_MARKER.as_bytes()).is_none() {
         return false;
     }
     let mut fence: Option<&str> = None;

@@ -55,9 +55,8 @@ const LAYOUT: [&str; 17] = [
 
 /// The text to parse instead of `markdown`, or `None` when it has no GitBook block tag.
 pub(crate) fn rewrite(markdown: &str) -> Option<Rewritten> {
-    if !markdown.contains("{%") {
-        return None;
-    }
+    // A whole guide: memchr's vectorised search, several times faster than `str::contains`.
+    memchr::memmem::find(markdown.as_bytes(), b"{%")?;
     let mut out = Rewritten {
         text: String::with_capacity(markdown.len()),
         admonitions: HashMap::new(),

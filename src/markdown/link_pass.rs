@@ -195,7 +195,7 @@ pub(crate) fn apply<'a>(
                     Reference::NotAGuide => out.push(Event::Code(code)),
                 }
             }
-            Event::Text(text) if in_link == 0 && text.contains(".md") => link_text(text, hook, at, &mut out),
+            Event::Text(text) if in_link == 0 && has_md(&text) => link_text(text, hook, at, &mut out),
             other => out.push(other),
         }
     }
@@ -303,6 +303,12 @@ pub fn is_guide_name(code: &str) -> bool {
         && !code.contains("://")
 }
 
+/// Whether `text` holds `.md`, where a guide name may be: asked of every text of every guide, so
+/// with memchr's search rather than `str::contains` (which sets up a two-way search each time).
+fn has_md(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b".md").is_some()
+}
+
 fn is_generic_name(name: &str) -> bool {
     ["readme.md", "index.md", "_index.md"].iter().any(|generic| name.eq_ignore_ascii_case(generic))
 }
@@ -311,7 +317,7 @@ fn is_generic_name(name: &str) -> bool {
 /// at a word boundary, not part of a URL.
 fn next_guide_name(text: &str) -> Option<(usize, usize)> {
     let mut search = 0;
-    while let Some(found) = text[search..].find(".md") {
+    while let Some(found) = memchr::memmem::find(&text.as_bytes()[search..], b".md") {
         let dot = search + found;
         let end = dot + 3;
         search = end;

@@ -64,9 +64,8 @@ pub fn is_template(href: &str) -> bool {
 /// none. Code and raw HTML (as `options` parse them) are left as they are.
 pub(super) fn plain_destinations(markdown: &str, options: Options) -> Option<String> {
     const OPENING: &str = "]({";
-    if !markdown.contains(OPENING) {
-        return None;
-    }
+    // A whole guide: memchr's vectorised search, several times faster than `str::contains`.
+    memchr::memmem::find(markdown.as_bytes(), OPENING.as_bytes())?;
     let kept = code_and_html(markdown, options);
     let mut plain: Option<String> = None;
     let mut from = 0;

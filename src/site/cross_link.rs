@@ -116,10 +116,7 @@ impl<'a> Recorder<'a> {
         let Some((start, end)) = at.span else { return self.locate(needle) };
         let written = &self.body[start..end];
         self.cursor = end;
-        match written.rfind(needle) {
-            Some(i) if !needle.is_empty() => start + i,
-            _ => start,
-        }
+        start + last_occurrence(written.as_bytes(), needle.as_bytes()).unwrap_or(0)
     }
 
     fn note(&mut self, dest: &str, is_reference: bool, is_image: bool, at: LinkSite) {
@@ -460,6 +457,14 @@ fn link_text(text: &str, offset: usize) -> Option<&str> {
     Some(&before[line_start + open + 1..close])
 }
 
+/// Where `needle` last starts in `haystack` (`None` for an empty needle): the span of one link,
+/// searched for each link of every guide, where setting up `str::rfind`'s two-way search cost
+/// more than the search.
+fn last_occurrence(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, _) = needle.split_first()?;
+    memchr::memrchr_iter(first, haystack).find(|&at| haystack[at..].starts_with(needle))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,5 +484,19 @@ mod tests {
         assert_eq!(link_text(text, text.find("GUIDE").unwrap()), Some("le guide Render"));
         assert_eq!(link_text(text, text.find("x.png").unwrap()), Some(""));
         assert_eq!(link_text("`GUIDE.md`", 1), None);
+    }
+
+    #[test]
+    fn last_occurrence_agrees_with_rfind() {
+        for (haystack, needle) in
+            [("[a](b.md) b.md", "b.md"), ("x", ""), ("", "a"), ("aaa", "aa"), ("é.md", ".md")]
+        {
+            let expected = if needle.is_empty() { None } else { haystack.rfind(needle) };
+            assert_eq!(
+                last_occurrence(haystack.as_bytes(), needle.as_bytes()),
+                expected,
+                "{haystack:?} {needle:?}"
+            );
+        }
     }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub(crate) mod escape;
 pub(crate) mod minify;
 
 /// The default theme's search engine, and the two classic scripts terser made of it ahead of the
@@ -188,11 +189,11 @@ impl Backlink {
             html.push_str("\n    <li><a href=\"");
             html.push_str(&link.url);
             html.push_str("\">");
-            html.push_str(&tera::escape_html(&link.title));
+            escape::push_escaped(&mut html, &link.title);
             html.push_str("</a>");
             if let Some(section) = link.section.as_deref().filter(|s| !s.is_empty()) {
                 html.push_str(" <span class=\"backlink-section\">— ");
-                html.push_str(&tera::escape_html(section));
+                escape::push_escaped(&mut html, section);
                 html.push_str("</span>");
             }
             html.push_str("</li>");
@@ -222,9 +223,9 @@ impl TocEntry {
 fn push_items(entries: &[TocEntry], html: &mut String) {
     for entry in entries {
         html.push_str("\n  <li><a href=\"#");
-        html.push_str(&tera::escape_html(&entry.id));
+        escape::push_escaped(html, &entry.id);
         html.push_str("\">");
-        html.push_str(&tera::escape_html(&entry.text));
+        escape::push_escaped(html, &entry.text);
         html.push_str("</a>");
         if !entry.children.is_empty() {
             html.push_str("\n    <ul>");
@@ -379,6 +380,7 @@ fn compile(templates: &BTreeMap<String, (PathBuf, String)>) -> Result<tera::Tera
     }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape::escape_html);
     let all = templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     if let Err(err) = tera.add_raw_templates(all) {
         // Errors across templates (a missing parent, a macro import): name the template.
