@@ -16,7 +16,7 @@ use super::redirects::{self, Declared, Redirect};
 use super::search_text::{SearchIndexing, SearchText};
 pub use super::stopwatch::{Stage, Stopwatch};
 use super::tree::{GuideInfo, SiteTree};
-use crate::config::{BrokenLinks, Config};
+use crate::config::{BrokenLinks, Config, RepositoryConfig};
 use crate::content::{self, Content, Found, Guide, GuideId, PerGuide, SiteRoot};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::Renderer;
@@ -137,6 +137,8 @@ pub fn analyze_configured(
     // Side by side: compiling the templates takes one core while the guides are found and read.
     let ((theme, mut diagnostics), mut content) =
         rayon::join(|| Theme::load(&site_root, &config.theme), || content::load(&site_root, &paths.content));
+    // Drafts included: one published later keeps its date in the preview.
+    let history = read_history_aside(&config, &paths.content, content.guides.as_slice());
     // Before any id is handed out: a guide's id is its place among the published guides.
     content.guides = std::mem::take(&mut content.guides).into_iter().filter(|g| !g.front.draft).collect();
     watch.lap("load");
@@ -180,7 +182,7 @@ pub fn analyze_configured(
         None => Vec::new(),
     };
     watch.lap_apart("markdown", Some(&indexed));
-    let history = read_history(&config, &paths.content);
+    let history = history.join().unwrap_or_default();
     watch.lap("git");
     Ok(Analysis {
         config,
@@ -201,13 +203,26 @@ pub fn analyze_configured(
     })
 }
 
-/// The guides' git history, with the forge of `[repository]` when carnet.toml names one.
-fn read_history(config: &Config, content: &Path) -> Option<History> {
-    let repository = &config.repository;
+/// `read_history` on a thread of its own, while the site is analysed: git mostly waits on the
+/// disk and walks commits, and in a large repository that took longer than the whole build.
+fn read_history_aside(
+    config: &Config,
+    content: &Path,
+    guides: &[Guide],
+) -> std::thread::JoinHandle<Option<History>> {
+    let repository = config.repository.clone();
+    let content = content.to_path_buf();
+    let guides: HashSet<String> = guides.iter().map(|g| outline::slash_path(&g.rel)).collect();
+    std::thread::spawn(move || read_history(&repository, &content, guides))
+}
+
+/// The guides' git history (`guides`: their paths from the content folder), with the forge of
+/// `[repository]` when carnet.toml names one.
+fn read_history(repository: &RepositoryConfig, content: &Path, guides: HashSet<String>) -> Option<History> {
     if repository.show == Some(false) {
         return None;
     }
-    let mut history = history::read(content)?;
+    let mut history = history::read(content, guides)?;
     if let Some(url) = &repository.url {
         let branch = repository.branch.as_deref().unwrap_or(&history.branch);
         history.forge = history::configured_forge(url, Some(branch));

@@ -4,7 +4,9 @@
 //!
 //! `read` runs git three times for the whole site, whatever its size: `git rev-parse` (top
 //! folder, shallow or not, branch), `git remote` and one `git log --name-only` over the content
-//! folder, newest first, parsed once: a file's first appearance is its last commit. Outside a git
+//! folder, newest first, read as it comes: a file's first appearance is its last commit, and
+//! once every guide has appeared git is stopped (in an application's repository the guides are
+//! a few files among years of commits: walking the rest took seconds). Outside a git
 //! repository, or without git, there is nothing.
 //!
 //! In a shallow clone the oldest commits there (the boundary, listed in `.git/shallow`) seem to
@@ -13,8 +15,9 @@
 //! the links and no date at all, and a deeper clone the dates of the files changed within it.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// The git facts of a site.
 #[derive(Debug, Clone, Default)]
@@ -134,8 +137,9 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// What git knows about the guides of the content folder `content`; `None` outside a repository.
-pub fn read(content: &Path) -> Option<History> {
+/// What git knows about the guides of the content folder `content`, `guides` being their paths
+/// from it (with `/`); `None` outside a repository.
+pub fn read(content: &Path, guides: HashSet<String>) -> Option<History> {
     let facts = git(
         content,
         &[
@@ -159,50 +163,114 @@ pub fn read(content: &Path) -> Option<History> {
     };
     let boundary: HashSet<&str> = boundary.lines().map(str::trim).collect();
     let forge = git(content, &["remote", "get-url", "origin"]).and_then(|url| forge_of(&url, &branch));
-    let log = git(
-        content,
-        &["log", "--format=%x00%cs %H", "--name-only", "--no-renames", "--relative", "-z", "--", "."],
-    )?;
-    let (dates, undated) = parse_log(&log, &boundary);
+    let (dates, undated) = read_log(content, &boundary, guides)?;
     Some(History { dates, undated, content_prefix, forge, branch, shallow })
 }
 
-/// Parses `git log --format='%x00%cs %H' --name-only -z` (newest first): a NUL then the date
-/// and the commit id, a newline, then the commit's files, each ended by a NUL. Files whose
-/// first appearance is in a `boundary` commit come back in the second set (date unknown).
-fn parse_log(log: &str, boundary: &HashSet<&str>) -> (HashMap<String, String>, HashSet<String>) {
-    let mut dates = HashMap::new();
-    let mut undated = HashSet::new();
-    let mut date = "";
-    let mut at_boundary = false;
-    let mut seen = |file: &str, date: &str, at_boundary: bool| {
-        if !dates.contains_key(file) {
-            dates.insert(file.to_string(), date.to_string());
-            if at_boundary {
-                undated.insert(file.to_string());
-            }
-        }
-    };
-    for field in log.split('\0') {
-        let field = field.trim_start_matches('\n');
-        if field.is_empty() {
-            continue;
-        }
-        let (head, first) = field.split_once('\n').unwrap_or((field, ""));
-        match commit_header(head) {
-            // A commit's header: its date and id, then maybe its first file.
-            Some((day, id)) => {
-                date = day;
-                at_boundary = boundary.contains(id);
-                let first = first.trim_start_matches('\n');
-                if !first.is_empty() {
-                    seen(first, date, at_boundary);
+/// `git log --name-only` over `content`, newest first, read until every one of `guides` has its
+/// date (then git is stopped) or to its end; `None` when git fails.
+fn read_log(
+    content: &Path,
+    boundary: &HashSet<&str>,
+    mut guides: HashSet<String>,
+) -> Option<(HashMap<String, String>, HashSet<String>)> {
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(content)
+        .args(["-c", "core.quotepath=off"])
+        .args(["log", "--format=%x00%cs %H", "--name-only", "--no-renames", "--relative", "-z", "--", "."])
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdout = child.stdout.take()?;
+    let mut log = LogReader::new(boundary);
+    // Bytes after the last NUL read: the start of a field still coming.
+    let mut pending = Vec::new();
+    let mut chunk = vec![0; 64 << 10];
+    let whole = loop {
+        let read = match stdout.read(&mut chunk) {
+            Ok(0) => break true,
+            Ok(read) => read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break false,
+        };
+        pending.extend_from_slice(&chunk[..read]);
+        let Some(end) = memchr::memrchr(0, &pending) else { continue };
+        for field in pending[..end].split(|&b| b == 0) {
+            if let Some(dated) = log.field(&String::from_utf8_lossy(field)) {
+                guides.remove(dated);
+                if guides.is_empty() {
+                    // Every guide has its date: older commits cannot change them.
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Some(log.finish());
                 }
             }
-            None => seen(field, date, at_boundary),
+        }
+        pending.drain(..=end);
+    };
+    drop(stdout);
+    let succeeded = child.wait().is_ok_and(|status| status.success());
+    (whole && succeeded).then(|| {
+        log.field(&String::from_utf8_lossy(&pending));
+        log.finish()
+    })
+}
+
+/// Reads `git log --format='%x00%cs %H' --name-only -z` (newest first), a NUL-ended field at a
+/// time: a NUL then the date and the commit id, a newline, then the commit's files, each ended
+/// by a NUL. Files whose first appearance is in a `boundary` commit are undated (date unknown).
+struct LogReader<'b> {
+    boundary: &'b HashSet<&'b str>,
+    dates: HashMap<String, String>,
+    undated: HashSet<String>,
+    /// The date of the commit whose files come next, and whether it is a boundary commit.
+    date: String,
+    at_boundary: bool,
+}
+
+impl<'b> LogReader<'b> {
+    fn new(boundary: &'b HashSet<&'b str>) -> Self {
+        LogReader {
+            boundary,
+            dates: HashMap::new(),
+            undated: HashSet::new(),
+            date: String::new(),
+            at_boundary: false,
         }
     }
-    (dates, undated)
+
+    /// Takes one field; gives back the file it names when this is the file's first appearance.
+    fn field<'f>(&mut self, field: &'f str) -> Option<&'f str> {
+        let field = field.trim_start_matches('\n');
+        if field.is_empty() {
+            return None;
+        }
+        let (head, first) = field.split_once('\n').unwrap_or((field, ""));
+        let file = match commit_header(head) {
+            // A commit's header: its date and id, then maybe its first file.
+            Some((day, id)) => {
+                self.date = day.to_string();
+                self.at_boundary = self.boundary.contains(id);
+                first.trim_start_matches('\n')
+            }
+            None => field,
+        };
+        if file.is_empty() || self.dates.contains_key(file) {
+            return None;
+        }
+        self.dates.insert(file.to_string(), self.date.clone());
+        if self.at_boundary {
+            self.undated.insert(file.to_string());
+        }
+        Some(file)
+    }
+
+    fn finish(self) -> (HashMap<String, String>, HashSet<String>) {
+        (self.dates, self.undated)
+    }
 }
 
 /// `2025-11-03 <40 or 64 hex digits>`: (date, commit id).
@@ -245,6 +313,15 @@ pub fn french_date(iso: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A whole log, as `read_log` reads it.
+    fn parse_log(log: &str, boundary: &HashSet<&str>) -> (HashMap<String, String>, HashSet<String>) {
+        let mut reader = LogReader::new(boundary);
+        for field in log.split('\0') {
+            reader.field(field);
+        }
+        reader.finish()
+    }
 
     const NEW: &str = "1111111111111111111111111111111111111111";
     const OLD: &str = "2222222222222222222222222222222222222222";

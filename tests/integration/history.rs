@@ -2,8 +2,10 @@
 //! guide's last commit, « Modifier cette page » and « Signaler un problème » from the remote's
 //! address (or `[repository]` of carnet.toml), nothing outside git, in a shallow clone only the
 //! dates of files changed after its boundary (none at `--depth 1`);
-//! and the one `git log` pass for 10,000 guides under half a second.
+//! and the one `git log` pass for 10,000 guides under half a second, stopped once every guide
+//! has its date.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -183,10 +185,12 @@ fn one_git_pass_reads_the_dates_of_10000_guides_in_under_half_a_second() {
         commit(&site, "Chloé", &format!("2025-11-{:02}T10:00:00+01:00", round % 28 + 1), "Correction");
     }
     let content = site.root().join("content");
+    let guides: HashSet<String> =
+        (0..10_000).map(|i| format!("dossier-{:02}/guide-{:03}.md", i / 500, i % 500)).collect();
     let mut best = f64::MAX;
     for _ in 0..3 {
         let started = Instant::now();
-        let history = carnet::site::history::read(&content).expect("a repository");
+        let history = carnet::site::history::read(&content, guides.clone()).expect("a repository");
         best = best.min(started.elapsed().as_secs_f64());
         assert_eq!(history.dates.len(), 10_000);
         assert_eq!(history.dates["dossier-00/guide-000.md"], "2025-11-01");
@@ -210,4 +214,37 @@ fn a_guide_not_yet_committed_has_no_edit_link() {
     let page = site.read("nouveau/index.html");
     assert!(!page.contains("Modifier cette page") && !page.contains("Mis à jour"), "{page}");
     assert!(site.read("pare-feu/index.html").contains("Modifier cette page"));
+}
+
+#[test]
+fn the_log_stops_once_every_guide_has_its_date() {
+    let site = Site::new();
+    git(site.root(), &["init", "-q", "-b", "main"], "Alice", "2025-01-01T10:00:00+01:00");
+    site.file("content/notes-anciennes.txt", "Vieilles notes.\n").file("content/a.md", "# A\n");
+    commit(&site, "Alice", "2024-03-01T10:00:00+01:00", "Début");
+    for day in 1..=20 {
+        site.file("content/journal.txt", format!("Jour {day}\n"));
+        commit(&site, "Bruno", &format!("2025-02-{day:02}T10:00:00+01:00"), "Journal");
+    }
+    site.file("content/a.md", "# A, corrigé\n").file("content/b.md", "# B\n");
+    commit(&site, "Chloé", "2025-06-01T10:00:00+02:00", "Guides");
+    let content = site.root().join("content");
+
+    let guides = HashSet::from(["a.md".to_string(), "b.md".to_string()]);
+    let history = carnet::site::history::read(&content, guides).expect("a repository");
+    assert_eq!(history.dates["a.md"], "2025-06-01");
+    assert_eq!(history.dates["b.md"], "2025-06-01");
+    assert!(
+        !history.dates.contains_key("journal.txt") && !history.dates.contains_key("notes-anciennes.txt"),
+        "older commits are not read once both guides are dated: {:?}",
+        history.dates
+    );
+
+    // A guide git does not have: the whole log is read, every file gets its date.
+    let guides = HashSet::from(["a.md".to_string(), "nouveau.md".to_string()]);
+    let history = carnet::site::history::read(&content, guides).expect("a repository");
+    assert_eq!(history.dates["a.md"], "2025-06-01");
+    assert_eq!(history.dates["journal.txt"], "2025-02-20");
+    assert_eq!(history.dates["notes-anciennes.txt"], "2024-03-01");
+    assert!(!history.dates.contains_key("nouveau.md"));
 }
