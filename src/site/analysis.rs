@@ -283,10 +283,14 @@ fn plan_copies(
     tree: &SiteTree,
     redirects: &[Redirect],
 ) -> (Vec<Found>, Vec<Diagnostic>) {
-    let generated = copies::generated(tree, redirects, config.base_url.is_some(), theme);
     let linked = copies::linked_files(&content.files, guides.iter().flat_map(|g| &g.links.files));
-    let (copies, mut notes) = copies::plan(&linked, &statics.files, generated);
     let mut diagnostics = statics.diagnostics;
+    if linked.is_empty() && statics.files.is_empty() {
+        // Nothing to copy: no need to list every path the build writes (a path per page).
+        return (Vec::new(), diagnostics);
+    }
+    let generated = copies::generated(tree, redirects, config.base_url.is_some(), theme);
+    let (copies, mut notes) = copies::plan(&linked, &statics.files, generated);
     diagnostics.append(&mut notes);
     (copies, diagnostics)
 }
