@@ -1,10 +1,12 @@
 //! Markdown → HTML: pure, no I/O. Entry points: `Renderer::render` and `Renderer::render_with`,
 //! and `Renderer::outline_with` for what a page holds without its HTML.
 //!
-//! `Renderer::new` makes what is shared by every page (the code cache; syntect's syntaxes and the
-//! palette CSS, loaded on first use or ahead of it by `load_in_background`). Rendering a page: 1. `parse` into pulldown-cmark events (raw HTML blocks joined,
-//! heading `{…}` checked), 2. `summary` (first paragraph, plain text per section), 3. `code`
-//! (code blocks → figures, ```` ```mermaid ```` → diagrams), 4. `link_pass` (the caller's
+//! `Renderer::new` makes what is shared by every page: the code cache, and syntect's syntaxes
+//! and the palette CSS, loaded on first use or ahead of it (`load_in_background`).
+//!
+//! Rendering a page: 1. `parse` into pulldown-cmark events (raw HTML blocks joined, heading
+//! `{…}` checked), 2. `summary` (first paragraph, plain text per section), 3. `code` (code
+//! blocks → figures, ```` ```mermaid ```` → diagrams), 4. `link_pass` (the caller's
 //! `LinkHook`, told which heading each link stands under, Markdown or raw HTML; anchors of raw
 //! HTML), 5. `headings` (ids, aliases, permalinks), 6. `blocks` (callouts, tables, footnotes),
 //! 7. serialize to HTML.
