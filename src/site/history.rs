@@ -126,15 +126,15 @@ pub fn configured_forge(url: &str, branch: Option<&str>) -> Option<Forge> {
 
 /// Runs git in `dir`; its standard output, when it succeeds.
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "core.quotepath=off"])
-        .args(args)
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .output()
-        .ok()?;
+    let output = git_command(dir, args).output().ok()?;
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// git in `dir` with `args`, paths written as they are (not quoted), taking no optional lock.
+fn git_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new("git");
+    command.arg("-C").arg(dir).args(["-c", "core.quotepath=off"]).args(args).env("GIT_OPTIONAL_LOCKS", "0");
+    command
 }
 
 /// What git knows about the guides of the content folder `content`, `guides` being their paths
@@ -174,18 +174,13 @@ fn read_log(
     boundary: &HashSet<&str>,
     mut guides: HashSet<String>,
 ) -> Option<(HashMap<String, String>, HashSet<String>)> {
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(content)
-        .args(["-c", "core.quotepath=off"])
-        .args(["log", "--format=%x00%cs %H", "--name-only", "--no-renames", "--relative", "-z", "--", "."])
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdout = child.stdout.take()?;
     let mut log = LogReader::new(boundary);
+    if guides.is_empty() {
+        return Some(log.finish());
+    }
+    let args = ["log", "--format=%x00%cs %H", "--name-only", "--no-renames", "--relative", "-z", "--", "."];
+    let mut child = git_command(content, &args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().ok()?;
+    let mut stdout = child.stdout.take()?;
     // Bytes after the last NUL read: the start of a field still coming.
     let mut pending = Vec::new();
     let mut chunk = vec![0; 64 << 10];
