@@ -7,6 +7,7 @@
 //! load; `write_search_index` writes the index shards into a folder named after their contents,
 //! and the manifest, at a fixed address, that points to it.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -72,7 +73,7 @@ pub const FAVICON: &str = "assets/favicon.svg";
 /// plain name, so that an edit changing the sidebar does not change every page. The diagram
 /// library (5 MB) and its folder are left out of a fingerprinted site without `diagrams`.
 pub fn theme_assets(
-    static_files: &[(PathBuf, Vec<u8>)],
+    static_files: &[(PathBuf, Cow<'static, [u8]>)],
     highlight_css: &str,
     nav_script: &str,
     fingerprint: bool,
@@ -87,9 +88,11 @@ pub fn theme_assets(
         files.push((path.clone(), bytes));
         path
     };
-    let theme_file = |rel: &str| static_files.iter().find(|(path, _)| path == Path::new(rel)).map(|(_, b)| b);
+    let theme_file = |rel: &str| -> Option<&[u8]> {
+        static_files.iter().find(|(path, _)| path == Path::new(rel)).map(|(_, b)| &**b)
+    };
     let stylesheet = theme_file(STYLESHEET).map(|css| {
-        let mut css = css.clone();
+        let mut css = css.to_vec();
         css.extend_from_slice(b"\n");
         css.extend_from_slice(highlight_css.as_bytes());
         minified_css(css)
@@ -109,19 +112,25 @@ pub fn theme_assets(
     });
     let paths = AssetPaths {
         stylesheet: named(STYLESHEET, stylesheet),
-        script: named(SCRIPT, theme_file(SCRIPT).map(|js| squeezed(js))),
+        script: named(SCRIPT, theme_file(SCRIPT).map(squeezed)),
         nav_script: named("assets/nav.js", Some(nav_script.as_bytes().to_vec())),
-        search_script: named(SEARCH_SCRIPT, theme_file(SEARCH_SCRIPT).map(|js| squeezed(js))),
+        search_script: named(SEARCH_SCRIPT, theme_file(SEARCH_SCRIPT).map(squeezed)),
         search_engine: named("assets/search-engine.js", engine),
         search_manifest: search::MANIFEST.to_string(),
-        diagram_library: named(DIAGRAM_LIBRARY, theme_file(DIAGRAM_LIBRARY).filter(|_| diagrams).cloned()),
-        diagram_script: named(DIAGRAM_SCRIPT, theme_file(DIAGRAM_SCRIPT).filter(|_| diagrams).cloned()),
+        diagram_library: named(
+            DIAGRAM_LIBRARY,
+            theme_file(DIAGRAM_LIBRARY).filter(|_| diagrams).map(<[u8]>::to_vec),
+        ),
+        diagram_script: named(
+            DIAGRAM_SCRIPT,
+            theme_file(DIAGRAM_SCRIPT).filter(|_| diagrams).map(<[u8]>::to_vec),
+        ),
     };
     let loaded = [STYLESHEET, SCRIPT, SEARCH_SCRIPT, SEARCH_ENGINE, DIAGRAM_LIBRARY, DIAGRAM_SCRIPT];
     for (rel, bytes) in static_files {
         let rel = rel.to_string_lossy().replace('\\', "/");
         if !loaded.contains(&rel.as_str()) && (diagrams || !rel.starts_with(DIAGRAM_FOLDER)) {
-            files.push((rel, bytes.clone()));
+            files.push((rel, bytes.to_vec()));
         }
     }
     ThemeAssets { paths, files }
@@ -235,11 +244,11 @@ mod tests {
     #[test]
     fn theme_files_pages_load_are_fingerprinted_and_others_keep_their_names() {
         let theme = vec![
-            (PathBuf::from("assets/carnet.css"), b"body{}".to_vec()),
-            (PathBuf::from("assets/carnet.js"), b"1".to_vec()),
-            (PathBuf::from("assets/search.js"), b"2".to_vec()),
-            (PathBuf::from("assets/search-engine.mjs"), b"export function f() {}\n".to_vec()),
-            (PathBuf::from("img/logo.png"), b"png".to_vec()),
+            (PathBuf::from("assets/carnet.css"), Cow::Borrowed(&b"body{}"[..])),
+            (PathBuf::from("assets/carnet.js"), Cow::Borrowed(&b"1"[..])),
+            (PathBuf::from("assets/search.js"), Cow::Borrowed(&b"2"[..])),
+            (PathBuf::from("assets/search-engine.mjs"), Cow::Borrowed(&b"export function f() {}\n"[..])),
+            (PathBuf::from("img/logo.png"), Cow::Borrowed(&b"png"[..])),
         ];
         let assets = theme_assets(&theme, ".hl{}", "window.CARNET_NAV={};\n", true, false);
         let p = &assets.paths;
@@ -264,9 +273,9 @@ mod tests {
     #[test]
     fn the_diagram_library_is_fingerprinted_and_written_only_for_sites_with_diagrams() {
         let theme = vec![
-            (PathBuf::from(DIAGRAM_LIBRARY), b"window.mermaid={};".to_vec()),
-            (PathBuf::from("assets/mermaid/LICENSE"), b"MIT".to_vec()),
-            (PathBuf::from(DIAGRAM_SCRIPT), b"draw();".to_vec()),
+            (PathBuf::from(DIAGRAM_LIBRARY), Cow::Borrowed(&b"window.mermaid={};"[..])),
+            (PathBuf::from("assets/mermaid/LICENSE"), Cow::Borrowed(&b"MIT"[..])),
+            (PathBuf::from(DIAGRAM_SCRIPT), Cow::Borrowed(&b"draw();"[..])),
         ];
         let names = |assets: &ThemeAssets| assets.files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
         let with = theme_assets(&theme, "", "", true, true);

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use percent_encoding::percent_decode_str;
+use rayon::prelude::*;
 
 use super::tree::is_index_file;
 use crate::content::{GuideId, PerGuide};
@@ -202,6 +203,18 @@ impl LinkIndex {
         target.aliases = alias_positions(&headings);
         (target.headings, target.anchors) = (headings, anchors);
         self.anchors[guide] = AnchorLookup::new(&self.guides[guide]);
+    }
+
+    /// `set_headings` for every guide at once, on every core: `outlined` gives each guide's,
+    /// in guide order.
+    pub fn set_every_heading(&mut self, outlined: impl Iterator<Item = (Arc<Vec<Heading>>, Vec<String>)>) {
+        let outlined: Vec<_> = outlined.collect();
+        let targets = self.guides.par_iter_mut_enumerated().zip(self.anchors.par_iter_mut_enumerated());
+        targets.zip(outlined).for_each(|(((_, target), (_, lookup)), (headings, anchors))| {
+            target.aliases = alias_positions(&headings);
+            (target.headings, target.anchors) = (headings, anchors);
+            *lookup = AnchorLookup::new(target);
+        });
     }
 
     pub fn guide(&self, index: GuideId) -> &GuideTargets {

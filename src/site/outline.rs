@@ -151,9 +151,7 @@ pub fn outline_guides(
             sections: &mut g.sections,
         }));
     }
-    for ((i, outlined), anchors) in out.guides.iter_enumerated().zip(anchors) {
-        index.set_headings(i, Arc::clone(&outlined.headings), anchors);
-    }
+    index.set_every_heading(out.guides.iter().map(|g| Arc::clone(&g.headings)).zip(anchors));
     out.scheme_notes = scheme_notes(&out.guides);
     out.guides.par_iter_mut_enumerated().for_each(|(i, outlined)| {
         outlined.links = resolve(&index, i, &guides[i], tree, &outlined.recorded, broken);

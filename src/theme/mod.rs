@@ -5,6 +5,7 @@
 //! `themes/<name>/` of the site when it has one, then the embedded default. Files on disk are
 //! read only where the publishing rule of `content::walk` lets them through.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -257,8 +258,10 @@ pub struct ListItem {
 /// Compiled templates and the theme's static files.
 pub struct Theme {
     tera: tera::Tera,
-    /// Static files to copy to the output root: (relative path, contents).
-    pub static_files: Vec<(PathBuf, Vec<u8>)>,
+    /// Static files to copy to the output root: (relative path, contents). The embedded default
+    /// theme's are borrowed from the binary: the diagram library alone is 5 MB, and most sites
+    /// never publish it.
+    pub static_files: Vec<(PathBuf, Cow<'static, [u8]>)>,
 }
 
 impl Theme {
@@ -282,7 +285,7 @@ impl Theme {
                     let shown = PathBuf::from("themes/default").join(path);
                     templates.insert(name.to_string(), (shown, contents.to_string()));
                 } else if let Some(rel) = path.strip_prefix("static/") {
-                    static_files.push((PathBuf::from(rel), contents.as_bytes().to_vec()));
+                    static_files.push((PathBuf::from(rel), Cow::Borrowed(contents.as_bytes())));
                 }
             }
         } else {
@@ -351,14 +354,14 @@ fn read_templates(
 fn read_static(
     root: &SiteRoot,
     dir: &Path,
-    files: &mut Vec<(PathBuf, Vec<u8>)>,
+    files: &mut Vec<(PathBuf, Cow<'static, [u8]>)>,
     notes: &mut Vec<Diagnostic>,
 ) {
     let listing = walk::list(root, dir, None);
     notes.extend(listing.diagnostics);
     for found in listing.files {
         match std::fs::read(&found.path) {
-            Ok(bytes) => files.push((found.rel, bytes)),
+            Ok(bytes) => files.push((found.rel, Cow::Owned(bytes))),
             Err(err) => notes.push(Diagnostic::error(Location::file(&found.path), err.to_string())),
         }
     }
