@@ -110,8 +110,9 @@ pub struct IndexBuilder {
     words: Words,
     /// Each bucket's terms, by word id divided by `BUCKETS`.
     buckets: Vec<Vec<Gathered>>,
-    /// The threads' counters, kept from chunk to chunk.
-    counters: Mutex<Vec<Counter>>,
+    /// One counter per thread of the pool (and one for any other thread), kept from page to
+    /// page: a thread keeps to its own, whose tables stay in its core's cache.
+    counters: Vec<Mutex<Counter>>,
     /// What results show of the pages added: in bundles once a bundle is whole (compressed,
     /// `write::bundle`), the pages of the next bundle as they are.
     bundles: Vec<String>,
@@ -127,7 +128,7 @@ impl IndexBuilder {
         IndexBuilder {
             words: Words::default(),
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
-            counters: Mutex::new(Vec::new()),
+            counters: (0..=rayon::current_num_threads()).map(|_| Mutex::default()).collect(),
             bundles: Vec::new(),
             pending: Vec::new(),
             pages_per_bundle: pages_per_bundle(pages),
@@ -138,28 +139,24 @@ impl IndexBuilder {
     /// Analyses `pages` (in parallel), the next pages of the site, and merges their terms; their
     /// sections are let go here (unless the caller keeps another `Arc` of them).
     pub fn add_chunk(&mut self, pages: Vec<PageInput<'_>>) {
-        let (words, counters) = (&self.words, &self.counters);
-        let analysed: Vec<PageTerms> = pages
-            .par_iter()
-            .map_init(|| Lease::new(counters), |counter, page| analyse_page(counter.get(), words, page))
-            .collect();
+        let (analyser, mut merger) = self.parts();
+        let analysed: Vec<AnalysedPage> = pages.par_iter().map(|page| analyser.analyse(page)).collect();
         drop(pages);
-        let first_page = (self.bundles.len() * self.pages_per_bundle + self.pending.len()) as u32;
-        self.buckets.par_iter_mut().enumerate().for_each(|(b, entries)| {
-            for (offset, page_terms) in analysed.iter().enumerate() {
-                merge(entries, page_terms, b, first_page + offset as u32);
-            }
-        });
-        for page_terms in analysed {
-            self.record_count += page_terms.records;
-            self.pending.push(page_terms.json);
-        }
-        // The whole bundles, compressed now: a page's data is kept compressed to the end.
-        let whole = self.pending.len() - self.pending.len() % self.pages_per_bundle;
-        let bundled: Vec<String> =
-            self.pending[..whole].par_chunks(self.pages_per_bundle).map(bundle).collect();
-        self.bundles.extend(bundled);
-        self.pending.drain(..whole);
+        merger.add(analysed);
+    }
+
+    /// The builder as two parts that work side by side: pages are analysed (`Analyser`, on any
+    /// thread) while the pages analysed before them are merged (`Merger`).
+    pub fn parts(&mut self) -> (Analyser<'_>, Merger<'_>) {
+        let analyser = Analyser { words: &self.words, counters: &self.counters };
+        let merger = Merger {
+            buckets: &mut self.buckets,
+            bundles: &mut self.bundles,
+            pending: &mut self.pending,
+            pages_per_bundle: self.pages_per_bundle,
+            record_count: &mut self.record_count,
+        };
+        (analyser, merger)
     }
 
     /// The index of every page added: terms sorted, stemmed, postings pruned.
@@ -192,28 +189,60 @@ impl IndexBuilder {
     }
 }
 
-/// A thread's `Counter`, taken from the build's and given back when the thread is done with a
-/// chunk: the counters (and what they learnt of the surfaces) last the whole build.
-struct Lease<'c> {
-    counters: &'c Mutex<Vec<Counter>>,
-    counter: Counter,
+/// One page analysed: its terms and result data, waiting to be merged in page order.
+pub struct AnalysedPage(PageTerms);
+
+/// What analyses pages, on any number of threads (`IndexBuilder::parts`).
+#[derive(Clone, Copy)]
+pub struct Analyser<'b> {
+    words: &'b Words,
+    counters: &'b [Mutex<Counter>],
 }
 
-impl<'c> Lease<'c> {
-    fn new(counters: &'c Mutex<Vec<Counter>>) -> Self {
-        let counter = counters.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
-        Lease { counters, counter: counter.unwrap_or_default() }
-    }
-
-    fn get(&mut self) -> &mut Counter {
-        &mut self.counter
+impl Analyser<'_> {
+    /// The terms and result data of `page`, with a counter of the build's (so that what a
+    /// counter learnt of the surfaces serves the next pages).
+    pub fn analyse(&self, page: &PageInput<'_>) -> AnalysedPage {
+        // The pool's threads by their index; any other thread (none in a build) shares the last.
+        let last = self.counters.len() - 1;
+        let slot = rayon::current_thread_index().map_or(last, |i| i.min(last));
+        let mut counter = self.counters[slot].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        AnalysedPage(analyse_page(&mut counter, self.words, page))
     }
 }
 
-impl Drop for Lease<'_> {
-    fn drop(&mut self) {
-        let counter = std::mem::take(&mut self.counter);
-        self.counters.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(counter);
+/// What merges analysed pages into the index, a run of them at a time (`IndexBuilder::parts`).
+pub struct Merger<'b> {
+    buckets: &'b mut Vec<Vec<Gathered>>,
+    bundles: &'b mut Vec<String>,
+    pending: &'b mut Vec<String>,
+    pages_per_bundle: usize,
+    record_count: &'b mut usize,
+}
+
+impl Merger<'_> {
+    /// Merges `analysed`, the next pages of the site in order (pages are numbered in the order
+    /// they come); compresses the bundles they complete.
+    pub fn add(&mut self, analysed: Vec<AnalysedPage>) {
+        if analysed.is_empty() {
+            return;
+        }
+        let first_page = (self.bundles.len() * self.pages_per_bundle + self.pending.len()) as u32;
+        self.buckets.par_iter_mut().enumerate().for_each(|(b, entries)| {
+            for (offset, AnalysedPage(page_terms)) in analysed.iter().enumerate() {
+                merge(entries, page_terms, b, first_page + offset as u32);
+            }
+        });
+        for AnalysedPage(page_terms) in analysed {
+            *self.record_count += page_terms.records;
+            self.pending.push(page_terms.json);
+        }
+        // The whole bundles, compressed now: a page's data is kept compressed to the end.
+        let whole = self.pending.len() - self.pending.len() % self.pages_per_bundle;
+        let bundled: Vec<String> =
+            self.pending[..whole].par_chunks(self.pages_per_bundle).map(bundle).collect();
+        self.bundles.extend(bundled);
+        self.pending.drain(..whole);
     }
 }
 

@@ -24,7 +24,7 @@ mod write;
 use crate::error::Result;
 
 pub use engine::{engine_scripts, name_on_demand, squeezed_scripts};
-pub use index::{Index, IndexBuilder};
+pub use index::{AnalysedPage, Analyser, Index, IndexBuilder, Merger};
 pub use input::{IndexStats, PageInput, Sink};
 pub use write::{WrittenIndex, MANIFEST};
 

@@ -21,6 +21,8 @@ use crate::theme::{self, AssetPaths, PageContext, PageKind, PageView, SiteView, 
 pub const NOT_FOUND_FILE: &str = "404.html";
 pub const SITEMAP_FILE: &str = "sitemap.xml";
 pub const ROBOTS_FILE: &str = "robots.txt";
+/// Pages a core writes before another may take the rest of its share (`write_pages`).
+const PAGES_PER_TASK: usize = 16;
 
 /// The file of the page at `path` (`""`, `dossier/guide/`), or `path` itself when it names a
 /// file (an old address ending in `.html`, `redirects::old_path`).
@@ -75,8 +77,10 @@ struct PageError {
 impl PageWriter<'_> {
     /// Writes `pages` in parallel; returns one diagnostic per distinct failure.
     pub fn write_pages(&self, views: &PageViews, pages: &[PageRef]) -> Vec<Diagnostic> {
+        // Small pieces, so that no core is left waiting while the other writes the last ones.
         let errors: Vec<PageError> = pages
             .par_iter()
+            .with_max_len(PAGES_PER_TASK)
             .filter_map(|&page| self.write(views.view(page), views.guide_of(page)).err().map(|e| *e))
             .collect();
         merge_page_errors(errors)

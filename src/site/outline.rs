@@ -1,14 +1,16 @@
 //! Outlining and cross-linking every guide, before any page is written.
 //!
-//! `outline_guides` runs, in parallel per guide, a chunk of guides at a time: 1.
-//! `Renderer::outline_with` (headings, title, description, search text) with a
-//! `cross_link::Recorder` noting links, no HTML, each chunk's search text handed over to the search
-//! index at once (`search_text::SearchIndexing`); then, once every heading id is known, 2. `cross_link::resolve` turns the noted links into the answers the page
-//! writer replays (`OutlinedGuides::render_html`), the broken-link diagnostics and the backlink edges.
+//! `outline_guides` runs in two steps. First, in parallel per guide, a chunk of guides at a
+//! time, `Renderer::outline_with` (headings, title, description, search text) with a
+//! `cross_link::Recorder` noting links, no HTML; each guide's search text is analysed on the
+//! same thread at once (`search_text::GuideIndexing`), and a chunk's analyses are merged into
+//! the index while the next chunk is outlined. Then, once every heading id is known,
+//! `cross_link::resolve` turns the noted links into the answers the page writer replays
+//! (`OutlinedGuides::render_html`), the broken-link diagnostics and the backlink edges.
 //! Links with a scheme browsers may not open (`vscode:`) get one warning per scheme for the site.
-//! For `carnet serve`, `OutlinedGuides::outline_again` redoes step 1 for the guides an edit
-//! touched without changing anything, and `take_in` takes the result in and redoes step 2 where
-//! links may now lead elsewhere.
+//! For `carnet serve`, `OutlinedGuides::outline_again` redoes the first step for the guides an
+//! edit touched without changing anything, and `take_in` takes the result in and redoes the
+//! second where links may now lead elsewhere.
 
 use std::ops::Index;
 use std::sync::Arc;
@@ -18,13 +20,14 @@ use rayon::prelude::*;
 use super::cross_link::{self, Edge, Recorded, Recorder, Replay, Resolution, Source};
 use super::link_index::{GuideTargets, LinkIndex};
 use super::redirects::old_path;
-use super::search_text::{SearchGuide, SearchIndexing};
+use super::search_text::{GuideIndexing, SearchGuide, SearchIndexing};
 use super::tree::{is_index_file, title_from_name, SiteTree};
 use crate::config::BrokenLinks;
 use crate::content::jekyll::Collections;
 use crate::content::{Found, Guide, GuideId, PerGuide};
 use crate::error::{Diagnostic, Location, Severity};
 use crate::markdown::{Heading, RenderedMarkdown, Renderer, Section};
+use crate::search::AnalysedPage;
 
 /// What every guide holds once outlined and cross-linked: all the rest of the build needs,
 /// except each page's HTML, which is rendered when the page is written. What belongs to one
@@ -124,33 +127,34 @@ pub fn outline_guides(
     search: &mut SearchIndexing,
 ) -> OutlinedGuides {
     let LinkSettings { preview, broken, .. } = *settings;
-    let mut sources = guides.map(|g| slash_path(&g.rel)).into_iter();
     let mut index = link_index(guides, files, tree, settings);
     let mut out =
         OutlinedGuides { guides: PerGuide::with_capacity(guides.len()), broken, ..Default::default() };
     let mut anchors = Vec::with_capacity(guides.len());
     let ids: Vec<GuideId> = guides.ids().collect();
+    let (indexing, mut merging) = search.parts();
+    let mut analysed = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         // Outlining reads no other guide's headings: they are set once every guide is outlined.
-        let outlined: Vec<Outlined> =
-            chunk.par_iter().map(|&i| outline(&index, i, &guides[i], renderer)).collect();
-        for (&i, mut outlined) in chunk.iter().zip(outlined) {
-            let guide = &guides[i];
-            out.externals
-                .extend(outlined.externals.iter().map(|(url, at)| (url.clone(), location(guide, *at))));
-            out.embeds.extend(outlined.embeds.iter().map(|(url, at)| (url.clone(), location(guide, *at))));
-            anchors.push(std::mem::take(&mut outlined.rendered.anchors));
-            out.guides.push(outlined.into_guide(guide, sources.next().unwrap_or_default()));
+        // The chunk before this one is merged into the search index meanwhile, so that no core
+        // waits for the other between chunks.
+        let previous = std::mem::take(&mut analysed);
+        let outline_chunk = || {
+            let one = |&i: &GuideId| {
+                outline_and_index(&index, i, &guides[i], &tree.guide_paths[i], renderer, &indexing)
+            };
+            chunk.par_iter().map(one).collect::<Vec<_>>()
+        };
+        let (outlined, ()) = rayon::join(outline_chunk, || merging.add(previous));
+        for one in outlined {
+            out.externals.extend(one.externals);
+            out.embeds.extend(one.embeds);
+            anchors.push(one.anchors);
+            out.guides.push(one.guide);
+            analysed.extend(one.analysed);
         }
-        let first = chunk[0].index();
-        let chunk_guides = out.guides.iter_mut().skip(first).zip(tree.guide_paths.iter().skip(first));
-        search.take(chunk_guides.map(|(g, url)| SearchGuide {
-            title: &g.title,
-            url,
-            headings: &g.headings,
-            sections: &mut g.sections,
-        }));
     }
+    merging.add(analysed);
     index.set_every_heading(out.guides.iter().map(|g| Arc::clone(&g.headings)).zip(anchors));
     out.scheme_notes = scheme_notes(&out.guides);
     out.guides.par_iter_mut_enumerated().for_each(|(i, outlined)| {
@@ -377,6 +381,43 @@ fn outline(index: &LinkIndex, i: GuideId, guide: &Guide, renderer: &Renderer) ->
         embeds: recorder.embeds,
         unknown_schemes: recorder.unknown_schemes,
     }
+}
+
+/// One guide outlined on a worker thread: all of it that `outline_guides` gathers.
+struct OutlinedOne {
+    guide: OutlinedGuide,
+    /// The raw HTML anchors of its text (`LinkIndex::set_every_heading`).
+    anchors: Vec<String>,
+    externals: Vec<(String, Location)>,
+    embeds: Vec<(String, Location)>,
+    /// Its search terms, to merge in guide order (`None` when nothing is indexed).
+    analysed: Option<AnalysedPage>,
+}
+
+/// Outlines guide `i` (published at `url`) and hands its section text to the search index.
+fn outline_and_index(
+    index: &LinkIndex,
+    i: GuideId,
+    guide: &Guide,
+    url: &str,
+    renderer: &Renderer,
+    indexing: &GuideIndexing,
+) -> OutlinedOne {
+    let mut outlined = outline(index, i, guide, renderer);
+    let located = |links: Vec<(String, usize)>| -> Vec<(String, Location)> {
+        links.into_iter().map(|(url, at)| (url, location(guide, at))).collect()
+    };
+    let externals = located(std::mem::take(&mut outlined.externals));
+    let embeds = located(std::mem::take(&mut outlined.embeds));
+    let anchors = std::mem::take(&mut outlined.rendered.anchors);
+    let mut guide = outlined.into_guide(guide, slash_path(&guide.rel));
+    let analysed = indexing.take(SearchGuide {
+        title: &guide.title,
+        url,
+        headings: &guide.headings,
+        sections: &mut guide.sections,
+    });
+    OutlinedOne { guide, anchors, externals, embeds, analysed }
 }
 
 impl Outlined {

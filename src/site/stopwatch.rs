@@ -1,7 +1,7 @@
 //! Timing a build: `Stopwatch` measures its stages one after the other (wall time, CPU time of
-//! the whole process, resident memory at the end), and `Spent` adds up the time of work done in
-//! pieces inside a stage (the search index, made a chunk of guides at a time while they are
-//! outlined), reported as a stage of its own (`Stopwatch::lap_apart`).
+//! the whole process, resident memory at the end), and `Spent` is the time of work done on the
+//! threads beside a stage's own (the search index, made as the guides are outlined), reported
+//! as a stage of its own (`Stopwatch::lap_apart`).
 
 use std::time::{Duration, Instant};
 
@@ -68,28 +68,21 @@ impl Stopwatch {
     }
 }
 
-/// The time of a piece of work done in turns inside a stage: the sum of its turns (`measure`).
+/// The time of a piece of work done inside a stage, on several threads beside the stage's own
+/// work (the search index, made as the guides are outlined).
 #[derive(Debug, Clone)]
 pub struct Spent {
     pub name: &'static str,
     pub wall: Duration,
-    /// CPU time of the whole process during the turns (every thread), where the system tells it.
+    /// The threads' time spent on it, where the system tells CPU times.
     pub cpu: Option<Duration>,
 }
 
 impl Spent {
-    pub fn new(name: &'static str) -> Self {
-        Spent { name, wall: Duration::ZERO, cpu: process_cpu_time().map(|_| Duration::ZERO) }
-    }
-
-    /// Runs one turn of the work, adding its time.
-    pub fn measure<T>(&mut self, work: impl FnOnce() -> T) -> T {
-        let (started, started_cpu) = (Instant::now(), process_cpu_time());
-        let result = work();
-        self.wall += started.elapsed();
-        let turn = process_cpu_time().zip(started_cpu).map(|(now, then)| now.saturating_sub(then));
-        self.cpu = self.cpu.zip(turn).map(|(sum, turn)| sum + turn);
-        result
+    /// Work done on several threads at once, beside other work: `busy` of the threads' time,
+    /// which is its CPU time, and as wall time its share of `cores`.
+    pub fn from_busy(name: &'static str, busy: Duration, cores: u32) -> Self {
+        Spent { name, wall: busy / cores, cpu: process_cpu_time().map(|_| busy) }
     }
 }
 
