@@ -37,8 +37,15 @@ pub const DEPENDENCY_FOLDERS: &[&str] = &[
 pub struct IgnoreRules {
     /// The site root, as walked paths spell it.
     root: PathBuf,
-    /// Each folder's matcher (`None`: no ignore file there).
-    folders: HashMap<PathBuf, Option<Gitignore>>,
+    /// Each folder's matcher, by its path from the root: its place in `matchers` (`None`: no
+    /// ignore file there).
+    folders: HashMap<PathBuf, Option<usize>>,
+    /// The matchers read: (their folder from the root, the matcher).
+    matchers: Vec<(PathBuf, Gitignore)>,
+    /// The folder (from the root) of the last path asked about, and the matchers of it and of
+    /// the folders above it, deepest first: the walk asks about a folder's entries one after
+    /// another, and the matchers that apply to them are found once.
+    above: Option<(PathBuf, Vec<usize>)>,
     /// Ignore files that could not be read whole.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -57,7 +64,13 @@ pub enum Verdict {
 impl IgnoreRules {
     /// The rules of the site at `root` (read lazily, folder by folder).
     pub fn of(root: &Path) -> IgnoreRules {
-        IgnoreRules { root: root.to_path_buf(), folders: HashMap::new(), diagnostics: Vec::new() }
+        IgnoreRules {
+            root: root.to_path_buf(),
+            folders: HashMap::new(),
+            matchers: Vec::new(),
+            above: None,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Whether the walk leaves out `path` (a folder when `is_dir`): ignored by an ignore file, or
@@ -73,29 +86,47 @@ impl IgnoreRules {
     /// What the ignore files of `path`'s folders say of it, the deepest that says something.
     pub fn verdict(&mut self, path: &Path, is_dir: bool) -> Verdict {
         let Ok(inside) = path.strip_prefix(&self.root) else { return Verdict::Unsaid };
-        let mut folder = inside.parent();
-        while let Some(rel_folder) = folder {
-            let dir = self.root.join(rel_folder);
-            if let Some(matcher) = self.matcher(&dir) {
-                let rel = inside.strip_prefix(rel_folder).unwrap_or(inside);
-                match matcher.matched(rel, is_dir) {
-                    Match::Ignore(_) => return Verdict::Ignored,
-                    Match::Whitelist(_) => return Verdict::Allowed,
-                    Match::None => {}
-                }
+        let Some(folder) = inside.parent() else { return Verdict::Unsaid };
+        if self.above.as_ref().is_none_or(|(known, _)| known != folder) {
+            let above = self.matchers_above(folder);
+            self.above = Some((folder.to_path_buf(), above));
+        }
+        let above = self.above.as_ref().map_or(&[][..], |(_, above)| above.as_slice());
+        for &m in above {
+            let (rel_folder, matcher) = &self.matchers[m];
+            let rel = inside.strip_prefix(rel_folder).unwrap_or(inside);
+            match matcher.matched(rel, is_dir) {
+                Match::Ignore(_) => return Verdict::Ignored,
+                Match::Whitelist(_) => return Verdict::Allowed,
+                Match::None => {}
             }
-            folder = rel_folder.parent();
         }
         Verdict::Unsaid
     }
 
-    /// The matcher of the ignore files in `dir`, read the first time.
-    fn matcher(&mut self, dir: &Path) -> Option<&Gitignore> {
-        if !self.folders.contains_key(dir) {
-            let matcher = self.read(dir);
-            self.folders.insert(dir.to_path_buf(), matcher);
+    /// The matchers of `folder` (from the root) and of each folder above it, deepest first.
+    fn matchers_above(&mut self, folder: &Path) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut folder = Some(folder);
+        while let Some(rel_folder) = folder {
+            found.extend(self.matcher(rel_folder));
+            folder = rel_folder.parent();
         }
-        self.folders.get(dir).and_then(Option::as_ref)
+        found
+    }
+
+    /// The matcher of the ignore files of `rel_folder` (from the root), read the first time.
+    fn matcher(&mut self, rel_folder: &Path) -> Option<usize> {
+        if let Some(&known) = self.folders.get(rel_folder) {
+            return known;
+        }
+        let read = self.read(&self.root.join(rel_folder));
+        let m = read.map(|matcher| {
+            self.matchers.push((rel_folder.to_path_buf(), matcher));
+            self.matchers.len() - 1
+        });
+        self.folders.insert(rel_folder.to_path_buf(), m);
+        m
     }
 
     fn read(&mut self, dir: &Path) -> Option<Gitignore> {

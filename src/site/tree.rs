@@ -10,6 +10,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::{Index, IndexMut};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::content::{GuideId, PerGuide};
 use crate::error::{Diagnostic, Kind, Location};
 use crate::slug::{fold, slugify, OrderedName};
@@ -351,11 +353,13 @@ fn choose_landing_pages(
     sections: &mut Sections,
 ) -> Vec<Diagnostic> {
     let templates = page_templates(guides, guide_section);
+    // Slugging file and folder names: on every core.
+    let ranks: Vec<Option<usize>> = guides.as_slice().par_iter().map(landing_rank).collect();
     let mut candidates: Vec<(SectionId, usize, GuideId)> = Vec::new();
-    for (g, guide) in guides.iter_enumerated() {
+    for ((g, guide), rank) in guides.iter_enumerated().zip(ranks) {
         let section = guide_section[g];
         let template = (!section.is_root() && templates.contains(&g)).then_some(PAGE_TEMPLATE);
-        match landing_rank(guide).or(template) {
+        match rank.or(template) {
             Some(rank) if !section.is_root() || rank < NAMED_AFTER_FOLDER => {
                 candidates.push((section, rank, g))
             }
@@ -529,6 +533,9 @@ fn assign_paths(
     guide_paths
 }
 
+/// A folder's pages slugged by one core before another may take the rest.
+const CLAIMS_PER_TASK: usize = 64;
+
 /// The sub-folders and pages of `section`, by name.
 fn claims_in(section: &Section, guides: &PerGuide<GuideInfo>, sections: &Sections) -> Vec<Claim> {
     let folders = section.sections.iter().map(|&child| {
@@ -536,13 +543,14 @@ fn claims_in(section: &Section, guides: &PerGuide<GuideInfo>, sections: &Section
         let shown = format!("{}/", sections[child].dir.display());
         Claim::new(Claimant::Folder(child), shown, &name, None, "section")
     });
-    let pages = section.guides.iter().map(|&g| {
+    let pages = section.guides.par_iter().with_min_len(CLAIMS_PER_TASK).map(|&g| {
         let guide = &guides[g];
         let stem = guide.rel.file_stem().unwrap_or_default().to_string_lossy();
         let shown = guide.rel.display().to_string();
         Claim::new(Claimant::Guide(g), shown, &stem, guide.slug.as_deref().and_then(slug_segment), "page")
     });
-    let mut claims: Vec<Claim> = folders.chain(pages).collect();
+    let mut claims: Vec<Claim> = folders.collect();
+    claims.par_extend(pages);
     claims.sort_by(|a, b| a.shown.cmp(&b.shown));
     claims
 }
