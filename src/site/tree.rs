@@ -268,7 +268,7 @@ impl SiteTree {
 
     /// Titles folders after their landing page, sorts every folder by weight, ordering number,
     /// then title (`title` of a guide), and sets the reading order.
-    pub fn order<'t>(&mut self, guides: &PerGuide<GuideInfo>, title: impl Fn(GuideId) -> &'t str) {
+    pub fn order<'t>(&mut self, guides: &PerGuide<GuideInfo>, title: impl Fn(GuideId) -> &'t str + Sync) {
         for section in self.sections.iter_mut().filter(|s| s.parent.is_some()) {
             if let Some(index) = section.index {
                 section.title = title(index).to_string();
@@ -536,6 +536,9 @@ fn assign_paths(
 /// A folder's pages slugged by one core before another may take the rest.
 const CLAIMS_PER_TASK: usize = 64;
 
+/// A folder's pages given their sort keys by one core before another may take the rest.
+const KEYS_PER_TASK: usize = 64;
+
 /// The sub-folders and pages of `section`, by name.
 fn claims_in(section: &Section, guides: &PerGuide<GuideInfo>, sections: &Sections) -> Vec<Claim> {
     let folders = section.sections.iter().map(|&child| {
@@ -626,18 +629,24 @@ fn same_address(first: &Claim, second: &Claim, parent_path: &str, segment: &str,
 fn sort_children<'t>(
     sections: &mut Sections,
     guides: &PerGuide<GuideInfo>,
-    title: impl Fn(GuideId) -> &'t str,
+    title: impl Fn(GuideId) -> &'t str + Sync,
 ) {
     let keys: Vec<(i64, bool, Vec<u32>, String)> = sections
         .iter()
         .map(|s| (s.weight, s.numbers.is_empty(), s.numbers.clone(), title_sort_key(&s.title)))
         .collect();
+    let guide_key = |&g: &GuideId| {
+        let stem = guides[g].rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let (unnumbered, numbers) = number_key(&stem);
+        ((guides[g].weight, unnumbered, numbers, title_sort_key(title(g)), guides[g].rel.clone()), g)
+    };
     for section in sections.iter_mut() {
-        section.guides.sort_by_cached_key(|&g| {
-            let stem = guides[g].rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-            let (unnumbered, numbers) = number_key(&stem);
-            (guides[g].weight, unnumbered, numbers, title_sort_key(title(g)), guides[g].rel.clone())
-        });
+        // Keys made on every core (folding titles); no two are equal (the file paths differ),
+        // so the order is the one a stable sort would give.
+        let mut keyed: Vec<_> =
+            section.guides.par_iter().with_min_len(KEYS_PER_TASK).map(guide_key).collect();
+        keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        section.guides = keyed.into_iter().map(|(_, g)| g).collect();
         section.sections.sort_by(|&a, &b| keys[a.index()].cmp(&keys[b.index()]));
     }
 }
