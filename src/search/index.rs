@@ -204,6 +204,8 @@ impl Analyser<'_> {
     /// counter learnt of the surfaces serves the next pages).
     pub fn analyse(&self, page: &PageInput<'_>) -> AnalysedPage {
         // The pool's threads by their index; any other thread (none in a build) shares the last.
+        // `analyse_page` starts no parallel work: a thread holding its counter never takes up
+        // another page meanwhile (which would wait on the same lock).
         let last = self.counters.len() - 1;
         let slot = rayon::current_thread_index().map_or(last, |i| i.min(last));
         let mut counter = self.counters[slot].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
