@@ -199,10 +199,7 @@ impl LinkIndex {
 
     /// Sets a guide's headings (their ids and aliases) and raw HTML anchors once it is outlined.
     pub fn set_headings(&mut self, guide: GuideId, headings: Arc<Vec<Heading>>, anchors: Vec<String>) {
-        let target = &mut self.guides[guide];
-        target.aliases = alias_positions(&headings);
-        (target.headings, target.anchors) = (headings, anchors);
-        self.anchors[guide] = AnchorLookup::new(&self.guides[guide]);
+        set_targets(&mut self.guides[guide], &mut self.anchors[guide], headings, anchors);
     }
 
     /// `set_headings` for every guide at once, on every core: `outlined` gives each guide's,
@@ -211,9 +208,7 @@ impl LinkIndex {
         let outlined: Vec<_> = outlined.collect();
         let targets = self.guides.par_iter_mut_enumerated().zip(self.anchors.par_iter_mut_enumerated());
         targets.zip(outlined).for_each(|(((_, target), (_, lookup)), (headings, anchors))| {
-            target.aliases = alias_positions(&headings);
-            (target.headings, target.anchors) = (headings, anchors);
-            *lookup = AnchorLookup::new(target);
+            set_targets(target, lookup, headings, anchors);
         });
     }
 
@@ -484,6 +479,18 @@ impl LinkIndex {
             _ => Named::Several(matches),
         }
     }
+}
+
+/// A guide's headings and anchors as `set_headings` sets them, with the lookup made of them.
+fn set_targets(
+    target: &mut GuideTargets,
+    lookup: &mut AnchorLookup,
+    headings: Arc<Vec<Heading>>,
+    anchors: Vec<String>,
+) {
+    target.aliases = alias_positions(&headings);
+    (target.headings, target.anchors) = (headings, anchors);
+    *lookup = AnchorLookup::new(target);
 }
 
 /// Anchor lookups of one guide in logarithmic time (a page may have 100,000 headings and links),
